@@ -1,0 +1,10 @@
+DROP TABLE setup_state;
+DROP TABLE data_keys;
+DROP TABLE audit_chain_head;
+DROP TABLE security_audit_logs;
+DROP FUNCTION security_audit_logs_append_only();
+DROP TABLE login_throttles;
+DROP TABLE auth_sessions;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE organizations;

@@ -1,0 +1,11 @@
+DROP TABLE setup_state;
+DROP TABLE data_keys;
+DROP TABLE audit_chain_head;
+DROP TRIGGER security_audit_logs_no_delete;
+DROP TRIGGER security_audit_logs_no_update;
+DROP TABLE security_audit_logs;
+DROP TABLE login_throttles;
+DROP TABLE auth_sessions;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE organizations;

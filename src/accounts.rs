@@ -1,0 +1,163 @@
+//! Account lifecycle rules shared by the CLI and the hosted pages: creating
+//! a user (optionally into an organization) and the one-time initial setup.
+//! Each runs in one transaction together with its audit records.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::db::DbConnection;
+use crate::domain::{Email, Role};
+use crate::error::AppError;
+use crate::store::users::{self, Inserted, NewUser, User};
+use crate::store::{naive, orgs, setup, write_tx};
+
+/// What to create.
+#[derive(Debug, Clone)]
+pub struct UserSpec {
+    pub email: Email,
+    pub display_name: String,
+    /// An argon2id PHC string, or none (no password sign-in yet).
+    pub password_hash: Option<String>,
+    pub superuser: bool,
+    pub email_verified: bool,
+    /// Organization name and role.
+    pub organization: Option<(String, Role)>,
+}
+
+/// A created user, as printed by the CLI.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedUser {
+    pub id: String,
+    pub email: String,
+    pub superuser: bool,
+    pub organization: Option<CreatedMembership>,
+}
+
+/// The membership made with a user.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedMembership {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Insert the user, its organization and membership, and audit records.
+/// A live user with the same email is a [`AppError::Conflict`] (never a 500,
+/// also when two creations race: the unique index decides).
+pub fn create_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    spec: &UserSpec,
+    now: DateTime<Utc>,
+) -> Result<CreatedUser, AppError> {
+    write_tx(conn, |conn| insert_user(conn, actor, spec, now))
+}
+
+fn insert_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    spec: &UserSpec,
+    now: DateTime<Utc>,
+) -> Result<CreatedUser, AppError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let row = NewUser {
+        id: &id,
+        email: spec.email.as_str(),
+        display_name: spec.display_name.trim(),
+        password_hash: spec.password_hash.as_deref(),
+        email_verified: spec.email_verified,
+        locked: false,
+        superuser: spec.superuser,
+        created_at: naive(now),
+        updated_at: naive(now),
+    };
+    if users::insert(conn, &row)? == Inserted::AlreadyExists {
+        return Err(AppError::Conflict(format!(
+            "A user with the email {} already exists.",
+            spec.email
+        )));
+    }
+    let mut organization = None;
+    if let Some((name, role)) = &spec.organization {
+        let (org, created) = orgs::find_or_create(conn, name.trim(), naive(now))?;
+        if created {
+            audit::record(
+                conn,
+                actor,
+                Event::new(Action::OrganizationCreated, Outcome::Success)
+                    .target("organization", org.id.as_str())
+                    .organization(org.id.as_str())
+                    .details(serde_json::json!({ "name": org.name })),
+                now,
+            )?;
+        }
+        orgs::add_member(conn, &id, &org.id, role.as_str(), naive(now))?;
+        organization = Some(CreatedMembership {
+            id: org.id,
+            name: org.name,
+            role: *role,
+        });
+    }
+    let mut event = Event::new(Action::UserCreated, Outcome::Success)
+        .target("user", id.as_str())
+        .details(serde_json::json!({
+            "email": spec.email.as_str(),
+            "superuser": spec.superuser,
+            "organization": organization.as_ref().map(|o| &o.name),
+            "role": organization.as_ref().map(|o| o.role.as_str()),
+        }));
+    if let Some(org) = &organization {
+        event = event.organization(org.id.as_str());
+    }
+    audit::record(conn, actor, event, now)?;
+    metrics::counter!("ostiary_users_created_total").increment(1);
+    Ok(CreatedUser {
+        id,
+        email: spec.email.as_str().to_owned(),
+        superuser: spec.superuser,
+        organization,
+    })
+}
+
+/// Whether `/setup` may still run: never set up and no user exists.
+pub fn setup_open(conn: &mut DbConnection) -> Result<bool, AppError> {
+    Ok(!setup::is_complete(conn)? && users::count(conn)? == 0)
+}
+
+/// Create the first administrator (superuser, owner of the default
+/// organization) and claim setup, all in one transaction. Of concurrent
+/// attempts exactly one succeeds; the others get [`AppError::Conflict`].
+/// `then` runs inside the same transaction (to create the admin's session).
+pub fn complete_setup<T>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    spec: &UserSpec,
+    now: DateTime<Utc>,
+    then: impl FnOnce(&mut DbConnection, &User) -> Result<T, AppError>,
+) -> Result<(CreatedUser, T), AppError> {
+    write_tx(conn, |conn| {
+        let already = || AppError::Conflict("Ostiary is already set up. Sign in instead.".into());
+        if !setup_open(conn)? {
+            return Err(already());
+        }
+        let created = insert_user(conn, actor, spec, now).map_err(|e| match e {
+            AppError::Conflict(_) => already(),
+            other => other,
+        })?;
+        if !setup::claim(conn, &created.id, naive(now))? {
+            return Err(already());
+        }
+        let user = users::find(conn, &created.id)?.ok_or(AppError::NotFound)?;
+        let actor = actor.as_user(&created.id, None);
+        audit::record(
+            conn,
+            &actor,
+            Event::new(Action::SetupCompleted, Outcome::Success)
+                .target("user", created.id.as_str()),
+            now,
+        )?;
+        let extra = then(conn, &user)?;
+        Ok((created, extra))
+    })
+}

@@ -1,0 +1,143 @@
+//! What an audit record says: who (the [`Actor`]), what ([`Action`]), to
+//! what, with which outcome.
+
+use serde_json::Value;
+
+/// Kind of actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    /// Someone not signed in (a login attempt, setup).
+    Anonymous,
+    /// A signed-in user.
+    User,
+    /// Ostiary itself or an operator at the CLI.
+    System,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Anonymous => "anonymous",
+            Self::User => "user",
+            Self::System => "system",
+        }
+    }
+}
+
+/// Who caused a change, and from where.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub kind: ActorKind,
+    pub id: Option<String>,
+    pub session_id: Option<String>,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Actor {
+    /// An operator or Ostiary itself; `origin` says which (e.g. `cli`).
+    pub fn system(origin: &str) -> Self {
+        Self {
+            kind: ActorKind::System,
+            id: Some(origin.to_owned()),
+            session_id: None,
+            request_id: None,
+            ip: None,
+            user_agent: None,
+        }
+    }
+
+    /// The same request context, now acting as `user_id` in `session_id`.
+    pub fn as_user(&self, user_id: &str, session_id: Option<&str>) -> Self {
+        Self {
+            kind: ActorKind::User,
+            id: Some(user_id.to_owned()),
+            session_id: session_id.map(str::to_owned),
+            ..self.clone()
+        }
+    }
+}
+
+/// The closed set of audited actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SetupCompleted,
+    UserCreated,
+    OrganizationCreated,
+    LoginSucceeded,
+    LoginFailed,
+    LoginLocked,
+    Logout,
+    SessionRevoked,
+    SignOutAll,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SetupCompleted => "setup.completed",
+            Self::UserCreated => "user.created",
+            Self::OrganizationCreated => "organization.created",
+            Self::LoginSucceeded => "login.success",
+            Self::LoginFailed => "login.failure",
+            Self::LoginLocked => "login.locked",
+            Self::Logout => "session.logout",
+            Self::SessionRevoked => "session.revoked",
+            Self::SignOutAll => "session.revoke_all",
+        }
+    }
+}
+
+/// Success or failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+        }
+    }
+}
+
+/// One audited fact. `details` never holds secrets.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub action: Action,
+    pub outcome: Outcome,
+    pub target: Option<(&'static str, String)>,
+    pub organization_id: Option<String>,
+    pub details: Value,
+}
+
+impl Event {
+    pub fn new(action: Action, outcome: Outcome) -> Self {
+        Self {
+            action,
+            outcome,
+            target: None,
+            organization_id: None,
+            details: Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    pub fn target(mut self, kind: &'static str, id: impl Into<String>) -> Self {
+        self.target = Some((kind, id.into()));
+        self
+    }
+
+    pub fn organization(mut self, id: impl Into<String>) -> Self {
+        self.organization_id = Some(id.into());
+        self
+    }
+
+    pub fn details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+}

@@ -1,0 +1,47 @@
+//! The security audit log (S9): a closed set of event kinds, the actor passed
+//! explicitly into every change, a recorder that appends in the caller's
+//! transaction, and verification of the hash chain.
+
+mod chain;
+mod event;
+
+pub use chain::{VerifyReport, verify};
+pub use event::{Action, Actor, ActorKind, Event, Outcome};
+
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::store::audit::{self as rows, AuditRow};
+
+/// Append `event` by `actor` at `now`. Call inside [`crate::store::write_tx`]
+/// so the record commits or rolls back with the change it describes.
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    event: Event,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let (last_seq, last_hash) = rows::head(conn)?;
+    let mut row = AuditRow {
+        seq: last_seq + 1,
+        id: uuid::Uuid::now_v7().to_string(),
+        created_at: crate::store::naive(crate::clock::micros(now)),
+        request_id: actor.request_id.clone(),
+        actor_type: actor.kind.as_str().to_owned(),
+        actor_id: actor.id.clone(),
+        session_id: actor.session_id.clone(),
+        organization_id: event.organization_id,
+        action: event.action.as_str().to_owned(),
+        target_type: event.target.as_ref().map(|(t, _)| (*t).to_owned()),
+        target_id: event.target.map(|(_, id)| id),
+        outcome: event.outcome.as_str().to_owned(),
+        ip: actor.ip.clone(),
+        user_agent: actor.user_agent.clone(),
+        details: event.details.to_string(),
+        prev_hash: last_hash,
+        hash: String::new(),
+    };
+    row.hash = chain::row_hash(&row);
+    rows::append(conn, &row)?;
+    metrics::counter!("ostiary_audit_events_total", "action" => event.action.as_str()).increment(1);
+    Ok(())
+}

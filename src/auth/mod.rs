@@ -1,0 +1,9 @@
+//! Request authentication: the session cookie and its server-side record,
+//! CSRF tokens, failed-login throttling and the password sign-in itself.
+
+pub mod csrf;
+pub mod password_login;
+pub mod session;
+pub mod throttle;
+
+pub use session::{CurrentSession, MaybeSession};

@@ -1,0 +1,170 @@
+//! Email + password sign-in (S2, S5): throttle gate, argon2id verification
+//! (a dummy hash for unknown accounts), then either a new session with its
+//! audit record or counted failures with theirs — each in one transaction.
+//! Every failure looks the same to the client (SR-85).
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::auth::session::{self, NewSession};
+use crate::auth::throttle::{self, Kind};
+use crate::domain::{Email, Password};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{naive, sessions, throttle as counters, users, write_tx};
+
+/// What the caller tells the browser.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in: set this cookie token.
+    Success { token: String, user_id: String },
+    /// Any failure: wrong password, unknown email, locked or throttled.
+    Failed,
+}
+
+/// Why a failure happened (audit only, never shown).
+#[derive(Debug, Clone, Copy)]
+enum Reason {
+    BadCredentials,
+    UnknownUser,
+    AccountLocked,
+    Throttled,
+}
+
+impl Reason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::BadCredentials => "bad_credentials",
+            Self::UnknownUser => "unknown_user",
+            Self::AccountLocked => "account_locked",
+            Self::Throttled => "throttled",
+        }
+    }
+}
+
+/// Attempt a sign-in. `replaces` is the session id the browser had before,
+/// revoked on success so the id is regenerated (SR-60).
+pub async fn attempt(
+    state: &AppState,
+    actor: Actor,
+    raw_email: &str,
+    password: &Password,
+    replaces: Option<String>,
+) -> Result<LoginOutcome, AppError> {
+    let now = state.now();
+    let email = Email::parse(raw_email)
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_else(|_| raw_email.trim().to_lowercase().chars().take(254).collect());
+    let ip = actor.ip.clone().unwrap_or_default();
+    let (account_key, ip_key) = (throttle::account_key(&email), throttle::ip_key(&ip));
+
+    let lookup = {
+        let (email, account_key, ip_key) = (email.clone(), account_key.clone(), ip_key.clone());
+        state
+            .db
+            .run(move |conn| {
+                let blocked =
+                    throttle::is_blocked(counters::get(conn, &account_key)?.as_ref(), now)
+                        || throttle::is_blocked(counters::get(conn, &ip_key)?.as_ref(), now);
+                Ok((blocked, users::find_by_email(conn, &email)?))
+            })
+            .await?
+    };
+    let (blocked, user) = lookup;
+    let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    // Always hash, even when the answer is already known, so timing is equal.
+    let verified = if password.too_long() {
+        false
+    } else {
+        state.hasher.verify(password, stored_hash).await?
+    };
+
+    let reason = match &user {
+        _ if blocked => Some(Reason::Throttled),
+        None => Some(Reason::UnknownUser),
+        Some(_) if !verified => Some(Reason::BadCredentials),
+        Some(u) if u.locked => Some(Reason::AccountLocked),
+        Some(_) => None,
+    };
+
+    match (reason, user) {
+        (None, Some(user)) => {
+            let state2 = state.clone();
+            let user_id = user.id.clone();
+            let token = state
+                .db
+                .run(move |conn| {
+                    write_tx(conn, |conn| {
+                        if let Some(old) = replaces {
+                            sessions::revoke(conn, &user_id, &old, naive(now))?;
+                        }
+                        let new = NewSession {
+                            user_id: &user_id,
+                            amr: &["pwd"],
+                            ip: actor.ip.as_deref().unwrap_or_default(),
+                            user_agent: actor.user_agent.as_deref().unwrap_or_default(),
+                        };
+                        let (row, token) = session::create(conn, &state2, &new, now)?;
+                        counters::clear(conn, &account_key)?;
+                        audit::record(
+                            conn,
+                            &actor.as_user(&user_id, Some(&row.id)),
+                            Event::new(Action::LoginSucceeded, Outcome::Success)
+                                .target("user", user_id.as_str())
+                                .details(serde_json::json!({ "method": "password" })),
+                            now,
+                        )?;
+                        Ok(token)
+                    })
+                })
+                .await?;
+            metrics::counter!("ostiary_logins_total", "method" => "password", "outcome" => "success").increment(1);
+            Ok(LoginOutcome::Success {
+                token,
+                user_id: user.id,
+            })
+        }
+        (reason, user) => {
+            let reason = reason.unwrap_or(Reason::BadCredentials);
+            let cfg = state.config.throttle.clone();
+            let user_id = user.map(|u| u.id);
+            state
+                .db
+                .run(move |conn| {
+                    write_tx(conn, |conn| {
+                        let mut event = Event::new(Action::LoginFailed, Outcome::Failure)
+                            .details(serde_json::json!({ "email": email, "reason": reason.as_str() }));
+                        if let Some(id) = &user_id {
+                            event = event.target("user", id.as_str());
+                        }
+                        audit::record(conn, &actor, event, now)?;
+                        if matches!(reason, Reason::Throttled) {
+                            return Ok(());
+                        }
+                        for (key, kind) in [(&account_key, Kind::Account), (&ip_key, Kind::Ip)] {
+                            let (row, locked) = throttle::after_failure(counters::get(conn, key)?, key, kind, now, &cfg);
+                            counters::put(conn, &row)?;
+                            if locked {
+                                audit::record(
+                                    conn,
+                                    &actor,
+                                    Event::new(Action::LoginLocked, Outcome::Failure).details(serde_json::json!({
+                                        "key": key, "failures": row.failures, "locked_until": row.locked_until,
+                                    })),
+                                    now,
+                                )?;
+                            }
+                        }
+                        Ok(())
+                    })
+                })
+                .await?;
+            let outcome = if matches!(reason, Reason::Throttled) {
+                "throttled"
+            } else {
+                "failure"
+            };
+            metrics::counter!("ostiary_logins_total", "method" => "password", "outcome" => outcome)
+                .increment(1);
+            Ok(LoginOutcome::Failed)
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The command line (clap): `serve` (default), `migrate`, `user create`,
+//! `config check`, `audit verify`. Commands a script reads print JSON on
+//! stdout; problems go to stderr with a non-zero exit code.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::accounts::{self, UserSpec};
+use crate::app::{Application, Options, prepare_state};
+use crate::audit::Actor;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{self, Config};
+use crate::crypto::PasswordHasher;
+use crate::db::{Db, run_migrations};
+use crate::domain::{Email, Password, Role};
+use crate::error::AppError;
+
+/// Ostiary, an OpenID Connect identity provider.
+#[derive(Debug, Parser)]
+#[command(name = "ostiary", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: ./ostiary.toml when it exists).
+    #[arg(long, global = true, env = "OSTIARY_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the identity provider (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Work with the security audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `ostiary user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; prints the user as JSON.
+    Create {
+        /// Email address (stored trimmed and lowercased).
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Make the user a superuser.
+        #[arg(long)]
+        admin: bool,
+        /// Add the user to this organization (created when missing).
+        #[arg(long, value_name = "NAME")]
+        org: Option<String>,
+        /// Role in the organization (default: owner with --admin, else member).
+        #[arg(long, value_enum, requires = "org")]
+        role: Option<Role>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// `ostiary config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and explain each problem.
+    Check,
+}
+
+/// `ostiary audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain; exits 1 naming the first broken row.
+    Verify,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (config, source) = match config::load(cli.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(problems) => return report_config_problems(&problems),
+    };
+    if let Some(Command::Config(ConfigCommand::Check)) = cli.command {
+        let problems = config::validate(&config);
+        if !problems.is_empty() {
+            return report_config_problems(&problems);
+        }
+        print_json(&json!({
+            "ok": true,
+            "file": source.file.map(|p| p.display().to_string()),
+            "issuer": config.issuer,
+            "listen": config.listen,
+            "database": crate::db::Backend::from_url(&config.database_url).map(|b| format!("{b:?}").to_lowercase()).ok(),
+        }));
+        return ExitCode::SUCCESS;
+    }
+    let problems = config::validate(&config);
+    if !problems.is_empty() {
+        return report_config_problems(&problems);
+    }
+    crate::telemetry::init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report_config_problems(problems: &[String]) -> ExitCode {
+    eprintln!(
+        "configuration is invalid ({} problem{}):",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for problem in problems {
+        eprintln!("  - {problem}");
+    }
+    ExitCode::from(2)
+}
+
+fn print_json(value: &serde_json::Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let db = Db::connect(&config.database_url, &config.database)?;
+            let applied = db.run(run_migrations).await?;
+            print_json(&json!({ "applied": applied }));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Create {
+            email,
+            password_stdin,
+            admin,
+            org,
+            role,
+            name,
+        }) => {
+            let email = Email::parse(&email).map_err(AppError::BadRequest)?;
+            let password_hash = if password_stdin {
+                let password = read_password()?;
+                password
+                    .check_new(config.password.min_length)
+                    .map_err(AppError::BadRequest)?;
+                Some(
+                    PasswordHasher::new(&config.password)?
+                        .hash(&password)
+                        .await?,
+                )
+            } else {
+                None
+            };
+            let default_role = if admin { Role::Owner } else { Role::Member };
+            let spec = UserSpec {
+                email,
+                display_name: name.unwrap_or_default(),
+                password_hash,
+                superuser: admin,
+                email_verified: false,
+                organization: org.map(|o| (o, role.unwrap_or(default_role))),
+            };
+            let db = Db::connect(&config.database_url, &config.database)?;
+            db.run(run_migrations).await?;
+            let now = SystemClock.now();
+            let created = db
+                .run(move |conn| accounts::create_user(conn, &Actor::system("cli"), &spec, now))
+                .await?;
+            print_json(&serde_json::to_value(&created).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let db = Db::connect(&config.database_url, &config.database)?;
+            let report = db.run(crate::audit::verify).await?;
+            print_json(&serde_json::to_value(&report).unwrap_or_default());
+            if report.ok {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "audit chain broken at row {}: {}",
+                    report.first_broken_seq.unwrap_or_default(),
+                    report.reason.unwrap_or_default()
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Config(ConfigCommand::Check) => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn read_password() -> Result<Password, AppError> {
+    let mut input = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut input)
+        .map_err(|e| AppError::BadRequest(format!("cannot read the password from stdin: {e}")))?;
+    let line = input.lines().next().unwrap_or_default().to_owned();
+    if line.is_empty() {
+        return Err(AppError::BadRequest("no password on stdin".into()));
+    }
+    Ok(Password::new(line))
+}
+
+async fn serve(config: Config) -> Result<ExitCode, AppError> {
+    let issuer = config.issuer.clone();
+    let app = Application::build(config, Options::default()).await?;
+    let open = app.state().db.run(accounts::setup_open).await?;
+    tracing::info!(port = app.port(), %issuer, "Ostiary is listening");
+    if open {
+        tracing::info!(
+            "no administrator yet: open {}/setup to create one",
+            issuer.trim_end_matches('/')
+        );
+    }
+    app.run_until_stopped().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Used by tests: state without a listener.
+pub async fn state_for(config: Config) -> Result<crate::state::AppState, AppError> {
+    prepare_state(config, Arc::new(SystemClock)).await
+}

@@ -1,0 +1,193 @@
+//! Settings: documented structs with defaults, loaded by [`load`] from
+//! defaults → TOML → environment, and checked by [`validate`].
+//!
+//! Every struct refuses unknown fields so a typo is an error, not a silent
+//! default.
+
+mod load;
+mod validate;
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use load::{ConfigSource, load};
+pub use validate::validate;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Public URL of this identity provider (the OIDC issuer). Links and
+    /// redirects are built from it, never from the `Host` header.
+    pub issuer: String,
+    /// `host:port` to listen on.
+    pub listen: String,
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Directory for the SQLite database and the generated master key.
+    pub data_dir: PathBuf,
+    /// File holding the base64 master key; generated in `data_dir` when unset.
+    pub master_key_file: Option<PathBuf>,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// A tracing filter such as `info` or `ostiary=debug,info`.
+    pub log_level: String,
+    /// Reverse proxies whose `X-Forwarded-For` header is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Optional one-time secret required by `/setup` (field `setup_token`).
+    pub setup_token: Option<String>,
+    /// Name of the organization created by `/setup`.
+    pub default_organization: String,
+    pub database: DatabaseConfig,
+    pub session: SessionConfig,
+    pub password: PasswordConfig,
+    pub throttle: ThrottleConfig,
+}
+
+/// Connection pool settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Maximum pooled connections.
+    pub pool_size: u32,
+    /// Seconds to wait for a pooled connection.
+    pub connect_timeout_secs: u64,
+    /// SQLite `busy_timeout` in milliseconds.
+    pub sqlite_busy_timeout_ms: u64,
+}
+
+/// Browser session lifetimes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    /// A session unused for this long ends (default 8 h).
+    pub idle_timeout_secs: i64,
+    /// A session ends this long after sign-in, used or not (default 7 days).
+    pub absolute_lifetime_secs: i64,
+}
+
+/// Password hashing (argon2id) and password rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordConfig {
+    /// Memory cost in KiB (OWASP minimum 19456).
+    pub memory_kib: u32,
+    /// Iterations (OWASP minimum 2).
+    pub iterations: u32,
+    /// Lanes (minimum 1).
+    pub parallelism: u32,
+    /// Concurrent hashes; 0 means the number of cores.
+    pub max_concurrent_hashes: usize,
+    /// How long a login waits for a hashing slot before answering 503.
+    pub queue_timeout_ms: u64,
+    /// Minimum length in characters (15 when the password is the only factor).
+    pub min_length: usize,
+}
+
+/// Failed-login throttling, per account and per client IP.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThrottleConfig {
+    /// Failures on one account before each further attempt must wait.
+    pub account_delay_after: i32,
+    /// Failures on one account that lock it temporarily.
+    pub account_lock_after: i32,
+    /// Failures from one IP that lock that IP temporarily.
+    pub ip_lock_after: i32,
+    /// First delay; it doubles with every further failure.
+    pub base_delay_ms: i64,
+    /// Largest delay between attempts.
+    pub max_delay_ms: i64,
+    /// Length of a temporary lock.
+    pub lock_secs: i64,
+    /// Failures older than this (counted from the first) are forgotten.
+    pub window_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            issuer: "http://localhost:8080".into(),
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://./data/ostiary.db".into(),
+            data_dir: PathBuf::from("./data"),
+            master_key_file: None,
+            log_format: "text".into(),
+            log_level: "info".into(),
+            trusted_proxies: Vec::new(),
+            setup_token: None,
+            default_organization: "Default".into(),
+            database: DatabaseConfig::default(),
+            session: SessionConfig::default(),
+            password: PasswordConfig::default(),
+            throttle: ThrottleConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            pool_size: 10,
+            connect_timeout_secs: 10,
+            sqlite_busy_timeout_ms: 10_000,
+        }
+    }
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 8 * 3600,
+            absolute_lifetime_secs: 7 * 24 * 3600,
+        }
+    }
+}
+
+impl Default for PasswordConfig {
+    fn default() -> Self {
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+            max_concurrent_hashes: 0,
+            queue_timeout_ms: 1_000,
+            min_length: 15,
+        }
+    }
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            account_delay_after: 3,
+            account_lock_after: 10,
+            ip_lock_after: 50,
+            base_delay_ms: 500,
+            max_delay_ms: 30_000,
+            lock_secs: 900,
+            window_secs: 900,
+        }
+    }
+}
+
+impl Config {
+    /// The master key file: configured, or `master.key` in the data dir.
+    pub fn master_key_path(&self) -> PathBuf {
+        self.master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("master.key"))
+    }
+
+    /// Whether the issuer is served over https (then HSTS is sent).
+    pub fn issuer_is_https(&self) -> bool {
+        self.issuer.starts_with("https://")
+    }
+
+    /// The issuer without a trailing slash.
+    pub fn public_base(&self) -> &str {
+        self.issuer.trim_end_matches('/')
+    }
+}

@@ -1,0 +1,140 @@
+//! Semantic checks run at start-up and by `ostiary config check`: every
+//! problem is reported, each in one sentence naming the key.
+
+use std::net::SocketAddr;
+
+use super::Config;
+
+/// OWASP minimum for argon2id.
+const MIN_MEMORY_KIB: u32 = 19_456;
+const MIN_ITERATIONS: u32 = 2;
+
+/// Return every problem found; empty means valid.
+pub fn validate(config: &Config) -> Vec<String> {
+    let mut problems = Vec::new();
+    check_issuer(&config.issuer, &mut problems);
+    if config.listen.parse::<SocketAddr>().is_err() {
+        problems.push(format!(
+            "listen: {:?} is not an address such as 127.0.0.1:8080 or [::]:8080",
+            config.listen
+        ));
+    }
+    if let Err(e) = crate::db::Backend::from_url(&config.database_url) {
+        problems.push(format!("database_url: {e}"));
+    }
+    if !matches!(config.log_format.as_str(), "text" | "json") {
+        problems.push(format!(
+            "log_format: {:?} is not one of \"text\", \"json\"",
+            config.log_format
+        ));
+    }
+    if config.default_organization.trim().is_empty() {
+        problems.push("default_organization: must not be empty".into());
+    }
+    if matches!(&config.setup_token, Some(t) if t.len() < 16) {
+        problems.push("setup_token: must be at least 16 characters when set".into());
+    }
+    if config.database.pool_size == 0 {
+        problems.push("database.pool_size: must be at least 1".into());
+    }
+    let s = &config.session;
+    if s.idle_timeout_secs <= 0 || s.absolute_lifetime_secs <= 0 {
+        problems
+            .push("session: idle_timeout_secs and absolute_lifetime_secs must be positive".into());
+    } else if s.idle_timeout_secs > s.absolute_lifetime_secs {
+        problems.push(
+            "session.idle_timeout_secs: must not exceed session.absolute_lifetime_secs".into(),
+        );
+    }
+    let p = &config.password;
+    if p.memory_kib < MIN_MEMORY_KIB {
+        problems.push(format!(
+            "password.memory_kib: {} is below the OWASP minimum {MIN_MEMORY_KIB}",
+            p.memory_kib
+        ));
+    }
+    if p.iterations < MIN_ITERATIONS {
+        problems.push(format!(
+            "password.iterations: {} is below the OWASP minimum {MIN_ITERATIONS}",
+            p.iterations
+        ));
+    }
+    if p.parallelism == 0 {
+        problems.push("password.parallelism: must be at least 1".into());
+    }
+    if p.min_length < 8 {
+        problems.push(format!(
+            "password.min_length: {} is below the NIST minimum 8",
+            p.min_length
+        ));
+    }
+    let t = &config.throttle;
+    for (name, value) in [
+        ("account_delay_after", i64::from(t.account_delay_after)),
+        ("account_lock_after", i64::from(t.account_lock_after)),
+        ("ip_lock_after", i64::from(t.ip_lock_after)),
+        ("lock_secs", t.lock_secs),
+        ("window_secs", t.window_secs),
+    ] {
+        if value <= 0 {
+            problems.push(format!("throttle.{name}: must be positive"));
+        }
+    }
+    if t.base_delay_ms < 0 || t.max_delay_ms < t.base_delay_ms {
+        problems.push("throttle: need 0 <= base_delay_ms <= max_delay_ms".into());
+    }
+    problems
+}
+
+fn check_issuer(issuer: &str, problems: &mut Vec<String>) {
+    let parsed = match url::Url::parse(issuer) {
+        Ok(url) => url,
+        Err(e) => {
+            problems.push(format!("issuer: {issuer:?} is not an absolute URL ({e})"));
+            return;
+        }
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    match parsed.scheme() {
+        "https" => {}
+        "http" if local => {}
+        "http" => problems.push(format!(
+            "issuer: {issuer:?} must use https (plain http is allowed only for localhost)"
+        )),
+        other => problems.push(format!("issuer: scheme {other:?} is not http or https")),
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        problems.push("issuer: must not contain a query or fragment".into());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        problems.push("issuer: must not contain credentials".into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert!(validate(&Config::default()).is_empty());
+    }
+
+    #[test]
+    fn each_problem_is_named() {
+        let mut c = Config {
+            issuer: "http://idp.example.com".into(),
+            listen: "nope".into(),
+            database_url: "mysql://x".into(),
+            ..Config::default()
+        };
+        c.password.memory_kib = 1024;
+        let problems = validate(&c);
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].starts_with("issuer:"));
+        assert!(problems[1].starts_with("listen:"));
+        assert!(problems[2].starts_with("database_url:"));
+        assert!(problems[3].starts_with("password.memory_kib:"));
+    }
+}

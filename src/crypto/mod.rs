@@ -1,0 +1,11 @@
+//! Cryptography: argon2id password hashing bounded by a semaphore, random
+//! tokens and their hashes, and envelope encryption under a [`KeyProvider`].
+
+pub mod envelope;
+pub mod key_provider;
+pub mod password;
+pub mod token;
+
+pub use envelope::Envelope;
+pub use key_provider::{KeyProvider, LocalKeyProvider};
+pub use password::PasswordHasher;

@@ -1,0 +1,9 @@
+//! Validated value types and pure rules, free of HTTP and SQL.
+
+mod email;
+mod password;
+mod role;
+
+pub use email::Email;
+pub use password::Password;
+pub use role::Role;

@@ -1,0 +1,163 @@
+//! `/account`: the signed-in user's profile, organizations and sessions,
+//! with "sign out" per session and "sign out all devices".
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{Duration, NaiveDateTime};
+use serde::Deserialize;
+
+use crate::auth::{CurrentSession, MaybeSession, csrf, session};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{naive, orgs, sessions};
+use crate::web::RequestContext;
+use crate::web::render::{html, see_other};
+
+/// One organization row on the page.
+#[derive(Debug)]
+pub struct OrgView {
+    pub name: String,
+    pub role: String,
+}
+
+/// One session row on the page.
+#[derive(Debug)]
+pub struct SessionView {
+    pub id: String,
+    pub device_label: String,
+    pub ip: String,
+    pub last_seen: String,
+    pub created: String,
+    pub current: bool,
+}
+
+/// The account page.
+#[derive(Template)]
+#[template(path = "flow/account.html")]
+pub struct AccountPage {
+    pub csrf_token: String,
+    pub email: String,
+    pub display_name: String,
+    pub email_verified: bool,
+    pub superuser: bool,
+    pub organizations: Vec<OrgView>,
+    pub sessions: Vec<SessionView>,
+    pub notice: Option<String>,
+}
+
+/// Query of `GET /account`.
+#[derive(Debug, Deserialize)]
+pub struct AccountQuery {
+    notice: Option<String>,
+}
+
+/// Fields posted by the session forms.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+fn when(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn to_login() -> HttpResponse {
+    see_other("/login?return_to=%2Faccount", vec![])
+}
+
+/// `GET /account`
+pub async fn get_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    query: web::Query<AccountQuery>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(to_login());
+    };
+    let now = state.now();
+    let idle_cutoff = naive(now - Duration::seconds(state.config.session.idle_timeout_secs));
+    let user_id = current.user.id.clone();
+    let (memberships, live) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                orgs::memberships_of(conn, &user_id)?,
+                sessions::list_live(conn, &user_id, naive(now), idle_cutoff)?,
+            ))
+        })
+        .await?;
+    let notice = match query.notice.as_deref() {
+        Some("session-revoked") => Some("The session was signed out.".to_owned()),
+        _ => None,
+    };
+    let page = AccountPage {
+        csrf_token: csrf::issue(&req, &state, Some(&current)).token,
+        email: current.user.email.clone(),
+        display_name: current.user.display_name.clone(),
+        email_verified: current.user.email_verified,
+        superuser: current.user.superuser,
+        organizations: memberships
+            .into_iter()
+            .map(|(name, role)| OrgView { name, role })
+            .collect(),
+        sessions: live
+            .into_iter()
+            .map(|s| SessionView {
+                current: s.id == current.session.id,
+                id: s.id,
+                device_label: s.device_label,
+                ip: s.ip,
+                last_seen: when(s.last_seen_at),
+                created: when(s.created_at),
+            })
+            .collect(),
+        notice,
+    };
+    html(StatusCode::OK, &page, vec![])
+}
+
+fn signed_in(session: MaybeSession) -> Option<std::sync::Arc<CurrentSession>> {
+    session.0
+}
+
+/// `POST /account/sessions/{id}/revoke`
+pub async fn post_revoke_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    path: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = signed_in(session) else {
+        return Ok(to_login());
+    };
+    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
+    let target = path.into_inner();
+    if !session::revoke(&state, current.actor(&ctx), &current.user.id, &target).await? {
+        return Err(AppError::NotFound);
+    }
+    if target == current.session.id {
+        return Ok(see_other("/login", vec![session::removal()]));
+    }
+    Ok(see_other("/account?notice=session-revoked", vec![]))
+}
+
+/// `POST /account/sessions/revoke-all`
+pub async fn post_revoke_all(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = signed_in(session) else {
+        return Ok(to_login());
+    };
+    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
+    session::revoke_all(&state, current.actor(&ctx), &current.user.id).await?;
+    Ok(see_other("/login", vec![session::removal()]))
+}

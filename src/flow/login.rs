@@ -1,0 +1,121 @@
+//! `/login`: the email + password form. Unknown email, wrong password,
+//! locked account and throttled attempts all get the same page (SR-85).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::password_login::{self, LoginOutcome};
+use crate::auth::{MaybeSession, csrf, session};
+use crate::domain::Password;
+use crate::error::AppError;
+use crate::flow::safe_return_to;
+use crate::state::AppState;
+use crate::web::RequestContext;
+use crate::web::render::{html, see_other};
+
+/// The one message for every failed sign-in.
+pub const FAILED: &str = "Incorrect email or password.";
+
+/// The login form.
+#[derive(Template)]
+#[template(path = "flow/login.html")]
+pub struct LoginPage {
+    pub csrf_token: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub return_to: Option<String>,
+}
+
+/// Query of `GET /login`.
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    return_to: Option<String>,
+}
+
+/// Fields posted by the login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    return_to: Option<String>,
+}
+
+fn page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    email: &str,
+    error: Option<String>,
+    return_to: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (csrf_token, cookies) = csrf::issue(req, state, None).cookies();
+    let return_to = return_to.map(|r| safe_return_to(Some(&r)));
+    let page = LoginPage {
+        csrf_token,
+        email: email.chars().take(254).collect(),
+        error,
+        return_to,
+    };
+    html(status, &page, cookies)
+}
+
+/// `GET /login`
+pub async fn get_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
+    if session.0.is_some() {
+        return Ok(see_other(
+            &safe_return_to(query.return_to.as_deref()),
+            vec![],
+        ));
+    }
+    page(
+        &req,
+        &state,
+        StatusCode::OK,
+        "",
+        None,
+        query.into_inner().return_to,
+    )
+}
+
+/// `POST /login`
+pub async fn post_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let current = session.0.as_deref();
+    csrf::verify(&req, &state, current, &form.csrf_token)?;
+    let password = Password::new(form.password);
+    let replaces = current.map(|c| c.session.id.clone());
+    match password_login::attempt(&state, ctx.actor(), &form.email, &password, replaces).await? {
+        LoginOutcome::Success { token, .. } => Ok(see_other(
+            &safe_return_to(form.return_to.as_deref()),
+            vec![session::cookie(token)],
+        )),
+        LoginOutcome::Failed => {
+            // Anonymous from here on: the failed attempt does not keep a session.
+            let (csrf_token, cookies) = csrf::issue(&req, &state, None).cookies();
+            let page = LoginPage {
+                csrf_token,
+                email: form.email.trim().chars().take(254).collect(),
+                error: Some(FAILED.into()),
+                return_to: form.return_to.map(|r| safe_return_to(Some(&r))),
+            };
+            html(StatusCode::UNAUTHORIZED, &page, cookies)
+        }
+    }
+}

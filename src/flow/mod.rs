@@ -1,0 +1,47 @@
+//! Hosted browser pages. Each handler follows the same steps: principal →
+//! validate (CSRF first for POSTs) → one domain call → audit (inside that
+//! call) → respond.
+
+pub mod account;
+pub mod home;
+pub mod login;
+pub mod logout;
+pub mod setup;
+
+/// A relative, same-origin path for post-login redirects (SR-04); anything
+/// else falls back to the account page.
+pub fn safe_return_to(candidate: Option<&str>) -> String {
+    match candidate {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.starts_with("/\\")
+                && p.len() <= 2048
+                && !p.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            p.to_owned()
+        }
+        _ => "/account".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        // SR-04: no open redirector.
+        assert_eq!(safe_return_to(Some("/account?x=1")), "/account?x=1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_return_to(Some(bad)), "/account", "{bad:?}");
+        }
+        assert_eq!(safe_return_to(None), "/account");
+    }
+}

@@ -1,0 +1,155 @@
+//! `/setup`: creates the first administrator on an empty store, race-free
+//! (see [`crate::accounts::complete_setup`]), then signs them in. Once done,
+//! the page no longer offers the form.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::accounts::{self, UserSpec};
+use crate::auth::session::{self, NewSession};
+use crate::auth::{MaybeSession, csrf};
+use crate::crypto::token::constant_time_eq;
+use crate::domain::{Email, Password, Role};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::RequestContext;
+use crate::web::render::{html, see_other};
+
+/// The setup form.
+#[derive(Template)]
+#[template(path = "flow/setup.html")]
+pub struct SetupPage {
+    pub csrf_token: String,
+    pub email: String,
+    pub display_name: String,
+    pub error: Option<String>,
+    pub token_required: bool,
+}
+
+/// Shown once setup is done.
+#[derive(Template)]
+#[template(path = "flow/setup_done.html")]
+pub struct SetupDonePage {}
+
+/// Fields posted by the setup form.
+#[derive(Debug, Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+    #[serde(default)]
+    setup_token: String,
+}
+
+fn form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    email: &str,
+    name: &str,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (csrf_token, cookies) = csrf::issue(req, state, None).cookies();
+    let page = SetupPage {
+        csrf_token,
+        email: email.to_owned(),
+        display_name: name.to_owned(),
+        error,
+        token_required: state.config.setup_token.is_some(),
+    };
+    html(status, &page, cookies)
+}
+
+/// `GET /setup`
+pub async fn get_setup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    if !state.db.run(accounts::setup_open).await? {
+        return html(StatusCode::OK, &SetupDonePage {}, vec![]);
+    }
+    form_page(&req, &state, StatusCode::OK, "", "", None)
+}
+
+/// `POST /setup`
+pub async fn post_setup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<SetupForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
+    if !state.db.run(accounts::setup_open).await? {
+        return Err(AppError::Conflict(
+            "Ostiary is already set up. Sign in instead.".into(),
+        ));
+    }
+    let invalid = |msg: String| {
+        form_page(
+            &req,
+            &state,
+            StatusCode::BAD_REQUEST,
+            &form.email,
+            &form.display_name,
+            Some(msg),
+        )
+    };
+    if let Some(expected) = &state.config.setup_token
+        && !constant_time_eq(expected.as_bytes(), form.setup_token.as_bytes())
+    {
+        return invalid("The setup token is not correct.".into());
+    }
+    let email = match Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(msg) => return invalid(msg),
+    };
+    if form.display_name.chars().count() > 200 {
+        return invalid("The name can be at most 200 characters.".into());
+    }
+    let password = Password::new(form.password);
+    if let Err(msg) = password.check_new(state.config.password.min_length) {
+        return invalid(msg);
+    }
+    if !password.matches(&Password::new(form.password_confirm)) {
+        return invalid("The two passwords do not match.".into());
+    }
+    let hash = state.hasher.hash(&password).await?;
+    let spec = UserSpec {
+        email,
+        display_name: form.display_name,
+        password_hash: Some(hash),
+        superuser: true,
+        email_verified: true,
+        organization: Some((state.config.default_organization.clone(), Role::Owner)),
+    };
+    let now = state.now();
+    let actor = ctx.actor();
+    let st = state.clone();
+    let (_, token) = state
+        .db
+        .run(move |conn| {
+            accounts::complete_setup(conn, &actor, &spec, now, |conn, user| {
+                let new = NewSession {
+                    user_id: &user.id,
+                    amr: &["pwd"],
+                    ip: &ctx.ip,
+                    user_agent: &ctx.user_agent,
+                };
+                session::create(conn, &st, &new, now).map(|(_, token)| token)
+            })
+        })
+        .await?;
+    tracing::info!("initial setup completed");
+    Ok(see_other("/account", vec![session::cookie(token)]))
+}

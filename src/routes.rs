@@ -1,0 +1,57 @@
+//! The one route table: every path, its method and handler. Pages needing a
+//! signed-in user check the session inside the handler (and redirect to
+//! `/login`); POST handlers verify CSRF before anything else.
+
+use actix_web::web::{self, ServiceConfig};
+
+use crate::error::AppError;
+use crate::flow::{account, home, login, logout, setup};
+use crate::web::{assets, ops};
+
+/// Largest accepted form body.
+const FORM_LIMIT: usize = 16 * 1024;
+
+/// Register every route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.app_data(
+        web::FormConfig::default()
+            .limit(FORM_LIMIT)
+            .error_handler(|err, _| {
+                AppError::BadRequest(format!("The form could not be read: {err}.")).into()
+            }),
+    )
+    .app_data(web::QueryConfig::default().error_handler(|_, _| {
+        AppError::BadRequest("The address contains invalid parameters.".into()).into()
+    }))
+    .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+    // Operations
+    .route("/healthz", web::get().to(ops::get_healthz))
+    .route("/readyz", web::get().to(ops::get_readyz))
+    .route("/metrics", web::get().to(ops::get_metrics))
+    .route(
+        "/static/css/ostiary.css",
+        web::get().to(assets::get_stylesheet),
+    )
+    // Hosted pages
+    .route("/", web::get().to(home::get_home))
+    .route("/setup", web::get().to(setup::get_setup))
+    .route("/setup", web::post().to(setup::post_setup))
+    .route("/login", web::get().to(login::get_login))
+    .route("/login", web::post().to(login::post_login))
+    .route("/logout", web::get().to(logout::get_logout))
+    .route("/logout", web::post().to(logout::post_logout))
+    .route("/account", web::get().to(account::get_account))
+    .route(
+        "/account/sessions/revoke-all",
+        web::post().to(account::post_revoke_all),
+    )
+    .route(
+        "/account/sessions/{id}/revoke",
+        web::post().to(account::post_revoke_session),
+    );
+}
+
+/// Anything unmatched: the error page with 404.
+pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

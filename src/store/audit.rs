@@ -1,0 +1,86 @@
+//! Rows of `security_audit_logs` and the chain head. The table refuses
+//! UPDATE and DELETE (triggers); this module only ever inserts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{audit_chain_head, security_audit_logs};
+use crate::error::AppError;
+
+/// One audit record as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = security_audit_logs)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub id: String,
+    pub created_at: NaiveDateTime,
+    pub request_id: Option<String>,
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    pub session_id: Option<String>,
+    pub organization_id: Option<String>,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub outcome: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Touch the head row: the first write of every audited transaction.
+pub fn lock_head(conn: &mut DbConnection) -> Result<(), AppError> {
+    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+        .set(audit_chain_head::seq.eq(audit_chain_head::seq))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// (last sequence number, last hash).
+pub fn head(conn: &mut DbConnection) -> Result<(i64, String), AppError> {
+    Ok(audit_chain_head::table
+        .filter(audit_chain_head::id.eq(1))
+        .select((audit_chain_head::seq, audit_chain_head::hash))
+        .first(conn)?)
+}
+
+/// Append a row and move the head to it.
+pub fn append(conn: &mut DbConnection, row: &AuditRow) -> Result<(), AppError> {
+    diesel::insert_into(security_audit_logs::table)
+        .values(row)
+        .execute(conn)?;
+    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+        .set((
+            audit_chain_head::seq.eq(row.seq),
+            audit_chain_head::hash.eq(&row.hash),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Rows after `after_seq` in sequence order, at most `limit`.
+pub fn page(
+    conn: &mut DbConnection,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditRow>, AppError> {
+    Ok(security_audit_logs::table
+        .filter(security_audit_logs::seq.gt(after_seq))
+        .order(security_audit_logs::seq.asc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}
+
+/// Rows with a given action, newest first (for tests and the future viewer).
+pub fn by_action(conn: &mut DbConnection, action: &str) -> Result<Vec<AuditRow>, AppError> {
+    Ok(security_audit_logs::table
+        .filter(security_audit_logs::action.eq(action))
+        .order(security_audit_logs::seq.desc())
+        .limit(1000)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}

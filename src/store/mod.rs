@@ -1,0 +1,40 @@
+//! Persistence, one module per aggregate: row structs and query functions.
+//! Nothing here knows about HTTP. Functions take `&mut DbConnection` and are
+//! called inside [`crate::db::Db::run`].
+
+pub mod audit;
+pub mod data_keys;
+pub mod orgs;
+pub mod sessions;
+pub mod setup;
+pub mod throttle;
+pub mod users;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::Connection;
+
+use crate::db::DbConnection;
+use crate::error::AppError;
+
+/// Run `f` in a write transaction. It first takes the audit chain head, which
+/// serializes audited writes: on SQLite it takes the write lock up front (no
+/// deferred-lock upgrade failures), on PostgreSQL a row lock held to commit.
+pub fn write_tx<T, F>(conn: &mut DbConnection, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
+{
+    conn.transaction::<T, AppError, _>(|conn| {
+        audit::lock_head(conn)?;
+        f(conn)
+    })
+}
+
+/// A UTC instant as stored (`TIMESTAMP` without zone).
+pub fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+/// A stored `TIMESTAMP` back as UTC.
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}

@@ -1,0 +1,88 @@
+//! Organizations and memberships (roles owner/admin/member).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{memberships, organizations};
+use crate::db::{DbConnection, is_unique_violation};
+use crate::error::AppError;
+
+/// An organization row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organizations)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The organization named `name`, created when missing (race-safe: a
+/// concurrent creation is read back).
+pub fn find_or_create(
+    conn: &mut DbConnection,
+    name: &str,
+    now: NaiveDateTime,
+) -> Result<(Organization, bool), AppError> {
+    if let Some(org) = find_by_name(conn, name)? {
+        return Ok((org, false));
+    }
+    let org = Organization {
+        id: uuid::Uuid::now_v7().to_string(),
+        name: name.to_owned(),
+        created_at: now,
+    };
+    let inserted = diesel::insert_into(organizations::table)
+        .values((
+            organizations::id.eq(&org.id),
+            organizations::name.eq(&org.name),
+            organizations::created_at.eq(org.created_at),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok((org, true)),
+        Err(e) if is_unique_violation(&e) => find_by_name(conn, name)?
+            .map(|o| (o, false))
+            .ok_or(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn find_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<Organization>, AppError> {
+    Ok(organizations::table
+        .filter(organizations::name.eq(name))
+        .select(Organization::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Add `user_id` to `org_id` with `role`.
+pub fn add_member(
+    conn: &mut DbConnection,
+    user_id: &str,
+    org_id: &str,
+    role: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::user_id.eq(user_id),
+            memberships::organization_id.eq(org_id),
+            memberships::role.eq(role),
+            memberships::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// (organization name, role) for every membership of a user, by name.
+pub fn memberships_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .select((organizations::name, memberships::role))
+        .order(organizations::name.asc())
+        .load(conn)?)
+}

@@ -1,0 +1,107 @@
+//! Server-side browser sessions (`auth_sessions`). Only the SHA-256 of the
+//! cookie token is stored (SR-55); the row id is a separate public handle used
+//! by the account page to revoke a session.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::auth_sessions;
+use crate::error::AppError;
+
+/// A session row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = auth_sessions)]
+pub struct AuthSession {
+    pub id: String,
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub auth_time: NaiveDateTime,
+    pub amr: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub device_label: String,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConnection, session: &AuthSession) -> Result<(), AppError> {
+    diesel::insert_into(auth_sessions::table)
+        .values(session)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The unrevoked session whose token hashes to `token_hash`.
+pub fn find_by_token_hash(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<AuthSession>, AppError> {
+    Ok(auth_sessions::table
+        .filter(auth_sessions::token_hash.eq(token_hash))
+        .filter(auth_sessions::revoked_at.is_null())
+        .select(AuthSession::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Record activity.
+pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), AppError> {
+    diesel::update(auth_sessions::table.filter(auth_sessions::id.eq(id)))
+        .set(auth_sessions::last_seen_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revoke one session of `user_id`; returns whether it existed and was live.
+pub fn revoke(
+    conn: &mut DbConnection,
+    user_id: &str,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::id.eq(id))
+            .filter(auth_sessions::user_id.eq(user_id))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set(auth_sessions::revoked_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Revoke every session of `user_id`; returns how many.
+pub fn revoke_all(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::user_id.eq(user_id))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set(auth_sessions::revoked_at.eq(Some(now)))
+    .execute(conn)?)
+}
+
+/// Unrevoked, unexpired sessions of a user seen after `idle_cutoff`, newest first.
+pub fn list_live(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+    idle_cutoff: NaiveDateTime,
+) -> Result<Vec<AuthSession>, AppError> {
+    Ok(auth_sessions::table
+        .filter(auth_sessions::user_id.eq(user_id))
+        .filter(auth_sessions::revoked_at.is_null())
+        .filter(auth_sessions::expires_at.gt(now))
+        .filter(auth_sessions::last_seen_at.gt(idle_cutoff))
+        .order(auth_sessions::last_seen_at.desc())
+        .limit(100)
+        .select(AuthSession::as_select())
+        .load(conn)?)
+}

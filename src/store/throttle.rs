@@ -1,0 +1,48 @@
+//! Failed-login counters in the database, so every instance sees the same
+//! numbers. Callers hold the write transaction of [`super::write_tx`], which
+//! serializes read-modify-write of a counter.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::login_throttles;
+use crate::error::AppError;
+
+/// A counter row, keyed like `account:<email>` or `ip:<address>`.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = login_throttles)]
+#[diesel(treat_none_as_null = true)]
+pub struct Throttle {
+    pub key: String,
+    pub failures: i32,
+    pub window_started_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+}
+
+pub fn get(conn: &mut DbConnection, key: &str) -> Result<Option<Throttle>, AppError> {
+    Ok(login_throttles::table
+        .filter(login_throttles::key.eq(key))
+        .select(Throttle::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Insert or replace (inside the serializing write transaction).
+pub fn put(conn: &mut DbConnection, row: &Throttle) -> Result<(), AppError> {
+    let updated = diesel::update(login_throttles::table.filter(login_throttles::key.eq(&row.key)))
+        .set(row)
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(login_throttles::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn clear(conn: &mut DbConnection, key: &str) -> Result<(), AppError> {
+    diesel::delete(login_throttles::table.filter(login_throttles::key.eq(key))).execute(conn)?;
+    Ok(())
+}

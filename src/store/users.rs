@@ -1,0 +1,86 @@
+//! Users: normalized unique email (a partial unique index over live rows),
+//! argon2id hash, flags, soft delete.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::users;
+use crate::db::{DbConnection, is_unique_violation};
+use crate::error::AppError;
+
+/// A user row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub email_verified: bool,
+    pub locked: bool,
+    pub superuser: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted_by: Option<String>,
+}
+
+/// A user to insert.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub email_verified: bool,
+    pub locked: bool,
+    pub superuser: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Outcome of an insert that may race with another.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Inserted {
+    Created,
+    AlreadyExists,
+}
+
+/// Insert; a live user with the same email already existing is
+/// [`Inserted::AlreadyExists`], not an error.
+pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> Result<Inserted, AppError> {
+    match diesel::insert_into(users::table).values(user).execute(conn) {
+        Ok(_) => Ok(Inserted::Created),
+        Err(e) if is_unique_violation(&e) => Ok(Inserted::AlreadyExists),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The live (not deleted) user with this normalized email.
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User>, AppError> {
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .filter(users::deleted_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A live user by id.
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<User>, AppError> {
+    Ok(users::table
+        .filter(users::id.eq(id))
+        .filter(users::deleted_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Number of live users.
+pub fn count(conn: &mut DbConnection) -> Result<i64, AppError> {
+    Ok(users::table
+        .filter(users::deleted_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
