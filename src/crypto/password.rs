@@ -50,7 +50,10 @@ impl PasswordHasher {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
     }
 
-    async fn slot(&self) -> Result<OwnedSemaphorePermit, AppError> {
+    /// Wait (at most `queue_timeout_ms`) for a hashing slot and hold it
+    /// until the permit is dropped. Other CPU-heavy work can share the budget
+    /// this way; tests use it to saturate the hasher.
+    pub async fn slot(&self) -> Result<OwnedSemaphorePermit, AppError> {
         match tokio::time::timeout(self.queue_timeout, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(_)) | Err(_) => {

@@ -26,6 +26,7 @@ pub struct SetupPage {
     pub display_name: String,
     pub error: Option<String>,
     pub token_required: bool,
+    pub min_length: usize,
 }
 
 /// Shown once setup is done.
@@ -65,6 +66,7 @@ fn form_page(
         display_name: name.to_owned(),
         error,
         token_required: state.config.setup_token.is_some(),
+        min_length: state.config.password.min_length,
     };
     html(status, &page, cookies)
 }

@@ -1,1 +1,18 @@
-//! placeholder
+//! The one integration-test binary: black-box tests through HTTP against a
+//! real server on port 0, plus storage and CLI tests. Every scenario runs on
+//! SQLite, and on PostgreSQL when `OSTIARY_TEST_DATABASE_URL` is set (each
+//! test gets its own database).
+
+// Test code: failing loudly is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+
+mod audit;
+mod cli;
+mod login;
+mod ops;
+mod sessions;
+mod setup;
+mod storage;
+mod throttle;

@@ -1,0 +1,277 @@
+//! The `ostiary` binary: `config check`, `user create`, `migrate`,
+//! `audit verify`, `--help`.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, PASSWORD, TestApp, TestDatabase};
+
+/// Run the binary in an empty directory with a clean `OSTIARY_*` environment.
+fn ostiary(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ostiary"));
+    cmd.current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OSTIARY_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("OSTIARY_LOG_LEVEL", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_is_available_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["user", "create", "--help"],
+        vec!["config", "check", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["migrate", "--help"],
+    ] {
+        let out = ostiary(dir.path(), &args, &[], None);
+        assert!(out.status.success(), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn config_check_accepts_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ostiary(dir.path(), &["config", "check"], &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["issuer"], "http://localhost:8080");
+    assert_eq!(json["database"], "sqlite");
+}
+
+#[test]
+fn config_check_explains_each_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    // Semantic problems, from the environment.
+    let out = ostiary(
+        dir.path(),
+        &["config", "check"],
+        &[
+            ("OSTIARY_ISSUER", "http://idp.example.com"),
+            ("OSTIARY_LISTEN", "somewhere"),
+            ("OSTIARY_DATABASE_URL", "mysql://db/x"),
+            ("OSTIARY_PASSWORD__MEMORY_KIB", "1024"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    for needle in [
+        "issuer:",
+        "must use https",
+        "listen:",
+        "database_url:",
+        "unsupported database URL scheme",
+        "password.memory_kib:",
+        "OWASP",
+    ] {
+        assert!(err.contains(needle), "{needle:?} missing in:\n{err}");
+    }
+    // Unknown keys are refused, in the file and in the environment.
+    std::fs::write(
+        dir.path().join("ostiary.toml"),
+        "issuer = \"http://localhost:8080\"\nlisten_address = \"x\"\n",
+    )
+    .unwrap();
+    let out = ostiary(dir.path(), &["config", "check"], &[], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("listen_address") && err.contains("ostiary.toml"),
+        "{err}"
+    );
+    std::fs::remove_file(dir.path().join("ostiary.toml")).unwrap();
+    let out = ostiary(
+        dir.path(),
+        &["config", "check"],
+        &[("OSTIARY_SESSION__IDLE_TIMEOUT", "5")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("idle_timeout"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A wrong type names the key.
+    let out = ostiary(
+        dir.path(),
+        &["config", "check"],
+        &[("OSTIARY_DATABASE__POOL_SIZE", "many")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("pool_size"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A named file that does not exist.
+    let out = ostiary(
+        dir.path(),
+        &["--config", "missing.toml", "config", "check"],
+        &[],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("missing.toml"));
+    // An explicit valid file is reported.
+    std::fs::write(
+        dir.path().join("custom.toml"),
+        "[session]\nidle_timeout_secs = 600\n",
+    )
+    .unwrap();
+    let out = ostiary(
+        dir.path(),
+        &["config", "check", "--config", "custom.toml"],
+        &[],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+crate::on_all_backends!(user_create_then_login_and_audit_verify);
+
+async fn user_create_then_login_and_audit_verify(backend: Backend) {
+    let db = TestDatabase::create(&backend);
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("OSTIARY_DATABASE_URL", db.url.as_str())];
+    let out = ostiary(dir.path(), &["migrate"], &env, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = ostiary(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "Ops@Example.com",
+            "--password-stdin",
+            "--admin",
+            "--org",
+            "Acme",
+        ],
+        &env,
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["email"], "ops@example.com");
+    assert_eq!(json["superuser"], true);
+    assert_eq!(json["organization"]["name"], "Acme");
+    assert_eq!(json["organization"]["role"], "owner");
+    assert_eq!(json["id"].as_str().unwrap().len(), 36);
+
+    // The same email again: a clear error, not a crash.
+    let out = ostiary(
+        dir.path(),
+        &["user", "create", "--email", "ops@example.com"],
+        &env,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A weak password is refused before anything is stored.
+    let out = ostiary(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@example.com",
+            "--password-stdin",
+        ],
+        &env,
+        Some("short\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("at least 15 characters"));
+
+    // The server sees the CLI's user (same database, its own data dir).
+    let url = db.url.clone();
+    let data = tempfile::tempdir().unwrap();
+    let app = TestApp::spawn_with(backend, |c| {
+        c.database_url = url;
+        c.data_dir = data.path().to_path_buf();
+    })
+    .await;
+    let (mut b, res) = app.login("ops@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = b.get("/account").await;
+    assert!(page.body.contains("Acme"));
+    assert!(page.body.contains("Administrator"));
+
+    // audit verify: intact → 0; tampered → 1 naming the row.
+    let out = ostiary(dir.path(), &["audit", "verify"], &env, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], true);
+    let tamper = if db.is_postgres() {
+        "ALTER TABLE security_audit_logs DISABLE TRIGGER USER; UPDATE security_audit_logs SET details = '{}' WHERE seq = 2; ALTER TABLE security_audit_logs ENABLE TRIGGER USER;"
+    } else {
+        "DROP TRIGGER security_audit_logs_no_update; UPDATE security_audit_logs SET details = '{}' WHERE seq = 2;"
+    };
+    app.sql(tamper).await.unwrap();
+    let out = ostiary(dir.path(), &["audit", "verify"], &env, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("row 2"), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["first_broken_seq"], 2);
+}
+
+#[test]
+fn unknown_database_scheme_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ostiary(
+        dir.path(),
+        &["migrate"],
+        &[("OSTIARY_DATABASE_URL", "redis://localhost")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unsupported database URL scheme \"redis\""),
+        "{}",
+        text(&out.stderr)
+    );
+}

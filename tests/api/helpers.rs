@@ -1,0 +1,465 @@
+//! Test harness: `TestApp` (fresh database, real server on port 0, manual
+//! clock) and `Browser` (a cookie jar that follows nothing by itself).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use ostiary::app::{Application, Options};
+use ostiary::clock::ManualClock;
+use ostiary::config::Config;
+use ostiary::state::AppState;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL when `OSTIARY_TEST_DATABASE_URL` is set. Without it the
+    /// test is skipped loudly, unless `OSTIARY_REQUIRE_PEERS=1` (CI), where a
+    /// missing PostgreSQL is a failure.
+    pub fn postgres() -> Option<Self> {
+        match std::env::var("OSTIARY_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Some(Self::Postgres(url)),
+            _ => {
+                if std::env::var("OSTIARY_REQUIRE_PEERS").as_deref() == Ok("1") {
+                    panic!(
+                        "OSTIARY_REQUIRE_PEERS=1 but OSTIARY_TEST_DATABASE_URL is not set: PostgreSQL is required"
+                    );
+                }
+                eprintln!(
+                    "SKIPPED (PostgreSQL): set OSTIARY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres to run this test on PostgreSQL"
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Run each listed `async fn name(backend: Backend)` as a test on SQLite and
+/// on PostgreSQL.
+#[macro_export]
+macro_rules! on_all_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(backend) = $crate::helpers::Backend::postgres() {
+                        super::$name(backend).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// A database made for one test and dropped after it.
+pub struct TestDatabase {
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    pub fn create(backend: &Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("ostiary.db").display());
+                Self {
+                    url,
+                    admin_url: None,
+                    name: String::new(),
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres(admin_url) => {
+                let name = format!("ostiary_test_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = PgConnection::establish(admin_url)
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is not reachable: {e}"));
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .unwrap();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(admin_url);
+                Self {
+                    url: format!("{base}/{name}"),
+                    admin_url: Some(admin_url.clone()),
+                    name,
+                    _dir: None,
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.admin_url.is_some()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(admin) = &self.admin_url
+            && let Ok(mut conn) = PgConnection::establish(admin)
+        {
+            let _ = conn.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// A running Ostiary.
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    pub config: Config,
+    pub db: TestDatabase,
+    _data: tempfile::TempDir,
+}
+
+/// The configuration tests start from: fast enough argon2 (the OWASP
+/// minimum), a fresh data dir, port 0.
+pub fn test_config(db: &TestDatabase, data: &std::path::Path) -> Config {
+    let mut config = Config {
+        listen: "127.0.0.1:0".into(),
+        database_url: db.url.clone(),
+        data_dir: data.to_path_buf(),
+        ..Config::default()
+    };
+    config.database.pool_size = 5;
+    config
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
+        let db = TestDatabase::create(&backend);
+        let data = tempfile::tempdir().unwrap();
+        let mut config = test_config(&db, data.path());
+        tweak(&mut config);
+        let clock = Arc::new(ManualClock::default());
+        let app = Application::build(
+            config.clone(),
+            Options {
+                clock: clock.clone(),
+                workers: Some(2),
+            },
+        )
+        .await
+        .expect("application builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            base,
+            state,
+            clock,
+            config,
+            db,
+            _data: data,
+        }
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// Complete `/setup` in a new browser, which ends up signed in.
+    pub async fn setup_admin(&self, email: &str, password: &str) -> Browser {
+        let mut b = self.browser();
+        let page = b.get("/setup").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let res = b
+            .post_form(
+                "/setup",
+                &[
+                    ("csrf_token", &page.csrf()),
+                    ("email", email),
+                    ("display_name", "Ada Admin"),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        b
+    }
+
+    /// Create a user with a password directly (no HTTP).
+    pub async fn create_user(&self, email: &str, password: &str) -> String {
+        let hash = self
+            .state
+            .hasher
+            .hash(&ostiary::domain::Password::new(password.into()))
+            .await
+            .unwrap();
+        let spec = ostiary::accounts::UserSpec {
+            email: ostiary::domain::Email::parse(email).unwrap(),
+            display_name: "Test User".into(),
+            password_hash: Some(hash),
+            superuser: false,
+            email_verified: true,
+            organization: None,
+        };
+        let now = self.state.now();
+        self.state
+            .db
+            .run(move |conn| {
+                ostiary::accounts::create_user(
+                    conn,
+                    &ostiary::audit::Actor::system("test"),
+                    &spec,
+                    now,
+                )
+            })
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// Sign in through the login form in a new browser.
+    pub async fn login(&self, email: &str, password: &str) -> (Browser, Page) {
+        let mut b = self.browser();
+        let res = b.login(email, password).await;
+        (b, res)
+    }
+
+    /// Run SQL on a pooled connection.
+    pub async fn sql(&self, sql: &str) -> Result<(), String> {
+        let sql = sql.to_owned();
+        self.state
+            .db
+            .run(move |conn| Ok(conn.batch_execute(&sql)))
+            .await
+            .unwrap()
+            .map_err(|e| e.to_string())
+    }
+
+    /// Audit actions recorded so far, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        self.state
+            .db
+            .run(|conn| {
+                let mut all = Vec::new();
+                let mut after = 0;
+                loop {
+                    let page = ostiary::store::audit::page(conn, after, 500)?;
+                    let Some(last) = page.last() else { break };
+                    after = last.seq;
+                    all.extend(page.into_iter().map(|r| r.action));
+                }
+                Ok(all)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Number of sessions not revoked.
+    pub async fn live_session_count(&self) -> i64 {
+        use diesel::prelude::*;
+        use ostiary::db::schema::auth_sessions::dsl::*;
+        self.state
+            .db
+            .run(|conn| {
+                Ok(auth_sessions
+                    .filter(revoked_at.is_null())
+                    .count()
+                    .get_result::<i64>(conn)?)
+            })
+            .await
+            .unwrap()
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The `csrf_token` hidden input of the (first) form.
+    pub fn csrf(&self) -> String {
+        hidden_input(&self.body, "csrf_token")
+            .unwrap_or_else(|| panic!("no csrf_token in page:\n{}", self.body))
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Value of `<input … name="NAME" value="…">`.
+pub fn hidden_input(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let at = html.find(&marker)?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let v = tag.find("value=\"")? + 7;
+    let end = tag[v..].find('"')?;
+    Some(tag[v..v + end].to_owned())
+}
+
+/// A browser: keeps cookies like one (by name; `Max-Age=0` deletes), sends
+/// them on every request, follows no redirects by itself.
+pub struct Browser {
+    base: String,
+    client: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+    pub user_agent: String,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.to_owned(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: BTreeMap::new(),
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+                .into(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, res: reqwest::Response) -> Page {
+        for value in res.headers().get_all("set-cookie") {
+            let raw = value.to_str().unwrap();
+            let (pair, attrs) = raw.split_once(';').unwrap_or((raw, ""));
+            let (name, val) = pair.split_once('=').unwrap();
+            let deleted = attrs.to_ascii_lowercase().contains("max-age=0");
+            if deleted || val.is_empty() {
+                self.cookies.remove(name.trim());
+            } else {
+                self.cookies
+                    .insert(name.trim().to_owned(), val.trim().to_owned());
+            }
+        }
+        Page {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: res.text().await.unwrap(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut req = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.unwrap();
+        self.finish(res).await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_form_with(path, fields, &[]).await
+    }
+
+    pub async fn post_form_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
+            .form(fields);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.unwrap();
+        self.finish(res).await
+    }
+
+    /// Fill and submit the login form.
+    pub async fn login(&mut self, email: &str, password: &str) -> Page {
+        let form = self.get("/login").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        self.post_form(
+            "/login",
+            &[
+                ("csrf_token", &form.csrf()),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// Whether `/account` shows the account page (else it redirects to login).
+    pub async fn is_signed_in(&mut self) -> bool {
+        let page = self.get("/account").await;
+        match page.status {
+            StatusCode::OK => true,
+            StatusCode::SEE_OTHER => {
+                assert!(page.location().starts_with("/login"), "{}", page.location());
+                false
+            }
+            other => panic!("unexpected {other}: {}", page.body),
+        }
+    }
+
+    pub fn session_cookie(&self) -> Option<&String> {
+        self.cookies.get("__Host-ostiary_session")
+    }
+}
+
+/// A strong password for tests.
+pub const PASSWORD: &str = "correct horse battery staple";

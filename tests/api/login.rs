@@ -1,0 +1,273 @@
+//! Password sign-in through the hosted form: success, failure, identical
+//! answers for unknown email and wrong password (SR-85), CSRF (SR-70),
+//! session id regeneration (SR-60), cookie attributes (SR-62).
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, PASSWORD, TestApp};
+
+crate::on_all_backends!(
+    login_success_sets_a_host_session_cookie,
+    login_failure_shows_the_form_again,
+    unknown_email_and_wrong_password_look_identical,
+    login_without_csrf_token_is_forbidden,
+    login_from_another_origin_is_forbidden,
+    login_regenerates_the_session_id,
+    logout_ends_the_session,
+    return_to_only_follows_local_paths,
+);
+
+async fn login_success_sets_a_host_session_cookie(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    let form = b.get("/login").await;
+    assert!(form.body.contains(r#"name="email""#) && form.body.contains(r#"name="password""#));
+    let res = b
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", &form.csrf()),
+                ("email", " Alice@Example.com "),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/account");
+    // SR-62: __Host- prefix, HttpOnly, Secure, SameSite=Lax, Path=/; SR-61: ≥128-bit id.
+    let set_cookie = res
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-ostiary_session="))
+        .expect("session cookie");
+    for attr in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(set_cookie.contains(attr), "{attr} missing in {set_cookie}");
+    }
+    assert!(!set_cookie.to_ascii_lowercase().contains("domain="));
+    assert!(b.session_cookie().unwrap().len() >= 43);
+    let account = b.get("/account").await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.body.contains("alice@example.com"));
+    assert!(account.body.contains("Firefox on Linux"));
+    let actions = app.audit_actions().await;
+    assert!(actions.contains(&"login.success".to_owned()), "{actions:?}");
+}
+
+async fn login_failure_shows_the_form_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let (mut b, res) = app
+        .login("alice@example.com", "wrong password, sorry")
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.body.contains("Incorrect email or password."));
+    assert!(res.body.contains(r#"name="password""#));
+    assert!(b.session_cookie().is_none());
+    assert!(!b.is_signed_in().await);
+    assert_eq!(app.live_session_count().await, 0);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"login.failure".to_owned())
+    );
+}
+
+async fn unknown_email_and_wrong_password_look_identical(backend: Backend) {
+    // SR-85: same status, body, headers and cookies.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    let csrf = b.get("/login").await.csrf();
+    let wrong = b
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", &csrf),
+                ("email", "alice@example.com"),
+                ("password", "not the password!"),
+            ],
+        )
+        .await;
+    let unknown = b
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", &csrf),
+                ("email", "nobody@example.com"),
+                ("password", "not the password!"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, unknown.status);
+    assert_eq!(
+        wrong.body.replace("alice@example.com", "EMAIL"),
+        unknown.body.replace("nobody@example.com", "EMAIL")
+    );
+    let names = |p: &crate::helpers::Page| {
+        let mut n: Vec<String> = p
+            .headers
+            .keys()
+            .map(|k| k.to_string())
+            .filter(|k| k != "x-request-id" && k != "date")
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&wrong), names(&unknown));
+    assert_eq!(wrong.header("set-cookie"), unknown.header("set-cookie"));
+}
+
+async fn login_without_csrf_token_is_forbidden(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    b.get("/login").await;
+    let before = app.audit_actions().await.len();
+    for token in ["", "forged-token"] {
+        let res = b
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", token),
+                    ("email", "alice@example.com"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert!(res.body.contains("Request ID"));
+    }
+    // Nothing changed: no session, no audit record, no throttle counter.
+    assert_eq!(app.live_session_count().await, 0);
+    assert_eq!(app.audit_actions().await.len(), before);
+    assert!(b.session_cookie().is_none());
+}
+
+async fn login_from_another_origin_is_forbidden(backend: Backend) {
+    // SR-70: Origin / Sec-Fetch-Site checked besides the token.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    let csrf = b.get("/login").await.csrf();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("email", "alice@example.com"),
+        ("password", PASSWORD),
+    ];
+    let res = b
+        .post_form_with("/login", &fields, &[("origin", "https://evil.example")])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = b
+        .post_form_with("/login", &fields, &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = b
+        .post_form_with(
+            "/login",
+            &fields,
+            &[
+                ("origin", "http://localhost:8080"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+async fn login_regenerates_the_session_id(backend: Backend) {
+    // SR-60: a new id at every sign-in; the old one stops working.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let first = b.session_cookie().unwrap().clone();
+    let form = b.get("/login?return_to=/account").await;
+    assert_eq!(
+        form.status,
+        StatusCode::SEE_OTHER,
+        "signed-in users skip the form"
+    );
+    // Sign in again (re-authentication) by posting the form with the session's token.
+    let account = b.get("/account").await;
+    let res = b
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", &account.csrf()),
+                ("email", "alice@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let second = b.session_cookie().unwrap().clone();
+    assert_ne!(first, second);
+    let mut old = app.browser();
+    old.cookies.insert("__Host-ostiary_session".into(), first);
+    assert!(!old.is_signed_in().await);
+    assert!(b.is_signed_in().await);
+}
+
+async fn logout_ends_the_session(backend: Backend) {
+    // SR-64: logout kills the server-side session; the old cookie is useless.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let cookie = b.session_cookie().unwrap().clone();
+    let confirm = b.get("/logout").await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(
+        app.live_session_count().await == 1,
+        "GET /logout changes nothing"
+    );
+    // Without the token nothing happens.
+    let refused = b.post_form("/logout", &[("csrf_token", "nope")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.live_session_count().await, 1);
+    let done = b
+        .post_form("/logout", &[("csrf_token", &confirm.csrf())])
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("signed out"));
+    assert!(b.session_cookie().is_none());
+    let mut replay = app.browser();
+    replay
+        .cookies
+        .insert("__Host-ostiary_session".into(), cookie);
+    assert!(!replay.is_signed_in().await);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"session.logout".to_owned())
+    );
+}
+
+async fn return_to_only_follows_local_paths(backend: Backend) {
+    // SR-04: no open redirect after login.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    for (return_to, expected) in [
+        ("/account?x=1", "/account?x=1"),
+        ("https://evil.example/", "/account"),
+        ("//evil.example", "/account"),
+    ] {
+        let mut b = app.browser();
+        let csrf = b.get("/login").await.csrf();
+        let res = b
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", &csrf),
+                    ("email", "alice@example.com"),
+                    ("password", PASSWORD),
+                    ("return_to", return_to),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert_eq!(res.location(), expected);
+    }
+}

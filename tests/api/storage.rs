@@ -1,0 +1,153 @@
+//! Storage conformance on each backend: migrations on an empty database,
+//! unique normalized emails under concurrency, envelope encryption across
+//! instances.
+
+use std::sync::Arc;
+
+use ostiary::accounts::{self, UserSpec};
+use ostiary::audit::Actor;
+use ostiary::clock::{Clock, SystemClock};
+use ostiary::config::DatabaseConfig;
+use ostiary::db::{Db, run_migrations};
+use ostiary::domain::{Email, Role};
+use ostiary::error::AppError;
+
+use crate::helpers::{Backend, TestApp, TestDatabase, test_config};
+
+crate::on_all_backends!(
+    migrations_apply_on_an_empty_database,
+    concurrent_creation_of_one_user_yields_one_row,
+    user_with_organization_and_role,
+    envelope_encryption_round_trips_across_instances,
+);
+
+async fn migrations_apply_on_an_empty_database(backend: Backend) {
+    let db = TestDatabase::create(&backend);
+    let pool = Db::connect(&db.url, &DatabaseConfig::default()).unwrap();
+    let applied = pool.run(run_migrations).await.unwrap();
+    assert_eq!(applied.len(), 1, "{applied:?}");
+    assert!(
+        pool.run(run_migrations).await.unwrap().is_empty(),
+        "second run applies nothing"
+    );
+    let report = pool.run(ostiary::audit::verify).await.unwrap();
+    assert!(report.ok && report.rows_checked == 0);
+}
+
+fn spec(email: &str) -> UserSpec {
+    UserSpec {
+        email: Email::parse(email).unwrap(),
+        display_name: String::new(),
+        password_hash: None,
+        superuser: false,
+        email_verified: false,
+        organization: None,
+    }
+}
+
+async fn concurrent_creation_of_one_user_yields_one_row(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let db = app.state.db.clone();
+        // Differently written forms of the same address.
+        let email = if i % 2 == 0 {
+            "Carol@Example.com"
+        } else {
+            " carol@example.COM"
+        };
+        let s = spec(email);
+        tasks.push(tokio::spawn(async move {
+            let now = SystemClock.now();
+            db.run(move |conn| accounts::create_user(conn, &Actor::system("test"), &s, now))
+                .await
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => created += 1,
+            Err(AppError::Conflict(msg)) => assert!(msg.contains("already exists")),
+            Err(other) => panic!("unexpected error: {other}"),
+        }
+    }
+    assert_eq!(created, 1);
+    assert_eq!(
+        app.state
+            .db
+            .run(ostiary::store::users::count)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+async fn user_with_organization_and_role(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut s = spec("dave@example.com");
+    s.organization = Some(("Acme".into(), Role::Admin));
+    let now = SystemClock.now();
+    let created = app
+        .state
+        .db
+        .run(move |conn| accounts::create_user(conn, &Actor::system("test"), &s, now))
+        .await
+        .unwrap();
+    let org = created.organization.unwrap();
+    assert_eq!(org.name, "Acme");
+    let id = created.id.clone();
+    let memberships = app
+        .state
+        .db
+        .run(move |conn| ostiary::store::orgs::memberships_of(conn, &id))
+        .await
+        .unwrap();
+    assert_eq!(memberships, vec![("Acme".to_owned(), "admin".to_owned())]);
+    let actions = app.audit_actions().await;
+    assert_eq!(actions, vec!["organization.created", "user.created"]);
+}
+
+async fn envelope_encryption_round_trips_across_instances(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let sealed = app
+        .state
+        .envelope
+        .encrypt(b"totp secret", "totp:user-1")
+        .unwrap();
+    assert!(sealed.starts_with("v1.dk-1."));
+    assert!(!sealed.contains("totp secret"));
+    assert_eq!(
+        &*app.state.envelope.decrypt(&sealed, "totp:user-1").unwrap(),
+        b"totp secret"
+    );
+    // Bound to its context: cannot be moved to another row.
+    assert!(app.state.envelope.decrypt(&sealed, "totp:user-2").is_err());
+    // Any change is detected.
+    let mut tampered = sealed.clone().into_bytes();
+    let last = tampered.len() - 2;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    assert!(
+        app.state
+            .envelope
+            .decrypt(&String::from_utf8(tampered).unwrap(), "totp:user-1")
+            .is_err()
+    );
+    // A second instance with the same database and master key reads it.
+    let data = tempfile::tempdir().unwrap();
+    let mut config = test_config(&app.db, data.path());
+    config.master_key_file = Some(app.config.master_key_path());
+    let other = ostiary::app::prepare_state(config, Arc::new(SystemClock))
+        .await
+        .unwrap();
+    assert_eq!(
+        &*other.envelope.decrypt(&sealed, "totp:user-1").unwrap(),
+        b"totp secret"
+    );
+    // With a different master key the instance refuses to start, clearly.
+    let data2 = tempfile::tempdir().unwrap();
+    let config2 = test_config(&app.db, data2.path());
+    let err = ostiary::app::prepare_state(config2, Arc::new(SystemClock))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("master key"), "{err}");
+}

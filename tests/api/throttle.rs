@@ -1,0 +1,108 @@
+//! Failed-login throttling in the database (SR-84): growing delay, then a
+//! temporary lock; a refused attempt looks like any failed login (SR-85).
+
+use chrono::Duration;
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, PASSWORD, TestApp};
+
+crate::on_all_backends!(
+    repeated_failures_lock_the_account_temporarily,
+    delay_grows_after_failures,
+    saturated_hashing_answers_503_with_retry_after,
+);
+
+async fn repeated_failures_lock_the_account_temporarily(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.throttle.account_delay_after = 100;
+        c.throttle.account_lock_after = 4;
+        c.throttle.lock_secs = 600;
+    })
+    .await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    let mut failed_body = String::new();
+    for _ in 0..4 {
+        let res = b.login("alice@example.com", "guess guess guess").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        failed_body = res.body;
+    }
+    // Locked: even the right password fails, and the answer is the same page.
+    let locked = b.login("alice@example.com", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(locked.body, failed_body);
+    assert!(!b.is_signed_in().await);
+    let actions = app.audit_actions().await;
+    assert_eq!(
+        actions.iter().filter(|a| *a == "login.locked").count(),
+        1,
+        "{actions:?}"
+    );
+    // Other accounts are not affected by alice's lock.
+    app.create_user("bob@example.com", PASSWORD).await;
+    let (_, bob) = app.login("bob@example.com", PASSWORD).await;
+    assert_eq!(bob.status, StatusCode::SEE_OTHER);
+    // The lock is temporary.
+    app.clock.advance(Duration::seconds(601));
+    let res = b.login("alice@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+async fn delay_grows_after_failures(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.throttle.account_delay_after = 2;
+        c.throttle.base_delay_ms = 60_000;
+        c.throttle.max_delay_ms = 600_000;
+    })
+    .await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    b.login("alice@example.com", "wrong one here!").await;
+    b.login("alice@example.com", "wrong two here!").await;
+    // Second failure imposed a 60 s wait: the right password is refused now...
+    assert_eq!(
+        b.login("alice@example.com", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // ...and accepted once the wait is over.
+    app.clock.advance(Duration::seconds(61));
+    assert_eq!(
+        b.login("alice@example.com", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Success resets the account counter.
+    let counters = app
+        .state
+        .db
+        .run(|conn| ostiary::store::throttle::get(conn, "account:alice@example.com"))
+        .await
+        .unwrap();
+    assert!(counters.is_none());
+}
+
+async fn saturated_hashing_answers_503_with_retry_after(backend: Backend) {
+    // S12 / SR-83: bounded hashing, no unbounded queue.
+    let app = TestApp::spawn_with(backend, |c| {
+        c.password.max_concurrent_hashes = 1;
+        c.password.queue_timeout_ms = 50;
+    })
+    .await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    let csrf = b.get("/login").await.csrf();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("email", "alice@example.com"),
+        ("password", PASSWORD),
+    ];
+    // Another request holds the only hashing slot.
+    let held = app.state.hasher.slot().await.unwrap();
+    let busy = b.post_form("/login", &fields).await;
+    assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(busy.header("retry-after"), "1");
+    assert!(busy.body.contains("try again"));
+    assert!(b.session_cookie().is_none());
+    drop(held);
+    let res = b.post_form("/login", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
