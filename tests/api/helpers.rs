@@ -134,7 +134,7 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub config: Config,
-    pub db: TestDatabase,
+    pub db: Arc<TestDatabase>,
     _data: tempfile::TempDir,
 }
 
@@ -157,10 +157,24 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
-        let db = TestDatabase::create(&backend);
+        let db = Arc::new(TestDatabase::create(&backend));
         let data = tempfile::tempdir().unwrap();
         let mut config = test_config(&db, data.path());
         tweak(&mut config);
+        Self::start(config, db, data).await
+    }
+
+    /// Another instance on the same database and master key (as behind a
+    /// load balancer), with its own clock and data directory.
+    pub async fn second_instance(&self) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let mut config = self.config.clone();
+        config.data_dir = data.path().to_path_buf();
+        config.master_key_file = Some(self.config.master_key_path());
+        Self::start(config, self.db.clone(), data).await
+    }
+
+    async fn start(config: Config, db: Arc<TestDatabase>, data: tempfile::TempDir) -> Self {
         let clock = Arc::new(ManualClock::default());
         let app = Application::build(
             config.clone(),

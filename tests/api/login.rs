@@ -12,6 +12,7 @@ crate::on_all_backends!(
     unknown_email_and_wrong_password_look_identical,
     login_without_csrf_token_is_forbidden,
     login_from_another_origin_is_forbidden,
+    browser_form_post_with_null_origin_is_accepted,
     login_regenerates_the_session_id,
     logout_ends_the_session,
     return_to_only_follows_local_paths,
@@ -173,6 +174,37 @@ async fn login_from_another_origin_is_forbidden(backend: Backend) {
                 ("origin", "http://localhost:8080"),
                 ("sec-fetch-site", "same-origin"),
             ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+async fn browser_form_post_with_null_origin_is_accepted(backend: Backend) {
+    // Regression: Chromium sends `Origin: null` for form posts from pages
+    // served with `Referrer-Policy: no-referrer`; a same-origin post with a
+    // valid token must work, a cross-site one must not.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    let csrf = b.get("/login").await.csrf();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("email", "alice@example.com"),
+        ("password", PASSWORD),
+    ];
+    let res = b
+        .post_form_with(
+            "/login",
+            &fields,
+            &[("origin", "null"), ("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = b
+        .post_form_with(
+            "/login",
+            &fields,
+            &[("origin", "null"), ("sec-fetch-site", "same-origin")],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);

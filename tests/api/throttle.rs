@@ -10,7 +10,49 @@ crate::on_all_backends!(
     repeated_failures_lock_the_account_temporarily,
     delay_grows_after_failures,
     saturated_hashing_answers_503_with_retry_after,
+    counters_and_sessions_are_shared_across_instances,
 );
+
+async fn counters_and_sessions_are_shared_across_instances(backend: Backend) {
+    // S1: any instance can serve any request; throttling is global.
+    let a = TestApp::spawn_with(backend, |c| {
+        c.throttle.account_delay_after = 100;
+        c.throttle.account_lock_after = 4;
+    })
+    .await;
+    let b = a.second_instance().await;
+    a.create_user("alice@example.com", PASSWORD).await;
+    for app in [&a, &b, &a, &b] {
+        let (_, res) = app.login("alice@example.com", "wrong guess again").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    // Four failures spread over two instances lock the account on both.
+    for app in [&a, &b] {
+        let (_, res) = app.login("alice@example.com", PASSWORD).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    // A session made on one instance works on the other, and so do its CSRF
+    // tokens (the key is shared through the database).
+    app_login_on_other(&a, &b).await;
+}
+
+async fn app_login_on_other(a: &TestApp, b: &TestApp) {
+    a.create_user("bob@example.com", PASSWORD).await;
+    let (mut on_a, res) = a.login("bob@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let mut on_b = b.browser();
+    on_b.cookies = on_a.cookies.clone();
+    assert!(on_b.is_signed_in().await);
+    let page = on_a.get("/account").await;
+    let res = on_b
+        .post_form(
+            "/account/sessions/revoke-all",
+            &[("csrf_token", &page.csrf())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!on_a.is_signed_in().await);
+}
 
 async fn repeated_failures_lock_the_account_temporarily(backend: Backend) {
     let app = TestApp::spawn_with(backend, |c| {
