@@ -128,6 +128,19 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Whether a peer program is usable. Missing: skipped loudly, or a failure
+/// when `OSTIARY_REQUIRE_PEERS=1` (CI).
+pub fn peer_available(name: &str, available: bool, how: &str) -> bool {
+    if available {
+        return true;
+    }
+    if std::env::var("OSTIARY_REQUIRE_PEERS").as_deref() == Ok("1") {
+        panic!("OSTIARY_REQUIRE_PEERS=1 but the peer {name} is missing: {how}");
+    }
+    eprintln!("SKIPPED: peer {name} is missing ({how})");
+    false
+}
+
 /// A running Ostiary.
 pub struct TestApp {
     pub base: String,
@@ -162,6 +175,23 @@ impl TestApp {
         let mut config = test_config(&db, data.path());
         tweak(&mut config);
         Self::start(config, db, data).await
+    }
+
+    /// Serve on a fixed free port with the issuer `http://localhost:PORT`, as
+    /// a real browser must see it (cookies, Origin, WebAuthn).
+    pub async fn spawn_for_browser(backend: Backend) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut app = Self::spawn_with(backend, |c| {
+            c.listen = format!("127.0.0.1:{port}");
+            c.issuer = format!("http://localhost:{port}");
+        })
+        .await;
+        app.base = format!("http://localhost:{port}");
+        app
     }
 
     /// Another instance on the same database and master key (as behind a
