@@ -151,3 +151,58 @@ async fn envelope_encryption_round_trips_across_instances(backend: Backend) {
         .unwrap_err();
     assert!(err.to_string().contains("master key"), "{err}");
 }
+
+/// A column as either database describes it.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, diesel::QueryableByName)]
+struct Column {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    column_name: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    nullable: bool,
+}
+
+async fn columns(url: &str) -> Vec<Column> {
+    use diesel::RunQueryDsl;
+    use ostiary::db::DbConnection;
+    let db = Db::connect(url, &DatabaseConfig::default()).unwrap();
+    db.run(run_migrations).await.unwrap();
+    let mut cols = db
+        .run(|conn| {
+            Ok(match conn {
+                DbConnection::Sqlite(c) => diesel::sql_query(
+                    "SELECT m.name AS table_name, p.name AS column_name, p.\"notnull\" = 0 AS nullable \
+                     FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+                )
+                .load::<Column>(c)?,
+                DbConnection::Pg(c) => diesel::sql_query(
+                    "SELECT table_name::text AS table_name, column_name::text AS column_name, is_nullable = 'YES' AS nullable \
+                     FROM information_schema.columns \
+                     WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+                )
+                .load::<Column>(c)?,
+            })
+        })
+        .await
+        .unwrap();
+    cols.sort();
+    cols
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_and_postgres_schemas_have_not_drifted() {
+    let Some(pg) = Backend::postgres() else {
+        return;
+    };
+    let sqlite_db = TestDatabase::create(&Backend::Sqlite);
+    let pg_db = TestDatabase::create(&pg);
+    let sqlite = columns(&sqlite_db.url).await;
+    let postgres = columns(&pg_db.url).await;
+    assert!(sqlite.len() > 40, "{sqlite:?}");
+    assert_eq!(
+        sqlite, postgres,
+        "migrations/sqlite and migrations/postgres differ"
+    );
+}
