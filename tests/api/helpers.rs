@@ -322,6 +322,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Number of live users.
+    pub async fn user_count(&self) -> i64 {
+        self.state
+            .db
+            .run(ostiary::store::users::count)
+            .await
+            .unwrap()
+    }
+
     /// Number of sessions not revoked.
     pub async fn live_session_count(&self) -> i64 {
         use diesel::prelude::*;

@@ -16,7 +16,24 @@ crate::on_all_backends!(
     login_regenerates_the_session_id,
     logout_ends_the_session,
     return_to_only_follows_local_paths,
+    locked_account_cannot_sign_in_and_loses_its_sessions,
 );
+
+async fn locked_account_cannot_sign_in_and_loses_its_sessions(backend: Backend) {
+    // S2: login requires an unlocked account; SR-65: a disabled account's
+    // sessions stop working.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let (mut before, _) = app.login("alice@example.com", PASSWORD).await;
+    let (_, wrong) = app.login("alice@example.com", "not the password!").await;
+    app.sql("UPDATE users SET locked = TRUE WHERE email = 'alice@example.com'")
+        .await
+        .unwrap();
+    assert!(!before.is_signed_in().await);
+    let (_, res) = app.login("alice@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.body, wrong.body.replace(&wrong.csrf(), &res.csrf()));
+}
 
 async fn login_success_sets_a_host_session_cookie(backend: Backend) {
     let app = TestApp::spawn(backend).await;

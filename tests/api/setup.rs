@@ -33,14 +33,7 @@ async fn configured_setup_token_is_required(backend: Backend) {
     let refused = b.post_form("/setup", &fields).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.body.contains("setup token is not correct"));
-    assert_eq!(
-        app.state
-            .db
-            .run(ostiary::store::users::count)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(app.user_count().await, 0);
     fields[4].1 = "a-long-one-time-setup-secret";
     assert_eq!(
         b.post_form("/setup", &fields).await.status,
@@ -115,12 +108,7 @@ async fn concurrent_setup_creates_exactly_one_admin(backend: Backend) {
         }
     }
     assert_eq!(won, 1, "exactly one setup must succeed");
-    let users = app
-        .state
-        .db
-        .run(ostiary::store::users::count)
-        .await
-        .unwrap();
+    let users = app.user_count().await;
     assert_eq!(users, 1);
     let actions = app.audit_actions().await;
     assert_eq!(
@@ -182,13 +170,6 @@ async fn setup_validates_input_and_changes_nothing(backend: Backend) {
         )
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.state
-            .db
-            .run(ostiary::store::users::count)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(app.user_count().await, 0);
     assert!(app.audit_actions().await.is_empty());
 }

@@ -72,14 +72,7 @@ async fn concurrent_creation_of_one_user_yields_one_row(backend: Backend) {
         }
     }
     assert_eq!(created, 1);
-    assert_eq!(
-        app.state
-            .db
-            .run(ostiary::store::users::count)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(app.user_count().await, 1);
 }
 
 async fn user_with_organization_and_role(backend: Backend) {
