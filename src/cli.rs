@@ -5,13 +5,12 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::accounts::{self, UserSpec};
-use crate::app::{Application, Options, prepare_state};
+use crate::app::{Application, Options};
 use crate::audit::Actor;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{self, Config};
@@ -247,9 +246,4 @@ async fn serve(config: Config) -> Result<ExitCode, AppError> {
     }
     app.run_until_stopped().await?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Used by tests: state without a listener.
-pub async fn state_for(config: Config) -> Result<crate::state::AppState, AppError> {
-    prepare_state(config, Arc::new(SystemClock)).await
 }

@@ -94,7 +94,7 @@ pub async fn attempt(
                 .run(move |conn| {
                     write_tx(conn, |conn| {
                         if let Some(old) = replaces {
-                            sessions::revoke(conn, &user_id, &old, naive(now))?;
+                            sessions::revoke_replaced(conn, &old, naive(now))?;
                         }
                         let new = NewSession {
                             user_id: &user_id,

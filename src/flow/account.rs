@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::{Duration, NaiveDateTime};
 use serde::Deserialize;
 
-use crate::auth::{CurrentSession, MaybeSession, csrf, session};
+use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{naive, orgs, sessions};
@@ -119,10 +119,6 @@ pub async fn get_account(
     html(StatusCode::OK, &page, vec![])
 }
 
-fn signed_in(session: MaybeSession) -> Option<std::sync::Arc<CurrentSession>> {
-    session.0
-}
-
 /// `POST /account/sessions/{id}/revoke`
 pub async fn post_revoke_session(
     req: HttpRequest,
@@ -132,7 +128,7 @@ pub async fn post_revoke_session(
     path: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = signed_in(session) else {
+    let Some(current) = session.0 else {
         return Ok(to_login());
     };
     csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
@@ -154,7 +150,7 @@ pub async fn post_revoke_all(
     session: MaybeSession,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = signed_in(session) else {
+    let Some(current) = session.0 else {
         return Ok(to_login());
     };
     csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;

@@ -73,6 +73,23 @@ pub fn revoke(
     Ok(n > 0)
 }
 
+/// Revoke a session whoever it belongs to (the browser's previous session
+/// when it signs in again, possibly as someone else).
+pub fn revoke_replaced(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::id.eq(id))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set(auth_sessions::revoked_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Revoke every session of `user_id`; returns how many.
 pub fn revoke_all(
     conn: &mut DbConnection,

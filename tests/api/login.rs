@@ -17,7 +17,36 @@ crate::on_all_backends!(
     logout_ends_the_session,
     return_to_only_follows_local_paths,
     locked_account_cannot_sign_in_and_loses_its_sessions,
+    signing_in_as_someone_else_ends_the_previous_session,
 );
+
+async fn signing_in_as_someone_else_ends_the_previous_session(backend: Backend) {
+    // Regression (SR-60): the replaced session was only revoked when it
+    // belonged to the user signing in, leaving another user's session alive.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    app.create_user("bob@example.com", PASSWORD).await;
+    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let alice_cookie = b.session_cookie().unwrap().clone();
+    let account = b.get("/account").await;
+    let res = b
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", &account.csrf()),
+                ("email", "bob@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(b.get("/account").await.body.contains("bob@example.com"));
+    let mut old = app.browser();
+    old.cookies
+        .insert("__Host-ostiary_session".into(), alice_cookie);
+    assert!(!old.is_signed_in().await, "the previous session must end");
+    assert_eq!(app.live_session_count().await, 1);
+}
 
 async fn locked_account_cannot_sign_in_and_loses_its_sessions(backend: Backend) {
     // S2: login requires an unlocked account; SR-65: a disabled account's
