@@ -173,6 +173,19 @@ impl Default for ThrottleConfig {
     }
 }
 
+/// Create `dir` (and missing parents) readable by the owner only: it holds
+/// the SQLite database and the master key.
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 impl Config {
     /// The master key file: configured, or `master.key` in the data dir.
     pub fn master_key_path(&self) -> PathBuf {

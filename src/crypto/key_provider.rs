@@ -81,7 +81,7 @@ impl LocalKeyProvider {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
-            fs::create_dir_all(dir)
+            crate::config::create_private_dir(dir)
                 .map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
         }
         let key = Zeroizing::new(random_bytes::<32>());
@@ -201,6 +201,12 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
+            let dir_mode = fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(dir_mode, 0o700, "a data dir we create is private");
         }
         let b = LocalKeyProvider::load_or_create(&path, false).unwrap();
         assert_eq!(a.id(), b.id());

@@ -28,7 +28,7 @@ impl Manager {
                 if let Some(dir) = Path::new(path).parent()
                     && !dir.as_os_str().is_empty()
                 {
-                    std::fs::create_dir_all(dir).map_err(|e| {
+                    crate::config::create_private_dir(dir).map_err(|e| {
                         AppError::Config(format!("cannot create {}: {e}", dir.display()))
                     })?;
                 }

@@ -12,7 +12,28 @@ crate::on_all_backends!(
     security_headers_on_every_response,
     server_errors_show_a_generic_page_with_request_id,
     unknown_paths_get_the_error_page,
+    https_issuer_adds_hsts,
 );
+
+async fn https_issuer_adds_hsts(backend: Backend) {
+    // SR-74: HSTS when served over https (never on plain-http localhost).
+    let plain = TestApp::spawn(backend.clone()).await;
+    assert_eq!(
+        plain
+            .browser()
+            .get("/login")
+            .await
+            .header("strict-transport-security"),
+        ""
+    );
+    let app = TestApp::spawn_with(backend, |c| c.issuer = "https://id.example.com".into()).await;
+    let res = app.browser().get("/login").await;
+    assert_eq!(
+        res.header("strict-transport-security"),
+        "max-age=31536000; includeSubDomains"
+    );
+    assert_eq!(res.header("cross-origin-opener-policy"), "same-origin");
+}
 
 async fn health_readiness_and_metrics(backend: Backend) {
     let app = TestApp::spawn(backend).await;
