@@ -5,12 +5,12 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::audit::{self, Action, Actor, ActorKind, Event, Outcome};
 use crate::db::DbConnection;
 use crate::domain::{Email, Role};
 use crate::error::AppError;
 use crate::store::users::{self, Inserted, NewUser, User};
-use crate::store::{naive, orgs, setup, write_tx};
+use crate::store::{naive, orgs, sessions, setup, write_tx};
 
 /// What to create.
 #[derive(Debug, Clone)]
@@ -117,6 +117,34 @@ fn insert_user(
         email: spec.email.as_str().to_owned(),
         superuser: spec.superuser,
         organization,
+    })
+}
+
+/// Soft-delete a user and end all their sessions (SR-65), audited. Deleting
+/// the first administrator does not reopen `/setup` (SR-86).
+pub fn delete_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        // `deleted_by` references a user; system actors are in the audit record.
+        let by = (actor.kind == ActorKind::User)
+            .then_some(actor.id.as_deref())
+            .flatten();
+        if !users::soft_delete(conn, user_id, by, naive(now))? {
+            return Err(AppError::NotFound);
+        }
+        let ended = sessions::revoke_all(conn, user_id, naive(now))?;
+        audit::record(
+            conn,
+            actor,
+            Event::new(Action::UserDeleted, Outcome::Success)
+                .target("user", user_id)
+                .details(serde_json::json!({ "sessions_revoked": ended })),
+            now,
+        )
     })
 }
 

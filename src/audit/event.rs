@@ -64,6 +64,7 @@ impl Actor {
 pub enum Action {
     SetupCompleted,
     UserCreated,
+    UserDeleted,
     OrganizationCreated,
     LoginSucceeded,
     LoginFailed,
@@ -78,6 +79,7 @@ impl Action {
         match self {
             Self::SetupCompleted => "setup.completed",
             Self::UserCreated => "user.created",
+            Self::UserDeleted => "user.deleted",
             Self::OrganizationCreated => "organization.created",
             Self::LoginSucceeded => "login.success",
             Self::LoginFailed => "login.failure",

@@ -84,3 +84,25 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, AppError> {
         .count()
         .get_result(conn)?)
 }
+
+/// Soft-delete a live user: the row stays (audit references it) but the
+/// email becomes free and the user can no longer sign in.
+pub fn soft_delete(
+    conn: &mut DbConnection,
+    id: &str,
+    by: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::deleted_at.is_null()),
+    )
+    .set((
+        users::deleted_at.eq(Some(now)),
+        users::deleted_by.eq(by),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n > 0)
+}

@@ -18,7 +18,59 @@ crate::on_all_backends!(
     return_to_only_follows_local_paths,
     locked_account_cannot_sign_in_and_loses_its_sessions,
     signing_in_as_someone_else_ends_the_previous_session,
+    deleted_user_is_signed_out_and_the_email_is_free_again,
 );
+
+async fn deleted_user_is_signed_out_and_the_email_is_free_again(backend: Backend) {
+    // S2 soft delete; SR-65 sessions end on delete; SR-86 setup stays closed.
+    let app = TestApp::spawn(backend).await;
+    let mut admin = app.setup_admin("root@example.com", PASSWORD).await;
+    let alice = app.create_user("alice@example.com", PASSWORD).await;
+    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let now = app.state.now();
+    let id = alice.clone();
+    app.state
+        .db
+        .run(move |conn| {
+            ostiary::accounts::delete_user(conn, &ostiary::audit::Actor::system("test"), &id, now)
+        })
+        .await
+        .unwrap();
+    assert!(!b.is_signed_in().await);
+    let (_, res) = app.login("alice@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    // The row stays for the audit trail; a new account may use the address.
+    let again = app.create_user("alice@example.com", PASSWORD).await;
+    assert_ne!(again, alice);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user.deleted".to_owned())
+    );
+    // Deleting the first admin does not reopen setup.
+    let root = app
+        .state
+        .db
+        .run(|conn| {
+            Ok(
+                ostiary::store::users::find_by_email(conn, "root@example.com")?
+                    .unwrap()
+                    .id,
+            )
+        })
+        .await
+        .unwrap();
+    app.state
+        .db
+        .run(move |conn| {
+            ostiary::accounts::delete_user(conn, &ostiary::audit::Actor::system("test"), &root, now)
+        })
+        .await
+        .unwrap();
+    assert!(!admin.is_signed_in().await);
+    let page = admin.get("/setup").await;
+    assert!(page.body.contains("already set up"));
+}
 
 async fn signing_in_as_someone_else_ends_the_previous_session(backend: Backend) {
     // Regression (SR-60): the replaced session was only revoked when it
