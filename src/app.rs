@@ -10,6 +10,7 @@ use actix_web::{App, HttpServer, web};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::crypto::signing::{self, KeyStore};
 use crate::crypto::{Envelope, KeyProvider, LocalKeyProvider, PasswordHasher};
 use crate::db::{Db, run_migrations};
 use crate::error::AppError;
@@ -53,16 +54,66 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
     )?);
     let envelope = {
         let provider = provider.clone();
-        db.run(move |conn| Envelope::load(conn, &provider)).await?
+        Arc::new(db.run(move |conn| Envelope::load(conn, &provider)).await?)
+    };
+    let policy = crate::state::key_policy(&config);
+    let now = clock.now();
+    let key_set = {
+        let envelope = envelope.clone();
+        db.run(move |conn| {
+            signing::ensure_keys(conn, &envelope, policy, now)?;
+            signing::load(conn, &envelope, policy, now)
+        })
+        .await?
     };
     Ok(AppState {
         hasher: PasswordHasher::new(&config.password)?,
+        discovery: crate::oidc::discovery::render(&config)?,
         config: Arc::new(config),
         db,
         clock,
-        envelope: Arc::new(envelope),
+        envelope,
+        keys: Arc::new(KeyStore::new(key_set)),
         metrics: crate::telemetry::metrics_handle(),
     })
+}
+
+/// Poll the database for rotated signing keys and swap them in (S3: keys
+/// rotated by one instance or the CLI reach every instance).
+async fn refresh_keys(state: AppState) {
+    let period = std::time::Duration::from_secs(state.config.oidc.key_refresh_secs);
+    loop {
+        tokio::time::sleep(period).await;
+        if let Err(e) = reload_keys_if_changed(&state).await {
+            tracing::warn!(error = %e, "could not refresh signing keys");
+        }
+    }
+}
+
+/// Reload the key set when the stored keys changed; returns whether it did.
+pub async fn reload_keys_if_changed(state: &AppState) -> Result<bool, AppError> {
+    let current = state.keys.snapshot();
+    let policy = state.key_policy();
+    let now = state.now();
+    let envelope = state.envelope.clone();
+    let fresh = state
+        .db
+        .run(move |conn| {
+            if signing::changed(conn, &current, policy, now)? {
+                signing::load(conn, &envelope, policy, now).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await?;
+    match fresh {
+        Some(set) => {
+            tracing::info!(fingerprint = set.fingerprint(), "signing keys reloaded");
+            state.keys.replace(set);
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 impl Application {
@@ -80,6 +131,7 @@ impl Application {
             .map_err(|e| AppError::Config(format!("cannot read the bound address: {e}")))?
             .port();
         let state = prepare_state(config, options.clock).await?;
+        tokio::spawn(refresh_keys(state.clone()));
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()

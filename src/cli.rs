@@ -10,14 +10,18 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::accounts::{self, UserSpec};
-use crate::app::{Application, Options};
+use std::sync::Arc;
+
+use crate::app::{Application, Options, prepare_state};
 use crate::audit::Actor;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{self, Config};
 use crate::crypto::PasswordHasher;
+use crate::crypto::signing::{self, Alg};
 use crate::db::{Db, run_migrations};
 use crate::domain::{Email, Password, Role};
 use crate::error::AppError;
+use crate::oidc::clients::ClientSpec;
 
 /// Ostiary, an OpenID Connect identity provider.
 #[derive(Debug, Parser)]
@@ -46,6 +50,76 @@ pub enum Command {
     /// Work with the security audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage OIDC clients (applications).
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Manage token signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// `ostiary client …`
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Register a client; prints {"client_id", "client_secret"} (the secret only now).
+    Create(Box<ClientCreateArgs>),
+}
+
+/// Flags of `ostiary client create`.
+#[derive(Debug, clap::Args)]
+pub struct ClientCreateArgs {
+    /// Display name shown on the consent page.
+    #[arg(long)]
+    name: String,
+    /// Client id (default: generated).
+    #[arg(long)]
+    id: Option<String>,
+    /// A public client (no secret; must use PKCE).
+    #[arg(long)]
+    public: bool,
+    /// Allowed redirect URI, compared exactly (repeatable).
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    redirect_uris: Vec<String>,
+    /// Allowed post-logout redirect URI (repeatable).
+    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+    post_logout_redirect_uris: Vec<String>,
+    /// Allowed grant type (repeatable; default authorization_code + refresh_token).
+    #[arg(long = "grant-type", value_name = "T")]
+    grant_types: Vec<String>,
+    /// Allowed scope (repeatable; default openid profile email offline_access groups).
+    #[arg(long = "scope", value_name = "S")]
+    scopes: Vec<String>,
+    /// URI that receives back-channel logout tokens.
+    #[arg(long, value_name = "URI")]
+    backchannel_logout_uri: Option<String>,
+    /// client_secret_basic (default), client_secret_post, private_key_jwt or none.
+    #[arg(long, value_name = "M")]
+    token_endpoint_auth_method: Option<String>,
+    /// File with the client's public JWKS (for private_key_jwt).
+    #[arg(long, value_name = "FILE")]
+    jwks: Option<PathBuf>,
+    /// ID token algorithm: RS256 (default), ES256 or EdDSA.
+    #[arg(long, value_name = "A")]
+    id_token_signed_response_alg: Option<Alg>,
+    /// Access token algorithm: RS256 (default), ES256 or EdDSA.
+    #[arg(long, value_name = "A")]
+    access_token_signed_response_alg: Option<Alg>,
+    /// skip (first-party) or required (default).
+    #[arg(long, value_name = "skip|required")]
+    consent: Option<String>,
+}
+
+/// `ostiary keys …`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Promote the next key to current, retire the current one, publish a new next key.
+    Rotate {
+        /// RS256 (default), ES256 or EdDSA.
+        #[arg(long, default_value = "RS256")]
+        alg: Alg,
+    },
+    /// List signing keys as JSON.
+    List,
 }
 
 /// `ostiary user …`
@@ -217,6 +291,70 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             }
         }
         Command::Config(ConfigCommand::Check) => Ok(ExitCode::SUCCESS),
+        Command::Client(ClientCommand::Create(args)) => {
+            let jwks = match &args.jwks {
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+                    AppError::BadRequest(format!("cannot read --jwks {}: {e}", path.display()))
+                })?),
+                None => None,
+            };
+            let args = *args;
+            let spec = ClientSpec {
+                name: args.name,
+                id: args.id,
+                public: args.public,
+                redirect_uris: args.redirect_uris,
+                post_logout_redirect_uris: args.post_logout_redirect_uris,
+                grant_types: args.grant_types,
+                scopes: args.scopes,
+                backchannel_logout_uri: args.backchannel_logout_uri,
+                token_endpoint_auth_method: args.token_endpoint_auth_method,
+                jwks,
+                id_token_signed_response_alg: args.id_token_signed_response_alg,
+                access_token_signed_response_alg: args.access_token_signed_response_alg,
+                consent: args.consent,
+            };
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let envelope = state.envelope.clone();
+            let now = state.now();
+            let created = state
+                .db
+                .run(move |conn| {
+                    crate::oidc::clients::create(conn, &envelope, &Actor::system("cli"), &spec, now)
+                })
+                .await?;
+            print_json(&serde_json::to_value(&created).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(KeysCommand::Rotate { alg }) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let (envelope, policy, now) = (state.envelope.clone(), state.key_policy(), state.now());
+            let rotation = state
+                .db
+                .run(move |conn| {
+                    signing::rotate(conn, &envelope, &Actor::system("cli"), alg, policy, now)
+                })
+                .await?;
+            print_json(&serde_json::to_value(&rotation).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(KeysCommand::List) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let rows = state.db.run(crate::store::signing_keys::all).await?;
+            let list: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|k| {
+                    json!({
+                        "kid": k.id, "alg": k.alg, "state": k.state,
+                        "created_at": k.created_at.and_utc(),
+                        "activated_at": k.activated_at.map(|t| t.and_utc()),
+                        "retired_at": k.retired_at.map(|t| t.and_utc()),
+                    })
+                })
+                .collect();
+            print_json(&serde_json::Value::Array(list));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
 use crate::flow::{account, home, login, logout, setup};
+use crate::oidc::{discovery, jwks};
 use crate::web::{assets, ops};
 
 /// Largest accepted form body.
@@ -32,6 +33,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         "/static/css/ostiary.css",
         web::get().to(assets::get_stylesheet),
     )
+    // OpenID Provider
+    .route(
+        "/.well-known/openid-configuration",
+        web::get().to(discovery::get_discovery),
+    )
+    .route("/jwks", web::get().to(jwks::get_jwks))
     // Hosted pages
     .route("/", web::get().to(home::get_home))
     .route("/setup", web::get().to(setup::get_setup))

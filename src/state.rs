@@ -7,6 +7,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::crypto::signing::{KeyPolicy, KeyStore};
 use crate::crypto::{Envelope, PasswordHasher};
 use crate::db::Db;
 
@@ -18,12 +19,28 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
     pub envelope: Arc<Envelope>,
+    pub keys: Arc<KeyStore>,
     pub metrics: PrometheusHandle,
+    /// The discovery document, rendered once.
+    pub discovery: Arc<[u8]>,
 }
 
 impl AppState {
     /// The current time from the injected clock.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// Key generation and retention settings.
+    pub fn key_policy(&self) -> KeyPolicy {
+        key_policy(&self.config)
+    }
+}
+
+/// Key generation and retention settings from the configuration.
+pub fn key_policy(config: &Config) -> KeyPolicy {
+    KeyPolicy {
+        rsa_bits: config.oidc.rsa_bits,
+        retention: chrono::Duration::seconds(config.oidc.key_retention_secs),
     }
 }

@@ -72,6 +72,19 @@ pub enum Action {
     Logout,
     SessionRevoked,
     SignOutAll,
+    KeyCreated,
+    KeyRotated,
+    ClientCreated,
+    TokenIssued,
+    TokenRevoked,
+    CodeReuseDetected,
+    RefreshReuseDetected,
+    ConsentGranted,
+    ConsentRevoked,
+    ConsentDenied,
+    DeviceCodeApproved,
+    BackchannelLogoutFailed,
+    AuthorizationFailed,
 }
 
 impl Action {
@@ -87,6 +100,19 @@ impl Action {
             Self::Logout => "session.logout",
             Self::SessionRevoked => "session.revoked",
             Self::SignOutAll => "session.revoke_all",
+            Self::KeyCreated => "key.created",
+            Self::KeyRotated => "key.rotated",
+            Self::ClientCreated => "client.created",
+            Self::TokenIssued => "token.issued",
+            Self::TokenRevoked => "token.revoked",
+            Self::CodeReuseDetected => "token.code_reuse_detected",
+            Self::RefreshReuseDetected => "token.refresh_reuse_detected",
+            Self::ConsentGranted => "consent.granted",
+            Self::ConsentRevoked => "consent.revoked",
+            Self::ConsentDenied => "consent.denied",
+            Self::DeviceCodeApproved => "device_code.approved",
+            Self::BackchannelLogoutFailed => "logout.backchannel_failed",
+            Self::AuthorizationFailed => "authorization.failed",
         }
     }
 }

@@ -44,6 +44,54 @@ pub struct Config {
     pub session: SessionConfig,
     pub password: PasswordConfig,
     pub throttle: ThrottleConfig,
+    pub oidc: OidcConfig,
+}
+
+/// OpenID Provider lifetimes and key handling.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OidcConfig {
+    /// Access token lifetime (RFC 9068 JWT; short, SR-38).
+    pub access_token_ttl_secs: i64,
+    /// ID token lifetime.
+    pub id_token_ttl_secs: i64,
+    /// Authorization code lifetime (at most 60 s, SR-30).
+    pub code_ttl_secs: i64,
+    /// A refresh token unused for this long expires.
+    pub refresh_token_idle_secs: i64,
+    /// A refresh-token family (grant) ends this long after sign-in.
+    pub refresh_token_absolute_secs: i64,
+    /// Device codes (RFC 8628) expire after this long.
+    pub device_code_ttl_secs: i64,
+    /// Minimum polling interval told to device clients.
+    pub device_poll_interval_secs: i32,
+    /// How often each instance checks the database for rotated keys.
+    pub key_refresh_secs: u64,
+    /// How long a retired signing key stays published in the JWKS.
+    pub key_retention_secs: i64,
+    /// RSA modulus size for generated RS256 keys.
+    pub rsa_bits: u32,
+    /// Let outbound calls whose targets arrive from outside reach loopback
+    /// and private networks (never needed for admin-registered URLs).
+    pub allow_private_targets: bool,
+}
+
+impl Default for OidcConfig {
+    fn default() -> Self {
+        Self {
+            access_token_ttl_secs: 600,
+            id_token_ttl_secs: 3600,
+            code_ttl_secs: 60,
+            refresh_token_idle_secs: 14 * 24 * 3600,
+            refresh_token_absolute_secs: 90 * 24 * 3600,
+            device_code_ttl_secs: 600,
+            device_poll_interval_secs: 5,
+            key_refresh_secs: 30,
+            key_retention_secs: 24 * 3600,
+            rsa_bits: 2048,
+            allow_private_targets: false,
+        }
+    }
 }
 
 /// Connection pool settings.
@@ -123,6 +171,7 @@ impl Default for Config {
             session: SessionConfig::default(),
             password: PasswordConfig::default(),
             throttle: ThrottleConfig::default(),
+            oidc: OidcConfig::default(),
         }
     }
 }

@@ -83,6 +83,28 @@ pub fn validate(config: &Config) -> Vec<String> {
     if t.base_delay_ms < 0 || t.max_delay_ms < t.base_delay_ms {
         problems.push("throttle: need 0 <= base_delay_ms <= max_delay_ms".into());
     }
+    let o = &config.oidc;
+    if !(1..=60).contains(&o.code_ttl_secs) {
+        problems.push("oidc.code_ttl_secs: must be between 1 and 60 (SR-30)".into());
+    }
+    if !(30..=3600).contains(&o.access_token_ttl_secs) {
+        problems.push("oidc.access_token_ttl_secs: must be between 30 and 3600".into());
+    }
+    if o.id_token_ttl_secs <= 0 || o.device_code_ttl_secs <= 0 || o.device_poll_interval_secs <= 0 {
+        problems.push("oidc: id_token_ttl_secs, device_code_ttl_secs and device_poll_interval_secs must be positive".into());
+    }
+    if o.refresh_token_idle_secs <= 0 || o.refresh_token_idle_secs > o.refresh_token_absolute_secs {
+        problems.push("oidc.refresh_token_idle_secs: must be positive and not exceed refresh_token_absolute_secs".into());
+    }
+    if o.key_refresh_secs == 0 {
+        problems.push("oidc.key_refresh_secs: must be at least 1".into());
+    }
+    if o.key_retention_secs < o.access_token_ttl_secs.max(o.id_token_ttl_secs) {
+        problems.push("oidc.key_retention_secs: must cover the longest token lifetime so old tokens stay verifiable".into());
+    }
+    if !matches!(o.rsa_bits, 2048 | 3072 | 4096) {
+        problems.push("oidc.rsa_bits: must be 2048, 3072 or 4096".into());
+    }
     problems
 }
 

@@ -22,12 +22,15 @@ use crate::store::data_keys;
 const ACTIVE_DATA_KEY: &str = "dk-1";
 /// The key from which CSRF tokens are derived.
 const CSRF_KEY: &str = "csrf-1";
+/// The key of the keyed hashes of high-entropy secrets (client secrets).
+const SECRET_MAC_KEY: &str = "mac-1";
 
 /// Unwrapped data keys held in memory, loaded once at start-up.
 pub struct Envelope {
     active: String,
     ciphers: HashMap<String, XChaCha20Poly1305>,
     csrf_key: Zeroizing<Vec<u8>>,
+    secret_mac_key: Zeroizing<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Envelope {
@@ -47,12 +50,15 @@ impl Envelope {
     ) -> Result<Self, AppError> {
         data_keys::ensure(conn, provider.as_ref(), ACTIVE_DATA_KEY, "data")?;
         data_keys::ensure(conn, provider.as_ref(), CSRF_KEY, "csrf")?;
+        data_keys::ensure(conn, provider.as_ref(), SECRET_MAC_KEY, "mac")?;
         let mut ciphers = HashMap::new();
         let mut csrf_key = None;
+        let mut secret_mac_key = None;
         for row in data_keys::all(conn)? {
             let key = data_keys::unwrap(provider.as_ref(), &row)?;
             match row.purpose.as_str() {
                 "csrf" if row.id == CSRF_KEY => csrf_key = Some(key),
+                "mac" if row.id == SECRET_MAC_KEY => secret_mac_key = Some(key),
                 "data" => {
                     let cipher = XChaCha20Poly1305::new_from_slice(&key).map_err(|_| {
                         AppError::Internal(format!("data key {} has a bad length", row.id))
@@ -63,10 +69,13 @@ impl Envelope {
             }
         }
         let csrf_key = csrf_key.ok_or_else(|| AppError::Internal("CSRF key missing".into()))?;
+        let secret_mac_key =
+            secret_mac_key.ok_or_else(|| AppError::Internal("secret MAC key missing".into()))?;
         Ok(Self {
             active: ACTIVE_DATA_KEY.into(),
             ciphers,
             csrf_key,
+            secret_mac_key,
         })
     }
 
@@ -107,5 +116,22 @@ impl Envelope {
     /// Key material for CSRF token MACs (shared by every instance).
     pub fn csrf_key(&self) -> &[u8] {
         &self.csrf_key
+    }
+
+    /// Keyed hash (HMAC-SHA256, hex) of a high-entropy secret such as a
+    /// client secret: fast, and useless without the key (SR-35).
+    pub fn secret_hash(&self, secret: &str) -> String {
+        hex::encode(crate::crypto::token::hmac_sha256(
+            &self.secret_mac_key,
+            secret.as_bytes(),
+        ))
+    }
+
+    /// Compare `secret` with a stored [`Envelope::secret_hash`] in constant time.
+    pub fn secret_matches(&self, secret: &str, stored_hash: &str) -> bool {
+        crate::crypto::token::constant_time_eq(
+            self.secret_hash(secret).as_bytes(),
+            stored_hash.as_bytes(),
+        )
     }
 }

@@ -4,6 +4,7 @@
 pub mod envelope;
 pub mod key_provider;
 pub mod password;
+pub mod signing;
 pub mod token;
 
 pub use envelope::Envelope;

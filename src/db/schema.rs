@@ -110,9 +110,140 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    clients (id) {
+        id -> Text,
+        name -> Text,
+        secret_hash -> Nullable<Text>,
+        public -> Bool,
+        token_endpoint_auth_method -> Text,
+        redirect_uris -> Text,
+        post_logout_redirect_uris -> Text,
+        grant_types -> Text,
+        scopes -> Text,
+        backchannel_logout_uri -> Nullable<Text>,
+        jwks -> Nullable<Text>,
+        id_token_signed_response_alg -> Text,
+        access_token_signed_response_alg -> Text,
+        consent -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signing_keys (id) {
+        id -> Text,
+        alg -> Text,
+        private_key -> Text,
+        public_jwk -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        activated_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    grants (id) {
+        id -> Text,
+        client_id -> Text,
+        user_id -> Nullable<Text>,
+        session_id -> Nullable<Text>,
+        scope -> Text,
+        auth_time -> Nullable<Timestamp>,
+        amr -> Text,
+        acr -> Nullable<Text>,
+        nonce -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    authorization_codes (code_hash) {
+        code_hash -> Text,
+        client_id -> Text,
+        user_id -> Text,
+        session_id -> Text,
+        redirect_uri -> Text,
+        scope -> Text,
+        nonce -> Nullable<Text>,
+        code_challenge -> Nullable<Text>,
+        auth_time -> Timestamp,
+        amr -> Text,
+        acr -> Nullable<Text>,
+        claims -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        grant_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        grant_id -> Text,
+        client_id -> Text,
+        scope -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consents (user_id, client_id) {
+        user_id -> Text,
+        client_id -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    device_codes (device_code_hash) {
+        device_code_hash -> Text,
+        user_code -> Text,
+        client_id -> Text,
+        scope -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        poll_interval_secs -> Integer,
+        last_polled_at -> Nullable<Timestamp>,
+        status -> Text,
+        user_id -> Nullable<Text>,
+        session_id -> Nullable<Text>,
+        auth_time -> Nullable<Timestamp>,
+        amr -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    revoked_access_tokens (jti) {
+        jti -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    client_assertion_jtis (client_id, jti) {
+        client_id -> Text,
+        jti -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
+diesel::joinable!(consents -> clients (client_id));
+diesel::joinable!(refresh_tokens -> grants (grant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -124,4 +255,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_chain_head,
     data_keys,
     setup_state,
+    clients,
+    signing_keys,
+    grants,
+    authorization_codes,
+    refresh_tokens,
+    consents,
+    device_codes,
+    revoked_access_tokens,
+    client_assertion_jtis,
 );

@@ -3,10 +3,12 @@
 //! called inside [`crate::db::Db::run`].
 
 pub mod audit;
+pub mod clients;
 pub mod data_keys;
 pub mod orgs;
 pub mod sessions;
 pub mod setup;
+pub mod signing_keys;
 pub mod throttle;
 pub mod users;
 

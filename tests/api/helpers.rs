@@ -303,7 +303,8 @@ impl TestApp {
             .map_err(|e| e.to_string())
     }
 
-    /// Audit actions recorded so far, oldest first.
+    /// Audit actions recorded so far, oldest first, without the `key.created`
+    /// records of the signing keys generated at start-up.
     pub async fn audit_actions(&self) -> Vec<String> {
         self.state
             .db
@@ -314,10 +315,23 @@ impl TestApp {
                     let page = ostiary::store::audit::page(conn, after, 500)?;
                     let Some(last) = page.last() else { break };
                     after = last.seq;
-                    all.extend(page.into_iter().map(|r| r.action));
+                    all.extend(
+                        page.into_iter()
+                            .map(|r| r.action)
+                            .filter(|a| a != "key.created"),
+                    );
                 }
                 Ok(all)
             })
+            .await
+            .unwrap()
+    }
+
+    /// Number of audit rows (sequence number of the chain head).
+    pub async fn audit_row_count(&self) -> i64 {
+        self.state
+            .db
+            .run(|conn| Ok(ostiary::store::audit::head(conn)?.0))
             .await
             .unwrap()
     }

@@ -1,0 +1,9 @@
+DROP TABLE client_assertion_jtis;
+DROP TABLE revoked_access_tokens;
+DROP TABLE device_codes;
+DROP TABLE consents;
+DROP TABLE refresh_tokens;
+DROP TABLE authorization_codes;
+DROP TABLE grants;
+DROP TABLE signing_keys;
+DROP TABLE clients;

@@ -1,0 +1,66 @@
+//! `/.well-known/openid-configuration`: rendered once at start-up from the
+//! configuration and served as bytes. It advertises exactly what is
+//! enforced (SR-140).
+
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Scopes with a meaning here (clients may register custom ones too).
+pub const SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "groups"];
+
+/// The discovery document.
+pub fn render(config: &Config) -> Result<std::sync::Arc<[u8]>, AppError> {
+    let base = config.public_base();
+    let url = |path: &str| format!("{base}{path}");
+    let algs = ["RS256", "ES256", "EdDSA"];
+    let doc = json!({
+        "issuer": base,
+        "authorization_endpoint": url("/authorize"),
+        "token_endpoint": url("/token"),
+        "userinfo_endpoint": url("/userinfo"),
+        "jwks_uri": url("/jwks"),
+        "introspection_endpoint": url("/introspect"),
+        "revocation_endpoint": url("/revoke"),
+        "end_session_endpoint": url("/end_session"),
+        "device_authorization_endpoint": url("/device_authorization"),
+        "scopes_supported": SCOPES,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "form_post"],
+        "grant_types_supported": crate::oidc::grant::ALL,
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": algs,
+        "token_endpoint_auth_methods_supported": crate::oidc::auth_method::ALL,
+        "token_endpoint_auth_signing_alg_values_supported": algs,
+        "introspection_endpoint_auth_methods_supported": crate::oidc::auth_method::ALL,
+        "revocation_endpoint_auth_methods_supported": crate::oidc::auth_method::ALL,
+        "code_challenge_methods_supported": ["S256"],
+        "authorization_response_iss_parameter_supported": true,
+        "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        "claims_supported": [
+            "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid",
+            "at_hash", "name", "preferred_username", "email", "email_verified", "groups", "roles", "updated_at"
+        ],
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
+        "frontchannel_logout_supported": false,
+    });
+    serde_json::to_vec(&doc)
+        .map(Into::into)
+        .map_err(|e| AppError::Internal(format!("cannot render discovery: {e}")))
+}
+
+/// `GET /.well-known/openid-configuration`
+pub async fn get_discovery(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "application/json"))
+        .insert_header((CACHE_CONTROL, "public, max-age=300"))
+        .body(web::Bytes::copy_from_slice(&state.discovery))
+}

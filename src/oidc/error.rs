@@ -1,0 +1,121 @@
+//! `OAuthError`: RFC 6749 §5.2 / OIDC error codes with their HTTP status,
+//! rendered as JSON with `Cache-Control: no-store` (SR-36). Internal errors
+//! become `server_error` with a generic description; the cause is logged.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue, PRAGMA, WWW_AUTHENTICATE};
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::json;
+
+use crate::error::AppError;
+
+/// A protocol error for a client.
+#[derive(Debug, Clone)]
+pub struct OAuthError {
+    pub error: &'static str,
+    pub description: String,
+    pub status: StatusCode,
+    /// `WWW-Authenticate` challenge to send (Basic for client auth, Bearer
+    /// for resource requests).
+    pub challenge: Option<String>,
+}
+
+impl std::fmt::Display for OAuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error, self.description)
+    }
+}
+
+impl OAuthError {
+    pub fn new(error: &'static str, description: impl Into<String>, status: StatusCode) -> Self {
+        Self {
+            error,
+            description: description.into(),
+            status,
+            challenge: None,
+        }
+    }
+    pub fn invalid_request(d: impl Into<String>) -> Self {
+        Self::new("invalid_request", d, StatusCode::BAD_REQUEST)
+    }
+    /// 401 `invalid_client`; with `basic` the response asks for Basic auth (SR-33).
+    pub fn invalid_client(d: impl Into<String>, basic: bool) -> Self {
+        let mut e = Self::new("invalid_client", d, StatusCode::UNAUTHORIZED);
+        if basic {
+            e.challenge = Some("Basic realm=\"ostiary\"".into());
+        }
+        e
+    }
+    pub fn invalid_grant(d: impl Into<String>) -> Self {
+        Self::new("invalid_grant", d, StatusCode::BAD_REQUEST)
+    }
+    pub fn unauthorized_client(d: impl Into<String>) -> Self {
+        Self::new("unauthorized_client", d, StatusCode::BAD_REQUEST)
+    }
+    pub fn unsupported_grant_type(d: impl Into<String>) -> Self {
+        Self::new("unsupported_grant_type", d, StatusCode::BAD_REQUEST)
+    }
+    pub fn invalid_scope(d: impl Into<String>) -> Self {
+        Self::new("invalid_scope", d, StatusCode::BAD_REQUEST)
+    }
+    /// 401 for a bad bearer token (RFC 6750 §3).
+    pub fn invalid_token(d: impl Into<String>) -> Self {
+        let description = d.into();
+        let mut e = Self::new(
+            "invalid_token",
+            description.clone(),
+            StatusCode::UNAUTHORIZED,
+        );
+        e.challenge = Some(format!(
+            "Bearer realm=\"ostiary\", error=\"invalid_token\", error_description=\"{}\"",
+            description.replace(['"', '\\'], "'")
+        ));
+        e
+    }
+    pub fn server_error() -> Self {
+        Self::new(
+            "server_error",
+            "The server could not handle the request.",
+            StatusCode::INTERNAL_SERVER_ERROR,
+        )
+    }
+}
+
+impl From<AppError> for OAuthError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Overloaded => Self::new(
+                "temporarily_unavailable",
+                "The server is busy; try again shortly.",
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            other => {
+                tracing::error!(request_id = %crate::web::request_id::current(), error = %other, "protocol request failed");
+                Self::server_error()
+            }
+        }
+    }
+}
+
+impl ResponseError for OAuthError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        metrics::counter!("ostiary_oauth_errors_total", "error" => self.error).increment(1);
+        let mut res = HttpResponse::build(self.status).json(json!({
+            "error": self.error,
+            "error_description": self.description,
+        }));
+        let headers = res.headers_mut();
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+        if let Some(challenge) = &self.challenge
+            && let Ok(value) = HeaderValue::from_str(challenge)
+        {
+            headers.insert(WWW_AUTHENTICATE, value);
+        }
+        res
+    }
+}

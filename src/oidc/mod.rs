@@ -1,0 +1,34 @@
+//! The OpenID Provider protocol (S3), no HTML: discovery, JWKS, the
+//! authorization and token endpoints, userinfo, introspection, revocation,
+//! logout. Errors are [`error::OAuthError`] (RFC 6749 §5.2 JSON).
+
+pub mod client_auth;
+pub mod clients;
+pub mod discovery;
+pub mod error;
+pub mod jwks;
+pub mod scope;
+pub mod tokens;
+
+/// Grant type names.
+pub mod grant {
+    pub const AUTHORIZATION_CODE: &str = "authorization_code";
+    pub const REFRESH_TOKEN: &str = "refresh_token";
+    pub const CLIENT_CREDENTIALS: &str = "client_credentials";
+    pub const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+    pub const ALL: [&str; 4] = [
+        AUTHORIZATION_CODE,
+        REFRESH_TOKEN,
+        CLIENT_CREDENTIALS,
+        DEVICE_CODE,
+    ];
+}
+
+/// Client authentication method names.
+pub mod auth_method {
+    pub const BASIC: &str = "client_secret_basic";
+    pub const POST: &str = "client_secret_post";
+    pub const PRIVATE_KEY_JWT: &str = "private_key_jwt";
+    pub const NONE: &str = "none";
+    pub const ALL: [&str; 4] = [BASIC, POST, PRIVATE_KEY_JWT, NONE];
+}

@@ -1,0 +1,89 @@
+//! OIDC clients (applications). List-valued settings are JSON arrays in
+//! text columns; the secret is stored only as a keyed hash (SR-35).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::clients;
+use crate::db::{DbConnection, is_unique_violation};
+use crate::error::AppError;
+
+/// A client row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = clients)]
+pub struct Client {
+    pub id: String,
+    pub name: String,
+    pub secret_hash: Option<String>,
+    pub public: bool,
+    pub token_endpoint_auth_method: String,
+    pub redirect_uris: String,
+    pub post_logout_redirect_uris: String,
+    pub grant_types: String,
+    pub scopes: String,
+    pub backchannel_logout_uri: Option<String>,
+    pub jwks: Option<String>,
+    pub id_token_signed_response_alg: String,
+    pub access_token_signed_response_alg: String,
+    pub consent: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn list(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+impl Client {
+    pub fn redirect_uris(&self) -> Vec<String> {
+        list(&self.redirect_uris)
+    }
+    pub fn post_logout_redirect_uris(&self) -> Vec<String> {
+        list(&self.post_logout_redirect_uris)
+    }
+    pub fn grant_types(&self) -> Vec<String> {
+        list(&self.grant_types)
+    }
+    pub fn scopes(&self) -> Vec<String> {
+        list(&self.scopes)
+    }
+    pub fn allows_grant(&self, grant: &str) -> bool {
+        self.grant_types().iter().any(|g| g == grant)
+    }
+    /// First-party clients skip the consent page.
+    pub fn skips_consent(&self) -> bool {
+        self.consent == "skip"
+    }
+}
+
+/// Insert; an existing id is [`AppError::Conflict`].
+pub fn insert(conn: &mut DbConnection, client: &Client) -> Result<(), AppError> {
+    match diesel::insert_into(clients::table)
+        .values(client)
+        .execute(conn)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(AppError::Conflict(format!(
+            "A client with id {} already exists.",
+            client.id
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Client>, AppError> {
+    Ok(clients::table
+        .filter(clients::id.eq(id))
+        .select(Client::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Every client with a back-channel logout URI among `ids`.
+pub fn with_backchannel(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Client>, AppError> {
+    Ok(clients::table
+        .filter(clients::id.eq_any(ids))
+        .filter(clients::backchannel_logout_uri.is_not_null())
+        .select(Client::as_select())
+        .load(conn)?)
+}

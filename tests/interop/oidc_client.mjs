@@ -1,0 +1,442 @@
+// Interop: drives an OpenID Provider (Ostiary) with the unmodified npm
+// `openid-client` 6.9.0 (panva), the strictest common relying-party library.
+//
+// Usage: node oidc_client.mjs   (configured by environment variables)
+//   ISSUER                       e.g. http://localhost:8080 (plain http allowed)
+//   CLIENT_ID, CLIENT_SECRET     confidential, client_secret_basic,
+//                                redirect http://127.0.0.1:9999/cb and
+//                                post-logout http://127.0.0.1:9999/logged-out
+//   PUBLIC_CLIENT_ID             public (auth method none), PKCE, same redirect
+//   CC_CLIENT_ID, CC_CLIENT_SECRET  client_credentials, client_secret_basic
+//   DEVICE_CLIENT_ID             public, urn:ietf:params:oauth:grant-type:device_code
+//   USER_EMAIL, USER_PASSWORD    a user who can sign in on the hosted login page
+// Optional:
+//   REDIRECT_URI                 default http://127.0.0.1:9999/cb
+//   POST_LOGOUT_REDIRECT_URI     default http://127.0.0.1:9999/logged-out
+//   EXPECT_JWT_ACCESS_TOKENS     "1" (default): access tokens must be RFC 9068
+//                                JWTs (typ at+jwt) verifiable with the JWKS
+//   END_SESSION_CONFIRM_FORM     "1": accept one logout confirmation form
+//                                (oidc-provider shows one; Ostiary must not)
+//   DEBUG                        "1": print each step's trace on stderr
+//
+// The redirect_uri is never served: the scripted browser stops at the
+// redirect to it and hands the Location to openid-client.
+//
+// Prints exactly one JSON line: {"passed":[...],"failed":[{"name","error"}]}
+// and exits 1 when any check failed. Steps that depend on an earlier one are
+// reported as failed ("skipped: needs …") rather than silently dropped.
+import * as client from 'openid-client';
+import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { CookieJar, browseUntil } from './browse.mjs';
+
+const env = (name, fallback) => {
+  const v = process.env[name];
+  if (v === undefined || v === '') {
+    if (fallback === undefined) throw new Error(`environment variable ${name} is required`);
+    return fallback;
+  }
+  return v;
+};
+
+const ISSUER = env('ISSUER');
+const REDIRECT_URI = env('REDIRECT_URI', 'http://127.0.0.1:9999/cb');
+const POST_LOGOUT_REDIRECT_URI = env('POST_LOGOUT_REDIRECT_URI', 'http://127.0.0.1:9999/logged-out');
+const USER = { email: env('USER_EMAIL'), password: env('USER_PASSWORD') };
+const EXPECT_JWT_AT = env('EXPECT_JWT_ACCESS_TOKENS', '1') === '1';
+const DEBUG = env('DEBUG', '') === '1';
+
+const passed = [];
+const failed = [];
+const ctx = {}; // results shared between steps
+
+function describe(e) {
+  if (e instanceof client.ResponseBodyError) {
+    return `${e.error}${e.error_description ? `: ${e.error_description}` : ''} (HTTP ${e.status})`;
+  }
+  if (e instanceof client.WWWAuthenticateChallengeError) {
+    return `WWW-Authenticate challenge (HTTP ${e.response?.status}): ${JSON.stringify(e.cause)}`;
+  }
+  if (e instanceof client.AuthorizationResponseError) {
+    return `authorization error ${e.error}: ${e.error_description ?? ''}`;
+  }
+  let s = `${e?.name ?? 'Error'}: ${e?.message ?? e}`;
+  if (e?.code) s += ` [${e.code}]`;
+  // openid-client wraps the interesting detail in `cause`.
+  let c = e?.cause;
+  for (let depth = 0; c && depth < 3; depth++, c = c.cause) {
+    if (c instanceof Response) {
+      s += ` (HTTP ${c.status} ${c.url})`;
+      break;
+    }
+    s += ` <- ${c.message ?? JSON.stringify(c).slice(0, 400)}`;
+  }
+  return s;
+}
+
+/** Run one named check; a thrown error fails it, without stopping the run. */
+async function check(name, needs, fn) {
+  const missing = needs.filter((k) => ctx[k] === undefined);
+  if (missing.length) {
+    failed.push({ name, error: `skipped: needs ${missing.join(', ')} from an earlier step` });
+    return;
+  }
+  try {
+    await fn();
+    passed.push(name);
+  } catch (e) {
+    failed.push({ name, error: describe(e) });
+    if (DEBUG) console.error(name, e);
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function b64uJson(part) {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+
+function decodeJwt(jwt) {
+  const parts = jwt.split('.');
+  assert(parts.length === 3, `not a compact JWS (${parts.length} parts)`);
+  return { header: b64uJson(parts[0]), claims: b64uJson(parts[1]), parts };
+}
+
+/** OIDC Core §3.1.3.6 at_hash, with the hash openid-client uses for c_hash. */
+function expectedTokenHash(token, alg) {
+  const hash = { RS256: 'sha256', PS256: 'sha256', ES256: 'sha256', RS384: 'sha384', ES384: 'sha384',
+    RS512: 'sha512', ES512: 'sha512', EdDSA: 'sha512', Ed25519: 'sha512' }[alg];
+  assert(hash, `no at_hash hash function for alg ${alg}`);
+  const d = createHash(hash).update(token, 'ascii').digest();
+  return d.subarray(0, d.length / 2).toString('base64url');
+}
+
+let jwksCache;
+async function jwks() {
+  if (!jwksCache) {
+    const uri = ctx.config.serverMetadata().jwks_uri;
+    const res = await fetch(uri);
+    assert(res.status === 200, `JWKS answered HTTP ${res.status}`);
+    jwksCache = await res.json();
+  }
+  return jwksCache;
+}
+
+/** Verify a JWS against the issuer's JWKS with node:crypto (no jose). */
+async function verifyJws(jwt) {
+  const { header, claims, parts } = decodeJwt(jwt);
+  assert(typeof header.kid === 'string', `JWT header has no kid: ${JSON.stringify(header)}`);
+  const { keys } = await jwks();
+  const jwk = keys.find((k) => k.kid === header.kid);
+  assert(jwk, `kid ${header.kid} not in JWKS`);
+  if (jwk.alg) assert(jwk.alg === header.alg, `JWKS key ${jwk.kid} has alg ${jwk.alg}, token says ${header.alg}`);
+  const key = createPublicKey({ key: jwk, format: 'jwk' });
+  const data = Buffer.from(`${parts[0]}.${parts[1]}`);
+  const sig = Buffer.from(parts[2], 'base64url');
+  let ok;
+  switch (header.alg) {
+    case 'RS256': ok = cryptoVerify('sha256', data, key, sig); break;
+    case 'ES256': ok = cryptoVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig); break;
+    case 'EdDSA': case 'Ed25519': ok = cryptoVerify(null, data, key, sig); break;
+    default: throw new Error(`unexpected alg ${header.alg}`);
+  }
+  assert(ok, `signature of ${header.typ ?? 'JWT'} with kid ${header.kid} does not verify`);
+  return { header, claims };
+}
+
+/** RFC 9068 checks for a JWT access token (when the provider issues them). */
+async function checkJwtAccessToken(token, clientId) {
+  if (!EXPECT_JWT_AT) return;
+  const { header, claims } = await verifyJws(token);
+  assert(['at+jwt', 'application/at+jwt'].includes(header.typ), `access token typ is ${header.typ}, want at+jwt`);
+  assert(claims.iss === ctx.config.serverMetadata().issuer, `access token iss ${claims.iss}`);
+  assert(claims.client_id === clientId, `access token client_id ${claims.client_id}, want ${clientId}`);
+  for (const c of ['aud', 'exp', 'iat', 'jti', 'sub']) assert(claims[c] !== undefined, `access token lacks ${c}`);
+}
+
+const discoveryOptions = {
+  execute: [client.allowInsecureRequests, client.enableNonRepudiationChecks],
+  timeout: 15,
+};
+
+async function configFor(clientId, metadata, auth) {
+  return client.discovery(new URL(ISSUER), clientId, metadata, auth, discoveryOptions);
+}
+
+const jar = new CookieJar();
+const browseTrace = [];
+
+/**
+ * The one provider-specific part: take the browser from the authorization
+ * URL to the redirect back to the client, signing in on the hosted login
+ * form and approving a consent page when one is shown. Returns the callback
+ * URL (with code, state, iss) for openid-client to validate.
+ */
+async function loginAndConsent(authorizationUrl) {
+  const trace = [];
+  try {
+    return await browseUntil(jar, authorizationUrl, REDIRECT_URI, USER, { trace });
+  } finally {
+    browseTrace.push(trace.join(', '));
+    if (DEBUG) console.error('browse:', trace.join(', '));
+  }
+}
+
+async function codeFlow(config, { scope, extra = {} }) {
+  const pkceCodeVerifier = client.randomPKCECodeVerifier();
+  const code_challenge = await client.calculatePKCECodeChallenge(pkceCodeVerifier);
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope,
+    code_challenge,
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
+  });
+  const callback = await loginAndConsent(url);
+  assert(callback.searchParams.get('iss') !== null, `authorization response lacks iss (RFC 9207): ${callback}`);
+  const tokens = await client.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier,
+    expectedState: state,
+    expectedNonce: nonce,
+    idTokenExpected: true,
+  });
+  return { tokens, nonce };
+}
+
+// ---------------------------------------------------------------- steps
+
+await check('discovery', [], async () => {
+  ctx.config = await configFor(env('CLIENT_ID'), { client_secret: env('CLIENT_SECRET') },
+    client.ClientSecretBasic(env('CLIENT_SECRET')));
+  const m = ctx.config.serverMetadata();
+  const origin = new URL(ISSUER).origin;
+  const endpoints = {
+    authorization_endpoint: '/authorize', token_endpoint: '/token', userinfo_endpoint: '/userinfo',
+    jwks_uri: '/jwks', introspection_endpoint: '/introspect', revocation_endpoint: '/revoke',
+    end_session_endpoint: '/end_session', device_authorization_endpoint: '/device_authorization',
+  };
+  const problems = [];
+  for (const k of Object.keys(endpoints)) {
+    if (typeof m[k] !== 'string') problems.push(`${k} missing`);
+    else if (new URL(m[k]).origin !== origin) problems.push(`${k} ${m[k]} not on ${origin}`);
+  }
+  if (m.authorization_response_iss_parameter_supported !== true) problems.push('authorization_response_iss_parameter_supported is not true');
+  if (JSON.stringify(m.code_challenge_methods_supported) !== '["S256"]') problems.push(`code_challenge_methods_supported ${JSON.stringify(m.code_challenge_methods_supported)}`);
+  const includes = {
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+  };
+  for (const [k, want] of Object.entries(includes)) {
+    if (!Array.isArray(m[k])) problems.push(`${k} missing`);
+    else for (const w of want) if (!m[k].includes(w)) problems.push(`${k} lacks ${w}`);
+  }
+  assert(problems.length === 0, `discovery document: ${problems.join('; ')}`);
+});
+
+await check('code_flow_pkce', ['config'], async () => {
+  const { tokens, nonce } = await codeFlow(ctx.config, {
+    scope: 'openid email profile offline_access',
+    // offline_access is only honoured with prompt=consent (OIDC Core §11).
+    extra: { prompt: 'consent' },
+  });
+  const claims = tokens.claims();
+  assert(claims, 'token response has no ID token');
+  assert(typeof claims.sub === 'string' && claims.sub.length > 0, 'ID token sub missing');
+  assert(claims.nonce === nonce, 'nonce mismatch'); // also enforced by openid-client
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  assert(aud.includes(env('CLIENT_ID')), `ID token aud ${JSON.stringify(claims.aud)}`);
+  assert(typeof claims.email === 'string' && claims.email.toLowerCase() === USER.email.toLowerCase(),
+    `ID token email ${claims.email}, want ${USER.email} (scope email)`);
+  assert(typeof claims.auth_time === 'number', 'ID token auth_time missing');
+  const { header } = await verifyJws(tokens.id_token);
+  assert(header.typ === undefined || header.typ === 'JWT', `ID token typ ${header.typ} (must differ from at+jwt)`);
+  if (claims.at_hash !== undefined || EXPECT_JWT_AT) {
+    assert(claims.at_hash === expectedTokenHash(tokens.access_token, header.alg),
+      `at_hash ${claims.at_hash} does not match the access token (alg ${header.alg})`);
+  }
+  assert(typeof tokens.refresh_token === 'string', 'no refresh token for offline_access');
+  await checkJwtAccessToken(tokens.access_token, env('CLIENT_ID'));
+  ctx.tokens = tokens;
+  ctx.sub = claims.sub;
+});
+
+await check('userinfo', ['tokens'], async () => {
+  const info = await client.fetchUserInfo(ctx.config, ctx.tokens.access_token, ctx.sub);
+  assert(info.sub === ctx.sub, 'userinfo sub differs from the ID token');
+  assert(typeof info.email === 'string' && info.email.toLowerCase() === USER.email.toLowerCase(), `userinfo email ${info.email}`);
+});
+
+await check('introspection_active', ['tokens'], async () => {
+  const r = await client.tokenIntrospection(ctx.config, ctx.tokens.access_token);
+  assert(r.active === true, `access token introspected as ${JSON.stringify(r)}`);
+  assert(r.client_id === undefined || r.client_id === env('CLIENT_ID'), `introspection client_id ${r.client_id}`);
+  assert(r.sub === undefined || r.sub === ctx.sub, `introspection sub ${r.sub}`);
+  const rt = await client.tokenIntrospection(ctx.config, ctx.tokens.refresh_token, { token_type_hint: 'refresh_token' });
+  assert(rt.active === true, `refresh token introspected as ${JSON.stringify(rt)}`);
+});
+
+await check('refresh_rotation', ['tokens'], async () => {
+  const next = await client.refreshTokenGrant(ctx.config, ctx.tokens.refresh_token);
+  assert(typeof next.access_token === 'string', 'no access token');
+  assert(typeof next.refresh_token === 'string', 'no new refresh token (rotation)');
+  assert(next.refresh_token !== ctx.tokens.refresh_token, 'refresh token was not rotated');
+  const claims = next.claims();
+  if (claims) assert(claims.sub === ctx.sub, 'refreshed ID token has another sub');
+  await checkJwtAccessToken(next.access_token, env('CLIENT_ID'));
+  ctx.refreshed = next;
+});
+
+await check('refresh_reuse_rejected', ['refreshed'], async () => {
+  let err;
+  try {
+    await client.refreshTokenGrant(ctx.config, ctx.tokens.refresh_token);
+  } catch (e) {
+    err = e;
+  }
+  assert(err, 'a rotated-out refresh token was accepted');
+  assert(err instanceof client.ResponseBodyError && err.error === 'invalid_grant', `want invalid_grant, got ${describe(err)}`);
+  // SPEC S3: reuse revokes the whole family, so the newest one dies too.
+  let err2;
+  try {
+    await client.refreshTokenGrant(ctx.config, ctx.refreshed.refresh_token);
+  } catch (e) {
+    err2 = e;
+  }
+  assert(err2 instanceof client.ResponseBodyError && err2.error === 'invalid_grant',
+    `after reuse, the family's newest refresh token still works (${err2 ? describe(err2) : 'accepted'})`);
+});
+
+// A second grant, so revocation is not confused with the family revocation above.
+await check('revocation', ['config'], async () => {
+  const { tokens } = await codeFlow(ctx.config, { scope: 'openid email offline_access', extra: { prompt: 'consent' } });
+  const before = await client.tokenIntrospection(ctx.config, tokens.access_token);
+  assert(before.active === true, 'fresh access token not active');
+  await client.tokenRevocation(ctx.config, tokens.access_token, { token_type_hint: 'access_token' });
+  const after = await client.tokenIntrospection(ctx.config, tokens.access_token);
+  assert(after.active === false, `revoked access token introspects as ${JSON.stringify(after)}`);
+  let uiErr;
+  try {
+    await client.fetchUserInfo(ctx.config, tokens.access_token, client.skipSubjectCheck);
+  } catch (e) {
+    uiErr = e;
+  }
+  assert(uiErr, 'userinfo accepted a revoked access token');
+  assert(typeof tokens.refresh_token === 'string', 'no refresh token to revoke');
+  await client.tokenRevocation(ctx.config, tokens.refresh_token, { token_type_hint: 'refresh_token' });
+  const rt = await client.tokenIntrospection(ctx.config, tokens.refresh_token, { token_type_hint: 'refresh_token' });
+  assert(rt.active === false, `revoked refresh token introspects as ${JSON.stringify(rt)}`);
+  let rErr;
+  try {
+    await client.refreshTokenGrant(ctx.config, tokens.refresh_token);
+  } catch (e) {
+    rErr = e;
+  }
+  assert(rErr instanceof client.ResponseBodyError && rErr.error === 'invalid_grant',
+    `revoked refresh token: want invalid_grant, got ${rErr ? describe(rErr) : 'accepted'}`);
+  // RFC 7009 §2.2: an unknown token is answered 200 too.
+  await client.tokenRevocation(ctx.config, 'not-a-token-we-ever-issued');
+});
+
+await check('public_client_code_flow_pkce', ['config'], async () => {
+  const id = env('PUBLIC_CLIENT_ID');
+  const config = await configFor(id, { token_endpoint_auth_method: 'none' }, client.None());
+  const { tokens } = await codeFlow(config, { scope: 'openid email' });
+  const claims = tokens.claims();
+  assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
+  if (ctx.sub) assert(claims.sub === ctx.sub, 'public client got another sub for the same user');
+  await checkJwtAccessToken(tokens.access_token, id);
+});
+
+await check('client_credentials', ['config'], async () => {
+  const id = env('CC_CLIENT_ID');
+  const config = await configFor(id, { client_secret: env('CC_CLIENT_SECRET') },
+    client.ClientSecretBasic(env('CC_CLIENT_SECRET')));
+  const t = await client.clientCredentialsGrant(config);
+  assert(typeof t.access_token === 'string', 'no access token');
+  assert(t.token_type === 'bearer', `token_type ${t.token_type}`);
+  assert(t.id_token === undefined, 'client_credentials must not return an ID token');
+  assert(t.refresh_token === undefined, 'client_credentials should not return a refresh token (RFC 6749 §4.4.3)');
+  await checkJwtAccessToken(t.access_token, id);
+});
+
+await check('device_flow', ['config'], async () => {
+  const id = env('DEVICE_CLIENT_ID');
+  const config = await configFor(id, { token_endpoint_auth_method: 'none' }, client.None());
+  const da = await client.initiateDeviceAuthorization(config, { scope: 'openid email' });
+  assert(new URL(da.verification_uri).origin === new URL(ISSUER).origin, `verification_uri ${da.verification_uri}`);
+  if (da.verification_uri_complete) {
+    assert(new URL(da.verification_uri_complete).searchParams.get('user_code') === da.user_code,
+      `verification_uri_complete ${da.verification_uri_complete} does not carry the user_code`);
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 60_000);
+  // Poll from the start (authorization_pending), approve meanwhile.
+  const polling = client.pollDeviceAuthorizationGrant(config, da, undefined, { signal: controller.signal });
+  polling.catch(() => {});
+  try {
+    const trace = [];
+    let posted = false;
+    try {
+      await browseUntil(jar, da.verification_uri, 'http://never.invalid/', { ...USER, userCode: da.user_code }, {
+        trace,
+        onForm: () => { posted = true; },
+        // The page after approval has no form: done.
+        acceptPage: () => posted,
+      });
+    } finally {
+      browseTrace.push(trace.join(', '));
+      if (DEBUG) console.error('device:', trace.join(', '));
+    }
+    const tokens = await polling;
+    assert(typeof tokens.access_token === 'string', 'no access token');
+    const claims = tokens.claims();
+    if (claims && ctx.sub) assert(claims.sub === ctx.sub, 'device flow ID token for another user');
+    await checkJwtAccessToken(tokens.access_token, id);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+});
+
+await check('end_session', ['tokens'], async () => {
+  const state = client.randomState();
+  const url = client.buildEndSessionUrl(ctx.config, {
+    id_token_hint: ctx.tokens.id_token,
+    post_logout_redirect_uri: POST_LOGOUT_REDIRECT_URI,
+    state,
+  });
+  let res = await fetch(url, { headers: { cookie: jar.header() }, redirect: 'manual' });
+  jar.store(res);
+  if (res.status === 200 && env('END_SESSION_CONFIRM_FORM', '') === '1') {
+    // Only for checking this script against oidc-provider, which asks.
+    const { parseForms, fillForm } = await import('./browse.mjs');
+    const html = await res.text();
+    const form = parseForms(html).find((f) => f.method === 'post');
+    assert(form, 'logout page without a form');
+    const body = fillForm(form);
+    if (!body.has('logout')) body.set('logout', 'yes');
+    res = await fetch(new URL(form.action, url), {
+      method: 'POST', body, redirect: 'manual',
+      headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    jar.store(res);
+  }
+  assert([302, 303].includes(res.status), `end_session answered HTTP ${res.status}, want 302/303`);
+  const loc = new URL(res.headers.get('location'), url);
+  assert(loc.href.startsWith(POST_LOGOUT_REDIRECT_URI), `redirected to ${loc}, want ${POST_LOGOUT_REDIRECT_URI}`);
+  assert(loc.searchParams.get('state') === state, `state ${loc.searchParams.get('state')}, want ${state}`);
+});
+
+const result = { passed, failed };
+if (DEBUG || failed.length) console.error('browser traces:\n  ' + browseTrace.join('\n  '));
+console.log(JSON.stringify(result));
+process.exitCode = failed.length ? 1 : 0;

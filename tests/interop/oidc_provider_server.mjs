@@ -1,0 +1,101 @@
+// panva's oidc-provider 9.13.3 (OpenID Certified) as a reference provider on
+// 127.0.0.1: used to check tests/interop/oidc_client.mjs without Ostiary and
+// as the comparison peer in benches/oidc_bench.sh (peers guide §2).
+//
+// Usage: node oidc_provider_server.mjs PORT
+// Prints one JSON line when listening: {"issuer": ..., "clients": {...}}.
+// In-memory adapter, devInteractions (any login is accepted and becomes
+// `sub`), deviceFlow, introspection, revocation, clientCredentials and
+// resourceIndicators (client_credentials tokens are JWTs for a default
+// resource, signed with the client's algorithm: cc-rs256 / cc-es256 /
+// cc-eddsa). Keys (RSA 2048, P-256, Ed25519) are generated at start.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import Provider from 'oidc-provider';
+
+const port = Number(process.argv[2] || process.env.PORT || 3000);
+const issuer = process.env.ISSUER || `http://127.0.0.1:${port}`;
+const REDIRECT = process.env.REDIRECT_URI || 'http://127.0.0.1:9999/cb';
+const POST_LOGOUT = process.env.POST_LOGOUT_REDIRECT_URI || 'http://127.0.0.1:9999/logged-out';
+const RESOURCE = 'urn:ostiary:bench:api';
+
+function jwk(type, options, alg, kid) {
+  const { privateKey } = generateKeyPairSync(type, options);
+  return { ...privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid };
+}
+const keys = [
+  jwk('rsa', { modulusLength: 2048 }, 'RS256', 'rs256'),
+  jwk('ec', { namedCurve: 'P-256' }, 'ES256', 'es256'),
+  jwk('ed25519', {}, 'EdDSA', 'eddsa'),
+];
+
+const ccAlg = { 'cc-rs256': 'RS256', 'cc-es256': 'ES256', 'cc-eddsa': 'EdDSA' };
+const clients = [
+  {
+    client_id: 'rp', client_secret: 'rp-secret', client_name: 'Confidential RP',
+    redirect_uris: [REDIRECT], post_logout_redirect_uris: [POST_LOGOUT],
+    grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    require_auth_time: true, // Ostiary always sends auth_time
+  },
+  {
+    client_id: 'rp-public', client_name: 'Public RP', redirect_uris: [REDIRECT],
+    grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'none',
+  },
+  {
+    client_id: 'device', client_name: 'Device', redirect_uris: [],
+    grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [],
+    token_endpoint_auth_method: 'none',
+  },
+  ...Object.keys(ccAlg).map((id) => ({
+    client_id: id, client_secret: 'cc-secret', redirect_uris: [], response_types: [],
+    grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic',
+  })),
+];
+
+const provider = new Provider(issuer, {
+  clients,
+  jwks: { keys },
+  cookies: { keys: [randomBytes(32).toString('base64url')] },
+  scopes: ['openid', 'offline_access', 'email', 'profile', 'api:read'],
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  pkce: { required: () => true },
+  rotateRefreshToken: true,
+  // Scope claims in the ID token too, as Ostiary does (OIDC Core allows both).
+  conformIdTokenClaims: false,
+  features: {
+    devInteractions: { enabled: true },
+    deviceFlow: { enabled: true },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    clientCredentials: { enabled: true },
+    rpInitiatedLogout: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      // Only client_credentials gets the API resource; code-flow tokens stay
+      // opaque and usable at /me (userinfo).
+      defaultResource: (ctx, client, oneOf) =>
+        oneOf ?? (ctx.oidc.params?.grant_type === 'client_credentials' ? RESOURCE : undefined),
+      getResourceServerInfo: (ctx, resource, client) => ({
+        scope: 'api:read',
+        audience: resource,
+        accessTokenTTL: 300,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: ccAlg[client.clientId] ?? 'RS256' } },
+      }),
+      useGrantedResource: () => false,
+    },
+  },
+  async findAccount(ctx, id) {
+    return {
+      accountId: id,
+      async claims() {
+        return { sub: id, email: id.includes('@') ? id : `${id}@example.com`, email_verified: true, name: 'Test User' };
+      },
+    };
+  },
+});
+
+const server = provider.listen(port, '127.0.0.1', () => {
+  console.log(JSON.stringify({ issuer, clients: clients.map((c) => c.client_id) }));
+});
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));
