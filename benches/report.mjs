@@ -17,6 +17,9 @@ for (const l of lines) {
   byRow.get(l.row)[l.server] = l;
 }
 
+const ORDER = ['client_credentials RS256', 'client_credentials ES256', 'client_credentials EdDSA', 'discovery', 'JWKS',
+  'userinfo', 'introspection', 'authorization code round trip', 'sign-only RS256', 'sign-only ES256', 'sign-only EdDSA'];
+rows.sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
 const fmt = (n) => (n === undefined || n === null || Number.isNaN(n) ? '—' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 1 }));
 const bad = (r) => (r ? (r.non2xx ?? 0) + (r.errors ?? 0) : undefined);
 
@@ -63,7 +66,7 @@ const ostiaryBad = rows.reduce((n, row) => n + (bad(byRow.get(row).ostiary) ?? 0
 const measured = rows.some((row) => byRow.get(row).ostiary);
 goals.push(['No non-2xx answers from Ostiary (and no socket errors)', measured ? String(ostiaryBad) : '—', measured && ostiaryBad === 0]);
 out.push('| goal (issue 3) | measured | met |', '|---|---:|---|');
-for (const [g, m, ok] of goals) out.push(`| ${g} | ${m} | ${ok ? 'yes' : 'no'} |`);
+for (const [g, m, ok] of goals) out.push(`| ${g} | ${m} | ${m === '—' ? 'not measured' : ok ? 'yes' : 'no'} |`);
 out.push('');
 if (meta.note) out.push(meta.note, '');
 console.log(out.join('\n'));

@@ -4,7 +4,9 @@
 
 pub mod audit;
 pub mod clients;
+pub mod codes;
 pub mod data_keys;
+pub mod grants;
 pub mod orgs;
 pub mod sessions;
 pub mod setup;
