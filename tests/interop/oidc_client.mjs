@@ -22,6 +22,13 @@
 // The redirect_uri is never served: the scripted browser stops at the
 // redirect to it and hands the Location to openid-client.
 //
+// Self-check without Ostiary (oidc-provider differs only where noted above):
+//   node oidc_provider_server.mjs 18790 &
+//   ISSUER=http://127.0.0.1:18790 CLIENT_ID=rp CLIENT_SECRET=rp-secret \
+//   PUBLIC_CLIENT_ID=rp-public CC_CLIENT_ID=cc-rs256 CC_CLIENT_SECRET=cc-secret \
+//   DEVICE_CLIENT_ID=device USER_EMAIL=ada@example.com USER_PASSWORD=x \
+//   EXPECT_JWT_ACCESS_TOKENS=0 END_SESSION_CONFIRM_FORM=1 node oidc_client.mjs
+//
 // Prints exactly one JSON line: {"passed":[...],"failed":[{"name","error"}]}
 // and exits 1 when any check failed. Steps that depend on an earlier one are
 // reported as failed ("skipped: needs …") rather than silently dropped.
