@@ -167,7 +167,10 @@ fn config_check_explains_each_problem() {
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
-crate::on_all_backends!(user_create_then_login_and_audit_verify);
+crate::on_all_backends!(
+    user_create_then_login_and_audit_verify,
+    client_create_and_keys_commands
+);
 
 async fn user_create_then_login_and_audit_verify(backend: Backend) {
     let db = TestDatabase::create(&backend);
@@ -273,5 +276,164 @@ fn unknown_database_scheme_is_a_clear_error() {
         text(&out.stderr).contains("unsupported database URL scheme \"redis\""),
         "{}",
         text(&out.stderr)
+    );
+}
+
+async fn client_create_and_keys_commands(backend: Backend) {
+    // S1: `client create` prints the id and a secret shown once; `keys
+    // rotate`/`keys list` manage signing keys.
+    let db = TestDatabase::create(&backend);
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("OSTIARY_DATABASE_URL", db.url.as_str())];
+    let out = ostiary(
+        dir.path(),
+        &[
+            "client",
+            "create",
+            "--name",
+            "Wiki",
+            "--id",
+            "wiki",
+            "--redirect-uri",
+            "https://wiki.example.com/cb",
+            "--post-logout-redirect-uri",
+            "https://wiki.example.com/bye",
+            "--scope",
+            "openid",
+            "--scope",
+            "email",
+            "--id-token-signed-response-alg",
+            "ES256",
+            "--consent",
+            "skip",
+        ],
+        &env,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["client_id"], "wiki");
+    let secret = json["client_secret"].as_str().unwrap();
+    assert!(secret.len() >= 43, "256-bit secret");
+    // Only a keyed hash is stored (SR-35).
+    let url = db.url.clone();
+    let data = tempfile::tempdir().unwrap();
+    let app = TestApp::spawn_with(backend, |c| {
+        c.database_url = url;
+        c.data_dir = data.path().to_path_buf();
+        c.master_key_file = Some(dir.path().join("data/master.key"));
+    })
+    .await;
+    let client = app
+        .state
+        .db
+        .run(|conn| ostiary::store::clients::find(conn, "wiki"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(client.secret_hash.as_deref(), Some(secret));
+    assert!(
+        app.state
+            .envelope
+            .secret_matches(secret, client.secret_hash.as_deref().unwrap())
+    );
+    assert_eq!(client.id_token_signed_response_alg, "ES256");
+    assert!(client.skips_consent());
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"client.created".to_owned())
+    );
+
+    // Public clients get no secret; bad settings are explained.
+    let out = ostiary(
+        dir.path(),
+        &[
+            "client",
+            "create",
+            "--name",
+            "SPA",
+            "--public",
+            "--redirect-uri",
+            "http://127.0.0.1:3000/cb",
+        ],
+        &env,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["client_secret"].is_null());
+    for (args, needle) in [
+        (
+            vec!["--redirect-uri", "http://evil.example.com/cb"],
+            "plain http",
+        ),
+        (
+            vec!["--redirect-uri", "https://a.example.com/*"],
+            "wildcards",
+        ),
+        (vec!["--redirect-uri", "javascript:alert(1)"], "not allowed"),
+        (
+            vec!["--redirect-uri", "https://a.example.com/cb#frag"],
+            "fragment",
+        ),
+        (vec![], "at least one --redirect-uri"),
+        (vec!["--grant-type", "password"], "password"),
+        (
+            vec!["--public", "--grant-type", "client_credentials"],
+            "public clients cannot",
+        ),
+        (
+            vec!["--id", "wiki", "--redirect-uri", "https://x.example.com/cb"],
+            "already exists",
+        ),
+        (
+            vec![
+                "--redirect-uri",
+                "https://x.example.com/cb",
+                "--id-token-signed-response-alg",
+                "HS256",
+            ],
+            "HS256",
+        ),
+    ] {
+        let mut full = vec!["client", "create", "--name", "Bad"];
+        full.extend(args.iter());
+        let out = ostiary(dir.path(), &full, &env, None);
+        assert!(!out.status.success(), "{args:?} must fail");
+        assert!(
+            text(&out.stderr).contains(needle),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+
+    let out = ostiary(dir.path(), &["keys", "list"], &env, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let keys: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(keys.as_array().unwrap().len(), 6);
+    let out = ostiary(
+        dir.path(),
+        &["keys", "rotate", "--alg", "ES256"],
+        &env,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rotation: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rotation["alg"], "ES256");
+    let out = ostiary(dir.path(), &["keys", "list"], &env, None);
+    let keys: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let states: Vec<&str> = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["alg"] == "ES256")
+        .map(|k| k["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states.len(), 3);
+    assert!(states.contains(&"retired") && states.contains(&"current") && states.contains(&"next"));
+    assert!(
+        keys.to_string().find("private").is_none(),
+        "keys list never prints private keys"
     );
 }
