@@ -132,6 +132,10 @@ impl Application {
             .port();
         let state = prepare_state(config, options.clock).await?;
         tokio::spawn(refresh_keys(state.clone()));
+        tokio::spawn(crate::maintenance::run(
+            state.clone(),
+            std::time::Duration::from_secs(300),
+        ));
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()

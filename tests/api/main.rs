@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod discovery;
 mod login;
+mod maintenance;
 mod ops;
 mod sessions;
 mod setup;

@@ -1,0 +1,126 @@
+//! Periodic housekeeping run by every instance: delete expired one-time
+//! artefacts (codes, assertion ids, revocation entries, throttle counters,
+//! long-dead sessions) and log a signed audit-chain checkpoint, so the head
+//! hash also exists outside the database (SR-151: a truncated or rolled-back
+//! chain is detected by comparing with the last logged checkpoint).
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::crypto::signing::Alg;
+use crate::db::DbConnection;
+use crate::db::schema::{
+    auth_sessions, authorization_codes, client_assertion_jtis, device_codes, login_throttles,
+    revoked_access_tokens,
+};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::naive;
+
+/// How long finished sessions are kept for the account page and support.
+const KEEP_ENDED_SESSIONS_DAYS: i64 = 30;
+/// Codes and device codes are kept a day past expiry (replay diagnostics).
+const KEEP_EXPIRED_CODES_HOURS: i64 = 24;
+
+/// Rows deleted by one pass, by table.
+#[derive(Debug, Default, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct Purged {
+    pub authorization_codes: usize,
+    pub device_codes: usize,
+    pub client_assertion_jtis: usize,
+    pub revoked_access_tokens: usize,
+    pub login_throttles: usize,
+    pub auth_sessions: usize,
+}
+
+/// Delete what can no longer matter at `now`.
+pub fn purge(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Purged, AppError> {
+    let n = naive(now);
+    let codes_cutoff = naive(now - Duration::hours(KEEP_EXPIRED_CODES_HOURS));
+    let sessions_cutoff = naive(now - Duration::days(KEEP_ENDED_SESSIONS_DAYS));
+    Ok(Purged {
+        authorization_codes: diesel::delete(
+            authorization_codes::table.filter(authorization_codes::expires_at.lt(codes_cutoff)),
+        )
+        .execute(conn)?,
+        device_codes: diesel::delete(
+            device_codes::table.filter(device_codes::expires_at.lt(codes_cutoff)),
+        )
+        .execute(conn)?,
+        client_assertion_jtis: diesel::delete(
+            client_assertion_jtis::table.filter(client_assertion_jtis::expires_at.lt(n)),
+        )
+        .execute(conn)?,
+        // An expired access token is refused anyway: its revocation entry can go.
+        revoked_access_tokens: diesel::delete(
+            revoked_access_tokens::table.filter(revoked_access_tokens::expires_at.lt(n)),
+        )
+        .execute(conn)?,
+        login_throttles: diesel::delete(
+            login_throttles::table
+                .filter(login_throttles::next_attempt_at.lt(n))
+                .filter(
+                    login_throttles::locked_until
+                        .is_null()
+                        .or(login_throttles::locked_until.lt(n)),
+                )
+                .filter(login_throttles::window_started_at.lt(naive(now - Duration::days(1)))),
+        )
+        .execute(conn)?,
+        auth_sessions: diesel::delete(
+            auth_sessions::table.filter(
+                auth_sessions::expires_at
+                    .lt(sessions_cutoff)
+                    .or(auth_sessions::revoked_at.lt(sessions_cutoff)),
+            ),
+        )
+        .execute(conn)?,
+    })
+}
+
+/// A signed statement of the audit chain head, written to the log.
+pub fn checkpoint(
+    state: &AppState,
+    seq: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let claims = json!({
+        "iss": state.config.public_base(),
+        "iat": now.timestamp(),
+        "audit_seq": seq,
+        "audit_hash": hash,
+    });
+    let claims = claims.as_object().cloned().unwrap_or_default();
+    state
+        .keys
+        .snapshot()
+        .sign(Alg::RS256, "audit-checkpoint+jwt", claims)
+}
+
+/// Run housekeeping every `period` for as long as the process lives.
+pub async fn run(state: AppState, period: std::time::Duration) {
+    loop {
+        tokio::time::sleep(period).await;
+        let now = state.now();
+        match state
+            .db
+            .run(move |conn| Ok((purge(conn, now)?, crate::store::audit::head(conn)?)))
+            .await
+        {
+            Ok((purged, (seq, hash))) => {
+                if purged != Purged::default() {
+                    tracing::info!(?purged, "expired rows purged");
+                }
+                match checkpoint(&state, seq, &hash, now) {
+                    Ok(jwt) => {
+                        tracing::info!(audit_seq = seq, audit_hash = %hash, checkpoint = %jwt, "audit checkpoint")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "audit checkpoint failed"),
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Interop with the unmodified npm `openid-client` 6.9.0 (peers guide §1):
+//! discovery, code + PKCE, refresh rotation and reuse, userinfo,
+//! introspection, revocation, public client, client_credentials, device flow
+//! and the end-session URL, all against a real Ostiary on port 0.
+
+use std::path::Path;
+
+use ostiary::audit::Actor;
+use ostiary::oidc::clients::{ClientSpec, create};
+
+use crate::helpers::{Backend, PASSWORD, TestApp, peer_available};
+
+const REDIRECT: &str = "http://127.0.0.1:9999/cb";
+const POST_LOGOUT: &str = "http://127.0.0.1:9999/logged-out";
+
+fn interop_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop"))
+}
+
+fn node_peer() -> bool {
+    let node = std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    peer_available(
+        "node + openid-client",
+        node && interop_dir().join("node_modules/openid-client").exists(),
+        "install node, then (cd tests/interop && npm ci)",
+    )
+}
+
+async fn client(app: &TestApp, spec: ClientSpec) -> (String, Option<String>) {
+    let envelope = app.state.envelope.clone();
+    let now = app.state.now();
+    let created = app
+        .state
+        .db
+        .run(move |conn| create(conn, &envelope, &Actor::system("test"), &spec, now))
+        .await
+        .unwrap();
+    (created.client_id, created.client_secret)
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+crate::on_all_backends!(openid_client_accepts_ostiary);
+
+async fn openid_client_accepts_ostiary(backend: Backend) {
+    if !node_peer() {
+        return;
+    }
+    let app = TestApp::spawn_for_browser(backend).await;
+    app.create_user("ada@example.com", PASSWORD).await;
+    let scopes = strings(&["openid", "profile", "email", "offline_access"]);
+    let (rp, rp_secret) = client(
+        &app,
+        ClientSpec {
+            name: "Interop RP".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            post_logout_redirect_uris: vec![POST_LOGOUT.into()],
+            scopes: scopes.clone(),
+            ..ClientSpec::default()
+        },
+    )
+    .await;
+    let (public, _) = client(
+        &app,
+        ClientSpec {
+            name: "Interop SPA".into(),
+            public: true,
+            redirect_uris: vec![REDIRECT.into()],
+            scopes: scopes.clone(),
+            ..ClientSpec::default()
+        },
+    )
+    .await;
+    let (cc, cc_secret) = client(
+        &app,
+        ClientSpec {
+            name: "Interop service".into(),
+            grant_types: strings(&["client_credentials"]),
+            scopes: strings(&["api"]),
+            ..ClientSpec::default()
+        },
+    )
+    .await;
+    let (device, _) = client(
+        &app,
+        ClientSpec {
+            name: "Interop TV".into(),
+            public: true,
+            grant_types: strings(&["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"]),
+            scopes: scopes.clone(),
+            ..ClientSpec::default()
+        },
+    )
+    .await;
+    let output = tokio::process::Command::new("node")
+        .current_dir(interop_dir())
+        .arg("oidc_client.mjs")
+        .env("ISSUER", &app.base)
+        .env("CLIENT_ID", &rp)
+        .env("CLIENT_SECRET", rp_secret.unwrap())
+        .env("PUBLIC_CLIENT_ID", &public)
+        .env("CC_CLIENT_ID", &cc)
+        .env("CC_CLIENT_SECRET", cc_secret.unwrap())
+        .env("DEVICE_CLIENT_ID", &device)
+        .env("USER_EMAIL", "ada@example.com")
+        .env("USER_PASSWORD", PASSWORD)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    let report: serde_json::Value = serde_json::from_str(last)
+        .unwrap_or_else(|_| panic!("no report:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+    assert!(
+        output.status.success() && report["failed"].as_array().is_some_and(Vec::is_empty),
+        "openid-client checks failed: {}\n{}",
+        serde_json::to_string_pretty(&report["failed"]).unwrap(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let passed: Vec<&str> = report["passed"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    for check in [
+        "discovery", "code_flow_pkce", "userinfo", "introspection_active", "refresh_rotation",
+        "refresh_reuse_rejected", "revocation", "public_client_code_flow_pkce", "client_credentials",
+        "device_flow", "end_session",
+    ] {
+        assert!(passed.contains(&check), "{check} did not pass: {passed:?}");
+    }
+}
