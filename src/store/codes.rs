@@ -45,12 +45,18 @@ pub enum Redemption {
 }
 
 pub fn insert(conn: &mut DbConnection, code: &AuthorizationCode) -> Result<(), AppError> {
-    diesel::insert_into(authorization_codes::table).values(code).execute(conn)?;
+    diesel::insert_into(authorization_codes::table)
+        .values(code)
+        .execute(conn)?;
     Ok(())
 }
 
 /// Mark the code used if it was not, atomically, and say which case it was.
-pub fn redeem(conn: &mut DbConnection, code_hash: &str, now: NaiveDateTime) -> Result<Redemption, AppError> {
+pub fn redeem(
+    conn: &mut DbConnection,
+    code_hash: &str,
+    now: NaiveDateTime,
+) -> Result<Redemption, AppError> {
     let claimed = diesel::update(
         authorization_codes::table
             .filter(authorization_codes::code_hash.eq(code_hash))
@@ -80,5 +86,8 @@ pub fn set_grant(conn: &mut DbConnection, code_hash: &str, grant_id: &str) -> Re
 
 /// Drop codes expired before `cutoff`.
 pub fn purge_expired(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, AppError> {
-    Ok(diesel::delete(authorization_codes::table.filter(authorization_codes::expires_at.lt(cutoff))).execute(conn)?)
+    Ok(diesel::delete(
+        authorization_codes::table.filter(authorization_codes::expires_at.lt(cutoff)),
+    )
+    .execute(conn)?)
 }

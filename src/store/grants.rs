@@ -32,7 +32,9 @@ pub struct Grant {
 }
 
 pub fn insert(conn: &mut DbConnection, grant: &Grant) -> Result<(), AppError> {
-    diesel::insert_into(grants::table).values(grant).execute(conn)?;
+    diesel::insert_into(grants::table)
+        .values(grant)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -57,9 +59,13 @@ pub fn is_active(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Resul
 
 /// Revoke a grant and its refresh tokens; returns whether it was live.
 pub fn revoke(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, AppError> {
-    let n = diesel::update(grants::table.filter(grants::id.eq(id)).filter(grants::revoked_at.is_null()))
-        .set(grants::revoked_at.eq(Some(now)))
-        .execute(conn)?;
+    let n = diesel::update(
+        grants::table
+            .filter(grants::id.eq(id))
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(Some(now)))
+    .execute(conn)?;
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::grant_id.eq(id))
@@ -80,7 +86,11 @@ pub fn live_for_session(conn: &mut DbConnection, session_id: &str) -> Result<Vec
 }
 
 /// Live grants of a user, newest first (account page).
-pub fn live_for_user(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> Result<Vec<Grant>, AppError> {
+pub fn live_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> Result<Vec<Grant>, AppError> {
     Ok(grants::table
         .filter(grants::user_id.eq(user_id))
         .filter(grants::revoked_at.is_null())
@@ -92,7 +102,12 @@ pub fn live_for_user(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime)
 }
 
 /// Revoke every live grant of a user with a client (consent revocation).
-pub fn revoke_for_user_client(conn: &mut DbConnection, user_id: &str, client_id: &str, now: NaiveDateTime) -> Result<usize, AppError> {
+pub fn revoke_for_user_client(
+    conn: &mut DbConnection,
+    user_id: &str,
+    client_id: &str,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
     let ids: Vec<String> = grants::table
         .filter(grants::user_id.eq(user_id))
         .filter(grants::client_id.eq(client_id))
