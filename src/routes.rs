@@ -5,8 +5,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
-use crate::flow::{account, home, login, logout, setup};
-use crate::oidc::{discovery, jwks};
+use crate::flow::{account, device, home, login, logout, setup};
+use crate::oidc::{discovery, introspect, jwks, revoke, token, userinfo};
 use crate::web::{assets, ops};
 
 /// Largest accepted form body.
@@ -39,6 +39,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::get().to(discovery::get_discovery),
     )
     .route("/jwks", web::get().to(jwks::get_jwks))
+    .route("/token", web::post().to(token::post_token))
+    .route("/userinfo", web::get().to(userinfo::get_userinfo))
+    .route("/userinfo", web::post().to(userinfo::post_userinfo))
+    .route("/introspect", web::post().to(introspect::post_introspect))
+    .route("/revoke", web::post().to(revoke::post_revoke))
+    .route(
+        "/device_authorization",
+        web::post().to(crate::oidc::device::post_device_authorization),
+    )
     // Hosted pages
     .route("/", web::get().to(home::get_home))
     .route("/setup", web::get().to(setup::get_setup))
@@ -47,6 +56,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/login", web::post().to(login::post_login))
     .route("/logout", web::get().to(logout::get_logout))
     .route("/logout", web::post().to(logout::post_logout))
+    .route("/device", web::get().to(device::get_device))
+    .route("/device", web::post().to(device::post_device))
+    .route(
+        "/device/confirm",
+        web::post().to(device::post_device_confirm),
+    )
     .route("/account", web::get().to(account::get_account))
     .route(
         "/account/sessions/revoke-all",

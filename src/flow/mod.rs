@@ -3,6 +3,7 @@
 //! call) → respond.
 
 pub mod account;
+pub mod device;
 pub mod home;
 pub mod login;
 pub mod logout;

@@ -4,11 +4,16 @@
 
 pub mod client_auth;
 pub mod clients;
+pub mod device;
 pub mod discovery;
 pub mod error;
+pub mod introspect;
 pub mod jwks;
+pub mod revoke;
 pub mod scope;
+pub mod token;
 pub mod tokens;
+pub mod userinfo;
 
 /// Grant type names.
 pub mod grant {

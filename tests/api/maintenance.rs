@@ -43,7 +43,10 @@ async fn purge_removes_only_what_expired(backend: Backend) {
         .run(move |conn| ostiary::maintenance::purge(conn, later))
         .await
         .unwrap();
-    assert_eq!(second.login_throttles, 1, "the IP counter (success cleared the account one)");
+    assert_eq!(
+        second.login_throttles, 1,
+        "the IP counter (success cleared the account one)"
+    );
     assert_eq!(second.auth_sessions, 1);
     assert_eq!(second.client_assertion_jtis, 0);
 }

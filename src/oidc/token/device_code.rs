@@ -1,0 +1,135 @@
+//! The device-code grant (RFC 8628 §3.4–3.5): polling answers
+//! `authorization_pending`, `slow_down` (polled faster than the interval,
+//! which then grows by 5 s), `access_denied`, `expired_token`; an approved
+//! code yields tokens like the code flow, once.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use chrono::Duration;
+
+use super::{GrantFacts, TokenResponse, UserIssue, required};
+use crate::crypto::token::sha256_hex;
+use crate::oidc::error::OAuthError;
+use crate::oidc::{grant, scope};
+use crate::state::AppState;
+use crate::store::clients::Client;
+use crate::store::device_codes::{self, APPROVED, DENIED, PENDING};
+use crate::store::{naive, utc, write_tx};
+use crate::web::RequestContext;
+
+fn poll_error(code: &'static str, d: &str) -> OAuthError {
+    OAuthError::new(code, d, StatusCode::BAD_REQUEST)
+}
+
+/// Poll with a device code.
+pub async fn handle(
+    state: &AppState,
+    ctx: &RequestContext,
+    client: Client,
+    form: &HashMap<String, String>,
+) -> Result<TokenResponse, OAuthError> {
+    let code = required(form, "device_code")?;
+    if code.len() > 512 {
+        return Err(OAuthError::invalid_grant("unknown device code"));
+    }
+    let hash = sha256_hex(code.as_bytes());
+    let now = state.now();
+    let actor = ctx.actor();
+    let st = state.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let Some(row) = device_codes::find(conn, &hash)? else {
+                    return Ok(Err(OAuthError::invalid_grant("unknown device code")));
+                };
+                if row.client_id != client.id {
+                    return Ok(Err(OAuthError::invalid_grant(
+                        "the device code was issued to another client",
+                    )));
+                }
+                if utc(row.expires_at) <= now {
+                    return Ok(Err(poll_error(
+                        "expired_token",
+                        "the device code has expired",
+                    )));
+                }
+                match row.status.as_str() {
+                    PENDING => {
+                        let too_soon = row.last_polled_at.is_some_and(|t| {
+                            utc(t) + Duration::seconds(i64::from(row.poll_interval_secs)) > now
+                        });
+                        let interval = if too_soon {
+                            row.poll_interval_secs.saturating_add(5)
+                        } else {
+                            row.poll_interval_secs
+                        };
+                        device_codes::polled(conn, &hash, naive(now), interval)?;
+                        return Ok(Err(if too_soon {
+                            poll_error("slow_down", "poll less often")
+                        } else {
+                            poll_error("authorization_pending", "the user has not yet decided")
+                        }));
+                    }
+                    DENIED => {
+                        return Ok(Err(poll_error(
+                            "access_denied",
+                            "the user denied the request",
+                        )));
+                    }
+                    APPROVED if device_codes::redeem(conn, &hash)? => {}
+                    _ => {
+                        return Ok(Err(OAuthError::invalid_grant(
+                            "the device code was already used",
+                        )));
+                    }
+                }
+                let (Some(user_id), Some(auth_time)) = (row.user_id.as_deref(), row.auth_time)
+                else {
+                    return Ok(Err(OAuthError::invalid_grant(
+                        "the device code is incomplete",
+                    )));
+                };
+                let Some((user, memberships)) = super::load_user(conn, user_id)? else {
+                    return Ok(Err(OAuthError::invalid_grant("the user is not active")));
+                };
+                let scopes = scope::parse(&row.scope).unwrap_or_default();
+                let grant = super::new_grant(
+                    conn,
+                    &st,
+                    &GrantFacts {
+                        client_id: &client.id,
+                        user_id: &user.id,
+                        session_id: row.session_id.as_deref(),
+                        scope: &row.scope,
+                        auth_time,
+                        amr: row.amr.as_deref().unwrap_or("[]"),
+                        acr: None,
+                        nonce: None,
+                    },
+                    now,
+                )?;
+                let refresh_token = if super::wants_refresh(&client, &scopes) {
+                    Some(super::new_refresh_token(
+                        conn, &st, &grant, &row.scope, now,
+                    )?)
+                } else {
+                    None
+                };
+                super::audit_issued(conn, &actor, grant::DEVICE_CODE, &grant, now)?;
+                Ok(Ok(UserIssue {
+                    client,
+                    grant,
+                    user,
+                    memberships,
+                    scope: scopes,
+                    nonce: None,
+                    refresh_token,
+                }))
+            })
+        })
+        .await?;
+    let issue = outcome?;
+    Ok(super::mint_user_tokens(state, &issue, now)?)
+}

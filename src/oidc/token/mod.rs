@@ -1,0 +1,275 @@
+//! `POST /token` (RFC 6749 §3.2): parse the form, authenticate the client
+//! (SR-33), check it may use the grant, and dispatch to one module per
+//! grant type. Also the pieces every user-facing grant shares: creating the
+//! grant (token family), refresh tokens, minting, and the `no-store` JSON
+//! response (SR-36).
+
+pub mod authorization_code;
+pub mod client_credentials;
+pub mod device_code;
+pub mod refresh_token;
+
+use std::collections::HashMap;
+
+use actix_web::http::header::{CACHE_CONTROL, PRAGMA};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::crypto::token::{random_token, sha256_hex};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::oidc::error::OAuthError;
+use crate::oidc::{client_auth, grant, scope, tokens};
+use crate::state::AppState;
+use crate::store::clients::Client;
+use crate::store::grants::Grant;
+use crate::store::refresh_tokens::{self, RefreshToken};
+use crate::store::users::{self, User};
+use crate::store::{naive, orgs, utc};
+use crate::web::RequestContext;
+
+/// The URL of an endpoint of ours (accepted as a client assertion `aud`).
+pub fn endpoint(state: &AppState, path: &str) -> String {
+    format!("{}{path}", state.config.public_base())
+}
+
+/// `POST /token`
+pub async fn post_token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    body: web::Bytes,
+) -> Result<HttpResponse, OAuthError> {
+    let form = client_auth::parse_form(&body)?;
+    let client =
+        client_auth::authenticate(&state, &req, &form, &[endpoint(&state, "/token")]).await?;
+    let grant_type = required(&form, "grant_type")?;
+    let Some(known) = grant::ALL.iter().find(|g| **g == grant_type) else {
+        return Err(OAuthError::unsupported_grant_type(
+            "this grant_type is not supported",
+        ));
+    };
+    if !client.allows_grant(known) {
+        return Err(OAuthError::unauthorized_client(
+            "the client may not use this grant_type",
+        ));
+    }
+    let body = match *known {
+        grant::AUTHORIZATION_CODE => authorization_code::handle(&state, &ctx, client, &form).await,
+        grant::REFRESH_TOKEN => refresh_token::handle(&state, &ctx, client, &form).await,
+        grant::CLIENT_CREDENTIALS => client_credentials::handle(&state, &client, &form),
+        grant::DEVICE_CODE => device_code::handle(&state, &ctx, client, &form).await,
+        _ => Err(OAuthError::unsupported_grant_type(
+            "this grant_type is not supported",
+        )),
+    }?;
+    metrics::counter!("ostiary_tokens_issued_total", "grant" => *known).increment(1);
+    Ok(no_store_json(&body))
+}
+
+/// A required, non-empty form parameter.
+pub fn required(form: &HashMap<String, String>, name: &str) -> Result<String, OAuthError> {
+    match form.get(name) {
+        Some(v) if !v.is_empty() => Ok(v.clone()),
+        _ => Err(OAuthError::invalid_request(format!("{name} is missing"))),
+    }
+}
+
+/// JSON with `Cache-Control: no-store` and `Pragma: no-cache` (SR-36).
+pub fn no_store_json<T: Serialize>(body: &T) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header((PRAGMA, "no-cache"))
+        .json(body)
+}
+
+/// A successful token response (RFC 6749 §5.1).
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+}
+
+/// Everything needed to mint a user's tokens after the database work
+/// committed (signing happens outside the write transaction).
+#[derive(Debug)]
+pub struct UserIssue {
+    pub client: Client,
+    pub grant: Grant,
+    pub user: User,
+    pub memberships: Vec<(String, String)>,
+    /// Scope of this access token (may be narrower than the grant's).
+    pub scope: Vec<String>,
+    pub nonce: Option<String>,
+    pub refresh_token: Option<String>,
+}
+
+/// A user and their (organization, role) memberships.
+pub type UserWithMemberships = (User, Vec<(String, String)>);
+
+/// The live, unlocked user with their organization memberships.
+pub fn load_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> Result<Option<UserWithMemberships>, AppError> {
+    match users::find(conn, user_id)? {
+        Some(user) if !user.locked => {
+            let memberships = orgs::memberships_of(conn, user_id)?;
+            Ok(Some((user, memberships)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// What a new grant records about the authentication behind it.
+#[derive(Debug)]
+pub struct GrantFacts<'a> {
+    pub client_id: &'a str,
+    pub user_id: &'a str,
+    pub session_id: Option<&'a str>,
+    pub scope: &'a str,
+    pub auth_time: chrono::NaiveDateTime,
+    pub amr: &'a str,
+    pub acr: Option<&'a str>,
+    pub nonce: Option<&'a str>,
+}
+
+/// Create a grant (token family) ending `refresh_token_absolute_secs` from now.
+pub fn new_grant(
+    conn: &mut DbConnection,
+    state: &AppState,
+    facts: &GrantFacts<'_>,
+    now: DateTime<Utc>,
+) -> Result<Grant, AppError> {
+    let grant = Grant {
+        id: uuid::Uuid::new_v4().to_string(),
+        client_id: facts.client_id.to_owned(),
+        user_id: Some(facts.user_id.to_owned()),
+        session_id: facts.session_id.map(str::to_owned),
+        scope: facts.scope.to_owned(),
+        auth_time: Some(facts.auth_time),
+        amr: facts.amr.to_owned(),
+        acr: facts.acr.map(str::to_owned),
+        nonce: facts.nonce.map(str::to_owned),
+        created_at: naive(now),
+        expires_at: naive(now + Duration::seconds(state.config.oidc.refresh_token_absolute_secs)),
+        revoked_at: None,
+    };
+    crate::store::grants::insert(conn, &grant)?;
+    Ok(grant)
+}
+
+/// Whether this grant gets a refresh token: `offline_access` granted and the
+/// client registered the refresh_token grant.
+pub fn wants_refresh(client: &Client, scopes: &[String]) -> bool {
+    scope::has(scopes, "offline_access") && client.allows_grant(grant::REFRESH_TOKEN)
+}
+
+/// Store a new 256-bit refresh token (hashed) for `grant`; returns it. It
+/// expires after the idle timeout, never after the grant (SR-42).
+pub fn new_refresh_token(
+    conn: &mut DbConnection,
+    state: &AppState,
+    grant: &Grant,
+    scope: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let token = random_token();
+    let idle_end = now + Duration::seconds(state.config.oidc.refresh_token_idle_secs);
+    refresh_tokens::insert(
+        conn,
+        &RefreshToken {
+            token_hash: sha256_hex(token.as_bytes()),
+            grant_id: grant.id.clone(),
+            client_id: grant.client_id.clone(),
+            scope: scope.to_owned(),
+            created_at: naive(now),
+            expires_at: naive(idle_end.min(utc(grant.expires_at))),
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    Ok(token)
+}
+
+/// Audit `token.issued` for a grant (inside the write transaction).
+pub fn audit_issued(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    grant_type: &str,
+    grant: &Grant,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let actor = match &grant.user_id {
+        Some(user) => actor.as_user(user, grant.session_id.as_deref()),
+        None => actor.clone(),
+    };
+    audit::record(
+        conn,
+        &actor,
+        Event::new(Action::TokenIssued, Outcome::Success)
+            .target("grant", grant.id.as_str())
+            .details(json!({ "grant_type": grant_type, "client_id": grant.client_id })),
+        now,
+    )
+}
+
+/// Sign the access token and, with `openid`, the ID token.
+pub fn mint_user_tokens(
+    state: &AppState,
+    issue: &UserIssue,
+    now: DateTime<Utc>,
+) -> Result<TokenResponse, AppError> {
+    let grant = &issue.grant;
+    let auth_time = utc(grant.auth_time.unwrap_or(grant.created_at));
+    let at = tokens::access_token(
+        state,
+        &tokens::AccessTokenRequest {
+            client: &issue.client,
+            subject: &issue.user.id,
+            scope: &issue.scope,
+            grant_id: Some(&grant.id),
+            session_id: grant.session_id.as_deref(),
+            auth_time: Some(auth_time),
+            acr: grant.acr.as_deref(),
+        },
+        now,
+    )?;
+    let id_token = if scope::has(&issue.scope, "openid") {
+        let amr: Vec<String> = serde_json::from_str(&grant.amr).unwrap_or_default();
+        Some(tokens::id_token(
+            state,
+            &tokens::IdTokenRequest {
+                client: &issue.client,
+                user: &issue.user,
+                user_claims: tokens::user_claims(&issue.user, &issue.memberships, &issue.scope),
+                nonce: issue.nonce.as_deref(),
+                auth_time,
+                amr: &amr,
+                acr: grant.acr.as_deref(),
+                session_id: grant.session_id.as_deref(),
+                access_token: Some(&at.token),
+            },
+            now,
+        )?)
+    } else {
+        None
+    };
+    Ok(TokenResponse {
+        access_token: at.token,
+        token_type: "Bearer",
+        expires_in: at.expires_in,
+        scope: scope::join(&issue.scope),
+        id_token,
+        refresh_token: issue.refresh_token.clone(),
+    })
+}
