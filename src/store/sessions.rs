@@ -47,6 +47,22 @@ pub fn find_by_token_hash(
         .optional()?)
 }
 
+/// Whether the session with this id has not been revoked (or expired by
+/// its absolute lifetime) — grants must not outlive the sign-in they came from.
+pub fn is_unrevoked(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    Ok(auth_sessions::table
+        .filter(auth_sessions::id.eq(id))
+        .filter(auth_sessions::revoked_at.is_null())
+        .filter(auth_sessions::expires_at.gt(now))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
 /// Record activity.
 pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), AppError> {
     diesel::update(auth_sessions::table.filter(auth_sessions::id.eq(id)))

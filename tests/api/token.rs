@@ -394,4 +394,22 @@ on_all_backends!(
     no_refresh_token_without_offline_access,
     client_credentials_and_client_authentication,
     private_key_jwt_with_single_use_jti,
+    code_from_an_ended_session_is_refused,
 );
+
+async fn code_from_an_ended_session_is_refused(backend: Backend) {
+    // Regression (SR-64): a user who signs out between /authorize and /token
+    // must not get a grant that logout could no longer revoke.
+    let (app, rp, mut who) = setup(backend).await;
+    let (verifier, challenge) = pkce();
+    let code = insert_code(&app, &who, &rp.id, "openid email", Some(&challenge)).await;
+    let page = who.browser.get("/logout").await;
+    let done = who
+        .browser
+        .post_form("/logout", &[("csrf_token", &page.csrf())])
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    let res = redeem(&app, &rp, &code, Some(&verifier)).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.error(), "invalid_grant");
+}

@@ -128,6 +128,13 @@ pub async fn handle(
                 if let Err(e) = check(&row, &client, &redirect_uri, verifier.as_deref(), now) {
                     return Ok(Err(e));
                 }
+                // The user signed out between /authorize and /token: the
+                // code must not outlive the session (SR-64).
+                if !crate::store::sessions::is_unrevoked(conn, &row.session_id, naive(now))? {
+                    return Ok(Err(OAuthError::invalid_grant(
+                        "the sign-in this code came from has ended",
+                    )));
+                }
                 let Some((user, memberships)) = super::load_user(conn, &row.user_id)? else {
                     return Ok(Err(OAuthError::invalid_grant("the user is not active")));
                 };
