@@ -5,8 +5,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
-use crate::flow::{account, home, login, logout, setup};
-use crate::oidc::{discovery, jwks};
+use crate::flow::{account, consent, home, login, logout, setup};
+use crate::oidc::{authorize, discovery, jwks};
 use crate::web::{assets, ops};
 
 /// Largest accepted form body.
@@ -39,6 +39,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::get().to(discovery::get_discovery),
     )
     .route("/jwks", web::get().to(jwks::get_jwks))
+    .route("/authorize", web::get().to(authorize::get_authorize))
+    .route("/authorize", web::post().to(authorize::post_authorize))
+    .route("/authorize/consent", web::post().to(consent::post_consent))
     // Hosted pages
     .route("/", web::get().to(home::get_home))
     .route("/setup", web::get().to(setup::get_setup))
@@ -51,6 +54,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route(
         "/account/sessions/revoke-all",
         web::post().to(account::post_revoke_all),
+    )
+    .route(
+        "/account/consents/{client_id}/revoke",
+        web::post().to(account::post_revoke_consent),
     )
     .route(
         "/account/sessions/{id}/revoke",

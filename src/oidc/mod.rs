@@ -2,10 +2,12 @@
 //! authorization and token endpoints, userinfo, introspection, revocation,
 //! logout. Errors are [`error::OAuthError`] (RFC 6749 §5.2 JSON).
 
+pub mod authorize;
 pub mod client_auth;
 pub mod clients;
 pub mod discovery;
 pub mod error;
+pub mod id_token_hint;
 pub mod jwks;
 pub mod scope;
 pub mod tokens;

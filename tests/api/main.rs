@@ -9,6 +9,8 @@
 mod helpers;
 
 mod audit;
+mod authorize;
+mod authorize_support;
 mod browser;
 mod cli;
 mod login;
