@@ -6,7 +6,7 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
 use crate::flow::{account, consent, home, login, logout, setup};
-use crate::oidc::{authorize, discovery, jwks};
+use crate::oidc::{authorize, discovery, end_session, jwks};
 use crate::web::{assets, ops};
 
 /// Largest accepted form body.
@@ -42,6 +42,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/authorize", web::get().to(authorize::get_authorize))
     .route("/authorize", web::post().to(authorize::post_authorize))
     .route("/authorize/consent", web::post().to(consent::post_consent))
+    .route("/end_session", web::get().to(end_session::get_end_session))
+    .route(
+        "/end_session",
+        web::post().to(end_session::post_end_session),
+    )
+    .route(
+        "/end_session/confirm",
+        web::post().to(end_session::post_confirm),
+    )
     // Hosted pages
     .route("/", web::get().to(home::get_home))
     .route("/setup", web::get().to(setup::get_setup))

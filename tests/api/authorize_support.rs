@@ -195,7 +195,6 @@ pub fn alg_none(token: &str) -> String {
 }
 
 /// Decode a JWT's header and claims without verifying.
-#[allow(dead_code)]
 pub fn decode(token: &str) -> (serde_json::Value, serde_json::Value) {
     let mut parts = token.split('.');
     let mut next =

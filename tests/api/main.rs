@@ -13,6 +13,7 @@ mod authorize;
 mod authorize_support;
 mod browser;
 mod cli;
+mod end_session;
 mod login;
 mod ops;
 mod sessions;
