@@ -5,8 +5,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
-use crate::flow::{account, device, home, login, logout, setup};
-use crate::oidc::{discovery, introspect, jwks, revoke, token, userinfo};
+use crate::flow::{account, consent, device, home, login, logout, setup};
+use crate::oidc::{authorize, discovery, end_session, introspect, jwks, revoke, token, userinfo};
 use crate::web::{assets, ops};
 
 /// Largest accepted form body.
@@ -48,6 +48,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         "/device_authorization",
         web::post().to(crate::oidc::device::post_device_authorization),
     )
+    .route("/authorize", web::get().to(authorize::get_authorize))
+    .route("/authorize", web::post().to(authorize::post_authorize))
+    .route("/authorize/consent", web::post().to(consent::post_consent))
+    .route("/end_session", web::get().to(end_session::get_end_session))
+    .route(
+        "/end_session",
+        web::post().to(end_session::post_end_session),
+    )
+    .route(
+        "/end_session/confirm",
+        web::post().to(end_session::post_confirm),
+    )
     // Hosted pages
     .route("/", web::get().to(home::get_home))
     .route("/setup", web::get().to(setup::get_setup))
@@ -66,6 +78,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route(
         "/account/sessions/revoke-all",
         web::post().to(account::post_revoke_all),
+    )
+    .route(
+        "/account/consents/{client_id}/revoke",
+        web::post().to(account::post_revoke_consent),
     )
     .route(
         "/account/sessions/{id}/revoke",

@@ -16,6 +16,7 @@ use chrono::Duration;
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::error::AppError;
+use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::sessions::{self, AuthSession};
 use crate::store::users::{self, User};
@@ -161,7 +162,8 @@ pub fn create(
     Ok((row, token))
 }
 
-/// Sign out: revoke the current session.
+/// Sign out: revoke the current session, the grants made in it, and tell
+/// the clients that asked for back-channel logout (SR-64, SR-142).
 pub async fn logout(
     state: &AppState,
     actor: Actor,
@@ -169,21 +171,26 @@ pub async fn logout(
 ) -> Result<(), AppError> {
     let now = state.now();
     let (user_id, session_id) = (current.user.id.clone(), current.session.id.clone());
-    state
+    let notices = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
                 sessions::revoke(conn, &user_id, &session_id, naive(now))?;
+                let notices =
+                    backchannel::end_sessions(conn, std::slice::from_ref(&session_id), naive(now))?;
                 audit::record(
                     conn,
                     &actor,
                     Event::new(Action::Logout, Outcome::Success)
                         .target("session", session_id.as_str()),
                     now,
-                )
+                )?;
+                Ok(notices)
             })
         })
-        .await
+        .await?;
+    backchannel::dispatch(state, notices);
+    Ok(())
 }
 
 /// Revoke one of the user's own sessions; `false` if it is not theirs or
@@ -196,12 +203,18 @@ pub async fn revoke(
 ) -> Result<bool, AppError> {
     let now = state.now();
     let (user_id, session_id) = (user_id.to_owned(), session_id.to_owned());
-    state
+    let (revoked, notices) = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let revoked = sessions::revoke(conn, &user_id, &session_id, naive(now))?;
+                let mut notices = Vec::new();
                 if revoked {
+                    notices = backchannel::end_sessions(
+                        conn,
+                        std::slice::from_ref(&session_id),
+                        naive(now),
+                    )?;
                     audit::record(
                         conn,
                         &actor,
@@ -210,21 +223,25 @@ pub async fn revoke(
                         now,
                     )?;
                 }
-                Ok(revoked)
+                Ok((revoked, notices))
             })
         })
-        .await
+        .await?;
+    backchannel::dispatch(state, notices);
+    Ok(revoked)
 }
 
 /// "Sign out all devices": revoke every session of the user.
 pub async fn revoke_all(state: &AppState, actor: Actor, user_id: &str) -> Result<usize, AppError> {
     let now = state.now();
     let user_id = user_id.to_owned();
-    state
+    let (count, notices) = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
+                let with_grants = backchannel::sessions_with_grants(conn, &user_id, naive(now))?;
                 let count = sessions::revoke_all(conn, &user_id, naive(now))?;
+                let notices = backchannel::end_sessions(conn, &with_grants, naive(now))?;
                 audit::record(
                     conn,
                     &actor,
@@ -233,8 +250,10 @@ pub async fn revoke_all(state: &AppState, actor: Actor, user_id: &str) -> Result
                         .details(serde_json::json!({ "sessions_revoked": count })),
                     now,
                 )?;
-                Ok(count)
+                Ok((count, notices))
             })
         })
-        .await
+        .await?;
+    backchannel::dispatch(state, notices);
+    Ok(count)
 }

@@ -1,5 +1,6 @@
-//! `/account`: the signed-in user's profile, organizations and sessions,
-//! with "sign out" per session and "sign out all devices".
+//! `/account`: the signed-in user's profile, organizations, connected
+//! applications (consents, revocable: SR-22) and sessions, with "sign out"
+//! per session and "sign out all devices".
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -7,10 +8,11 @@ use askama::Template;
 use chrono::{Duration, NaiveDateTime};
 use serde::Deserialize;
 
+use crate::audit::{self, Action, Event, Outcome};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{naive, orgs, sessions};
+use crate::store::{consents, grants, naive, orgs, sessions, write_tx};
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -19,6 +21,15 @@ use crate::web::render::{html, see_other};
 pub struct OrgView {
     pub name: String,
     pub role: String,
+}
+
+/// One application the user consented to.
+#[derive(Debug)]
+pub struct AppView {
+    pub client_id: String,
+    pub name: String,
+    pub scopes: String,
+    pub since: String,
 }
 
 /// One session row on the page.
@@ -42,6 +53,7 @@ pub struct AccountPage {
     pub email_verified: bool,
     pub superuser: bool,
     pub organizations: Vec<OrgView>,
+    pub applications: Vec<AppView>,
     pub sessions: Vec<SessionView>,
     pub notice: Option<String>,
 }
@@ -80,17 +92,19 @@ pub async fn get_account(
     let now = state.now();
     let idle_cutoff = naive(now - Duration::seconds(state.config.session.idle_timeout_secs));
     let user_id = current.user.id.clone();
-    let (memberships, live) = state
+    let (memberships, live, consented) = state
         .db
         .run(move |conn| {
             Ok((
                 orgs::memberships_of(conn, &user_id)?,
                 sessions::list_live(conn, &user_id, naive(now), idle_cutoff)?,
+                consents::list_for_user(conn, &user_id)?,
             ))
         })
         .await?;
     let notice = match query.notice.as_deref() {
         Some("session-revoked") => Some("The session was signed out.".to_owned()),
+        Some("consent-revoked") => Some("The application's access was revoked.".to_owned()),
         _ => None,
     };
     let page = AccountPage {
@@ -102,6 +116,15 @@ pub async fn get_account(
         organizations: memberships
             .into_iter()
             .map(|(name, role)| OrgView { name, role })
+            .collect(),
+        applications: consented
+            .into_iter()
+            .map(|(c, name)| AppView {
+                scopes: c.scopes().join(" "),
+                since: when(c.created_at),
+                client_id: c.client_id,
+                name,
+            })
             .collect(),
         sessions: live
             .into_iter()
@@ -156,4 +179,49 @@ pub async fn post_revoke_all(
     csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     session::revoke_all(&state, current.actor(&ctx), &current.user.id).await?;
     Ok(see_other("/login", vec![session::removal()]))
+}
+
+/// `POST /account/consents/{client_id}/revoke`: forget the consent and
+/// revoke every grant (and so every token) of the user with that client.
+pub async fn post_revoke_consent(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    path: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(to_login());
+    };
+    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
+    let client_id = path.into_inner();
+    let actor = current.actor(&ctx);
+    let user_id = current.user.id.clone();
+    let now = state.now();
+    let found = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if !consents::delete(conn, &user_id, &client_id)? {
+                    return Ok(false);
+                }
+                let revoked =
+                    grants::revoke_for_user_client(conn, &user_id, &client_id, naive(now))?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Action::ConsentRevoked, Outcome::Success)
+                        .target("client", client_id.as_str())
+                        .details(serde_json::json!({ "grants_revoked": revoked })),
+                    now,
+                )?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/account?notice=consent-revoked", vec![]))
 }

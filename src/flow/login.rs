@@ -1,5 +1,8 @@
 //! `/login`: the email + password form. Unknown email, wrong password,
 //! locked account and throttled attempts all get the same page (SR-85).
+//! `force=1` (from `/authorize` with `prompt=login` or an exceeded
+//! `max_age`) shows the form to a signed-in user too; signing in then
+//! replaces the session with a new one (SR-60, SR-63).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -32,6 +35,10 @@ pub struct LoginPage {
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {
     return_to: Option<String>,
+    /// `1`: re-authenticate even when signed in.
+    force: Option<String>,
+    /// Prefills the email field (`login_hint` of an authorization request).
+    login_hint: Option<String>,
 }
 
 /// Fields posted by the login form.
@@ -49,12 +56,15 @@ pub struct LoginForm {
 fn page(
     req: &HttpRequest,
     state: &AppState,
+    session: Option<&session::CurrentSession>,
     status: StatusCode,
     email: &str,
     error: Option<String>,
     return_to: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (csrf_token, cookies) = csrf::issue(req, state, None).cookies();
+    // Bound to the session a forced re-authentication starts from, which is
+    // what `post_login` verifies against.
+    let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let return_to = return_to.map(|r| safe_return_to(Some(&r)));
     let page = LoginPage {
         csrf_token,
@@ -72,7 +82,9 @@ pub async fn get_login(
     session: MaybeSession,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if session.0.is_some() {
+    let query = query.into_inner();
+    let force = query.force.as_deref() == Some("1");
+    if session.0.is_some() && !force {
         return Ok(see_other(
             &safe_return_to(query.return_to.as_deref()),
             vec![],
@@ -81,10 +93,11 @@ pub async fn get_login(
     page(
         &req,
         &state,
+        session.0.as_deref(),
         StatusCode::OK,
-        "",
+        query.login_hint.as_deref().unwrap_or_default(),
         None,
-        query.into_inner().return_to,
+        query.return_to,
     )
 }
 
@@ -107,8 +120,9 @@ pub async fn post_login(
             vec![session::cookie(token)],
         )),
         LoginOutcome::Failed => {
-            // Anonymous from here on: the failed attempt does not keep a session.
-            let (csrf_token, cookies) = csrf::issue(&req, &state, None).cookies();
+            // A failed re-authentication leaves the existing session as it
+            // was (nothing is merged), so the next try is bound to it.
+            let (csrf_token, cookies) = csrf::issue(&req, &state, current).cookies();
             let page = LoginPage {
                 csrf_token,
                 email: form.email.trim().chars().take(254).collect(),

@@ -3,6 +3,7 @@
 //! call) → respond.
 
 pub mod account;
+pub mod consent;
 pub mod device;
 pub mod home;
 pub mod login;
@@ -17,7 +18,7 @@ pub fn safe_return_to(candidate: Option<&str>) -> String {
             if p.starts_with('/')
                 && !p.starts_with("//")
                 && !p.starts_with("/\\")
-                && p.len() <= 2048
+                && p.len() <= 8192
                 && !p.chars().any(|c| c.is_control() || c == '\\') =>
         {
             p.to_owned()

@@ -2,11 +2,15 @@
 //! authorization and token endpoints, userinfo, introspection, revocation,
 //! logout. Errors are [`error::OAuthError`] (RFC 6749 §5.2 JSON).
 
+pub mod authorize;
+pub mod backchannel;
 pub mod client_auth;
 pub mod clients;
 pub mod device;
 pub mod discovery;
+pub mod end_session;
 pub mod error;
+pub mod id_token_hint;
 pub mod introspect;
 pub mod jwks;
 pub mod revoke;

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod clients;
 pub mod codes;
+pub mod consents;
 pub mod data_keys;
 pub mod device_codes;
 pub mod grants;

@@ -3,7 +3,7 @@
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 /// No inline script or style, no framing, forms only to ourselves.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// Add the security headers; `Cache-Control: no-store` unless the handler
@@ -24,6 +24,11 @@ pub fn apply(headers: &mut HeaderMap, https: bool) {
         ),
     ];
     for (name, value) in fixed {
+        // A handler may set its own CSP (the form_post page adds the
+        // client's origin to `form-action`).
+        if name == header::CONTENT_SECURITY_POLICY && headers.contains_key(&name) {
+            continue;
+        }
         headers.insert(name, HeaderValue::from_static(value));
     }
     if https {

@@ -18,7 +18,10 @@ fn interop_dir() -> &'static Path {
 }
 
 fn node_peer() -> bool {
-    let node = std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     peer_available(
         "node + openid-client",
         node && interop_dir().join("node_modules/openid-client").exists(),
@@ -88,7 +91,10 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         ClientSpec {
             name: "Interop TV".into(),
             public: true,
-            grant_types: strings(&["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"]),
+            grant_types: strings(&[
+                "urn:ietf:params:oauth:grant-type:device_code",
+                "refresh_token",
+            ]),
             scopes: scopes.clone(),
             ..ClientSpec::default()
         },
@@ -111,19 +117,36 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let last = stdout.lines().last().unwrap_or_default();
-    let report: serde_json::Value = serde_json::from_str(last)
-        .unwrap_or_else(|_| panic!("no report:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+    let report: serde_json::Value = serde_json::from_str(last).unwrap_or_else(|_| {
+        panic!(
+            "no report:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
     assert!(
         output.status.success() && report["failed"].as_array().is_some_and(Vec::is_empty),
         "openid-client checks failed: {}\n{}",
         serde_json::to_string_pretty(&report["failed"]).unwrap(),
         String::from_utf8_lossy(&output.stderr)
     );
-    let passed: Vec<&str> = report["passed"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    let passed: Vec<&str> = report["passed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
     for check in [
-        "discovery", "code_flow_pkce", "userinfo", "introspection_active", "refresh_rotation",
-        "refresh_reuse_rejected", "revocation", "public_client_code_flow_pkce", "client_credentials",
-        "device_flow", "end_session",
+        "discovery",
+        "code_flow_pkce",
+        "userinfo",
+        "introspection_active",
+        "refresh_rotation",
+        "refresh_reuse_rejected",
+        "revocation",
+        "public_client_code_flow_pkce",
+        "client_credentials",
+        "device_flow",
+        "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");
     }

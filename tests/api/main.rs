@@ -9,10 +9,14 @@
 mod helpers;
 
 mod audit;
+mod authorize;
+mod authorize_support;
 mod browser;
 mod cli;
 mod device;
 mod discovery;
+mod end_session;
+mod interop;
 mod login;
 mod maintenance;
 mod ops;

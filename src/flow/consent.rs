@@ -1,0 +1,105 @@
+//! The consent page (S3, SR-22): which application asks, for which scopes,
+//! as whom, and for how long; Allow/Deny posts back to `/authorize/consent`,
+//! where the whole authorization request is validated again.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::auth::{CurrentSession, MaybeSession, csrf};
+use crate::error::AppError;
+use crate::oidc::authorize::{self, Decision, request::RawParams};
+use crate::state::AppState;
+use crate::store::clients::Client;
+use crate::web::RequestContext;
+use crate::web::render::html;
+
+/// One requested scope, explained.
+#[derive(Debug)]
+pub struct ScopeView {
+    pub name: String,
+    pub description: String,
+}
+
+/// "Allow <app> to …?"
+#[derive(Template)]
+#[template(path = "flow/consent.html")]
+pub struct ConsentPage {
+    pub csrf_token: String,
+    pub client_name: String,
+    pub client_id: String,
+    pub email: String,
+    pub scopes: Vec<ScopeView>,
+    /// The authorization request, resubmitted with the answer.
+    pub params: Vec<(String, String)>,
+}
+
+/// What a scope gives the application, in words.
+pub fn describe(scope: &str) -> String {
+    match scope {
+        "openid" => "Sign you in with your Ostiary account".into(),
+        "profile" => "See your name and username".into(),
+        "email" => "See your email address and whether it is verified".into(),
+        "offline_access" => "Keep access while you are not using it".into(),
+        "groups" => "See your organizations and your role in each".into(),
+        other => format!("Access “{other}”"),
+    }
+}
+
+/// Render the page for a request that needs consent.
+pub fn page(
+    req: &HttpRequest,
+    state: &AppState,
+    current: &CurrentSession,
+    client: &Client,
+    scopes: &[String],
+    params: &RawParams,
+) -> Result<HttpResponse, AppError> {
+    let page = ConsentPage {
+        csrf_token: csrf::issue(req, state, Some(current)).token,
+        client_name: client.name.clone(),
+        client_id: client.id.clone(),
+        email: current.user.email.clone(),
+        scopes: scopes
+            .iter()
+            .map(|s| ScopeView {
+                name: s.clone(),
+                description: describe(s),
+            })
+            .collect(),
+        params: params.0.clone(),
+    };
+    html(StatusCode::OK, &page, vec![])
+}
+
+/// `POST /authorize/consent`
+pub async fn post_consent(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let mut token = String::new();
+    let mut decision = None;
+    let mut rest = Vec::new();
+    for (k, v) in form.into_inner() {
+        match k.as_str() {
+            "csrf_token" => token = v,
+            "decision" => {
+                decision = match v.as_str() {
+                    "allow" => Some(Decision::Allow),
+                    "deny" => Some(Decision::Deny),
+                    _ => None,
+                }
+            }
+            _ => rest.push((k, v)),
+        }
+    }
+    match session.0.as_deref() {
+        Some(current) => csrf::verify(&req, &state, Some(current), &token)?,
+        // Signed out meanwhile: the request starts over at the login form.
+        None => decision = None,
+    }
+    authorize::run(&req, &state, &ctx, session, RawParams(rest), decision).await
+}

@@ -1,0 +1,308 @@
+//! `/authorize` (GET and POST, OIDC Core 3.1.2): verify the client and
+//! `redirect_uri` (else an error page, SR-03), validate the request (else an
+//! error redirect), then walk the browser through sign-in (fresh when
+//! `prompt=login`, `max_age` or another user's `id_token_hint` demand it) and
+//! consent, and finally issue a single-use code bound to the client,
+//! `redirect_uri`, PKCE challenge and session. Every response to the client
+//! carries `iss` (SR-20); `prompt=none` never shows a page (SR-21).
+
+pub mod request;
+pub mod response;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Duration;
+
+use crate::audit::{self, Action, Event, Outcome};
+use crate::auth::{CurrentSession, MaybeSession};
+use crate::crypto::token::{random_token, sha256_hex};
+use crate::error::AppError;
+use crate::flow::consent;
+use crate::oidc::error::OAuthError;
+use crate::oidc::scope;
+use crate::state::AppState;
+use crate::store::codes::{self, AuthorizationCode};
+use crate::store::{clients, consents, naive, utc, write_tx};
+use crate::web::RequestContext;
+use crate::web::render::see_other;
+use request::{RawParams, Request, Target};
+
+/// The user's answer on the consent page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny,
+}
+
+/// What the request leads to, for a verified client.
+enum Step {
+    Respond(HttpResponse),
+    Refuse(OAuthError),
+}
+
+fn oauth(code: &'static str, description: &str) -> OAuthError {
+    OAuthError::new(code, description, StatusCode::BAD_REQUEST)
+}
+
+/// `GET /authorize`
+pub async fn get_authorize(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    run(
+        &req,
+        &state,
+        &ctx,
+        session,
+        RawParams(query.into_inner()),
+        None,
+    )
+    .await
+}
+
+/// `POST /authorize` (form-encoded parameters, OIDC Core 3.1.2.1).
+pub async fn post_authorize(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    run(
+        &req,
+        &state,
+        &ctx,
+        session,
+        RawParams(form.into_inner()),
+        None,
+    )
+    .await
+}
+
+/// The whole request, from the consent form too (`decision`): the same
+/// checks run every time.
+pub async fn run(
+    req: &HttpRequest,
+    state: &AppState,
+    ctx: &RequestContext,
+    session: MaybeSession,
+    params: RawParams,
+    decision: Option<Decision>,
+) -> Result<HttpResponse, AppError> {
+    let client = match params.get("client_id") {
+        Some(id) if id.len() <= 128 => {
+            let id = id.to_owned();
+            state.db.run(move |conn| clients::find(conn, &id)).await?
+        }
+        _ => None,
+    };
+    let target = request::target(&params, client)?;
+    let iss = state.config.public_base().to_owned();
+    let actor = match session.0.as_deref() {
+        Some(current) => current.actor(ctx),
+        None => ctx.actor(),
+    };
+    match decide(req, state, ctx, session, &params, &target, decision).await? {
+        Step::Respond(res) => Ok(res),
+        Step::Refuse(e) => {
+            // A denial is audited as consent.denied.
+            if e.error != "access_denied" {
+                let now = state.now();
+                let client_id = target.client.id.clone();
+                let code = e.error;
+                state
+                    .db
+                    .run(move |conn| {
+                        write_tx(conn, |conn| {
+                            audit::record(
+                                conn,
+                                &actor,
+                                Event::new(Action::AuthorizationFailed, Outcome::Failure)
+                                    .target("client", client_id.as_str())
+                                    .details(serde_json::json!({ "error": code })),
+                                now,
+                            )
+                        })
+                    })
+                    .await?;
+            }
+            target.error(&iss, &e)
+        }
+    }
+}
+
+/// Send the browser to the login form, coming back to this request once the
+/// fresh sign-in has satisfied `prompt=login`/`max_age`.
+fn to_login(params: &RawParams, r: &Request, force: bool) -> HttpResponse {
+    let return_to = format!("/authorize?{}", params.after_fresh_login().to_query());
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair("return_to", &return_to);
+    if force {
+        q.append_pair("force", "1");
+    }
+    if let Some(hint) = &r.login_hint {
+        q.append_pair("login_hint", hint);
+    }
+    see_other(&format!("/login?{}", q.finish()), vec![])
+}
+
+async fn decide(
+    req: &HttpRequest,
+    state: &AppState,
+    ctx: &RequestContext,
+    session: MaybeSession,
+    params: &RawParams,
+    target: &Target,
+    decision: Option<Decision>,
+) -> Result<Step, AppError> {
+    let r = match request::validate(state, params, &target.client) {
+        Ok(r) => r,
+        Err(e) => return Ok(Step::Refuse(e)),
+    };
+    let login_required = || oauth("login_required", "the user must sign in");
+    let Some(current) = session.0 else {
+        if r.prompt.none {
+            return Ok(Step::Refuse(login_required()));
+        }
+        return Ok(Step::Respond(to_login(params, &r, false)));
+    };
+    let now = state.now();
+    let age = now - utc(current.session.auth_time);
+    let stale = r.max_age.is_some_and(|max| age > Duration::seconds(max));
+    let other_user = r.hint_sub.as_deref().is_some_and(|s| s != current.user.id);
+    if r.prompt.login || r.prompt.select_account || stale || other_user {
+        if r.prompt.none {
+            return Ok(Step::Refuse(login_required()));
+        }
+        return Ok(Step::Respond(to_login(params, &r, true)));
+    }
+
+    if decision == Some(Decision::Deny) {
+        record_consent(state, &current, ctx, target, &r, Action::ConsentDenied).await?;
+        return Ok(Step::Refuse(oauth(
+            "access_denied",
+            "the user denied the request",
+        )));
+    }
+    let needs_consent = if target.client.skips_consent() {
+        false
+    } else {
+        let (user_id, client_id) = (current.user.id.clone(), target.client.id.clone());
+        let stored = state
+            .db
+            .run(move |conn| consents::find(conn, &user_id, &client_id))
+            .await?;
+        let covered = stored.is_some_and(|c| {
+            let allowed = c.scopes();
+            r.scopes.iter().all(|s| allowed.contains(s))
+        });
+        r.prompt.consent || !covered
+    };
+    let grant_consent = match (needs_consent, decision) {
+        (false, _) => false,
+        (true, Some(Decision::Allow)) => true,
+        (true, _) if r.prompt.none => {
+            return Ok(Step::Refuse(oauth(
+                "consent_required",
+                "the user must consent",
+            )));
+        }
+        (true, _) => {
+            let page = consent::page(req, state, &current, &target.client, &r.scopes, params)?;
+            return Ok(Step::Respond(page));
+        }
+    };
+    let code = issue_code(state, ctx, &current, target, r, grant_consent).await?;
+    Ok(Step::Respond(
+        target.code(state.config.public_base(), &code)?,
+    ))
+}
+
+async fn record_consent(
+    state: &AppState,
+    current: &CurrentSession,
+    ctx: &RequestContext,
+    target: &Target,
+    r: &Request,
+    action: Action,
+) -> Result<(), AppError> {
+    let now = state.now();
+    let actor = current.actor(ctx);
+    let client_id = target.client.id.clone();
+    let scope = scope::join(&r.scopes);
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(action, Outcome::Success)
+                        .target("client", client_id.as_str())
+                        .details(serde_json::json!({ "scope": scope })),
+                    now,
+                )
+            })
+        })
+        .await
+}
+
+/// Store a new code (and the consent just given, with its audit record, in
+/// the same transaction); returns the code.
+async fn issue_code(
+    state: &AppState,
+    ctx: &RequestContext,
+    current: &CurrentSession,
+    target: &Target,
+    r: Request,
+    grant_consent: bool,
+) -> Result<String, AppError> {
+    let now = state.now();
+    let code = random_token();
+    let row = AuthorizationCode {
+        code_hash: sha256_hex(code.as_bytes()),
+        client_id: target.client.id.clone(),
+        user_id: current.user.id.clone(),
+        session_id: current.session.id.clone(),
+        redirect_uri: target.redirect_uri.clone(),
+        scope: scope::join(&r.scopes),
+        nonce: r.nonce,
+        code_challenge: r.code_challenge,
+        auth_time: current.session.auth_time,
+        amr: current.session.amr.clone(),
+        // One level for now: a password session.
+        acr: Some("1".into()),
+        claims: r.claims,
+        created_at: naive(now),
+        expires_at: naive(now + Duration::seconds(state.config.oidc.code_ttl_secs)),
+        used_at: None,
+        grant_id: None,
+    };
+    let actor = current.actor(ctx);
+    let scopes = r.scopes;
+    state
+        .db
+        .run(move |conn| {
+            if !grant_consent {
+                return codes::insert(conn, &row);
+            }
+            write_tx(conn, |conn| {
+                let merged =
+                    consents::merge(conn, &row.user_id, &row.client_id, &scopes, naive(now))?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Action::ConsentGranted, Outcome::Success)
+                        .target("client", row.client_id.as_str())
+                        .details(serde_json::json!({ "scopes": merged })),
+                    now,
+                )?;
+                codes::insert(conn, &row)
+            })
+        })
+        .await?;
+    Ok(code)
+}

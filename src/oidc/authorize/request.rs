@@ -1,0 +1,312 @@
+//! Parsing and validating an authorization request (OIDC Core 3.1.2.1).
+//! Two stages: [`target`] checks the client and `redirect_uri`, whose
+//! failures are shown as an error page and never redirected (SR-03);
+//! [`validate`] checks everything else, whose failures are redirected to the
+//! verified `redirect_uri` as OAuth errors.
+
+use actix_web::http::StatusCode;
+
+use crate::domain::redirect_uri;
+use crate::error::AppError;
+use crate::oidc::error::OAuthError;
+use crate::oidc::{grant, id_token_hint, scope};
+use crate::state::AppState;
+use crate::store::clients::Client;
+
+/// Longest accepted `state`, `nonce`, `login_hint` and `claims` (SR-104).
+pub const MAX_PARAM: usize = 2048;
+
+/// The parameters as received (query string or form), in order.
+#[derive(Debug, Clone, Default)]
+pub struct RawParams(pub Vec<(String, String)>);
+
+impl RawParams {
+    /// The first value of `name`; an empty value counts as absent.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.0.iter().filter(|(k, _)| k == name).count()
+    }
+
+    /// The first parameter that occurs more than once.
+    fn duplicate(&self) -> Option<&str> {
+        self.0
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .find(|k| self.count(k) > 1)
+    }
+
+    /// URL-encoded form, to rebuild the request as a `GET /authorize` URL.
+    pub fn to_query(&self) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.0 {
+            s.append_pair(k, v);
+        }
+        s.finish()
+    }
+
+    /// The same request once a fresh sign-in has happened: `prompt=login`,
+    /// `select_account` and `max_age` are satisfied by it and dropped, so
+    /// that coming back does not ask again (no loop).
+    pub fn after_fresh_login(&self) -> Self {
+        let mut out = Vec::with_capacity(self.0.len());
+        for (k, v) in &self.0 {
+            match k.as_str() {
+                "max_age" => {}
+                "prompt" => {
+                    let kept: Vec<&str> = v
+                        .split(' ')
+                        .filter(|p| !p.is_empty() && !matches!(*p, "login" | "select_account"))
+                        .collect();
+                    if !kept.is_empty() {
+                        out.push((k.clone(), kept.join(" ")));
+                    }
+                }
+                _ => out.push((k.clone(), v.clone())),
+            }
+        }
+        Self(out)
+    }
+}
+
+/// Where and how the authorization response goes, once verified.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub client: Client,
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    pub form_post: bool,
+}
+
+fn page_error(message: &str) -> AppError {
+    AppError::BadRequest(format!(
+        "{message} The application that sent you here is misconfigured; \
+         you were not redirected back to it."
+    ))
+}
+
+/// Stage one: the client and its `redirect_uri` (SR-01, SR-03). `client` is
+/// the row found for `client_id`, if any.
+pub fn target(params: &RawParams, client: Option<Client>) -> Result<Target, AppError> {
+    if params.count("client_id") > 1 || params.count("redirect_uri") > 1 {
+        return Err(page_error("The request repeats client_id or redirect_uri."));
+    }
+    let Some(client) = client else {
+        return Err(page_error("The application (client_id) is unknown."));
+    };
+    let Some(uri) = params.get("redirect_uri") else {
+        return Err(page_error("The request has no redirect_uri."));
+    };
+    if !redirect_uri::matches(&client.redirect_uris(), uri) {
+        return Err(page_error(
+            "The redirect_uri is not registered for this application.",
+        ));
+    }
+    Ok(Target {
+        redirect_uri: uri.to_owned(),
+        // A state longer than the cap is refused below and not echoed.
+        state: params
+            .get("state")
+            .filter(|s| s.len() <= MAX_PARAM)
+            .map(str::to_owned),
+        form_post: params.get("response_mode") == Some("form_post"),
+        client,
+    })
+}
+
+/// `prompt` values (OIDC Core 3.1.2.1).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Prompt {
+    pub none: bool,
+    pub login: bool,
+    pub consent: bool,
+    pub select_account: bool,
+}
+
+/// A validated authorization request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub scopes: Vec<String>,
+    pub nonce: Option<String>,
+    /// S256 challenge, if sent (required for public clients).
+    pub code_challenge: Option<String>,
+    pub prompt: Prompt,
+    pub max_age: Option<i64>,
+    /// `sub` of a valid `id_token_hint`.
+    pub hint_sub: Option<String>,
+    pub login_hint: Option<String>,
+    /// The `claims` parameter, checked to be a JSON object and stored on the
+    /// code as received. Individual claim requests are not honoured yet
+    /// (discovery says `claims_parameter_supported: false`); the scopes
+    /// decide which claims are released.
+    pub claims: Option<String>,
+}
+
+fn err(code: &'static str, description: &str) -> OAuthError {
+    OAuthError::new(code, description, StatusCode::BAD_REQUEST)
+}
+
+fn capped(params: &RawParams, name: &str) -> Result<Option<String>, OAuthError> {
+    match params.get(name) {
+        Some(v) if v.len() > MAX_PARAM => Err(OAuthError::invalid_request(format!(
+            "{name} is longer than {MAX_PARAM} characters"
+        ))),
+        v => Ok(v.map(str::to_owned)),
+    }
+}
+
+fn parse_prompt(value: Option<&str>) -> Result<Prompt, OAuthError> {
+    let mut p = Prompt::default();
+    for v in value
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+    {
+        match v {
+            "none" => p.none = true,
+            "login" => p.login = true,
+            "consent" => p.consent = true,
+            "select_account" => p.select_account = true,
+            _ => return Err(OAuthError::invalid_request("unknown prompt value")),
+        }
+    }
+    if p.none && (p.login || p.consent || p.select_account) {
+        return Err(OAuthError::invalid_request(
+            "prompt=none cannot be combined with other values",
+        ));
+    }
+    Ok(p)
+}
+
+fn is_s256_challenge(c: &str) -> bool {
+    c.len() == 43
+        && c.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Stage two: everything else, for a verified client and `redirect_uri`.
+pub fn validate(
+    state: &AppState,
+    params: &RawParams,
+    client: &Client,
+) -> Result<Request, OAuthError> {
+    if let Some(name) = params.duplicate() {
+        return Err(OAuthError::invalid_request(format!(
+            "parameter {name} is repeated"
+        )));
+    }
+    // SR-15/SR-16: refused explicitly, a request_uri is never fetched.
+    if params.get("request").is_some() {
+        return Err(err(
+            "request_not_supported",
+            "request objects are not supported",
+        ));
+    }
+    if params.get("request_uri").is_some() {
+        return Err(err(
+            "request_uri_not_supported",
+            "request_uri is not supported",
+        ));
+    }
+    if !matches!(
+        params.get("response_mode"),
+        None | Some("query" | "form_post")
+    ) {
+        return Err(OAuthError::invalid_request(
+            "response_mode must be query or form_post",
+        ));
+    }
+    match params.get("response_type") {
+        None => return Err(OAuthError::invalid_request("response_type is missing")),
+        Some("code") => {}
+        Some(_) => {
+            return Err(err(
+                "unsupported_response_type",
+                "only response_type=code is supported",
+            ));
+        }
+    }
+    if !client.allows_grant(grant::AUTHORIZATION_CODE) {
+        return Err(OAuthError::unauthorized_client(
+            "this client may not use the authorization code grant",
+        ));
+    }
+    capped(params, "state")?;
+    let nonce = capped(params, "nonce")?;
+    let login_hint = capped(params, "login_hint")?;
+    let claims = capped(params, "claims")?;
+    let scopes = scope::parse(params.get("scope").unwrap_or_default())?;
+    if !scope::has(&scopes, "openid") {
+        return Err(OAuthError::invalid_scope("scope must include openid"));
+    }
+    scope::check_allowed(&scopes, &client.scopes())?; // SR-37
+
+    // PKCE (SR-10, SR-13): S256 only; `plain` (also the default when the
+    // method is omitted) is refused.
+    let code_challenge = match (
+        params.get("code_challenge"),
+        params.get("code_challenge_method"),
+    ) {
+        (None, None) if client.public => {
+            return Err(OAuthError::invalid_request(
+                "PKCE (code_challenge with S256) is required for this client",
+            ));
+        }
+        (None, None) => None,
+        (None, Some(_)) => {
+            return Err(OAuthError::invalid_request("code_challenge is missing"));
+        }
+        (Some(_), m) if m != Some("S256") => {
+            return Err(OAuthError::invalid_request(
+                "code_challenge_method must be S256",
+            ));
+        }
+        (Some(c), _) if !is_s256_challenge(c) => {
+            return Err(OAuthError::invalid_request(
+                "code_challenge is not a base64url SHA-256 value",
+            ));
+        }
+        (Some(c), _) => Some(c.to_owned()),
+    };
+
+    let prompt = parse_prompt(params.get("prompt"))?;
+    let max_age = match params.get("max_age") {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => {
+                return Err(OAuthError::invalid_request(
+                    "max_age must be a non-negative integer",
+                ));
+            }
+        },
+    };
+    let hint_sub = match params.get("id_token_hint") {
+        None => None,
+        Some(token) => match id_token_hint::verify(state, token) {
+            Some(h) if h.is_for(&client.id) => Some(h.sub),
+            _ => return Err(OAuthError::invalid_request("id_token_hint is not valid")),
+        },
+    };
+    if let Some(c) = &claims
+        && !serde_json::from_str::<serde_json::Value>(c).is_ok_and(|v| v.is_object())
+    {
+        return Err(OAuthError::invalid_request("claims must be a JSON object"));
+    }
+    // acr_values, ui_locales, display: accepted and not acted upon.
+    Ok(Request {
+        scopes,
+        nonce,
+        code_challenge,
+        prompt,
+        max_age,
+        hint_sub,
+        login_hint,
+        claims,
+    })
+}

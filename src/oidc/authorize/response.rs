@@ -1,0 +1,123 @@
+//! Authorization responses to a verified `redirect_uri`: the code or an
+//! error, always with `iss` (RFC 9207, SR-20) and the client's `state`, in
+//! the query (303) or as a `form_post` page (SR-18).
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use askama::Template;
+
+use super::request::Target;
+use crate::error::AppError;
+use crate::oidc::error::OAuthError;
+use crate::web::headers::CSP;
+use crate::web::render::see_other;
+
+/// The `form_post` page: a visible "Continue" button (our CSP allows no
+/// script, so it cannot submit itself). Values are escaped by askama.
+#[derive(Template)]
+#[template(path = "flow/form_post.html")]
+pub struct FormPostPage {
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+}
+
+/// `form-action` source for the redirect URI's origin, or `None` when it
+/// has none usable in a CSP.
+fn form_action_source(uri: &str) -> Option<String> {
+    let url = url::Url::parse(uri).ok()?;
+    let origin = url.origin();
+    if origin.is_tuple() {
+        Some(origin.ascii_serialization())
+    } else if url
+        .scheme()
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        Some(format!("{}:", url.scheme()))
+    } else {
+        None
+    }
+}
+
+impl Target {
+    fn respond(
+        &self,
+        iss: &str,
+        mut fields: Vec<(String, String)>,
+    ) -> Result<HttpResponse, AppError> {
+        if let Some(state) = &self.state {
+            fields.push(("state".into(), state.clone()));
+        }
+        fields.push(("iss".into(), iss.to_owned()));
+        if self.form_post {
+            let source = form_action_source(&self.redirect_uri).ok_or_else(|| {
+                AppError::BadRequest("This redirect_uri cannot receive form_post.".into())
+            })?;
+            let csp = CSP.replace("form-action 'self'", &format!("form-action {source}"));
+            let body = FormPostPage {
+                action: self.redirect_uri.clone(),
+                fields,
+            }
+            .render()?;
+            return Ok(HttpResponse::build(StatusCode::OK)
+                .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+                .insert_header((CACHE_CONTROL, "no-store"))
+                .insert_header((CONTENT_SECURITY_POLICY, csp))
+                .body(body));
+        }
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &fields {
+            query.append_pair(k, v);
+        }
+        let sep = if self.redirect_uri.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let location = format!("{}{sep}{}", self.redirect_uri, query.finish());
+        let mut res = see_other(&location, vec![]);
+        res.headers_mut().insert(
+            CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("no-store"),
+        );
+        Ok(res)
+    }
+
+    /// Successful response carrying `code`.
+    pub fn code(&self, iss: &str, code: &str) -> Result<HttpResponse, AppError> {
+        self.respond(iss, vec![("code".into(), code.to_owned())])
+    }
+
+    /// Error response.
+    pub fn error(&self, iss: &str, e: &OAuthError) -> Result<HttpResponse, AppError> {
+        self.respond(
+            iss,
+            vec![
+                ("error".into(), e.error.to_owned()),
+                ("error_description".into(), e.description.clone()),
+            ],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_action_source;
+
+    #[test]
+    fn form_action_is_the_origin() {
+        assert_eq!(
+            form_action_source("https://rp.example/cb?x=1").as_deref(),
+            Some("https://rp.example")
+        );
+        assert_eq!(
+            form_action_source("http://127.0.0.1:8080/cb").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            form_action_source("com.example.app:/cb").as_deref(),
+            Some("com.example.app:")
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Remembered consents (S3, SR-22): which scopes a user allowed a client,
+//! one row per user+client, merged on each new grant, deleted on revocation.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{clients, consents};
+use crate::error::AppError;
+
+/// A consent row; `scopes` is a JSON array.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = consents)]
+pub struct Consent {
+    pub user_id: String,
+    pub client_id: String,
+    pub scopes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Consent {
+    /// The consented scopes.
+    pub fn scopes(&self) -> Vec<String> {
+        serde_json::from_str(&self.scopes).unwrap_or_default()
+    }
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    user_id: &str,
+    client_id: &str,
+) -> Result<Option<Consent>, AppError> {
+    Ok(consents::table
+        .filter(consents::user_id.eq(user_id))
+        .filter(consents::client_id.eq(client_id))
+        .select(Consent::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Add `scopes` to the user's consent for the client (creating it). Call
+/// inside a write transaction; returns the merged scope list.
+pub fn merge(
+    conn: &mut DbConnection,
+    user_id: &str,
+    client_id: &str,
+    scopes: &[String],
+    now: NaiveDateTime,
+) -> Result<Vec<String>, AppError> {
+    let existing = find(conn, user_id, client_id)?;
+    let mut merged = existing.as_ref().map(Consent::scopes).unwrap_or_default();
+    for s in scopes {
+        if !merged.contains(s) {
+            merged.push(s.clone());
+        }
+    }
+    let json = serde_json::to_string(&merged)
+        .map_err(|e| AppError::Internal(format!("cannot encode scopes: {e}")))?;
+    if existing.is_some() {
+        diesel::update(
+            consents::table
+                .filter(consents::user_id.eq(user_id))
+                .filter(consents::client_id.eq(client_id)),
+        )
+        .set((consents::scopes.eq(&json), consents::updated_at.eq(now)))
+        .execute(conn)?;
+    } else {
+        diesel::insert_into(consents::table)
+            .values(&Consent {
+                user_id: user_id.to_owned(),
+                client_id: client_id.to_owned(),
+                scopes: json,
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+    }
+    Ok(merged)
+}
+
+/// Delete a consent; returns whether there was one.
+pub fn delete(conn: &mut DbConnection, user_id: &str, client_id: &str) -> Result<bool, AppError> {
+    let n = diesel::delete(
+        consents::table
+            .filter(consents::user_id.eq(user_id))
+            .filter(consents::client_id.eq(client_id)),
+    )
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// The user's consents with the client names, most recent first.
+pub fn list_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> Result<Vec<(Consent, String)>, AppError> {
+    Ok(consents::table
+        .inner_join(clients::table)
+        .filter(consents::user_id.eq(user_id))
+        .order(consents::updated_at.desc())
+        .limit(200)
+        .select((Consent::as_select(), clients::name))
+        .load(conn)?)
+}
