@@ -120,14 +120,16 @@ fn insert_user(
     })
 }
 
-/// Soft-delete a user and end all their sessions (SR-65), audited. Deleting
-/// the first administrator does not reopen `/setup` (SR-86).
+/// Soft-delete a user, end all their sessions and grants (SR-65), audited.
+/// Returns the back-channel logout notices for the caller to dispatch
+/// ([`crate::oidc::backchannel::dispatch`]). Deleting the first
+/// administrator does not reopen `/setup` (SR-86).
 pub fn delete_user(
     conn: &mut DbConnection,
     actor: &Actor,
     user_id: &str,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Vec<crate::oidc::backchannel::Notice>, AppError> {
     write_tx(conn, |conn| {
         // `deleted_by` references a user; system actors are in the audit record.
         let by = (actor.kind == ActorKind::User)
@@ -135,6 +137,13 @@ pub fn delete_user(
             .flatten();
         if !users::soft_delete(conn, user_id, by, naive(now))? {
             return Err(AppError::NotFound);
+        }
+        // SR-65: every session and every grant (offline ones too) ends.
+        let with_grants =
+            crate::oidc::backchannel::sessions_with_grants(conn, user_id, naive(now))?;
+        let notices = crate::oidc::backchannel::end_sessions(conn, &with_grants, naive(now))?;
+        for grant in crate::store::grants::live_for_user(conn, user_id, naive(now))? {
+            crate::store::grants::revoke(conn, &grant.id, naive(now))?;
         }
         let ended = sessions::revoke_all(conn, user_id, naive(now))?;
         audit::record(
@@ -144,7 +153,8 @@ pub fn delete_user(
                 .target("user", user_id)
                 .details(serde_json::json!({ "sessions_revoked": ended })),
             now,
-        )
+        )?;
+        Ok(notices)
     })
 }
 

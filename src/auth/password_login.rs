@@ -8,6 +8,7 @@ use crate::auth::session::{self, NewSession};
 use crate::auth::throttle::{self, Kind};
 use crate::domain::{Email, Password};
 use crate::error::AppError;
+use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::{naive, sessions, throttle as counters, users, write_tx};
 
@@ -93,29 +94,54 @@ pub async fn attempt(
                 .db
                 .run(move |conn| {
                     write_tx(conn, |conn| {
-                        if let Some(old) = replaces {
-                            sessions::revoke_replaced(conn, &old, naive(now))?;
-                        }
                         let new = NewSession {
                             user_id: &user_id,
                             amr: &["pwd"],
                             ip: actor.ip.as_deref().unwrap_or_default(),
                             user_agent: actor.user_agent.as_deref().unwrap_or_default(),
                         };
-                        let (row, token) = session::create(conn, &state2, &new, now)?;
+                        let mut notices = Vec::new();
+                        let (session_id, token) = match replaces {
+                            // Same user signing in again (prompt=login, max_age):
+                            // new cookie token, same sid and grants.
+                            Some(old)
+                                if sessions::owner(conn, &old)?.as_deref()
+                                    == Some(user_id.as_str()) =>
+                            {
+                                session::reauthenticate(conn, &state2, &old, &new, now)?
+                            }
+                            // Another user in this browser: the old session ends,
+                            // with its grants and back-channel notices.
+                            Some(old) => {
+                                sessions::revoke_replaced(conn, &old, naive(now))?;
+                                notices = backchannel::end_sessions(
+                                    conn,
+                                    std::slice::from_ref(&old),
+                                    naive(now),
+                                )?;
+                                let (row, token) = session::create(conn, &state2, &new, now)?;
+                                (row.id, token)
+                            }
+                            None => {
+                                let (row, token) = session::create(conn, &state2, &new, now)?;
+                                (row.id, token)
+                            }
+                        };
                         counters::clear(conn, &account_key)?;
                         audit::record(
                             conn,
-                            &actor.as_user(&user_id, Some(&row.id)),
+                            &actor.as_user(&user_id, Some(&session_id)),
                             Event::new(Action::LoginSucceeded, Outcome::Success)
                                 .target("user", user_id.as_str())
                                 .details(serde_json::json!({ "method": "password" })),
                             now,
                         )?;
-                        Ok(token)
+                        Ok((token, notices))
                     })
                 })
                 .await?;
+            let (token, notices) = token;
+            backchannel::dispatch(state, notices);
             metrics::counter!("ostiary_logins_total", "method" => "password", "outcome" => "success").increment(1);
             Ok(LoginOutcome::Success {
                 token,

@@ -162,6 +162,32 @@ pub fn create(
     Ok((row, token))
 }
 
+/// Re-authenticate the same user in session `id`: returns the session id
+/// (unchanged) and the new cookie token.
+pub fn reauthenticate(
+    conn: &mut crate::db::DbConnection,
+    state: &AppState,
+    id: &str,
+    new: &NewSession<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(String, String), AppError> {
+    let token = random_token();
+    let amr = serde_json::to_string(new.amr).unwrap_or_else(|_| "[]".into());
+    let expires = naive(now + Duration::seconds(state.config.session.absolute_lifetime_secs));
+    if sessions::reauthenticate(
+        conn,
+        id,
+        &sha256_hex(token.as_bytes()),
+        &amr,
+        naive(now),
+        expires,
+    )? {
+        Ok((id.to_owned(), token))
+    } else {
+        create(conn, state, new, now).map(|(row, token)| (row.id, token))
+    }
+}
+
 /// Sign out: revoke the current session, the grants made in it, and tell
 /// the clients that asked for back-channel logout (SR-64, SR-142).
 pub async fn logout(

@@ -63,6 +63,43 @@ pub fn is_unrevoked(
         > 0)
 }
 
+/// The user a session belongs to.
+pub fn owner(conn: &mut DbConnection, id: &str) -> Result<Option<String>, AppError> {
+    Ok(auth_sessions::table
+        .filter(auth_sessions::id.eq(id))
+        .filter(auth_sessions::revoked_at.is_null())
+        .select(auth_sessions::user_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Re-authentication of the same user: a new cookie token (the old one
+/// stops working, SR-60) and a fresh `auth_time`, while the session id that
+/// relying parties know as `sid` stays, with its grants.
+pub fn reauthenticate(
+    conn: &mut DbConnection,
+    id: &str,
+    token_hash: &str,
+    amr: &str,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::id.eq(id))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set((
+        auth_sessions::token_hash.eq(token_hash),
+        auth_sessions::auth_time.eq(now),
+        auth_sessions::last_seen_at.eq(now),
+        auth_sessions::expires_at.eq(expires_at),
+        auth_sessions::amr.eq(amr),
+    ))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
 /// Record activity.
 pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), AppError> {
     diesel::update(auth_sessions::table.filter(auth_sessions::id.eq(id)))

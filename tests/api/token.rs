@@ -395,7 +395,69 @@ on_all_backends!(
     client_credentials_and_client_authentication,
     private_key_jwt_with_single_use_jti,
     code_from_an_ended_session_is_refused,
+    reauthentication_keeps_sid_and_grants_and_delete_ends_them,
 );
+
+async fn reauthentication_keeps_sid_and_grants_and_delete_ends_them(backend: Backend) {
+    // SR-60 with a stable `sid`: signing in again (prompt=login, max_age)
+    // rotates the cookie but keeps the session the RPs know, so a later
+    // logout still reaches their grants. SR-65: deleting the user ends all.
+    let (app, rp, mut who) = setup(backend).await;
+    let tokens = tokens_for(&app, &rp, &who, "openid email offline_access").await;
+    let at = tokens.str("access_token");
+    let old_cookie = who.browser.session_cookie().unwrap().clone();
+    let account = who.browser.get("/account").await;
+    let res = who
+        .browser
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", &account.csrf()),
+                ("email", "ada@example.com"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_ne!(who.browser.session_cookie().unwrap(), &old_cookie);
+    let mut stale = app.browser();
+    stale
+        .cookies
+        .insert("__Host-ostiary_session".into(), old_cookie);
+    assert!(!stale.is_signed_in().await, "the old cookie is dead");
+    assert_eq!(
+        introspect(&app, &rp, &at).await["active"],
+        true,
+        "grants survive re-authentication"
+    );
+    let hash = ostiary::crypto::token::sha256_hex(who.browser.session_cookie().unwrap().as_bytes());
+    let session = app
+        .state
+        .db
+        .run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.id, who.session_id, "sid is stable");
+    assert!(session.auth_time > session.created_at, "auth_time is fresh");
+
+    let id = who.user_id.clone();
+    let now = app.state.now();
+    app.state
+        .db
+        .run(move |conn| {
+            ostiary::accounts::delete_user(conn, &ostiary::audit::Actor::system("test"), &id, now)
+        })
+        .await
+        .unwrap();
+    assert_eq!(introspect(&app, &rp, &at).await["active"], false);
+    let refreshed = refresh(&app, &rp, &tokens.str("refresh_token"), None).await;
+    assert_eq!(
+        refreshed.error(),
+        "invalid_grant",
+        "offline grants end with the account too"
+    );
+}
 
 async fn code_from_an_ended_session_is_refused(backend: Backend) {
     // Regression (SR-64): a user who signs out between /authorize and /token
