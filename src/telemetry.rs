@@ -12,9 +12,12 @@ pub fn init_logging(config: &Config) {
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(&config.log_level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
+    // Logs go to stderr: stdout carries the JSON that commands print for
+    // scripts (`client create`, `audit verify`, …).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_writer(std::io::stderr);
     let _ = if config.log_format == "json" {
         builder
             .json()

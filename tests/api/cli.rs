@@ -176,6 +176,18 @@ async fn user_create_then_login_and_audit_verify(backend: Backend) {
     let db = TestDatabase::create(&backend);
     let dir = tempfile::tempdir().unwrap();
     let env = [("OSTIARY_DATABASE_URL", db.url.as_str())];
+    // Regression: logs (here the master-key notice at info level) go to
+    // stderr, so stdout stays parseable JSON for scripts.
+    let mut loud = env.to_vec();
+    loud.push(("OSTIARY_LOG_LEVEL", "info"));
+    let out = ostiary(dir.path(), &["keys", "list"], &loud, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("stdout is JSON only");
+    assert!(
+        text(&out.stderr).contains("master key"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = ostiary(dir.path(), &["migrate"], &env, None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = ostiary(
@@ -230,12 +242,13 @@ async fn user_create_then_login_and_audit_verify(backend: Backend) {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("at least 15 characters"));
 
-    // The server sees the CLI's user (same database, its own data dir).
+    // The server sees the CLI's user (same database and master key, its own data dir).
     let url = db.url.clone();
     let data = tempfile::tempdir().unwrap();
     let app = TestApp::spawn_with(backend, |c| {
         c.database_url = url;
         c.data_dir = data.path().to_path_buf();
+        c.master_key_file = Some(dir.path().join("data/master.key"));
     })
     .await;
     let (mut b, res) = app.login("ops@example.com", PASSWORD).await;
