@@ -74,6 +74,7 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
         clock,
         envelope,
         keys: Arc::new(KeyStore::new(key_set)),
+        clients: Arc::default(),
         metrics: crate::telemetry::metrics_handle(),
     })
 }

@@ -22,7 +22,9 @@ pub struct AppState {
     pub keys: Arc<KeyStore>,
     pub metrics: PrometheusHandle,
     /// The discovery document, rendered once.
-    pub discovery: Arc<[u8]>,
+    pub discovery: bytes::Bytes,
+    /// Recently used client registrations.
+    pub clients: Arc<crate::oidc::client_cache::ClientCache>,
 }
 
 impl AppState {

@@ -91,7 +91,7 @@ pub enum TokenError {
 pub struct KeySet {
     current: HashMap<Alg, Arc<SigningKey>>,
     by_kid: HashMap<String, Arc<SigningKey>>,
-    jwks: Arc<[u8]>,
+    jwks: bytes::Bytes,
     fingerprint: String,
 }
 
@@ -152,8 +152,8 @@ impl KeySet {
         Ok(payload.claims_set().clone())
     }
 
-    /// The JWKS document, rendered once.
-    pub fn jwks(&self) -> Arc<[u8]> {
+    /// The JWKS document, rendered once (cloning shares the bytes).
+    pub fn jwks(&self) -> bytes::Bytes {
         self.jwks.clone()
     }
 
@@ -354,7 +354,7 @@ pub fn load(
     Ok(KeySet {
         current,
         by_kid,
-        jwks: document.into(),
+        jwks: bytes::Bytes::from(document),
         fingerprint,
     })
 }

@@ -20,7 +20,7 @@ use crate::db::schema::client_assertion_jtis;
 use crate::db::{DbConnection, is_unique_violation};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::clients::{self, Client};
+use crate::store::clients::Client;
 use crate::store::naive;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -118,12 +118,10 @@ pub async fn authenticate(
             ));
         }
     };
-    let lookup = client_id.clone();
-    let client = state
-        .db
-        .run(move |conn| clients::find(conn, &lookup))
-        .await?
-        .ok_or_else(|| OAuthError::invalid_client("unknown client or wrong credentials", basic))?;
+    let client =
+        state.clients.get(state, &client_id).await?.ok_or_else(|| {
+            OAuthError::invalid_client("unknown client or wrong credentials", basic)
+        })?;
     let fail = || OAuthError::invalid_client("unknown client or wrong credentials", basic);
     match client.token_endpoint_auth_method.as_str() {
         auth_method::BASIC | auth_method::POST => {
@@ -148,7 +146,7 @@ pub async fn authenticate(
         }
         _ => return Err(fail()),
     }
-    Ok(client)
+    Ok(Client::clone(&client))
 }
 
 fn unverified_subject(assertion: &str) -> Result<String, OAuthError> {

@@ -14,7 +14,7 @@ use crate::state::AppState;
 pub const SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "groups"];
 
 /// The discovery document.
-pub fn render(config: &Config) -> Result<std::sync::Arc<[u8]>, AppError> {
+pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
     let base = config.public_base();
     let url = |path: &str| format!("{base}{path}");
     let algs = ["RS256", "ES256", "EdDSA"];
@@ -62,5 +62,5 @@ pub async fn get_discovery(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/json"))
         .insert_header((CACHE_CONTROL, "public, max-age=300"))
-        .body(web::Bytes::copy_from_slice(&state.discovery))
+        .body(state.discovery.clone())
 }

@@ -12,5 +12,5 @@ pub async fn get_jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/jwk-set+json"))
         .insert_header((CACHE_CONTROL, "public, max-age=60"))
-        .body(web::Bytes::copy_from_slice(&jwks))
+        .body(jwks)
 }

@@ -65,12 +65,15 @@ pub async fn request_context(
         metrics::counter!("ostiary_http_denied_total", "status" => status.to_string()).increment(1);
     }
     let elapsed = started.elapsed();
+    // Successful requests are logged at debug (a log line per request costs
+    // more than serving discovery or JWKS); refusals and errors at info.
+    let elapsed_ms = elapsed.as_millis() as u64;
     span.in_scope(|| {
-        tracing::info!(
-            status,
-            elapsed_ms = elapsed.as_millis() as u64,
-            "request finished"
-        )
+        if status >= 400 {
+            tracing::info!(status, elapsed_ms, "request finished");
+        } else {
+            tracing::debug!(status, elapsed_ms, "request finished");
+        }
     });
 
     let response_headers = res.headers_mut();

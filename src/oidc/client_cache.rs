@@ -1,0 +1,60 @@
+//! A short-lived in-memory cache of client registrations, so the token,
+//! introspection and userinfo paths do not query the database for the
+//! client on every request (S12). Entries live `TTL`; a change to a client
+//! reaches every instance within that time. Only found clients are cached
+//! (unknown ids cannot fill memory), and the map is bounded.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::clients::{self, Client};
+
+/// How long a cached registration is trusted.
+pub const TTL: Duration = Duration::from_secs(5);
+/// Most entries kept; beyond it the cache starts over.
+const MAX_ENTRIES: usize = 10_000;
+
+/// Client id → (loaded at, registration).
+#[derive(Debug, Default)]
+pub struct ClientCache {
+    entries: RwLock<HashMap<String, (Instant, Arc<Client>)>>,
+}
+
+impl ClientCache {
+    fn cached(&self, id: &str) -> Option<Arc<Client>> {
+        let entries = self.entries.read().ok()?;
+        entries
+            .get(id)
+            .filter(|(at, _)| at.elapsed() < TTL)
+            .map(|(_, client)| client.clone())
+    }
+
+    fn remember(&self, client: Arc<Client>) {
+        if let Ok(mut entries) = self.entries.write() {
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(client.id.clone(), (Instant::now(), client));
+        }
+    }
+
+    /// The client with this id, from the cache or the database.
+    pub async fn get(&self, state: &AppState, id: &str) -> Result<Option<Arc<Client>>, AppError> {
+        if let Some(hit) = self.cached(id) {
+            return Ok(Some(hit));
+        }
+        let lookup = id.to_owned();
+        let found = state
+            .db
+            .run(move |conn| clients::find(conn, &lookup))
+            .await?;
+        Ok(found.map(|client| {
+            let client = Arc::new(client);
+            self.remember(client.clone());
+            client
+        }))
+    }
+}
