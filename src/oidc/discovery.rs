@@ -45,7 +45,7 @@ pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid",
             "at_hash", "name", "preferred_username", "email", "email_verified", "groups", "roles", "updated_at"
         ],
-        "claims_parameter_supported": false,
+        "claims_parameter_supported": true,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "backchannel_logout_supported": true,

@@ -19,7 +19,37 @@ on_all_backends!(
     form_post_renders_an_escaped_form_to_the_redirect_uri,
     account_page_revokes_a_consent_and_its_grants,
     id_token_hint_of_another_user_forces_sign_in,
+    claims_parameter_widens_scopes_within_what_the_client_may_ask,
 );
+
+async fn claims_parameter_widens_scopes_within_what_the_client_may_ask(backend: Backend) {
+    // OIDC Core 5.5: claims requested individually are released through
+    // their scope (so the consent covers them); a scope the client may not
+    // request is not added, and unknown claims are ignored.
+    let app = TestApp::spawn(backend).await;
+    let id = client(
+        &app,
+        ostiary::oidc::clients::ClientSpec {
+            consent: Some("skip".into()),
+            scopes: vec!["openid".into(), "email".into(), "profile".into()],
+            ..spec("claims-rp")
+        },
+    )
+    .await;
+    let mut b = signed_in(&app).await;
+    let claims = r#"{"id_token":{"email":{"essential":true},"groups":null},"userinfo":{"name":null,"shoe_size":null}}"#;
+    let p = redirected(
+        &app,
+        &b.get(&url(&id, &[("scope", "openid"), ("claims", claims)]))
+            .await,
+    );
+    let row = code_row(&app, get(&p, "code").unwrap()).await;
+    assert_eq!(row.scope, "openid email profile");
+    assert_eq!(row.claims.as_deref(), Some(claims));
+    // Not a JSON object: invalid_request, redirected with state and iss.
+    let p = redirected(&app, &b.get(&url(&id, &[("claims", "[1,2]")])).await);
+    assert_eq!(get(&p, "error"), Some("invalid_request"));
+}
 
 async fn bad_client_or_redirect_uri_shows_an_error_page(backend: Backend) {
     // SR-01, SR-03: never redirect to an unverified redirect_uri.

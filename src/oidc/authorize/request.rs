@@ -140,10 +140,9 @@ pub struct Request {
     /// `sub` of a valid `id_token_hint`.
     pub hint_sub: Option<String>,
     pub login_hint: Option<String>,
-    /// The `claims` parameter, checked to be a JSON object and stored on the
-    /// code as received. Individual claim requests are not honoured yet
-    /// (discovery says `claims_parameter_supported: false`); the scopes
-    /// decide which claims are released.
+    /// The `claims` parameter (a JSON object), stored on the code as
+    /// received; the user claims it names widen the requested scopes (see
+    /// [`scopes_for_claims`]), so consent covers them and tokens carry them.
     pub claims: Option<String>,
 }
 
@@ -240,7 +239,7 @@ pub fn validate(
     let nonce = capped(params, "nonce")?;
     let login_hint = capped(params, "login_hint")?;
     let claims = capped(params, "claims")?;
-    let scopes = scope::parse(params.get("scope").unwrap_or_default())?;
+    let mut scopes = scope::parse(params.get("scope").unwrap_or_default())?;
     if !scope::has(&scopes, "openid") {
         return Err(OAuthError::invalid_scope("scope must include openid"));
     }
@@ -293,10 +292,20 @@ pub fn validate(
             _ => return Err(OAuthError::invalid_request("id_token_hint is not valid")),
         },
     };
-    if let Some(c) = &claims
-        && !serde_json::from_str::<serde_json::Value>(c).is_ok_and(|v| v.is_object())
-    {
-        return Err(OAuthError::invalid_request("claims must be a JSON object"));
+    if let Some(c) = &claims {
+        let parsed = serde_json::from_str::<serde_json::Value>(c)
+            .ok()
+            .filter(serde_json::Value::is_object)
+            .ok_or_else(|| OAuthError::invalid_request("claims must be a JSON object"))?;
+        // OIDC Core 5.5: individually requested claims are released through
+        // the scope that holds them, so they appear on the consent page and
+        // the user decides; a scope the client may not use is not added
+        // (requested claims are voluntary).
+        for implied in scopes_for_claims(&parsed) {
+            if !scope::has(&scopes, implied) && client.scopes().iter().any(|s| s == implied) {
+                scopes.push(implied.to_owned());
+            }
+        }
     }
     // acr_values, ui_locales, display: accepted and not acted upon.
     Ok(Request {
@@ -309,4 +318,27 @@ pub fn validate(
         login_hint,
         claims,
     })
+}
+
+/// The scopes holding the user claims an OIDC `claims` request names in its
+/// `id_token` or `userinfo` member.
+pub fn scopes_for_claims(request: &serde_json::Value) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for member in ["id_token", "userinfo"] {
+        let Some(names) = request.get(member).and_then(serde_json::Value::as_object) else {
+            continue;
+        };
+        for name in names.keys() {
+            let scope = match name.as_str() {
+                "name" | "preferred_username" | "updated_at" => "profile",
+                "email" | "email_verified" => "email",
+                "groups" | "roles" => "groups",
+                _ => continue,
+            };
+            if !out.contains(&scope) {
+                out.push(scope);
+            }
+        }
+    }
+    out
 }
