@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 
 use crate::clock::{Clock, SystemClock};
@@ -141,7 +141,6 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
-                .wrap(Compress::default())
                 .wrap(from_fn(crate::web::middleware::request_context))
                 .configure(crate::routes::configure)
                 .default_service(web::to(crate::routes::not_found))

@@ -22,7 +22,10 @@ pub fn choose(incoming: Option<&str>) -> String {
         {
             id.to_owned()
         }
-        _ => uuid::Uuid::new_v4().to_string(),
+        // A v4 UUID from the thread-local CSPRNG (no system call per request).
+        _ => uuid::Builder::from_random_bytes(crate::crypto::token::random_bytes::<16>())
+            .into_uuid()
+            .to_string(),
     }
 }
 
