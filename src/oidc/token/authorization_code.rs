@@ -158,13 +158,9 @@ pub async fn handle(
                     now,
                 )?;
                 codes::set_grant(conn, &hash, &grant.id)?;
-                let refresh_token = if super::wants_refresh(&client, &scopes) {
-                    Some(super::new_refresh_token(
-                        conn, &st, &grant, &row.scope, now,
-                    )?)
-                } else {
-                    None
-                };
+                let refresh_token = super::refresh_token_if_wanted(
+                    conn, &st, &client, &scopes, &grant, &row.scope, now,
+                )?;
                 super::audit_issued(conn, &actor, grant::AUTHORIZATION_CODE, &grant, now)?;
                 Ok(Ok(UserIssue {
                     client,

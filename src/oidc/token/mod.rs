@@ -174,6 +174,23 @@ pub fn wants_refresh(client: &Client, scopes: &[String]) -> bool {
     scope::has(scopes, "offline_access") && client.allows_grant(grant::REFRESH_TOKEN)
 }
 
+/// A new refresh token for `grant` when the client and scopes call for one.
+pub fn refresh_token_if_wanted(
+    conn: &mut DbConnection,
+    state: &AppState,
+    client: &Client,
+    scopes: &[String],
+    grant: &Grant,
+    scope: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    if wants_refresh(client, scopes) {
+        new_refresh_token(conn, state, grant, scope, now).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Store a new 256-bit refresh token (hashed) for `grant`; returns it. It
 /// expires after the idle timeout, never after the grant (SR-42).
 pub fn new_refresh_token(
