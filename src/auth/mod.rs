@@ -2,7 +2,9 @@
 //! CSRF tokens, failed-login throttling and the password sign-in itself.
 
 pub mod csrf;
+pub mod first_factor;
 pub mod password_login;
+pub mod recent;
 pub mod session;
 pub mod throttle;
 

@@ -1,22 +1,21 @@
 //! Email + password sign-in (S2, S5): throttle gate, argon2id verification
-//! (a dummy hash for unknown accounts), then either a new session with its
-//! audit record or counted failures with theirs — each in one transaction.
+//! (a dummy hash for unknown accounts), then either [`first_factor::complete`]
+//! or counted failures with their audit records, in one transaction.
 //! Every failure looks the same to the client (SR-85).
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
-use crate::auth::session::{self, NewSession};
+use crate::auth::first_factor::{self, FirstFactor, Method, Next};
 use crate::auth::throttle::{self, Kind};
 use crate::domain::{Email, Password};
 use crate::error::AppError;
-use crate::oidc::backchannel;
 use crate::state::AppState;
-use crate::store::{naive, sessions, throttle as counters, users, write_tx};
+use crate::store::{throttle as counters, users, write_tx};
 
 /// What the caller tells the browser.
 #[derive(Debug)]
 pub enum LoginOutcome {
-    /// Signed in: set this cookie token.
-    Success { token: String, user_id: String },
+    /// The password was right: what comes next (session or second factor).
+    Success(Next),
     /// Any failure: wrong password, unknown email, locked or throttled.
     Failed,
 }
@@ -88,65 +87,15 @@ pub async fn attempt(
 
     match (reason, user) {
         (None, Some(user)) => {
-            let state2 = state.clone();
-            let user_id = user.id.clone();
-            let token = state
-                .db
-                .run(move |conn| {
-                    write_tx(conn, |conn| {
-                        let new = NewSession {
-                            user_id: &user_id,
-                            amr: &["pwd"],
-                            ip: actor.ip.as_deref().unwrap_or_default(),
-                            user_agent: actor.user_agent.as_deref().unwrap_or_default(),
-                        };
-                        let mut notices = Vec::new();
-                        let (session_id, token) = match replaces {
-                            // Same user signing in again (prompt=login, max_age):
-                            // new cookie token, same sid and grants.
-                            Some(old)
-                                if sessions::owner(conn, &old)?.as_deref()
-                                    == Some(user_id.as_str()) =>
-                            {
-                                session::reauthenticate(conn, &state2, &old, &new, now)?
-                            }
-                            // Another user in this browser: the old session ends,
-                            // with its grants and back-channel notices.
-                            Some(old) => {
-                                sessions::revoke_replaced(conn, &old, naive(now))?;
-                                notices = backchannel::end_sessions(
-                                    conn,
-                                    std::slice::from_ref(&old),
-                                    naive(now),
-                                )?;
-                                let (row, token) = session::create(conn, &state2, &new, now)?;
-                                (row.id, token)
-                            }
-                            None => {
-                                let (row, token) = session::create(conn, &state2, &new, now)?;
-                                (row.id, token)
-                            }
-                        };
-                        counters::clear(conn, &account_key)?;
-                        audit::record(
-                            conn,
-                            &actor.as_user(&user_id, Some(&session_id)),
-                            Event::new(Action::LoginSucceeded, Outcome::Success)
-                                .target("user", user_id.as_str())
-                                .details(serde_json::json!({ "method": "password" })),
-                            now,
-                        )?;
-                        Ok((token, notices))
-                    })
-                })
-                .await?;
-            let (token, notices) = token;
-            backchannel::dispatch(state, notices);
-            metrics::counter!("ostiary_logins_total", "method" => "password", "outcome" => "success").increment(1);
-            Ok(LoginOutcome::Success {
-                token,
+            let first = FirstFactor {
                 user_id: user.id,
-            })
+                method: Method::Password,
+                amr: vec!["pwd".into()],
+                clear_throttle: vec![account_key],
+            };
+            Ok(LoginOutcome::Success(
+                first_factor::complete(state, actor, first, replaces).await?,
+            ))
         }
         (reason, user) => {
             let reason = reason.unwrap_or(Reason::BadCredentials);

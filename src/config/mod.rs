@@ -114,6 +114,9 @@ pub struct SessionConfig {
     pub idle_timeout_secs: i64,
     /// A session ends this long after sign-in, used or not (default 7 days).
     pub absolute_lifetime_secs: i64,
+    /// Sensitive account changes (adding or removing a factor) need a
+    /// sign-in at most this old (default 10 min, SR-82, SR-94).
+    pub reauth_window_secs: i64,
 }
 
 /// Password hashing (argon2id) and password rules.
@@ -190,6 +193,7 @@ impl Default for SessionConfig {
     fn default() -> Self {
         Self {
             idle_timeout_secs: 8 * 3600,
+            reauth_window_secs: 600,
             absolute_lifetime_secs: 7 * 24 * 3600,
         }
     }

@@ -38,6 +38,9 @@ pub fn validate(config: &Config) -> Vec<String> {
         problems.push("database.pool_size: must be at least 1".into());
     }
     let s = &config.session;
+    if s.reauth_window_secs <= 0 {
+        problems.push("session.reauth_window_secs: must be positive".into());
+    }
     if s.idle_timeout_secs <= 0 || s.absolute_lifetime_secs <= 0 {
         problems
             .push("session: idle_timeout_secs and absolute_lifetime_secs must be positive".into());

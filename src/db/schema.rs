@@ -239,6 +239,85 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mfa_totp (user_id) {
+        user_id -> Text,
+        secret_enc -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        last_used_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    backup_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        batch_id -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        user_id -> Text,
+        credential_id -> Text,
+        name -> Text,
+        passkey -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pending_logins (id) {
+        id -> Text,
+        token_hash -> Text,
+        user_id -> Text,
+        method -> Text,
+        amr -> Text,
+        purpose -> Text,
+        replaces_session_id -> Nullable<Text>,
+        failures -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webauthn_challenges (id) {
+        id -> Text,
+        binding_hash -> Text,
+        user_id -> Nullable<Text>,
+        purpose -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mfa_policies (id) {
+        id -> Text,
+        scope -> Text,
+        subject -> Text,
+        requirement -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mfa_upstream_acknowledgments (upstream) {
+        upstream -> Text,
+        acknowledged_by -> Text,
+        acknowledged_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
@@ -264,4 +343,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     device_codes,
     revoked_access_tokens,
     client_assertion_jtis,
+    mfa_totp,
+    backup_codes,
+    passkeys,
+    pending_logins,
+    webauthn_challenges,
+    mfa_policies,
+    mfa_upstream_acknowledgments,
 );

@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::first_factor::Next;
 use crate::auth::password_login::{self, LoginOutcome};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Password;
@@ -75,6 +76,16 @@ fn page(
     html(status, &page, cookies)
 }
 
+/// The browser's next step after any first factor (password, email code,
+/// passkey, upstream): every login method answers through this.
+pub fn after_first_factor(next: Next, return_to: Option<&str>) -> HttpResponse {
+    match next {
+        Next::SignedIn { token } => {
+            see_other(&safe_return_to(return_to), vec![session::cookie(token)])
+        }
+    }
+}
+
 /// `GET /login`
 pub async fn get_login(
     req: HttpRequest,
@@ -115,10 +126,7 @@ pub async fn post_login(
     let password = Password::new(form.password);
     let replaces = current.map(|c| c.session.id.clone());
     match password_login::attempt(&state, ctx.actor(), &form.email, &password, replaces).await? {
-        LoginOutcome::Success { token, .. } => Ok(see_other(
-            &safe_return_to(form.return_to.as_deref()),
-            vec![session::cookie(token)],
-        )),
+        LoginOutcome::Success(next) => Ok(after_first_factor(next, form.return_to.as_deref())),
         LoginOutcome::Failed => {
             // A failed re-authentication leaves the existing session as it
             // was (nothing is merged), so the next try is bound to it.
