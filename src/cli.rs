@@ -1,5 +1,5 @@
 //! The command line (clap): `serve` (default), `migrate`, `user create`,
-//! `config check`, `audit verify`. Commands a script reads print JSON on
+//! `config check`, `audit verify`, `client create`, `keys`, `mfa`. Commands a script reads print JSON on
 //! stdout; problems go to stderr with a non-zero exit code.
 
 use std::io::Read;
@@ -56,6 +56,9 @@ pub enum Command {
     /// Manage token signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Multi-factor authentication policies.
+    #[command(subcommand)]
+    Mfa(crate::auth::mfa::cli::MfaCommand),
 }
 
 /// `ostiary client …`
@@ -353,6 +356,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 })
                 .collect();
             print_json(&serde_json::Value::Array(list));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Mfa(command) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            print_json(&crate::auth::mfa::cli::run(&state, command).await?);
             Ok(ExitCode::SUCCESS)
         }
     }

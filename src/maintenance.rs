@@ -32,6 +32,7 @@ pub struct Purged {
     pub revoked_access_tokens: usize,
     pub login_throttles: usize,
     pub auth_sessions: usize,
+    pub pending_logins: usize,
 }
 
 /// Delete what can no longer matter at `now`.
@@ -57,6 +58,7 @@ pub fn purge(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Purged, AppE
             revoked_access_tokens::table.filter(revoked_access_tokens::expires_at.lt(n)),
         )
         .execute(conn)?,
+        pending_logins: crate::store::pending_logins::purge_expired(conn, n)?,
         login_throttles: diesel::delete(
             login_throttles::table
                 .filter(login_throttles::next_attempt_at.lt(n))

@@ -5,7 +5,7 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
-use crate::flow::{account, consent, device, home, login, logout, setup};
+use crate::flow::{account, consent, device, home, login, logout, mfa, security, setup};
 use crate::oidc::{authorize, discovery, end_session, introspect, jwks, revoke, token, userinfo};
 use crate::web::{assets, ops};
 
@@ -66,6 +66,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/setup", web::post().to(setup::post_setup))
     .route("/login", web::get().to(login::get_login))
     .route("/login", web::post().to(login::post_login))
+    .route("/login/mfa", web::get().to(mfa::get_challenge))
+    .route("/login/mfa/totp", web::post().to(mfa::post_totp))
+    .route("/login/mfa/backup", web::post().to(mfa::post_backup))
+    .route("/login/mfa/enroll", web::get().to(mfa::get_enroll))
+    .route(
+        "/login/mfa/enroll/totp",
+        web::post().to(mfa::post_enroll_totp),
+    )
+    .route(
+        "/login/mfa/enroll/totp/confirm",
+        web::post().to(mfa::post_enroll_totp_confirm),
+    )
     .route("/logout", web::get().to(logout::get_logout))
     .route("/logout", web::post().to(logout::post_logout))
     .route("/device", web::get().to(device::get_device))
@@ -75,6 +87,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::post().to(device::post_device_confirm),
     )
     .route("/account", web::get().to(account::get_account))
+    .route("/account/security", web::get().to(security::get_security))
+    .route(
+        "/account/security/totp",
+        web::post().to(security::post_totp),
+    )
+    .route(
+        "/account/security/totp/confirm",
+        web::post().to(security::post_totp_confirm),
+    )
+    .route(
+        "/account/security/totp/remove",
+        web::post().to(security::post_totp_remove),
+    )
+    .route(
+        "/account/security/backup-codes",
+        web::post().to(security::post_backup_codes),
+    )
     .route(
         "/account/sessions/revoke-all",
         web::post().to(account::post_revoke_all),

@@ -85,6 +85,16 @@ pub enum Action {
     DeviceCodeApproved,
     BackchannelLogoutFailed,
     AuthorizationFailed,
+    MfaChallenged,
+    MfaVerified,
+    MfaFailed,
+    MfaLocked,
+    MfaEnrolled,
+    MfaRemoved,
+    BackupCodesGenerated,
+    BackupCodeUsed,
+    MfaPolicyChanged,
+    MfaUpstreamAcknowledged,
 }
 
 impl Action {
@@ -113,6 +123,16 @@ impl Action {
             Self::DeviceCodeApproved => "device_code.approved",
             Self::BackchannelLogoutFailed => "logout.backchannel_failed",
             Self::AuthorizationFailed => "authorization.failed",
+            Self::MfaChallenged => "mfa.challenged",
+            Self::MfaVerified => "mfa.verified",
+            Self::MfaFailed => "mfa.failed",
+            Self::MfaLocked => "mfa.locked",
+            Self::MfaEnrolled => "mfa.enrolled",
+            Self::MfaRemoved => "mfa.removed",
+            Self::BackupCodesGenerated => "mfa.backup_codes_generated",
+            Self::BackupCodeUsed => "mfa.backup_code_used",
+            Self::MfaPolicyChanged => "mfa.policy_changed",
+            Self::MfaUpstreamAcknowledged => "mfa.upstream_acknowledged",
         }
     }
 }

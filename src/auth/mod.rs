@@ -3,6 +3,7 @@
 
 pub mod csrf;
 pub mod first_factor;
+pub mod mfa;
 pub mod password_login;
 pub mod recent;
 pub mod session;

@@ -16,6 +16,12 @@ pub fn account_key(email: &str) -> String {
     format!("account:{email}")
 }
 
+/// Counter key for a user's second factor (separate from the password's,
+/// and not reset by starting the login again: SR-92).
+pub fn second_factor_key(user_id: &str) -> String {
+    format!("mfa:{user_id}")
+}
+
 /// Counter key for a client address.
 pub fn ip_key(ip: &str) -> String {
     format!("ip:{ip}")
@@ -33,6 +39,7 @@ pub fn is_blocked(row: Option<&Throttle>, now: DateTime<Utc>) -> bool {
 pub enum Kind {
     Account,
     Ip,
+    SecondFactor,
 }
 
 /// The counter after one more failure, and whether this failure locked it.
@@ -63,6 +70,7 @@ pub fn after_failure(
     let (delay_after, lock_after) = match kind {
         Kind::Account => (cfg.account_delay_after, cfg.account_lock_after),
         Kind::Ip => (i32::MAX, cfg.ip_lock_after),
+        Kind::SecondFactor => (cfg.account_delay_after, cfg.second_factor_lock_after),
     };
     let delay_ms = if row.failures >= delay_after {
         let doublings = u32::try_from(row.failures - delay_after)
@@ -92,6 +100,7 @@ mod tests {
             account_delay_after: 2,
             account_lock_after: 4,
             ip_lock_after: 3,
+            second_factor_lock_after: 5,
             base_delay_ms: 1000,
             max_delay_ms: 3000,
             lock_secs: 600,

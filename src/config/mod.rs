@@ -147,6 +147,9 @@ pub struct ThrottleConfig {
     pub account_lock_after: i32,
     /// Failures from one IP that lock that IP temporarily.
     pub ip_lock_after: i32,
+    /// Failed second-factor codes (TOTP, backup code) on one account that
+    /// lock that step temporarily (SR-92).
+    pub second_factor_lock_after: i32,
     /// First delay; it doubles with every further failure.
     pub base_delay_ms: i64,
     /// Largest delay between attempts.
@@ -218,6 +221,7 @@ impl Default for ThrottleConfig {
             account_delay_after: 3,
             account_lock_after: 10,
             ip_lock_after: 50,
+            second_factor_lock_after: 5,
             base_delay_ms: 500,
             max_delay_ms: 30_000,
             lock_secs: 900,

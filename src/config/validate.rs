@@ -76,6 +76,10 @@ pub fn validate(config: &Config) -> Vec<String> {
         ("account_delay_after", i64::from(t.account_delay_after)),
         ("account_lock_after", i64::from(t.account_lock_after)),
         ("ip_lock_after", i64::from(t.ip_lock_after)),
+        (
+            "second_factor_lock_after",
+            i64::from(t.second_factor_lock_after),
+        ),
         ("lock_secs", t.lock_secs),
         ("window_secs", t.window_secs),
     ] {

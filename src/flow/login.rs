@@ -10,6 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::first_factor::Next;
+use crate::auth::mfa::pending;
 use crate::auth::password_login::{self, LoginOutcome};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Password;
@@ -80,10 +81,27 @@ fn page(
 /// passkey, upstream): every login method answers through this.
 pub fn after_first_factor(next: Next, return_to: Option<&str>) -> HttpResponse {
     match next {
-        Next::SignedIn { token } => {
-            see_other(&safe_return_to(return_to), vec![session::cookie(token)])
-        }
+        Next::SignedIn { token } => see_other(
+            &safe_return_to(return_to),
+            vec![session::cookie(token), pending::removal()],
+        ),
+        Next::SecondFactor { token } => see_other(
+            &with_return_to("/login/mfa", return_to),
+            vec![pending::cookie(token)],
+        ),
+        Next::EnrollFactor { token } => see_other(
+            &with_return_to("/login/mfa/enroll", return_to),
+            vec![pending::cookie(token)],
+        ),
     }
+}
+
+/// `path?return_to=…` with a safe local return target.
+pub fn with_return_to(path: &str, return_to: Option<&str>) -> String {
+    let q = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", &safe_return_to(return_to))
+        .finish();
+    format!("{path}?{q}")
 }
 
 /// `GET /login`

@@ -8,6 +8,9 @@ pub mod device;
 pub mod home;
 pub mod login;
 pub mod logout;
+pub mod mfa;
+pub mod mfa_pages;
+pub mod security;
 pub mod setup;
 
 /// A relative, same-origin path for post-login redirects (SR-04); anything

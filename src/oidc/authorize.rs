@@ -14,10 +14,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 
 use crate::audit::{self, Action, Event, Outcome};
+use crate::auth::mfa::{acr, pending, policy};
 use crate::auth::{CurrentSession, MaybeSession};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::error::AppError;
-use crate::flow::consent;
+use crate::flow::{consent, login};
 use crate::oidc::error::OAuthError;
 use crate::oidc::scope;
 use crate::state::AppState;
@@ -180,6 +181,32 @@ async fn decide(
         return Ok(Step::Respond(to_login(params, &r, true)));
     }
 
+    // Step-up (S5): the client or acr_values need MFA the session lacks.
+    let session_amr: Vec<String> = serde_json::from_str(&current.session.amr).unwrap_or_default();
+    if !acr::is_multi_factor(&session_amr) {
+        let wants_mfa = acr::requests_multi_factor(&r.acr_values) || {
+            let (user_id, client_id) = (current.user.id.clone(), target.client.id.clone());
+            state
+                .db
+                .run(move |conn| policy::required_for_client(conn, &user_id, &client_id))
+                .await?
+        };
+        if wants_mfa {
+            if r.prompt.none {
+                return Ok(Step::Refuse(oauth(
+                    "interaction_required",
+                    "a second sign-in step is required",
+                )));
+            }
+            let return_to = format!("/authorize?{}", params.to_query());
+            let next = pending::step_up(state, current.actor(ctx), &current).await?;
+            return Ok(Step::Respond(login::after_first_factor(
+                next,
+                Some(&return_to),
+            )));
+        }
+    }
+
     if decision == Some(Decision::Deny) {
         record_consent(state, &current, ctx, target, &r, Action::ConsentDenied).await?;
         return Ok(Step::Refuse(oauth(
@@ -273,8 +300,12 @@ async fn issue_code(
         code_challenge: r.code_challenge,
         auth_time: current.session.auth_time,
         amr: current.session.amr.clone(),
-        // One level for now: a password session.
-        acr: Some("1".into()),
+        acr: Some(
+            acr::for_amr(
+                &serde_json::from_str::<Vec<String>>(&current.session.amr).unwrap_or_default(),
+            )
+            .to_owned(),
+        ),
         claims: r.claims,
         created_at: naive(now),
         expires_at: naive(now + Duration::seconds(state.config.oidc.code_ttl_secs)),

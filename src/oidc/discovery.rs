@@ -46,6 +46,7 @@ pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
             "at_hash", "name", "preferred_username", "email", "email_verified", "groups", "roles", "updated_at"
         ],
         "claims_parameter_supported": true,
+        "acr_values_supported": crate::auth::mfa::acr::SUPPORTED,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "backchannel_logout_supported": true,

@@ -84,3 +84,24 @@ pub fn by_action(conn: &mut DbConnection, action: &str) -> Result<Vec<AuditRow>,
         .select(AuditRow::as_select())
         .load(conn)?)
 }
+
+/// The newest rows a user caused or that concern them, newest first (the
+/// account security page).
+pub fn recent_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    limit: i64,
+) -> Result<Vec<AuditRow>, AppError> {
+    Ok(security_audit_logs::table
+        .filter(
+            security_audit_logs::actor_id
+                .eq(user_id)
+                .or(security_audit_logs::target_type
+                    .eq("user")
+                    .and(security_audit_logs::target_id.eq(user_id))),
+        )
+        .order(security_audit_logs::seq.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}

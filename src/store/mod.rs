@@ -3,13 +3,17 @@
 //! called inside [`crate::db::Db::run`].
 
 pub mod audit;
+pub mod backup_codes;
 pub mod clients;
 pub mod codes;
 pub mod consents;
 pub mod data_keys;
 pub mod device_codes;
 pub mod grants;
+pub mod mfa_policies;
+pub mod mfa_totp;
 pub mod orgs;
+pub mod pending_logins;
 pub mod refresh_tokens;
 pub mod revoked_tokens;
 pub mod sessions;

@@ -86,3 +86,14 @@ pub fn memberships_of(
         .order(organizations::name.asc())
         .load(conn)?)
 }
+
+/// Ids of the organizations the user belongs to.
+pub fn organization_ids_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> Result<Vec<String>, AppError> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .select(memberships::organization_id)
+        .load(conn)?)
+}

@@ -19,6 +19,8 @@ mod end_session;
 mod interop;
 mod login;
 mod maintenance;
+mod mfa;
+mod mfa_support;
 mod ops;
 mod sessions;
 mod setup;

@@ -144,6 +144,9 @@ pub struct Request {
     /// received; the user claims it names widen the requested scopes (see
     /// [`scopes_for_claims`]), so consent covers them and tokens carry them.
     pub claims: Option<String>,
+    /// Requested authentication context classes: `acr_values` plus the
+    /// values of an essential `acr` claim request (OIDC Core 5.5.1.1).
+    pub acr_values: Vec<String>,
 }
 
 fn err(code: &'static str, description: &str) -> OAuthError {
@@ -307,7 +310,16 @@ pub fn validate(
             }
         }
     }
-    // acr_values, ui_locales, display: accepted and not acted upon.
+    let mut acr_values: Vec<String> = capped(params, "acr_values")?
+        .map(|v| v.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    if let Some(c) = claims
+        .as_deref()
+        .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
+    {
+        acr_values.extend(essential_acr_values(&c));
+    }
+    // ui_locales and display: accepted; the pages are English for now.
     Ok(Request {
         scopes,
         nonce,
@@ -317,7 +329,31 @@ pub fn validate(
         hint_sub,
         login_hint,
         claims,
+        acr_values,
     })
+}
+
+/// The values of `id_token.acr` in a `claims` request when it is essential.
+fn essential_acr_values(request: &serde_json::Value) -> Vec<String> {
+    let Some(acr) = request.get("id_token").and_then(|t| t.get("acr")) else {
+        return Vec::new();
+    };
+    if acr.get("essential").and_then(serde_json::Value::as_bool) != Some(true) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = acr
+        .get("values")
+        .and_then(serde_json::Value::as_array)
+        .map(|v| {
+            v.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(v) = acr.get("value").and_then(serde_json::Value::as_str) {
+        out.push(v.to_owned());
+    }
+    out
 }
 
 /// The scopes holding the user claims an OIDC `claims` request names in its

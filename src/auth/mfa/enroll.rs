@@ -1,0 +1,299 @@
+//! Enrolling and removing factors (S5): an authenticator app is confirmed
+//! by its first valid code (SR-91), which also creates the first backup
+//! codes when the user has none; confirmation attempts share the
+//! second-factor throttle. Used from the account security page and from a
+//! pending login that a policy sent to enrolment.
+
+use chrono::{DateTime, Utc};
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::auth::mfa::{backup, factors, pending, totp, verify};
+use crate::auth::throttle::{self, Kind};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::oidc::backchannel;
+use crate::state::AppState;
+use crate::store::{backup_codes, mfa_totp, pending_logins, throttle as counters, write_tx};
+
+/// A confirmed authenticator app, with the backup codes created for the
+/// occasion (only when the user had none).
+#[derive(Debug)]
+pub struct Confirmed {
+    pub backup_codes: Option<Vec<String>>,
+}
+
+/// Confirm the user's unconfirmed TOTP secret with `code`, inside a write
+/// transaction; `None` when the code is wrong or the step is throttled.
+fn confirm_totp_tx(
+    conn: &mut DbConnection,
+    state: &AppState,
+    actor: &Actor,
+    user_id: &str,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Confirmed>, AppError> {
+    let key = throttle::second_factor_key(user_id);
+    if throttle::is_blocked(counters::get(conn, &key)?.as_ref(), now) {
+        return Ok(None);
+    }
+    if totp::verify(conn, &state.envelope, user_id, code, true, now)? != totp::Check::Valid {
+        let (row, _) = throttle::after_failure(
+            counters::get(conn, &key)?,
+            &key,
+            Kind::SecondFactor,
+            now,
+            &state.config.throttle,
+        );
+        counters::put(conn, &row)?;
+        audit::record(
+            conn,
+            actor,
+            Event::new(Action::MfaFailed, Outcome::Failure)
+                .target("user", user_id)
+                .details(serde_json::json!({ "factor": "totp", "reason": "enrolment_code_wrong" })),
+            now,
+        )?;
+        return Ok(None);
+    }
+    audit::record(
+        conn,
+        actor,
+        Event::new(Action::MfaEnrolled, Outcome::Success)
+            .target("user", user_id)
+            .details(serde_json::json!({ "factor": "totp" })),
+        now,
+    )?;
+    let backup_codes = if backup_codes::remaining(conn, user_id)? == 0 {
+        Some(regenerate_tx(conn, state, actor, user_id, now)?)
+    } else {
+        None
+    };
+    Ok(Some(Confirmed { backup_codes }))
+}
+
+fn regenerate_tx(
+    conn: &mut DbConnection,
+    state: &AppState,
+    actor: &Actor,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, AppError> {
+    let codes = backup::regenerate(conn, &state.envelope, user_id, now)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Action::BackupCodesGenerated, Outcome::Success)
+            .target("user", user_id)
+            .details(serde_json::json!({ "count": codes.len() })),
+        now,
+    )?;
+    Ok(codes)
+}
+
+/// Start enrolling an authenticator app for a signed-in user; `None` when
+/// one is already confirmed.
+pub async fn start_totp(
+    state: &AppState,
+    user_id: &str,
+    email: &str,
+) -> Result<Option<totp::Enrolment>, AppError> {
+    let now = state.now();
+    let (state2, user_id, email) = (state.clone(), user_id.to_owned(), email.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            let issuer = totp::issuer_label(state2.config.public_base());
+            totp::start(conn, &state2.envelope, &issuer, &user_id, &email, now)
+        })
+        .await
+}
+
+/// The unconfirmed enrolment again (after a wrong code).
+pub async fn pending_totp(
+    state: &AppState,
+    user_id: &str,
+    email: &str,
+) -> Result<Option<totp::Enrolment>, AppError> {
+    let (state2, user_id, email) = (state.clone(), user_id.to_owned(), email.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            let issuer = totp::issuer_label(state2.config.public_base());
+            totp::pending(conn, &state2.envelope, &issuer, &user_id, &email)
+        })
+        .await
+}
+
+/// Confirm a signed-in user's new authenticator app.
+pub async fn confirm_totp(
+    state: &AppState,
+    actor: Actor,
+    user_id: &str,
+    code: String,
+) -> Result<Option<Confirmed>, AppError> {
+    let now = state.now();
+    let (state2, user_id) = (state.clone(), user_id.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                confirm_totp_tx(conn, &state2, &actor, &user_id, &code, now)
+            })
+        })
+        .await
+}
+
+/// The result of enrolling during a pending login.
+#[derive(Debug)]
+pub enum EnrolledLogin {
+    /// Enrolled and signed in.
+    SignedIn {
+        token: String,
+        backup_codes: Vec<String>,
+    },
+    /// Wrong code: try again.
+    Failed,
+    /// No live pending login waiting for enrolment.
+    Expired,
+}
+
+/// The user of the browser's pending login that waits for enrolment.
+pub async fn pending_enrolment_user(
+    state: &AppState,
+    token_hash: String,
+) -> Result<Option<crate::store::users::User>, AppError> {
+    let now = state.now();
+    state
+        .db
+        .run(
+            move |conn| match verify::live(conn, &token_hash, pending::Purpose::Enroll, now)? {
+                Some(row) => crate::store::users::find(conn, &row.user_id),
+                None => Ok(None),
+            },
+        )
+        .await
+}
+
+/// Confirm the authenticator app of a pending login sent to enrolment and
+/// complete the login with it.
+pub async fn confirm_totp_for_login(
+    state: &AppState,
+    actor: Actor,
+    token_hash: String,
+    code: String,
+) -> Result<EnrolledLogin, AppError> {
+    let now = state.now();
+    let state2 = state.clone();
+    let (result, notices) = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let Some(row) = verify::live(conn, &token_hash, pending::Purpose::Enroll, now)?
+                else {
+                    return Ok((EnrolledLogin::Expired, Vec::new()));
+                };
+                let actor = actor.as_user(&row.user_id, None);
+                let Some(confirmed) =
+                    confirm_totp_tx(conn, &state2, &actor, &row.user_id, &code, now)?
+                else {
+                    if pending_logins::add_failure(conn, &row.id)? >= pending::MAX_FAILURES {
+                        pending_logins::take(conn, &row.id)?;
+                        return Ok((EnrolledLogin::Expired, Vec::new()));
+                    }
+                    return Ok((EnrolledLogin::Failed, Vec::new()));
+                };
+                let backup_codes = match confirmed.backup_codes {
+                    Some(codes) => codes,
+                    None => regenerate_tx(conn, &state2, &actor, &row.user_id, now)?,
+                };
+                let Some((token, notices)) =
+                    pending::finish(conn, &state2, &actor, &row, &["otp"], now)?
+                else {
+                    return Ok((EnrolledLogin::Expired, Vec::new()));
+                };
+                Ok((
+                    EnrolledLogin::SignedIn {
+                        token,
+                        backup_codes,
+                    },
+                    notices,
+                ))
+            })
+        })
+        .await?;
+    backchannel::dispatch(state, notices);
+    Ok(result)
+}
+
+/// Remove the user's authenticator app; when no factor is left the backup
+/// codes go too. `false` if there was none.
+pub async fn remove_totp(state: &AppState, actor: Actor, user_id: &str) -> Result<bool, AppError> {
+    let now = state.now();
+    let user_id = user_id.to_owned();
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if !mfa_totp::delete(conn, &user_id)? {
+                    return Ok(false);
+                }
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Action::MfaRemoved, Outcome::Success)
+                        .target("user", user_id.as_str())
+                        .details(serde_json::json!({ "factor": "totp" })),
+                    now,
+                )?;
+                if !factors::of(conn, &user_id)?.any() {
+                    backup_codes::delete_all(conn, &user_id)?;
+                }
+                Ok(true)
+            })
+        })
+        .await
+}
+
+/// A new set of backup codes (the old set stops working); `None` when the
+/// user has no factor for them to back up.
+pub async fn regenerate_backup_codes(
+    state: &AppState,
+    actor: Actor,
+    user_id: &str,
+) -> Result<Option<Vec<String>>, AppError> {
+    let now = state.now();
+    let (state2, user_id) = (state.clone(), user_id.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if !factors::of(conn, &user_id)?.any() {
+                    return Ok(None);
+                }
+                regenerate_tx(conn, &state2, &actor, &user_id, now).map(Some)
+            })
+        })
+        .await
+}
+
+/// Generate the first backup codes after a factor other than TOTP (a
+/// passkey) was enrolled, if the user has none; returns them for display.
+pub async fn ensure_backup_codes(
+    state: &AppState,
+    actor: Actor,
+    user_id: &str,
+) -> Result<Option<Vec<String>>, AppError> {
+    let now = state.now();
+    let (state2, user_id) = (state.clone(), user_id.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if backup_codes::remaining(conn, &user_id)? > 0 {
+                    return Ok(None);
+                }
+                regenerate_tx(conn, &state2, &actor, &user_id, now).map(Some)
+            })
+        })
+        .await
+}

@@ -1,0 +1,193 @@
+//! The pending login (S5, SR-95): after a first factor, a user who must
+//! pass (or enrol) a second factor holds only this — a random token in the
+//! `__Host-ostiary_mfa` cookie whose SHA-256 finds a row that lives five
+//! minutes. It is not a session: `/authorize`, the account pages and every
+//! API see an anonymous browser. Completing the second factor deletes the
+//! row (exactly once) and creates the session with a fresh id (SR-60);
+//! abandoning it leaves nothing usable.
+
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use chrono::{DateTime, Duration, Utc};
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::auth::CurrentSession;
+use crate::auth::first_factor::{self, Next};
+use crate::auth::mfa::{acr, factors};
+use crate::crypto::token::{random_token, sha256_hex};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::oidc::backchannel::Notice;
+use crate::state::AppState;
+use crate::store::pending_logins::{self, PendingLogin};
+use crate::store::{naive, write_tx};
+
+/// The pending-login cookie (`__Host-`: Secure, Path=/, no Domain).
+pub const COOKIE: &str = "__Host-ostiary_mfa";
+/// How long a pending login lives.
+pub const TTL_SECS: i64 = 300;
+/// Wrong codes on one pending login before it ends (the per-user throttle
+/// keeps counting across logins, SR-92).
+pub const MAX_FAILURES: i32 = 5;
+
+/// What the pending login is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Pass an enrolled second factor.
+    Verify,
+    /// Enrol a first second factor (a policy requires MFA).
+    Enroll,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Verify => "verify",
+            Self::Enroll => "enroll",
+        }
+    }
+}
+
+/// Cookie carrying a pending-login token.
+pub fn cookie(token: String) -> Cookie<'static> {
+    Cookie::build(COOKIE, token)
+        .path("/")
+        .secure(true)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::seconds(TTL_SECS))
+        .finish()
+}
+
+/// A cookie that deletes the pending-login cookie.
+pub fn removal() -> Cookie<'static> {
+    let mut c = cookie(String::new());
+    c.set_max_age(CookieDuration::ZERO);
+    c
+}
+
+/// Start a pending login (inside the caller's write transaction); any other
+/// pending login of the user ends. Returns the cookie token.
+#[allow(clippy::too_many_arguments)]
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: &str,
+    method: &str,
+    amr: &[String],
+    purpose: Purpose,
+    replaces: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    pending_logins::delete_for_user(conn, user_id)?;
+    let token = random_token();
+    let row = PendingLogin {
+        id: uuid::Uuid::new_v4().to_string(),
+        token_hash: sha256_hex(token.as_bytes()),
+        user_id: user_id.to_owned(),
+        method: method.to_owned(),
+        amr: serde_json::to_string(amr).unwrap_or_else(|_| "[]".into()),
+        purpose: purpose.as_str().to_owned(),
+        replaces_session_id: replaces.map(str::to_owned),
+        failures: 0,
+        created_at: naive(now),
+        expires_at: naive(now + Duration::seconds(TTL_SECS)),
+    };
+    pending_logins::insert(conn, &row)?;
+    audit::record(
+        conn,
+        &actor.clone(),
+        Event::new(Action::MfaChallenged, Outcome::Success)
+            .target("user", user_id)
+            .details(serde_json::json!({ "method": method, "purpose": purpose.as_str() })),
+        now,
+    )?;
+    Ok(token)
+}
+
+/// The SHA-256 of the browser's pending-login token, if it sent one.
+pub fn token_hash(req: &HttpRequest) -> Option<String> {
+    let token = req.cookie(COOKIE)?.value().to_owned();
+    (!token.is_empty() && token.len() <= 128).then(|| sha256_hex(token.as_bytes()))
+}
+
+/// The browser's live pending login.
+pub async fn lookup(state: &AppState, req: &HttpRequest) -> Result<Option<PendingLogin>, AppError> {
+    let Some(hash) = token_hash(req) else {
+        return Ok(None);
+    };
+    let now = naive(state.now());
+    state
+        .db
+        .run(move |conn| pending_logins::find_live(conn, &hash, now))
+        .await
+}
+
+/// A signed-in user needs a second factor for this request (client policy
+/// or `acr_values`, S5 step-up): start a pending login that re-authenticates
+/// the same session when done.
+pub async fn step_up(
+    state: &AppState,
+    actor: Actor,
+    current: &CurrentSession,
+) -> Result<Next, AppError> {
+    let now = state.now();
+    let user_id = current.user.id.clone();
+    let session_id = current.session.id.clone();
+    let amr: Vec<String> = serde_json::from_str(&current.session.amr).unwrap_or_default();
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let purpose = if factors::of(conn, &user_id)?.any() {
+                    Purpose::Verify
+                } else {
+                    Purpose::Enroll
+                };
+                let token = create(
+                    conn,
+                    &actor,
+                    &user_id,
+                    "step_up",
+                    &amr,
+                    purpose,
+                    Some(&session_id),
+                    now,
+                )?;
+                Ok(match purpose {
+                    Purpose::Verify => Next::SecondFactor { token },
+                    Purpose::Enroll => Next::EnrollFactor { token },
+                })
+            })
+        })
+        .await
+}
+
+/// Complete `row` with a passed second factor proving `factor_amr`: the
+/// row is consumed (only once, even under concurrent requests) and the
+/// session created. `None` when another request completed it first. Call
+/// inside the write transaction that verified the factor.
+pub fn finish(
+    conn: &mut DbConnection,
+    state: &AppState,
+    actor: &Actor,
+    row: &PendingLogin,
+    factor_amr: &[&str],
+    now: DateTime<Utc>,
+) -> Result<Option<(String, Vec<Notice>)>, AppError> {
+    if !pending_logins::take(conn, &row.id)? {
+        return Ok(None);
+    }
+    let amr = acr::merge(&row.amr(), factor_amr);
+    first_factor::sign_in_tx(
+        conn,
+        state,
+        actor,
+        &row.user_id,
+        &row.method,
+        &amr,
+        row.replaces_session_id.as_deref(),
+        now,
+    )
+    .map(Some)
+}

@@ -1,0 +1,184 @@
+//! Passing a second factor on a pending login (S5): one write transaction
+//! that finds the pending login by the browser's cookie, applies the
+//! per-user second-factor throttle (SR-92), checks the code (TOTP with
+//! replay refusal, SR-90, or a backup code), and either completes the login
+//! or counts the failure. Replays, wrong codes and throttled attempts look
+//! the same to the client.
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::auth::mfa::{backup, pending, totp};
+use crate::auth::throttle::{self, Kind};
+use crate::error::AppError;
+use crate::oidc::backchannel;
+use crate::state::AppState;
+use crate::store::pending_logins::{self, PendingLogin};
+use crate::store::{backup_codes, naive, throttle as counters, write_tx};
+
+/// Which factor is presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factor {
+    Totp,
+    BackupCode,
+}
+
+impl Factor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Totp => "totp",
+            Self::BackupCode => "backup_code",
+        }
+    }
+
+    /// RFC 8176 methods this factor adds.
+    pub fn amr(self) -> &'static [&'static str] {
+        match self {
+            Self::Totp | Self::BackupCode => &["otp"],
+        }
+    }
+}
+
+/// The result for the browser.
+#[derive(Debug)]
+pub enum Verified {
+    /// Signed in: the session cookie token.
+    SignedIn { token: String },
+    /// Wrong (or replayed, or throttled); `ended` when the pending login
+    /// is used up and the user must start again.
+    Failed { ended: bool },
+    /// No live pending login for this browser.
+    Expired,
+}
+
+/// The pending login the request's cookie names, if live and waiting for
+/// `purpose`.
+pub fn live(
+    conn: &mut crate::db::DbConnection,
+    token_hash: &str,
+    purpose: pending::Purpose,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<PendingLogin>, AppError> {
+    Ok(pending_logins::find_live(conn, token_hash, naive(now))?
+        .filter(|row| row.purpose == purpose.as_str()))
+}
+
+/// Check `code` as `factor` for the pending login whose cookie hashes to
+/// `token_hash`.
+pub async fn second_factor(
+    state: &AppState,
+    actor: Actor,
+    token_hash: String,
+    factor: Factor,
+    code: String,
+) -> Result<Verified, AppError> {
+    let now = state.now();
+    let state2 = state.clone();
+    let cfg = state.config.throttle.clone();
+    let (verified, notices) = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let Some(row) = live(conn, &token_hash, pending::Purpose::Verify, now)? else {
+                    return Ok((Verified::Expired, Vec::new()));
+                };
+                let actor = actor.as_user(&row.user_id, None);
+                let key = throttle::second_factor_key(&row.user_id);
+                let blocked = throttle::is_blocked(counters::get(conn, &key)?.as_ref(), now);
+                let reason = if blocked {
+                    Some("throttled")
+                } else {
+                    match factor {
+                        Factor::Totp => {
+                            match totp::verify(
+                                conn,
+                                &state2.envelope,
+                                &row.user_id,
+                                &code,
+                                false,
+                                now,
+                            )? {
+                                totp::Check::Valid => None,
+                                totp::Check::Replayed => Some("replayed"),
+                                totp::Check::Wrong => Some("wrong_code"),
+                                totp::Check::NotEnrolled => Some("not_enrolled"),
+                            }
+                        }
+                        Factor::BackupCode => {
+                            if backup::consume(conn, &state2.envelope, &row.user_id, &code, now)? {
+                                None
+                            } else {
+                                Some("wrong_code")
+                            }
+                        }
+                    }
+                };
+                if let Some(reason) = reason {
+                    audit::record(
+                        conn,
+                        &actor,
+                        Event::new(Action::MfaFailed, Outcome::Failure)
+                            .target("user", row.user_id.as_str())
+                            .details(
+                                serde_json::json!({ "factor": factor.as_str(), "reason": reason }),
+                            ),
+                        now,
+                    )?;
+                    if !blocked {
+                        let (counter, locked) = throttle::after_failure(
+                            counters::get(conn, &key)?,
+                            &key,
+                            Kind::SecondFactor,
+                            now,
+                            &cfg,
+                        );
+                        counters::put(conn, &counter)?;
+                        if locked {
+                            audit::record(
+                                conn,
+                                &actor,
+                                Event::new(Action::MfaLocked, Outcome::Failure)
+                                    .target("user", row.user_id.as_str())
+                                    .details(serde_json::json!({
+                                        "failures": counter.failures,
+                                        "locked_until": counter.locked_until,
+                                    })),
+                                now,
+                            )?;
+                        }
+                    }
+                    let ended =
+                        pending_logins::add_failure(conn, &row.id)? >= pending::MAX_FAILURES;
+                    if ended {
+                        pending_logins::take(conn, &row.id)?;
+                    }
+                    return Ok((Verified::Failed { ended }, Vec::new()));
+                }
+                let Some((token, notices)) =
+                    pending::finish(conn, &state2, &actor, &row, factor.amr(), now)?
+                else {
+                    return Ok((Verified::Expired, Vec::new()));
+                };
+                counters::clear(conn, &key)?;
+                let mut event = Event::new(Action::MfaVerified, Outcome::Success)
+                    .target("user", row.user_id.as_str())
+                    .details(serde_json::json!({ "factor": factor.as_str() }));
+                if factor == Factor::BackupCode {
+                    let left = backup_codes::remaining(conn, &row.user_id)?;
+                    event = Event::new(Action::BackupCodeUsed, Outcome::Success)
+                        .target("user", row.user_id.as_str())
+                        .details(serde_json::json!({ "remaining": left }));
+                }
+                audit::record(conn, &actor, event, now)?;
+                Ok((Verified::SignedIn { token }, notices))
+            })
+        })
+        .await?;
+    backchannel::dispatch(state, notices);
+    let outcome = match verified {
+        Verified::SignedIn { .. } => "success",
+        Verified::Failed { .. } => "failure",
+        Verified::Expired => "expired",
+    };
+    metrics::counter!("ostiary_second_factor_total", "factor" => factor.as_str(), "outcome" => outcome)
+        .increment(1);
+    Ok(verified)
+}

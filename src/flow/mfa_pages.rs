@@ -1,0 +1,82 @@
+//! Pages shared by the login-time and account-page MFA flows: the
+//! authenticator-app enrolment page and the backup codes page.
+
+use actix_web::HttpResponse;
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use askama::Template;
+
+use crate::auth::mfa::totp::Enrolment;
+use crate::error::AppError;
+use crate::web::render::html;
+
+/// Authenticator-app enrolment: QR code, key, code form.
+#[derive(Template)]
+#[template(path = "flow/totp_enroll.html")]
+pub struct TotpEnrollPage {
+    pub csrf_token: String,
+    pub action: &'static str,
+    pub return_to: String,
+    pub cancel_url: String,
+    pub qr_svg: String,
+    pub secret_key: String,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+impl TotpEnrollPage {
+    /// The page for `enrolment`, posting the code to `action`.
+    pub fn new(
+        enrolment: &Enrolment,
+        csrf_token: String,
+        action: &'static str,
+        return_to: String,
+        cancel_url: String,
+    ) -> Self {
+        let secret_key = enrolment
+            .secret_base32
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self {
+            csrf_token,
+            action,
+            return_to,
+            cancel_url,
+            qr_svg: enrolment.qr_svg.clone(),
+            secret_key,
+            required: false,
+            error: None,
+        }
+    }
+}
+
+/// Backup codes, shown once.
+#[derive(Template)]
+#[template(path = "flow/backup_codes.html")]
+pub struct BackupCodesPage {
+    pub codes: Vec<String>,
+    pub continue_url: String,
+}
+
+/// Render the backup codes page (with cookies, e.g. the new session).
+pub fn backup_codes(
+    codes: Vec<String>,
+    continue_url: String,
+    cookies: Vec<Cookie<'static>>,
+) -> Result<HttpResponse, AppError> {
+    html(
+        StatusCode::OK,
+        &BackupCodesPage {
+            codes,
+            continue_url,
+        },
+        cookies,
+    )
+}
+
+/// The message for a wrong or refused code (replays and throttling look
+/// the same, SR-90).
+pub const WRONG_CODE: &str = "That code didn't work. Check it and try again.";

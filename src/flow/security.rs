@@ -1,0 +1,262 @@
+//! `/account/security`: the signed-in user's second sign-in steps
+//! (authenticator app, passkeys, backup codes), a pointer to their sessions
+//! and their recent security events from the audit log (S5, S4). Adding or
+//! removing a factor needs a recent sign-in (SR-82, SR-91, SR-94).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Duration;
+use serde::Deserialize;
+
+use crate::auth::mfa::{enroll, factors};
+use crate::auth::recent::{is_recent, reauthenticate_redirect};
+use crate::auth::{CurrentSession, MaybeSession, csrf};
+use crate::error::AppError;
+use crate::flow::mfa_pages::{self, TotpEnrollPage, WRONG_CODE};
+use crate::state::AppState;
+use crate::store::audit::AuditRow;
+use crate::store::{audit as audit_rows, naive, sessions};
+use crate::web::RequestContext;
+use crate::web::render::{html, see_other};
+
+const PAGE: &str = "/account/security";
+
+/// One line of recent activity.
+#[derive(Debug)]
+pub struct EventView {
+    pub description: &'static str,
+    pub success: bool,
+    pub when: String,
+    pub ip: String,
+}
+
+/// The security page.
+#[derive(Template)]
+#[template(path = "flow/security.html")]
+pub struct SecurityPage {
+    pub csrf_token: String,
+    pub totp: bool,
+    pub passkeys: i64,
+    pub backup_codes_left: i64,
+    pub mfa_enabled: bool,
+    pub session_count: usize,
+    pub events: Vec<EventView>,
+    pub reauth_minutes: i64,
+    pub notice: Option<&'static str>,
+}
+
+/// Query of `GET /account/security`.
+#[derive(Debug, Deserialize)]
+pub struct SecurityQuery {
+    notice: Option<String>,
+}
+
+/// A posted button or code.
+#[derive(Debug, Deserialize)]
+pub struct SecurityForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// What an audited action means to the user; `None` hides it.
+fn describe(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "login.success" => "Signed in",
+        "login.failure" => "Sign-in attempt with a wrong password",
+        "login.locked" => "Sign-in temporarily locked after failed attempts",
+        "session.logout" => "Signed out",
+        "session.revoked" => "A session was signed out",
+        "session.revoke_all" => "Signed out on all devices",
+        "mfa.verified" => "Second step passed",
+        "mfa.failed" => "Second step failed",
+        "mfa.locked" => "Second step temporarily locked after failed attempts",
+        "mfa.enrolled" => "Second sign-in step added",
+        "mfa.removed" => "Second sign-in step removed",
+        "mfa.backup_codes_generated" => "New backup codes created",
+        "mfa.backup_code_used" => "Signed in with a backup code",
+        "passkey.registered" => "Passkey added",
+        "passkey.removed" => "Passkey removed",
+        "passkey.login" => "Signed in with a passkey",
+        _ => return None,
+    })
+}
+
+fn event_view(row: AuditRow) -> Option<EventView> {
+    Some(EventView {
+        description: describe(&row.action)?,
+        success: row.outcome == "success",
+        when: row.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        ip: row.ip.unwrap_or_default(),
+    })
+}
+
+fn to_login() -> HttpResponse {
+    see_other("/login?return_to=%2Faccount%2Fsecurity", vec![])
+}
+
+/// `GET /account/security`
+pub async fn get_security(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    query: web::Query<SecurityQuery>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(to_login());
+    };
+    let now = state.now();
+    let idle_cutoff = naive(now - Duration::seconds(state.config.session.idle_timeout_secs));
+    let user_id = current.user.id.clone();
+    let (factors, live, rows) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                factors::of(conn, &user_id)?,
+                sessions::list_live(conn, &user_id, naive(now), idle_cutoff)?,
+                audit_rows::recent_for_user(conn, &user_id, 200)?,
+            ))
+        })
+        .await?;
+    let notice = match query.notice.as_deref() {
+        Some("totp-enabled") => Some("Your authenticator app is on."),
+        Some("totp-removed") => Some("The authenticator app was removed."),
+        _ => None,
+    };
+    let page = SecurityPage {
+        csrf_token: csrf::issue(&req, &state, Some(&current)).token,
+        totp: factors.totp,
+        passkeys: factors.passkeys,
+        backup_codes_left: factors.backup_codes_left,
+        mfa_enabled: factors.any(),
+        session_count: live.len(),
+        events: rows.into_iter().filter_map(event_view).take(20).collect(),
+        reauth_minutes: state.config.session.reauth_window_secs / 60,
+        notice,
+    };
+    html(StatusCode::OK, &page, vec![])
+}
+
+/// CSRF, then a recent sign-in; `Err` carries the response to send instead.
+fn guard(
+    req: &HttpRequest,
+    state: &AppState,
+    session: MaybeSession,
+    csrf_token: &str,
+) -> Result<Result<std::sync::Arc<CurrentSession>, HttpResponse>, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(Err(to_login()));
+    };
+    csrf::verify(req, state, Some(&current), csrf_token)?;
+    if !is_recent(state, &current) {
+        return Ok(Err(reauthenticate_redirect(PAGE)));
+    }
+    Ok(Ok(current))
+}
+
+fn enrol_page(
+    req: &HttpRequest,
+    state: &AppState,
+    current: &CurrentSession,
+    enrolment: &crate::auth::mfa::totp::Enrolment,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = csrf::issue(req, state, Some(current)).token;
+    let mut page = TotpEnrollPage::new(
+        enrolment,
+        token,
+        "/account/security/totp/confirm",
+        PAGE.into(),
+        PAGE.into(),
+    );
+    let status = if error.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    page.error = error;
+    html(status, &page, vec![])
+}
+
+/// `POST /account/security/totp`: start setting up an authenticator app.
+pub async fn post_totp(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    form: web::Form<SecurityForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = match guard(&req, &state, session, &form.csrf_token)? {
+        Ok(c) => c,
+        Err(res) => return Ok(res),
+    };
+    match enroll::start_totp(&state, &current.user.id, &current.user.email).await? {
+        Some(enrolment) => enrol_page(&req, &state, &current, &enrolment, None),
+        None => Ok(see_other(PAGE, vec![])),
+    }
+}
+
+/// `POST /account/security/totp/confirm`: the first valid code turns it on.
+pub async fn post_totp_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<SecurityForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = match guard(&req, &state, session, &form.csrf_token)? {
+        Ok(c) => c,
+        Err(res) => return Ok(res),
+    };
+    let code: String = form.code.chars().take(64).collect();
+    let actor = current.actor(&ctx);
+    match enroll::confirm_totp(&state, actor, &current.user.id, code).await? {
+        Some(confirmed) => match confirmed.backup_codes {
+            Some(codes) => {
+                mfa_pages::backup_codes(codes, format!("{PAGE}?notice=totp-enabled"), vec![])
+            }
+            None => Ok(see_other(&format!("{PAGE}?notice=totp-enabled"), vec![])),
+        },
+        None => match enroll::pending_totp(&state, &current.user.id, &current.user.email).await? {
+            Some(enrolment) => {
+                enrol_page(&req, &state, &current, &enrolment, Some(WRONG_CODE.into()))
+            }
+            None => Ok(see_other(PAGE, vec![])),
+        },
+    }
+}
+
+/// `POST /account/security/totp/remove`
+pub async fn post_totp_remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<SecurityForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = match guard(&req, &state, session, &form.csrf_token)? {
+        Ok(c) => c,
+        Err(res) => return Ok(res),
+    };
+    enroll::remove_totp(&state, current.actor(&ctx), &current.user.id).await?;
+    Ok(see_other(&format!("{PAGE}?notice=totp-removed"), vec![]))
+}
+
+/// `POST /account/security/backup-codes`: a new set, shown once.
+pub async fn post_backup_codes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<SecurityForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = match guard(&req, &state, session, &form.csrf_token)? {
+        Ok(c) => c,
+        Err(res) => return Ok(res),
+    };
+    match enroll::regenerate_backup_codes(&state, current.actor(&ctx), &current.user.id).await? {
+        Some(codes) => mfa_pages::backup_codes(codes, PAGE.into(), vec![]),
+        None => Ok(see_other(PAGE, vec![])),
+    }
+}
