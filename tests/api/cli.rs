@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use crate::helpers::{Backend, PASSWORD, TestApp, TestDatabase};
 
 /// Run the binary in an empty directory with a clean `OSTIARY_*` environment.
-fn ostiary(
+pub fn ostiary(
     dir: &std::path::Path,
     args: &[&str],
     env: &[(&str, &str)],
@@ -44,7 +44,7 @@ fn ostiary(
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

@@ -20,6 +20,7 @@ mod interop;
 mod login;
 mod maintenance;
 mod mfa;
+mod mfa_policy;
 mod mfa_support;
 mod ops;
 mod sessions;

@@ -1,0 +1,376 @@
+//! MFA policies and authentication levels (S5): "required" rules send a
+//! user without a factor to enrolment before any session exists; a client
+//! rule or `acr_values` steps up an existing single-factor session; `amr`
+//! and `acr` in the ID token say what really happened; the CLI manages
+//! rules and the audited upstream acknowledgment.
+
+use chrono::Duration;
+use ostiary::audit::Actor;
+use ostiary::auth::mfa::acr;
+use ostiary::auth::mfa::admin;
+use ostiary::auth::mfa::policy::Scope;
+use reqwest::StatusCode;
+
+use crate::authorize_support::{get, param, pkce, redirected, url};
+use crate::cli::{ostiary, text};
+use crate::helpers::{Backend, Browser, PASSWORD, Page, TestApp, TestDatabase};
+use crate::mfa_support::{backup_codes, code, enroll_totp, session_amr, setup_key};
+use crate::token_support::{claims, confidential, redeem, register};
+
+const EMAIL: &str = "policy@example.com";
+
+crate::on_all_backends!(
+    required_policy_sends_users_to_enrolment_first,
+    policy_scopes_match_method_and_organization,
+    step_up_for_acr_values_keeps_the_session_and_reports_mfa,
+    client_policy_steps_up_and_prompt_none_cannot,
+    mfa_cli_manages_rules_and_acknowledgments,
+);
+
+async fn set(app: &TestApp, scope: Scope, subject: Option<&str>, requirement: &str) {
+    let (subject, requirement) = (subject.map(str::to_owned), requirement.to_owned());
+    let now = app.state.now();
+    app.state
+        .db
+        .run(move |c| {
+            admin::set(
+                c,
+                &Actor::system("test"),
+                scope,
+                subject.as_deref(),
+                &requirement,
+                now,
+            )
+        })
+        .await
+        .unwrap();
+}
+
+/// Enrol through the login-time pages from `/login/mfa/enroll…`; returns
+/// the response carrying the session and the secret.
+async fn enrol_at_login(app: &TestApp, b: &mut Browser, location: &str) -> (Page, String) {
+    assert!(location.starts_with("/login/mfa/enroll?"), "{location}");
+    let before = b.session_cookie().cloned();
+    let choose = b.get(location).await;
+    assert_eq!(choose.status, StatusCode::OK, "{}", choose.body);
+    let return_to = crate::helpers::hidden_input(&choose.body, "return_to").unwrap();
+    let return_to = crate::authorize_support::unescape(&return_to);
+    let scan = b
+        .post_form(
+            "/login/mfa/enroll/totp",
+            &[("csrf_token", &choose.csrf()), ("return_to", &return_to)],
+        )
+        .await;
+    assert_eq!(scan.status, StatusCode::OK, "{}", scan.body);
+    let secret = setup_key(&scan.body);
+    let wrong = b
+        .post_form(
+            "/login/mfa/enroll/totp/confirm",
+            &[
+                ("csrf_token", &scan.csrf()),
+                ("code", "000000"),
+                ("return_to", &return_to),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
+    assert_eq!(b.session_cookie().cloned(), before, "no new session yet");
+    let done = b
+        .post_form(
+            "/login/mfa/enroll/totp/confirm",
+            &[
+                ("csrf_token", &wrong.csrf()),
+                ("code", &code(app, &secret, 0)),
+                ("return_to", &return_to),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(
+        backup_codes(&done.body).len(),
+        10,
+        "backup codes shown once"
+    );
+    assert!(b.session_cookie().is_some(), "signed in after enrolment");
+    assert_ne!(
+        b.session_cookie().cloned(),
+        before,
+        "a new session token (SR-60)"
+    );
+    (done, secret)
+}
+
+async fn required_policy_sends_users_to_enrolment_first(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user(EMAIL, PASSWORD).await;
+    set(&app, Scope::Global, None, "required").await;
+    let (mut b, res) = app.login(EMAIL, PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Skipping enrolment opens nothing.
+    assert!(!b.is_signed_in().await);
+    let (done, secret) = enrol_at_login(&app, &mut b, res.location()).await;
+    assert!(done.body.contains("href=\"/account\""), "{}", done.body);
+    assert!(b.is_signed_in().await);
+    assert_eq!(session_amr(&app, &b).await, ["pwd", "otp", "mfa"]);
+    // From now on the factor is asked for.
+    app.clock.advance(Duration::seconds(30));
+    let (mut b2, res2) = app.login(EMAIL, PASSWORD).await;
+    assert!(
+        res2.location().starts_with("/login/mfa?"),
+        "{}",
+        res2.location()
+    );
+    let page = b2.get(res2.location()).await;
+    let ok = crate::mfa_support::submit(&mut b2, &page, "/login/mfa/totp", &code(&app, &secret, 0))
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let actions = app.audit_actions().await;
+    assert!(actions.iter().any(|a| a == "mfa.policy_changed"));
+}
+
+async fn policy_scopes_match_method_and_organization(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user(EMAIL, PASSWORD).await;
+    // A rule for another method or an "optional" rule changes nothing.
+    set(&app, Scope::LoginMethod, Some("passkey"), "required").await;
+    set(&app, Scope::LoginMethod, Some("password"), "optional").await;
+    let (_, res) = app.login(EMAIL, PASSWORD).await;
+    assert_eq!(res.location(), "/account");
+    // Required for password logins: enrolment.
+    set(&app, Scope::LoginMethod, Some("password"), "required").await;
+    let (_, res) = app.login(EMAIL, PASSWORD).await;
+    assert!(
+        res.location().starts_with("/login/mfa/enroll?"),
+        "{}",
+        res.location()
+    );
+    set(&app, Scope::LoginMethod, Some("password"), "optional").await;
+    // Required for an organization: its members only.
+    let hash = app
+        .state
+        .hasher
+        .hash(&ostiary::domain::Password::new(PASSWORD.into()))
+        .await
+        .unwrap();
+    let spec = ostiary::accounts::UserSpec {
+        email: ostiary::domain::Email::parse("owner@example.com").unwrap(),
+        display_name: String::new(),
+        password_hash: Some(hash),
+        superuser: false,
+        email_verified: true,
+        organization: Some(("Acme".into(), ostiary::domain::Role::Member)),
+    };
+    let now = app.state.now();
+    app.state
+        .db
+        .run(move |c| ostiary::accounts::create_user(c, &Actor::system("test"), &spec, now))
+        .await
+        .unwrap();
+    set(&app, Scope::Organization, Some("Acme"), "required").await;
+    let (_, res) = app.login(EMAIL, PASSWORD).await;
+    assert_eq!(res.location(), "/account", "not a member");
+    let (_, res) = app.login("owner@example.com", PASSWORD).await;
+    assert!(
+        res.location().starts_with("/login/mfa/enroll?"),
+        "{}",
+        res.location()
+    );
+}
+
+async fn step_up_for_acr_values_keeps_the_session_and_reports_mfa(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut spec = confidential("rp", &["authorization_code"]);
+    spec.consent = Some("skip".into());
+    let rp = register(&app, spec).await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let (mut b, _) = app.login(EMAIL, PASSWORD).await;
+    let (verifier, challenge) = pkce();
+    // A single-factor session: acr 1fa, amr pwd.
+    let res = b.get(&url(&rp.id, &[("code_challenge", &challenge)])).await;
+    let params = redirected(&app, &res);
+    let tokens = redeem(&app, &rp, get(&params, "code").unwrap(), Some(&verifier)).await;
+    let id = claims(&tokens.str("id_token"));
+    assert_eq!(id["acr"], acr::SINGLE_FACTOR);
+    assert_eq!(id["amr"], serde_json::json!(["pwd"]));
+    let sid = id["sid"].clone();
+    // The user turns on an app; the session is still single-factor.
+    let (secret, _) = enroll_totp(&app, &mut b).await;
+    app.clock.advance(Duration::seconds(30));
+    // acr_values asking for MFA: the second step, then back to /authorize.
+    let extra = [
+        ("code_challenge", challenge.as_str()),
+        ("acr_values", acr::MULTI_FACTOR),
+    ];
+    let res = b.get(&url(&rp.id, &extra)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        res.location().starts_with("/login/mfa?"),
+        "{}",
+        res.location()
+    );
+    let page = b.get(res.location()).await;
+    let return_to = crate::authorize_support::unescape(
+        &crate::helpers::hidden_input(&page.body, "return_to").unwrap(),
+    );
+    assert!(return_to.starts_with("/authorize?"), "{return_to}");
+    let ok = b
+        .post_form(
+            "/login/mfa/totp",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("code", &code(&app, &secret, 0)),
+                ("return_to", &return_to),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let back = b.get(ok.location()).await;
+    let params = redirected(&app, &back);
+    let tokens = redeem(&app, &rp, get(&params, "code").unwrap(), Some(&verifier)).await;
+    let id = claims(&tokens.str("id_token"));
+    assert_eq!(id["acr"], acr::MULTI_FACTOR);
+    assert_eq!(id["amr"], serde_json::json!(["pwd", "otp", "mfa"]));
+    assert_eq!(id["sid"], sid, "step-up keeps the session (same sid)");
+    let discovery: serde_json::Value =
+        reqwest::get(format!("{}/.well-known/openid-configuration", app.base))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        discovery["acr_values_supported"],
+        serde_json::json!(acr::SUPPORTED)
+    );
+}
+
+async fn client_policy_steps_up_and_prompt_none_cannot(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut spec = confidential("secure-rp", &["authorization_code"]);
+    spec.consent = Some("skip".into());
+    let rp = register(&app, spec).await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let (mut b, _) = app.login(EMAIL, PASSWORD).await;
+    set(&app, Scope::Client, Some("secure-rp"), "required").await;
+    // prompt=none cannot show the second step.
+    let res = b.get(&url(&rp.id, &[("prompt", "none")])).await;
+    let params = redirected(&app, &res);
+    assert_eq!(get(&params, "error"), Some("interaction_required"));
+    assert_eq!(get(&params, "state"), Some("st-123"));
+    // Otherwise: the user has no factor, so enrolment, then the code.
+    let (verifier, challenge) = pkce();
+    let res = b.get(&url(&rp.id, &[("code_challenge", &challenge)])).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let location = res.location().to_owned();
+    let (done, _) = enrol_at_login(&app, &mut b, &location).await;
+    let continue_url = done
+        .body
+        .split("class=\"button button-primary\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(crate::authorize_support::unescape)
+        .unwrap();
+    assert!(continue_url.starts_with("/authorize?"), "{continue_url}");
+    let back = b.get(&continue_url).await;
+    let params = redirected(&app, &back);
+    let tokens = redeem(&app, &rp, get(&params, "code").unwrap(), Some(&verifier)).await;
+    assert_eq!(claims(&tokens.str("id_token"))["acr"], acr::MULTI_FACTOR);
+    assert!(param(back.location(), "error").is_none());
+}
+
+async fn mfa_cli_manages_rules_and_acknowledgments(backend: Backend) {
+    let db = TestDatabase::create(&backend);
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("OSTIARY_DATABASE_URL", db.url.as_str())];
+    let run = |args: &[&str]| ostiary(dir.path(), args, &env, None);
+    let out = run(&[
+        "mfa",
+        "policy",
+        "set",
+        "--scope",
+        "login-method",
+        "--subject",
+        "password",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(row["scope"], "login_method");
+    assert_eq!(row["requirement"], "required");
+    // Bad input: a precise message, nothing stored.
+    let bad = run(&[
+        "mfa",
+        "policy",
+        "set",
+        "--scope",
+        "login-method",
+        "--subject",
+        "sms",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("unknown login method \"sms\""),
+        "{}",
+        text(&bad.stderr)
+    );
+    let bad = run(&[
+        "mfa",
+        "policy",
+        "set",
+        "--scope",
+        "organization",
+        "--subject",
+        "Nope",
+    ]);
+    assert!(
+        text(&bad.stderr).contains("no organization named \"Nope\""),
+        "{}",
+        text(&bad.stderr)
+    );
+    let ack = run(&["mfa", "acknowledge-upstream", "--upstream", "google"]);
+    assert!(ack.status.success(), "{}", text(&ack.stderr));
+    let list = run(&["mfa", "policy", "list"]);
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(list["policies"].as_array().unwrap().len(), 1);
+    assert_eq!(list["upstream_acknowledgments"][0]["upstream"], "google");
+    assert_eq!(
+        list["upstream_acknowledgments"][0]["acknowledged_by"],
+        "cli"
+    );
+    let removed = run(&[
+        "mfa",
+        "policy",
+        "remove",
+        "--scope",
+        "login-method",
+        "--subject",
+        "password",
+    ]);
+    let removed: serde_json::Value = serde_json::from_slice(&removed.stdout).unwrap();
+    assert_eq!(removed["removed"], true);
+    // Every change is in the audit log, with its actor.
+    let verify = run(&["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    let data = tempfile::tempdir().unwrap();
+    let url = db.url.clone();
+    let app = TestApp::spawn_with(backend, |c| {
+        c.database_url = url;
+        c.data_dir = data.path().to_path_buf();
+        c.master_key_file = Some(dir.path().join("data/master.key"));
+    })
+    .await;
+    let rows = app
+        .state
+        .db
+        .run(|c| ostiary::store::audit::by_action(c, "mfa.policy_changed"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.actor_id.as_deref() == Some("cli")));
+    let acks = app
+        .state
+        .db
+        .run(|c| ostiary::store::audit::by_action(c, "mfa.upstream_acknowledged"))
+        .await
+        .unwrap();
+    assert_eq!(acks.len(), 1);
+}
