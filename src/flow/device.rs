@@ -10,6 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::audit::{self, Action, Event, Outcome};
+use crate::auth::mfa::{acr, pending, policy};
 use crate::auth::throttle::{self, Kind};
 use crate::auth::{CurrentSession, MaybeSession, csrf};
 use crate::error::AppError;
@@ -173,6 +174,10 @@ pub async fn post_device(
         .run(move |conn| clients::find(conn, &client_id))
         .await?
         .ok_or(AppError::NotFound)?;
+    // A client rule requiring MFA steps a single-factor session up first (S5).
+    if let Some(step_up) = step_up_if_required(&state, &ctx, &current, &row).await? {
+        return Ok(step_up);
+    }
     let page = DeviceConfirmPage {
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         user_code: display_user_code(&row.user_code),
@@ -185,6 +190,39 @@ pub async fn post_device(
             .collect(),
     };
     html(StatusCode::OK, &page, vec![])
+}
+
+/// When a client rule requires MFA the session lacks: the response that
+/// sends the user through the second step and back to this code.
+async fn step_up_if_required(
+    state: &AppState,
+    ctx: &RequestContext,
+    current: &CurrentSession,
+    row: &DeviceCode,
+) -> Result<Option<HttpResponse>, AppError> {
+    let amr: Vec<String> = serde_json::from_str(&current.session.amr).unwrap_or_default();
+    if acr::is_multi_factor(&amr) {
+        return Ok(None);
+    }
+    let (user_id, client_id) = (current.user.id.clone(), row.client_id.clone());
+    let required = state
+        .db
+        .run(move |conn| policy::required_for_client(conn, &user_id, &client_id))
+        .await?;
+    if !required {
+        return Ok(None);
+    }
+    let next = pending::step_up(state, current.actor(ctx), current).await?;
+    let back = format!(
+        "/device?{}",
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("user_code", &display_user_code(&row.user_code))
+            .finish()
+    );
+    Ok(Some(crate::flow::login::after_first_factor(
+        next,
+        Some(&back),
+    )))
 }
 
 /// `POST /device/confirm`: allow or deny.
@@ -218,6 +256,9 @@ pub async fn post_device_confirm(
             );
         }
     };
+    if allow && let Some(step_up) = step_up_if_required(&state, &ctx, &current, &row).await? {
+        return Ok(step_up);
+    }
     let now = state.now();
     let actor = current.actor(&ctx);
     let session = current.session.clone();

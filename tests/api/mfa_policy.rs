@@ -25,6 +25,7 @@ crate::on_all_backends!(
     step_up_for_acr_values_keeps_the_session_and_reports_mfa,
     client_policy_steps_up_and_prompt_none_cannot,
     mfa_cli_manages_rules_and_acknowledgments,
+    device_approval_needs_the_client_rule_satisfied,
 );
 
 async fn set(app: &TestApp, scope: Scope, subject: Option<&str>, requirement: &str) {
@@ -373,4 +374,58 @@ async fn mfa_cli_manages_rules_and_acknowledgments(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(acks.len(), 1);
+}
+
+async fn device_approval_needs_the_client_rule_satisfied(backend: Backend) {
+    // The client rule holds on the device page too: neither the code entry
+    // nor a direct POST to /device/confirm approves without the second step.
+    let app = TestApp::spawn(backend).await;
+    let device = "urn:ietf:params:oauth:grant-type:device_code";
+    let mut spec = crate::token_support::public("tv", &[device]);
+    spec.redirect_uris = vec![];
+    let rp = register(&app, spec).await;
+    set(&app, Scope::Client, Some("tv"), "required").await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let (mut b, _) = app.login(EMAIL, PASSWORD).await;
+    let started =
+        crate::token_support::post_as(&app, &rp, "/device_authorization", &[("scope", "openid")])
+            .await;
+    let user_code = started.str("user_code");
+    let page = b.get(&format!("/device?user_code={user_code}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let res = b
+        .post_form(
+            "/device",
+            &[("csrf_token", &page.csrf()), ("user_code", &user_code)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        res.location()
+            .starts_with("/login/mfa/enroll?return_to=%2Fdevice%3Fuser_code%3D"),
+        "{}",
+        res.location()
+    );
+    let direct = b
+        .post_form(
+            "/device/confirm",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("user_code", &user_code),
+                ("decision", "allow"),
+            ],
+        )
+        .await;
+    assert_eq!(direct.status, StatusCode::SEE_OTHER);
+    let poll = crate::token_support::post_as(
+        &app,
+        &rp,
+        "/token",
+        &[
+            ("grant_type", device),
+            ("device_code", &started.str("device_code")),
+        ],
+    )
+    .await;
+    assert_eq!(poll.error(), "authorization_pending");
 }

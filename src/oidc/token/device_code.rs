@@ -105,7 +105,12 @@ pub async fn handle(
                         scope: &row.scope,
                         auth_time,
                         amr: row.amr.as_deref().unwrap_or("[]"),
-                        acr: None,
+                        acr: Some(crate::auth::mfa::acr::for_amr(
+                            &serde_json::from_str::<Vec<String>>(
+                                row.amr.as_deref().unwrap_or("[]"),
+                            )
+                            .unwrap_or_default(),
+                        )),
                         nonce: None,
                     },
                     now,
