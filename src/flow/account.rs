@@ -41,6 +41,28 @@ pub struct SessionView {
     pub last_seen: String,
     pub created: String,
     pub current: bool,
+    /// How the session signed in, in words (from its `amr`).
+    pub methods: String,
+}
+
+/// "Password + one-time code" for `["pwd", "otp", "mfa"]`.
+fn describe_amr(amr_json: &str) -> String {
+    let amr: Vec<String> = serde_json::from_str(amr_json).unwrap_or_default();
+    let words: Vec<&str> = amr
+        .iter()
+        .filter_map(|m| match m.as_str() {
+            "pwd" => Some("Password"),
+            "otp" => Some("one-time code"),
+            "swk" | "hwk" => Some("passkey"),
+            "fed" => Some("single sign-on"),
+            _ => None,
+        })
+        .collect();
+    let mut text = words.join(" + ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    text
 }
 
 /// The account page.
@@ -135,6 +157,7 @@ pub async fn get_account(
                 ip: s.ip,
                 last_seen: when(s.last_seen_at),
                 created: when(s.created_at),
+                methods: describe_amr(&s.amr),
             })
             .collect(),
         notice,

@@ -58,6 +58,11 @@ async fn totp_enrolment_then_sign_in_needs_the_code(backend: Backend) {
     );
     assert!(b.is_signed_in().await);
     assert_eq!(session_amr(&app, &b).await, ["pwd", "otp", "mfa"]);
+    let account = b.get("/account").await;
+    assert!(
+        account.body.contains("Password + one-time code"),
+        "S2: sessions show their methods"
+    );
     let actions = app.audit_actions().await;
     for a in [
         "mfa.enrolled",
