@@ -85,6 +85,10 @@ pub enum Action {
     DeviceCodeApproved,
     BackchannelLogoutFailed,
     AuthorizationFailed,
+    PasskeyRegistered,
+    PasskeyRemoved,
+    PasskeyVerified,
+    PasskeyRejected,
 }
 
 impl Action {
@@ -113,6 +117,10 @@ impl Action {
             Self::DeviceCodeApproved => "device_code.approved",
             Self::BackchannelLogoutFailed => "logout.backchannel_failed",
             Self::AuthorizationFailed => "authorization.failed",
+            Self::PasskeyRegistered => "passkey.registered",
+            Self::PasskeyRemoved => "passkey.removed",
+            Self::PasskeyVerified => "passkey.verified",
+            Self::PasskeyRejected => "passkey.rejected",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod data_keys;
 pub mod device_codes;
 pub mod grants;
 pub mod orgs;
+pub mod passkeys;
 pub mod refresh_tokens;
 pub mod revoked_tokens;
 pub mod sessions;
@@ -17,6 +18,7 @@ pub mod setup;
 pub mod signing_keys;
 pub mod throttle;
 pub mod users;
+pub mod webauthn_challenges;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::Connection;
