@@ -8,6 +8,7 @@ pub mod device;
 pub mod home;
 pub mod login;
 pub mod logout;
+pub mod passkeys;
 pub mod setup;
 
 /// A relative, same-origin path for post-login redirects (SR-04); anything
