@@ -20,6 +20,7 @@ mod interop;
 mod login;
 mod maintenance;
 mod ops;
+mod passkeys;
 mod sessions;
 mod setup;
 mod signing;
