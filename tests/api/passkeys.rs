@@ -450,13 +450,14 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     assert!(seen.get("pageError").is_none(), "{seen}");
 
     // The passwordless session carries the passkey's amr.
+    let owner = ada.clone();
     let amrs: Vec<String> = app
         .state
         .db
         .run(move |conn| {
             use ostiary::db::schema::auth_sessions::dsl::*;
             Ok(auth_sessions
-                .filter(user_id.eq(&ada))
+                .filter(user_id.eq(&owner))
                 .filter(revoked_at.is_null())
                 .select(amr)
                 .load(conn)?)
@@ -481,8 +482,83 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
         .unwrap();
     assert_eq!((stored, used), (1, 1));
     assert_eq!(count(&app, "challenges").await, 0);
+
+    // Replaying the captured assertion fails: with its own (used-up)
+    // ceremony, and with a fresh one (another challenge).
+    let form: Vec<(String, String)> =
+        url::form_urlencoded::parse(seen["replay"]["form"].as_str().unwrap().as_bytes())
+            .into_owned()
+            .collect();
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let csrf = &form.iter().find(|(k, _)| k == "csrf_token").unwrap().1;
+    let mut replayer = app.browser();
+    for pair in seen["replay"]["cookie"].as_str().unwrap().split("; ") {
+        let (k, v) = pair.split_once('=').unwrap();
+        replayer.cookies.insert(k.to_owned(), v.to_owned());
+    }
+    assert!(replayer.cookies.contains_key(WEBAUTHN_COOKIE));
+    let sessions_before = app.live_session_count().await;
+    let res = replayer.post_form("/login/passkey", &fields).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+    let res = json_start(&mut replayer, "/login/passkey/start", Some(csrf)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = replayer.post_form("/login/passkey", &fields).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+    assert!(replayer.session_cookie().is_none());
+    assert_eq!(app.live_session_count().await, sessions_before);
+
+    // The second-factor API the MFA step uses: options for the user's
+    // passkeys with user verification, and a clean `false` for garbage.
+    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
+        .await
+        .unwrap();
+    assert_eq!(options["publicKey"]["userVerification"], "required");
+    let allowed = options["publicKey"]["allowCredentials"].as_array().unwrap();
+    assert_eq!(allowed.len(), 1);
+    assert!(
+        ostiary::auth::webauthn::has_passkeys(&app.state, &ada)
+            .await
+            .unwrap()
+    );
+    let req = actix_web::test::TestRequest::default()
+        .cookie(cookie.clone())
+        .to_http_request();
+    let ok = ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, "garbage")
+        .await
+        .unwrap();
+    assert!(!ok);
+    // Used up: a second try with the same binding finds no ceremony.
+    let again = ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, "{}")
+        .await
+        .unwrap();
+    assert!(!again);
+    assert_eq!(count(&app, "challenges").await, 0);
+    // Another user's id never matches the ceremony.
+    let (_, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
+        .await
+        .unwrap();
+    let req = actix_web::test::TestRequest::default()
+        .cookie(cookie)
+        .to_http_request();
+    let other = app.create_user("eve@example.com", PASSWORD).await;
+    assert!(
+        !ostiary::auth::webauthn::finish_authentication(&app.state, &req, &other, "{}")
+            .await
+            .unwrap()
+    );
+    assert!(
+        ostiary::auth::webauthn::start_authentication(&app.state, &other)
+            .await
+            .is_err()
+    );
     let actions = app.audit_actions().await;
-    for action in ["passkey.registered", "passkey.verified", "login.success"] {
+    for action in [
+        "passkey.registered",
+        "passkey.verified",
+        "login.success",
+        "login.failure",
+        "passkey.rejected",
+    ] {
         assert!(
             actions.iter().any(|a| a == action),
             "{action} not audited: {actions:?}"

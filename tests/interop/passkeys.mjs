@@ -54,8 +54,18 @@ try {
   await page.goto(base + '/account');
   seen.accountAfterLogout = new URL(page.url()).pathname;
 
-  // 4. Passwordless sign-in with the passkey.
+  // 4. Passwordless sign-in with the passkey; keep the posted assertion and
+  //    cookies so the test can try to replay them.
+  const posted = new Promise((resolve) => {
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && new URL(req.url()).pathname === '/login/passkey') {
+        req.headerValue('cookie').then((cookie) => resolve({ form: req.postData(), cookie }));
+      }
+    });
+  });
+  await page.screenshot({ path: `${shots}/login-with-passkey.png` });
   await page.getByRole('button', { name: 'Use a passkey' }).click();
+  seen.replay = await posted;
   await page.waitForURL((u) => u.pathname === '/account', { timeout: 15000 });
   seen.afterPasskeyLogin = new URL(page.url()).pathname;
   seen.accountShowsEmail = (await page.content()).includes(email);
