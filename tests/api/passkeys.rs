@@ -551,6 +551,48 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
             .await
             .is_err()
     );
+
+    // A real second-factor assertion (the credential moved to a new virtual
+    // authenticator) verifies once; replaying it against a new ceremony
+    // fails.
+    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
+        .await
+        .unwrap();
+    let output = tokio::process::Command::new("node")
+        .current_dir(interop_dir())
+        .arg("passkey_assert.mjs")
+        .arg(&app.base)
+        .arg(options.to_string())
+        .arg(seen["credential"].to_string())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "assertion failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let assertion = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let req = actix_web::test::TestRequest::default()
+        .cookie(cookie)
+        .to_http_request();
+    assert!(
+        ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, &assertion)
+            .await
+            .unwrap(),
+        "second factor refused: {assertion}"
+    );
+    let (_, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
+        .await
+        .unwrap();
+    let req = actix_web::test::TestRequest::default()
+        .cookie(cookie)
+        .to_http_request();
+    assert!(
+        !ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, &assertion)
+            .await
+            .unwrap()
+    );
     let actions = app.audit_actions().await;
     for action in [
         "passkey.registered",

@@ -72,6 +72,8 @@ try {
   await page.goto(base + '/account/passkeys');
   seen.lastUsedShown = !(await page.locator('table').textContent())?.includes('Never');
   await page.screenshot({ path: `${shots}/passkeys-after-login.png`, fullPage: true });
+  // The credential (with its private key) for the second-factor check.
+  seen.credential = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials[0];
   console.log(JSON.stringify(seen));
 } catch (e) {
   console.log(JSON.stringify(seen));
