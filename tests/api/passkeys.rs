@@ -411,6 +411,33 @@ fn browser_peer() -> bool {
     )
 }
 
+/// A fresh assertion for `options` from the exported virtual credential,
+/// its signature counter advanced by `bump` (a clone would not advance it).
+async fn assert_with(
+    base: &str,
+    options: &str,
+    credential: &serde_json::Value,
+    bump: i64,
+) -> String {
+    let mut credential = credential.clone();
+    credential["signCount"] = (credential["signCount"].as_i64().unwrap() + bump).into();
+    let output = tokio::process::Command::new("node")
+        .current_dir(interop_dir())
+        .arg("passkey_assert.mjs")
+        .arg(base)
+        .arg(options)
+        .arg(credential.to_string())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "assertion failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
 async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Backend) {
     if !browser_peer() {
         return;
@@ -558,21 +585,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
         .await
         .unwrap();
-    let output = tokio::process::Command::new("node")
-        .current_dir(interop_dir())
-        .arg("passkey_assert.mjs")
-        .arg(&app.base)
-        .arg(options.to_string())
-        .arg(seen["credential"].to_string())
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "assertion failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let assertion = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let assertion = assert_with(&app.base, &options.to_string(), &seen["credential"], 0).await;
     let req = actix_web::test::TestRequest::default()
         .cookie(cookie)
         .to_http_request();
@@ -593,6 +606,52 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
             .await
             .unwrap()
     );
+
+    // A signature counter that did not advance (a cloned authenticator) is
+    // refused.
+    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
+        .await
+        .unwrap();
+    let cloned = assert_with(&app.base, &options.to_string(), &seen["credential"], 0).await;
+    let req = actix_web::test::TestRequest::default()
+        .cookie(cookie)
+        .to_http_request();
+    assert!(
+        !ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, &cloned)
+            .await
+            .unwrap()
+    );
+
+    // Passwordless through HTTP with a fresh assertion: refused while the
+    // account is locked (same answer as any failure), accepted once unlocked.
+    for locked in [true, false] {
+        app.sql(&format!(
+            "UPDATE users SET locked = {locked} WHERE email = 'ada@example.com'"
+        ))
+        .await
+        .unwrap();
+        let mut b = app.browser();
+        let token = b.get("/login").await.csrf();
+        let res = json_start(&mut b, "/login/passkey/start", Some(&token)).await;
+        assert_eq!(res.status, StatusCode::OK);
+        let bump = if locked { 10 } else { 20 };
+        let assertion = assert_with(&app.base, &res.body, &seen["credential"], bump).await;
+        let res = b
+            .post_form(
+                "/login/passkey",
+                &[("csrf_token", &token), ("credential", &assertion)],
+            )
+            .await;
+        if locked {
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+            assert!(res.body.contains("Signing in with a passkey did not work"));
+            assert!(b.session_cookie().is_none());
+        } else {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+            assert_eq!(res.location(), "/account");
+            assert!(b.is_signed_in().await);
+        }
+    }
     let actions = app.audit_actions().await;
     for action in [
         "passkey.registered",
