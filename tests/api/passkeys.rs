@@ -667,12 +667,9 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     }
 }
 
+/// The browser run, on both backends (real credentials stored and updated).
 mod browser {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn chromium_registers_a_passkey_and_signs_in_without_password() {
-        super::chromium_registers_a_passkey_and_signs_in_without_password(
-            crate::helpers::Backend::Sqlite,
-        )
-        .await
-    }
+    use super::chromium_registers_a_passkey_and_signs_in_without_password;
+
+    crate::on_all_backends!(chromium_registers_a_passkey_and_signs_in_without_password);
 }
