@@ -67,6 +67,7 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
         .await?
     };
     Ok(AppState {
+        webauthn: crate::auth::webauthn::build(&config),
         hasher: PasswordHasher::new(&config.password)?,
         discovery: crate::oidc::discovery::render(&config)?,
         config: Arc::new(config),

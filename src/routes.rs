@@ -5,7 +5,7 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
-use crate::flow::{account, consent, device, home, login, logout, mfa, security, setup};
+use crate::flow::{account, consent, device, home, login, logout, mfa, passkeys, security, setup};
 use crate::oidc::{authorize, discovery, end_session, introspect, jwks, revoke, token, userinfo};
 use crate::web::{assets, ops};
 
@@ -32,6 +32,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route(
         "/static/css/ostiary.css",
         web::get().to(assets::get_stylesheet),
+    )
+    .route(
+        "/static/js/webauthn.js",
+        web::get().to(assets::get_webauthn_js),
     )
     // OpenID Provider
     .route(
@@ -115,7 +119,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route(
         "/account/sessions/{id}/revoke",
         web::post().to(account::post_revoke_session),
-    );
+    )
+    // Passkeys (S5)
+    .route("/account/passkeys", web::get().to(passkeys::get_passkeys))
+    .route(
+        "/account/passkeys/register/start",
+        web::post().to(passkeys::post_register_start),
+    )
+    .route(
+        "/account/passkeys/register",
+        web::post().to(passkeys::post_register),
+    )
+    .route(
+        "/account/passkeys/{id}/delete",
+        web::post().to(passkeys::post_delete),
+    )
+    .route(
+        "/login/passkey/start",
+        web::post().to(passkeys::post_login_start),
+    )
+    .route("/login/passkey", web::post().to(passkeys::post_login));
 }
 
 /// Anything unmatched: the error page with 404.

@@ -25,6 +25,9 @@ pub struct AppState {
     pub discovery: bytes::Bytes,
     /// Recently used client registrations.
     pub clients: Arc<crate::oidc::client_cache::ClientCache>,
+    /// The WebAuthn relying party (from the issuer); `None` when the issuer
+    /// cannot be one (passkeys disabled).
+    pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
 }
 
 impl AppState {

@@ -95,6 +95,10 @@ pub enum Action {
     BackupCodeUsed,
     MfaPolicyChanged,
     MfaUpstreamAcknowledged,
+    PasskeyRegistered,
+    PasskeyRemoved,
+    PasskeyVerified,
+    PasskeyRejected,
 }
 
 impl Action {
@@ -133,6 +137,10 @@ impl Action {
             Self::BackupCodeUsed => "mfa.backup_code_used",
             Self::MfaPolicyChanged => "mfa.policy_changed",
             Self::MfaUpstreamAcknowledged => "mfa.upstream_acknowledged",
+            Self::PasskeyRegistered => "passkey.registered",
+            Self::PasskeyRemoved => "passkey.removed",
+            Self::PasskeyVerified => "passkey.verified",
+            Self::PasskeyRejected => "passkey.rejected",
         }
     }
 }

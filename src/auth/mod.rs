@@ -4,9 +4,11 @@
 pub mod csrf;
 pub mod first_factor;
 pub mod mfa;
+pub mod passkey_login;
 pub mod password_login;
 pub mod recent;
 pub mod session;
 pub mod throttle;
+pub mod webauthn;
 
 pub use session::{CurrentSession, MaybeSession};

@@ -10,6 +10,7 @@ pub mod login;
 pub mod logout;
 pub mod mfa;
 pub mod mfa_pages;
+pub mod passkeys;
 pub mod security;
 pub mod setup;
 

@@ -79,7 +79,8 @@ fn describe(action: &str) -> Option<&'static str> {
         "mfa.backup_code_used" => "Signed in with a backup code",
         "passkey.registered" => "Passkey added",
         "passkey.removed" => "Passkey removed",
-        "passkey.login" => "Signed in with a passkey",
+        "passkey.verified" => "Passkey used",
+        "passkey.rejected" => "A passkey was refused",
         _ => return None,
     })
 }

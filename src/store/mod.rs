@@ -13,6 +13,7 @@ pub mod grants;
 pub mod mfa_policies;
 pub mod mfa_totp;
 pub mod orgs;
+pub mod passkeys;
 pub mod pending_logins;
 pub mod refresh_tokens;
 pub mod revoked_tokens;
@@ -21,6 +22,7 @@ pub mod setup;
 pub mod signing_keys;
 pub mod throttle;
 pub mod users;
+pub mod webauthn_challenges;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::Connection;

@@ -23,6 +23,7 @@ mod mfa;
 mod mfa_policy;
 mod mfa_support;
 mod ops;
+mod passkeys;
 mod sessions;
 mod setup;
 mod signing;

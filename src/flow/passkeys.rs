@@ -1,0 +1,296 @@
+//! Passkey pages (S4, S5): `/account/passkeys` lists, adds and removes the
+//! signed-in user's passkeys (adding and removing need a recent sign-in,
+//! SR-94); `/login/passkey` signs in passwordless with a discoverable
+//! passkey. The `…/start` endpoints answer JSON for `static/js/webauthn.js`
+//! and take the CSRF token in the `X-CSRF-Token` header (SR-70).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use crate::auth::passkey_login::{self, PasskeyOutcome};
+use crate::auth::{CurrentSession, MaybeSession, csrf, recent, webauthn};
+use crate::error::AppError;
+use crate::flow::login::{LoginPage, after_first_factor};
+use crate::flow::safe_return_to;
+use crate::state::AppState;
+use crate::web::RequestContext;
+use crate::web::render::{html, see_other};
+
+/// Header carrying the CSRF token of JSON requests.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The page's own path (return target of re-authentication).
+const PAGE: &str = "/account/passkeys";
+/// The one message for every failed passkey sign-in (SR-85).
+pub const FAILED: &str = "Signing in with a passkey did not work. Try again or use your password.";
+
+/// One passkey row on the page.
+#[derive(Debug)]
+pub struct PasskeyView {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    pub last_used: Option<String>,
+}
+
+/// `/account/passkeys`.
+#[derive(Template)]
+#[template(path = "flow/passkeys.html")]
+pub struct PasskeysPage {
+    pub csrf_token: String,
+    pub passkeys: Vec<PasskeyView>,
+    /// Whether the sign-in is recent enough to add or remove passkeys.
+    pub recent: bool,
+    /// Whether the server can use passkeys at all (issuer with a domain).
+    pub available: bool,
+    pub reauth_url: String,
+    pub notice: Option<String>,
+}
+
+/// Query of `GET /account/passkeys`.
+#[derive(Debug, Deserialize)]
+pub struct PasskeysQuery {
+    notice: Option<String>,
+}
+
+/// Fields posted by the registration form.
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    credential: String,
+}
+
+/// Fields posted by the remove button.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Fields posted by the passkey sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct PasskeyLoginForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    credential: String,
+    return_to: Option<String>,
+}
+
+fn when(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn to_login() -> HttpResponse {
+    see_other("/login?return_to=%2Faccount%2Fpasskeys", vec![])
+}
+
+fn reauth_url() -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("force", "1")
+        .append_pair("return_to", PAGE)
+        .finish();
+    format!("/login?{query}")
+}
+
+fn header_token(req: &HttpRequest) -> &str {
+    req.headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// A JSON error for the script: `status` with `{"error": code}` and, where
+/// the browser should go next, `location`.
+fn json_error(status: StatusCode, code: &str, location: Option<&str>) -> HttpResponse {
+    let mut body = serde_json::json!({ "error": code });
+    if let Some(location) = location {
+        body["location"] = location.into();
+    }
+    HttpResponse::build(status).json(body)
+}
+
+fn json_options(
+    options: serde_json::Value,
+    cookie: actix_web::cookie::Cookie<'static>,
+) -> HttpResponse {
+    HttpResponse::Ok().cookie(cookie).json(options)
+}
+
+/// `GET /account/passkeys`
+pub async fn get_passkeys(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    query: web::Query<PasskeysQuery>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(to_login());
+    };
+    let rows = webauthn::list(&state, &current.user.id).await?;
+    let notice = match query.notice.as_deref() {
+        Some("added") => Some("The passkey was added.".to_owned()),
+        Some("removed") => Some("The passkey was removed.".to_owned()),
+        _ => None,
+    };
+    let page = PasskeysPage {
+        csrf_token: csrf::issue(&req, &state, Some(&current)).token,
+        passkeys: rows
+            .into_iter()
+            .map(|r| PasskeyView {
+                id: r.id,
+                name: r.name,
+                created: when(r.created_at),
+                last_used: r.last_used_at.map(when),
+            })
+            .collect(),
+        recent: recent::is_recent(&state, &current),
+        available: state.webauthn.is_some(),
+        reauth_url: reauth_url(),
+        notice,
+    };
+    html(StatusCode::OK, &page, vec![])
+}
+
+/// Session, CSRF header and recent sign-in for the JSON start endpoint.
+fn registration_gate<'a>(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &'a MaybeSession,
+) -> Result<Result<&'a CurrentSession, HttpResponse>, AppError> {
+    let Some(current) = session.0.as_deref() else {
+        return Ok(Err(json_error(
+            StatusCode::UNAUTHORIZED,
+            "login_required",
+            Some("/login?return_to=%2Faccount%2Fpasskeys"),
+        )));
+    };
+    csrf::verify(req, state, Some(current), header_token(req))?;
+    if !recent::is_recent(state, current) {
+        return Ok(Err(json_error(
+            StatusCode::FORBIDDEN,
+            "reauthentication_required",
+            Some(&reauth_url()),
+        )));
+    }
+    Ok(Ok(current))
+}
+
+/// `POST /account/passkeys/register/start`: creation options (JSON).
+pub async fn post_register_start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+) -> Result<HttpResponse, AppError> {
+    let current = match registration_gate(&req, &state, &session)? {
+        Ok(current) => current,
+        Err(response) => return Ok(response),
+    };
+    let (options, cookie) = webauthn::start_registration(&state, &current.user).await?;
+    Ok(json_options(options, cookie))
+}
+
+/// `POST /account/passkeys/register`: the credential created by the browser.
+pub async fn post_register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(to_login());
+    };
+    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
+    if !recent::is_recent(&state, &current) {
+        return Ok(recent::reauthenticate_redirect(PAGE));
+    }
+    webauthn::finish_registration(
+        &state,
+        &req,
+        current.actor(&ctx),
+        &current.user.id,
+        &form.name,
+        &form.credential,
+    )
+    .await?;
+    Ok(see_other(
+        "/account/passkeys?notice=added",
+        vec![webauthn::clear_cookie()],
+    ))
+}
+
+/// `POST /account/passkeys/{id}/delete`
+pub async fn post_delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    path: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(to_login());
+    };
+    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
+    if !recent::is_recent(&state, &current) {
+        return Ok(recent::reauthenticate_redirect(PAGE));
+    }
+    let id = path.into_inner();
+    if !webauthn::remove(&state, current.actor(&ctx), &current.user.id, &id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/account/passkeys?notice=removed", vec![]))
+}
+
+/// `POST /login/passkey/start`: discoverable request options (JSON), the
+/// same for everyone.
+pub async fn post_login_start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&req, &state, session.0.as_deref(), header_token(&req))?;
+    let (options, cookie) = webauthn::start_discoverable(&state).await?;
+    Ok(json_options(options, cookie))
+}
+
+/// `POST /login/passkey`: the assertion; signs in like any first factor.
+pub async fn post_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<PasskeyLoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let current = session.0.as_deref();
+    csrf::verify(&req, &state, current, &form.csrf_token)?;
+    let replaces = current.map(|c| c.session.id.clone());
+    match passkey_login::attempt(&state, &req, ctx.actor(), &form.credential, replaces).await? {
+        PasskeyOutcome::Success(next) => {
+            let mut response = after_first_factor(next, form.return_to.as_deref());
+            response
+                .add_cookie(&webauthn::clear_cookie())
+                .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
+            Ok(response)
+        }
+        PasskeyOutcome::Failed => {
+            let (csrf_token, mut cookies) = csrf::issue(&req, &state, current).cookies();
+            cookies.push(webauthn::clear_cookie());
+            let page = LoginPage {
+                csrf_token,
+                email: String::new(),
+                error: Some(FAILED.into()),
+                return_to: form.return_to.map(|r| safe_return_to(Some(&r))),
+            };
+            html(StatusCode::UNAUTHORIZED, &page, cookies)
+        }
+    }
+}
