@@ -33,6 +33,7 @@ pub struct Purged {
     pub login_throttles: usize,
     pub auth_sessions: usize,
     pub pending_logins: usize,
+    pub webauthn_challenges: usize,
 }
 
 /// Delete what can no longer matter at `now`.
@@ -59,6 +60,11 @@ pub fn purge(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Purged, AppE
         )
         .execute(conn)?,
         pending_logins: crate::store::pending_logins::purge_expired(conn, n)?,
+        webauthn_challenges: diesel::delete(
+            crate::db::schema::webauthn_challenges::table
+                .filter(crate::db::schema::webauthn_challenges::expires_at.le(n)),
+        )
+        .execute(conn)?,
         login_throttles: diesel::delete(
             login_throttles::table
                 .filter(login_throttles::next_attempt_at.lt(n))

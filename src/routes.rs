@@ -73,6 +73,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/login/mfa", web::get().to(mfa::get_challenge))
     .route("/login/mfa/totp", web::post().to(mfa::post_totp))
     .route("/login/mfa/backup", web::post().to(mfa::post_backup))
+    .route(
+        "/login/mfa/passkey/start",
+        web::post().to(mfa::post_passkey_start),
+    )
+    .route("/login/mfa/passkey", web::post().to(mfa::post_passkey))
     .route("/login/mfa/enroll", web::get().to(mfa::get_enroll))
     .route(
         "/login/mfa/enroll/totp",

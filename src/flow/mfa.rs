@@ -10,8 +10,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::mfa::enroll::{self, EnrolledLogin};
-use crate::auth::mfa::verify::{self, Factor, Verified};
+use crate::auth::mfa::verify::{self, Factor, Proof, Verified};
 use crate::auth::mfa::{factors, pending};
+use crate::auth::webauthn;
 use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
 use crate::flow::mfa_pages::{self, TotpEnrollPage, WRONG_CODE};
@@ -138,24 +139,127 @@ async fn submit(
         return Ok(start_over(&return_to));
     };
     let code: String = form.code.chars().take(64).collect();
-    match verify::second_factor(&state, ctx.actor(), hash, factor, code).await? {
-        Verified::SignedIn { token } => Ok(see_other(
-            &return_to,
-            vec![session::cookie(token), pending::removal()],
-        )),
+    let verified =
+        verify::second_factor(&state, ctx.actor(), hash, factor, Proof::Code(code)).await?;
+    answer(&req, &state, &session, verified, return_to, vec![]).await
+}
+
+/// The response to a second-factor attempt (plus `extra` cookies).
+async fn answer(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &MaybeSession,
+    verified: Verified,
+    return_to: String,
+    extra: Vec<actix_web::cookie::Cookie<'static>>,
+) -> Result<HttpResponse, AppError> {
+    match verified {
+        Verified::SignedIn { token } => {
+            let mut cookies = vec![session::cookie(token), pending::removal()];
+            cookies.extend(extra);
+            Ok(see_other(&return_to, cookies))
+        }
         Verified::Failed { ended: false } => {
-            challenge(
-                &req,
-                &state,
-                &session,
+            let mut res = challenge(
+                req,
+                state,
+                session,
                 return_to,
                 StatusCode::UNAUTHORIZED,
                 Some(WRONG_CODE.into()),
             )
-            .await
+            .await?;
+            for cookie in extra {
+                res.add_cookie(&cookie)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+            Ok(res)
         }
-        Verified::Failed { ended: true } | Verified::Expired => Ok(start_over(&return_to)),
+        Verified::Failed { ended: true } | Verified::Expired => {
+            let mut res = start_over(&return_to);
+            for cookie in extra {
+                res.add_cookie(&cookie)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+            Ok(res)
+        }
     }
+}
+
+/// A posted passkey assertion.
+#[derive(Debug, Deserialize)]
+pub struct PasskeyForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    credential: String,
+    return_to: Option<String>,
+}
+
+/// `POST /login/mfa/passkey/start`: WebAuthn request options for the
+/// pending login's user (JSON; CSRF token in `X-CSRF-Token`).
+pub async fn post_passkey_start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+) -> Result<HttpResponse, AppError> {
+    let token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    csrf::verify(&req, &state, session.0.as_deref(), &token)?;
+    let Some(row) = pending::lookup(&state, &req).await? else {
+        return Ok(HttpResponse::Unauthorized()
+            .json(serde_json::json!({ "error": "login_required", "location": "/login" })));
+    };
+    if row.purpose != pending::Purpose::Verify.as_str() {
+        return Ok(HttpResponse::Unauthorized()
+            .json(serde_json::json!({ "error": "login_required", "location": "/login" })));
+    }
+    let (options, cookie) = webauthn::start_authentication(&state, &row.user_id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .cookie(cookie)
+        .json(options))
+}
+
+/// `POST /login/mfa/passkey`: the assertion for the second step.
+pub async fn post_passkey(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<PasskeyForm>,
+) -> Result<HttpResponse, AppError> {
+    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
+    let return_to = safe_return_to(form.return_to.as_deref());
+    let Some(hash) = pending::token_hash(&req) else {
+        return Ok(start_over(&return_to));
+    };
+    let Some(row) = pending::lookup(&state, &req).await? else {
+        return Ok(start_over(&return_to));
+    };
+    let ok = form.credential.len() <= 64 * 1024
+        && webauthn::finish_authentication(&state, &req, &row.user_id, &form.credential).await?;
+    let verified = verify::second_factor(
+        &state,
+        ctx.actor(),
+        hash,
+        Factor::Passkey,
+        Proof::Checked(ok),
+    )
+    .await?;
+    answer(
+        &req,
+        &state,
+        &session,
+        verified,
+        return_to,
+        vec![webauthn::clear_cookie()],
+    )
+    .await
 }
 
 /// `POST /login/mfa/totp`

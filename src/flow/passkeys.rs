@@ -10,10 +10,12 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
+use crate::auth::mfa::enroll;
 use crate::auth::passkey_login::{self, PasskeyOutcome};
 use crate::auth::{CurrentSession, MaybeSession, csrf, recent, webauthn};
 use crate::error::AppError;
 use crate::flow::login::{LoginPage, after_first_factor};
+use crate::flow::mfa_pages;
 use crate::flow::safe_return_to;
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -220,6 +222,16 @@ pub async fn post_register(
         &form.credential,
     )
     .await?;
+    // The first factor of an account comes with its backup codes (S5).
+    if let Some(codes) =
+        enroll::ensure_backup_codes(&state, current.actor(&ctx), &current.user.id).await?
+    {
+        return mfa_pages::backup_codes(
+            codes,
+            "/account/passkeys?notice=added".into(),
+            vec![webauthn::clear_cookie()],
+        );
+    }
     Ok(see_other(
         "/account/passkeys?notice=added",
         vec![webauthn::clear_cookie()],
@@ -246,6 +258,7 @@ pub async fn post_delete(
     if !webauthn::remove(&state, current.actor(&ctx), &current.user.id, &id).await? {
         return Err(AppError::NotFound);
     }
+    enroll::drop_backup_codes_without_factor(&state, &current.user.id).await?;
     Ok(see_other("/account/passkeys?notice=removed", vec![]))
 }
 

@@ -23,6 +23,24 @@ async fn purge_removes_only_what_expired(backend: Backend) {
     )
     .await
     .unwrap();
+    // A pending second-factor login and a WebAuthn ceremony: both expire
+    // after five minutes.
+    let uid = app
+        .state
+        .db
+        .run(|c| ostiary::store::users::find_by_email(c, "alice@example.com"))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.sql(&format!(
+        "INSERT INTO pending_logins (id, token_hash, user_id, method, amr, purpose, failures, created_at, expires_at) \
+         VALUES ('p1', 'h1', '{uid}', 'password', '[\"pwd\"]', 'verify', 0, '2000-01-01 00:00:00', '2000-01-01 00:05:00'); \
+         INSERT INTO webauthn_challenges (id, binding_hash, purpose, state, created_at, expires_at) \
+         VALUES ('w1', 'b1', 'discoverable', '{{}}', '2000-01-01 00:00:00', '2000-01-01 00:05:00')"
+    ))
+    .await
+    .unwrap();
     let now = app.state.now();
     let first = app
         .state
@@ -31,6 +49,8 @@ async fn purge_removes_only_what_expired(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(first.client_assertion_jtis, 1);
+    assert_eq!(first.pending_logins, 1);
+    assert_eq!(first.webauthn_challenges, 1);
     assert_eq!(first.revoked_access_tokens, 1);
     assert_eq!(first.login_throttles, 0, "fresh counters stay");
     assert_eq!(first.auth_sessions, 0);

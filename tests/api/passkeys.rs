@@ -24,6 +24,7 @@ crate::on_all_backends!(
     passwordless_garbage_fails_generically_is_audited_and_throttled,
     users_remove_only_their_own_passkeys,
     stale_sign_in_must_confirm_before_remove,
+    passkey_second_step_is_gated_and_counts_failures,
 );
 
 async fn json_start(b: &mut Browser, path: &str, token: Option<&str>) -> crate::helpers::Page {
@@ -316,6 +317,71 @@ async fn insert_passkey(app: &TestApp, user_id: &str, name: &str) -> String {
     id
 }
 
+async fn passkey_second_step_is_gated_and_counts_failures(backend: Backend) {
+    // SR-94, SR-95: with a passkey enrolled, the password leads to the second
+    // step; its start endpoint needs the pending login and the CSRF header;
+    // a bad assertion is refused, audited and counted like a wrong code.
+    let app = TestApp::spawn(backend).await;
+    let user_id = app.create_user("pk2@example.com", PASSWORD).await;
+    insert_passkey(&app, &user_id, "Laptop").await;
+    let (mut b, res) = app.login("pk2@example.com", PASSWORD).await;
+    assert!(
+        res.location().starts_with("/login/mfa?"),
+        "{}",
+        res.location()
+    );
+    assert!(b.session_cookie().is_none());
+    let page = b.get(res.location()).await;
+    assert!(page.body.contains("Use a passkey"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("data-start=\"/login/mfa/passkey/start\"")
+    );
+    let no_csrf = json_start(&mut b, "/login/mfa/passkey/start", None).await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    let mut stranger = app.browser();
+    let form = stranger.get("/login").await;
+    let res = json_start(
+        &mut stranger,
+        "/login/mfa/passkey/start",
+        Some(&form.csrf()),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+    assert!(res.body.contains("login_required"));
+    let bad = b
+        .post_form(
+            "/login/mfa/passkey",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("credential", "{\"id\":\"x\"}"),
+                ("return_to", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "{}", bad.body);
+    assert!(b.session_cookie().is_none());
+    let failed = app
+        .state
+        .db
+        .run(|c| ostiary::store::audit::by_action(c, "mfa.failed"))
+        .await
+        .unwrap();
+    assert!(
+        failed[0].details.contains("\"factor\":\"passkey\""),
+        "{}",
+        failed[0].details
+    );
+    let counter = app
+        .state
+        .db
+        .run(move |c| ostiary::store::throttle::get(c, &format!("mfa:{user_id}")))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(counter.failures, 1);
+}
+
 async fn users_remove_only_their_own_passkeys(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (mut alice, alice_id) = signed_in(&app, "alice@example.com").await;
@@ -466,6 +532,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     );
     let seen: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(seen["passkeyButtonVisible"], true, "{seen}");
+    assert_eq!(seen["backupCodesShown"], 10, "{seen}");
     assert_eq!(seen["afterRegister"], "/account/passkeys", "{seen}");
     assert_eq!(seen["listed"], true, "{seen}");
     assert_eq!(seen["credentials"], 1, "{seen}");
@@ -474,9 +541,24 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     assert_eq!(seen["afterPasskeyLogin"], "/account", "{seen}");
     assert_eq!(seen["accountShowsEmail"], true, "{seen}");
     assert_eq!(seen["lastUsedShown"], true, "{seen}");
+    assert_eq!(seen["secondStep"], "/login/mfa", "{seen}");
+    assert_eq!(seen["afterSecondFactor"], "/account", "{seen}");
     assert!(seen.get("pageError").is_none(), "{seen}");
 
-    // The passwordless session carries the passkey's amr.
+    // The passwordless sign-in carried the passkey's amr; the live session
+    // (password + passkey as second step) carries both.
+    let logins = app
+        .state
+        .db
+        .run(|c| ostiary::store::audit::by_action(c, "login.success"))
+        .await
+        .unwrap();
+    assert!(
+        logins
+            .iter()
+            .any(|r| r.details.contains(r#""amr":["swk","user","mfa"]"#)),
+        "{logins:?}"
+    );
     let owner = ada.clone();
     let amrs: Vec<String> = app
         .state
@@ -491,7 +573,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
         })
         .await
         .unwrap();
-    assert_eq!(amrs, [r#"["swk","user","mfa"]"#], "{amrs:?}");
+    assert_eq!(amrs, [r#"["pwd","swk","user","mfa"]"#], "{amrs:?}");
     let (stored, used): (i64, i64) = app
         .state
         .db

@@ -1,6 +1,7 @@
 // Passkeys end to end in headless Chromium with a CDP virtual authenticator
 // (peers guide §5): password sign-in, register a passkey on
-// /account/passkeys, sign out, then sign in with the passkey alone.
+// /account/passkeys, sign out, then sign in with the passkey alone, and
+// finally with password + passkey as the second step.
 // Usage: node passkeys.mjs BASE_URL SCREENSHOT_DIR EMAIL PASSWORD
 // Prints one JSON line with what it saw; exits non-zero on any failure.
 import { chromium } from 'playwright-core';
@@ -38,6 +39,10 @@ try {
   await page.goto(base + '/account/passkeys');
   await page.getByLabel('Passkey name').fill('Test laptop');
   await page.getByRole('button', { name: 'Add a passkey' }).click();
+  // The account's first factor comes with its backup codes, shown once.
+  await page.getByRole('heading', { name: 'Save your backup codes' }).waitFor({ timeout: 15000 });
+  seen.backupCodesShown = await page.locator('.code-list li').count();
+  await page.getByRole('link', { name: 'I have saved my codes' }).click();
   await page.waitForURL((u) => u.search.includes('notice=added'), { timeout: 15000 });
   seen.afterRegister = new URL(page.url()).pathname;
   seen.listed = (await page.locator('table').textContent())?.includes('Test laptop') ?? false;
@@ -72,6 +77,22 @@ try {
   await page.goto(base + '/account/passkeys');
   seen.lastUsedShown = !(await page.locator('table').textContent())?.includes('Never');
   await page.screenshot({ path: `${shots}/passkeys-after-login.png`, fullPage: true });
+  // 5. Password + passkey: with a passkey enrolled, the password alone no
+  //    longer signs in; the second step asks for the passkey.
+  await page.goto(base + '/logout');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState();
+  await page.goto(base + '/login');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/login/mfa');
+  seen.secondStep = new URL(page.url()).pathname;
+  await page.screenshot({ path: `${shots}/mfa-passkey.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Use a passkey' }).click();
+  await page.waitForURL((u) => u.pathname === '/account', { timeout: 15000 });
+  seen.afterSecondFactor = new URL(page.url()).pathname;
+
   // The credential (with its private key) for the second-factor check.
   seen.credential = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials[0];
   console.log(JSON.stringify(seen));

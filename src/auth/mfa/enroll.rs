@@ -276,6 +276,24 @@ pub async fn regenerate_backup_codes(
         .await
 }
 
+/// Delete the backup codes of a user left without a second factor (after
+/// removing the last passkey): codes back up a factor, they are not one.
+pub async fn drop_backup_codes_without_factor(
+    state: &AppState,
+    user_id: &str,
+) -> Result<(), AppError> {
+    let user_id = user_id.to_owned();
+    state
+        .db
+        .run(move |conn| {
+            if !factors::of(conn, &user_id)?.any() {
+                backup_codes::delete_all(conn, &user_id)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
 /// Generate the first backup codes after a factor other than TOTP (a
 /// passkey) was enrolled, if the user has none; returns them for display.
 pub async fn ensure_backup_codes(

@@ -19,6 +19,9 @@ use crate::store::{backup_codes, naive, throttle as counters, write_tx};
 pub enum Factor {
     Totp,
     BackupCode,
+    /// A passkey assertion, verified by [`crate::auth::webauthn`] before
+    /// this step (its outcome is the proof passed in).
+    Passkey,
 }
 
 impl Factor {
@@ -26,6 +29,7 @@ impl Factor {
         match self {
             Self::Totp => "totp",
             Self::BackupCode => "backup_code",
+            Self::Passkey => "passkey",
         }
     }
 
@@ -33,6 +37,7 @@ impl Factor {
     pub fn amr(self) -> &'static [&'static str] {
         match self {
             Self::Totp | Self::BackupCode => &["otp"],
+            Self::Passkey => &["swk", "user"],
         }
     }
 }
@@ -61,14 +66,23 @@ pub fn live(
         .filter(|row| row.purpose == purpose.as_str()))
 }
 
-/// Check `code` as `factor` for the pending login whose cookie hashes to
+/// What the browser presented.
+#[derive(Debug, Clone)]
+pub enum Proof {
+    /// A TOTP or backup code, checked here.
+    Code(String),
+    /// A passkey assertion already checked (`true`: it verified).
+    Checked(bool),
+}
+
+/// Check `proof` as `factor` for the pending login whose cookie hashes to
 /// `token_hash`.
 pub async fn second_factor(
     state: &AppState,
     actor: Actor,
     token_hash: String,
     factor: Factor,
-    code: String,
+    proof: Proof,
 ) -> Result<Verified, AppError> {
     let now = state.now();
     let state2 = state.clone();
@@ -86,7 +100,15 @@ pub async fn second_factor(
                 let reason = if blocked {
                     Some("throttled")
                 } else {
+                    let code = match &proof {
+                        Proof::Code(code) => code.as_str(),
+                        Proof::Checked(_) => "",
+                    };
                     match factor {
+                        Factor::Passkey => match proof {
+                            Proof::Checked(true) => None,
+                            Proof::Checked(false) | Proof::Code(_) => Some("passkey_refused"),
+                        },
                         Factor::Totp => {
                             match totp::verify(
                                 conn,
@@ -103,7 +125,7 @@ pub async fn second_factor(
                             }
                         }
                         Factor::BackupCode => {
-                            if backup::consume(conn, &state2.envelope, &row.user_id, &code, now)? {
+                            if backup::consume(conn, &state2.envelope, &row.user_id, code, now)? {
                                 None
                             } else {
                                 Some("wrong_code")
