@@ -114,7 +114,7 @@ pub async fn second_factor(
                                 conn,
                                 &state2.envelope,
                                 &row.user_id,
-                                &code,
+                                code,
                                 false,
                                 now,
                             )? {
