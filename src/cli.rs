@@ -376,6 +376,9 @@ async fn serve(config: Config) -> Result<ExitCode, AppError> {
     let app = Application::build(config, Options::default()).await?;
     let open = app.state().db.run(accounts::setup_open).await?;
     tracing::info!(port = app.port(), %issuer, "Ostiary is listening");
+    if app.state().mailer.is_log_only() {
+        tracing::warn!("no smtp_url configured: emails are written to this log (development only)");
+    }
     if open {
         tracing::info!(
             "no administrator yet: open {}/setup to create one",

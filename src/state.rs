@@ -25,6 +25,8 @@ pub struct AppState {
     pub discovery: bytes::Bytes,
     /// Recently used client registrations.
     pub clients: Arc<crate::oidc::client_cache::ClientCache>,
+    /// Outgoing mail (S6).
+    pub mailer: Arc<crate::mail::Mailer>,
 }
 
 impl AppState {

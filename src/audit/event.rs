@@ -85,6 +85,18 @@ pub enum Action {
     DeviceCodeApproved,
     BackchannelLogoutFailed,
     AuthorizationFailed,
+    MailSent,
+    MailFailed,
+    EmailCodeIssued,
+    EmailCodeUsed,
+    EmailCodeFailed,
+    PasswordResetRequested,
+    PasswordResetCompleted,
+    EmailVerificationSent,
+    EmailVerified,
+    InvitationCreated,
+    InvitationAccepted,
+    InvitationExpired,
 }
 
 impl Action {
@@ -113,6 +125,18 @@ impl Action {
             Self::DeviceCodeApproved => "device_code.approved",
             Self::BackchannelLogoutFailed => "logout.backchannel_failed",
             Self::AuthorizationFailed => "authorization.failed",
+            Self::MailSent => "mail.sent",
+            Self::MailFailed => "mail.failed",
+            Self::EmailCodeIssued => "email_code.issued",
+            Self::EmailCodeUsed => "email_code.used",
+            Self::EmailCodeFailed => "email_code.failed",
+            Self::PasswordResetRequested => "password_reset.requested",
+            Self::PasswordResetCompleted => "password_reset.completed",
+            Self::EmailVerificationSent => "email_verification.sent",
+            Self::EmailVerified => "email_verification.verified",
+            Self::InvitationCreated => "invitation.created",
+            Self::InvitationAccepted => "invitation.accepted",
+            Self::InvitationExpired => "invitation.expired",
         }
     }
 }
