@@ -45,6 +45,9 @@ pub struct FirstFactor {
 pub enum Next {
     /// Signed in: set this session cookie token.
     SignedIn { token: String },
+    /// The email address must be verified first (no session; the ticket
+    /// lets this browser ask for a link, see [`super::email_gate`]).
+    VerifyEmail { ticket: String },
 }
 
 /// Finish a first factor. `replaces` is the session id the browser had
@@ -56,6 +59,9 @@ pub async fn complete(
     first: FirstFactor,
     replaces: Option<String>,
 ) -> Result<Next, AppError> {
+    if let Some(next) = super::email_gate::check(state, &actor, &first).await? {
+        return Ok(next);
+    }
     let method = first.method;
     let token = sign_in(state, actor, first, replaces).await?;
     metrics::counter!("ostiary_logins_total", "method" => method.as_str(), "outcome" => "success")

@@ -2,7 +2,11 @@
 //! CSRF tokens, failed-login throttling and the password sign-in itself.
 
 pub mod csrf;
+pub mod email_code;
+pub mod email_links;
+pub mod email_gate;
 pub mod first_factor;
+pub mod password_reset;
 pub mod password_login;
 pub mod recent;
 pub mod session;

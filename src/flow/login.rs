@@ -83,6 +83,7 @@ pub fn after_first_factor(next: Next, return_to: Option<&str>) -> HttpResponse {
         Next::SignedIn { token } => {
             see_other(&safe_return_to(return_to), vec![session::cookie(token)])
         }
+        Next::VerifyEmail { ticket } => crate::flow::verify_email::gate_redirect(ticket),
     }
 }
 

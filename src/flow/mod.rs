@@ -5,10 +5,15 @@
 pub mod account;
 pub mod consent;
 pub mod device;
+pub mod email_login;
+pub mod invitation;
 pub mod home;
 pub mod login;
 pub mod logout;
+pub mod pages;
+pub mod password_reset;
 pub mod setup;
+pub mod verify_email;
 
 /// A relative, same-origin path for post-login redirects (SR-04); anything
 /// else falls back to the account page.
