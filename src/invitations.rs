@@ -177,6 +177,40 @@ fn organization_name(
         .first(conn)?)
 }
 
+fn record_expired(
+    conn: &mut crate::db::DbConnection,
+    actor: &Actor,
+    inv: &Invitation,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event::new(Action::InvitationExpired, Outcome::Failure)
+            .target("invitation", inv.id.as_str())
+            .organization(inv.organization_id.as_str())
+            .details(serde_json::json!({ "email": inv.email })),
+        now,
+    )
+}
+
+/// Audit an attempt to accept an expired invitation (when the attempt is
+/// refused before [`accept`] runs).
+pub async fn refuse_expired(state: &AppState, actor: &Actor, token: &str) -> Result<(), AppError> {
+    let (hash, now, actor) = (sha256_hex(token.as_bytes()), state.now(), actor.clone());
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| match invitations::find_by_hash(conn, &hash)? {
+                Some(inv) if inv.accepted_at.is_none() && utc(inv.expires_at) <= now => {
+                    record_expired(conn, &actor, &inv, now)
+                }
+                _ => Ok(()),
+            })
+        })
+        .await
+}
+
 /// Who accepts.
 #[derive(Debug, Clone)]
 pub enum Acceptor {
@@ -222,15 +256,7 @@ pub async fn accept(
                     return Ok(Accepted::AlreadyAccepted);
                 }
                 if utc(inv.expires_at) <= now {
-                    audit::record(
-                        conn,
-                        &actor,
-                        Event::new(Action::InvitationExpired, Outcome::Failure)
-                            .target("invitation", inv.id.as_str())
-                            .organization(inv.organization_id.as_str())
-                            .details(serde_json::json!({ "email": inv.email })),
-                        now,
-                    )?;
+                    record_expired(conn, &actor, &inv, now)?;
                     return Ok(Accepted::Expired);
                 }
                 let role: Role = inv.role.parse().map_err(AppError::Internal)?;

@@ -179,7 +179,10 @@ pub async fn post_invitation(
             let organization = match invitations::view(&state, &form.token).await? {
                 View::Open { organization, .. } => organization,
                 View::Invalid => return invalid_link("invitation", "/"),
-                View::Expired => return expired(),
+                View::Expired => {
+                    invitations::refuse_expired(&state, &ctx.actor(), &form.token).await?;
+                    return expired();
+                }
                 View::Accepted => return already(),
             };
             let password = Password::new(password);
