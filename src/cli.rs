@@ -387,7 +387,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             if created.email_sent {
                 Ok(ExitCode::SUCCESS)
             } else {
-                eprintln!("error: the invitation email could not be sent (see mail_deliveries); share the accept_url yourself");
+                eprintln!(
+                    "error: the invitation email could not be sent (see mail_deliveries); share the accept_url yourself"
+                );
                 Ok(ExitCode::FAILURE)
             }
         }

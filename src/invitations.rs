@@ -64,12 +64,13 @@ pub async fn create(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let org = orgs::find_by_name(conn, spec2.organization.trim())?.ok_or_else(|| {
-                    AppError::BadRequest(format!(
-                        "there is no organization named {:?}",
-                        spec2.organization
-                    ))
-                })?;
+                let org =
+                    orgs::find_by_name(conn, spec2.organization.trim())?.ok_or_else(|| {
+                        AppError::BadRequest(format!(
+                            "there is no organization named {:?}",
+                            spec2.organization
+                        ))
+                    })?;
                 let row = Invitation {
                     id: uuid::Uuid::now_v7().to_string(),
                     organization_id: org.id.clone(),
@@ -133,7 +134,7 @@ pub enum View {
     /// Open: the invitation, its organization's name, and whether a live
     /// user with the invited address exists.
     Open {
-        invitation: Invitation,
+        invitation: Box<Invitation>,
         organization: String,
         user_exists: bool,
     },
@@ -157,7 +158,7 @@ pub async fn view(state: &AppState, token: &str) -> Result<View, AppError> {
             let organization = organization_name(conn, &inv.organization_id)?;
             let user_exists = users::find_by_email(conn, &inv.email)?.is_some();
             Ok(View::Open {
-                invitation: inv,
+                invitation: Box::new(inv),
                 organization,
                 user_exists,
             })
@@ -165,10 +166,7 @@ pub async fn view(state: &AppState, token: &str) -> Result<View, AppError> {
         .await
 }
 
-fn organization_name(
-    conn: &mut crate::db::DbConnection,
-    id: &str,
-) -> Result<String, AppError> {
+fn organization_name(conn: &mut crate::db::DbConnection, id: &str) -> Result<String, AppError> {
     use crate::db::schema::organizations;
     use diesel::prelude::*;
     Ok(organizations::table
@@ -227,7 +225,10 @@ pub enum Acceptor {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Accepted {
     /// Joined (or already was a member, keeping the role they had).
-    Joined { user_id: String, created: bool },
+    Joined {
+        user_id: String,
+        created: bool,
+    },
     AlreadyAccepted,
     Invalid,
     Expired,
@@ -272,7 +273,13 @@ pub async fn accept(
                             .iter()
                             .any(|(name, _)| *name == org);
                         if !member {
-                            orgs::add_member(conn, &user.id, &inv.organization_id, role.as_str(), naive(now))?;
+                            orgs::add_member(
+                                conn,
+                                &user.id,
+                                &inv.organization_id,
+                                role.as_str(),
+                                naive(now),
+                            )?;
                         }
                         (user.id, false)
                     }
@@ -289,14 +296,19 @@ pub async fn accept(
                             password_hash: Some(password_hash.clone()),
                             superuser: false,
                             email_verified: true,
-                            organization: Some((organization_name(conn, &inv.organization_id)?, role)),
+                            organization: Some((
+                                organization_name(conn, &inv.organization_id)?,
+                                role,
+                            )),
                         };
                         let created = accounts::insert_user(conn, &actor, &spec, now)?;
                         (created.id, true)
                     }
                 };
                 if !invitations::accept(conn, &inv.id, &user_id, naive(now))? {
-                    return Err(AppError::Conflict("The invitation was already accepted.".into()));
+                    return Err(AppError::Conflict(
+                        "The invitation was already accepted.".into(),
+                    ));
                 }
                 audit::record(
                     conn,

@@ -97,14 +97,35 @@ fn email_routes(cfg: &mut ServiceConfig) {
         .route("/login/email", web::post().to(email_login::post_request))
         .route("/login/email/code", web::get().to(email_login::get_code))
         .route("/login/email/code", web::post().to(email_login::post_code))
-        .route("/password/reset", web::get().to(password_reset::get_request))
-        .route("/password/reset", web::post().to(password_reset::post_request))
-        .route("/password/reset/confirm", web::get().to(password_reset::get_confirm))
-        .route("/password/reset/confirm", web::post().to(password_reset::post_confirm))
+        .route(
+            "/password/reset",
+            web::get().to(password_reset::get_request),
+        )
+        .route(
+            "/password/reset",
+            web::post().to(password_reset::post_request),
+        )
+        .route(
+            "/password/reset/confirm",
+            web::get().to(password_reset::get_confirm),
+        )
+        .route(
+            "/password/reset/confirm",
+            web::post().to(password_reset::post_confirm),
+        )
         .route("/verify-email", web::get().to(verify_email::get_gate))
-        .route("/verify-email/send", web::post().to(verify_email::post_send))
-        .route("/verify-email/confirm", web::get().to(verify_email::get_confirm))
-        .route("/verify-email/confirm", web::post().to(verify_email::post_confirm))
+        .route(
+            "/verify-email/send",
+            web::post().to(verify_email::post_send),
+        )
+        .route(
+            "/verify-email/confirm",
+            web::get().to(verify_email::get_confirm),
+        )
+        .route(
+            "/verify-email/confirm",
+            web::post().to(verify_email::post_confirm),
+        )
         .route("/invitation", web::get().to(invitation::get_invitation))
         .route("/invitation", web::post().to(invitation::post_invitation));
 }

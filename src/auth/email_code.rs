@@ -40,7 +40,9 @@ pub enum RequestOutcome {
 pub enum VerifyOutcome {
     Success(Next),
     /// Wrong code; this many attempts remain.
-    Wrong { remaining: i32 },
+    Wrong {
+        remaining: i32,
+    },
     /// No usable code for this browser (expired, used, too many attempts).
     Expired,
 }
@@ -77,7 +79,9 @@ fn random_code() -> String {
 }
 
 fn code_hash(state: &AppState, id: &str, code: &str) -> String {
-    state.envelope.secret_hash(&format!("email-code:{id}:{code}"))
+    state
+        .envelope
+        .secret_hash(&format!("email-code:{id}:{code}"))
 }
 
 /// Issue a code for `email` (already parsed) and mail it if the address
@@ -120,8 +124,9 @@ pub async fn request(
                     audit::record(
                         conn,
                         &audit_actor,
-                        Event::new(Action::EmailCodeIssued, Outcome::Failure)
-                            .details(serde_json::json!({ "email": row.email, "reason": "rate_limited" })),
+                        Event::new(Action::EmailCodeIssued, Outcome::Failure).details(
+                            serde_json::json!({ "email": row.email, "reason": "rate_limited" }),
+                        ),
                         now,
                     )?;
                     return Ok(None);

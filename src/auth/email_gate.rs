@@ -70,7 +70,9 @@ pub async fn check(
                         &actor,
                         Event::new(Action::EmailVerified, Outcome::Success)
                             .target("user", user_id.as_str())
-                            .details(serde_json::json!({ "email": user.email, "by": "email_code" })),
+                            .details(
+                                serde_json::json!({ "email": user.email, "by": "email_code" }),
+                            ),
                         now,
                     )?;
                     return Ok(false);

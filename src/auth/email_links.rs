@@ -83,8 +83,11 @@ pub async fn request(
                     None => Some("no_eligible_account"),
                     Some(_) => None,
                 };
-                let mut event = Event::new(action, reason.map_or(Outcome::Success, |_| Outcome::Failure))
-                    .details(serde_json::json!({ "email": email_s, "reason": reason }));
+                let mut event = Event::new(
+                    action,
+                    reason.map_or(Outcome::Success, |_| Outcome::Failure),
+                )
+                .details(serde_json::json!({ "email": email_s, "reason": reason }));
                 if let Some(u) = &user {
                     event = event.target("user", u.id.as_str());
                 }

@@ -3,11 +3,11 @@
 
 pub mod csrf;
 pub mod email_code;
-pub mod email_links;
 pub mod email_gate;
+pub mod email_links;
 pub mod first_factor;
-pub mod password_reset;
 pub mod password_login;
+pub mod password_reset;
 pub mod recent;
 pub mod session;
 pub mod throttle;

@@ -41,7 +41,8 @@ pub async fn complete(
                     return Ok(None);
                 }
                 // Every session and grant (offline ones too) ends (SR-96).
-                let with_grants = backchannel::sessions_with_grants(conn, &row.user_id, naive(now))?;
+                let with_grants =
+                    backchannel::sessions_with_grants(conn, &row.user_id, naive(now))?;
                 let notices = backchannel::end_sessions(conn, &with_grants, naive(now))?;
                 let mut grants_revoked = 0;
                 for grant in grants::live_for_user(conn, &row.user_id, naive(now))? {

@@ -116,7 +116,15 @@ pub async fn get_request(
     query: web::Query<ReturnQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    request_page(&req, &state, session.0.as_deref(), StatusCode::OK, "", None, query.return_to)
+    request_page(
+        &req,
+        &state,
+        session.0.as_deref(),
+        StatusCode::OK,
+        "",
+        None,
+        query.return_to,
+    )
 }
 
 /// `POST /login/email`
@@ -154,9 +162,10 @@ pub async fn post_request(
             StatusCode::TOO_MANY_REQUESTS,
             &NoticePage {
                 heading: "Too many codes requested",
-                message: "Too many sign-in codes were requested for this address or from your network. \
+                message:
+                    "Too many sign-in codes were requested for this address or from your network. \
                           Use the code you already received, or try again in an hour."
-                    .into(),
+                        .into(),
                 link: Some(("/login".into(), "Back to sign in")),
             },
             vec![],
@@ -172,7 +181,14 @@ pub async fn get_code(
     query: web::Query<ReturnQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    code_page(&req, &state, session.0.as_deref(), StatusCode::OK, None, query.return_to)
+    code_page(
+        &req,
+        &state,
+        session.0.as_deref(),
+        StatusCode::OK,
+        None,
+        query.return_to,
+    )
 }
 
 /// `POST /login/email/code`

@@ -43,7 +43,15 @@ fn notice(
     message: String,
     link: Option<(String, &'static str)>,
 ) -> Result<HttpResponse, AppError> {
-    html(status, &NoticePage { heading, message, link }, vec![])
+    html(
+        status,
+        &NoticePage {
+            heading,
+            message,
+            link,
+        },
+        vec![],
+    )
 }
 
 fn sign_in_link(token: &str) -> String {
@@ -54,7 +62,6 @@ fn sign_in_link(token: &str) -> String {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn password_page(
     req: &HttpRequest,
     state: &AppState,
@@ -150,7 +157,15 @@ pub async fn get_invitation(
             format!("Sign in as {} to join {organization}.", invitation.email),
             Some((sign_in_link(&token), "Sign in")),
         ),
-        None => password_page(&req, &state, StatusCode::OK, &token, &organization, "", None),
+        None => password_page(
+            &req,
+            &state,
+            StatusCode::OK,
+            &token,
+            &organization,
+            "",
+            None,
+        ),
     }
 }
 

@@ -132,7 +132,14 @@ pub async fn post_request(
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(msg) => {
-            return request_page(&req, &state, current, StatusCode::BAD_REQUEST, &form.email, Some(msg));
+            return request_page(
+                &req,
+                &state,
+                current,
+                StatusCode::BAD_REQUEST,
+                &form.email,
+                Some(msg),
+            );
         }
     };
     let locale = Locale::from_request(&req);
@@ -158,10 +165,21 @@ pub async fn get_confirm(
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = query.into_inner().token;
-    if token.len() > 128 || email_links::peek(&state, Purpose::Reset, &token).await?.is_none() {
+    if token.len() > 128
+        || email_links::peek(&state, Purpose::Reset, &token)
+            .await?
+            .is_none()
+    {
         return invalid_link("password reset", "/password/reset");
     }
-    password_page(&req, &state, session.0.as_deref(), StatusCode::OK, &token, None)
+    password_page(
+        &req,
+        &state,
+        session.0.as_deref(),
+        StatusCode::OK,
+        &token,
+        None,
+    )
 }
 
 /// `POST /password/reset/confirm`
@@ -176,7 +194,9 @@ pub async fn post_confirm(
     let current = session.0.as_deref();
     csrf::verify(&req, &state, current, &form.csrf_token)?;
     if form.token.len() > 128
-        || email_links::peek(&state, Purpose::Reset, &form.token).await?.is_none()
+        || email_links::peek(&state, Purpose::Reset, &form.token)
+            .await?
+            .is_none()
     {
         return invalid_link("password reset", "/password/reset");
     }
@@ -189,7 +209,14 @@ pub async fn post_confirm(
                 .then(|| "The two passwords do not match.".to_owned())
         });
     if let Some(msg) = problem {
-        return password_page(&req, &state, current, StatusCode::BAD_REQUEST, &form.token, Some(msg));
+        return password_page(
+            &req,
+            &state,
+            current,
+            StatusCode::BAD_REQUEST,
+            &form.token,
+            Some(msg),
+        );
     }
     let hash = state.hasher.hash(&password).await?;
     let actor = match current {

@@ -86,7 +86,8 @@ pub async fn post_send(
     let form = form.into_inner();
     csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     let ticket = req.cookie(TICKET_COOKIE).map(|c| c.value().to_owned());
-    let Some(user_id) = ticket.and_then(|t| email_gate::open_ticket(&state, &t, state.now())) else {
+    let Some(user_id) = ticket.and_then(|t| email_gate::open_ticket(&state, &t, state.now()))
+    else {
         return Err(AppError::BadRequest(
             "This page has expired. Sign in again to get a verification link.".into(),
         ));
@@ -98,7 +99,14 @@ pub async fn post_send(
         .ok_or(AppError::NotFound)?;
     let email = Email::parse(&user.email).map_err(AppError::BadRequest)?;
     let actor = ctx.actor().as_user(&user.id, None);
-    email_links::request(&state, &actor, Purpose::Verify, &email, Locale::from_request(&req)).await?;
+    email_links::request(
+        &state,
+        &actor,
+        Purpose::Verify,
+        &email,
+        Locale::from_request(&req),
+    )
+    .await?;
     html(
         StatusCode::OK,
         &NoticePage {
@@ -120,7 +128,11 @@ pub async fn get_confirm(
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = query.into_inner().token;
-    if token.len() > 128 || email_links::peek(&state, Purpose::Verify, &token).await?.is_none() {
+    if token.len() > 128
+        || email_links::peek(&state, Purpose::Verify, &token)
+            .await?
+            .is_none()
+    {
         return invalid_link("verification", "/login");
     }
     let (csrf_token, cookies) = csrf::issue(&req, &state, session.0.as_deref()).cookies();

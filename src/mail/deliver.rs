@@ -6,8 +6,8 @@
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::error::AppError;
-use crate::mail::message::{self, Message};
 use crate::mail::Locale;
+use crate::mail::message::{self, Message};
 use crate::state::AppState;
 use crate::store::mail_deliveries::{self, Delivery};
 use crate::store::{naive, write_tx};

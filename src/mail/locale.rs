@@ -61,7 +61,10 @@ mod tests {
     #[test]
     fn picks_the_preferred_supported_language() {
         assert_eq!(Locale::from_accept_language("de-CH, en;q=0.5"), Locale::De);
-        assert_eq!(Locale::from_accept_language("fr, en;q=0.8, de;q=0.7"), Locale::En);
+        assert_eq!(
+            Locale::from_accept_language("fr, en;q=0.8, de;q=0.7"),
+            Locale::En
+        );
         assert_eq!(Locale::from_accept_language("fr"), Locale::En);
         assert_eq!(Locale::from_accept_language("de;q=0"), Locale::En);
         assert_eq!(Locale::from_accept_language(""), Locale::En);

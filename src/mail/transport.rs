@@ -36,11 +36,12 @@ pub struct Settings {
 
 /// Parse the sender address (also used without SMTP).
 pub fn from_address(config: &Config) -> Result<Mailbox, String> {
-    config
-        .mail
-        .from
-        .parse::<Mailbox>()
-        .map_err(|e| format!("mail.from: {:?} is not an email address ({e})", config.mail.from))
+    config.mail.from.parse::<Mailbox>().map_err(|e| {
+        format!(
+            "mail.from: {:?} is not an email address ({e})",
+            config.mail.from
+        )
+    })
 }
 
 impl Settings {
@@ -84,12 +85,18 @@ impl Settings {
             }
         }
         let Some(raw) = config.smtp_url.as_deref().filter(|u| !u.is_empty()) else {
-            return if problems.is_empty() { Ok(None) } else { Err(problems) };
+            return if problems.is_empty() {
+                Ok(None)
+            } else {
+                Err(problems)
+            };
         };
         let url = match url::Url::parse(raw) {
             Ok(url) => url,
             Err(e) => {
-                problems.push(format!("smtp_url: not a URL such as smtp://mail.example.com:587 ({e})"));
+                problems.push(format!(
+                    "smtp_url: not a URL such as smtp://mail.example.com:587 ({e})"
+                ));
                 return Err(problems);
             }
         };
@@ -101,13 +108,20 @@ impl Settings {
                 (TlsMode::StartTls, 587)
             }
         };
-        let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_owned();
+        let host = url
+            .host_str()
+            .unwrap_or_default()
+            .trim_matches(['[', ']'])
+            .to_owned();
         if host.is_empty() {
             problems.push("smtp_url: has no host".into());
         }
         let url_user = percent_decode(url.username());
         let url_pass = url.password().map(percent_decode);
-        let user = m.username.clone().or((!url_user.is_empty()).then_some(url_user));
+        let user = m
+            .username
+            .clone()
+            .or((!url_user.is_empty()).then_some(url_user));
         let pass = m.password.clone().or(url_pass);
         let credentials = match (user, pass) {
             (Some(u), Some(p)) => Some((u, p)),
@@ -121,7 +135,9 @@ impl Settings {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let Some(from) = from else { return Err(problems) };
+        let Some(from) = from else {
+            return Err(problems);
+        };
         Ok(Some(Self {
             host,
             port: url.port().unwrap_or(default_port),
@@ -293,9 +309,14 @@ mod tests {
         let s = Settings::from_config(&with("smtp://u:p%40ss@mail.example.com"))
             .unwrap()
             .unwrap();
-        assert_eq!((s.host.as_str(), s.port, s.tls), ("mail.example.com", 587, TlsMode::StartTls));
+        assert_eq!(
+            (s.host.as_str(), s.port, s.tls),
+            ("mail.example.com", 587, TlsMode::StartTls)
+        );
         assert_eq!(s.credentials, Some(("u".into(), "p@ss".into())));
-        let s = Settings::from_config(&with("smtps://mail.example.com")).unwrap().unwrap();
+        let s = Settings::from_config(&with("smtps://mail.example.com"))
+            .unwrap()
+            .unwrap();
         assert_eq!((s.port, s.tls), (465, TlsMode::Tls));
         assert!(Settings::from_config(&Config::default()).unwrap().is_none());
     }

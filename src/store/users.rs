@@ -119,13 +119,20 @@ pub fn set_password(
             .filter(users::id.eq(id))
             .filter(users::deleted_at.is_null()),
     )
-    .set((users::password_hash.eq(Some(hash)), users::updated_at.eq(now)))
+    .set((
+        users::password_hash.eq(Some(hash)),
+        users::updated_at.eq(now),
+    ))
     .execute(conn)?;
     Ok(n > 0)
 }
 
 /// Mark a live user's email address as verified; false when it already was.
-pub fn mark_verified(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, AppError> {
+pub fn mark_verified(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
     let n = diesel::update(
         users::table
             .filter(users::id.eq(id))

@@ -24,16 +24,22 @@ pub async fn app_with(backend: Backend, sink: &MailSink) -> TestApp {
 pub async fn request_code(b: &mut Browser, email: &str) -> crate::helpers::Page {
     let form = b.get("/login/email").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    b.post_form("/login/email", &[("csrf_token", &form.csrf()), ("email", email)])
-        .await
+    b.post_form(
+        "/login/email",
+        &[("csrf_token", &form.csrf()), ("email", email)],
+    )
+    .await
 }
 
 /// Enter `code` in `b`.
 pub async fn enter_code(b: &mut Browser, code: &str) -> crate::helpers::Page {
     let form = b.get("/login/email/code").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    b.post_form("/login/email/code", &[("csrf_token", &form.csrf()), ("code", code)])
-        .await
+    b.post_form(
+        "/login/email/code",
+        &[("csrf_token", &form.csrf()), ("code", code)],
+    )
+    .await
 }
 
 async fn deliveries(app: &TestApp) -> Vec<ostiary::store::mail_deliveries::Delivery> {
@@ -46,7 +52,9 @@ async fn deliveries(app: &TestApp) -> Vec<ostiary::store::mail_deliveries::Deliv
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_sign_in_end_to_end() {
-    let Some(sink) = MailSink::start() else { return };
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
     let app = app_with(Backend::Sqlite, &sink).await;
     app.create_user("ann@example.com", PASSWORD).await;
     let mut b = app.browser();
@@ -78,7 +86,11 @@ async fn code_sign_in_end_to_end() {
     let res = enter_code(&mut other, &code).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
 
-    let wrong = if code == "00000000" { "11111111" } else { "00000000" };
+    let wrong = if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
+    };
     let res = enter_code(&mut b, wrong).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert!(res.body.contains("2 attempts left"), "{}", res.body);
@@ -109,7 +121,10 @@ async fn code_sign_in_end_to_end() {
 
     let sent = deliveries(&app).await;
     assert_eq!(sent.len(), 1);
-    assert_eq!((sent[0].kind.as_str(), sent[0].status.as_str()), ("sign_in_code", "sent"));
+    assert_eq!(
+        (sent[0].kind.as_str(), sent[0].status.as_str()),
+        ("sign_in_code", "sent")
+    );
     let actions = app.audit_actions().await;
     for a in [
         "email_code.issued",
@@ -124,7 +139,9 @@ async fn code_sign_in_end_to_end() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_expire_and_allow_three_attempts() {
-    let Some(sink) = MailSink::start() else { return };
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
     let app = app_with(Backend::Sqlite, &sink).await;
     app.create_user("bo@example.com", PASSWORD).await;
 
@@ -141,10 +158,23 @@ async fn codes_expire_and_allow_three_attempts() {
     let mut b = app.browser();
     request_code(&mut b, "bo@example.com").await;
     let code = code_in(&sink.wait_for("bo@example.com", 2).await);
-    let wrong = if code == "00000000" { "11111111" } else { "00000000" };
-    assert_eq!(enter_code(&mut b, wrong).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(enter_code(&mut b, wrong).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(enter_code(&mut b, wrong).await.status, StatusCode::BAD_REQUEST);
+    let wrong = if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
+    };
+    assert_eq!(
+        enter_code(&mut b, wrong).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        enter_code(&mut b, wrong).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        enter_code(&mut b, wrong).await.status,
+        StatusCode::BAD_REQUEST
+    );
     let res = enter_code(&mut b, &code).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(!b.is_signed_in().await);
@@ -152,7 +182,9 @@ async fn codes_expire_and_allow_three_attempts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hourly_limit_and_no_enumeration() {
-    let Some(sink) = MailSink::start() else { return };
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
     let app = app_with(Backend::Sqlite, &sink).await;
     app.create_user("cy@example.com", PASSWORD).await;
     let mut known = Vec::new();
@@ -183,7 +215,10 @@ async fn hourly_limit_and_no_enumeration() {
     let mut b2 = app.browser();
     let p1 = b1.get("/login/email/code").await;
     let p2 = b2.get("/login/email/code").await;
-    assert_eq!(p1.body.replace(&p1.csrf(), ""), p2.body.replace(&p2.csrf(), ""));
+    assert_eq!(
+        p1.body.replace(&p1.csrf(), ""),
+        p2.body.replace(&p2.csrf(), "")
+    );
     // Only the three codes for the real account were mailed.
     sink.wait_for("cy@example.com", 3).await;
     assert_eq!(sink.to("cy@example.com").len(), 3);
@@ -191,7 +226,10 @@ async fn hourly_limit_and_no_enumeration() {
     // An hour later, codes can be requested again.
     app.clock.advance(Duration::minutes(61));
     let mut b = app.browser();
-    assert_eq!(request_code(&mut b, "cy@example.com").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        request_code(&mut b, "cy@example.com").await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,13 +246,27 @@ async fn smtp_outage_shows_a_clear_page_and_records_the_failure() {
         let mut b = app.browser();
         let res = request_code(&mut b, email).await;
         assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
-        assert!(res.body.contains("could not send the email"), "{}", res.body);
-        assert!(!res.body.contains("127.0.0.1"), "no internals: {}", res.body);
+        assert!(
+            res.body.contains("could not send the email"),
+            "{}",
+            res.body
+        );
+        assert!(
+            !res.body.contains("127.0.0.1"),
+            "no internals: {}",
+            res.body
+        );
     }
     let rows = deliveries(&app).await;
     assert_eq!(rows.len(), 1, "only the real message has a record");
     assert_eq!(rows[0].status, "failed");
-    assert!(rows[0].reason.as_deref().unwrap_or_default().contains("SMTP"));
+    assert!(
+        rows[0]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("SMTP")
+    );
     assert!(app.audit_actions().await.iter().any(|a| a == "mail.failed"));
     let metrics = app.state.metrics.render();
     assert!(
@@ -225,18 +277,27 @@ async fn smtp_outage_shows_a_clear_page_and_records_the_failure() {
 
 async fn request_reset(b: &mut Browser, email: &str) -> crate::helpers::Page {
     let form = b.get("/password/reset").await;
-    b.post_form("/password/reset", &[("csrf_token", &form.csrf()), ("email", email)])
-        .await
+    b.post_form(
+        "/password/reset",
+        &[("csrf_token", &form.csrf()), ("email", email)],
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_reset_revokes_everything_and_is_single_use() {
     use crate::token_support::{confidential, refresh, register, sign_in, tokens_for};
-    let Some(sink) = MailSink::start() else { return };
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
     let app = app_with(Backend::Sqlite, &sink).await;
     // A signed-in browser with a refresh token.
     let mut who = sign_in(&app, "eve@example.com").await;
-    let rp = register(&app, confidential("rp", &["authorization_code", "refresh_token"])).await;
+    let rp = register(
+        &app,
+        confidential("rp", &["authorization_code", "refresh_token"]),
+    )
+    .await;
     let tokens = tokens_for(&app, &rp, &who, "openid offline_access").await;
     let rt = tokens.str("refresh_token");
 
@@ -251,8 +312,14 @@ async fn password_reset_revokes_everything_and_is_single_use() {
     let first = link_in(&sink.wait_for("eve@example.com", 1).await);
     request_reset(&mut b, "eve@example.com").await;
     let link = link_in(&sink.wait_for("eve@example.com", 2).await);
-    assert!(link.starts_with(&format!("{}/password/reset/confirm?token=", app.config.issuer)));
-    assert_eq!(b.get(&path_of(&first)).await.status, StatusCode::BAD_REQUEST);
+    assert!(link.starts_with(&format!(
+        "{}/password/reset/confirm?token=",
+        app.config.issuer
+    )));
+    assert_eq!(
+        b.get(&path_of(&first)).await.status,
+        StatusCode::BAD_REQUEST
+    );
 
     // Stored as SHA-256 only.
     let token = link.split("token=").nth(1).unwrap().to_owned();
@@ -302,7 +369,9 @@ async fn password_reset_revokes_everything_and_is_single_use() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unverified_users_verify_before_signing_in() {
-    let Some(sink) = MailSink::start() else { return };
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
     let app = app_with(Backend::Sqlite, &sink).await;
     let hash = app
         .state

@@ -44,7 +44,9 @@ async fn memberships(app: &TestApp, email: &str) -> Vec<(String, String)> {
 crate::on_all_backends!(invitation_accept_creates_or_links_users);
 
 async fn invitation_accept_creates_or_links_users(backend: Backend) {
-    let Some(sink) = MailSink::start() else { return };
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
     let app = app_with(backend, &sink).await;
     app.setup_admin("admin@example.com", PASSWORD).await;
 
@@ -64,7 +66,10 @@ async fn invitation_accept_creates_or_links_users(backend: Backend) {
         })
         .await
         .unwrap();
-    assert_eq!(stored, vec![ostiary::crypto::token::sha256_hex(token.as_bytes())]);
+    assert_eq!(
+        stored,
+        vec![ostiary::crypto::token::sha256_hex(token.as_bytes())]
+    );
 
     let mut b = app.browser();
     let page = b.get(&path_of(&url)).await;
@@ -87,7 +92,10 @@ async fn invitation_accept_creates_or_links_users(backend: Backend) {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         tasks.push(tokio::spawn(async move {
-            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let f: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             twin.post_form("/invitation", &f).await
         }));
     }
@@ -103,7 +111,10 @@ async fn invitation_accept_creates_or_links_users(backend: Backend) {
     }
     assert_eq!(created, 1);
     assert_eq!(app.user_count().await, 2);
-    assert_eq!(memberships(&app, "gil@example.com").await, vec![("Default".into(), "admin".into())]);
+    assert_eq!(
+        memberships(&app, "gil@example.com").await,
+        vec![("Default".into(), "admin".into())]
+    );
     let (mut gil, res) = app.login("gil@example.com", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(gil.is_signed_in().await);
@@ -120,10 +131,16 @@ async fn invitation_accept_creates_or_links_users(backend: Backend) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let token = url.split("token=").nth(1).unwrap().to_owned();
     let res = hal
-        .post_form("/invitation", &[("csrf_token", &page.csrf()), ("token", &token)])
+        .post_form(
+            "/invitation",
+            &[("csrf_token", &page.csrf()), ("token", &token)],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    assert_eq!(memberships(&app, "hal@example.com").await, vec![("Default".into(), "member".into())]);
+    assert_eq!(
+        memberships(&app, "hal@example.com").await,
+        vec![("Default".into(), "member".into())]
+    );
     // Someone else signed in cannot take it.
     let url = invite(&app, "ivy@example.com", Role::Member).await;
     let page = gil.get(&path_of(&url)).await;
@@ -146,7 +163,12 @@ async fn invitation_accept_creates_or_links_users(backend: Backend) {
     let res = b.post_form("/invitation", &fields).await;
     assert_eq!(res.status, StatusCode::GONE);
     let actions = app.audit_actions().await;
-    for a in ["invitation.created", "invitation.accepted", "invitation.expired", "mail.sent"] {
+    for a in [
+        "invitation.created",
+        "invitation.accepted",
+        "invitation.expired",
+        "mail.sent",
+    ] {
         assert!(actions.iter().any(|x| x == a), "{a} missing: {actions:?}");
     }
 }
