@@ -6,6 +6,7 @@
 pub mod deliver;
 pub mod locale;
 pub mod message;
+pub mod purge;
 pub mod transport;
 
 pub use deliver::send;

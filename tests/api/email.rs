@@ -431,3 +431,31 @@ async fn unverified_users_verify_before_signing_in() {
     let mail = sink.wait_for("fay@example.com", 2).await;
     assert!(mail.subject.contains("Passwort"), "{}", mail.subject);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_mail_is_logged_and_old_rows_are_purged() {
+    // No smtp_url: development mode, the message goes to the log.
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    assert!(app.state.mailer.is_log_only());
+    app.create_user("gus@example.com", PASSWORD).await;
+    let mut b = app.browser();
+    assert_eq!(
+        request_code(&mut b, "gus@example.com").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let rows = deliveries(&app).await;
+    assert_eq!(rows[0].status, "sent");
+
+    let now = app.state.now();
+    let purge = |at| {
+        app.state
+            .db
+            .run(move |conn| ostiary::mail::purge::purge(conn, at))
+    };
+    assert_eq!(purge(now).await.unwrap(), Default::default());
+    let later = now + Duration::days(2);
+    let purged = purge(later).await.unwrap();
+    assert_eq!((purged.email_codes, purged.mail_deliveries), (1, 0));
+    let purged = purge(now + Duration::days(31)).await.unwrap();
+    assert_eq!(purged.mail_deliveries, 1);
+}
