@@ -114,7 +114,11 @@ pub async fn request(
         .await?;
     if issued.is_none() {
         // Same failure mode as a real send when SMTP is down (SR-85).
-        return mail::deliver::probe(state, "link").await;
+        let kind = match purpose {
+            Purpose::Reset => "password_reset",
+            Purpose::Verify => "verify_email",
+        };
+        return mail::deliver::probe(state, kind).await;
     }
     let link = format!(
         "{}{}?token={token}",

@@ -1,7 +1,8 @@
 //! Completing a password reset (S6, SR-96, SR-95): the single-use token
 //! sets a new password and ends every session, grant and refresh token of
 //! the user (with back-channel logout notices). It does not sign anyone in:
-//! the user signs in again, through MFA when enrolled.
+//! the user signs in again, through MFA when enrolled. The link proves the
+//! address, so an unverified one becomes verified.
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::sha256_hex;
@@ -51,6 +52,10 @@ pub async fn complete(
                     }
                 }
                 let ended = sessions::revoke_all(conn, &row.user_id, naive(now))?;
+                // The link arrived at the account's address: it is verified.
+                let verified = users::find(conn, &row.user_id)?
+                    .is_some_and(|u| u.email == row.email)
+                    && users::mark_verified(conn, &row.user_id, naive(now))?;
                 audit::record(
                     conn,
                     &actor,
@@ -59,6 +64,7 @@ pub async fn complete(
                         .details(serde_json::json!({
                             "sessions_revoked": ended,
                             "grants_revoked": grants_revoked,
+                            "email_verified": verified,
                         })),
                     now,
                 )?;
