@@ -50,12 +50,11 @@ async fn deliveries(app: &TestApp) -> Vec<ostiary::store::mail_deliveries::Deliv
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn code_sign_in_end_to_end() {
+async fn code_sign_in_end_to_end(backend: Backend) {
     let Some(sink) = MailSink::start() else {
         return;
     };
-    let app = app_with(Backend::Sqlite, &sink).await;
+    let app = app_with(backend, &sink).await;
     app.create_user("ann@example.com", PASSWORD).await;
     let mut b = app.browser();
     let res = request_code(&mut b, "Ann@Example.com").await;
@@ -136,6 +135,11 @@ async fn code_sign_in_end_to_end() {
         assert!(actions.iter().any(|x| x == a), "{a} missing: {actions:?}");
     }
 }
+
+crate::on_all_backends!(
+    code_sign_in_end_to_end,
+    password_reset_revokes_everything_and_is_single_use
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_expire_and_allow_three_attempts() {
@@ -284,13 +288,12 @@ async fn request_reset(b: &mut Browser, email: &str) -> crate::helpers::Page {
     .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn password_reset_revokes_everything_and_is_single_use() {
+async fn password_reset_revokes_everything_and_is_single_use(backend: Backend) {
     use crate::token_support::{confidential, refresh, register, sign_in, tokens_for};
     let Some(sink) = MailSink::start() else {
         return;
     };
-    let app = app_with(Backend::Sqlite, &sink).await;
+    let app = app_with(backend, &sink).await;
     // A signed-in browser with a refresh token.
     let mut who = sign_in(&app, "eve@example.com").await;
     let rp = register(
