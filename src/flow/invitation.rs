@@ -6,8 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::pages::{ConfirmPage, NewPasswordPage, NoticePage};
-use super::password_reset::invalid_link;
+use super::pages::{ConfirmPage, NewPasswordPage, NoticePage, invalid_link};
 use crate::auth::{MaybeSession, csrf};
 use crate::domain::Password;
 use crate::error::AppError;

@@ -1,7 +1,12 @@
 //! Small page types shared by the email flows (sign-in code, password
 //! reset, email verification, invitations).
 
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
 use askama::Template;
+
+use crate::error::AppError;
+use crate::web::render::html;
 
 /// A form asking for an email address.
 #[derive(Template)]
@@ -52,4 +57,19 @@ pub struct NewPasswordPage {
     pub display_name: String,
     pub error: Option<String>,
     pub min_length: usize,
+}
+
+/// The page for a link that no longer works.
+pub fn invalid_link(what: &'static str, again: &'static str) -> Result<HttpResponse, AppError> {
+    html(
+        StatusCode::BAD_REQUEST,
+        &NoticePage {
+            heading: "Link no longer valid",
+            message: format!(
+                "This {what} link is invalid, has expired or was already used. Request a new one."
+            ),
+            link: Some((again.into(), "Request a new link")),
+        },
+        vec![],
+    )
 }

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::pages::{EmailFormPage, NewPasswordPage, NoticePage};
+use super::pages::{EmailFormPage, NewPasswordPage, NoticePage, invalid_link};
 use crate::auth::email_links::{self, Purpose};
 use crate::auth::password_reset::{self, ResetOutcome};
 use crate::auth::{MaybeSession, csrf, session};
@@ -67,21 +67,6 @@ fn request_page(
         return_to: None,
     };
     html(status, &page, cookies)
-}
-
-/// The page for a link that no longer works.
-pub fn invalid_link(what: &'static str, again: &'static str) -> Result<HttpResponse, AppError> {
-    html(
-        StatusCode::BAD_REQUEST,
-        &NoticePage {
-            heading: "Link no longer valid",
-            message: format!(
-                "This {what} link is invalid, has expired or was already used. Request a new one."
-            ),
-            link: Some((again.into(), "Request a new link")),
-        },
-        vec![],
-    )
 }
 
 fn password_page(

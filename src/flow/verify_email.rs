@@ -8,8 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::pages::{ConfirmPage, NoticePage};
-use super::password_reset::invalid_link;
+use super::pages::{ConfirmPage, NoticePage, invalid_link};
 use crate::auth::email_gate::{self, TICKET_COOKIE};
 use crate::auth::email_links::{self, Purpose};
 use crate::auth::{MaybeSession, csrf};

@@ -89,19 +89,3 @@ pub fn consume(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<
     .execute(conn)?;
     Ok(n == 1)
 }
-
-/// Invalidate every open code of an address (a newer one replaces them).
-pub fn invalidate_for_email(
-    conn: &mut DbConnection,
-    email: &str,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    diesel::update(
-        email_codes::table
-            .filter(email_codes::email.eq(email))
-            .filter(email_codes::used_at.is_null()),
-    )
-    .set(email_codes::used_at.eq(Some(now)))
-    .execute(conn)?;
-    Ok(())
-}

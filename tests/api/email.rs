@@ -58,7 +58,11 @@ async fn code_sign_in_end_to_end(backend: Backend) {
     app.create_user("ann@example.com", PASSWORD).await;
     let mut b = app.browser();
     let login = b.get("/login?return_to=/account").await;
-    assert!(login.body.contains("href=\"/login/email?return_to="), "{}", login.body);
+    assert!(
+        login.body.contains("href=\"/login/email?return_to="),
+        "{}",
+        login.body
+    );
     assert!(login.body.contains("href=\"/password/reset\""));
     let res = request_code(&mut b, "Ann@Example.com").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
