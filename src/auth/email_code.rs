@@ -4,20 +4,22 @@
 //! SHA-256 is stored with the code, at most 3 codes per address (and a cap
 //! per IP) per hour counted in the database. Unknown addresses get a row and
 //! the same answers (a code nobody receives, SR-85). Success goes through
-//! [`first_factor::complete`] with `amr: ["otp"]`.
+//! [`first_factor::complete`] with `amr: ["otp"]`. Wrong codes also count
+//! in the shared per-account and per-IP throttle of password sign-in (S5).
 
 use actix_web::cookie::{Cookie, SameSite};
 use chrono::Duration;
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::first_factor::{self, FirstFactor, Method, Next};
+use crate::auth::throttle::{self, Kind};
 use crate::crypto::token::{random_bytes, random_token, sha256_hex};
 use crate::domain::Email;
 use crate::error::AppError;
 use crate::mail::{self, Locale, Message};
 use crate::state::AppState;
 use crate::store::email_codes::{self, EmailCode};
-use crate::store::{naive, users, utc, write_tx};
+use crate::store::{naive, throttle as counters, users, utc, write_tx};
 
 /// Cookie binding a code to the browser that asked for it.
 pub const BINDING_COOKIE: &str = "__Host-ostiary_email_code";
@@ -190,26 +192,33 @@ pub async fn verify(
         .filter(|c| !c.is_whitespace() && *c != '-')
         .take(32)
         .collect();
-    let Some(row) = state
-        .db
-        .run(move |conn| email_codes::latest_for_binding(conn, &binding_hash))
-        .await?
-    else {
-        return Ok(VerifyOutcome::Expired);
-    };
-    if row.used_at.is_some() || utc(row.expires_at) <= now || row.attempts >= max {
-        return Ok(VerifyOutcome::Expired);
-    }
-    let matches = state
-        .envelope
-        .secret_matches(&format!("email-code:{}:{entered}", row.id), &row.code_hash);
-    let user_id = row.user_id.clone().filter(|_| matches);
+    let envelope = state.envelope.clone();
+    let throttle_cfg = state.config.throttle.clone();
+    let ip_key = throttle::ip_key(actor.ip.as_deref().unwrap_or_default());
     let audit_actor = actor.clone();
-    let accepted = state
+    // Everything (reading the attempt count, comparing, counting) happens in
+    // one serialized write transaction, so parallel guesses cannot exceed
+    // the attempt limit.
+    let checked = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let live_user = match &user_id {
+                let Some(row) = email_codes::latest_for_binding(conn, &binding_hash)? else {
+                    return Ok(Checked::Expired);
+                };
+                if row.used_at.is_some() || utc(row.expires_at) <= now || row.attempts >= max {
+                    return Ok(Checked::Expired);
+                }
+                let account_key = throttle::account_key(&row.email);
+                let blocked =
+                    throttle::is_blocked(counters::get(conn, &account_key)?.as_ref(), now)
+                        || throttle::is_blocked(counters::get(conn, &ip_key)?.as_ref(), now);
+                let matches = !blocked
+                    && envelope.secret_matches(
+                        &format!("email-code:{}:{entered}", row.id),
+                        &row.code_hash,
+                    );
+                let live_user = match row.user_id.as_deref().filter(|_| matches) {
                     Some(id) => users::find(conn, id)?.filter(|u| !u.locked),
                     None => None,
                 };
@@ -233,19 +242,48 @@ pub async fn verify(
                     "email": row.email,
                     "email_code": row.id,
                     "attempt": row.attempts + 1,
+                    "throttled": blocked,
                 }));
                 audit::record(conn, &audit_actor, event, now)?;
-                Ok(accepted.ok_or(row.attempts + 1))
+                match accepted {
+                    Some(user_id) => Ok(Checked::Accepted {
+                        user_id,
+                        account_key,
+                    }),
+                    None => {
+                        if !blocked {
+                            count_failure(
+                                conn,
+                                &audit_actor,
+                                &account_key,
+                                &ip_key,
+                                now,
+                                &throttle_cfg,
+                            )?;
+                        }
+                        Ok(Checked::Rejected {
+                            attempts: row.attempts + 1,
+                        })
+                    }
+                }
             })
         })
         .await?;
+    let accepted = match checked {
+        Checked::Expired => return Ok(VerifyOutcome::Expired),
+        Checked::Accepted {
+            user_id,
+            account_key,
+        } => Ok((user_id, account_key)),
+        Checked::Rejected { attempts } => Err(attempts),
+    };
     match accepted {
-        Ok(user_id) => {
+        Ok((user_id, account_key)) => {
             let first = FirstFactor {
                 user_id,
                 method: Method::EmailCode,
                 amr: vec!["otp".into()],
-                clear_throttle: Vec::new(),
+                clear_throttle: vec![account_key],
             };
             Ok(VerifyOutcome::Success(
                 first_factor::complete(state, actor, first, replaces).await?,
@@ -262,6 +300,46 @@ pub async fn verify(
             }
         }
     }
+}
+
+/// What the transaction of [`verify`] found.
+enum Checked {
+    Expired,
+    Accepted {
+        user_id: String,
+        account_key: String,
+    },
+    Rejected {
+        attempts: i32,
+    },
+}
+
+/// A wrong code counts against the account and the IP like a wrong
+/// password (S5, SR-84: one set of counters for every path to an account).
+fn count_failure(
+    conn: &mut crate::db::DbConnection,
+    actor: &Actor,
+    account_key: &str,
+    ip_key: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    cfg: &crate::config::ThrottleConfig,
+) -> Result<(), AppError> {
+    for (key, kind) in [(account_key, Kind::Account), (ip_key, Kind::Ip)] {
+        let (row, locked) = throttle::after_failure(counters::get(conn, key)?, key, kind, now, cfg);
+        counters::put(conn, &row)?;
+        if locked {
+            audit::record(
+                conn,
+                actor,
+                Event::new(Action::LoginLocked, Outcome::Failure).details(serde_json::json!({
+                    "key": key, "failures": row.failures, "locked_until": row.locked_until,
+                    "method": "email_code",
+                })),
+                now,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -189,6 +189,58 @@ async fn codes_expire_and_allow_three_attempts() {
     let res = enter_code(&mut b, &code).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(!b.is_signed_in().await);
+
+    // Parallel guesses cannot exceed the limit either.
+    app.clock.advance(Duration::minutes(20));
+    let mut b = app.browser();
+    request_code(&mut b, "bo@example.com").await;
+    let code = code_in(&sink.wait_for("bo@example.com", 3).await);
+    let wrong = if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
+    };
+    let csrf = b.get("/login/email/code").await.csrf();
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let mut twin = app.browser();
+        twin.cookies = b.cookies.clone();
+        let csrf = csrf.clone();
+        tasks.push(tokio::spawn(async move {
+            twin.post_form(
+                "/login/email/code",
+                &[("csrf_token", &csrf), ("code", wrong)],
+            )
+            .await
+            .status
+        }));
+    }
+    let mut wrong_answers = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::UNAUTHORIZED => wrong_answers += 1,
+            StatusCode::BAD_REQUEST => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(wrong_answers <= 2, "{wrong_answers}");
+    let attempts: Vec<i32> = app
+        .state
+        .db
+        .run(|conn| {
+            use ostiary::db::schema::email_codes::dsl::*;
+            Ok(email_codes
+                .order(created_at.desc())
+                .select(attempts)
+                .load(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(attempts[0], 3);
+    assert_eq!(
+        enter_code(&mut b, &code).await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
