@@ -54,7 +54,8 @@ pub fn create_user(
     write_tx(conn, |conn| insert_user(conn, actor, spec, now))
 }
 
-fn insert_user(
+/// [`create_user`] inside a caller's write transaction.
+pub fn insert_user(
     conn: &mut DbConnection,
     actor: &Actor,
     spec: &UserSpec,

@@ -66,8 +66,11 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
         })
         .await?
     };
+    let mailer = crate::mail::Mailer::from_config(&config, tokio::runtime::Handle::current())
+        .map_err(AppError::Config)?;
     Ok(AppState {
         webauthn: crate::auth::webauthn::build(&config),
+        mailer: Arc::new(mailer),
         hasher: PasswordHasher::new(&config.password)?,
         discovery: crate::oidc::discovery::render(&config)?,
         config: Arc::new(config),

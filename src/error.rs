@@ -37,6 +37,9 @@ pub enum AppError {
     /// Password hashing is saturated: try again shortly.
     #[error("the service is busy")]
     Overloaded,
+    /// An email could not be handed to the SMTP server.
+    #[error("the email could not be sent")]
+    MailUnavailable,
 }
 
 impl AppError {
@@ -47,6 +50,7 @@ impl AppError {
             Self::BadRequest(_) => "Invalid request",
             Self::Csrf => "Request refused",
             Self::Overloaded => "Busy, please retry",
+            Self::MailUnavailable => "Email could not be sent",
             _ => "Something went wrong",
         }
     }
@@ -62,6 +66,7 @@ impl AppError {
             Self::Overloaded => "Too many sign-ins are being processed right now. \
                  Please try again in a moment."
                 .into(),
+            Self::MailUnavailable => "We could not send the email. Please try again later.".into(),
             _ => "An unexpected error occurred. Please try again later.".into(),
         }
     }
@@ -74,7 +79,7 @@ impl ResponseError for AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Csrf => StatusCode::FORBIDDEN,
-            Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Overloaded | Self::MailUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -82,7 +87,7 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let request_id = request_id::current();
-        if status.is_server_error() && !matches!(self, Self::Overloaded) {
+        if status.is_server_error() && !matches!(self, Self::Overloaded | Self::MailUnavailable) {
             tracing::error!(%request_id, error = %self, "request failed");
         } else {
             tracing::info!(%request_id, status = status.as_u16(), error = %self, "request refused");

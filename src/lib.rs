@@ -27,6 +27,8 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod flow;
+pub mod invitations;
+pub mod mail;
 pub mod maintenance;
 pub mod oidc;
 pub mod routes;

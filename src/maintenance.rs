@@ -107,6 +107,21 @@ pub fn checkpoint(
         .sign(Alg::RS256, "audit-checkpoint+jwt", claims)
 }
 
+/// Purge the email tables (S6), see [`crate::mail::purge`].
+async fn purge_email(state: &AppState, now: DateTime<Utc>) {
+    match state
+        .db
+        .run(move |conn| crate::mail::purge::purge(conn, now))
+        .await
+    {
+        Ok(p) if p != crate::mail::purge::Purged::default() => {
+            tracing::info!(purged = ?p, "expired email rows purged")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "email housekeeping failed"),
+    }
+}
+
 /// Run housekeeping every `period` for as long as the process lives.
 pub async fn run(state: AppState, period: std::time::Duration) {
     loop {
@@ -121,6 +136,7 @@ pub async fn run(state: AppState, period: std::time::Duration) {
                 if purged != Purged::default() {
                     tracing::info!(?purged, "expired rows purged");
                 }
+                purge_email(&state, now).await;
                 match checkpoint(&state, seq, &hash, now) {
                     Ok(jwt) => {
                         tracing::info!(audit_seq = seq, audit_hash = %hash, checkpoint = %jwt, "audit checkpoint")

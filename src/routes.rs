@@ -87,6 +87,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         "/login/mfa/enroll/totp/confirm",
         web::post().to(mfa::post_enroll_totp_confirm),
     )
+    .configure(email_routes)
     .route("/logout", web::get().to(logout::get_logout))
     .route("/logout", web::post().to(logout::post_logout))
     .route("/device", web::get().to(device::get_device))
@@ -144,6 +145,46 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::post().to(passkeys::post_login_start),
     )
     .route("/login/passkey", web::post().to(passkeys::post_login));
+}
+
+/// Email sign-in codes, password reset, verification and invitations (S6).
+fn email_routes(cfg: &mut ServiceConfig) {
+    use crate::flow::{email_login, invitation, password_reset, verify_email};
+    cfg.route("/login/email", web::get().to(email_login::get_request))
+        .route("/login/email", web::post().to(email_login::post_request))
+        .route("/login/email/code", web::get().to(email_login::get_code))
+        .route("/login/email/code", web::post().to(email_login::post_code))
+        .route(
+            "/password/reset",
+            web::get().to(password_reset::get_request),
+        )
+        .route(
+            "/password/reset",
+            web::post().to(password_reset::post_request),
+        )
+        .route(
+            "/password/reset/confirm",
+            web::get().to(password_reset::get_confirm),
+        )
+        .route(
+            "/password/reset/confirm",
+            web::post().to(password_reset::post_confirm),
+        )
+        .route("/verify-email", web::get().to(verify_email::get_gate))
+        .route(
+            "/verify-email/send",
+            web::post().to(verify_email::post_send),
+        )
+        .route(
+            "/verify-email/confirm",
+            web::get().to(verify_email::get_confirm),
+        )
+        .route(
+            "/verify-email/confirm",
+            web::post().to(verify_email::post_confirm),
+        )
+        .route("/invitation", web::get().to(invitation::get_invitation))
+        .route("/invitation", web::post().to(invitation::post_invitation));
 }
 
 /// Anything unmatched: the error page with 404.

@@ -28,6 +28,8 @@ pub struct AppState {
     /// The WebAuthn relying party (from the issuer); `None` when the issuer
     /// cannot be one (passkeys disabled).
     pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
+    /// Outgoing mail (S6).
+    pub mailer: Arc<crate::mail::Mailer>,
 }
 
 impl AppState {

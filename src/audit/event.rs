@@ -99,6 +99,18 @@ pub enum Action {
     PasskeyRemoved,
     PasskeyVerified,
     PasskeyRejected,
+    MailSent,
+    MailFailed,
+    EmailCodeIssued,
+    EmailCodeUsed,
+    EmailCodeFailed,
+    PasswordResetRequested,
+    PasswordResetCompleted,
+    EmailVerificationSent,
+    EmailVerified,
+    InvitationCreated,
+    InvitationAccepted,
+    InvitationExpired,
 }
 
 impl Action {
@@ -141,6 +153,18 @@ impl Action {
             Self::PasskeyRemoved => "passkey.removed",
             Self::PasskeyVerified => "passkey.verified",
             Self::PasskeyRejected => "passkey.rejected",
+            Self::MailSent => "mail.sent",
+            Self::MailFailed => "mail.failed",
+            Self::EmailCodeIssued => "email_code.issued",
+            Self::EmailCodeUsed => "email_code.used",
+            Self::EmailCodeFailed => "email_code.failed",
+            Self::PasswordResetRequested => "password_reset.requested",
+            Self::PasswordResetCompleted => "password_reset.completed",
+            Self::EmailVerificationSent => "email_verification.sent",
+            Self::EmailVerified => "email_verification.verified",
+            Self::InvitationCreated => "invitation.created",
+            Self::InvitationAccepted => "invitation.accepted",
+            Self::InvitationExpired => "invitation.expired",
         }
     }
 }

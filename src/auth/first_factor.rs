@@ -51,6 +51,9 @@ pub enum Next {
     SecondFactor { token: String },
     /// A policy requires MFA and the user has no factor: enrol one first.
     EnrollFactor { token: String },
+    /// The email address must be verified first (no session; the ticket
+    /// lets this browser ask for a link, see [`super::email_gate`]).
+    VerifyEmail { ticket: String },
 }
 
 /// Finish a first factor. `replaces` is the session id the browser had
@@ -62,6 +65,9 @@ pub async fn complete(
     first: FirstFactor,
     replaces: Option<String>,
 ) -> Result<Next, AppError> {
+    if let Some(next) = super::email_gate::check(state, &actor, &first).await? {
+        return Ok(next);
+    }
     let now = state.now();
     let state2 = state.clone();
     let method = first.method;
@@ -120,6 +126,7 @@ pub async fn complete(
     let outcome = match next {
         Next::SignedIn { .. } => "success",
         Next::SecondFactor { .. } | Next::EnrollFactor { .. } => "second_factor",
+        Next::VerifyEmail { .. } => "email_unverified",
     };
     metrics::counter!("ostiary_logins_total", "method" => method.as_str(), "outcome" => outcome)
         .increment(1);

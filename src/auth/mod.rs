@@ -2,10 +2,14 @@
 //! CSRF tokens, failed-login throttling and the password sign-in itself.
 
 pub mod csrf;
+pub mod email_code;
+pub mod email_gate;
+pub mod email_links;
 pub mod first_factor;
 pub mod mfa;
 pub mod passkey_login;
 pub mod password_login;
+pub mod password_reset;
 pub mod recent;
 pub mod session;
 pub mod throttle;

@@ -45,6 +45,64 @@ pub struct Config {
     pub password: PasswordConfig,
     pub throttle: ThrottleConfig,
     pub oidc: OidcConfig,
+    /// SMTP server, `smtp://[user:pass@]host:port` or `smtps://…` (implicit
+    /// TLS). Unset: messages are written to the log (development only).
+    pub smtp_url: Option<String>,
+    /// Sign-in needs a verified email address (S2).
+    pub require_verified_email: bool,
+    pub mail: MailConfig,
+}
+
+/// Outgoing mail and the flows that send it (S6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// Sender, e.g. `Ostiary <noreply@example.com>`.
+    pub from: String,
+    /// SMTP user name (overrides one in `smtp_url`).
+    pub username: Option<String>,
+    /// SMTP password (overrides one in `smtp_url`).
+    pub password: Option<String>,
+    /// `none`, `starttls` or `tls`; default: `tls` for `smtps://`, else `starttls`.
+    pub tls: Option<String>,
+    /// Connect and command timeout of the SMTP client.
+    pub timeout_secs: u64,
+    /// Lifetime of a sign-in code (at most 10 minutes, SR-93).
+    pub code_ttl_secs: i64,
+    /// Wrong entries allowed per code.
+    pub code_attempts: i32,
+    /// Codes per address per hour.
+    pub codes_per_hour: i64,
+    /// Codes requested from one IP per hour.
+    pub codes_per_ip_per_hour: i64,
+    /// Lifetime of a password reset link (at most 1 hour, SR-96).
+    pub reset_ttl_secs: i64,
+    /// Lifetime of an email verification link.
+    pub verify_ttl_secs: i64,
+    /// Reset and verification mails per address per hour.
+    pub links_per_hour: i64,
+    /// Default lifetime of an invitation.
+    pub invitation_ttl_hours: i64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            from: "Ostiary <noreply@localhost>".into(),
+            username: None,
+            password: None,
+            tls: None,
+            timeout_secs: 10,
+            code_ttl_secs: 600,
+            code_attempts: 3,
+            codes_per_hour: 3,
+            codes_per_ip_per_hour: 30,
+            reset_ttl_secs: 3600,
+            verify_ttl_secs: 24 * 3600,
+            links_per_hour: 3,
+            invitation_ttl_hours: 7 * 24,
+        }
+    }
 }
 
 /// OpenID Provider lifetimes and key handling.
@@ -178,6 +236,9 @@ impl Default for Config {
             password: PasswordConfig::default(),
             throttle: ThrottleConfig::default(),
             oidc: OidcConfig::default(),
+            smtp_url: None,
+            require_verified_email: true,
+            mail: MailConfig::default(),
         }
     }
 }

@@ -112,6 +112,9 @@ pub fn validate(config: &Config) -> Vec<String> {
     if !matches!(o.rsa_bits, 2048 | 3072 | 4096) {
         problems.push("oidc.rsa_bits: must be 2048, 3072 or 4096".into());
     }
+    if let Err(mail) = crate::mail::transport::Settings::from_config(config) {
+        problems.extend(mail);
+    }
     problems
 }
 

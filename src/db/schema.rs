@@ -318,6 +318,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_deliveries (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_codes (id) {
+        id -> Text,
+        email -> Text,
+        user_id -> Nullable<Text>,
+        code_hash -> Text,
+        binding_hash -> Text,
+        ip -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> Text,
+        purpose -> Text,
+        user_id -> Text,
+        email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_requests (id) {
+        id -> Text,
+        purpose -> Text,
+        email -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
@@ -350,4 +415,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     webauthn_challenges,
     mfa_policies,
     mfa_upstream_acknowledgments,
+    mail_deliveries,
+    email_codes,
+    email_tokens,
+    email_requests,
+    invitations,
 );

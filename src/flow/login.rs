@@ -93,6 +93,7 @@ pub fn after_first_factor(next: Next, return_to: Option<&str>) -> HttpResponse {
             &with_return_to("/login/mfa/enroll", return_to),
             vec![pending::cookie(token)],
         ),
+        Next::VerifyEmail { ticket } => crate::flow::verify_email::gate_redirect(ticket),
     }
 }
 

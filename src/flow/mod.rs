@@ -5,14 +5,19 @@
 pub mod account;
 pub mod consent;
 pub mod device;
+pub mod email_login;
 pub mod home;
+pub mod invitation;
 pub mod login;
 pub mod logout;
 pub mod mfa;
 pub mod mfa_pages;
+pub mod pages;
 pub mod passkeys;
+pub mod password_reset;
 pub mod security;
 pub mod setup;
+pub mod verify_email;
 
 /// A relative, same-origin path for post-login redirects (SR-04); anything
 /// else falls back to the account page.

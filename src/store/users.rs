@@ -106,3 +106,40 @@ pub fn soft_delete(
     .execute(conn)?;
     Ok(n > 0)
 }
+
+/// Replace the password hash of a live user.
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: &str,
+    hash: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::deleted_at.is_null()),
+    )
+    .set((
+        users::password_hash.eq(Some(hash)),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Mark a live user's email address as verified; false when it already was.
+pub fn mark_verified(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::deleted_at.is_null())
+            .filter(users::email_verified.eq(false)),
+    )
+    .set((users::email_verified.eq(true), users::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(n > 0)
+}

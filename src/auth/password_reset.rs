@@ -1,0 +1,82 @@
+//! Completing a password reset (S6, SR-96, SR-95): the single-use token
+//! sets a new password and ends every session, grant and refresh token of
+//! the user (with back-channel logout notices). It does not sign anyone in:
+//! the user signs in again, through MFA when enrolled. The link proves the
+//! address, so an unverified one becomes verified.
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::crypto::token::sha256_hex;
+use crate::error::AppError;
+use crate::oidc::backchannel;
+use crate::state::AppState;
+use crate::store::{email_tokens, grants, naive, sessions, users, write_tx};
+
+/// Outcome of [`complete`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum ResetOutcome {
+    Done,
+    /// The link is unknown, expired or already used.
+    InvalidLink,
+}
+
+/// Set the password hashed as `hash` for the holder of `token`.
+pub async fn complete(
+    state: &AppState,
+    actor: &Actor,
+    token: &str,
+    hash: String,
+) -> Result<ResetOutcome, AppError> {
+    let now = state.now();
+    let (token_hash, actor) = (sha256_hex(token.as_bytes()), actor.clone());
+    let done = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let Some(row) = email_tokens::find_live(conn, "reset", &token_hash, naive(now))?
+                else {
+                    return Ok(None);
+                };
+                if !email_tokens::consume(conn, &row.id, naive(now))?
+                    || !users::set_password(conn, &row.user_id, &hash, naive(now))?
+                {
+                    return Ok(None);
+                }
+                // Every session and grant (offline ones too) ends (SR-96).
+                let with_grants =
+                    backchannel::sessions_with_grants(conn, &row.user_id, naive(now))?;
+                let notices = backchannel::end_sessions(conn, &with_grants, naive(now))?;
+                let mut grants_revoked = 0;
+                for grant in grants::live_for_user(conn, &row.user_id, naive(now))? {
+                    if grants::revoke(conn, &grant.id, naive(now))? {
+                        grants_revoked += 1;
+                    }
+                }
+                let ended = sessions::revoke_all(conn, &row.user_id, naive(now))?;
+                // The link arrived at the account's address: it is verified.
+                let verified = users::find(conn, &row.user_id)?
+                    .is_some_and(|u| u.email == row.email)
+                    && users::mark_verified(conn, &row.user_id, naive(now))?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Action::PasswordResetCompleted, Outcome::Success)
+                        .target("user", row.user_id.as_str())
+                        .details(serde_json::json!({
+                            "sessions_revoked": ended,
+                            "grants_revoked": grants_revoked,
+                            "email_verified": verified,
+                        })),
+                    now,
+                )?;
+                Ok(Some(notices))
+            })
+        })
+        .await?;
+    match done {
+        Some(notices) => {
+            backchannel::dispatch(state, notices);
+            Ok(ResetOutcome::Done)
+        }
+        None => Ok(ResetOutcome::InvalidLink),
+    }
+}

@@ -1,0 +1,238 @@
+//! `/login/email` and `/login/email/code`: "Sign in with email" (S6).
+//! Asking for a code answers the same way whether or not the address has
+//! an account (SR-85); the code form only works in the browser that asked
+//! (binding cookie). See [`crate::auth::email_code`].
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::login::after_first_factor;
+use super::pages::{EmailFormPage, NoticePage};
+use crate::auth::email_code::{self, BINDING_COOKIE, RequestOutcome, VerifyOutcome};
+use crate::auth::{MaybeSession, csrf, session};
+use crate::domain::Email;
+use crate::error::AppError;
+use crate::flow::safe_return_to;
+use crate::mail::Locale;
+use crate::state::AppState;
+use crate::web::RequestContext;
+use crate::web::render::{html, see_other};
+
+/// The code entry form.
+#[derive(Template)]
+#[template(path = "flow/email_code.html")]
+pub struct CodePage {
+    pub csrf_token: String,
+    pub error: Option<String>,
+    pub return_to: Option<String>,
+    pub minutes: i64,
+}
+
+/// Query of the GET pages.
+#[derive(Debug, Deserialize)]
+pub struct ReturnQuery {
+    return_to: Option<String>,
+}
+
+/// `POST /login/email`
+#[derive(Debug, Deserialize)]
+pub struct RequestForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    return_to: Option<String>,
+}
+
+/// `POST /login/email/code`
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    code: String,
+    return_to: Option<String>,
+}
+
+fn request_page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: Option<&session::CurrentSession>,
+    status: StatusCode,
+    email: &str,
+    error: Option<String>,
+    return_to: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
+    let page = EmailFormPage {
+        heading: "Sign in with email",
+        lead: "We will email you a one-time code to sign in with.",
+        action: "/login/email",
+        button: "Email me a code",
+        csrf_token,
+        email: email.chars().take(254).collect(),
+        error,
+        return_to: return_to.map(|r| safe_return_to(Some(&r))),
+    };
+    html(status, &page, cookies)
+}
+
+fn code_page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: Option<&session::CurrentSession>,
+    status: StatusCode,
+    error: Option<String>,
+    return_to: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
+    let page = CodePage {
+        csrf_token,
+        error,
+        return_to: return_to.map(|r| safe_return_to(Some(&r))),
+        minutes: state.config.mail.code_ttl_secs / 60,
+    };
+    html(status, &page, cookies)
+}
+
+fn code_path(return_to: Option<&str>) -> String {
+    match return_to {
+        Some(r) => format!(
+            "/login/email/code?return_to={}",
+            url::form_urlencoded::byte_serialize(safe_return_to(Some(r)).as_bytes())
+                .collect::<String>()
+        ),
+        None => "/login/email/code".into(),
+    }
+}
+
+/// `GET /login/email`
+pub async fn get_request(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    query: web::Query<ReturnQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    request_page(
+        &req,
+        &state,
+        session.0.as_deref(),
+        StatusCode::OK,
+        "",
+        None,
+        query.return_to,
+    )
+}
+
+/// `POST /login/email`
+pub async fn post_request(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<RequestForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let current = session.0.as_deref();
+    csrf::verify(&req, &state, current, &form.csrf_token)?;
+    let email = match Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(msg) => {
+            return request_page(
+                &req,
+                &state,
+                current,
+                StatusCode::BAD_REQUEST,
+                &form.email,
+                Some(msg),
+                form.return_to,
+            );
+        }
+    };
+    let locale = Locale::from_request(&req);
+    match email_code::request(&state, ctx.actor(), &email, locale).await? {
+        RequestOutcome::Issued { cookie } => Ok(see_other(
+            &code_path(form.return_to.as_deref()),
+            vec![cookie],
+        )),
+        RequestOutcome::Limited => html(
+            StatusCode::TOO_MANY_REQUESTS,
+            &NoticePage {
+                heading: "Too many codes requested",
+                message:
+                    "Too many sign-in codes were requested for this address or from your network. \
+                          Use the code you already received, or try again in an hour."
+                        .into(),
+                link: Some(("/login".into(), "Back to sign in")),
+            },
+            vec![],
+        ),
+    }
+}
+
+/// `GET /login/email/code`
+pub async fn get_code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    query: web::Query<ReturnQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    code_page(
+        &req,
+        &state,
+        session.0.as_deref(),
+        StatusCode::OK,
+        None,
+        query.return_to,
+    )
+}
+
+/// `POST /login/email/code`
+pub async fn post_code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let current = session.0.as_deref();
+    csrf::verify(&req, &state, current, &form.csrf_token)?;
+    let binding = req.cookie(BINDING_COOKIE).map(|c| c.value().to_owned());
+    let replaces = current.map(|c| c.session.id.clone());
+    match email_code::verify(&state, ctx.actor(), binding.as_deref(), &form.code, replaces).await? {
+        VerifyOutcome::Success(next) => {
+            let mut response = after_first_factor(next, form.return_to.as_deref());
+            response
+                .add_cookie(&email_code::binding_removal())
+                .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
+            Ok(response)
+        }
+        VerifyOutcome::Wrong { remaining } => code_page(
+            &req,
+            &state,
+            current,
+            StatusCode::UNAUTHORIZED,
+            Some(format!(
+                "That code is not correct. {remaining} attempt{} left.",
+                if remaining == 1 { "" } else { "s" }
+            )),
+            form.return_to,
+        ),
+        VerifyOutcome::Expired => html(
+            StatusCode::BAD_REQUEST,
+            &NoticePage {
+                heading: "Code expired",
+                message: "This sign-in code has expired, was already used or was entered wrongly too often. \
+                          Request a new one."
+                    .into(),
+                link: Some(("/login/email".into(), "Send a new code")),
+            },
+            vec![email_code::binding_removal()],
+        ),
+    }
+}

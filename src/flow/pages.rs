@@ -1,0 +1,75 @@
+//! Small page types shared by the email flows (sign-in code, password
+//! reset, email verification, invitations).
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use askama::Template;
+
+use crate::error::AppError;
+use crate::web::render::html;
+
+/// A form asking for an email address.
+#[derive(Template)]
+#[template(path = "flow/email_form.html")]
+pub struct EmailFormPage {
+    pub heading: &'static str,
+    pub lead: &'static str,
+    pub action: &'static str,
+    pub button: &'static str,
+    pub csrf_token: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub return_to: Option<String>,
+}
+
+/// A message with an optional link.
+#[derive(Template)]
+#[template(path = "flow/notice.html")]
+pub struct NoticePage {
+    pub heading: &'static str,
+    pub message: String,
+    pub link: Option<(String, &'static str)>,
+}
+
+/// One button posting a (hidden) token.
+#[derive(Template)]
+#[template(path = "flow/confirm.html")]
+pub struct ConfirmPage {
+    pub heading: &'static str,
+    pub message: String,
+    pub action: &'static str,
+    pub button: &'static str,
+    pub csrf_token: String,
+    pub token: Option<String>,
+}
+
+/// Choose a password (reset, invitation).
+#[derive(Template)]
+#[template(path = "flow/new_password.html")]
+pub struct NewPasswordPage {
+    pub heading: &'static str,
+    pub lead: String,
+    pub action: &'static str,
+    pub button: &'static str,
+    pub csrf_token: String,
+    pub token: String,
+    pub with_name: bool,
+    pub display_name: String,
+    pub error: Option<String>,
+    pub min_length: usize,
+}
+
+/// The page for a link that no longer works.
+pub fn invalid_link(what: &'static str, again: &'static str) -> Result<HttpResponse, AppError> {
+    html(
+        StatusCode::BAD_REQUEST,
+        &NoticePage {
+            heading: "Link no longer valid",
+            message: format!(
+                "This {what} link is invalid, has expired or was already used. Request a new one."
+            ),
+            link: Some((again.into(), "Request a new link")),
+        },
+        vec![],
+    )
+}

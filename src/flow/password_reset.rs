@@ -1,0 +1,225 @@
+//! `/password/reset` (ask for a link; the same answer for every address,
+//! SR-85) and `/password/reset/confirm` (choose a new password with the
+//! emailed token). Completing a reset ends every session and grant of the
+//! user and signs no one in (SR-95, SR-96).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::pages::{EmailFormPage, NewPasswordPage, NoticePage, invalid_link};
+use crate::auth::email_links::{self, Purpose};
+use crate::auth::password_reset::{self, ResetOutcome};
+use crate::auth::{MaybeSession, csrf, session};
+use crate::domain::{Email, Password};
+use crate::error::AppError;
+use crate::mail::Locale;
+use crate::state::AppState;
+use crate::web::RequestContext;
+use crate::web::render::html;
+
+/// `POST /password/reset`
+#[derive(Debug, Deserialize)]
+pub struct RequestForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// `GET /password/reset/confirm`
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// `POST /password/reset/confirm`
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+fn request_page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: Option<&session::CurrentSession>,
+    status: StatusCode,
+    email: &str,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
+    let page = EmailFormPage {
+        heading: "Reset your password",
+        lead: "Enter your email address and we will send you a link to choose a new password.",
+        action: "/password/reset",
+        button: "Send the link",
+        csrf_token,
+        email: email.chars().take(254).collect(),
+        error,
+        return_to: None,
+    };
+    html(status, &page, cookies)
+}
+
+fn password_page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: Option<&session::CurrentSession>,
+    status: StatusCode,
+    token: &str,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
+    let page = NewPasswordPage {
+        heading: "Choose a new password",
+        lead: "Afterwards you are signed out everywhere and sign in again with the new password."
+            .into(),
+        action: "/password/reset/confirm",
+        button: "Set the new password",
+        csrf_token,
+        token: token.to_owned(),
+        with_name: false,
+        display_name: String::new(),
+        error,
+        min_length: state.config.password.min_length,
+    };
+    html(status, &page, cookies)
+}
+
+/// `GET /password/reset`
+pub async fn get_request(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+) -> Result<HttpResponse, AppError> {
+    request_page(&req, &state, session.0.as_deref(), StatusCode::OK, "", None)
+}
+
+/// `POST /password/reset`
+pub async fn post_request(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<RequestForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let current = session.0.as_deref();
+    csrf::verify(&req, &state, current, &form.csrf_token)?;
+    let email = match Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(msg) => {
+            return request_page(
+                &req,
+                &state,
+                current,
+                StatusCode::BAD_REQUEST,
+                &form.email,
+                Some(msg),
+            );
+        }
+    };
+    let locale = Locale::from_request(&req);
+    email_links::request(&state, &ctx.actor(), Purpose::Reset, &email, locale).await?;
+    html(
+        StatusCode::OK,
+        &NoticePage {
+            heading: "Check your email",
+            message: "If an account exists for that address, we sent it a link to choose a new password. \
+                      The link works once and expires soon."
+                .into(),
+            link: Some(("/login".into(), "Back to sign in")),
+        },
+        vec![],
+    )
+}
+
+/// `GET /password/reset/confirm?token=…`
+pub async fn get_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    query: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.into_inner().token;
+    if token.len() > 128
+        || email_links::peek(&state, Purpose::Reset, &token)
+            .await?
+            .is_none()
+    {
+        return invalid_link("password reset", "/password/reset");
+    }
+    password_page(
+        &req,
+        &state,
+        session.0.as_deref(),
+        StatusCode::OK,
+        &token,
+        None,
+    )
+}
+
+/// `POST /password/reset/confirm`
+pub async fn post_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let current = session.0.as_deref();
+    csrf::verify(&req, &state, current, &form.csrf_token)?;
+    if form.token.len() > 128
+        || email_links::peek(&state, Purpose::Reset, &form.token)
+            .await?
+            .is_none()
+    {
+        return invalid_link("password reset", "/password/reset");
+    }
+    let password = Password::new(form.password);
+    let problem = password
+        .check_new(state.config.password.min_length)
+        .err()
+        .or_else(|| {
+            (!password.matches(&Password::new(form.password_confirm)))
+                .then(|| "The two passwords do not match.".to_owned())
+        });
+    if let Some(msg) = problem {
+        return password_page(
+            &req,
+            &state,
+            current,
+            StatusCode::BAD_REQUEST,
+            &form.token,
+            Some(msg),
+        );
+    }
+    let hash = state.hasher.hash(&password).await?;
+    let actor = match current {
+        Some(c) => c.actor(&ctx),
+        None => ctx.actor(),
+    };
+    match password_reset::complete(&state, &actor, &form.token, hash).await? {
+        ResetOutcome::InvalidLink => invalid_link("password reset", "/password/reset"),
+        ResetOutcome::Done => html(
+            StatusCode::OK,
+            &NoticePage {
+                heading: "Password changed",
+                message: "Your password was changed and you were signed out everywhere. \
+                          Sign in with the new password."
+                    .into(),
+                link: Some(("/login".into(), "Sign in")),
+            },
+            vec![session::removal()],
+        ),
+    }
+}

@@ -1,0 +1,174 @@
+//! Email verification pages: `/verify-email` (a sign-in stopped by
+//! `require_verified_email`: no session, a button to send a link),
+//! `/verify-email/confirm` (the emailed link; a button, so link scanners
+//! do not consume it).
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::pages::{ConfirmPage, NoticePage, invalid_link};
+use crate::auth::email_gate::{self, TICKET_COOKIE};
+use crate::auth::email_links::{self, Purpose};
+use crate::auth::{MaybeSession, csrf};
+use crate::domain::Email;
+use crate::error::AppError;
+use crate::mail::Locale;
+use crate::state::AppState;
+use crate::store::users;
+use crate::web::RequestContext;
+use crate::web::render::{html, see_other};
+
+/// Form of the two POSTs.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// Query of `GET /verify-email/confirm`.
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+fn ticket_cookie(value: String) -> Cookie<'static> {
+    Cookie::build(TICKET_COOKIE, value)
+        .path("/")
+        .secure(true)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// Where a sign-in stopped by the gate goes (see
+/// [`crate::flow::login::after_first_factor`]).
+pub fn gate_redirect(ticket: String) -> HttpResponse {
+    see_other("/verify-email", vec![ticket_cookie(ticket)])
+}
+
+/// `GET /verify-email`
+pub async fn get_gate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+) -> Result<HttpResponse, AppError> {
+    let (csrf_token, cookies) = csrf::issue(&req, &state, session.0.as_deref()).cookies();
+    html(
+        StatusCode::OK,
+        &ConfirmPage {
+            heading: "Verify your email address",
+            message: "Your email address is not verified yet, so you cannot sign in. \
+                      We can send you a link to verify it."
+                .into(),
+            action: "/verify-email/send",
+            button: "Send me a verification link",
+            csrf_token,
+            token: None,
+        },
+        cookies,
+    )
+}
+
+/// `POST /verify-email/send`
+pub async fn post_send(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
+    let ticket = req.cookie(TICKET_COOKIE).map(|c| c.value().to_owned());
+    let Some(user_id) = ticket.and_then(|t| email_gate::open_ticket(&state, &t, state.now()))
+    else {
+        return Err(AppError::BadRequest(
+            "This page has expired. Sign in again to get a verification link.".into(),
+        ));
+    };
+    let user = state
+        .db
+        .run(move |conn| users::find(conn, &user_id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let email = Email::parse(&user.email).map_err(AppError::BadRequest)?;
+    let actor = ctx.actor().as_user(&user.id, None);
+    email_links::request(
+        &state,
+        &actor,
+        Purpose::Verify,
+        &email,
+        Locale::from_request(&req),
+    )
+    .await?;
+    html(
+        StatusCode::OK,
+        &NoticePage {
+            heading: "Check your email",
+            message: "We sent a verification link to your address (unless several were sent \
+                      recently: then use the newest one). Open it, then sign in again."
+                .into(),
+            link: Some(("/login".into(), "Back to sign in")),
+        },
+        vec![],
+    )
+}
+
+/// `GET /verify-email/confirm?token=…`
+pub async fn get_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    query: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.into_inner().token;
+    if token.len() > 128
+        || email_links::peek(&state, Purpose::Verify, &token)
+            .await?
+            .is_none()
+    {
+        return invalid_link("verification", "/login");
+    }
+    let (csrf_token, cookies) = csrf::issue(&req, &state, session.0.as_deref()).cookies();
+    html(
+        StatusCode::OK,
+        &ConfirmPage {
+            heading: "Verify your email address",
+            message: "Confirm that this email address is yours.".into(),
+            action: "/verify-email/confirm",
+            button: "Verify my email address",
+            csrf_token,
+            token: Some(token),
+        },
+        cookies,
+    )
+}
+
+/// `POST /verify-email/confirm`
+pub async fn post_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
+    if form.token.len() > 128 || !email_links::verify(&state, &ctx.actor(), &form.token).await? {
+        return invalid_link("verification", "/login");
+    }
+    html(
+        StatusCode::OK,
+        &NoticePage {
+            heading: "Email address verified",
+            message: "Thank you. You can sign in now.".into(),
+            link: Some(("/login".into(), "Sign in")),
+        },
+        vec![],
+    )
+}

@@ -1,0 +1,97 @@
+//! Delivering one message: a `queued` delivery record is written first,
+//! then the message goes to SMTP, then the record becomes `sent` or
+//! `failed` (with the reason) together with its audit record, and
+//! `ostiary_mail_total{kind,outcome}` counts it. A failure reaches the user
+//! as [`AppError::MailUnavailable`] ("try again later").
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::error::AppError;
+use crate::mail::Locale;
+use crate::mail::message::{self, Message};
+use crate::state::AppState;
+use crate::store::mail_deliveries::{self, Delivery};
+use crate::store::{naive, write_tx};
+
+/// Render and send `message` to `to`, with record, audit and metric.
+pub async fn send(
+    state: &AppState,
+    actor: &Actor,
+    to: &str,
+    message: &Message,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let kind = message.kind();
+    let rendered = message::render(message, locale)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let row = Delivery {
+        id: id.clone(),
+        kind: kind.to_owned(),
+        recipient: to.to_owned(),
+        status: "queued".into(),
+        reason: None,
+        created_at: naive(state.now()),
+        updated_at: naive(state.now()),
+    };
+    state
+        .db
+        .run(move |conn| mail_deliveries::insert(conn, &row))
+        .await?;
+    let result = state.mailer.send(to, &rendered).await;
+    finish(state, actor, &id, kind, to, result.as_ref().err().cloned()).await?;
+    result.map_err(|_| AppError::MailUnavailable)
+}
+
+/// Record a failure to reach SMTP where no message was addressed (see
+/// [`crate::mail::Mailer::probe`]).
+pub async fn probe(state: &AppState, kind: &'static str) -> Result<(), AppError> {
+    match state.mailer.probe().await {
+        Ok(()) => Ok(()),
+        Err(reason) => {
+            tracing::warn!(kind, %reason, "SMTP server unreachable");
+            metrics::counter!("ostiary_mail_total", "kind" => kind, "outcome" => "failed")
+                .increment(1);
+            Err(AppError::MailUnavailable)
+        }
+    }
+}
+
+async fn finish(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    kind: &'static str,
+    to: &str,
+    failure: Option<String>,
+) -> Result<(), AppError> {
+    let now = state.now();
+    let (actor, id, to) = (actor.clone(), id.to_owned(), to.to_owned());
+    let outcome = if failure.is_some() { "failed" } else { "sent" };
+    if let Some(reason) = &failure {
+        tracing::warn!(kind, delivery = %id, %reason, "mail delivery failed");
+    }
+    metrics::counter!("ostiary_mail_total", "kind" => kind, "outcome" => outcome).increment(1);
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                mail_deliveries::finish(conn, &id, outcome, failure.as_deref(), naive(now))?;
+                let (action, result) = match &failure {
+                    None => (Action::MailSent, Outcome::Success),
+                    Some(_) => (Action::MailFailed, Outcome::Failure),
+                };
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(action, result)
+                        .target("mail_delivery", id.as_str())
+                        .details(serde_json::json!({
+                            "kind": kind,
+                            "recipient": to,
+                            "reason": failure,
+                        })),
+                    now,
+                )
+            })
+        })
+        .await
+}

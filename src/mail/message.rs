@@ -1,0 +1,195 @@
+//! The messages Ostiary sends, their English and German wording (the
+//! message catalogue) and their HTML and plain-text bodies
+//! (`templates/mail/message.html`, `templates/mail/message.txt`).
+
+use askama::Template;
+
+use super::Locale;
+use crate::error::AppError;
+
+/// What to send.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// A "sign in with email" code.
+    SignInCode { code: String, minutes: i64 },
+    /// A password reset link.
+    PasswordReset { link: String, minutes: i64 },
+    /// An email verification link.
+    VerifyEmail { link: String, hours: i64 },
+    /// An invitation to an organization.
+    Invitation {
+        link: String,
+        organization: String,
+        role: String,
+        hours: i64,
+    },
+}
+
+impl Message {
+    /// Kind label for delivery records, audit and metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::SignInCode { .. } => "sign_in_code",
+            Self::PasswordReset { .. } => "password_reset",
+            Self::VerifyEmail { .. } => "verify_email",
+            Self::Invitation { .. } => "invitation",
+        }
+    }
+}
+
+/// A rendered message.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Localized parts shared by both bodies.
+struct Parts {
+    subject: String,
+    intro: String,
+    code: Option<String>,
+    link: Option<String>,
+    link_label: String,
+    outro: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/message.html")]
+struct HtmlBody<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    intro: &'a str,
+    code: Option<&'a str>,
+    link: Option<&'a str>,
+    link_label: &'a str,
+    outro: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/message.txt")]
+struct TextBody<'a> {
+    intro: &'a str,
+    code: Option<&'a str>,
+    link: Option<&'a str>,
+    outro: &'a str,
+}
+
+fn parts(message: &Message, locale: Locale) -> Parts {
+    use Locale::{De, En};
+    match (message, locale) {
+        (Message::SignInCode { code, minutes }, En) => Parts {
+            subject: "Your sign-in code".into(),
+            intro: format!("Enter this code to sign in. It expires in {minutes} minutes and works once."),
+            code: Some(code.clone()),
+            link: None,
+            link_label: String::new(),
+            outro: "If you did not try to sign in, you can ignore this email.".into(),
+        },
+        (Message::SignInCode { code, minutes }, De) => Parts {
+            subject: "Ihr Anmeldecode".into(),
+            intro: format!("Geben Sie diesen Code ein, um sich anzumelden. Er läuft in {minutes} Minuten ab und gilt einmal."),
+            code: Some(code.clone()),
+            link: None,
+            link_label: String::new(),
+            outro: "Wenn Sie sich nicht anmelden wollten, können Sie diese E-Mail ignorieren.".into(),
+        },
+        (Message::PasswordReset { link, minutes }, En) => Parts {
+            subject: "Reset your password".into(),
+            intro: format!("Open the link below to choose a new password. It expires in {minutes} minutes and works once."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Choose a new password".into(),
+            outro: "If you did not ask for this, ignore this email: your password stays unchanged.".into(),
+        },
+        (Message::PasswordReset { link, minutes }, De) => Parts {
+            subject: "Passwort zurücksetzen".into(),
+            intro: format!("Öffnen Sie den Link, um ein neues Passwort zu wählen. Er läuft in {minutes} Minuten ab und gilt einmal."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Neues Passwort wählen".into(),
+            outro: "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.".into(),
+        },
+        (Message::VerifyEmail { link, hours }, En) => Parts {
+            subject: "Confirm your email address".into(),
+            intro: format!("Open the link below to confirm your email address. It expires in {hours} hours."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Confirm my email address".into(),
+            outro: "If you did not create an account, ignore this email.".into(),
+        },
+        (Message::VerifyEmail { link, hours }, De) => Parts {
+            subject: "Bestätigen Sie Ihre E-Mail-Adresse".into(),
+            intro: format!("Öffnen Sie den Link, um Ihre E-Mail-Adresse zu bestätigen. Er läuft in {hours} Stunden ab."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "E-Mail-Adresse bestätigen".into(),
+            outro: "Wenn Sie kein Konto angelegt haben, ignorieren Sie diese E-Mail.".into(),
+        },
+        (Message::Invitation { link, organization, role, hours }, En) => Parts {
+            subject: format!("You are invited to join {organization}"),
+            intro: format!("You have been invited to join {organization} as {role}. The invitation expires in {hours} hours."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Accept the invitation".into(),
+            outro: "If you do not expect this invitation, ignore this email.".into(),
+        },
+        (Message::Invitation { link, organization, role, hours }, De) => Parts {
+            subject: format!("Einladung zu {organization}"),
+            intro: format!("Sie wurden eingeladen, {organization} als {role} beizutreten. Die Einladung läuft in {hours} Stunden ab."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Einladung annehmen".into(),
+            outro: "Wenn Sie diese Einladung nicht erwarten, ignorieren Sie diese E-Mail.".into(),
+        },
+    }
+}
+
+/// Render `message` in `locale`.
+pub fn render(message: &Message, locale: Locale) -> Result<Rendered, AppError> {
+    let p = parts(message, locale);
+    let html = HtmlBody {
+        lang: locale.tag(),
+        subject: &p.subject,
+        intro: &p.intro,
+        code: p.code.as_deref(),
+        link: p.link.as_deref(),
+        link_label: &p.link_label,
+        outro: &p.outro,
+    }
+    .render()?;
+    let text = TextBody {
+        intro: &p.intro,
+        code: p.code.as_deref(),
+        link: p.link.as_deref(),
+        outro: &p.outro,
+    }
+    .render()?;
+    Ok(Rendered {
+        subject: p.subject,
+        text,
+        html,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_both_languages_and_escapes_html() {
+        let m = Message::Invitation {
+            link: "https://idp.example/invitation?token=a&b".into(),
+            organization: "<Acme>".into(),
+            role: "member".into(),
+            hours: 168,
+        };
+        let en = render(&m, Locale::En).unwrap();
+        assert!(en.subject.contains("<Acme>"));
+        assert!(!en.html.contains("<Acme>"), "escaped: {}", en.html);
+        assert!(en.text.contains("https://idp.example/invitation?token=a&b"));
+        let de = render(&m, Locale::De).unwrap();
+        assert!(de.html.contains("lang=\"de\"") && de.text.contains("Einladung"));
+    }
+}

@@ -1,0 +1,15 @@
+//! Outgoing email (S6): SMTP settings and transport ([`transport`]),
+//! localized messages rendered from askama templates ([`message`],
+//! [`locale`]), and delivery with its record, audit and metric
+//! ([`deliver`]).
+
+pub mod deliver;
+pub mod locale;
+pub mod message;
+pub mod purge;
+pub mod transport;
+
+pub use deliver::send;
+pub use locale::Locale;
+pub use message::Message;
+pub use transport::Mailer;
