@@ -429,3 +429,35 @@ async fn device_approval_needs_the_client_rule_satisfied(backend: Backend) {
     .await;
     assert_eq!(poll.error(), "authorization_pending");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_code_sign_in_goes_through_the_second_step() {
+    // S6 + S5: an emailed code is a first factor like any other — a user
+    // with an authenticator app still passes it, and the result is two
+    // factors (`otp` twice is still `mfa`).
+    let Some(sink) = crate::mail_sink::MailSink::start() else {
+        return;
+    };
+    let app = crate::email::app_with(Backend::Sqlite, &sink).await;
+    let (secret, _) = crate::mfa_support::user_with_totp(&app, EMAIL).await;
+    let mut b = app.browser();
+    let res = crate::email::request_code(&mut b, EMAIL).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let mail = sink.wait_for(EMAIL, 1).await;
+    let res = crate::email::enter_code(&mut b, &crate::mail_sink::code_in(&mail)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        res.location().starts_with("/login/mfa?"),
+        "{}",
+        res.location()
+    );
+    assert!(
+        b.session_cookie().is_none(),
+        "no session after the email code alone"
+    );
+    let page = b.get(res.location()).await;
+    let ok =
+        crate::mfa_support::submit(&mut b, &page, "/login/mfa/totp", &code(&app, &secret, 0)).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(session_amr(&app, &b).await, ["otp", "mfa"]);
+}

@@ -40,19 +40,22 @@ pub fn requests_multi_factor(acr_values: &[String]) -> bool {
     !known.is_empty() && known.iter().all(|v| *v != SINGLE_FACTOR)
 }
 
-/// Merge `extra` methods into `amr`, adding `mfa` when the result spans
-/// more than one factor kind.
-pub fn merge(amr: &[String], extra: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = amr.to_vec();
-    for m in extra {
+/// The methods of a login completed by a second factor: the first
+/// factor's `amr`, the second factor's, and `mfa` — a second step is a
+/// different factor by construction (an emailed code then an authenticator
+/// code are both `otp`, yet two factors).
+pub fn with_second_factor(amr: &[String], second: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = amr
+        .iter()
+        .filter(|m| m.as_str() != "mfa")
+        .cloned()
+        .collect();
+    for m in second {
         if !out.iter().any(|x| x == m) {
             out.push((*m).to_owned());
         }
     }
-    let kinds = out.iter().filter(|m| m.as_str() != "mfa").count();
-    if kinds > 1 && !is_multi_factor(&out) {
-        out.push("mfa".into());
-    }
+    out.push("mfa".into());
     out
 }
 
@@ -64,8 +67,22 @@ mod tests {
     fn acr_follows_amr() {
         assert_eq!(for_amr(&["pwd"]), SINGLE_FACTOR);
         assert_eq!(for_amr(&["pwd", "otp", "mfa"]), MULTI_FACTOR);
-        assert_eq!(merge(&["pwd".into()], &["otp"]), vec!["pwd", "otp", "mfa"]);
-        assert_eq!(merge(&["otp".into()], &["otp"]), vec!["otp"]);
+        assert_eq!(
+            with_second_factor(&["pwd".into()], &["otp"]),
+            vec!["pwd", "otp", "mfa"]
+        );
+        // An emailed code, then an authenticator code: two factors.
+        assert_eq!(
+            with_second_factor(&["otp".into()], &["otp"]),
+            vec!["otp", "mfa"]
+        );
+        assert_eq!(
+            with_second_factor(
+                &["pwd".into(), "otp".into(), "mfa".into()],
+                &["swk", "user"]
+            ),
+            vec!["pwd", "otp", "swk", "user", "mfa"]
+        );
     }
 
     #[test]

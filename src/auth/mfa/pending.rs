@@ -178,7 +178,7 @@ pub fn finish(
     if !pending_logins::take(conn, &row.id)? {
         return Ok(None);
     }
-    let amr = acr::merge(&row.amr(), factor_amr);
+    let amr = acr::with_second_factor(&row.amr(), factor_amr);
     first_factor::sign_in_tx(
         conn,
         state,
