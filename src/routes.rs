@@ -5,7 +5,9 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
-use crate::flow::{account, consent, device, home, login, logout, mfa, passkeys, security, setup};
+use crate::flow::{
+    account, consent, device, home, login, logout, mfa, mfa_enroll, passkeys, security, setup,
+};
 use crate::oidc::{authorize, discovery, end_session, introspect, jwks, revoke, token, userinfo};
 use crate::web::{assets, ops};
 
@@ -78,14 +80,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::post().to(mfa::post_passkey_start),
     )
     .route("/login/mfa/passkey", web::post().to(mfa::post_passkey))
-    .route("/login/mfa/enroll", web::get().to(mfa::get_enroll))
+    .route("/login/mfa/enroll", web::get().to(mfa_enroll::get_enroll))
     .route(
         "/login/mfa/enroll/totp",
-        web::post().to(mfa::post_enroll_totp),
+        web::post().to(mfa_enroll::post_enroll_totp),
     )
     .route(
         "/login/mfa/enroll/totp/confirm",
-        web::post().to(mfa::post_enroll_totp_confirm),
+        web::post().to(mfa_enroll::post_enroll_totp_confirm),
     )
     .configure(email_routes)
     .route("/logout", web::get().to(logout::get_logout))

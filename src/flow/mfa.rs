@@ -1,21 +1,20 @@
 //! `/login/mfa…`: the second sign-in step (S5, SR-95). Every handler needs
 //! the browser's pending login (cookie `__Host-ostiary_mfa`, five minutes);
 //! without it the user starts again at `/login`. Codes are checked by
-//! [`crate::auth::mfa::verify`]; a policy that requires MFA from a user
-//! without a factor sends them through enrolment here first.
+//! [`crate::auth::mfa::verify`]; enrolment required by a policy is in
+//! [`crate::flow::mfa_enroll`].
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::mfa::enroll::{self, EnrolledLogin};
 use crate::auth::mfa::verify::{self, Factor, Proof, Verified};
 use crate::auth::mfa::{factors, pending};
 use crate::auth::webauthn;
 use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
-use crate::flow::mfa_pages::{self, TotpEnrollPage, WRONG_CODE};
+use crate::flow::mfa_pages::WRONG_CODE;
 use crate::flow::safe_return_to;
 use crate::state::AppState;
 use crate::store::users;
@@ -35,41 +34,32 @@ pub struct ChallengePage {
     pub error: Option<String>,
 }
 
-/// The enrolment choice page.
-#[derive(Template)]
-#[template(path = "flow/mfa_enroll.html")]
-pub struct EnrollPage {
-    pub csrf_token: String,
-    pub email: String,
-    pub return_to: String,
-}
-
 /// Query of the GET pages.
 #[derive(Debug, Deserialize)]
 pub struct ReturnQuery {
-    return_to: Option<String>,
+    pub return_to: Option<String>,
 }
 
 /// A posted code.
 #[derive(Debug, Deserialize)]
 pub struct CodeForm {
     #[serde(default)]
-    csrf_token: String,
+    pub csrf_token: String,
     #[serde(default)]
-    code: String,
-    return_to: Option<String>,
+    pub code: String,
+    pub return_to: Option<String>,
 }
 
 /// A posted button (CSRF only).
 #[derive(Debug, Deserialize)]
 pub struct ButtonForm {
     #[serde(default)]
-    csrf_token: String,
-    return_to: Option<String>,
+    pub csrf_token: String,
+    pub return_to: Option<String>,
 }
 
 /// Back to the start of the login, the pending cookie removed.
-fn start_over(return_to: &str) -> HttpResponse {
+pub fn start_over(return_to: &str) -> HttpResponse {
     let q = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("return_to", return_to)
         .finish();
@@ -290,121 +280,4 @@ pub async fn post_backup(
         Factor::BackupCode,
     )
     .await
-}
-
-/// `GET /login/mfa/enroll`: a policy requires a second step the user has
-/// not set up yet.
-pub async fn get_enroll(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: MaybeSession,
-    query: web::Query<ReturnQuery>,
-) -> Result<HttpResponse, AppError> {
-    let return_to = safe_return_to(query.return_to.as_deref());
-    let Some(hash) = pending::token_hash(&req) else {
-        return Ok(start_over(&return_to));
-    };
-    let Some(user) = enroll::pending_enrolment_user(&state, hash).await? else {
-        return Ok(start_over(&return_to));
-    };
-    let (csrf_token, cookies) = csrf::issue(&req, &state, session.0.as_deref()).cookies();
-    let page = EnrollPage {
-        csrf_token,
-        email: user.email,
-        return_to,
-    };
-    html(StatusCode::OK, &page, cookies)
-}
-
-/// `POST /login/mfa/enroll/totp`: show a new secret to scan.
-pub async fn post_enroll_totp(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: MaybeSession,
-    form: web::Form<ButtonForm>,
-) -> Result<HttpResponse, AppError> {
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
-    let return_to = safe_return_to(form.return_to.as_deref());
-    let Some(hash) = pending::token_hash(&req) else {
-        return Ok(start_over(&return_to));
-    };
-    let Some(user) = enroll::pending_enrolment_user(&state, hash).await? else {
-        return Ok(start_over(&return_to));
-    };
-    let Some(enrolment) = enroll::start_totp(&state, &user.id, &user.email).await? else {
-        return Ok(start_over(&return_to));
-    };
-    enrol_page(&req, &state, &session, &enrolment, return_to, None)
-}
-
-fn enrol_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &MaybeSession,
-    enrolment: &crate::auth::mfa::totp::Enrolment,
-    return_to: String,
-    error: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    let (csrf_token, cookies) = csrf::issue(req, state, session.0.as_deref()).cookies();
-    let cancel = crate::flow::login::with_return_to("/login/mfa/enroll", Some(&return_to));
-    let mut page = TotpEnrollPage::new(
-        enrolment,
-        csrf_token,
-        "/login/mfa/enroll/totp/confirm",
-        return_to,
-        cancel,
-    );
-    page.required = true;
-    let status = if error.is_some() {
-        StatusCode::UNAUTHORIZED
-    } else {
-        StatusCode::OK
-    };
-    page.error = error;
-    html(status, &page, cookies)
-}
-
-/// `POST /login/mfa/enroll/totp/confirm`: the first code turns the app on
-/// and completes the login; the new backup codes are shown once.
-pub async fn post_enroll_totp_confirm(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<CodeForm>,
-) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
-    let return_to = safe_return_to(form.return_to.as_deref());
-    let Some(hash) = pending::token_hash(&req) else {
-        return Ok(start_over(&return_to));
-    };
-    let code: String = form.code.chars().take(64).collect();
-    match enroll::confirm_totp_for_login(&state, ctx.actor(), hash.clone(), code).await? {
-        EnrolledLogin::SignedIn {
-            token,
-            backup_codes,
-        } => mfa_pages::backup_codes(
-            backup_codes,
-            return_to,
-            vec![session::cookie(token), pending::removal()],
-        ),
-        EnrolledLogin::Failed => {
-            let Some(user) = enroll::pending_enrolment_user(&state, hash).await? else {
-                return Ok(start_over(&return_to));
-            };
-            match enroll::pending_totp(&state, &user.id, &user.email).await? {
-                Some(enrolment) => enrol_page(
-                    &req,
-                    &state,
-                    &session,
-                    &enrolment,
-                    return_to,
-                    Some(WRONG_CODE.into()),
-                ),
-                None => Ok(start_over(&return_to)),
-            }
-        }
-        EnrolledLogin::Expired => Ok(start_over(&return_to)),
-    }
 }

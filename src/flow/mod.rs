@@ -11,6 +11,7 @@ pub mod invitation;
 pub mod login;
 pub mod logout;
 pub mod mfa;
+pub mod mfa_enroll;
 pub mod mfa_pages;
 pub mod pages;
 pub mod passkeys;
