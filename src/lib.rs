@@ -27,6 +27,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod flow;
+pub mod i18n;
 pub mod invitations;
 pub mod mail;
 pub mod maintenance;

@@ -1,15 +1,14 @@
 //! Outgoing email (S6): SMTP settings and transport ([`transport`]),
 //! localized messages rendered from askama templates ([`message`],
-//! [`locale`]), and delivery with its record, audit and metric
+//! languages from [`crate::i18n`]), and delivery with its record, audit and metric
 //! ([`deliver`]).
 
 pub mod deliver;
-pub mod locale;
 pub mod message;
 pub mod purge;
 pub mod transport;
 
 pub use deliver::send;
-pub use locale::Locale;
+pub use crate::i18n::Locale;
 pub use message::Message;
 pub use transport::Mailer;

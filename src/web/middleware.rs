@@ -48,7 +48,9 @@ pub async fn request_context(
     let (method, path, ip) = (req.method().clone(), req.path().to_owned(), ctx.ip.clone());
     req.extensions_mut().insert(ctx);
     let started = Instant::now();
-    let mut res = request_id::scope(id.clone(), next.call(req).instrument(span.clone())).await?;
+    let locale = crate::i18n::Locale::negotiate(req.request());
+    let served = crate::i18n::locale::scope(locale, next.call(req).instrument(span.clone()));
+    let mut res = request_id::scope(id.clone(), served).await?;
 
     let status = res.status().as_u16();
     let route = res
