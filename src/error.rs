@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::i18n::Tr;
 use crate::web::request_id;
 
 /// Everything that can go wrong inside Ostiary.
@@ -43,31 +44,31 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The heading of the error page, in the language of the request.
     fn title(&self) -> &'static str {
-        match self {
-            Self::NotFound => "Page not found",
-            Self::Conflict(_) => "That cannot be done now",
-            Self::BadRequest(_) => "Invalid request",
-            Self::Csrf => "Request refused",
-            Self::Overloaded => "Busy, please retry",
-            Self::MailUnavailable => "Email could not be sent",
-            _ => "Something went wrong",
-        }
+        Tr::current().text(match self {
+            Self::NotFound => "error.not_found",
+            Self::Conflict(_) => "error.conflict",
+            Self::BadRequest(_) => "error.bad_request",
+            Self::Csrf => "error.csrf",
+            Self::Overloaded => "error.overloaded",
+            Self::MailUnavailable => "error.mail",
+            _ => "error.internal",
+        })
     }
 
-    /// The text a user may see. Internal causes are never included.
+    /// The text a user may see, in the language of the request. Internal
+    /// causes are never included; a conflict or bad request shows its own
+    /// message.
     fn public_message(&self) -> String {
+        let t = Tr::current();
         match self {
-            Self::NotFound => "There is nothing at this address.".into(),
             Self::Conflict(m) | Self::BadRequest(m) => m.clone(),
-            Self::Csrf => "The form was not submitted from this site or has expired. \
-                 Go back, reload the page and try again."
-                .into(),
-            Self::Overloaded => "Too many sign-ins are being processed right now. \
-                 Please try again in a moment."
-                .into(),
-            Self::MailUnavailable => "We could not send the email. Please try again later.".into(),
-            _ => "An unexpected error occurred. Please try again later.".into(),
+            Self::NotFound => t.text("error.not_found.message").into(),
+            Self::Csrf => t.text("error.csrf.message").into(),
+            Self::Overloaded => t.text("error.overloaded.message").into(),
+            Self::MailUnavailable => t.text("error.mail.message").into(),
+            _ => t.text("error.internal.message").into(),
         }
     }
 }

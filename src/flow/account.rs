@@ -69,6 +69,8 @@ fn describe_amr(amr_json: &str) -> String {
 #[derive(Template)]
 #[template(path = "flow/account.html")]
 pub struct AccountPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub email: String,
     pub display_name: String,
@@ -130,6 +132,7 @@ pub async fn get_account(
         _ => None,
     };
     let page = AccountPage {
+        t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         email: current.user.email.clone(),
         display_name: current.user.display_name.clone(),

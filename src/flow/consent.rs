@@ -25,6 +25,8 @@ pub struct ScopeView {
 #[derive(Template)]
 #[template(path = "flow/consent.html")]
 pub struct ConsentPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub client_name: String,
     pub client_id: String,
@@ -56,6 +58,7 @@ pub fn page(
     params: &RawParams,
 ) -> Result<HttpResponse, AppError> {
     let page = ConsentPage {
+        t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(req, state, Some(current)).token,
         client_name: client.name.clone(),
         client_id: client.id.clone(),

@@ -27,6 +27,8 @@ use crate::web::render::{html, see_other};
 #[derive(Template)]
 #[template(path = "flow/device.html")]
 pub struct DevicePage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub user_code: String,
     pub error: Option<String>,
@@ -37,6 +39,8 @@ pub struct DevicePage {
 #[derive(Template)]
 #[template(path = "flow/device_confirm.html")]
 pub struct DeviceConfirmPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub user_code: String,
     pub client_name: String,
@@ -71,6 +75,7 @@ fn entry(
     notice: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
     let page = DevicePage {
+        t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(req, state, Some(current)).token,
         user_code: user_code.chars().take(16).collect(),
         error: error.map(str::to_owned),
@@ -179,6 +184,7 @@ pub async fn post_device(
         return Ok(step_up);
     }
     let page = DeviceConfirmPage {
+        t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         user_code: display_user_code(&row.user_code),
         client_name: client.name,

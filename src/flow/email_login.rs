@@ -24,6 +24,8 @@ use crate::web::render::{html, see_other};
 #[derive(Template)]
 #[template(path = "flow/email_code.html")]
 pub struct CodePage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub error: Option<String>,
     pub return_to: Option<String>,
@@ -67,6 +69,7 @@ fn request_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let page = EmailFormPage {
+        t: crate::i18n::Tr::current(),
         heading: "Sign in with email",
         lead: "We will email you a one-time code to sign in with.",
         action: "/login/email",
@@ -89,6 +92,7 @@ fn code_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let page = CodePage {
+        t: crate::i18n::Tr::current(),
         csrf_token,
         error,
         return_to: return_to.map(|r| safe_return_to(Some(&r))),
@@ -161,6 +165,7 @@ pub async fn post_request(
         RequestOutcome::Limited => html(
             StatusCode::TOO_MANY_REQUESTS,
             &NoticePage {
+                t: crate::i18n::Tr::current(),
                 heading: "Too many codes requested",
                 message:
                     "Too many sign-in codes were requested for this address or from your network. \
@@ -226,6 +231,7 @@ pub async fn post_code(
         VerifyOutcome::Expired => html(
             StatusCode::BAD_REQUEST,
             &NoticePage {
+                t: crate::i18n::Tr::current(),
                 heading: "Code expired",
                 message: "This sign-in code has expired, was already used or was entered wrongly too often. \
                           Request a new one."

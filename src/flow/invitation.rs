@@ -45,6 +45,7 @@ fn notice(
     html(
         status,
         &NoticePage {
+            t: crate::i18n::Tr::current(),
             heading,
             message,
             link,
@@ -72,6 +73,7 @@ fn password_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, None).cookies();
     let page = NewPasswordPage {
+        t: crate::i18n::Tr::current(),
         heading: "Accept the invitation",
         lead: format!("Create your account to join {organization}."),
         action: "/invitation",
@@ -131,6 +133,7 @@ pub async fn get_invitation(
             html(
                 StatusCode::OK,
                 &ConfirmPage {
+                    t: crate::i18n::Tr::current(),
                     heading: "Accept the invitation",
                     message: format!("Join {organization} as {}.", invitation.role),
                     action: "/invitation",

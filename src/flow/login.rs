@@ -20,13 +20,15 @@ use crate::state::AppState;
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
-/// The one message for every failed sign-in.
-pub const FAILED: &str = "Incorrect email or password.";
+/// The key of the one message for every failed sign-in.
+pub const FAILED: &str = "login.failed";
 
 /// The login form.
 #[derive(Template)]
 #[template(path = "flow/login.html")]
 pub struct LoginPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub email: String,
     pub error: Option<String>,
@@ -69,6 +71,7 @@ fn page(
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let return_to = return_to.map(|r| safe_return_to(Some(&r)));
     let page = LoginPage {
+        t: crate::i18n::Tr::current(),
         csrf_token,
         email: email.chars().take(254).collect(),
         error,
@@ -150,10 +153,12 @@ pub async fn post_login(
             // A failed re-authentication leaves the existing session as it
             // was (nothing is merged), so the next try is bound to it.
             let (csrf_token, cookies) = csrf::issue(&req, &state, current).cookies();
+            let t = crate::i18n::Tr::for_return_to(form.return_to.as_deref());
             let page = LoginPage {
+                t,
                 csrf_token,
                 email: form.email.trim().chars().take(254).collect(),
-                error: Some(FAILED.into()),
+                error: Some(t.text(FAILED).into()),
                 return_to: form.return_to.map(|r| safe_return_to(Some(&r))),
             };
             html(StatusCode::UNAUTHORIZED, &page, cookies)

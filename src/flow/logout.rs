@@ -16,13 +16,18 @@ use crate::web::render::html;
 #[derive(Template)]
 #[template(path = "flow/logout.html")]
 pub struct LogoutPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
 }
 
 /// "You have been signed out."
 #[derive(Template)]
 #[template(path = "flow/logged_out.html")]
-pub struct LoggedOutPage {}
+pub struct LoggedOutPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
+}
 
 /// Fields posted by the logout form.
 #[derive(Debug, Deserialize)]
@@ -40,9 +45,22 @@ pub async fn get_logout(
     match session.0.as_deref() {
         Some(current) => {
             let csrf_token = csrf::issue(&req, &state, Some(current)).token;
-            html(StatusCode::OK, &LogoutPage { csrf_token }, vec![])
+            html(
+                StatusCode::OK,
+                &LogoutPage {
+                    t: crate::i18n::Tr::current(),
+                    csrf_token,
+                },
+                vec![],
+            )
         }
-        None => html(StatusCode::OK, &LoggedOutPage {}, vec![]),
+        None => html(
+            StatusCode::OK,
+            &LoggedOutPage {
+                t: crate::i18n::Tr::current(),
+            },
+            vec![],
+        ),
     }
 }
 
@@ -58,5 +76,11 @@ pub async fn post_logout(
         csrf::verify(&req, &state, Some(current), &form.csrf_token)?;
         session::logout(&state, current.actor(&ctx), current).await?;
     }
-    html(StatusCode::OK, &LoggedOutPage {}, vec![session::removal()])
+    html(
+        StatusCode::OK,
+        &LoggedOutPage {
+            t: crate::i18n::Tr::current(),
+        },
+        vec![session::removal()],
+    )
 }

@@ -25,6 +25,8 @@ use crate::web::render::{html, see_other};
 #[derive(Template)]
 #[template(path = "flow/mfa_challenge.html")]
 pub struct ChallengePage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub email: String,
     pub return_to: String,
@@ -72,7 +74,7 @@ async fn challenge(
     session: &MaybeSession,
     return_to: String,
     status: StatusCode,
-    error: Option<String>,
+    error: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
     let Some(row) = pending::lookup(state, req).await? else {
         return Ok(start_over(&return_to));
@@ -92,14 +94,16 @@ async fn challenge(
         return Ok(start_over(&return_to));
     };
     let (csrf_token, cookies) = csrf::issue(req, state, session.0.as_deref()).cookies();
+    let t = crate::i18n::Tr::for_return_to(Some(&return_to));
     let page = ChallengePage {
+        t,
         csrf_token,
         email: user.email,
         return_to,
         totp: factors.totp,
         passkeys: factors.passkeys > 0,
         backup_codes_left: factors.backup_codes_left,
-        error,
+        error: error.map(|key| t.text(key).to_owned()),
     };
     html(status, &page, cookies)
 }
@@ -156,7 +160,7 @@ async fn answer(
                 session,
                 return_to,
                 StatusCode::UNAUTHORIZED,
-                Some(WRONG_CODE.into()),
+                Some(WRONG_CODE),
             )
             .await?;
             for cookie in extra {

@@ -22,6 +22,8 @@ use crate::web::render::html;
 #[derive(Template)]
 #[template(path = "flow/mfa_enroll.html")]
 pub struct EnrollPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub email: String,
     pub return_to: String,
@@ -44,6 +46,7 @@ pub async fn get_enroll(
     };
     let (csrf_token, cookies) = csrf::issue(&req, &state, session.0.as_deref()).cookies();
     let page = EnrollPage {
+        t: crate::i18n::Tr::current(),
         csrf_token,
         email: user.email,
         return_to,
@@ -78,7 +81,7 @@ fn enrol_page(
     session: &MaybeSession,
     enrolment: &crate::auth::mfa::totp::Enrolment,
     return_to: String,
-    error: Option<String>,
+    error: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session.0.as_deref()).cookies();
     let cancel = crate::flow::login::with_return_to("/login/mfa/enroll", Some(&return_to));
@@ -95,7 +98,7 @@ fn enrol_page(
     } else {
         StatusCode::OK
     };
-    page.error = error;
+    page.error = error.map(|key| page.t.text(key).to_owned());
     html(status, &page, cookies)
 }
 
@@ -135,7 +138,7 @@ pub async fn post_enroll_totp_confirm(
                     &session,
                     &enrolment,
                     return_to,
-                    Some(WRONG_CODE.into()),
+                    Some(WRONG_CODE),
                 ),
                 None => Ok(start_over(&return_to)),
             }

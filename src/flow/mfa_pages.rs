@@ -14,6 +14,8 @@ use crate::web::render::html;
 #[derive(Template)]
 #[template(path = "flow/totp_enroll.html")]
 pub struct TotpEnrollPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub action: &'static str,
     pub return_to: String,
@@ -41,6 +43,7 @@ impl TotpEnrollPage {
             .collect::<Vec<_>>()
             .join(" ");
         Self {
+            t: crate::i18n::Tr::for_return_to(Some(&return_to)),
             csrf_token,
             action,
             return_to,
@@ -57,6 +60,8 @@ impl TotpEnrollPage {
 #[derive(Template)]
 #[template(path = "flow/backup_codes.html")]
 pub struct BackupCodesPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub codes: Vec<String>,
     pub continue_url: String,
 }
@@ -70,6 +75,7 @@ pub fn backup_codes(
     html(
         StatusCode::OK,
         &BackupCodesPage {
+            t: crate::i18n::Tr::current(),
             codes,
             continue_url,
         },
@@ -77,6 +83,6 @@ pub fn backup_codes(
     )
 }
 
-/// The message for a wrong or refused code (replays and throttling look
-/// the same, SR-90).
-pub const WRONG_CODE: &str = "That code didn't work. Check it and try again.";
+/// The message key for a wrong or refused code (replays and throttling
+/// look the same, SR-90).
+pub const WRONG_CODE: &str = "common.wrong_code";

@@ -12,6 +12,8 @@ use crate::web::render::html;
 #[derive(Template)]
 #[template(path = "flow/email_form.html")]
 pub struct EmailFormPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub heading: &'static str,
     pub lead: &'static str,
     pub action: &'static str,
@@ -26,6 +28,8 @@ pub struct EmailFormPage {
 #[derive(Template)]
 #[template(path = "flow/notice.html")]
 pub struct NoticePage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub heading: &'static str,
     pub message: String,
     pub link: Option<(String, &'static str)>,
@@ -35,6 +39,8 @@ pub struct NoticePage {
 #[derive(Template)]
 #[template(path = "flow/confirm.html")]
 pub struct ConfirmPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub heading: &'static str,
     pub message: String,
     pub action: &'static str,
@@ -47,6 +53,8 @@ pub struct ConfirmPage {
 #[derive(Template)]
 #[template(path = "flow/new_password.html")]
 pub struct NewPasswordPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub heading: &'static str,
     pub lead: String,
     pub action: &'static str,
@@ -64,6 +72,7 @@ pub fn invalid_link(what: &'static str, again: &'static str) -> Result<HttpRespo
     html(
         StatusCode::BAD_REQUEST,
         &NoticePage {
+            t: crate::i18n::Tr::current(),
             heading: "Link no longer valid",
             message: format!(
                 "This {what} link is invalid, has expired or was already used. Request a new one."

@@ -26,7 +26,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The page's own path (return target of re-authentication).
 const PAGE: &str = "/account/passkeys";
 /// The one message for every failed passkey sign-in (SR-85).
-pub const FAILED: &str = "Signing in with a passkey did not work. Try again or use your password.";
+pub const FAILED: &str = "login.passkey_failed";
 
 /// One passkey row on the page.
 #[derive(Debug)]
@@ -41,6 +41,8 @@ pub struct PasskeyView {
 #[derive(Template)]
 #[template(path = "flow/passkeys.html")]
 pub struct PasskeysPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub passkeys: Vec<PasskeyView>,
     /// Whether the sign-in is recent enough to add or remove passkeys.
@@ -142,6 +144,7 @@ pub async fn get_passkeys(
         _ => None,
     };
     let page = PasskeysPage {
+        t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         passkeys: rows
             .into_iter()
@@ -297,10 +300,12 @@ pub async fn post_login(
         PasskeyOutcome::Failed => {
             let (csrf_token, mut cookies) = csrf::issue(&req, &state, current).cookies();
             cookies.push(webauthn::clear_cookie());
+            let t = crate::i18n::Tr::for_return_to(form.return_to.as_deref());
             let page = LoginPage {
+                t,
                 csrf_token,
                 email: String::new(),
-                error: Some(FAILED.into()),
+                error: Some(t.text(FAILED).into()),
                 return_to: form.return_to.map(|r| safe_return_to(Some(&r))),
             };
             html(StatusCode::UNAUTHORIZED, &page, cookies)

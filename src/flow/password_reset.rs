@@ -57,6 +57,7 @@ fn request_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let page = EmailFormPage {
+        t: crate::i18n::Tr::current(),
         heading: "Reset your password",
         lead: "Enter your email address and we will send you a link to choose a new password.",
         action: "/password/reset",
@@ -79,6 +80,7 @@ fn password_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let page = NewPasswordPage {
+        t: crate::i18n::Tr::current(),
         heading: "Choose a new password",
         lead: "Afterwards you are signed out everywhere and sign in again with the new password."
             .into(),
@@ -132,6 +134,7 @@ pub async fn post_request(
     html(
         StatusCode::OK,
         &NoticePage {
+            t: crate::i18n::Tr::current(),
             heading: "Check your email",
             message: "If an account exists for that address, we sent it a link to choose a new password. \
                       The link works once and expires soon."
@@ -213,6 +216,7 @@ pub async fn post_confirm(
         ResetOutcome::Done => html(
             StatusCode::OK,
             &NoticePage {
+                t: crate::i18n::Tr::current(),
                 heading: "Password changed",
                 message: "Your password was changed and you were signed out everywhere. \
                           Sign in with the new password."

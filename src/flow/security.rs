@@ -35,6 +35,8 @@ pub struct EventView {
 #[derive(Template)]
 #[template(path = "flow/security.html")]
 pub struct SecurityPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub totp: bool,
     pub passkeys: i64,
@@ -127,6 +129,7 @@ pub async fn get_security(
         _ => None,
     };
     let page = SecurityPage {
+        t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         totp: factors.totp,
         passkeys: factors.passkeys,
@@ -162,7 +165,7 @@ fn enrol_page(
     state: &AppState,
     current: &CurrentSession,
     enrolment: &crate::auth::mfa::totp::Enrolment,
-    error: Option<String>,
+    error: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
     let token = csrf::issue(req, state, Some(current)).token;
     let mut page = TotpEnrollPage::new(
@@ -177,7 +180,7 @@ fn enrol_page(
     } else {
         StatusCode::OK
     };
-    page.error = error;
+    page.error = error.map(|key| page.t.text(key).to_owned());
     html(status, &page, vec![])
 }
 
@@ -220,9 +223,7 @@ pub async fn post_totp_confirm(
             None => Ok(see_other(&format!("{PAGE}?notice=totp-enabled"), vec![])),
         },
         None => match enroll::pending_totp(&state, &current.user.id, &current.user.email).await? {
-            Some(enrolment) => {
-                enrol_page(&req, &state, &current, &enrolment, Some(WRONG_CODE.into()))
-            }
+            Some(enrolment) => enrol_page(&req, &state, &current, &enrolment, Some(WRONG_CODE)),
             None => Ok(see_other(PAGE, vec![])),
         },
     }

@@ -21,6 +21,8 @@ use crate::web::render::{html, see_other};
 #[derive(Template)]
 #[template(path = "flow/setup.html")]
 pub struct SetupPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub email: String,
     pub display_name: String,
@@ -32,7 +34,10 @@ pub struct SetupPage {
 /// Shown once setup is done.
 #[derive(Template)]
 #[template(path = "flow/setup_done.html")]
-pub struct SetupDonePage {}
+pub struct SetupDonePage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
+}
 
 /// Fields posted by the setup form.
 #[derive(Debug, Deserialize)]
@@ -61,6 +66,7 @@ fn form_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, None).cookies();
     let page = SetupPage {
+        t: crate::i18n::Tr::current(),
         csrf_token,
         email: email.to_owned(),
         display_name: name.to_owned(),
@@ -77,7 +83,13 @@ pub async fn get_setup(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     if !state.db.run(accounts::setup_open).await? {
-        return html(StatusCode::OK, &SetupDonePage {}, vec![]);
+        return html(
+            StatusCode::OK,
+            &SetupDonePage {
+                t: crate::i18n::Tr::current(),
+            },
+            vec![],
+        );
     }
     form_page(&req, &state, StatusCode::OK, "", "", None)
 }

@@ -61,6 +61,7 @@ pub async fn get_gate(
     html(
         StatusCode::OK,
         &ConfirmPage {
+            t: crate::i18n::Tr::current(),
             heading: "Verify your email address",
             message: "Your email address is not verified yet, so you cannot sign in. \
                       We can send you a link to verify it."
@@ -109,6 +110,7 @@ pub async fn post_send(
     html(
         StatusCode::OK,
         &NoticePage {
+            t: crate::i18n::Tr::current(),
             heading: "Check your email",
             message: "We sent a verification link to your address (unless several were sent \
                       recently: then use the newest one). Open it, then sign in again."
@@ -138,6 +140,7 @@ pub async fn get_confirm(
     html(
         StatusCode::OK,
         &ConfirmPage {
+            t: crate::i18n::Tr::current(),
             heading: "Verify your email address",
             message: "Confirm that this email address is yours.".into(),
             action: "/verify-email/confirm",
@@ -165,6 +168,7 @@ pub async fn post_confirm(
     html(
         StatusCode::OK,
         &NoticePage {
+            t: crate::i18n::Tr::current(),
             heading: "Email address verified",
             message: "Thank you. You can sign in now.".into(),
             link: Some(("/login".into(), "Sign in")),

@@ -121,7 +121,11 @@ mod tests {
         let en = keys(en::MESSAGES);
         let mut missing = Vec::new();
         for dir in ["templates", "src"] {
-            scan(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &en, &mut missing);
+            scan(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+                &en,
+                &mut missing,
+            );
         }
         assert!(missing.is_empty(), "unknown message keys: {missing:?}");
     }
@@ -139,7 +143,13 @@ mod tests {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            for call in ["t.get(\"", "t.text(\"", "t.fmt(\"", "t.fmt2(\"", "t.fill(\""] {
+            for call in [
+                "t.get(\"",
+                "t.text(\"",
+                "t.fmt(\"",
+                "t.fmt2(\"",
+                "t.fill(\"",
+            ] {
                 for part in text.split(call).skip(1) {
                     let key = part.split('"').next().unwrap_or_default();
                     if !key.is_empty() && !known.contains(key) {

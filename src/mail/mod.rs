@@ -8,7 +8,7 @@ pub mod message;
 pub mod purge;
 pub mod transport;
 
-pub use deliver::send;
 pub use crate::i18n::Locale;
+pub use deliver::send;
 pub use message::Message;
 pub use transport::Mailer;

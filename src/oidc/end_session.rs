@@ -23,6 +23,8 @@ use crate::web::render::{html, see_other};
 #[derive(Template)]
 #[template(path = "flow/end_session.html")]
 pub struct EndSessionConfirmPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub email: String,
 }
@@ -77,7 +79,13 @@ pub async fn post_confirm(
         csrf::verify(&req, &state, Some(current), &form.csrf_token)?;
         session::logout(&state, current.actor(&ctx), current).await?;
     }
-    html(StatusCode::OK, &LoggedOutPage {}, vec![session::removal()])
+    html(
+        StatusCode::OK,
+        &LoggedOutPage {
+            t: crate::i18n::Tr::current(),
+        },
+        vec![session::removal()],
+    )
 }
 
 fn nonempty(v: Option<String>) -> Option<String> {
@@ -99,7 +107,13 @@ async fn run(
     let Some(hint) = hint else {
         return match session.0.as_deref() {
             Some(current) => confirm_page(req, state, current),
-            None => html(StatusCode::OK, &LoggedOutPage {}, vec![]),
+            None => html(
+                StatusCode::OK,
+                &LoggedOutPage {
+                    t: crate::i18n::Tr::current(),
+                },
+                vec![],
+            ),
         };
     };
     if let Some(current) = session.0.as_deref() {
@@ -133,7 +147,13 @@ async fn run(
             }
             Ok(see_other(&location, vec![session::removal()]))
         }
-        None => html(StatusCode::OK, &LoggedOutPage {}, vec![session::removal()]),
+        None => html(
+            StatusCode::OK,
+            &LoggedOutPage {
+                t: crate::i18n::Tr::current(),
+            },
+            vec![session::removal()],
+        ),
     }
 }
 
@@ -143,6 +163,7 @@ fn confirm_page(
     current: &session::CurrentSession,
 ) -> Result<HttpResponse, AppError> {
     let page = EndSessionConfirmPage {
+        t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(req, state, Some(current)).token,
         email: current.user.email.clone(),
     };

@@ -1,4 +1,5 @@
-//! The request middleware: assigns the request id, resolves the client IP,
+//! The request middleware: assigns the request id and page language
+//! ([`crate::i18n::Locale::negotiate`]), resolves the client IP,
 //! opens the tracing span (with an empty `user_id` filled in after
 //! authentication), counts the request by route and status, and adds the
 //! security headers and `X-Request-Id` to every response.

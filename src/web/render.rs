@@ -12,6 +12,8 @@ use crate::error::AppError;
 #[derive(Template)]
 #[template(path = "error/error.html")]
 pub struct ErrorPage<'a> {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub status: u16,
     pub title: &'a str,
     pub message: &'a str,
@@ -38,6 +40,7 @@ pub fn html<T: Template>(
 /// The error page as HTML text; plain text if the template itself fails.
 pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &str) -> String {
     let page = ErrorPage {
+        t: crate::i18n::Tr::current(),
         status: status.as_u16(),
         title,
         message,

@@ -18,6 +18,8 @@ use crate::web::render::see_other;
 #[derive(Template)]
 #[template(path = "flow/form_post.html")]
 pub struct FormPostPage {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
     pub action: String,
     pub fields: Vec<(String, String)>,
 }
@@ -56,6 +58,7 @@ impl Target {
             })?;
             let csp = CSP.replace("form-action 'self'", &format!("form-action {source}"));
             let body = FormPostPage {
+                t: crate::i18n::Tr::current(),
                 action: self.redirect_uri.clone(),
                 fields,
             }
