@@ -150,7 +150,15 @@ mod tests {
                 "t.fmt2(\"",
                 "t.fill(\"",
             ] {
-                for part in text.split(call).skip(1) {
+                let mut parts = text.split(call);
+                let mut before = parts.next().unwrap_or_default();
+                for part in parts {
+                    // `t.` must start a name (not `request.get("…")`).
+                    let own = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_');
+                    before = part;
+                    if !own {
+                        continue;
+                    }
                     let key = part.split('"').next().unwrap_or_default();
                     if !key.is_empty() && !known.contains(key) {
                         missing.push(format!("{}: {key}", path.display()));
@@ -164,7 +172,7 @@ mod tests {
     fn arguments_are_escaped_and_lookups_fall_back() {
         let t = Tr::new(Locale::De);
         assert_eq!(t.lang(), "de");
-        assert!(t.fmt("consent.heading", "<b>").0.contains("&lt;b&gt;"));
+        assert!(t.fmt("consent.heading", "<b>").0.contains("&#60;b&#62;"));
         assert_eq!(Tr::new(Locale::En).text("no.such.key"), "?");
     }
 }

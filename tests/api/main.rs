@@ -17,6 +17,7 @@ mod device;
 mod discovery;
 mod email;
 mod end_session;
+mod i18n;
 mod interop;
 mod invitations;
 mod login;
