@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::audit::{self, Action, Event, Outcome};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::store::{consents, grants, naive, orgs, sessions, write_tx};
 use crate::web::RequestContext;
@@ -46,15 +47,15 @@ pub struct SessionView {
 }
 
 /// "Password + one-time code" for `["pwd", "otp", "mfa"]`.
-fn describe_amr(amr_json: &str) -> String {
+fn describe_amr(amr_json: &str, t: Tr) -> String {
     let amr: Vec<String> = serde_json::from_str(amr_json).unwrap_or_default();
     let words: Vec<&str> = amr
         .iter()
         .filter_map(|m| match m.as_str() {
-            "pwd" => Some("Password"),
-            "otp" => Some("one-time code"),
-            "swk" | "hwk" => Some("passkey"),
-            "fed" => Some("single sign-on"),
+            "pwd" => Some(t.text("amr.pwd")),
+            "otp" => Some(t.text("amr.otp")),
+            "swk" | "hwk" => Some(t.text("amr.passkey")),
+            "fed" => Some(t.text("amr.fed")),
             _ => None,
         })
         .collect();
@@ -126,13 +127,14 @@ pub async fn get_account(
             ))
         })
         .await?;
+    let t = Tr::current();
     let notice = match query.notice.as_deref() {
-        Some("session-revoked") => Some("The session was signed out.".to_owned()),
-        Some("consent-revoked") => Some("The application's access was revoked.".to_owned()),
+        Some("session-revoked") => Some(t.text("account.session_revoked").to_owned()),
+        Some("consent-revoked") => Some(t.text("account.consent_revoked").to_owned()),
         _ => None,
     };
     let page = AccountPage {
-        t: crate::i18n::Tr::current(),
+        t,
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         email: current.user.email.clone(),
         display_name: current.user.display_name.clone(),
@@ -160,7 +162,7 @@ pub async fn get_account(
                 ip: s.ip,
                 last_seen: when(s.last_seen_at),
                 created: when(s.created_at),
-                methods: describe_amr(&s.amr),
+                methods: describe_amr(&s.amr, t),
             })
             .collect(),
         notice,

@@ -8,6 +8,7 @@ use askama::Template;
 
 use crate::auth::{CurrentSession, MaybeSession, csrf};
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::oidc::authorize::{self, Decision, request::RawParams};
 use crate::state::AppState;
 use crate::store::clients::Client;
@@ -36,16 +37,17 @@ pub struct ConsentPage {
     pub params: Vec<(String, String)>,
 }
 
-/// What a scope gives the application, in words.
-pub fn describe(scope: &str) -> String {
-    match scope {
-        "openid" => "Sign you in with your Ostiary account".into(),
-        "profile" => "See your name and username".into(),
-        "email" => "See your email address and whether it is verified".into(),
-        "offline_access" => "Keep access while you are not using it".into(),
-        "groups" => "See your organizations and your role in each".into(),
-        other => format!("Access “{other}”"),
-    }
+/// What a scope gives the application, in words of `t`'s language.
+pub fn describe(scope: &str, t: Tr) -> String {
+    let key = match scope {
+        "openid" => "scope.openid",
+        "profile" => "scope.profile",
+        "email" => "scope.email",
+        "offline_access" => "scope.offline_access",
+        "groups" => "scope.groups",
+        other => return t.fill("scope.other", other),
+    };
+    t.text(key).into()
 }
 
 /// Render the page for a request that needs consent.
@@ -57,8 +59,9 @@ pub fn page(
     scopes: &[String],
     params: &RawParams,
 ) -> Result<HttpResponse, AppError> {
+    let t = Tr::current();
     let page = ConsentPage {
-        t: crate::i18n::Tr::current(),
+        t,
         csrf_token: csrf::issue(req, state, Some(current)).token,
         client_name: client.name.clone(),
         client_id: client.id.clone(),
@@ -67,7 +70,7 @@ pub fn page(
             .iter()
             .map(|s| ScopeView {
                 name: s.clone(),
-                description: describe(s),
+                description: describe(s, t),
             })
             .collect(),
         params: params.0.clone(),

@@ -14,6 +14,7 @@ use crate::auth::mfa::{acr, pending, policy};
 use crate::auth::throttle::{self, Kind};
 use crate::auth::{CurrentSession, MaybeSession, csrf};
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::oidc::device::{display_user_code, normalize_user_code};
 use crate::state::AppState;
 use crate::store::clients;
@@ -63,7 +64,7 @@ pub struct DeviceForm {
     decision: Option<String>,
 }
 
-const NOT_FOUND: &str = "That code is not valid or has expired. Check the code on your device.";
+const NOT_FOUND: &str = "device.not_found";
 
 fn entry(
     req: &HttpRequest,
@@ -74,12 +75,14 @@ fn entry(
     error: Option<&str>,
     notice: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
+    // `error` and `notice` are message keys.
+    let t = Tr::current();
     let page = DevicePage {
-        t: crate::i18n::Tr::current(),
+        t,
         csrf_token: csrf::issue(req, state, Some(current)).token,
         user_code: user_code.chars().take(16).collect(),
-        error: error.map(str::to_owned),
-        notice: notice.map(str::to_owned),
+        error: error.map(|key| t.text(key).to_owned()),
+        notice: notice.map(|key| t.text(key).to_owned()),
     };
     html(status, &page, vec![])
 }
@@ -108,7 +111,7 @@ pub async fn get_device(
 }
 
 /// A pending, unexpired request for a typed code, counting a miss against
-/// the caller's address; `Err` text when throttled or not found.
+/// the caller's address; `Err` message key when throttled or not found.
 async fn lookup(
     state: &AppState,
     ip: &str,
@@ -122,7 +125,7 @@ async fn lookup(
         .db
         .run(move |conn| {
             if throttle::is_blocked(counters::get(conn, &key)?.as_ref(), now) {
-                return Ok(Err("Too many attempts. Wait a few minutes and try again."));
+                return Ok(Err("device.too_many"));
             }
             let found = match &code {
                 Some(c) => device_codes::find_by_user_code(conn, c)?
@@ -246,7 +249,7 @@ pub async fn post_device_confirm(
     let allow = match form.decision.as_deref() {
         Some("allow") => true,
         Some("deny") => false,
-        _ => return Err(AppError::BadRequest("Choose Allow or Deny.".into())),
+        _ => return Err(AppError::BadRequest(Tr::current().text("device.choose").into())),
     };
     let row = match lookup(&state, &ctx.ip, &form.user_code).await? {
         Ok(row) => row,
@@ -317,8 +320,8 @@ pub async fn post_device_confirm(
                 None,
             );
         }
-        (true, true) => "Device approved. You can return to your device.",
-        (true, false) => "Request denied. The device was not given access.",
+        (true, true) => "device.approved",
+        (true, false) => "device.denied",
     };
     entry(
         &req,

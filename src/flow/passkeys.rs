@@ -138,13 +138,14 @@ pub async fn get_passkeys(
         return Ok(to_login());
     };
     let rows = webauthn::list(&state, &current.user.id).await?;
+    let t = crate::i18n::Tr::current();
     let notice = match query.notice.as_deref() {
-        Some("added") => Some("The passkey was added.".to_owned()),
-        Some("removed") => Some("The passkey was removed.".to_owned()),
+        Some("added") => Some(t.text("passkeys.added_notice").to_owned()),
+        Some("removed") => Some(t.text("passkeys.removed_notice").to_owned()),
         _ => None,
     };
     let page = PasskeysPage {
-        t: crate::i18n::Tr::current(),
+        t,
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         passkeys: rows
             .into_iter()

@@ -13,6 +13,7 @@ use crate::auth::mfa::{enroll, factors};
 use crate::auth::recent::{is_recent, reauthenticate_redirect};
 use crate::auth::{CurrentSession, MaybeSession, csrf};
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::flow::mfa_pages::{self, TotpEnrollPage, WRONG_CODE};
 use crate::state::AppState;
 use crate::store::audit::AuditRow;
@@ -64,32 +65,32 @@ pub struct SecurityForm {
 }
 
 /// What an audited action means to the user; `None` hides it.
-fn describe(action: &str) -> Option<&'static str> {
-    Some(match action {
-        "login.success" => "Signed in",
-        "login.failure" => "Sign-in attempt with a wrong password",
-        "login.locked" => "Sign-in temporarily locked after failed attempts",
-        "session.logout" => "Signed out",
-        "session.revoked" => "A session was signed out",
-        "session.revoke_all" => "Signed out on all devices",
-        "mfa.verified" => "Second step passed",
-        "mfa.failed" => "Second step failed",
-        "mfa.locked" => "Second step temporarily locked after failed attempts",
-        "mfa.enrolled" => "Second sign-in step added",
-        "mfa.removed" => "Second sign-in step removed",
-        "mfa.backup_codes_generated" => "New backup codes created",
-        "mfa.backup_code_used" => "Signed in with a backup code",
-        "passkey.registered" => "Passkey added",
-        "passkey.removed" => "Passkey removed",
-        "passkey.verified" => "Passkey used",
-        "passkey.rejected" => "A passkey was refused",
+fn describe(action: &str, t: Tr) -> Option<&'static str> {
+    Some(t.text(match action {
+        "login.success" => "event.login.success",
+        "login.failure" => "event.login.failure",
+        "login.locked" => "event.login.locked",
+        "session.logout" => "event.session.logout",
+        "session.revoked" => "event.session.revoked",
+        "session.revoke_all" => "event.session.revoke_all",
+        "mfa.verified" => "event.mfa.verified",
+        "mfa.failed" => "event.mfa.failed",
+        "mfa.locked" => "event.mfa.locked",
+        "mfa.enrolled" => "event.mfa.enrolled",
+        "mfa.removed" => "event.mfa.removed",
+        "mfa.backup_codes_generated" => "event.mfa.backup_codes_generated",
+        "mfa.backup_code_used" => "event.mfa.backup_code_used",
+        "passkey.registered" => "event.passkey.registered",
+        "passkey.removed" => "event.passkey.removed",
+        "passkey.verified" => "event.passkey.verified",
+        "passkey.rejected" => "event.passkey.rejected",
         _ => return None,
-    })
+    }))
 }
 
-fn event_view(row: AuditRow) -> Option<EventView> {
+fn event_view(row: AuditRow, t: Tr) -> Option<EventView> {
     Some(EventView {
-        description: describe(&row.action)?,
+        description: describe(&row.action, t)?,
         success: row.outcome == "success",
         when: row.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         ip: row.ip.unwrap_or_default(),
@@ -123,20 +124,25 @@ pub async fn get_security(
             ))
         })
         .await?;
+    let t = Tr::current();
     let notice = match query.notice.as_deref() {
-        Some("totp-enabled") => Some("Your authenticator app is on."),
-        Some("totp-removed") => Some("The authenticator app was removed."),
+        Some("totp-enabled") => Some(t.text("security.totp_enabled")),
+        Some("totp-removed") => Some(t.text("security.totp_removed")),
         _ => None,
     };
     let page = SecurityPage {
-        t: crate::i18n::Tr::current(),
+        t,
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         totp: factors.totp,
         passkeys: factors.passkeys,
         backup_codes_left: factors.backup_codes_left,
         mfa_enabled: factors.any(),
         session_count: live.len(),
-        events: rows.into_iter().filter_map(event_view).take(20).collect(),
+        events: rows
+            .into_iter()
+            .filter_map(|row| event_view(row, t))
+            .take(20)
+            .collect(),
         reauth_minutes: state.config.session.reauth_window_secs / 60,
         notice,
     };

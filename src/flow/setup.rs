@@ -13,6 +13,7 @@ use crate::auth::{MaybeSession, csrf};
 use crate::crypto::token::constant_time_eq;
 use crate::domain::{Email, Password, Role};
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
@@ -106,7 +107,7 @@ pub async fn post_setup(
     csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     if !state.db.run(accounts::setup_open).await? {
         return Err(AppError::Conflict(
-            "Ostiary is already set up. Sign in instead.".into(),
+            Tr::current().text("setup.already").into(),
         ));
     }
     let invalid = |msg: String| {
@@ -122,21 +123,21 @@ pub async fn post_setup(
     if let Some(expected) = &state.config.setup_token
         && !constant_time_eq(expected.as_bytes(), form.setup_token.as_bytes())
     {
-        return invalid("The setup token is not correct.".into());
+        return invalid(Tr::current().text("setup.bad_token").into());
     }
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(msg) => return invalid(msg),
     };
     if form.display_name.chars().count() > 200 {
-        return invalid("The name can be at most 200 characters.".into());
+        return invalid(Tr::current().text("form.name_too_long").into());
     }
     let password = Password::new(form.password);
     if let Err(msg) = password.check_new(state.config.password.min_length) {
         return invalid(msg);
     }
     if !password.matches(&Password::new(form.password_confirm)) {
-        return invalid("The two passwords do not match.".into());
+        return invalid(Tr::current().text("form.passwords_differ").into());
     }
     let hash = state.hasher.hash(&password).await?;
     let spec = UserSpec {
