@@ -249,7 +249,11 @@ pub async fn post_device_confirm(
     let allow = match form.decision.as_deref() {
         Some("allow") => true,
         Some("deny") => false,
-        _ => return Err(AppError::BadRequest(Tr::current().text("device.choose").into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                Tr::current().text("device.choose").into(),
+            ));
+        }
     };
     let row = match lookup(&state, &ctx.ip, &form.user_code).await? {
         Ok(row) => row,

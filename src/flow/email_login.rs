@@ -15,6 +15,7 @@ use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Email;
 use crate::error::AppError;
 use crate::flow::safe_return_to;
+use crate::i18n::Tr;
 use crate::mail::Locale;
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -68,12 +69,13 @@ fn request_page(
     return_to: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
+    let t = Tr::for_return_to(return_to.as_deref());
     let page = EmailFormPage {
-        t: crate::i18n::Tr::current(),
-        heading: "Sign in with email",
-        lead: "We will email you a one-time code to sign in with.",
+        t,
+        heading: t.text("email_login.heading"),
+        lead: t.text("email_login.lead"),
         action: "/login/email",
-        button: "Email me a code",
+        button: t.text("login.email_code"),
         csrf_token,
         email: email.chars().take(254).collect(),
         error,
@@ -92,7 +94,7 @@ fn code_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let page = CodePage {
-        t: crate::i18n::Tr::current(),
+        t: Tr::for_return_to(return_to.as_deref()),
         csrf_token,
         error,
         return_to: return_to.map(|r| safe_return_to(Some(&r))),
@@ -165,13 +167,13 @@ pub async fn post_request(
         RequestOutcome::Limited => html(
             StatusCode::TOO_MANY_REQUESTS,
             &NoticePage {
-                t: crate::i18n::Tr::current(),
-                heading: "Too many codes requested",
-                message:
-                    "Too many sign-in codes were requested for this address or from your network. \
-                          Use the code you already received, or try again in an hour."
-                        .into(),
-                link: Some(("/login".into(), "Back to sign in")),
+                t: Tr::current(),
+                heading: Tr::current().text("email_login.limited"),
+                message: Tr::current().text("email_login.limited.message").into(),
+                link: Some((
+                    "/login".into(),
+                    Tr::current().text("common.back_to_sign_in"),
+                )),
             },
             vec![],
         ),
@@ -209,7 +211,15 @@ pub async fn post_code(
     csrf::verify(&req, &state, current, &form.csrf_token)?;
     let binding = req.cookie(BINDING_COOKIE).map(|c| c.value().to_owned());
     let replaces = current.map(|c| c.session.id.clone());
-    match email_code::verify(&state, ctx.actor(), binding.as_deref(), &form.code, replaces).await? {
+    match email_code::verify(
+        &state,
+        ctx.actor(),
+        binding.as_deref(),
+        &form.code,
+        replaces,
+    )
+    .await?
+    {
         VerifyOutcome::Success(next) => {
             let mut response = after_first_factor(next, form.return_to.as_deref());
             response
@@ -222,21 +232,26 @@ pub async fn post_code(
             &state,
             current,
             StatusCode::UNAUTHORIZED,
-            Some(format!(
-                "That code is not correct. {remaining} attempt{} left.",
-                if remaining == 1 { "" } else { "s" }
+            Some(Tr::for_return_to(form.return_to.as_deref()).fill(
+                if remaining == 1 {
+                    "email_login.wrong_one"
+                } else {
+                    "email_login.wrong_many"
+                },
+                remaining,
             )),
             form.return_to,
         ),
         VerifyOutcome::Expired => html(
             StatusCode::BAD_REQUEST,
             &NoticePage {
-                t: crate::i18n::Tr::current(),
-                heading: "Code expired",
-                message: "This sign-in code has expired, was already used or was entered wrongly too often. \
-                          Request a new one."
-                    .into(),
-                link: Some(("/login/email".into(), "Send a new code")),
+                t: Tr::current(),
+                heading: Tr::current().text("email_login.expired"),
+                message: Tr::current().text("email_login.expired.message").into(),
+                link: Some((
+                    "/login/email".into(),
+                    Tr::current().text("email_code.resend"),
+                )),
             },
             vec![email_code::binding_removal()],
         ),

@@ -10,6 +10,7 @@ use super::pages::{ConfirmPage, NewPasswordPage, NoticePage, invalid_link};
 use crate::auth::{MaybeSession, csrf};
 use crate::domain::Password;
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::invitations::{self, Accepted, Acceptor, View};
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -73,11 +74,11 @@ fn password_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, None).cookies();
     let page = NewPasswordPage {
-        t: crate::i18n::Tr::current(),
-        heading: "Accept the invitation",
-        lead: format!("Create your account to join {organization}."),
+        t: Tr::current(),
+        heading: Tr::current().text("invite.heading"),
+        lead: Tr::current().fill("invite.create", organization),
         action: "/invitation",
-        button: "Create my account",
+        button: Tr::current().text("invite.create.button"),
         csrf_token,
         token: token.to_owned(),
         with_name: true,
@@ -91,8 +92,8 @@ fn password_page(
 fn expired() -> Result<HttpResponse, AppError> {
     notice(
         StatusCode::GONE,
-        "Invitation expired",
-        "This invitation has expired. Ask for a new one.".into(),
+        Tr::current().text("invite.expired"),
+        Tr::current().text("invite.expired.message").into(),
         None,
     )
 }
@@ -100,9 +101,9 @@ fn expired() -> Result<HttpResponse, AppError> {
 fn already() -> Result<HttpResponse, AppError> {
     notice(
         StatusCode::OK,
-        "Invitation already accepted",
-        "This invitation was already accepted. Sign in to continue.".into(),
-        Some(("/login".into(), "Sign in")),
+        Tr::current().text("invite.already"),
+        Tr::current().text("invite.already.message").into(),
+        Some(("/login".into(), Tr::current().text("common.sign_in"))),
     )
 }
 
@@ -115,10 +116,10 @@ pub async fn get_invitation(
 ) -> Result<HttpResponse, AppError> {
     let token = query.into_inner().token;
     if token.len() > 128 {
-        return invalid_link("invitation", "/");
+        return invalid_link("link.invalid.invitation", "/");
     }
     let (invitation, organization, user_exists) = match invitations::view(&state, &token).await? {
-        View::Invalid => return invalid_link("invitation", "/"),
+        View::Invalid => return invalid_link("link.invalid.invitation", "/"),
         View::Expired => return expired(),
         View::Accepted => return already(),
         View::Open {
@@ -133,11 +134,11 @@ pub async fn get_invitation(
             html(
                 StatusCode::OK,
                 &ConfirmPage {
-                    t: crate::i18n::Tr::current(),
-                    heading: "Accept the invitation",
-                    message: format!("Join {organization} as {}.", invitation.role),
+                    t: Tr::current(),
+                    heading: Tr::current().text("invite.heading"),
+                    message: Tr::current().fill2("invite.join", &organization, &invitation.role),
                     action: "/invitation",
-                    button: "Join",
+                    button: Tr::current().text("invite.join.button"),
                     csrf_token,
                     token: Some(token),
                 },
@@ -146,18 +147,15 @@ pub async fn get_invitation(
         }
         Some(_) => notice(
             StatusCode::CONFLICT,
-            "Signed in as someone else",
-            format!(
-                "This invitation is for {}. Sign out, then open the invitation link again.",
-                invitation.email
-            ),
-            Some(("/logout".into(), "Sign out")),
+            Tr::current().text("invite.someone_else"),
+            Tr::current().fill("invite.other_user", &invitation.email),
+            Some(("/logout".into(), Tr::current().text("common.sign_out"))),
         ),
         None if user_exists => notice(
             StatusCode::OK,
-            "Sign in to accept",
-            format!("Sign in as {} to join {organization}.", invitation.email),
-            Some((sign_in_link(&token), "Sign in")),
+            Tr::current().text("invite.sign_in"),
+            Tr::current().fill2("invite.sign_in_as", &invitation.email, &organization),
+            Some((sign_in_link(&token), Tr::current().text("common.sign_in"))),
         ),
         None => password_page(
             &req,
@@ -183,7 +181,7 @@ pub async fn post_invitation(
     let current = session.0.as_deref();
     csrf::verify(&req, &state, current, &form.csrf_token)?;
     if form.token.len() > 128 {
-        return invalid_link("invitation", "/");
+        return invalid_link("link.invalid.invitation", "/");
     }
     let (acceptor, actor) = match (current, form.password) {
         (Some(c), _) => (
@@ -195,7 +193,7 @@ pub async fn post_invitation(
         (None, Some(password)) => {
             let organization = match invitations::view(&state, &form.token).await? {
                 View::Open { organization, .. } => organization,
-                View::Invalid => return invalid_link("invitation", "/"),
+                View::Invalid => return invalid_link("link.invalid.invitation", "/"),
                 View::Expired => {
                     invitations::refuse_expired(&state, &ctx.actor(), &form.token).await?;
                     return expired();
@@ -204,14 +202,14 @@ pub async fn post_invitation(
             };
             let password = Password::new(password);
             let problem = if form.display_name.chars().count() > 200 {
-                Some("The name can be at most 200 characters.".to_owned())
+                Some(Tr::current().text("form.name_too_long").to_owned())
             } else {
                 password
                     .check_new(state.config.password.min_length)
                     .err()
                     .or_else(|| {
                         (!password.matches(&Password::new(form.password_confirm)))
-                            .then(|| "The two passwords do not match.".to_owned())
+                            .then(|| Tr::current().text("form.passwords_differ").to_owned())
                     })
             };
             if let Some(msg) = problem {
@@ -240,24 +238,27 @@ pub async fn post_invitation(
         Accepted::Joined { created: false, .. } => Ok(see_other("/account", vec![])),
         Accepted::Joined { created: true, .. } => notice(
             StatusCode::OK,
-            "Welcome",
-            "Your account was created. Sign in with your email address and new password.".into(),
-            Some(("/login".into(), "Sign in")),
+            Tr::current().text("invite.welcome"),
+            Tr::current().text("invite.welcome.message").into(),
+            Some(("/login".into(), Tr::current().text("common.sign_in"))),
         ),
         Accepted::AlreadyAccepted => already(),
-        Accepted::Invalid => invalid_link("invitation", "/"),
+        Accepted::Invalid => invalid_link("link.invalid.invitation", "/"),
         Accepted::Expired => expired(),
         Accepted::WrongUser => notice(
             StatusCode::CONFLICT,
-            "Signed in as someone else",
-            "This invitation is for another (or an unverified) email address. Sign out, then open the invitation link again.".into(),
-            Some(("/logout".into(), "Sign out")),
+            Tr::current().text("invite.someone_else"),
+            Tr::current().text("invite.wrong_user").into(),
+            Some(("/logout".into(), Tr::current().text("common.sign_out"))),
         ),
         Accepted::SignInFirst => notice(
             StatusCode::CONFLICT,
-            "Sign in to accept",
-            "An account with this email address exists. Sign in, then open the invitation link again.".into(),
-            Some((sign_in_link(&form.token), "Sign in")),
+            Tr::current().text("invite.sign_in"),
+            Tr::current().text("invite.sign_in_first").into(),
+            Some((
+                sign_in_link(&form.token),
+                Tr::current().text("common.sign_in"),
+            )),
         ),
     }
 }

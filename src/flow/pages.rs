@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use askama::Template;
 
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::web::render::html;
 
 /// A form asking for an email address.
@@ -67,17 +68,17 @@ pub struct NewPasswordPage {
     pub min_length: usize,
 }
 
-/// The page for a link that no longer works.
-pub fn invalid_link(what: &'static str, again: &'static str) -> Result<HttpResponse, AppError> {
+/// The page for a link that no longer works; `message` is the key of the
+/// sentence naming the kind of link.
+pub fn invalid_link(message: &'static str, again: &'static str) -> Result<HttpResponse, AppError> {
+    let t = Tr::current();
     html(
         StatusCode::BAD_REQUEST,
         &NoticePage {
-            t: crate::i18n::Tr::current(),
-            heading: "Link no longer valid",
-            message: format!(
-                "This {what} link is invalid, has expired or was already used. Request a new one."
-            ),
-            link: Some((again.into(), "Request a new link")),
+            t,
+            heading: t.text("link.invalid"),
+            message: t.text(message).into(),
+            link: Some((again.into(), t.text("link.request_new"))),
         },
         vec![],
     )

@@ -13,6 +13,7 @@ use crate::auth::password_reset::{self, ResetOutcome};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::{Email, Password};
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::mail::Locale;
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -57,11 +58,11 @@ fn request_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let page = EmailFormPage {
-        t: crate::i18n::Tr::current(),
-        heading: "Reset your password",
-        lead: "Enter your email address and we will send you a link to choose a new password.",
+        t: Tr::current(),
+        heading: Tr::current().text("reset.heading"),
+        lead: Tr::current().text("reset.lead"),
         action: "/password/reset",
-        button: "Send the link",
+        button: Tr::current().text("reset.button"),
         csrf_token,
         email: email.chars().take(254).collect(),
         error,
@@ -80,12 +81,11 @@ fn password_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let page = NewPasswordPage {
-        t: crate::i18n::Tr::current(),
-        heading: "Choose a new password",
-        lead: "Afterwards you are signed out everywhere and sign in again with the new password."
-            .into(),
+        t: Tr::current(),
+        heading: Tr::current().text("reset.choose"),
+        lead: Tr::current().text("reset.choose.lead").into(),
         action: "/password/reset/confirm",
-        button: "Set the new password",
+        button: Tr::current().text("reset.choose.button"),
         csrf_token,
         token: token.to_owned(),
         with_name: false,
@@ -134,12 +134,13 @@ pub async fn post_request(
     html(
         StatusCode::OK,
         &NoticePage {
-            t: crate::i18n::Tr::current(),
-            heading: "Check your email",
-            message: "If an account exists for that address, we sent it a link to choose a new password. \
-                      The link works once and expires soon."
-                .into(),
-            link: Some(("/login".into(), "Back to sign in")),
+            t: Tr::current(),
+            heading: Tr::current().text("email_code.heading"),
+            message: Tr::current().text("reset.sent").into(),
+            link: Some((
+                "/login".into(),
+                Tr::current().text("common.back_to_sign_in"),
+            )),
         },
         vec![],
     )
@@ -158,7 +159,7 @@ pub async fn get_confirm(
             .await?
             .is_none()
     {
-        return invalid_link("password reset", "/password/reset");
+        return invalid_link("link.invalid.reset", "/password/reset");
     }
     password_page(
         &req,
@@ -186,7 +187,7 @@ pub async fn post_confirm(
             .await?
             .is_none()
     {
-        return invalid_link("password reset", "/password/reset");
+        return invalid_link("link.invalid.reset", "/password/reset");
     }
     let password = Password::new(form.password);
     let problem = password
@@ -194,7 +195,7 @@ pub async fn post_confirm(
         .err()
         .or_else(|| {
             (!password.matches(&Password::new(form.password_confirm)))
-                .then(|| "The two passwords do not match.".to_owned())
+                .then(|| Tr::current().text("form.passwords_differ").to_owned())
         });
     if let Some(msg) = problem {
         return password_page(
@@ -212,16 +213,14 @@ pub async fn post_confirm(
         None => ctx.actor(),
     };
     match password_reset::complete(&state, &actor, &form.token, hash).await? {
-        ResetOutcome::InvalidLink => invalid_link("password reset", "/password/reset"),
+        ResetOutcome::InvalidLink => invalid_link("link.invalid.reset", "/password/reset"),
         ResetOutcome::Done => html(
             StatusCode::OK,
             &NoticePage {
-                t: crate::i18n::Tr::current(),
-                heading: "Password changed",
-                message: "Your password was changed and you were signed out everywhere. \
-                          Sign in with the new password."
-                    .into(),
-                link: Some(("/login".into(), "Sign in")),
+                t: Tr::current(),
+                heading: Tr::current().text("reset.done"),
+                message: Tr::current().text("reset.done.message").into(),
+                link: Some(("/login".into(), Tr::current().text("common.sign_in"))),
             },
             vec![session::removal()],
         ),

@@ -14,6 +14,7 @@ use crate::auth::email_links::{self, Purpose};
 use crate::auth::{MaybeSession, csrf};
 use crate::domain::Email;
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::mail::Locale;
 use crate::state::AppState;
 use crate::store::users;
@@ -61,13 +62,11 @@ pub async fn get_gate(
     html(
         StatusCode::OK,
         &ConfirmPage {
-            t: crate::i18n::Tr::current(),
-            heading: "Verify your email address",
-            message: "Your email address is not verified yet, so you cannot sign in. \
-                      We can send you a link to verify it."
-                .into(),
+            t: Tr::current(),
+            heading: Tr::current().text("verify.heading"),
+            message: Tr::current().text("verify.gate").into(),
             action: "/verify-email/send",
-            button: "Send me a verification link",
+            button: Tr::current().text("verify.send"),
             csrf_token,
             token: None,
         },
@@ -89,7 +88,7 @@ pub async fn post_send(
     let Some(user_id) = ticket.and_then(|t| email_gate::open_ticket(&state, &t, state.now()))
     else {
         return Err(AppError::BadRequest(
-            "This page has expired. Sign in again to get a verification link.".into(),
+            Tr::current().text("verify.page_expired").into(),
         ));
     };
     let user = state
@@ -110,12 +109,13 @@ pub async fn post_send(
     html(
         StatusCode::OK,
         &NoticePage {
-            t: crate::i18n::Tr::current(),
-            heading: "Check your email",
-            message: "We sent a verification link to your address (unless several were sent \
-                      recently: then use the newest one). Open it, then sign in again."
-                .into(),
-            link: Some(("/login".into(), "Back to sign in")),
+            t: Tr::current(),
+            heading: Tr::current().text("email_code.heading"),
+            message: Tr::current().text("verify.sent").into(),
+            link: Some((
+                "/login".into(),
+                Tr::current().text("common.back_to_sign_in"),
+            )),
         },
         vec![],
     )
@@ -134,17 +134,17 @@ pub async fn get_confirm(
             .await?
             .is_none()
     {
-        return invalid_link("verification", "/login");
+        return invalid_link("link.invalid.verify", "/login");
     }
     let (csrf_token, cookies) = csrf::issue(&req, &state, session.0.as_deref()).cookies();
     html(
         StatusCode::OK,
         &ConfirmPage {
-            t: crate::i18n::Tr::current(),
-            heading: "Verify your email address",
-            message: "Confirm that this email address is yours.".into(),
+            t: Tr::current(),
+            heading: Tr::current().text("verify.heading"),
+            message: Tr::current().text("verify.confirm").into(),
             action: "/verify-email/confirm",
-            button: "Verify my email address",
+            button: Tr::current().text("verify.confirm.button"),
             csrf_token,
             token: Some(token),
         },
@@ -163,15 +163,15 @@ pub async fn post_confirm(
     let form = form.into_inner();
     csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     if form.token.len() > 128 || !email_links::verify(&state, &ctx.actor(), &form.token).await? {
-        return invalid_link("verification", "/login");
+        return invalid_link("link.invalid.verify", "/login");
     }
     html(
         StatusCode::OK,
         &NoticePage {
-            t: crate::i18n::Tr::current(),
-            heading: "Email address verified",
-            message: "Thank you. You can sign in now.".into(),
-            link: Some(("/login".into(), "Sign in")),
+            t: Tr::current(),
+            heading: Tr::current().text("verify.done"),
+            message: Tr::current().text("verify.done.message").into(),
+            link: Some(("/login".into(), Tr::current().text("common.sign_in"))),
         },
         vec![],
     )

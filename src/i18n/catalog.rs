@@ -67,6 +67,13 @@ impl Tr {
         self.text(key).replacen("{}", &arg.to_string(), 1)
     }
 
+    /// [`Tr::fill`] with two arguments, replacing `{}` in order.
+    pub fn fill2(&self, key: &str, a: impl Display, b: impl Display) -> String {
+        self.text(key)
+            .replacen("{}", &a.to_string(), 1)
+            .replacen("{}", &b.to_string(), 1)
+    }
+
     /// The message `key` for a template with `{}` replaced by the escaped
     /// `arg`.
     pub fn fmt(&self, key: &str, arg: impl Display) -> Safe<String> {
