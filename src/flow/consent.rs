@@ -107,5 +107,7 @@ pub async fn post_consent(
         // Signed out meanwhile: the request starts over at the login form.
         None => decision = None,
     }
-    authorize::run(&req, &state, &ctx, session, RawParams(rest), decision).await
+    let locale = crate::i18n::Locale::from_params(&rest);
+    let run = authorize::run(&req, &state, &ctx, session, RawParams(rest), decision);
+    crate::i18n::locale::scope_some(locale, run).await
 }

@@ -65,6 +65,15 @@ impl Locale {
         nested
     }
 
+    /// `ui_locales` among form-posted parameters (`POST /authorize`, the
+    /// consent form carrying the authorization request).
+    pub fn from_params(params: &[(String, String)]) -> Option<Self> {
+        params
+            .iter()
+            .find(|(k, _)| k == "ui_locales")
+            .and_then(|(_, v)| Self::from_ui_locales(v))
+    }
+
     /// `ui_locales` inside a `return_to` value such as `/authorize?…`.
     pub fn from_return_to(return_to: &str) -> Option<Self> {
         let (_, query) = return_to.split_once('?')?;
@@ -126,6 +135,16 @@ impl Locale {
 /// Run `fut` with `locale` as the current language.
 pub async fn scope<F: std::future::Future>(locale: Locale, fut: F) -> F::Output {
     CURRENT.scope(locale, fut).await
+}
+
+/// Run `fut` in `locale` if there is one (e.g. [`Locale::from_params`]):
+/// pages rendered inside use it; an error page still follows the
+/// request's language.
+pub async fn scope_some<F: std::future::Future>(locale: Option<Locale>, fut: F) -> F::Output {
+    match locale {
+        Some(locale) => scope(locale, fut).await,
+        None => fut.await,
+    }
 }
 
 #[cfg(test)]

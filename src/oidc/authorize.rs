@@ -72,15 +72,10 @@ pub async fn post_authorize(
     session: MaybeSession,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    run(
-        &req,
-        &state,
-        &ctx,
-        session,
-        RawParams(form.into_inner()),
-        None,
-    )
-    .await
+    let params = form.into_inner();
+    let locale = crate::i18n::Locale::from_params(&params);
+    let run = run(&req, &state, &ctx, session, RawParams(params), None);
+    crate::i18n::locale::scope_some(locale, run).await
 }
 
 /// The whole request, from the consent form too (`decision`): the same

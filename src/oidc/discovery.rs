@@ -41,6 +41,7 @@ pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
         "code_challenge_methods_supported": ["S256"],
         "authorization_response_iss_parameter_supported": true,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        "ui_locales_supported": crate::i18n::locale::SUPPORTED.map(crate::i18n::Locale::tag),
         "claims_supported": [
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid",
             "at_hash", "name", "preferred_username", "email", "email_verified", "groups", "roles", "updated_at"

@@ -177,3 +177,39 @@ async fn error_page_in_german() {
     assert!(en.body.contains("Page not found"), "{}", en.body);
     assert!(en.body.contains("Request ID"), "{}", en.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_page_follows_ui_locales_and_discovery_lists_languages() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let id = client(&app, spec("web")).await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let (mut b, _) = app.login(EMAIL, PASSWORD).await;
+
+    let consent = b.get_with(&url(&id, &[("ui_locales", "de")]), EN).await;
+    assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
+    assert!(
+        consent.body.contains("<html lang=\"de\">"),
+        "{}",
+        consent.body
+    );
+    assert!(
+        consent
+            .body
+            .contains("Darf App web auf Ihr Konto zugreifen?"),
+        "{}",
+        consent.body
+    );
+    assert!(consent.body.contains("Ihre E-Mail-Adresse sehen"));
+    assert!(consent.body.contains(">Zulassen<"));
+
+    let english = b.get_with(&url(&id, &[]), EN).await;
+    assert!(english.body.contains("See your email address"));
+
+    let doc: serde_json::Value = b
+        .get("/.well-known/openid-configuration")
+        .await
+        .body
+        .parse()
+        .unwrap();
+    assert_eq!(doc["ui_locales_supported"], serde_json::json!(["en", "de"]));
+}

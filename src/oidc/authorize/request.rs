@@ -319,7 +319,8 @@ pub fn validate(
     {
         acr_values.extend(essential_acr_values(&c));
     }
-    // ui_locales and display: accepted; the pages are English for now.
+    // ui_locales picks the page language (crate::i18n, read from the
+    // query); display is accepted and ignored.
     Ok(Request {
         scopes,
         nonce,
