@@ -8,7 +8,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("common.sign_out", "Abmelden"),
     ("common.email", "E-Mail-Adresse"),
     ("common.password", "Passwort"),
-    ("common.use_passkey", "Mit Passkey anmelden"),
+    ("common.use_passkey", "Passkey verwenden"),
     ("common.continue", "Weiter"),
     ("common.cancel", "Abbrechen"),
     ("common.allow", "Zulassen"),
@@ -177,10 +177,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "device_confirm.lead",
         "Ein Gerät, das den Code <strong>{}</strong> anzeigt, möchte Ihr Konto verwenden.\n    Lassen Sie das nur zu, wenn Sie den Vorgang selbst auf einem eigenen Gerät gestartet haben.",
     ),
-    ("device_confirm.asks", "Angefragt wird:"),
+    ("device_confirm.asks", "Angefragte Berechtigungen:"),
     // Email sign-in code
     ("email_code.title", "Code eingeben"),
-    ("email_code.heading", "Sehen Sie in Ihr Postfach"),
+    ("email_code.heading", "Prüfen Sie Ihr E-Mail-Postfach"),
     (
         "email_code.lead",
         "Falls zu dieser Adresse ein Konto existiert, haben wir einen Anmeldecode dorthin gesendet.\n    Geben Sie ihn unten ein; er ist {} Minuten lang gültig.",
@@ -578,5 +578,19 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "invite.sign_in_first",
         "Zu dieser E-Mail-Adresse gibt es bereits ein Konto. Melden Sie sich an und öffnen Sie den Einladungslink dann erneut.",
+    ),
+    (
+        "js.prompt",
+        "Folgen Sie den Anweisungen Ihres Browsers oder Sicherheitsschlüssels.",
+    ),
+    ("js.checking", "Wird geprüft …"),
+    (
+        "js.unsupported",
+        "Dieser Browser unterstützt keine Passkeys.",
+    ),
+    ("js.starting", "Wird gestartet …"),
+    (
+        "js.cancelled",
+        "Der Passkey wurde nicht verwendet. Sie können es erneut versuchen.",
     ),
 ];

@@ -540,4 +540,15 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "invite.sign_in_first",
         "An account with this email address exists. Sign in, then open the invitation link again.",
     ),
+    (
+        "js.prompt",
+        "Follow the instructions of your browser or security key.",
+    ),
+    ("js.checking", "Checking…"),
+    ("js.unsupported", "This browser does not support passkeys."),
+    ("js.starting", "Starting…"),
+    (
+        "js.cancelled",
+        "The passkey was not used. You can try again.",
+    ),
 ];

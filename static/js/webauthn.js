@@ -86,9 +86,11 @@
     };
   }
 
-  function say(form, text) {
+  // The page puts its language's text in data-msg-<key> on the status
+  // element; the English text is the fallback.
+  function say(form, key, text) {
     var status = form.querySelector('[data-webauthn-status]');
-    if (status) { status.textContent = text; }
+    if (status) { status.textContent = status.getAttribute('data-msg-' + key) || text; }
   }
 
   function field(form, name) {
@@ -109,7 +111,7 @@
       if (body && body.location) { window.location.assign(body.location); return; }
       throw new Error('start');
     }
-    say(form, 'Follow the instructions of your browser or security key.');
+    say(form, 'prompt', 'Follow the instructions of your browser or security key.');
     var cred;
     if (mode === 'register') {
       cred = await navigator.credentials.create(creationOptions(body));
@@ -119,7 +121,7 @@
     if (!cred) { throw new Error('cancelled'); }
     var json = mode === 'register' ? registrationJson(cred) : assertionJson(cred);
     field(form, 'credential').value = JSON.stringify(json);
-    say(form, 'Checking…');
+    say(form, 'checking', 'Checking…');
     form.submit();
   }
 
@@ -129,13 +131,13 @@
       event.preventDefault();
       if (busy) { return; }
       if (!window.PublicKeyCredential) {
-        say(form, 'This browser does not support passkeys.');
+        say(form, 'unsupported', 'This browser does not support passkeys.');
         return;
       }
       busy = true;
-      say(form, 'Starting…');
+      say(form, 'starting', 'Starting…');
       run(form).catch(function () {
-        say(form, 'The passkey was not used. You can try again.');
+        say(form, 'cancelled', 'The passkey was not used. You can try again.');
       }).finally(function () { busy = false; });
     });
   }
