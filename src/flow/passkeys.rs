@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::auth::mfa::enroll;
+use crate::auth::mfa::enroll::{self, NewCodes};
 use crate::auth::passkey_login::{self, PasskeyOutcome};
 use crate::auth::{CurrentSession, MaybeSession, csrf, recent, webauthn};
 use crate::error::AppError;
@@ -227,8 +227,13 @@ pub async fn post_register(
     )
     .await?;
     // The first factor of an account comes with its backup codes (S5).
-    if let Some(codes) =
-        enroll::ensure_backup_codes(&state, current.actor(&ctx), &current.user.id).await?
+    if let Some(codes) = enroll::backup_codes_for(
+        &state,
+        current.actor(&ctx),
+        &current.user.id,
+        NewCodes::IfNone,
+    )
+    .await?
     {
         return mfa_pages::backup_codes(
             codes,

@@ -9,7 +9,8 @@ use askama::Template;
 use chrono::Duration;
 use serde::Deserialize;
 
-use crate::auth::mfa::{enroll, factors};
+use crate::auth::mfa::enroll::{self, NewCodes};
+use crate::auth::mfa::factors;
 use crate::auth::recent::{is_recent, reauthenticate_redirect};
 use crate::auth::{CurrentSession, MaybeSession, csrf};
 use crate::error::AppError;
@@ -263,7 +264,14 @@ pub async fn post_backup_codes(
         Ok(c) => c,
         Err(res) => return Ok(res),
     };
-    match enroll::regenerate_backup_codes(&state, current.actor(&ctx), &current.user.id).await? {
+    match enroll::backup_codes_for(
+        &state,
+        current.actor(&ctx),
+        &current.user.id,
+        NewCodes::Replace,
+    )
+    .await?
+    {
         Some(codes) => mfa_pages::backup_codes(codes, PAGE.into(), vec![]),
         None => Ok(see_other(PAGE, vec![])),
     }

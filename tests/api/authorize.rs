@@ -137,12 +137,7 @@ async fn invalid_requests_are_redirected_with_state_and_iss(backend: Backend) {
     let p = redirected(&app, &b.get(&url(&id, &[("state", &long)])).await);
     assert_eq!(get(&p, "error"), Some("invalid_request"));
     assert_eq!(get(&p, "state"), None);
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "authorization.failed")
-    );
+    assert!(app.audited("authorization.failed").await);
 }
 
 async fn pkce_is_required_for_public_clients_and_plain_refused(backend: Backend) {
@@ -484,12 +479,7 @@ async fn account_page_revokes_a_consent_and_its_grants(backend: Backend) {
     assert!(grant_revoked(&app, &grant_id).await);
     // Consent is asked again.
     assert_eq!(b.get(&url(&id, &[])).await.status, StatusCode::OK);
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "consent.revoked")
-    );
+    assert!(app.audited("consent.revoked").await);
 }
 
 async fn id_token_hint_of_another_user_forces_sign_in(backend: Backend) {

@@ -330,7 +330,7 @@ async fn smtp_outage_shows_a_clear_page_and_records_the_failure() {
             .unwrap_or_default()
             .contains("SMTP")
     );
-    assert!(app.audit_actions().await.iter().any(|a| a == "mail.failed"));
+    assert!(app.audited("mail.failed").await);
     let metrics = app.state.metrics.render();
     assert!(
         metrics.contains("ostiary_mail_total{kind=\"sign_in_code\",outcome=\"failed\"}"),

@@ -66,12 +66,7 @@ async fn valid_hint_ends_the_session_and_redirects_with_state(backend: Backend) 
     assert!(grant_revoked(&app, &grant).await);
     let p = redirected(&app, &b.get(&url(&id, &[("prompt", "none")])).await);
     assert_eq!(get(&p, "error"), Some("login_required"));
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "session.logout")
-    );
+    assert!(app.audited("session.logout").await);
 }
 
 async fn invalid_hint_asks_for_confirmation_and_never_redirects(backend: Backend) {

@@ -327,6 +327,11 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Whether an audit record with this action exists.
+    pub async fn audited(&self, action: &str) -> bool {
+        self.audit_actions().await.iter().any(|a| a == action)
+    }
+
     /// Number of audit rows (sequence number of the chain head).
     pub async fn audit_row_count(&self) -> i64 {
         self.state

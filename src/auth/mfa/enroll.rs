@@ -254,12 +254,24 @@ pub async fn remove_totp(state: &AppState, actor: Actor, user_id: &str) -> Resul
         .await
 }
 
-/// A new set of backup codes (the old set stops working); `None` when the
-/// user has no factor for them to back up.
-pub async fn regenerate_backup_codes(
+/// When to create backup codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewCodes {
+    /// A new set replacing the old one ("create new codes").
+    Replace,
+    /// Only if the user has none (a first factor other than TOTP was just
+    /// enrolled, e.g. a passkey).
+    IfNone,
+}
+
+/// Create backup codes (shown once; the old set stops working); `None`
+/// when the user has no factor for them to back up, or already has codes
+/// and `when` is [`NewCodes::IfNone`].
+pub async fn backup_codes_for(
     state: &AppState,
     actor: Actor,
     user_id: &str,
+    when: NewCodes,
 ) -> Result<Option<Vec<String>>, AppError> {
     let now = state.now();
     let (state2, user_id) = (state.clone(), user_id.to_owned());
@@ -267,7 +279,9 @@ pub async fn regenerate_backup_codes(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                if !factors::of(conn, &user_id)?.any() {
+                if !factors::of(conn, &user_id)?.any()
+                    || (when == NewCodes::IfNone && backup_codes::remaining(conn, &user_id)? > 0)
+                {
                     return Ok(None);
                 }
                 regenerate_tx(conn, &state2, &actor, &user_id, now).map(Some)
@@ -290,28 +304,6 @@ pub async fn drop_backup_codes_without_factor(
                 backup_codes::delete_all(conn, &user_id)?;
             }
             Ok(())
-        })
-        .await
-}
-
-/// Generate the first backup codes after a factor other than TOTP (a
-/// passkey) was enrolled, if the user has none; returns them for display.
-pub async fn ensure_backup_codes(
-    state: &AppState,
-    actor: Actor,
-    user_id: &str,
-) -> Result<Option<Vec<String>>, AppError> {
-    let now = state.now();
-    let (state2, user_id) = (state.clone(), user_id.to_owned());
-    state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                if backup_codes::remaining(conn, &user_id)? > 0 {
-                    return Ok(None);
-                }
-                regenerate_tx(conn, &state2, &actor, &user_id, now).map(Some)
-            })
         })
         .await
 }

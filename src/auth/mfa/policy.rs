@@ -68,6 +68,42 @@ pub const UPSTREAM_TYPES: [&str; 8] = [
 pub const REQUIRED: &str = "required";
 pub const OPTIONAL: &str = "optional";
 
+/// What a check is about: a login by some method, or the use of a client.
+#[derive(Debug, Clone, Copy)]
+enum Occasion<'a> {
+    Login { method: &'a str },
+    Client { client_id: &'a str },
+}
+
+fn required(
+    conn: &mut DbConnection,
+    user_id: &str,
+    occasion: Occasion<'_>,
+) -> Result<bool, AppError> {
+    let rules: Vec<_> = mfa_policies::list(conn)?
+        .into_iter()
+        .filter(|r| r.requirement == REQUIRED)
+        .collect();
+    if rules.is_empty() {
+        return Ok(false);
+    }
+    let org_ids = orgs::organization_ids_of(conn, user_id)?;
+    Ok(rules
+        .iter()
+        .any(|r| match (Scope::parse(&r.scope), occasion) {
+            (Some(Scope::Global), _) => true,
+            (Some(Scope::Organization), _) => org_ids.contains(&r.subject),
+            (Some(Scope::LoginMethod), Occasion::Login { method }) => r.subject == method,
+            (Some(Scope::Upstream), Occasion::Login { method }) => {
+                method.strip_prefix("upstream:") == Some(r.subject.as_str())
+            }
+            (Some(Scope::Client), Occasion::Client { client_id }) => r.subject == client_id,
+            (Some(Scope::LoginMethod | Scope::Upstream), Occasion::Client { .. })
+            | (Some(Scope::Client), Occasion::Login { .. })
+            | (None, _) => false,
+        }))
+}
+
 /// Whether MFA is required for `user_id` signing in with `method` (a
 /// [`LOGIN_METHODS`] name, or `upstream:<type>` for federated logins).
 pub fn required_at_login(
@@ -75,21 +111,7 @@ pub fn required_at_login(
     user_id: &str,
     method: &str,
 ) -> Result<bool, AppError> {
-    let rules = mfa_policies::list(conn)?;
-    if !rules.iter().any(|r| r.requirement == REQUIRED) {
-        return Ok(false);
-    }
-    let org_ids = orgs::organization_ids_of(conn, user_id)?;
-    Ok(rules
-        .iter()
-        .filter(|r| r.requirement == REQUIRED)
-        .any(|r| match Scope::parse(&r.scope) {
-            Some(Scope::Global) => true,
-            Some(Scope::LoginMethod) => r.subject == method,
-            Some(Scope::Upstream) => method.strip_prefix("upstream:") == Some(r.subject.as_str()),
-            Some(Scope::Organization) => org_ids.contains(&r.subject),
-            Some(Scope::Client) | None => false,
-        }))
+    required(conn, user_id, Occasion::Login { method })
 }
 
 /// Whether MFA is required for `user_id` to use `client_id` (client rule,
@@ -100,18 +122,5 @@ pub fn required_for_client(
     user_id: &str,
     client_id: &str,
 ) -> Result<bool, AppError> {
-    let rules = mfa_policies::list(conn)?;
-    if !rules.iter().any(|r| r.requirement == REQUIRED) {
-        return Ok(false);
-    }
-    let org_ids = orgs::organization_ids_of(conn, user_id)?;
-    Ok(rules
-        .iter()
-        .filter(|r| r.requirement == REQUIRED)
-        .any(|r| match Scope::parse(&r.scope) {
-            Some(Scope::Global) => true,
-            Some(Scope::Client) => r.subject == client_id,
-            Some(Scope::Organization) => org_ids.contains(&r.subject),
-            Some(Scope::LoginMethod) | Some(Scope::Upstream) | None => false,
-        }))
+    required(conn, user_id, Occasion::Client { client_id })
 }
