@@ -16,6 +16,7 @@ use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
 use crate::flow::mfa_pages::WRONG_CODE;
 use crate::flow::safe_return_to;
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::store::users;
 use crate::web::RequestContext;
@@ -133,8 +134,15 @@ async fn submit(
         return Ok(start_over(&return_to));
     };
     let code: String = form.code.chars().take(64).collect();
-    let verified =
-        verify::second_factor(&state, ctx.actor(), hash, factor, Proof::Code(code)).await?;
+    let verified = verify::second_factor(
+        &state,
+        ctx.actor(),
+        hash,
+        factor,
+        Proof::Code(code),
+        Locale::from_request(&req),
+    )
+    .await?;
     answer(&req, &state, &session, verified, return_to, vec![]).await
 }
 
@@ -153,7 +161,7 @@ async fn answer(
             cookies.extend(extra);
             Ok(see_other(&return_to, cookies))
         }
-        Verified::Failed { ended: false } => {
+        Verified::Failed { ended: false, .. } => {
             let mut res = challenge(
                 req,
                 state,
@@ -169,7 +177,7 @@ async fn answer(
             }
             Ok(res)
         }
-        Verified::Failed { ended: true } | Verified::Expired => {
+        Verified::Failed { ended: true, .. } | Verified::Expired => {
             let mut res = start_over(&return_to);
             for cookie in extra {
                 res.add_cookie(&cookie)
@@ -243,6 +251,7 @@ pub async fn post_passkey(
         hash,
         Factor::Passkey,
         Proof::Checked(ok),
+        Locale::from_request(&req),
     )
     .await?;
     answer(

@@ -16,6 +16,9 @@ pub enum Message {
     PasswordReset { link: String, minutes: i64 },
     /// An email verification link.
     VerifyEmail { link: String, hours: i64 },
+    /// Security alert: an authenticator code was entered a second time
+    /// (SR-90) — someone who knows the password may have seen a code.
+    TotpCodeReused { link: String, when: String },
     /// An invitation to an organization.
     Invitation {
         link: String,
@@ -33,6 +36,7 @@ impl Message {
             Self::PasswordReset { .. } => "password_reset",
             Self::VerifyEmail { .. } => "verify_email",
             Self::Invitation { .. } => "invitation",
+            Self::TotpCodeReused { .. } => "totp_code_reused",
         }
     }
 }
@@ -126,6 +130,22 @@ fn parts(message: &Message, locale: Locale) -> Parts {
             link: Some(link.clone()),
             link_label: "E-Mail-Adresse bestätigen".into(),
             outro: "Wenn Sie kein Konto angelegt haben, ignorieren Sie diese E-Mail.".into(),
+        },
+        (Message::TotpCodeReused { link, when }, En) => Parts {
+            subject: "Security alert: an authenticator code was reused".into(),
+            intro: format!("At {when} someone signed in to your account with your password and then entered a code from your authenticator app that had already been used. The code was refused."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Review your sign-in & security".into(),
+            outro: "If this was not you, change your password now and sign out the devices you do not recognise.".into(),
+        },
+        (Message::TotpCodeReused { link, when }, De) => Parts {
+            subject: "Sicherheitshinweis: Ein Code aus Ihrer Authenticator-App wurde erneut verwendet".into(),
+            intro: format!("Am {when} hat sich jemand mit Ihrem Passwort angemeldet und danach einen bereits verwendeten Code aus Ihrer Authenticator-App eingegeben. Der Code wurde abgelehnt."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Anmeldung & Sicherheit prüfen".into(),
+            outro: "Wenn Sie das nicht waren, ändern Sie jetzt Ihr Passwort und melden Sie Geräte ab, die Sie nicht kennen.".into(),
         },
         (Message::Invitation { link, organization, role, hours }, En) => Parts {
             subject: format!("You are invited to join {organization}"),

@@ -461,3 +461,32 @@ async fn email_code_sign_in_goes_through_the_second_step() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(session_amr(&app, &b).await, ["otp", "mfa"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_totp_code_alerts_the_user_by_email() {
+    // SR-90: a reused code is refused like a wrong one, audited, and the
+    // user is told by email (someone knows the password).
+    let Some(sink) = crate::mail_sink::MailSink::start() else {
+        return;
+    };
+    let app = crate::email::app_with(Backend::Sqlite, &sink).await;
+    let (secret, _) = crate::mfa_support::user_with_totp(&app, EMAIL).await;
+    let used = code(&app, &secret, 0);
+    let (mut b, page) = crate::mfa_support::password_step(&app, EMAIL).await;
+    let ok = crate::mfa_support::submit(&mut b, &page, "/login/mfa/totp", &used).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let (mut b2, page2) = crate::mfa_support::password_step(&app, EMAIL).await;
+    let replay = crate::mfa_support::submit(&mut b2, &page2, "/login/mfa/totp", &used).await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+    let mail = sink.wait_for(EMAIL, 1).await;
+    assert!(
+        mail.subject.contains("authenticator code was reused"),
+        "{}",
+        mail.subject
+    );
+    assert!(mail.text.contains("/account/security"), "{}", mail.text);
+    // A plain wrong code sends nothing more.
+    let _ = crate::mfa_support::submit(&mut b2, &replay, "/login/mfa/totp", "000000").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sink.to(EMAIL).len(), 1);
+}

@@ -9,10 +9,11 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::mfa::{backup, pending, totp};
 use crate::auth::throttle::{self, Kind};
 use crate::error::AppError;
+use crate::mail::{self, Locale, Message};
 use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::pending_logins::{self, PendingLogin};
-use crate::store::{backup_codes, naive, throttle as counters, write_tx};
+use crate::store::{backup_codes, naive, throttle as counters, users, write_tx};
 
 /// Which factor is presented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +49,12 @@ pub enum Verified {
     /// Signed in: the session cookie token.
     SignedIn { token: String },
     /// Wrong (or replayed, or throttled); `ended` when the pending login
-    /// is used up and the user must start again.
-    Failed { ended: bool },
+    /// is used up and the user must start again; `replayed_by` names the
+    /// user whose already-used TOTP code was entered (to be told, SR-90).
+    Failed {
+        ended: bool,
+        replayed_by: Option<String>,
+    },
     /// No live pending login for this browser.
     Expired,
 }
@@ -75,6 +80,32 @@ pub enum Proof {
     Checked(bool),
 }
 
+/// Tell the user by email that one of their TOTP codes was entered again
+/// (SR-90), in the background: the answer to the browser does not wait,
+/// and a failure is in the delivery records.
+fn notify_replay(state: &AppState, user_id: String, locale: Locale) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let uid = user_id.clone();
+        let user = match state.db.run(move |conn| users::find(conn, &uid)).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot load the user for a replay alert");
+                return;
+            }
+        };
+        let message = Message::TotpCodeReused {
+            link: format!("{}/account/security", state.config.public_base()),
+            when: state.now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        };
+        let actor = Actor::system("mfa");
+        if let Err(e) = mail::send(&state, &actor, &user.email, &message, locale).await {
+            tracing::warn!(error = %e, user_id = %user_id, "replay alert not sent");
+        }
+    });
+}
+
 /// Check `proof` as `factor` for the pending login whose cookie hashes to
 /// `token_hash`.
 pub async fn second_factor(
@@ -83,6 +114,7 @@ pub async fn second_factor(
     token_hash: String,
     factor: Factor,
     proof: Proof,
+    locale: Locale,
 ) -> Result<Verified, AppError> {
     let now = state.now();
     let state2 = state.clone();
@@ -172,7 +204,8 @@ pub async fn second_factor(
                     if ended {
                         pending_logins::take(conn, &row.id)?;
                     }
-                    return Ok((Verified::Failed { ended }, Vec::new()));
+                    let replayed_by = (reason == "replayed").then(|| row.user_id.clone());
+                    return Ok((Verified::Failed { ended, replayed_by }, Vec::new()));
                 }
                 let Some((token, notices)) =
                     pending::finish(conn, &state2, &actor, &row, factor.amr(), now)?
@@ -195,6 +228,13 @@ pub async fn second_factor(
         })
         .await?;
     backchannel::dispatch(state, notices);
+    if let Verified::Failed {
+        replayed_by: Some(user_id),
+        ..
+    } = &verified
+    {
+        notify_replay(state, user_id.clone(), locale);
+    }
     let outcome = match verified {
         Verified::SignedIn { .. } => "success",
         Verified::Failed { .. } => "failure",
