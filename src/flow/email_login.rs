@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::login::after_first_factor;
-use super::pages::{EmailFormPage, NoticePage};
+use super::pages::{EmailFormPage, NoticePage, notice};
 use crate::auth::email_code::{self, BINDING_COOKIE, RequestOutcome, VerifyOutcome};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Email;
@@ -164,18 +164,11 @@ pub async fn post_request(
             &code_path(form.return_to.as_deref()),
             vec![cookie],
         )),
-        RequestOutcome::Limited => html(
+        RequestOutcome::Limited => notice(
             StatusCode::TOO_MANY_REQUESTS,
-            &NoticePage {
-                t: Tr::current(),
-                heading: Tr::current().text("email_login.limited"),
-                message: Tr::current().text("email_login.limited.message").into(),
-                link: Some((
-                    "/login".into(),
-                    Tr::current().text("common.back_to_sign_in"),
-                )),
-            },
-            vec![],
+            "email_login.limited",
+            "email_login.limited.message",
+            Some(("/login", "common.back_to_sign_in")),
         ),
     }
 }

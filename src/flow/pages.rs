@@ -68,18 +68,34 @@ pub struct NewPasswordPage {
     pub min_length: usize,
 }
 
+/// A notice page from message keys: heading, message, and an optional
+/// link (target, label key).
+pub fn notice(
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+    link: Option<(&str, &str)>,
+) -> Result<HttpResponse, AppError> {
+    let t = Tr::current();
+    html(
+        status,
+        &NoticePage {
+            t,
+            heading: t.text(heading),
+            message: t.text(message).into(),
+            link: link.map(|(href, label)| (href.to_owned(), t.text(label))),
+        },
+        vec![],
+    )
+}
+
 /// The page for a link that no longer works; `message` is the key of the
 /// sentence naming the kind of link.
 pub fn invalid_link(message: &'static str, again: &'static str) -> Result<HttpResponse, AppError> {
-    let t = Tr::current();
-    html(
+    notice(
         StatusCode::BAD_REQUEST,
-        &NoticePage {
-            t,
-            heading: t.text("link.invalid"),
-            message: t.text(message).into(),
-            link: Some((again.into(), t.text("link.request_new"))),
-        },
-        vec![],
+        "link.invalid",
+        message,
+        Some((again, "link.request_new")),
     )
 }

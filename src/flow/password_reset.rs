@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::pages::{EmailFormPage, NewPasswordPage, NoticePage, invalid_link};
+use super::pages::{EmailFormPage, NewPasswordPage, NoticePage, invalid_link, notice};
 use crate::auth::email_links::{self, Purpose};
 use crate::auth::password_reset::{self, ResetOutcome};
 use crate::auth::{MaybeSession, csrf, session};
@@ -131,18 +131,11 @@ pub async fn post_request(
     };
     let locale = Locale::from_request(&req);
     email_links::request(&state, &ctx.actor(), Purpose::Reset, &email, locale).await?;
-    html(
+    notice(
         StatusCode::OK,
-        &NoticePage {
-            t: Tr::current(),
-            heading: Tr::current().text("email_code.heading"),
-            message: Tr::current().text("reset.sent").into(),
-            link: Some((
-                "/login".into(),
-                Tr::current().text("common.back_to_sign_in"),
-            )),
-        },
-        vec![],
+        "email_code.heading",
+        "reset.sent",
+        Some(("/login", "common.back_to_sign_in")),
     )
 }
 

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::pages::{ConfirmPage, NoticePage, invalid_link};
+use super::pages::{ConfirmPage, invalid_link, notice};
 use crate::auth::email_gate::{self, TICKET_COOKIE};
 use crate::auth::email_links::{self, Purpose};
 use crate::auth::{MaybeSession, csrf};
@@ -106,18 +106,11 @@ pub async fn post_send(
         Locale::from_request(&req),
     )
     .await?;
-    html(
+    notice(
         StatusCode::OK,
-        &NoticePage {
-            t: Tr::current(),
-            heading: Tr::current().text("email_code.heading"),
-            message: Tr::current().text("verify.sent").into(),
-            link: Some((
-                "/login".into(),
-                Tr::current().text("common.back_to_sign_in"),
-            )),
-        },
-        vec![],
+        "email_code.heading",
+        "verify.sent",
+        Some(("/login", "common.back_to_sign_in")),
     )
 }
 
@@ -165,14 +158,10 @@ pub async fn post_confirm(
     if form.token.len() > 128 || !email_links::verify(&state, &ctx.actor(), &form.token).await? {
         return invalid_link("link.invalid.verify", "/login");
     }
-    html(
+    notice(
         StatusCode::OK,
-        &NoticePage {
-            t: Tr::current(),
-            heading: Tr::current().text("verify.done"),
-            message: Tr::current().text("verify.done.message").into(),
-            link: Some(("/login".into(), Tr::current().text("common.sign_in"))),
-        },
-        vec![],
+        "verify.done",
+        "verify.done.message",
+        Some(("/login", "common.sign_in")),
     )
 }
