@@ -3,30 +3,7 @@
 //! cookie-level HTTP tests cannot, such as the `Origin: null` form posts
 //! Chromium sends from `no-referrer` pages.
 
-use std::path::Path;
-use std::process::Command;
-
-use crate::helpers::{Backend, TestApp, peer_available};
-
-fn interop_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop"))
-}
-
-fn browser_peer() -> bool {
-    let node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let chromium =
-        Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
-            .exists();
-    let playwright = interop_dir().join("node_modules/playwright-core").exists();
-    peer_available(
-        "chromium + playwright-core",
-        node && chromium && playwright,
-        "apt-get install chromium; (cd tests/interop && npm ci)",
-    )
-}
+use crate::helpers::{Backend, TestApp, browser_peer, interop_dir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_completes_setup_logout_and_login() {

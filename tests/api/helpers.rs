@@ -535,3 +535,27 @@ impl Browser {
 
 /// A strong password for tests.
 pub const PASSWORD: &str = "correct horse battery staple";
+
+/// `tests/interop`: the node scripts and their `node_modules`.
+pub fn interop_dir() -> &'static std::path::Path {
+    std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop"))
+}
+
+/// Whether node, Chromium and playwright-core are there (skips loudly, or
+/// fails under `OSTIARY_REQUIRE_PEERS=1`).
+pub fn browser_peer() -> bool {
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let chromium = std::path::Path::new(
+        &std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+    )
+    .exists();
+    let playwright = interop_dir().join("node_modules/playwright-core").exists();
+    peer_available(
+        "chromium + playwright-core",
+        node && chromium && playwright,
+        "apt-get install chromium; (cd tests/interop && npm ci)",
+    )
+}

@@ -3,19 +3,13 @@
 //! introspection, revocation, public client, client_credentials, device flow
 //! and the end-session URL, all against a real Ostiary on port 0.
 
-use std::path::Path;
-
 use ostiary::audit::Actor;
 use ostiary::oidc::clients::{ClientSpec, create};
 
-use crate::helpers::{Backend, PASSWORD, TestApp, peer_available};
+use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
 const REDIRECT: &str = "http://127.0.0.1:9999/cb";
 const POST_LOGOUT: &str = "http://127.0.0.1:9999/logged-out";
-
-fn interop_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop"))
-}
 
 fn node_peer() -> bool {
     let node = std::process::Command::new("node")

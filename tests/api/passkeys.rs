@@ -4,14 +4,11 @@
 //! passkeys. End to end in headless Chromium with a CDP virtual
 //! authenticator: register, sign out, sign in with the passkey alone.
 
-use std::path::Path;
-use std::process::Command;
-
 use chrono::Duration;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Browser, PASSWORD, TestApp, peer_available};
+use crate::helpers::{Backend, Browser, PASSWORD, TestApp, browser_peer, interop_dir};
 
 const START: &str = "/account/passkeys/register/start";
 const WEBAUTHN_COOKIE: &str = "__Host-ostiary_webauthn";
@@ -451,26 +448,6 @@ async fn stale_sign_in_must_confirm_before_remove(backend: Backend) {
 }
 
 // ---------- Headless Chromium with a virtual authenticator ----------
-
-fn interop_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop"))
-}
-
-fn browser_peer() -> bool {
-    let node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let chromium =
-        Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
-            .exists();
-    let playwright = interop_dir().join("node_modules/playwright-core").exists();
-    peer_available(
-        "chromium + playwright-core",
-        node && chromium && playwright,
-        "apt-get install chromium; (cd tests/interop && npm ci)",
-    )
-}
 
 /// A fresh assertion for `options` from the exported virtual credential,
 /// its signature counter advanced by `bump` (a clone would not advance it).
