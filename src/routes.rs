@@ -117,6 +117,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::post().to(security::post_backup_codes),
     )
     .route(
+        "/account/sessions/revoke-others",
+        web::post().to(account::post_revoke_others),
+    )
+    .route(
         "/account/sessions/revoke-all",
         web::post().to(account::post_revoke_all),
     )

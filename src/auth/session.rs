@@ -257,23 +257,40 @@ pub async fn revoke(
     Ok(revoked)
 }
 
-/// "Sign out all devices": revoke every session of the user.
-pub async fn revoke_all(state: &AppState, actor: Actor, user_id: &str) -> Result<usize, AppError> {
+/// "Sign out all devices": revoke every session of the user — or, with
+/// `keep`, every other one ("sign out other devices", offered after a
+/// factor change: SR-65).
+pub async fn revoke_all(
+    state: &AppState,
+    actor: Actor,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<usize, AppError> {
     let now = state.now();
-    let user_id = user_id.to_owned();
+    let (user_id, keep) = (user_id.to_owned(), keep.map(str::to_owned));
     let (count, notices) = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let with_grants = backchannel::sessions_with_grants(conn, &user_id, naive(now))?;
-                let count = sessions::revoke_all(conn, &user_id, naive(now))?;
+                let mut with_grants =
+                    backchannel::sessions_with_grants(conn, &user_id, naive(now))?;
+                let count = match &keep {
+                    Some(keep) => {
+                        with_grants.retain(|id| id != keep);
+                        sessions::revoke_all_except(conn, &user_id, keep, naive(now))?
+                    }
+                    None => sessions::revoke_all(conn, &user_id, naive(now))?,
+                };
                 let notices = backchannel::end_sessions(conn, &with_grants, naive(now))?;
                 audit::record(
                     conn,
                     &actor,
                     Event::new(Action::SignOutAll, Outcome::Success)
                         .target("user", user_id.as_str())
-                        .details(serde_json::json!({ "sessions_revoked": count })),
+                        .details(serde_json::json!({
+                            "sessions_revoked": count,
+                            "kept_current": keep.is_some(),
+                        })),
                     now,
                 )?;
                 Ok((count, notices))

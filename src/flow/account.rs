@@ -205,8 +205,29 @@ pub async fn post_revoke_all(
         return Ok(to_login());
     };
     csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
-    session::revoke_all(&state, current.actor(&ctx), &current.user.id).await?;
+    session::revoke_all(&state, current.actor(&ctx), &current.user.id, None).await?;
     Ok(see_other("/login", vec![session::removal()]))
+}
+
+/// `POST /account/sessions/revoke-others`: end every session but this one
+/// (offered after a sign-in factor changes, SR-65).
+pub async fn post_revoke_others(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(to_login());
+    };
+    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
+    let keep = Some(current.session.id.as_str());
+    session::revoke_all(&state, current.actor(&ctx), &current.user.id, keep).await?;
+    Ok(see_other(
+        "/account/security?notice=others-signed-out",
+        vec![],
+    ))
 }
 
 /// `POST /account/consents/{client_id}/revoke`: forget the consent and

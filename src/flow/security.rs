@@ -129,6 +129,7 @@ pub async fn get_security(
     let notice = match query.notice.as_deref() {
         Some("totp-enabled") => Some(t.text("security.totp_enabled")),
         Some("totp-removed") => Some(t.text("security.totp_removed")),
+        Some("others-signed-out") => Some(t.text("security.others_signed_out")),
         _ => None,
     };
     let page = SecurityPage {

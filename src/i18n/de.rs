@@ -284,6 +284,15 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("security.sessions_one", "{} aktive Sitzung"),
     ("security.sessions_many", "{} aktive Sitzungen"),
     ("security.review", "Geräte prüfen oder abmelden"),
+    ("security.sign_out_others", "Andere Geräte abmelden"),
+    (
+        "security.sign_out_others.hint",
+        "Beendet alle Sitzungen außer dieser. Empfohlen, nachdem Sie Ihre Anmeldemethoden geändert haben.",
+    ),
+    (
+        "security.others_signed_out",
+        "Ihre anderen Geräte wurden abgemeldet.",
+    ),
     ("security.activity", "Letzte Sicherheitsaktivitäten"),
     ("security.no_activity", "Noch keine Aktivitäten."),
     ("security.failed", "fehlgeschlagen"),

@@ -266,6 +266,15 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("security.sessions_one", "{} active session"),
     ("security.sessions_many", "{} active sessions"),
     ("security.review", "Review or sign out devices"),
+    ("security.sign_out_others", "Sign out other devices"),
+    (
+        "security.sign_out_others.hint",
+        "Ends every session except this one. Recommended after you change how you sign in.",
+    ),
+    (
+        "security.others_signed_out",
+        "Your other devices were signed out.",
+    ),
     ("security.activity", "Recent security activity"),
     ("security.no_activity", "No activity yet."),
     ("security.failed", "failed"),

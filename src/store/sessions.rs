@@ -158,6 +158,23 @@ pub fn revoke_all(
     .execute(conn)?)
 }
 
+/// Revoke every session of the user except `keep` ("sign out other devices").
+pub fn revoke_all_except(
+    conn: &mut DbConnection,
+    user_id: &str,
+    keep: &str,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::user_id.eq(user_id))
+            .filter(auth_sessions::id.ne(keep))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set(auth_sessions::revoked_at.eq(Some(now)))
+    .execute(conn)?)
+}
+
 /// Unrevoked, unexpired sessions of a user seen after `idle_cutoff`, newest first.
 pub fn list_live(
     conn: &mut DbConnection,

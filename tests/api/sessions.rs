@@ -14,7 +14,53 @@ crate::on_all_backends!(
     idle_timeout_ends_the_session,
     absolute_lifetime_ends_an_active_session,
     account_page_lists_sessions_with_device_ip_and_last_seen,
+    sign_out_other_devices_keeps_this_one,
 );
+
+async fn sign_out_other_devices_keeps_this_one(backend: Backend) {
+    // SR-65: after changing how they sign in, users can end every other
+    // session while keeping the one they are using.
+    let app = TestApp::spawn(backend).await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let (mut here, _) = app.login("alice@example.com", PASSWORD).await;
+    let (mut there, _) = app.login("alice@example.com", PASSWORD).await;
+    let page = here.get("/account/security").await;
+    assert!(
+        page.body.contains("Sign out other devices"),
+        "{}",
+        page.body
+    );
+    let refused = here.post_form("/account/sessions/revoke-others", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "CSRF required");
+    assert!(there.is_signed_in().await);
+    let res = here
+        .post_form(
+            "/account/sessions/revoke-others",
+            &[("csrf_token", &page.csrf())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/account/security?notice=others-signed-out");
+    assert!(here.is_signed_in().await);
+    assert!(!there.is_signed_in().await);
+    let page = here.get(res.location()).await;
+    assert!(page.body.contains("Your other devices were signed out."));
+    assert!(
+        !page.body.contains("Sign out other devices"),
+        "only one session left"
+    );
+    let rows = app
+        .state
+        .db
+        .run(|c| ostiary::store::audit::by_action(c, "session.revoke_all"))
+        .await
+        .unwrap();
+    assert!(
+        rows[0].details.contains("\"kept_current\":true"),
+        "{}",
+        rows[0].details
+    );
+}
 
 async fn tampered_or_unknown_cookie_is_anonymous(backend: Backend) {
     let app = TestApp::spawn(backend).await;
