@@ -115,12 +115,3 @@ pub fn acknowledgments(conn: &mut DbConnection) -> Result<Vec<Acknowledgment>, A
         .select(Acknowledgment::as_select())
         .load(conn)?)
 }
-
-/// Whether the admin accepted `upstream`'s own MFA for SSO logins.
-pub fn is_acknowledged(conn: &mut DbConnection, upstream: &str) -> Result<bool, AppError> {
-    Ok(mfa_upstream_acknowledgments::table
-        .find(upstream)
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
-}

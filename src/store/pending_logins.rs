@@ -72,14 +72,6 @@ pub fn add_failure(conn: &mut DbConnection, id: &str) -> Result<i32, AppError> {
         .unwrap_or(i32::MAX))
 }
 
-/// Move an enrolment-pending login to verification of the new factor.
-pub fn set_purpose(conn: &mut DbConnection, id: &str, purpose: &str) -> Result<(), AppError> {
-    diesel::update(pending_logins::table.find(id))
-        .set(pending_logins::purpose.eq(purpose))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// Drop the user's other pending logins (a new first factor supersedes them).
 pub fn delete_for_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, AppError> {
     Ok(

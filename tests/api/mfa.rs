@@ -237,8 +237,16 @@ async fn the_second_step_cannot_be_skipped(backend: Backend) {
     let (secret, _) = user_with_totp(&app, EMAIL).await;
     let (mut b, page) = password_step(&app, EMAIL).await;
     // The pending login is not a session.
-    let authorize = b.get("/authorize?client_id=nope").await;
-    assert_ne!(authorize.status, StatusCode::OK);
+    let mut spec = crate::authorize_support::spec("rp");
+    spec.consent = Some("skip".into());
+    let client_id = crate::authorize_support::client(&app, spec).await;
+    let authorize = b.get(&crate::authorize_support::url(&client_id, &[])).await;
+    assert_eq!(authorize.status, StatusCode::SEE_OTHER);
+    assert!(
+        authorize.location().starts_with("/login?"),
+        "no code for a pending login: {}",
+        authorize.location()
+    );
     let security = b.get("/account/security").await;
     assert_eq!(security.status, StatusCode::SEE_OTHER);
     assert!(security.location().starts_with("/login"));
