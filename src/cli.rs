@@ -134,6 +134,15 @@ pub struct ClientCreateArgs {
     /// skip (first-party) or required (default).
     #[arg(long, value_name = "skip|required")]
     consent: Option<String>,
+    /// Logo shown on the sign-in and consent pages (https).
+    #[arg(long, value_name = "URI")]
+    logo_uri: Option<String>,
+    /// The application's privacy policy, linked on the sign-in and consent pages (https).
+    #[arg(long, value_name = "URI")]
+    policy_uri: Option<String>,
+    /// The application's terms of service, linked on the sign-in and consent pages (https).
+    #[arg(long, value_name = "URI")]
+    tos_uri: Option<String>,
 }
 
 /// `ostiary keys …`
@@ -341,6 +350,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 id_token_signed_response_alg: args.id_token_signed_response_alg,
                 access_token_signed_response_alg: args.access_token_signed_response_alg,
                 consent: args.consent,
+                logo_uri: args.logo_uri,
+                policy_uri: args.policy_uri,
+                tos_uri: args.tos_uri,
             };
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
             let envelope = state.envelope.clone();

@@ -2,6 +2,7 @@
 //! signed-in user check the session inside the handler (and redirect to
 //! `/login`); POST handlers verify CSRF before anything else.
 
+use actix_web::guard;
 use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
@@ -31,14 +32,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/healthz", web::get().to(ops::get_healthz))
     .route("/readyz", web::get().to(ops::get_readyz))
     .route("/metrics", web::get().to(ops::get_metrics))
-    .route(
-        "/static/css/ostiary.css",
-        web::get().to(assets::get_stylesheet),
-    )
-    .route(
-        "/static/js/webauthn.js",
-        web::get().to(assets::get_webauthn_js),
-    )
+    .route("/static/{tail:.*}", get_or_head().to(assets::get_asset))
+    .route("/favicon.ico", get_or_head().to(assets::get_favicon))
     // OpenID Provider
     .route(
         "/.well-known/openid-configuration",
@@ -191,6 +186,11 @@ fn email_routes(cfg: &mut ServiceConfig) {
         )
         .route("/invitation", web::get().to(invitation::get_invitation))
         .route("/invitation", web::post().to(invitation::post_invitation));
+}
+
+/// A route answering GET and HEAD (static files).
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 /// Anything unmatched: the error page with 404.

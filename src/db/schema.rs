@@ -128,6 +128,9 @@ diesel::table! {
         consent -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        logo_uri -> Nullable<Text>,
+        policy_uri -> Nullable<Text>,
+        tos_uri -> Nullable<Text>,
     }
 }
 

@@ -33,6 +33,17 @@ pub fn validate(uri: &str) -> Result<(), String> {
     }
 }
 
+/// Check a web page URI an admin registers for users to see or follow
+/// (logo, privacy policy, terms of service): as [`validate`], and https or
+/// loopback http only (SR-02).
+pub fn validate_web(uri: &str) -> Result<(), String> {
+    validate(uri)?;
+    match url::Url::parse(uri) {
+        Ok(u) if u.scheme() == "https" || u.scheme() == "http" => Ok(()),
+        _ => Err(format!("{uri:?}: use an https address")),
+    }
+}
+
 fn is_loopback(url: &url::Url) -> bool {
     matches!(url.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"))
 }

@@ -8,6 +8,7 @@ use askama::Template;
 
 use crate::auth::{CurrentSession, MaybeSession, csrf};
 use crate::error::AppError;
+use crate::flow::app_context::{self, AppContext};
 use crate::i18n::Tr;
 use crate::oidc::authorize::{self, Decision, request::RawParams};
 use crate::state::AppState;
@@ -29,12 +30,14 @@ pub struct ConsentPage {
     /// The messages of the page language.
     pub t: crate::i18n::Tr,
     pub csrf_token: String,
-    pub client_name: String,
-    pub client_id: String,
     pub email: String,
     pub scopes: Vec<ScopeView>,
     /// The authorization request, resubmitted with the answer.
     pub params: Vec<(String, String)>,
+    /// The application asking (name, host, logo, links).
+    pub app: Option<AppContext>,
+    /// "Not you?": sign in as someone else for the same request.
+    pub switch_url: String,
 }
 
 /// What a scope gives the application, in words of `t`'s language.
@@ -50,32 +53,45 @@ pub fn describe(scope: &str, t: Tr) -> String {
     t.text(key).into()
 }
 
-/// Render the page for a request that needs consent.
+/// The scopes of a request, explained in `t`'s language (consent and
+/// device approval pages say the same).
+pub fn scope_views(scopes: &[String], t: Tr) -> Vec<ScopeView> {
+    scopes
+        .iter()
+        .map(|s| ScopeView {
+            name: s.clone(),
+            description: describe(s, t),
+        })
+        .collect()
+}
+
+/// Render the page for a request that needs consent; `redirect_uri` is the
+/// verified address the answer goes to.
 pub fn page(
     req: &HttpRequest,
     state: &AppState,
     current: &CurrentSession,
     client: &Client,
+    redirect_uri: &str,
     scopes: &[String],
     params: &RawParams,
 ) -> Result<HttpResponse, AppError> {
     let t = Tr::current();
+    let app = AppContext::new(state, client, redirect_uri);
     let page = ConsentPage {
         t,
         csrf_token: csrf::issue(req, state, Some(current)).token,
-        client_name: client.name.clone(),
-        client_id: client.id.clone(),
         email: current.user.email.clone(),
-        scopes: scopes
-            .iter()
-            .map(|s| ScopeView {
-                name: s.clone(),
-                description: describe(s, t),
-            })
-            .collect(),
+        scopes: scope_views(scopes, t),
         params: params.0.clone(),
+        switch_url: crate::flow::login::switch_account_url(&format!(
+            "/authorize?{}",
+            params.to_query()
+        )),
+        app: Some(app),
     };
-    html(StatusCode::OK, &page, vec![])
+    let res = html(StatusCode::OK, &page, vec![])?;
+    Ok(app_context::apply(page.app.as_ref(), res))
 }
 
 /// `POST /authorize/consent`

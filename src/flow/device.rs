@@ -45,7 +45,10 @@ pub struct DeviceConfirmPage {
     pub csrf_token: String,
     pub user_code: String,
     pub client_name: String,
-    pub scopes: Vec<String>,
+    pub scopes: Vec<crate::flow::consent::ScopeView>,
+    pub email: String,
+    /// "Not you?": sign in as someone else and come back to this code.
+    pub switch_url: String,
 }
 
 /// Query of `GET /device`.
@@ -186,17 +189,28 @@ pub async fn post_device(
     if let Some(step_up) = step_up_if_required(&state, &ctx, &current, &row).await? {
         return Ok(step_up);
     }
+    let t = crate::i18n::Tr::current();
+    let scopes: Vec<String> = row
+        .scope
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let user_code = display_user_code(&row.user_code);
+    let back = format!(
+        "/device?{}",
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("user_code", &user_code)
+            .finish()
+    );
     let page = DeviceConfirmPage {
-        t: crate::i18n::Tr::current(),
+        t,
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
-        user_code: display_user_code(&row.user_code),
+        switch_url: crate::flow::login::switch_account_url(&back),
+        user_code,
         client_name: client.name,
-        scopes: row
-            .scope
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        scopes: crate::flow::consent::scope_views(&scopes, t),
+        email: current.user.email.clone(),
     };
     html(StatusCode::OK, &page, vec![])
 }

@@ -14,6 +14,7 @@ use crate::auth::email_code::{self, BINDING_COOKIE, RequestOutcome, VerifyOutcom
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Email;
 use crate::error::AppError;
+use crate::flow::app_context::{self, AppContext};
 use crate::flow::safe_return_to;
 use crate::i18n::Tr;
 use crate::mail::Locale;
@@ -31,6 +32,8 @@ pub struct CodePage {
     pub error: Option<String>,
     pub return_to: Option<String>,
     pub minutes: i64,
+    /// The application the user signs in to, if any.
+    pub app: Option<AppContext>,
 }
 
 /// Query of the GET pages.
@@ -59,7 +62,7 @@ pub struct CodeForm {
     return_to: Option<String>,
 }
 
-fn request_page(
+async fn request_page(
     req: &HttpRequest,
     state: &AppState,
     session: Option<&session::CurrentSession>,
@@ -70,6 +73,7 @@ fn request_page(
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
     let t = Tr::for_return_to(return_to.as_deref());
+    let return_to = return_to.map(|r| safe_return_to(Some(&r)));
     let page = EmailFormPage {
         t,
         heading: t.text("email_login.heading"),
@@ -79,12 +83,14 @@ fn request_page(
         csrf_token,
         email: email.chars().take(254).collect(),
         error,
-        return_to: return_to.map(|r| safe_return_to(Some(&r))),
+        app: AppContext::from_return_to(state, return_to.as_deref()).await?,
+        return_to,
     };
-    html(status, &page, cookies)
+    let res = html(status, &page, cookies)?;
+    Ok(app_context::apply(page.app.as_ref(), res))
 }
 
-fn code_page(
+async fn code_page(
     req: &HttpRequest,
     state: &AppState,
     session: Option<&session::CurrentSession>,
@@ -93,14 +99,17 @@ fn code_page(
     return_to: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
+    let return_to = return_to.map(|r| safe_return_to(Some(&r)));
     let page = CodePage {
         t: Tr::for_return_to(return_to.as_deref()),
         csrf_token,
         error,
-        return_to: return_to.map(|r| safe_return_to(Some(&r))),
+        app: AppContext::from_return_to(state, return_to.as_deref()).await?,
+        return_to,
         minutes: state.config.mail.code_ttl_secs / 60,
     };
-    html(status, &page, cookies)
+    let res = html(status, &page, cookies)?;
+    Ok(app_context::apply(page.app.as_ref(), res))
 }
 
 fn code_path(return_to: Option<&str>) -> String {
@@ -131,6 +140,7 @@ pub async fn get_request(
         None,
         query.return_to,
     )
+    .await
 }
 
 /// `POST /login/email`
@@ -155,7 +165,8 @@ pub async fn post_request(
                 &form.email,
                 Some(msg),
                 form.return_to,
-            );
+            )
+            .await;
         }
     };
     let locale = Locale::from_request(&req);
@@ -189,6 +200,7 @@ pub async fn get_code(
         None,
         query.return_to,
     )
+    .await
 }
 
 /// `POST /login/email/code`
@@ -220,21 +232,24 @@ pub async fn post_code(
                 .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
             Ok(response)
         }
-        VerifyOutcome::Wrong { remaining } => code_page(
-            &req,
-            &state,
-            current,
-            StatusCode::UNAUTHORIZED,
-            Some(Tr::for_return_to(form.return_to.as_deref()).fill(
-                if remaining == 1 {
-                    "email_login.wrong_one"
-                } else {
-                    "email_login.wrong_many"
-                },
-                remaining,
-            )),
-            form.return_to,
-        ),
+        VerifyOutcome::Wrong { remaining } => {
+            code_page(
+                &req,
+                &state,
+                current,
+                StatusCode::UNAUTHORIZED,
+                Some(Tr::for_return_to(form.return_to.as_deref()).fill(
+                    if remaining == 1 {
+                        "email_login.wrong_one"
+                    } else {
+                        "email_login.wrong_many"
+                    },
+                    remaining,
+                )),
+                form.return_to,
+            )
+            .await
+        }
         VerifyOutcome::Expired => html(
             StatusCode::BAD_REQUEST,
             &NoticePage {

@@ -4,6 +4,7 @@
 //! `max_age`) shows the form to a signed-in user too; signing in then
 //! replaces the session with a new one (SR-60, SR-63).
 
+use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -15,6 +16,7 @@ use crate::auth::password_login::{self, LoginOutcome};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Password;
 use crate::error::AppError;
+use crate::flow::app_context::{self, AppContext};
 use crate::flow::safe_return_to;
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -33,6 +35,8 @@ pub struct LoginPage {
     pub email: String,
     pub error: Option<String>,
     pub return_to: Option<String>,
+    /// The application the user signs in to, if any.
+    pub app: Option<AppContext>,
 }
 
 /// Query of `GET /login`.
@@ -57,27 +61,36 @@ pub struct LoginForm {
     return_to: Option<String>,
 }
 
-fn page(
+/// The form, for the application of `return_to` if there is one; its CSP
+/// lets the form lead on to that application (see [`AppContext`]).
+#[allow(clippy::too_many_arguments)]
+pub async fn page(
     req: &HttpRequest,
     state: &AppState,
     session: Option<&session::CurrentSession>,
     status: StatusCode,
     email: &str,
-    error: Option<String>,
+    error: Option<&str>,
     return_to: Option<String>,
+    extra_cookies: Vec<Cookie<'static>>,
 ) -> Result<HttpResponse, AppError> {
     // Bound to the session a forced re-authentication starts from, which is
     // what `post_login` verifies against.
-    let (csrf_token, cookies) = csrf::issue(req, state, session).cookies();
+    let (csrf_token, mut cookies) = csrf::issue(req, state, session).cookies();
+    cookies.extend(extra_cookies);
     let return_to = return_to.map(|r| safe_return_to(Some(&r)));
+    let app = AppContext::from_return_to(state, return_to.as_deref()).await?;
+    let t = crate::i18n::Tr::for_return_to(return_to.as_deref());
     let page = LoginPage {
-        t: crate::i18n::Tr::current(),
+        t,
         csrf_token,
-        email: email.chars().take(254).collect(),
-        error,
+        email: email.trim().chars().take(254).collect(),
+        error: error.map(|key| t.text(key).to_owned()),
         return_to,
+        app,
     };
-    html(status, &page, cookies)
+    let res = html(status, &page, cookies)?;
+    Ok(app_context::apply(page.app.as_ref(), res))
 }
 
 /// The browser's next step after any first factor (password, email code,
@@ -108,6 +121,16 @@ pub fn with_return_to(path: &str, return_to: Option<&str>) -> String {
     format!("{path}?{q}")
 }
 
+/// "Not you?": the login form for the same request, forced even when a
+/// session exists (signing in as someone else then replaces it).
+pub fn switch_account_url(return_to: &str) -> String {
+    let q = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", &safe_return_to(Some(return_to)))
+        .append_pair("force", "1")
+        .finish();
+    format!("/login?{q}")
+}
+
 /// `GET /login`
 pub async fn get_login(
     req: HttpRequest,
@@ -131,7 +154,9 @@ pub async fn get_login(
         query.login_hint.as_deref().unwrap_or_default(),
         None,
         query.return_to,
+        vec![],
     )
+    .await
 }
 
 /// `POST /login`
@@ -149,19 +174,20 @@ pub async fn post_login(
     let replaces = current.map(|c| c.session.id.clone());
     match password_login::attempt(&state, ctx.actor(), &form.email, &password, replaces).await? {
         LoginOutcome::Success(next) => Ok(after_first_factor(next, form.return_to.as_deref())),
+        // A failed re-authentication leaves the existing session as it
+        // was (nothing is merged), so the next try is bound to it.
         LoginOutcome::Failed => {
-            // A failed re-authentication leaves the existing session as it
-            // was (nothing is merged), so the next try is bound to it.
-            let (csrf_token, cookies) = csrf::issue(&req, &state, current).cookies();
-            let t = crate::i18n::Tr::for_return_to(form.return_to.as_deref());
-            let page = LoginPage {
-                t,
-                csrf_token,
-                email: form.email.trim().chars().take(254).collect(),
-                error: Some(t.text(FAILED).into()),
-                return_to: form.return_to.map(|r| safe_return_to(Some(&r))),
-            };
-            html(StatusCode::UNAUTHORIZED, &page, cookies)
+            page(
+                &req,
+                &state,
+                current,
+                StatusCode::UNAUTHORIZED,
+                &form.email,
+                Some(FAILED),
+                form.return_to,
+                vec![],
+            )
+            .await
         }
     }
 }

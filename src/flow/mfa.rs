@@ -14,6 +14,8 @@ use crate::auth::mfa::{factors, pending};
 use crate::auth::webauthn;
 use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
+use crate::flow::app_context::{self, AppContext};
+use crate::flow::login::switch_account_url;
 use crate::flow::mfa_pages::WRONG_CODE;
 use crate::flow::safe_return_to;
 use crate::i18n::Locale;
@@ -35,6 +37,10 @@ pub struct ChallengePage {
     pub passkeys: bool,
     pub backup_codes_left: i64,
     pub error: Option<String>,
+    /// The application the user signs in to, if any.
+    pub app: Option<AppContext>,
+    /// "Not you?": a fresh sign-in for the same request.
+    pub switch_url: String,
 }
 
 /// Query of the GET pages.
@@ -96,17 +102,21 @@ async fn challenge(
     };
     let (csrf_token, cookies) = csrf::issue(req, state, session.0.as_deref()).cookies();
     let t = crate::i18n::Tr::for_return_to(Some(&return_to));
+    let app = AppContext::from_return_to(state, Some(&return_to)).await?;
     let page = ChallengePage {
         t,
         csrf_token,
         email: user.email,
+        switch_url: switch_account_url(&return_to),
         return_to,
         totp: factors.totp,
         passkeys: factors.passkeys > 0,
         backup_codes_left: factors.backup_codes_left,
         error: error.map(|key| t.text(key).to_owned()),
+        app,
     };
-    html(status, &page, cookies)
+    let res = html(status, &page, cookies)?;
+    Ok(app_context::apply(page.app.as_ref(), res))
 }
 
 /// `GET /login/mfa`

@@ -27,6 +27,8 @@ pub struct EnrollPage {
     pub csrf_token: String,
     pub email: String,
     pub return_to: String,
+    /// "Not you?": a fresh sign-in for the same request.
+    pub switch_url: String,
 }
 
 /// `GET /login/mfa/enroll`: a policy requires a second step the user has
@@ -49,6 +51,7 @@ pub async fn get_enroll(
         t: crate::i18n::Tr::current(),
         csrf_token,
         email: user.email,
+        switch_url: crate::flow::login::switch_account_url(&return_to),
         return_to,
     };
     html(StatusCode::OK, &page, cookies)

@@ -3,6 +3,7 @@
 //! call) → respond.
 
 pub mod account;
+pub mod app_context;
 pub mod consent;
 pub mod device;
 pub mod email_login;

@@ -23,6 +23,8 @@ pub struct EmailFormPage {
     pub email: String,
     pub error: Option<String>,
     pub return_to: Option<String>,
+    /// The application the user signs in to, if any.
+    pub app: Option<crate::flow::app_context::AppContext>,
 }
 
 /// A message with an optional link.

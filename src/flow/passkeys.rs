@@ -14,9 +14,8 @@ use crate::auth::mfa::enroll::{self, NewCodes};
 use crate::auth::passkey_login::{self, PasskeyOutcome};
 use crate::auth::{CurrentSession, MaybeSession, csrf, recent, webauthn};
 use crate::error::AppError;
-use crate::flow::login::{LoginPage, after_first_factor};
+use crate::flow::login::after_first_factor;
 use crate::flow::mfa_pages;
-use crate::flow::safe_return_to;
 use crate::state::AppState;
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
@@ -304,17 +303,17 @@ pub async fn post_login(
             Ok(response)
         }
         PasskeyOutcome::Failed => {
-            let (csrf_token, mut cookies) = csrf::issue(&req, &state, current).cookies();
-            cookies.push(webauthn::clear_cookie());
-            let t = crate::i18n::Tr::for_return_to(form.return_to.as_deref());
-            let page = LoginPage {
-                t,
-                csrf_token,
-                email: String::new(),
-                error: Some(t.text(FAILED).into()),
-                return_to: form.return_to.map(|r| safe_return_to(Some(&r))),
-            };
-            html(StatusCode::UNAUTHORIZED, &page, cookies)
+            crate::flow::login::page(
+                &req,
+                &state,
+                current,
+                StatusCode::UNAUTHORIZED,
+                "",
+                Some(FAILED),
+                form.return_to,
+                vec![webauthn::clear_cookie()],
+            )
+            .await
         }
     }
 }

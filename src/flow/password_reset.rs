@@ -67,6 +67,7 @@ fn request_page(
         email: email.chars().take(254).collect(),
         error,
         return_to: None,
+        app: None,
     };
     html(status, &page, cookies)
 }

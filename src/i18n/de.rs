@@ -156,7 +156,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("consent.heading", "Darf {} auf Ihr Konto zugreifen?"),
     (
         "consent.lead",
-        "Die Anwendung <strong>{}</strong> (<code class=\"break\">{}</code>) möchte:",
+        "Die Anwendung <strong>{}</strong> auf <span class=\"app-host\">{}</span> möchte:",
     ),
     ("consent.scopes_label", "Angeforderte Berechtigungen"),
     (
@@ -602,4 +602,15 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "js.cancelled",
         "Der Passkey wurde nicht verwendet. Sie können es erneut versuchen.",
     ),
+    // Application context
+    (
+        "app.continue_to",
+        "um mit <strong>{}</strong> <span class=\"app-host\">({})</span> fortzufahren",
+    ),
+    ("app.privacy", "Datenschutzerklärung"),
+    ("app.terms", "Nutzungsbedingungen"),
+    ("app.links_of", "Von {}:"),
+    ("common.not_you", "Nicht Sie?"),
+    // Logout requests
+    ("end_session.asked_by", "Angefordert von {}"),
 ];

@@ -141,7 +141,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("consent.heading", "Allow {} to access your account?"),
     (
         "consent.lead",
-        "The application <strong>{}</strong> (<code class=\"break\">{}</code>) asks to:",
+        "The application <strong>{}</strong> at <span class=\"app-host\">{}</span> asks to:",
     ),
     ("consent.scopes_label", "Requested permissions"),
     (
@@ -560,4 +560,15 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "js.cancelled",
         "The passkey was not used. You can try again.",
     ),
+    // Application context
+    (
+        "app.continue_to",
+        "to continue to <strong>{}</strong> <span class=\"app-host\">({})</span>",
+    ),
+    ("app.privacy", "Privacy policy"),
+    ("app.terms", "Terms of service"),
+    ("app.links_of", "Of {}:"),
+    ("common.not_you", "Not you?"),
+    // Logout requests
+    ("end_session.asked_by", "Requested by {}"),
 ];

@@ -233,7 +233,15 @@ async fn decide(
             )));
         }
         (true, _) => {
-            let page = consent::page(req, state, &current, &target.client, &r.scopes, params)?;
+            let page = consent::page(
+                req,
+                state,
+                &current,
+                &target.client,
+                &target.redirect_uri,
+                &r.scopes,
+                params,
+            )?;
             return Ok(Step::Respond(page));
         }
     };

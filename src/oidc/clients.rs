@@ -34,6 +34,10 @@ pub struct ClientSpec {
     pub access_token_signed_response_alg: Option<Alg>,
     /// `skip` for first-party clients.
     pub consent: Option<String>,
+    /// Logo, privacy policy and terms shown to users (RFC 7591 names).
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
 }
 
 /// The result, printed once by the CLI.
@@ -67,6 +71,12 @@ fn validate(spec: &ClientSpec) -> Result<(String, Vec<String>, Vec<String>), Str
         .chain(&spec.backchannel_logout_uri)
     {
         redirect_uri::validate(uri)?;
+    }
+    for uri in [&spec.logo_uri, &spec.policy_uri, &spec.tos_uri]
+        .into_iter()
+        .flatten()
+    {
+        redirect_uri::validate_web(uri)?;
     }
     let method = spec.token_endpoint_auth_method.clone().unwrap_or_else(|| {
         if spec.public {
@@ -176,6 +186,9 @@ pub fn create(
         consent: spec.consent.clone().unwrap_or_else(|| "required".into()),
         created_at: naive(now),
         updated_at: naive(now),
+        logo_uri: spec.logo_uri.clone(),
+        policy_uri: spec.policy_uri.clone(),
+        tos_uri: spec.tos_uri.clone(),
     };
     write_tx(conn, |conn| {
         clients::insert(conn, &client)?;

@@ -1,9 +1,12 @@
-//! `/end_session` (GET and POST, OIDC RP-Initiated Logout 1.0). With a
-//! valid `id_token_hint` for the signed-in user (or nobody signed in) the
-//! session ends at once — grants revoked, back-channel logout sent — and the
-//! browser goes to the `post_logout_redirect_uri` if it is registered for
-//! the hint's client exactly (SR-04), with `state`. Without a valid hint the
-//! user is asked to confirm, and is never redirected (SR-71).
+//! `/end_session` (GET and POST, OIDC RP-Initiated Logout 1.0). A valid
+//! `id_token_hint` for the current session (same `sid`, not expired beyond
+//! [`HINT_GRACE_SECS`]), or nobody signed in, ends the session at once —
+//! grants revoked, back-channel logout sent. Anything else (no hint, a
+//! hint of another user or of an earlier session, a long-expired one) asks
+//! the user to confirm first and never ends the session silently (SR-71).
+//! After the logout the browser goes to the `post_logout_redirect_uri` only
+//! if it is registered exactly for the client (the hint's, else `client_id`;
+//! SR-04), with `state`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -12,10 +15,11 @@ use serde::Deserialize;
 
 use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
+use crate::flow::app_context::{self, AppContext};
 use crate::flow::logout::LoggedOutPage;
 use crate::oidc::id_token_hint;
 use crate::state::AppState;
-use crate::store::clients;
+use crate::store::clients::Client;
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -27,7 +31,16 @@ pub struct EndSessionConfirmPage {
     pub t: crate::i18n::Tr,
     pub csrf_token: String,
     pub email: String,
+    /// The application that asked, and where it wants the user back.
+    pub app: Option<AppContext>,
+    pub client_id: Option<String>,
+    pub post_logout_redirect_uri: Option<String>,
+    pub state: Option<String>,
 }
+
+/// How long after its expiry an ID token still ends a session without
+/// asking (clock skew, a user who took a while to click "Sign out").
+pub const HINT_GRACE_SECS: i64 = 600;
 
 /// Parameters of `/end_session` (others, like `ui_locales`, are ignored).
 #[derive(Debug, Default, Deserialize)]
@@ -43,6 +56,68 @@ pub struct EndSessionParams {
 pub struct ConfirmForm {
     #[serde(default)]
     csrf_token: String,
+    client_id: Option<String>,
+    post_logout_redirect_uri: Option<String>,
+    state: Option<String>,
+}
+
+/// A verified place to send the browser after the logout.
+struct Return {
+    client: Client,
+    uri: String,
+    state: Option<String>,
+}
+
+impl Return {
+    /// `uri` when it is registered exactly for `client_id` (SR-04).
+    async fn verify(
+        state: &AppState,
+        client_id: Option<&str>,
+        uri: Option<String>,
+        rp_state: Option<String>,
+    ) -> Result<Option<Self>, AppError> {
+        let (Some(client_id), Some(uri)) = (client_id, nonempty(uri)) else {
+            return Ok(None);
+        };
+        let Some(client) = state.clients.get(state, client_id).await? else {
+            return Ok(None);
+        };
+        if !client.post_logout_redirect_uris().iter().any(|r| *r == uri) {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            client: (*client).clone(),
+            uri,
+            state: nonempty(rp_state).filter(|s| s.len() <= 2048),
+        }))
+    }
+
+    /// `303` to the URI with `state`, clearing the session cookie.
+    fn redirect(&self) -> HttpResponse {
+        let mut location = self.uri.clone();
+        if let Some(s) = &self.state {
+            let sep = if self.uri.contains('?') { '&' } else { '?' };
+            let q = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("state", s)
+                .finish();
+            location = format!("{}{sep}{q}", self.uri);
+        }
+        see_other(&location, vec![session::removal()])
+    }
+}
+
+/// The page after a logout: back to the application, or "signed out".
+fn signed_out(back: Option<&Return>) -> Result<HttpResponse, AppError> {
+    match back {
+        Some(back) => Ok(back.redirect()),
+        None => html(
+            StatusCode::OK,
+            &LoggedOutPage {
+                t: crate::i18n::Tr::current(),
+            },
+            vec![session::removal()],
+        ),
+    }
 }
 
 /// `GET /end_session`
@@ -67,7 +142,8 @@ pub async fn post_end_session(
     run(&req, &state, &ctx, session, form.into_inner()).await
 }
 
-/// `POST /end_session/confirm`: the user chose to sign out.
+/// `POST /end_session/confirm`: the user chose to sign out; the return
+/// address is verified again.
 pub async fn post_confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -75,17 +151,19 @@ pub async fn post_confirm(
     session: MaybeSession,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
     if let Some(current) = session.0.as_deref() {
         csrf::verify(&req, &state, Some(current), &form.csrf_token)?;
         session::logout(&state, current.actor(&ctx), current).await?;
     }
-    html(
-        StatusCode::OK,
-        &LoggedOutPage {
-            t: crate::i18n::Tr::current(),
-        },
-        vec![session::removal()],
+    let back = Return::verify(
+        &state,
+        nonempty(form.client_id).as_deref(),
+        form.post_logout_redirect_uri,
+        form.state,
     )
+    .await?;
+    signed_out(back.as_ref())
 }
 
 fn nonempty(v: Option<String>) -> Option<String> {
@@ -104,68 +182,52 @@ async fn run(
         .and_then(|t| id_token_hint::verify(state, &t))
         // client_id, when sent, must be the hint's audience.
         .filter(|h| client_id.as_deref().is_none_or(|c| h.is_for(c)));
-    let Some(hint) = hint else {
-        return match session.0.as_deref() {
-            Some(current) => confirm_page(req, state, current),
-            None => html(
-                StatusCode::OK,
-                &LoggedOutPage {
-                    t: crate::i18n::Tr::current(),
-                },
-                vec![],
-            ),
-        };
+    let client_id = hint
+        .as_ref()
+        .and_then(|h| h.client_id().map(str::to_owned))
+        .or(client_id);
+    let back = Return::verify(
+        state,
+        client_id.as_deref(),
+        p.post_logout_redirect_uri,
+        p.state,
+    )
+    .await?;
+    let Some(current) = session.0.as_deref() else {
+        // Nobody to sign out: straight back to a verified address.
+        return signed_out(back.as_ref());
     };
-    if let Some(current) = session.0.as_deref() {
-        if current.user.id != hint.sub {
-            // A hint about someone else: do not end this user's session silently.
-            return confirm_page(req, state, current);
-        }
-        session::logout(state, current.actor(ctx), current).await?;
-    }
-    let client = match hint.client_id() {
-        Some(id) => {
-            let id = id.to_owned();
-            state.db.run(move |conn| clients::find(conn, &id)).await?
-        }
-        None => None,
-    };
-    let target = nonempty(p.post_logout_redirect_uri).filter(|uri| {
-        client
-            .as_ref()
-            .is_some_and(|c| c.post_logout_redirect_uris().iter().any(|r| r == uri))
+    let now = state.now().timestamp();
+    let silent = hint.as_ref().is_some_and(|h| {
+        h.sub == current.user.id
+            && h.sid.as_deref() == Some(current.session.id.as_str())
+            && h.exp.is_some_and(|exp| now <= exp + HINT_GRACE_SECS)
     });
-    match target {
-        Some(uri) => {
-            let mut location = uri.clone();
-            if let Some(s) = nonempty(p.state).filter(|s| s.len() <= 2048) {
-                let sep = if uri.contains('?') { '&' } else { '?' };
-                let q = url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("state", &s)
-                    .finish();
-                location = format!("{uri}{sep}{q}");
-            }
-            Ok(see_other(&location, vec![session::removal()]))
-        }
-        None => html(
-            StatusCode::OK,
-            &LoggedOutPage {
-                t: crate::i18n::Tr::current(),
-            },
-            vec![session::removal()],
-        ),
+    if !silent {
+        return confirm_page(req, state, current, back);
     }
+    session::logout(state, current.actor(ctx), current).await?;
+    signed_out(back.as_ref())
 }
 
 fn confirm_page(
     req: &HttpRequest,
     state: &AppState,
     current: &session::CurrentSession,
+    back: Option<Return>,
 ) -> Result<HttpResponse, AppError> {
+    let app = back
+        .as_ref()
+        .map(|b| AppContext::new(state, &b.client, &b.uri));
     let page = EndSessionConfirmPage {
         t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(req, state, Some(current)).token,
         email: current.user.email.clone(),
+        client_id: back.as_ref().map(|b| b.client.id.clone()),
+        post_logout_redirect_uri: back.as_ref().map(|b| b.uri.clone()),
+        state: back.and_then(|b| b.state),
+        app,
     };
-    html(StatusCode::OK, &page, vec![])
+    let res = html(StatusCode::OK, &page, vec![])?;
+    Ok(app_context::apply(page.app.as_ref(), res))
 }

@@ -17,6 +17,9 @@ pub struct Hint {
     pub aud: Vec<String>,
     pub azp: Option<String>,
     pub sid: Option<String>,
+    /// Expiry (seconds since the epoch); the signature check ignores it,
+    /// callers that care (logout) compare it themselves.
+    pub exp: Option<i64>,
 }
 
 impl Hint {
@@ -66,5 +69,6 @@ pub fn verify(state: &AppState, token: &str) -> Option<Hint> {
         aud,
         azp: text("azp"),
         sid: text("sid"),
+        exp: claims.get("exp").and_then(Value::as_i64),
     })
 }

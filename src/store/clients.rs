@@ -28,6 +28,10 @@ pub struct Client {
     pub consent: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Shown on the sign-in and consent pages (https or same origin only).
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
 }
 
 fn list(json: &str) -> Vec<String> {

@@ -1,23 +1,63 @@
 //! Static assets, compiled into the binary so a deployment is one file.
+//! GET and HEAD, cached for an hour; anything else under `/static` is 404.
 
-use actix_web::HttpResponse;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse};
 
-const STYLESHEET: &str = include_str!("../../static/css/ostiary.css");
-const WEBAUTHN_JS: &str = include_str!("../../static/js/webauthn.js");
+use crate::error::AppError;
 
-/// `GET /static/css/ostiary.css`
-pub async fn get_stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/css; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, "public, max-age=3600"))
-        .body(STYLESHEET)
+/// Path → (content type, bytes).
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "/static/css/ostiary.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/css/ostiary.css"),
+    ),
+    (
+        "/static/js/webauthn.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/js/webauthn.js"),
+    ),
+    (
+        "/static/js/form_post.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/js/form_post.js"),
+    ),
+    (
+        "/static/js/copy.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/js/copy.js"),
+    ),
+    (
+        "/static/img/favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../static/img/favicon.svg"),
+    ),
+];
+
+/// The asset at `path`, if any.
+fn lookup(path: &str) -> Option<(&'static str, &'static [u8])> {
+    ASSETS
+        .iter()
+        .find(|(p, _, _)| *p == path)
+        .map(|(_, t, b)| (*t, *b))
 }
 
-/// `GET /static/js/webauthn.js`: the only script (passkey ceremonies).
-pub async fn get_webauthn_js() -> HttpResponse {
+fn respond(content_type: &'static str, body: &'static [u8]) -> HttpResponse {
     HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/javascript; charset=utf-8"))
+        .insert_header((CONTENT_TYPE, content_type))
         .insert_header((CACHE_CONTROL, "public, max-age=3600"))
-        .body(WEBAUTHN_JS)
+        .body(body)
+}
+
+/// `GET|HEAD /static/…` (actix sends no body for HEAD).
+pub async fn get_asset(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let (content_type, body) = lookup(req.path()).ok_or(AppError::NotFound)?;
+    Ok(respond(content_type, body))
+}
+
+/// `GET|HEAD /favicon.ico`: the SVG icon (browsers that ask here accept it).
+pub async fn get_favicon() -> Result<HttpResponse, AppError> {
+    let (content_type, body) = lookup("/static/img/favicon.svg").ok_or(AppError::NotFound)?;
+    Ok(respond(content_type, body))
 }

@@ -8,7 +8,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use crate::authorize_support::*;
-use crate::helpers::{Backend, Browser, TestApp};
+use crate::helpers::{Backend, Browser, PASSWORD, TestApp};
 use crate::on_all_backends;
 
 on_all_backends!(
@@ -17,6 +17,9 @@ on_all_backends!(
     unregistered_post_logout_redirect_uri_is_not_followed,
     logout_sends_a_backchannel_logout_token,
     failed_backchannel_logout_is_audited,
+    hint_of_an_earlier_session_asks_for_confirmation,
+    long_expired_hint_asks_for_confirmation,
+    confirmed_logout_returns_to_a_registered_uri_only,
 );
 
 /// Sign in to a consent-skip client and get a code; returns the browser,
@@ -114,7 +117,7 @@ async fn unregistered_post_logout_redirect_uri_is_not_followed(backend: Backend)
     // SR-04
     let app = TestApp::spawn(backend).await;
     let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
-    let hint = id_token(&app, &id, &row.user_id, None).await;
+    let hint = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
     for uri in [
         "https://evil.example/",
         "https://rp.example/bye/x",
@@ -236,7 +239,7 @@ async fn failed_backchannel_logout_is_audited(backend: Backend) {
     )
     .await;
     insert_grant(&app, &row).await;
-    let hint = id_token(&app, &id, &row.user_id, None).await;
+    let hint = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
     let res = b.get(&end_session(&hint, "https://rp.example/bye")).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // Three attempts, then the audit record.
@@ -261,4 +264,123 @@ async fn failed_backchannel_logout_is_audited(backend: Backend) {
         "logout.backchannel_failed not audited: {:?}",
         app.audit_actions().await
     );
+}
+
+/// The confirmation page was shown and the session is still alive.
+fn asks_to_confirm(res: &crate::helpers::Page) {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.headers.get("location").is_none());
+    assert!(
+        res.body.contains("action=\"/end_session/confirm\""),
+        "{}",
+        res.body
+    );
+}
+
+async fn hint_of_an_earlier_session_asks_for_confirmation(backend: Backend) {
+    // SR-71: an ID token of an earlier session (another sid) of the same
+    // user must not end the current session silently.
+    let app = TestApp::spawn(backend).await;
+    let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
+    let earlier = id_token(&app, &id, &row.user_id, Some("an-earlier-session")).await;
+    let without_sid = id_token(&app, &id, &row.user_id, None).await;
+    for hint in [earlier, without_sid] {
+        asks_to_confirm(&b.get(&end_session(&hint, "https://rp.example/bye")).await);
+        assert!(b.is_signed_in().await);
+    }
+    // Positive control: the current session's own hint ends it at once.
+    let own = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
+    let res = b.get(&end_session(&own, "https://rp.example/bye")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!b.is_signed_in().await);
+}
+
+async fn long_expired_hint_asks_for_confirmation(backend: Backend) {
+    // SR-71: an expired hint still counts within a short grace, not after.
+    let app = TestApp::spawn(backend).await;
+    let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
+    let hint = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
+    let ttl = app.config.oidc.id_token_ttl_secs;
+    let grace = ostiary::oidc::end_session::HINT_GRACE_SECS;
+    app.clock
+        .advance(chrono::Duration::seconds(ttl + grace + 1));
+    assert!(b.is_signed_in().await, "the session itself is still alive");
+    asks_to_confirm(&b.get(&end_session(&hint, "https://rp.example/bye")).await);
+    assert!(b.is_signed_in().await);
+    // Within the grace the same kind of hint still works.
+    let fresh = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
+    app.clock
+        .advance(chrono::Duration::seconds(ttl + grace - 5));
+    let res = b.get(&end_session(&fresh, "https://rp.example/bye")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(!b.is_signed_in().await);
+}
+
+async fn confirmed_logout_returns_to_a_registered_uri_only(backend: Backend) {
+    // SR-04, SR-71: without a hint the user confirms; only then, and only to
+    // a post-logout URI registered for the named client, is the browser sent
+    // back, with state. The page's CSP lets its form lead there (Chromium
+    // applies form-action to the redirect).
+    let app = TestApp::spawn(backend).await;
+    let (mut b, id, _row) = signed_in_client(&app, spec("web")).await;
+    let ask = |uri: &str| {
+        let q = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", &id)
+            .append_pair("post_logout_redirect_uri", uri)
+            .append_pair("state", "s1")
+            .finish();
+        format!("/end_session?{q}")
+    };
+    // An unregistered URI is dropped: confirming leaves the user here.
+    let page = b.get(&ask("https://evil.example/bye")).await;
+    asks_to_confirm(&page);
+    assert!(!page.body.contains("evil.example"));
+    let csp = page.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.ends_with("form-action 'self'"), "{csp}");
+    // A registered one is carried through the confirmation.
+    let page = b.get(&ask("https://rp.example/bye")).await;
+    asks_to_confirm(&page);
+    let csp = page.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.ends_with("form-action 'self' https://rp.example"),
+        "{csp}"
+    );
+    assert!(b.is_signed_in().await);
+    // A tampered form (another URI) is verified again and not followed.
+    let tampered = b
+        .post_form(
+            "/end_session/confirm",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("client_id", &id),
+                ("post_logout_redirect_uri", "https://evil.example/bye"),
+            ],
+        )
+        .await;
+    assert_eq!(tampered.status, StatusCode::OK);
+    assert!(tampered.headers.get("location").is_none());
+    assert!(!b.is_signed_in().await);
+    // Signed in again, the honest confirmation goes back to the app.
+    let (mut b, _) = app.login(EMAIL, PASSWORD).await;
+    let page = b.get(&ask("https://rp.example/bye")).await;
+    let res = b
+        .post_form(
+            "/end_session/confirm",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("client_id", &id),
+                ("post_logout_redirect_uri", "https://rp.example/bye"),
+                ("state", "s1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "https://rp.example/bye?state=s1");
+    assert!(!b.is_signed_in().await);
 }

@@ -10,7 +10,7 @@ use askama::Template;
 use super::request::Target;
 use crate::error::AppError;
 use crate::oidc::error::OAuthError;
-use crate::web::headers::CSP;
+use crate::web::headers;
 use crate::web::render::see_other;
 
 /// The `form_post` page: a visible "Continue" button (our CSP allows no
@@ -24,24 +24,6 @@ pub struct FormPostPage {
     pub fields: Vec<(String, String)>,
 }
 
-/// `form-action` source for the redirect URI's origin, or `None` when it
-/// has none usable in a CSP.
-fn form_action_source(uri: &str) -> Option<String> {
-    let url = url::Url::parse(uri).ok()?;
-    let origin = url.origin();
-    if origin.is_tuple() {
-        Some(origin.ascii_serialization())
-    } else if url
-        .scheme()
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-    {
-        Some(format!("{}:", url.scheme()))
-    } else {
-        None
-    }
-}
-
 impl Target {
     fn respond(
         &self,
@@ -53,10 +35,10 @@ impl Target {
         }
         fields.push(("iss".into(), iss.to_owned()));
         if self.form_post {
-            let source = form_action_source(&self.redirect_uri).ok_or_else(|| {
+            let source = headers::origin_source(&self.redirect_uri).ok_or_else(|| {
                 AppError::BadRequest("This redirect_uri cannot receive form_post.".into())
             })?;
-            let csp = CSP.replace("form-action 'self'", &format!("form-action {source}"));
+            let csp = headers::csp_form_post(&source);
             let body = FormPostPage {
                 t: crate::i18n::Tr::current(),
                 action: self.redirect_uri.clone(),
@@ -101,26 +83,5 @@ impl Target {
                 ("error_description".into(), e.description.clone()),
             ],
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::form_action_source;
-
-    #[test]
-    fn form_action_is_the_origin() {
-        assert_eq!(
-            form_action_source("https://rp.example/cb?x=1").as_deref(),
-            Some("https://rp.example")
-        );
-        assert_eq!(
-            form_action_source("http://127.0.0.1:8080/cb").as_deref(),
-            Some("http://127.0.0.1:8080")
-        );
-        assert_eq!(
-            form_action_source("com.example.app:/cb").as_deref(),
-            Some("com.example.app:")
-        );
     }
 }
