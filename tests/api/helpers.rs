@@ -180,6 +180,11 @@ impl TestApp {
     /// Serve on a fixed free port with the issuer `http://localhost:PORT`, as
     /// a real browser must see it (cookies, Origin, WebAuthn).
     pub async fn spawn_for_browser(backend: Backend) -> Self {
+        Self::spawn_for_browser_with(backend, |_| {}).await
+    }
+
+    /// [`Self::spawn_for_browser`] with further settings.
+    pub async fn spawn_for_browser_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -188,6 +193,7 @@ impl TestApp {
         let mut app = Self::spawn_with(backend, |c| {
             c.listen = format!("127.0.0.1:{port}");
             c.issuer = format!("http://localhost:{port}");
+            tweak(c);
         })
         .await;
         app.base = format!("http://localhost:{port}");

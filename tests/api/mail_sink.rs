@@ -77,6 +77,12 @@ impl MailSink {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// The directory holding one JSON file per message (read by the
+    /// browser suite's script).
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// Every message received so far, oldest first.
     pub fn messages(&self) -> Vec<Mail> {
         let mut names: Vec<_> = std::fs::read_dir(self.dir.path())

@@ -12,6 +12,7 @@ mod audit;
 mod authorize;
 mod authorize_support;
 mod browser;
+mod browser_flows;
 mod cli;
 mod device;
 mod discovery;

@@ -1,0 +1,179 @@
+//! The browser suite of record for the hosted pages (S4, SR-73): every flow
+//! that ends at an application, driven in headless Chromium by
+//! `tests/interop/browser_flows.mjs` with a real openid-client relying party
+//! on another origin (`http://127.0.0.1:RP_PORT`, Ostiary on
+//! `http://localhost:PORT`). Chromium enforces the CSP, so a `form-action`
+//! that blocks the redirect back to the application fails here (an HTTP
+//! client would never notice). It runs in English at desktop width in light
+//! mode and in German at phone width in dark mode, fails on any console
+//! error or CSP violation, and keeps a screenshot of every page under
+//! `target/tmp/screenshots/` (or `OSTIARY_SCREENSHOT_DIR`).
+
+use serde_json::{Value, json};
+
+use crate::authorize_support::client;
+use crate::helpers::{Backend, PASSWORD, TestApp, browser_peer, interop_dir};
+use crate::mail_sink::{MailSink, free_port};
+
+/// Where the screenshots go (kept after the run: they are for people).
+pub fn screenshot_dir() -> std::path::PathBuf {
+    std::env::var("OSTIARY_SCREENSHOT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots"))
+}
+
+/// Register a client and keep its secret.
+async fn register(
+    app: &TestApp,
+    spec: ostiary::oidc::clients::ClientSpec,
+) -> ostiary::oidc::clients::CreatedClient {
+    let envelope = app.state.envelope.clone();
+    let now = app.state.now();
+    app.state
+        .db
+        .run(move |conn| {
+            ostiary::oidc::clients::create(
+                conn,
+                &envelope,
+                &ostiary::audit::Actor::system("test"),
+                &spec,
+                now,
+            )
+        })
+        .await
+        .unwrap()
+}
+
+fn users(app_users: &mut Vec<(String, String)>, variant: &str) -> Value {
+    let mut one = |kind: &str| {
+        let email = format!("{kind}-{variant}@example.com");
+        app_users.push((email.clone(), kind.to_owned()));
+        json!({ "email": email, "password": PASSWORD })
+    };
+    json!({ "pwd": one("pwd"), "totp": one("totp"), "passkey": one("passkey") })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_flow_reaches_the_application_in_chromium() {
+    if !browser_peer() {
+        return;
+    }
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
+    let smtp = sink.url();
+    let app = TestApp::spawn_for_browser_with(Backend::Sqlite, |c| {
+        c.smtp_url = Some(smtp);
+        c.mail.tls = Some("none".into());
+        c.oidc.device_poll_interval_secs = 1;
+    })
+    .await;
+    let rp_port = free_port();
+    let rp = format!("http://127.0.0.1:{rp_port}");
+    let web = register(
+        &app,
+        ostiary::oidc::clients::ClientSpec {
+            name: "Acme Notes".into(),
+            redirect_uris: vec![format!("{rp}/cb")],
+            post_logout_redirect_uris: vec![format!("{rp}/bye")],
+            logo_uri: Some(format!("{}/static/img/favicon.svg", app.base)),
+            policy_uri: Some("https://notes.example/privacy".into()),
+            tos_uri: Some("https://notes.example/terms".into()),
+            ..ostiary::oidc::clients::ClientSpec::default()
+        },
+    )
+    .await;
+    let device = client(
+        &app,
+        ostiary::oidc::clients::ClientSpec {
+            name: "Acme TV".into(),
+            public: true,
+            grant_types: vec!["urn:ietf:params:oauth:grant-type:device_code".into()],
+            ..ostiary::oidc::clients::ClientSpec::default()
+        },
+    )
+    .await;
+
+    let mut accounts = Vec::new();
+    let variants = json!([
+        {
+            "name": "en-desktop-light", "lang": "en", "locale": "en-US",
+            "viewport": { "width": 1280, "height": 900 }, "colorScheme": "light",
+            "users": users(&mut accounts, "en"),
+        },
+        {
+            "name": "de-phone-dark", "lang": "de", "locale": "de-DE",
+            "viewport": { "width": 390, "height": 844 }, "colorScheme": "dark", "mobile": true,
+            "users": users(&mut accounts, "de"),
+        },
+    ]);
+    let shots = screenshot_dir();
+    std::fs::create_dir_all(&shots).unwrap();
+    let config = json!({
+        "base": app.base,
+        "rpPort": rp_port,
+        "shots": shots,
+        "mailDir": sink.dir(),
+        "client": { "id": web.client_id, "secret": web.client_secret, "name": "Acme Notes" },
+        "deviceClient": { "id": device },
+        "admin": { "email": "admin@example.com", "password": PASSWORD, "name": "Ada Admin" },
+        "variants": variants,
+    });
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), config.to_string()).unwrap();
+    // The first admin comes from /setup in the browser; the others now.
+    let run = tokio::process::Command::new("node")
+        .current_dir(interop_dir())
+        .arg("browser_flows.mjs")
+        .arg(file.path())
+        .kill_on_drop(true)
+        .output();
+    let create = async {
+        // Wait for setup to finish before creating further accounts, so
+        // that /setup is what the browser sees first.
+        for _ in 0..600 {
+            if app.audited("setup.completed").await {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        for (email, _) in &accounts {
+            app.create_user(email, PASSWORD).await;
+        }
+    };
+    let (output, ()) = tokio::join!(run, create);
+    let output = output.unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "browser flows failed:\n{stderr}\n{stdout}"
+    );
+    let report: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(report["errors"], json!([]), "{report}");
+    for variant in ["en-desktop-light", "de-phone-dark"] {
+        let seen = &report["variants"][variant];
+        assert_eq!(seen["firstSignIn"], json!(["pwd"]), "{variant}: {seen}");
+        assert_eq!(seen["consentDeny"], "access_denied", "{variant}");
+        assert_eq!(seen["formPost"], "POST", "{variant}");
+        assert_eq!(seen["emailCode"], json!(["otp"]), "{variant}: {seen}");
+        assert_eq!(seen["rpLogout"], "silent", "{variant}");
+        assert_eq!(seen["rpLogoutConfirmed"], "confirmed", "{variant}");
+        assert_eq!(seen["device"], "approved", "{variant}");
+        for flow in ["stepUp", "backupCode", "totp", "passkeySecondStep"] {
+            let amr = seen[flow]
+                .as_array()
+                .unwrap_or_else(|| panic!("{variant} {flow}: {seen}"));
+            assert!(amr.contains(&json!("mfa")), "{variant} {flow}: {amr:?}");
+        }
+        assert!(
+            seen["passkeyFirstFactor"]
+                .as_array()
+                .is_some_and(|a| a.contains(&json!("mfa"))),
+            "{variant}: {seen}"
+        );
+        assert!(seen["promptLogin"].as_i64().is_some() && seen["maxAge"].as_i64().is_some());
+    }
+    let shots_taken = report["shots"].as_array().unwrap().len();
+    assert!(shots_taken >= 40, "only {shots_taken} screenshots");
+}
