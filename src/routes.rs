@@ -21,11 +21,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::FormConfig::default()
             .limit(FORM_LIMIT)
             .error_handler(|err, _| {
-                AppError::BadRequest(format!("The form could not be read: {err}.")).into()
+                // The parser's words stay in the log (issue 10: no echo).
+                tracing::info!(error = %err, "unreadable form");
+                AppError::BadRequest(crate::i18n::Tr::current().text("error.form").into()).into()
             }),
     )
     .app_data(web::QueryConfig::default().error_handler(|_, _| {
-        AppError::BadRequest("The address contains invalid parameters.".into()).into()
+        AppError::BadRequest(crate::i18n::Tr::current().text("error.query").into()).into()
     }))
     .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
     // Operations

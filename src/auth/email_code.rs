@@ -5,7 +5,11 @@
 //! per IP) per hour counted in the database. Unknown addresses get a row and
 //! the same answers (a code nobody receives, SR-85). Success goes through
 //! [`first_factor::complete`] with `amr: ["otp"]`. Wrong codes also count
-//! in the shared per-account and per-IP throttle of password sign-in (S5).
+//! in the shared per-account and per-IP throttle of password sign-in (S5),
+//! but a paused account does not refuse a code: receiving it proves control
+//! of the mailbox, its own limits (3 attempts, 3 codes an hour) bound
+//! guessing, and so a stranger's wrong passwords cannot lock the owner out
+//! (SR-84); the login page sends a paused user here. The IP pause applies.
 
 use actix_web::cookie::{Cookie, SameSite};
 use chrono::Duration;
@@ -210,9 +214,7 @@ pub async fn verify(
                     return Ok(Checked::Expired);
                 }
                 let account_key = throttle::account_key(&row.email);
-                let blocked =
-                    throttle::is_blocked(counters::get(conn, &account_key)?.as_ref(), now)
-                        || throttle::is_blocked(counters::get(conn, &ip_key)?.as_ref(), now);
+                let blocked = throttle::is_blocked(counters::get(conn, &ip_key)?.as_ref(), now);
                 let matches = !blocked
                     && envelope.secret_matches(
                         &format!("email-code:{}:{entered}", row.id),

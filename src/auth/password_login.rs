@@ -16,8 +16,16 @@ use crate::store::{throttle as counters, users, write_tx};
 pub enum LoginOutcome {
     /// The password was right: what comes next (session or second factor).
     Success(Next),
-    /// Any failure: wrong password, unknown email, locked or throttled.
+    /// Wrong password or unknown email (the same answer for both, SR-85).
     Failed,
+    /// Attempts for this address (or from this network) are paused for
+    /// `wait_secs`. Counted per address whether or not an account exists,
+    /// so saying so reveals nothing (SR-85); the page offers the other ways
+    /// in (wait, an emailed code, a password reset).
+    Throttled { wait_secs: i64 },
+    /// The password was right but an administrator disabled the account:
+    /// only someone who knows the password learns this.
+    Disabled,
 }
 
 /// Why a failure happened (audit only, never shown).
@@ -61,14 +69,16 @@ pub async fn attempt(
         state
             .db
             .run(move |conn| {
-                let blocked =
-                    throttle::is_blocked(counters::get(conn, &account_key)?.as_ref(), now)
-                        || throttle::is_blocked(counters::get(conn, &ip_key)?.as_ref(), now);
-                Ok((blocked, users::find_by_email(conn, &email)?))
+                let until =
+                    throttle::blocked_until(counters::get(conn, &account_key)?.as_ref(), now).max(
+                        throttle::blocked_until(counters::get(conn, &ip_key)?.as_ref(), now),
+                    );
+                Ok((until, users::find_by_email(conn, &email)?))
             })
             .await?
     };
-    let (blocked, user) = lookup;
+    let (blocked_until, user) = lookup;
+    let blocked = blocked_until.is_some();
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
     // Always hash, even when the answer is already known, so timing is equal.
     let verified = if password.too_long() {
@@ -132,14 +142,19 @@ pub async fn attempt(
                     })
                 })
                 .await?;
-            let outcome = if matches!(reason, Reason::Throttled) {
-                "throttled"
-            } else {
-                "failure"
+            let (outcome, answer) = match (reason, blocked_until) {
+                (Reason::Throttled, Some(until)) => (
+                    "throttled",
+                    LoginOutcome::Throttled {
+                        wait_secs: ((until - now).num_milliseconds() + 999) / 1000,
+                    },
+                ),
+                (Reason::AccountLocked, _) => ("failure", LoginOutcome::Disabled),
+                _ => ("failure", LoginOutcome::Failed),
             };
             metrics::counter!("ostiary_logins_total", "method" => "password", "outcome" => outcome)
                 .increment(1);
-            Ok(LoginOutcome::Failed)
+            Ok(answer)
         }
     }
 }

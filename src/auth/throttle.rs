@@ -34,6 +34,14 @@ pub fn is_blocked(row: Option<&Throttle>, now: DateTime<Utc>) -> bool {
     })
 }
 
+/// Until when a key refuses attempts (`None`: it does not).
+pub fn blocked_until(row: Option<&Throttle>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let row = row?;
+    let lock = row.locked_until.map(utc).filter(|t| *t > now);
+    let delay = Some(utc(row.next_attempt_at)).filter(|t| *t > now);
+    lock.max(delay)
+}
+
 /// Which rule a counter follows.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
@@ -123,6 +131,10 @@ mod tests {
         let (r4, locked) = after_failure(Some(r3), "k", Kind::Account, now, &cfg());
         assert!(locked);
         assert!(is_blocked(Some(&r4), now + Duration::seconds(599)));
+        assert_eq!(
+            blocked_until(Some(&r4), now),
+            Some(now + Duration::seconds(600))
+        );
         assert!(!is_blocked(Some(&r4), now + Duration::seconds(601)));
     }
 

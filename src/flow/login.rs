@@ -70,7 +70,7 @@ pub async fn page(
     session: Option<&session::CurrentSession>,
     status: StatusCode,
     email: &str,
-    error: Option<&str>,
+    error: Option<String>,
     return_to: Option<String>,
     extra_cookies: Vec<Cookie<'static>>,
 ) -> Result<HttpResponse, AppError> {
@@ -85,7 +85,7 @@ pub async fn page(
         t,
         csrf_token,
         email: email.trim().chars().take(254).collect(),
-        error: error.map(|key| t.text(key).to_owned()),
+        error,
         return_to,
         app,
     };
@@ -119,6 +119,24 @@ pub fn with_return_to(path: &str, return_to: Option<&str>) -> String {
         .append_pair("return_to", &safe_return_to(return_to))
         .finish();
     format!("{path}?{q}")
+}
+
+/// Status, message and `Retry-After` seconds for a refused sign-in (S5):
+/// a paused address says how long and what else works, without telling
+/// whether an account exists (the pause is counted per address either way).
+fn refusal(outcome: LoginOutcome, t: crate::i18n::Tr) -> (StatusCode, String, Option<i64>) {
+    match outcome {
+        LoginOutcome::Throttled { wait_secs } => {
+            let text = if wait_secs >= 60 {
+                t.fill("login.throttled_minutes", (wait_secs + 59) / 60)
+            } else {
+                t.fill("login.throttled_seconds", wait_secs)
+            };
+            (StatusCode::TOO_MANY_REQUESTS, text, Some(wait_secs))
+        }
+        LoginOutcome::Disabled => (StatusCode::FORBIDDEN, t.text("login.disabled").into(), None),
+        _ => (StatusCode::UNAUTHORIZED, t.text(FAILED).into(), None),
+    }
 }
 
 /// "Not you?": the login form for the same request, forced even when a
@@ -176,18 +194,27 @@ pub async fn post_login(
         LoginOutcome::Success(next) => Ok(after_first_factor(next, form.return_to.as_deref())),
         // A failed re-authentication leaves the existing session as it
         // was (nothing is merged), so the next try is bound to it.
-        LoginOutcome::Failed => {
-            page(
+        outcome => {
+            let t = crate::i18n::Tr::for_return_to(form.return_to.as_deref());
+            let (status, message, retry) = refusal(outcome, t);
+            let mut res = page(
                 &req,
                 &state,
                 current,
-                StatusCode::UNAUTHORIZED,
+                status,
                 &form.email,
-                Some(FAILED),
+                Some(message),
                 form.return_to,
                 vec![],
             )
-            .await
+            .await?;
+            if let Some(secs) = retry
+                && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string())
+            {
+                res.headers_mut()
+                    .insert(actix_web::http::header::RETRY_AFTER, v);
+            }
+            Ok(res)
         }
     }
 }

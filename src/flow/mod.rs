@@ -22,7 +22,8 @@ pub mod setup;
 pub mod verify_email;
 
 /// A relative, same-origin path for post-login redirects (SR-04); anything
-/// else falls back to the account page.
+/// else falls back to the account page. Non-ASCII characters are
+/// percent-encoded, so the result is always a valid `Location` value.
 pub fn safe_return_to(candidate: Option<&str>) -> String {
     match candidate {
         Some(p)
@@ -32,7 +33,18 @@ pub fn safe_return_to(candidate: Option<&str>) -> String {
                 && p.len() <= 8192
                 && !p.chars().any(|c| c.is_control() || c == '\\') =>
         {
-            p.to_owned()
+            let mut out = String::with_capacity(p.len());
+            for c in p.chars() {
+                if c.is_ascii() {
+                    out.push(c);
+                } else {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            out
         }
         _ => "/account".to_owned(),
     }
@@ -56,5 +68,7 @@ mod tests {
             assert_eq!(safe_return_to(Some(bad)), "/account", "{bad:?}");
         }
         assert_eq!(safe_return_to(None), "/account");
+        // Issue 10: non-ASCII is percent-encoded for the Location header.
+        assert_eq!(safe_return_to(Some("/account?x=ü")), "/account?x=%C3%BC");
     }
 }

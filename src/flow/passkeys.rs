@@ -309,7 +309,11 @@ pub async fn post_login(
                 current,
                 StatusCode::UNAUTHORIZED,
                 "",
-                Some(FAILED),
+                Some(
+                    crate::i18n::Tr::for_return_to(form.return_to.as_deref())
+                        .text(FAILED)
+                        .into(),
+                ),
                 form.return_to,
                 vec![webauthn::clear_cookie()],
             )

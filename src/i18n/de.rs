@@ -613,4 +613,43 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("common.not_you", "Nicht Sie?"),
     // Logout requests
     ("end_session.asked_by", "Angefordert von {}"),
+    // Authorization request errors
+    (
+        "authorize.repeated",
+        "Die Anfrage enthält client_id oder redirect_uri mehrfach.",
+    ),
+    (
+        "authorize.unknown_client",
+        "Die Anwendung (client_id) ist unbekannt.",
+    ),
+    (
+        "authorize.no_redirect",
+        "Die Anfrage enthält keine redirect_uri.",
+    ),
+    (
+        "authorize.unregistered_redirect",
+        "Die redirect_uri ist für diese Anwendung nicht registriert.",
+    ),
+    (
+        "authorize.misconfigured",
+        "Die Anwendung, die Sie hierher geschickt hat, ist falsch eingerichtet; Sie wurden nicht zu ihr zurückgeleitet.",
+    ),
+    (
+        "error.form",
+        "Das Formular konnte nicht gelesen werden. Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es noch einmal.",
+    ),
+    ("error.query", "Die Adresse enthält ungültige Parameter."),
+    // Paused sign-in
+    (
+        "login.throttled_minutes",
+        "Zu viele Anmeldeversuche für diese Adresse. Versuchen Sie es in {} Min. erneut oder melden Sie sich mit einem Code per E-Mail an bzw. setzen Sie unten Ihr Passwort zurück.",
+    ),
+    (
+        "login.throttled_seconds",
+        "Zu viele Anmeldeversuche für diese Adresse. Warten Sie {} Sekunden und versuchen Sie es erneut oder melden Sie sich mit einem Code per E-Mail an bzw. setzen Sie unten Ihr Passwort zurück.",
+    ),
+    (
+        "login.disabled",
+        "Dieses Konto ist deaktiviert. Wenden Sie sich an Ihre Administration.",
+    ),
 ];

@@ -571,4 +571,40 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("common.not_you", "Not you?"),
     // Logout requests
     ("end_session.asked_by", "Requested by {}"),
+    // Authorization request errors
+    (
+        "authorize.repeated",
+        "The request repeats client_id or redirect_uri.",
+    ),
+    (
+        "authorize.unknown_client",
+        "The application (client_id) is unknown.",
+    ),
+    ("authorize.no_redirect", "The request has no redirect_uri."),
+    (
+        "authorize.unregistered_redirect",
+        "The redirect_uri is not registered for this application.",
+    ),
+    (
+        "authorize.misconfigured",
+        "The application that sent you here is misconfigured; you were not redirected back to it.",
+    ),
+    (
+        "error.form",
+        "The form could not be read. Go back, reload the page and try again.",
+    ),
+    ("error.query", "The address contains invalid parameters."),
+    // Paused sign-in
+    (
+        "login.throttled_minutes",
+        "Too many sign-in attempts for this address. Try again in {} min, or sign in with an emailed code or reset your password below.",
+    ),
+    (
+        "login.throttled_seconds",
+        "Too many sign-in attempts for this address. Wait {} seconds and try again, or sign in with an emailed code or reset your password below.",
+    ),
+    (
+        "login.disabled",
+        "This account is disabled. Contact your administrator.",
+    ),
 ];

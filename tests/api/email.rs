@@ -145,7 +145,8 @@ async fn code_sign_in_end_to_end(backend: Backend) {
 
 crate::on_all_backends!(
     code_sign_in_end_to_end,
-    password_reset_revokes_everything_and_is_single_use
+    password_reset_revokes_everything_and_is_single_use,
+    paused_account_still_signs_in_with_an_emailed_code,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -520,4 +521,38 @@ async fn without_smtp_mail_is_logged_and_old_rows_are_purged() {
     assert_eq!((purged.email_codes, purged.mail_deliveries), (1, 0));
     let purged = purge(now + Duration::days(31)).await.unwrap();
     assert_eq!(purged.mail_deliveries, 1);
+}
+
+async fn paused_account_still_signs_in_with_an_emailed_code(backend: Backend) {
+    // SR-84: a stranger's wrong passwords pause password sign-in for the
+    // address, but the owner gets in with a code sent to the mailbox (and
+    // that sign-in ends the pause).
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
+    let url = sink.url();
+    let app = TestApp::spawn_with(backend, |c| {
+        c.smtp_url = Some(url);
+        c.mail.tls = Some("none".into());
+        c.throttle.account_delay_after = 100;
+        c.throttle.account_lock_after = 3;
+    })
+    .await;
+    app.create_user("ann@example.com", PASSWORD).await;
+    let mut stranger = app.browser();
+    for _ in 0..3 {
+        stranger.login("ann@example.com", "a wrong guess!!").await;
+    }
+    let mut owner = app.browser();
+    let paused = owner.login("ann@example.com", PASSWORD).await;
+    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+    let res = request_code(&mut owner, "ann@example.com").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let code = code_in(&sink.wait_for("ann@example.com", 1).await);
+    let res = enter_code(&mut owner, &code).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(owner.is_signed_in().await);
+    // The pause is over for the password too.
+    let (_, again) = app.login("ann@example.com", PASSWORD).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
 }

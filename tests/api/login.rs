@@ -111,9 +111,20 @@ async fn locked_account_cannot_sign_in_and_loses_its_sessions(backend: Backend) 
         .await
         .unwrap();
     assert!(!before.is_signed_in().await);
-    let (_, res) = app.login("alice@example.com", PASSWORD).await;
+    // A wrong password on the disabled account looks like any other.
+    let (_, res) = app.login("alice@example.com", "not the password!").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.body, wrong.body.replace(&wrong.csrf(), &res.csrf()));
+    // The right one is refused and the owner is told why (only someone who
+    // knows the password learns that the account is disabled).
+    let (mut b, res) = app.login("alice@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        res.body.contains("This account is disabled."),
+        "{}",
+        res.body
+    );
+    assert!(!b.is_signed_in().await);
 }
 
 async fn login_success_sets_a_host_session_cookie(backend: Backend) {

@@ -29,7 +29,7 @@ async fn counters_and_sessions_are_shared_across_instances(backend: Backend) {
     // Four failures spread over two instances lock the account on both.
     for app in [&a, &b] {
         let (_, res) = app.login("alice@example.com", PASSWORD).await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     }
     // A session made on one instance works on the other, and so do its CSRF
     // tokens (the key is shared through the database).
@@ -69,15 +69,47 @@ async fn repeated_failures_lock_the_account_temporarily(backend: Backend) {
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         failed_body = res.body;
     }
-    // Locked: even the right password fails, and the answer is the same page.
+    assert!(failed_body.contains("Incorrect email or password."));
+    // Paused: even the right password is refused, and the page says for how
+    // long and what else works (issue 9: a person is told what to do).
     let locked = b.login("alice@example.com", PASSWORD).await;
-    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(locked.body, failed_body);
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(locked.header("retry-after"), "600");
+    assert!(
+        locked
+            .body
+            .contains("Too many sign-in attempts for this address. Try again in 10 min"),
+        "{}",
+        locked.body
+    );
+    assert!(
+        locked.body.contains("href=\"/login/email")
+            && locked.body.contains("href=\"/password/reset\"")
+    );
     assert!(!b.is_signed_in().await);
+    // SR-85: an address without an account, after as many failures, gets
+    // the very same page, so the message reveals nothing.
+    let mut other = app.browser();
+    for _ in 0..4 {
+        other.login("nobody@example.com", "guess guess guess").await;
+    }
+    let ghost = other.login("nobody@example.com", PASSWORD).await;
+    assert_eq!(ghost.status, locked.status);
+    assert_eq!(ghost.header("retry-after"), locked.header("retry-after"));
+    assert_eq!(
+        ghost
+            .body
+            .replace(&ghost.csrf(), "CSRF")
+            .replace("nobody@example.com", "EMAIL"),
+        locked
+            .body
+            .replace(&locked.csrf(), "CSRF")
+            .replace("alice@example.com", "EMAIL")
+    );
     let actions = app.audit_actions().await;
     assert_eq!(
         actions.iter().filter(|a| *a == "login.locked").count(),
-        1,
+        2,
         "{actions:?}"
     );
     // Other accounts are not affected by alice's lock.
@@ -101,10 +133,15 @@ async fn delay_grows_after_failures(backend: Backend) {
     let mut b = app.browser();
     b.login("alice@example.com", "wrong one here!").await;
     b.login("alice@example.com", "wrong two here!").await;
-    // Second failure imposed a 60 s wait: the right password is refused now...
-    assert_eq!(
-        b.login("alice@example.com", PASSWORD).await.status,
-        StatusCode::UNAUTHORIZED
+    // Second failure imposed a 60 s wait: the right password is refused now,
+    // and the page says how long to wait...
+    let waiting = b.login("alice@example.com", PASSWORD).await;
+    assert_eq!(waiting.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(waiting.header("retry-after"), "60");
+    assert!(
+        waiting.body.contains("Try again in 1 min"),
+        "{}",
+        waiting.body
     );
     // ...and accepted once the wait is over.
     app.clock.advance(Duration::seconds(61));

@@ -83,10 +83,14 @@ pub struct Target {
     pub form_post: bool,
 }
 
-fn page_error(message: &str) -> AppError {
+/// The error page for a request that cannot be answered to the client;
+/// `key` names the problem in the message catalogue.
+fn page_error(key: &str) -> AppError {
+    let t = crate::i18n::Tr::current();
     AppError::BadRequest(format!(
-        "{message} The application that sent you here is misconfigured; \
-         you were not redirected back to it."
+        "{} {}",
+        t.text(key),
+        t.text("authorize.misconfigured")
     ))
 }
 
@@ -94,18 +98,16 @@ fn page_error(message: &str) -> AppError {
 /// the row found for `client_id`, if any.
 pub fn target(params: &RawParams, client: Option<Client>) -> Result<Target, AppError> {
     if params.count("client_id") > 1 || params.count("redirect_uri") > 1 {
-        return Err(page_error("The request repeats client_id or redirect_uri."));
+        return Err(page_error("authorize.repeated"));
     }
     let Some(client) = client else {
-        return Err(page_error("The application (client_id) is unknown."));
+        return Err(page_error("authorize.unknown_client"));
     };
     let Some(uri) = params.get("redirect_uri") else {
-        return Err(page_error("The request has no redirect_uri."));
+        return Err(page_error("authorize.no_redirect"));
     };
     if !redirect_uri::matches(&client.redirect_uris(), uri) {
-        return Err(page_error(
-            "The redirect_uri is not registered for this application.",
-        ));
+        return Err(page_error("authorize.unregistered_redirect"));
     }
     Ok(Target {
         redirect_uri: uri.to_owned(),
