@@ -10,7 +10,7 @@ use crate::db::DbConnection;
 use crate::domain::{Email, Role};
 use crate::error::AppError;
 use crate::store::users::{self, Inserted, NewUser, User};
-use crate::store::{naive, orgs, sessions, setup, write_tx};
+use crate::store::{naive, orgs, setup, write_tx};
 
 /// What to create.
 #[derive(Debug, Clone)]
@@ -140,22 +140,19 @@ pub fn delete_user(
             return Err(AppError::NotFound);
         }
         // SR-65: every session and every grant (offline ones too) ends.
-        let with_grants =
-            crate::oidc::backchannel::sessions_with_grants(conn, user_id, naive(now))?;
-        let notices = crate::oidc::backchannel::end_sessions(conn, &with_grants, naive(now))?;
-        for grant in crate::store::grants::live_for_user(conn, user_id, naive(now))? {
-            crate::store::grants::revoke(conn, &grant.id, naive(now))?;
-        }
-        let ended = sessions::revoke_all(conn, user_id, naive(now))?;
+        let ended = crate::auth::session::end_all_tx(conn, user_id, None, now)?;
         audit::record(
             conn,
             actor,
             Event::new(Action::UserDeleted, Outcome::Success)
                 .target("user", user_id)
-                .details(serde_json::json!({ "sessions_revoked": ended })),
+                .details(serde_json::json!({
+                    "sessions_revoked": ended.sessions,
+                    "grants_revoked": ended.grants,
+                })),
             now,
         )?;
-        Ok(notices)
+        Ok(ended.notices)
     })
 }
 

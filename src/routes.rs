@@ -96,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::post().to(device::post_device_confirm),
     )
     .route("/account", web::get().to(account::get_account))
+    .configure(account_routes)
     .route("/account/security", web::get().to(security::get_security))
     .route(
         "/account/security/totp",
@@ -148,6 +149,40 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::post().to(passkeys::post_login_start),
     )
     .route("/login/passkey", web::post().to(passkeys::post_login));
+}
+
+/// Self-service account changes (S2, S4).
+fn account_routes(cfg: &mut ServiceConfig) {
+    use crate::flow::{change_email, change_password, delete_account};
+    cfg.route("/account/profile", web::post().to(account::post_profile))
+        .route(
+            "/account/password",
+            web::get().to(change_password::get_change),
+        )
+        .route(
+            "/account/password",
+            web::post().to(change_password::post_change),
+        )
+        .route("/account/email", web::get().to(change_email::get_change))
+        .route("/account/email", web::post().to(change_email::post_change))
+        .route(
+            "/account/email/confirm",
+            web::get().to(change_email::get_confirm),
+        )
+        .route(
+            "/account/email/confirm",
+            web::post().to(change_email::post_confirm),
+        )
+        .route("/account/email/undo", web::get().to(change_email::get_undo))
+        .route(
+            "/account/email/undo",
+            web::post().to(change_email::post_undo),
+        )
+        .route("/account/delete", web::get().to(delete_account::get_delete))
+        .route(
+            "/account/delete",
+            web::post().to(delete_account::post_delete),
+        );
 }
 
 /// Email sign-in codes, password reset, verification and invitations (S6).

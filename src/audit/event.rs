@@ -111,6 +111,12 @@ pub enum Action {
     InvitationCreated,
     InvitationAccepted,
     InvitationExpired,
+    PasswordConfirmFailed,
+    PasswordChanged,
+    EmailChangeRequested,
+    EmailChanged,
+    EmailChangeReported,
+    ProfileUpdated,
 }
 
 impl Action {
@@ -165,6 +171,12 @@ impl Action {
             Self::InvitationCreated => "invitation.created",
             Self::InvitationAccepted => "invitation.accepted",
             Self::InvitationExpired => "invitation.expired",
+            Self::PasswordConfirmFailed => "password.confirm_failed",
+            Self::PasswordChanged => "password.changed",
+            Self::EmailChangeRequested => "email_change.requested",
+            Self::EmailChanged => "email_change.completed",
+            Self::EmailChangeReported => "email_change.reported",
+            Self::ProfileUpdated => "user.profile_updated",
         }
     }
 }

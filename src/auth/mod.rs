@@ -1,13 +1,17 @@
 //! Request authentication: the session cookie and its server-side record,
 //! CSRF tokens, failed-login throttling and the password sign-in itself.
 
+pub mod account_delete;
+pub mod confirm_password;
 pub mod csrf;
+pub mod email_change;
 pub mod email_code;
 pub mod email_gate;
 pub mod email_links;
 pub mod first_factor;
 pub mod mfa;
 pub mod passkey_login;
+pub mod password_change;
 pub mod password_login;
 pub mod password_reset;
 pub mod recent;

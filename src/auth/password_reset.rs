@@ -5,11 +5,12 @@
 //! address, so an unverified one becomes verified.
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::auth::session;
 use crate::crypto::token::sha256_hex;
 use crate::error::AppError;
 use crate::oidc::backchannel;
 use crate::state::AppState;
-use crate::store::{email_tokens, grants, naive, sessions, users, write_tx};
+use crate::store::{email_tokens, naive, users, write_tx};
 
 /// Outcome of [`complete`].
 #[derive(Debug, PartialEq, Eq)]
@@ -42,16 +43,7 @@ pub async fn complete(
                     return Ok(None);
                 }
                 // Every session and grant (offline ones too) ends (SR-96).
-                let with_grants =
-                    backchannel::sessions_with_grants(conn, &row.user_id, naive(now))?;
-                let notices = backchannel::end_sessions(conn, &with_grants, naive(now))?;
-                let mut grants_revoked = 0;
-                for grant in grants::live_for_user(conn, &row.user_id, naive(now))? {
-                    if grants::revoke(conn, &grant.id, naive(now))? {
-                        grants_revoked += 1;
-                    }
-                }
-                let ended = sessions::revoke_all(conn, &row.user_id, naive(now))?;
+                let ended = session::end_all_tx(conn, &row.user_id, None, now)?;
                 // The link arrived at the account's address: it is verified.
                 let verified = users::find(conn, &row.user_id)?
                     .is_some_and(|u| u.email == row.email)
@@ -62,13 +54,13 @@ pub async fn complete(
                     Event::new(Action::PasswordResetCompleted, Outcome::Success)
                         .target("user", row.user_id.as_str())
                         .details(serde_json::json!({
-                            "sessions_revoked": ended,
-                            "grants_revoked": grants_revoked,
+                            "sessions_revoked": ended.sessions,
+                            "grants_revoked": ended.grants,
                             "email_verified": verified,
                         })),
                     now,
                 )?;
-                Ok(Some(notices))
+                Ok(Some(ended.notices))
             })
         })
         .await?;

@@ -300,3 +300,44 @@ pub async fn revoke_all(
     backchannel::dispatch(state, notices);
     Ok(count)
 }
+
+/// What [`end_all_tx`] ended.
+#[derive(Debug, Default)]
+pub struct Ended {
+    pub sessions: usize,
+    pub grants: usize,
+    /// Back-channel logout notices to dispatch after commit.
+    pub notices: Vec<backchannel::Notice>,
+}
+
+/// End every session of the user but `keep`, and every grant (offline ones
+/// too) not made in `keep`, inside the caller's transaction: a credential
+/// changed or was reset, or the account is going away (SR-65, SR-96).
+pub fn end_all_tx(
+    conn: &mut crate::db::DbConnection,
+    user_id: &str,
+    keep: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Ended, AppError> {
+    let mut with_grants = backchannel::sessions_with_grants(conn, user_id, naive(now))?;
+    with_grants.retain(|id| Some(id.as_str()) != keep);
+    let notices = backchannel::end_sessions(conn, &with_grants, naive(now))?;
+    let mut grants = 0;
+    for grant in crate::store::grants::live_for_user(conn, user_id, naive(now))? {
+        if grant.session_id.is_some() && grant.session_id.as_deref() == keep {
+            continue;
+        }
+        if crate::store::grants::revoke(conn, &grant.id, naive(now))? {
+            grants += 1;
+        }
+    }
+    let sessions = match keep {
+        Some(keep) => sessions::revoke_all_except(conn, user_id, keep, naive(now))?,
+        None => sessions::revoke_all(conn, user_id, naive(now))?,
+    };
+    Ok(Ended {
+        sessions,
+        grants,
+        notices,
+    })
+}

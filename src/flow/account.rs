@@ -13,7 +13,7 @@ use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::store::{consents, grants, naive, orgs, sessions, write_tx};
+use crate::store::{consents, grants, naive, orgs, sessions, users, write_tx};
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -75,6 +75,7 @@ pub struct AccountPage {
     pub csrf_token: String,
     pub email: String,
     pub display_name: String,
+    pub has_password: bool,
     pub email_verified: bool,
     pub superuser: bool,
     pub organizations: Vec<OrgView>,
@@ -82,6 +83,18 @@ pub struct AccountPage {
     pub sessions: Vec<SessionView>,
     pub notice: Option<String>,
 }
+
+/// The display-name form.
+#[derive(Debug, Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    display_name: String,
+}
+
+/// Longest display name kept.
+const MAX_NAME: usize = 200;
 
 /// Query of `GET /account`.
 #[derive(Debug, Deserialize)]
@@ -131,6 +144,8 @@ pub async fn get_account(
     let notice = match query.notice.as_deref() {
         Some("session-revoked") => Some(t.text("account.session_revoked").to_owned()),
         Some("consent-revoked") => Some(t.text("account.consent_revoked").to_owned()),
+        Some("profile-saved") => Some(t.text("account.profile_saved").to_owned()),
+        Some("name-invalid") => Some(t.text("account.name_invalid").to_owned()),
         _ => None,
     };
     let page = AccountPage {
@@ -138,6 +153,7 @@ pub async fn get_account(
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         email: current.user.email.clone(),
         display_name: current.user.display_name.clone(),
+        has_password: current.user.password_hash.is_some(),
         email_verified: current.user.email_verified,
         superuser: current.user.superuser,
         organizations: memberships
@@ -273,4 +289,47 @@ pub async fn post_revoke_consent(
         return Err(AppError::NotFound);
     }
     Ok(see_other("/account?notice=consent-revoked", vec![]))
+}
+
+/// `POST /account/profile`: change the display name (audited).
+pub async fn post_profile(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: web::Form<ProfileForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0 else {
+        return Ok(to_login());
+    };
+    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
+    let name = form.display_name.trim();
+    if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        return Ok(see_other("/account?notice=name-invalid", vec![]));
+    }
+    let (name, before) = (name.to_owned(), current.user.display_name.clone());
+    let (actor, user_id, now) = (current.actor(&ctx), current.user.id.clone(), state.now());
+    if name != before {
+        state
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    if !users::set_display_name(conn, &user_id, &name, naive(now))? {
+                        return Err(AppError::NotFound);
+                    }
+                    audit::record(
+                        conn,
+                        &actor,
+                        Event::new(Action::ProfileUpdated, Outcome::Success)
+                            .target("user", user_id.as_str())
+                            .details(serde_json::json!({
+                                "display_name": { "before": before, "after": name },
+                            })),
+                        now,
+                    )
+                })
+            })
+            .await?;
+    }
+    Ok(see_other("/account?notice=profile-saved", vec![]))
 }

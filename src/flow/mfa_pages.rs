@@ -64,6 +64,8 @@ pub struct BackupCodesPage {
     pub t: crate::i18n::Tr,
     pub codes: Vec<String>,
     pub continue_url: String,
+    /// The codes as a text file (download and copy).
+    pub codes_text: String,
 }
 
 /// Render the backup codes page (with cookies, e.g. the new session).
@@ -72,12 +74,20 @@ pub fn backup_codes(
     continue_url: String,
     cookies: Vec<Cookie<'static>>,
 ) -> Result<HttpResponse, AppError> {
+    let t = crate::i18n::Tr::current();
+    let codes_text = format!(
+        "{}\n\n{}\n\n{}\n",
+        t.text("backup.file_heading"),
+        codes.join("\n"),
+        t.text("backup.file_hint")
+    );
     html(
         StatusCode::OK,
         &BackupCodesPage {
-            t: crate::i18n::Tr::current(),
+            t,
             codes,
             continue_url,
+            codes_text,
         },
         cookies,
     )

@@ -4,7 +4,10 @@
 
 pub mod account;
 pub mod app_context;
+pub mod change_email;
+pub mod change_password;
 pub mod consent;
+pub mod delete_account;
 pub mod device;
 pub mod email_login;
 pub mod home;

@@ -5,6 +5,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
 
+use crate::auth::confirm_password::Confirmation;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::web::render::html;
@@ -70,6 +71,22 @@ pub struct NewPasswordPage {
     pub min_length: usize,
 }
 
+/// Status and message for a "confirm it's you" that did not pass (the
+/// caller handles [`Confirmation::SignInAgain`] by sending the user to sign
+/// in again).
+pub fn refused_confirmation(refusal: Confirmation, t: Tr) -> (StatusCode, String) {
+    match refusal {
+        Confirmation::Paused { wait_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            t.fill("confirm.paused", (wait_secs + 59) / 60),
+        ),
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            t.text("confirm.wrong_password").into(),
+        ),
+    }
+}
+
 /// A notice page from message keys: heading, message, and an optional
 /// link (target, label key).
 pub fn notice(
@@ -78,13 +95,24 @@ pub fn notice(
     message: &str,
     link: Option<(&str, &str)>,
 ) -> Result<HttpResponse, AppError> {
+    notice_text(status, heading, Tr::current().text(message).into(), link)
+}
+
+/// A notice page with a message already in words (e.g. naming an address;
+/// the template escapes it).
+pub fn notice_text(
+    status: StatusCode,
+    heading: &str,
+    message: String,
+    link: Option<(&str, &str)>,
+) -> Result<HttpResponse, AppError> {
     let t = Tr::current();
     html(
         status,
         &NoticePage {
             t,
             heading: t.text(heading),
-            message: t.text(message).into(),
+            message,
             link: link.map(|(href, label)| (href.to_owned(), t.text(label))),
         },
         vec![],

@@ -65,17 +65,42 @@ pub struct SecurityForm {
     code: String,
 }
 
-/// What an audited action means to the user; `None` hides it.
-fn describe(action: &str, t: Tr) -> Option<&'static str> {
-    Some(t.text(match action {
-        "login.success" => "event.login.success",
-        "login.failure" => "event.login.failure",
+/// What an audited event means to the user, in plain words; `None` hides
+/// it (events that are not about signing in or the account's security, and
+/// mistakes that are not attempts on the account, like a mistyped code
+/// while setting up an authenticator app).
+fn describe(row: &AuditRow, t: Tr) -> Option<&'static str> {
+    let details: serde_json::Value = serde_json::from_str(&row.details).unwrap_or_default();
+    let detail = |k: &str| details.get(k).and_then(serde_json::Value::as_str);
+    let key = match row.action.as_str() {
+        "login.success" => match detail("method") {
+            Some("email_code") => "event.login.email_code",
+            Some("passkey") => "event.login.passkey",
+            _ => "event.login.password",
+        },
+        "login.failure" => match detail("reason") {
+            Some("throttled") => "event.login.while_paused",
+            Some("account_locked") => "event.login.disabled",
+            _ => "event.login.failure",
+        },
         "login.locked" => "event.login.locked",
         "session.logout" => "event.session.logout",
         "session.revoked" => "event.session.revoked",
+        "session.revoke_all"
+            if details.get("kept_current") == Some(&serde_json::Value::Bool(true)) =>
+        {
+            "event.session.revoke_others"
+        }
         "session.revoke_all" => "event.session.revoke_all",
-        "mfa.verified" => "event.mfa.verified",
-        "mfa.failed" => "event.mfa.failed",
+        "mfa.verified" => match detail("factor") {
+            Some("passkey") => "event.mfa.verified_passkey",
+            Some("backup_code") => return None, // listed as mfa.backup_code_used
+            _ => "event.mfa.verified",
+        },
+        "mfa.failed" => match detail("reason") {
+            Some("enrolment_code_wrong") => return None,
+            _ => "event.mfa.failed",
+        },
         "mfa.locked" => "event.mfa.locked",
         "mfa.enrolled" => "event.mfa.enrolled",
         "mfa.removed" => "event.mfa.removed",
@@ -83,15 +108,27 @@ fn describe(action: &str, t: Tr) -> Option<&'static str> {
         "mfa.backup_code_used" => "event.mfa.backup_code_used",
         "passkey.registered" => "event.passkey.registered",
         "passkey.removed" => "event.passkey.removed",
-        "passkey.verified" => "event.passkey.verified",
         "passkey.rejected" => "event.passkey.rejected",
+        "email_code.failed" => "event.email_code.failed",
+        "password_reset.requested" if row.outcome == "success" => "event.password_reset.requested",
+        "password_reset.completed" => "event.password_reset.completed",
+        "password.changed" => "event.password.changed",
+        "password.confirm_failed" => "event.password.confirm_failed",
+        "email_change.requested" => "event.email_change.requested",
+        "email_change.completed" => "event.email_change.completed",
+        "email_change.reported" => "event.email_change.reported",
+        "email_verification.verified" => "event.email.verified",
+        "device_code.approved" => "event.device.approved",
+        "consent.granted" => "event.consent.granted",
+        "consent.revoked" => "event.consent.revoked",
         _ => return None,
-    }))
+    };
+    Some(t.text(key))
 }
 
 fn event_view(row: AuditRow, t: Tr) -> Option<EventView> {
     Some(EventView {
-        description: describe(&row.action, t)?,
+        description: describe(&row, t)?,
         success: row.outcome == "success",
         when: row.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         ip: row.ip.unwrap_or_default(),
@@ -130,6 +167,7 @@ pub async fn get_security(
         Some("totp-enabled") => Some(t.text("security.totp_enabled")),
         Some("totp-removed") => Some(t.text("security.totp_removed")),
         Some("others-signed-out") => Some(t.text("security.others_signed_out")),
+        Some("password-changed") => Some(t.text("security.password_changed")),
         _ => None,
     };
     let page = SecurityPage {

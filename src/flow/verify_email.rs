@@ -25,16 +25,16 @@ use crate::web::render::{html, see_other};
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
     #[serde(default)]
-    csrf_token: String,
+    pub csrf_token: String,
     #[serde(default)]
-    token: String,
+    pub token: String,
 }
 
 /// Query of `GET /verify-email/confirm`.
 #[derive(Debug, Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
-    token: String,
+    pub token: String,
 }
 
 fn ticket_cookie(value: String) -> Cookie<'static> {

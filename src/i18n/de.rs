@@ -295,7 +295,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     ("security.activity", "Letzte Sicherheitsaktivitäten"),
     ("security.no_activity", "Noch keine Aktivitäten."),
-    ("security.failed", "fehlgeschlagen"),
     // First administrator
     ("setup.title", "Ersten Administrator anlegen"),
     (
@@ -384,7 +383,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Ihre Organisationen und Ihre Rolle darin sehen",
     ),
     ("scope.other", "Zugriff auf „{}“"),
-    ("event.login.success", "Angemeldet"),
     (
         "event.login.failure",
         "Anmeldeversuch mit falschem Passwort",
@@ -396,8 +394,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("event.session.logout", "Abgemeldet"),
     ("event.session.revoked", "Eine Sitzung wurde abgemeldet"),
     ("event.session.revoke_all", "Auf allen Geräten abgemeldet"),
-    ("event.mfa.verified", "Zweiter Schritt bestanden"),
-    ("event.mfa.failed", "Zweiter Schritt fehlgeschlagen"),
+    ("event.mfa.verified", "Anmeldung mit einem Code bestätigt"),
+    (
+        "event.mfa.failed",
+        "Beim zweiten Anmeldeschritt wurde ein falscher Code eingegeben",
+    ),
     (
         "event.mfa.locked",
         "Zweiter Schritt nach Fehlversuchen vorübergehend gesperrt",
@@ -414,7 +415,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     ("event.passkey.registered", "Passkey hinzugefügt"),
     ("event.passkey.removed", "Passkey entfernt"),
-    ("event.passkey.verified", "Passkey verwendet"),
     ("event.passkey.rejected", "Ein Passkey wurde abgelehnt"),
     (
         "security.totp_enabled",
@@ -651,5 +651,200 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "login.disabled",
         "Dieses Konto ist deaktiviert. Wenden Sie sich an Ihre Administration.",
+    ),
+    // Account self-service
+    ("common.save", "Speichern"),
+    ("common.current_password", "Aktuelles Passwort"),
+    (
+        "confirm.wrong_password",
+        "Das aktuelle Passwort ist nicht korrekt.",
+    ),
+    (
+        "confirm.paused",
+        "Zu viele falsche Passwörter. Versuchen Sie es in {} Min. erneut.",
+    ),
+    ("account.profile_saved", "Ihr Profil wurde gespeichert."),
+    (
+        "account.name_invalid",
+        "Der Anzeigename wurde nicht gespeichert: höchstens 200 Zeichen, keine Steuerzeichen.",
+    ),
+    ("account.change_email", "Ändern"),
+    ("account.change_password", "Passwort ändern"),
+    ("account.set_password", "Passwort festlegen"),
+    (
+        "account.delete_intro",
+        "Wenn Sie Ihr Konto löschen, werden Sie überall abgemeldet und verlieren den Zugang zu allen Anwendungen.",
+    ),
+    ("change_password.title", "Passwort ändern"),
+    (
+        "change_password.lead",
+        "Alle anderen Geräte werden abgemeldet, und Sie erhalten eine E-Mail darüber.",
+    ),
+    ("change_password.submit", "Passwort ändern"),
+    (
+        "security.password_changed",
+        "Ihr Passwort wurde geändert. Alle anderen Geräte wurden abgemeldet.",
+    ),
+    ("email_change.title", "E-Mail-Adresse ändern"),
+    (
+        "email_change.lead",
+        "Sie melden sich mit <span class=\"break\">{}</span> an. Wir senden einen Link an die neue Adresse; sie ändert sich erst, wenn Sie ihn öffnen.",
+    ),
+    ("email_change.new", "Neue E-Mail-Adresse"),
+    (
+        "email_change.hint",
+        "Ihre bisherige Adresse wird über die Änderung informiert und kann sie rückgängig machen.",
+    ),
+    ("email_change.submit", "Bestätigungslink senden"),
+    ("email_change.same", "Das ist bereits Ihre E-Mail-Adresse."),
+    (
+        "email_change.sent",
+        "Sofern {} verwendet werden kann, ist ein Bestätigungslink dorthin unterwegs. Bis Sie ihn öffnen, verwendet Ihr Konto weiterhin {}.",
+    ),
+    ("email_change.confirm.heading", "Neue Adresse verwenden?"),
+    (
+        "email_change.confirm",
+        "Ihr Konto meldet sich ab jetzt mit {} an.",
+    ),
+    ("email_change.confirm.button", "Diese Adresse verwenden"),
+    ("email_change.done", "E-Mail-Adresse geändert"),
+    (
+        "email_change.done.message",
+        "Ihr Konto verwendet jetzt {}. Ihre bisherige Adresse wurde informiert.",
+    ),
+    ("email_change.taken", "Adresse nicht verfügbar"),
+    (
+        "email_change.taken.message",
+        "Diese Adresse wird inzwischen von einem anderen Konto verwendet. Es wurde nichts geändert.",
+    ),
+    ("email_change.again", "Andere Adresse versuchen"),
+    (
+        "email_change.undo.heading",
+        "E-Mail-Änderung rückgängig machen?",
+    ),
+    (
+        "email_change.undo.confirm",
+        "Ihr Konto erhält wieder {}, alle Geräte werden abgemeldet und Sie erhalten einen Link, um ein neues Passwort zu wählen.",
+    ),
+    ("email_change.undo.button", "Änderung rückgängig machen"),
+    ("email_change.undone", "Änderung rückgängig gemacht"),
+    (
+        "email_change.undone.message",
+        "Ihr Konto verwendet wieder {}, und alle Geräte wurden abgemeldet. In diesem Postfach finden Sie einen Link, um ein neues Passwort zu wählen.",
+    ),
+    (
+        "email_change.undone.taken",
+        "Alle Geräte wurden abgemeldet, aber die bisherige Adresse gehört inzwischen zu einem anderen Konto und konnte nicht wiederhergestellt werden. Wenden Sie sich an Ihre Administration.",
+    ),
+    (
+        "link.invalid.email_change",
+        "Dieser Link zur E-Mail-Änderung ist ungültig, abgelaufen oder wurde bereits verwendet.",
+    ),
+    ("delete.title", "Konto löschen"),
+    (
+        "delete.lead",
+        "Damit wird das Konto <span class=\"break\">{}</span> gelöscht:",
+    ),
+    (
+        "delete.what.sign_in",
+        "Sie können sich nicht mehr anmelden, und alle Geräte werden abgemeldet.",
+    ),
+    (
+        "delete.what.apps",
+        "Alle Anwendungen verlieren den Zugriff auf Ihr Konto.",
+    ),
+    (
+        "delete.what.address",
+        "Ihre E-Mail-Adresse wird für ein neues Konto frei.",
+    ),
+    (
+        "delete.understand",
+        "Mir ist klar, dass ich das nicht selbst rückgängig machen kann.",
+    ),
+    ("delete.submit", "Mein Konto löschen"),
+    (
+        "delete.tick",
+        "Bitte setzen Sie das Häkchen zur Bestätigung.",
+    ),
+    ("delete.done", "Konto gelöscht"),
+    (
+        "delete.done.message",
+        "Ihr Konto wurde gelöscht, und alle Geräte wurden abgemeldet.",
+    ),
+    (
+        "delete.last_admin",
+        "Sie sind die einzige Administratorin bzw. der einzige Administrator. Ernennen Sie zuerst eine weitere Person, bevor Sie Ihr Konto löschen.",
+    ),
+    // Security activity
+    ("event.login.password", "Mit Ihrem Passwort angemeldet"),
+    (
+        "event.login.email_code",
+        "Mit einem Code per E-Mail angemeldet",
+    ),
+    ("event.login.passkey", "Mit einem Passkey angemeldet"),
+    (
+        "event.login.while_paused",
+        "Anmeldung abgelehnt, während die Anmeldung pausiert war",
+    ),
+    (
+        "event.login.disabled",
+        "Anmeldung abgelehnt: Das Konto ist deaktiviert",
+    ),
+    (
+        "event.session.revoke_others",
+        "Alle anderen Geräte abgemeldet",
+    ),
+    (
+        "event.mfa.verified_passkey",
+        "Anmeldung mit einem Passkey bestätigt",
+    ),
+    (
+        "event.email_code.failed",
+        "Ein falscher Anmeldecode aus einer E-Mail wurde eingegeben",
+    ),
+    (
+        "event.password_reset.requested",
+        "Link zum Zurücksetzen des Passworts gesendet",
+    ),
+    (
+        "event.password_reset.completed",
+        "Passwort über einen Link per E-Mail zurückgesetzt",
+    ),
+    ("event.password.changed", "Passwort geändert"),
+    (
+        "event.password.confirm_failed",
+        "Beim Ändern des Kontos wurde ein falsches aktuelles Passwort eingegeben",
+    ),
+    (
+        "event.email_change.requested",
+        "Änderung der E-Mail-Adresse angefordert",
+    ),
+    ("event.email_change.completed", "E-Mail-Adresse geändert"),
+    (
+        "event.email_change.reported",
+        "E-Mail-Änderung von der bisherigen Adresse rückgängig gemacht",
+    ),
+    ("event.email.verified", "E-Mail-Adresse bestätigt"),
+    ("event.device.approved", "Einem Gerät die Anmeldung erlaubt"),
+    (
+        "event.consent.granted",
+        "Einer Anwendung den Zugriff auf Ihr Konto erlaubt",
+    ),
+    (
+        "event.consent.revoked",
+        "Den Zugriff einer Anwendung entfernt",
+    ),
+    // Backup codes file
+    ("backup.download", "Herunterladen"),
+    ("backup.copy", "Kopieren"),
+    ("backup.copied", "In die Zwischenablage kopiert."),
+    (
+        "backup.copy_failed",
+        "Kopieren hat nicht funktioniert. Markieren und kopieren Sie die Codes selbst.",
+    ),
+    ("backup.file_heading", "Ostiary-Backup-Codes"),
+    (
+        "backup.file_hint",
+        "Jeder Code gilt einmal, anstelle Ihrer Authenticator-App oder Ihres Passkeys.",
     ),
 ];

@@ -277,7 +277,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     ("security.activity", "Recent security activity"),
     ("security.no_activity", "No activity yet."),
-    ("security.failed", "failed"),
     // First administrator
     ("setup.title", "Create the first administrator"),
     (
@@ -363,7 +362,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "See your organizations and your role in each",
     ),
     ("scope.other", "Access “{}”"),
-    ("event.login.success", "Signed in"),
     (
         "event.login.failure",
         "Sign-in attempt with a wrong password",
@@ -375,8 +373,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("event.session.logout", "Signed out"),
     ("event.session.revoked", "A session was signed out"),
     ("event.session.revoke_all", "Signed out on all devices"),
-    ("event.mfa.verified", "Second step passed"),
-    ("event.mfa.failed", "Second step failed"),
+    ("event.mfa.verified", "Confirmed a sign-in with a code"),
+    (
+        "event.mfa.failed",
+        "A wrong code was entered at the second sign-in step",
+    ),
     (
         "event.mfa.locked",
         "Second step temporarily locked after failed attempts",
@@ -390,7 +391,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("event.mfa.backup_code_used", "Signed in with a backup code"),
     ("event.passkey.registered", "Passkey added"),
     ("event.passkey.removed", "Passkey removed"),
-    ("event.passkey.verified", "Passkey used"),
     ("event.passkey.rejected", "A passkey was refused"),
     ("security.totp_enabled", "Your authenticator app is on."),
     (
@@ -606,5 +606,188 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "login.disabled",
         "This account is disabled. Contact your administrator.",
+    ),
+    // Account self-service
+    ("common.save", "Save"),
+    ("common.current_password", "Current password"),
+    (
+        "confirm.wrong_password",
+        "The current password is not correct.",
+    ),
+    (
+        "confirm.paused",
+        "Too many wrong passwords. Try again in {} min.",
+    ),
+    ("account.profile_saved", "Your profile was saved."),
+    (
+        "account.name_invalid",
+        "The display name was not saved: use at most 200 characters and no control characters.",
+    ),
+    ("account.change_email", "Change"),
+    ("account.change_password", "Change password"),
+    ("account.set_password", "Set a password"),
+    (
+        "account.delete_intro",
+        "Deleting your account signs you out everywhere and removes your access to every application.",
+    ),
+    ("change_password.title", "Change your password"),
+    (
+        "change_password.lead",
+        "Every other device is signed out, and we let you know by email.",
+    ),
+    ("change_password.submit", "Change password"),
+    (
+        "security.password_changed",
+        "Your password was changed. Every other device was signed out.",
+    ),
+    ("email_change.title", "Change your email address"),
+    (
+        "email_change.lead",
+        "You sign in with <span class=\"break\">{}</span>. We send a link to the new address; it changes only when you open it.",
+    ),
+    ("email_change.new", "New email address"),
+    (
+        "email_change.hint",
+        "Your current address is told about the change and can undo it.",
+    ),
+    ("email_change.submit", "Send confirmation link"),
+    ("email_change.same", "That is already your email address."),
+    (
+        "email_change.sent",
+        "If {} can be used, a confirmation link is on its way there. Until you open it, your account keeps using {}.",
+    ),
+    ("email_change.confirm.heading", "Use your new address?"),
+    (
+        "email_change.confirm",
+        "Your account will sign in with {} from now on.",
+    ),
+    ("email_change.confirm.button", "Use this address"),
+    ("email_change.done", "Email address changed"),
+    (
+        "email_change.done.message",
+        "Your account now uses {}. We told your previous address.",
+    ),
+    ("email_change.taken", "Address not available"),
+    (
+        "email_change.taken.message",
+        "This address is used by another account now. Nothing was changed.",
+    ),
+    ("email_change.again", "Try another address"),
+    ("email_change.undo.heading", "Undo the email change?"),
+    (
+        "email_change.undo.confirm",
+        "Your account goes back to {}, every device is signed out and we send a link to choose a new password.",
+    ),
+    ("email_change.undo.button", "Undo the change"),
+    ("email_change.undone", "Change undone"),
+    (
+        "email_change.undone.message",
+        "Your account uses {} again and every device was signed out. Check that inbox for a link to choose a new password.",
+    ),
+    (
+        "email_change.undone.taken",
+        "Every device was signed out, but the previous address is used by another account now, so it could not be restored. Contact your administrator.",
+    ),
+    (
+        "link.invalid.email_change",
+        "This email change link is invalid, has expired or was already used.",
+    ),
+    ("delete.title", "Delete account"),
+    (
+        "delete.lead",
+        "This deletes the account <span class=\"break\">{}</span>:",
+    ),
+    (
+        "delete.what.sign_in",
+        "You can no longer sign in, and every device is signed out.",
+    ),
+    (
+        "delete.what.apps",
+        "Every application loses access to your account.",
+    ),
+    (
+        "delete.what.address",
+        "Your email address becomes free for a new account.",
+    ),
+    (
+        "delete.understand",
+        "I understand that this cannot be undone by me.",
+    ),
+    ("delete.submit", "Delete my account"),
+    ("delete.tick", "Tick the box to confirm."),
+    ("delete.done", "Account deleted"),
+    (
+        "delete.done.message",
+        "Your account was deleted and every device was signed out.",
+    ),
+    (
+        "delete.last_admin",
+        "You are the only administrator. Make someone else an administrator before deleting your account.",
+    ),
+    // Security activity
+    ("event.login.password", "Signed in with your password"),
+    (
+        "event.login.email_code",
+        "Signed in with a code sent by email",
+    ),
+    ("event.login.passkey", "Signed in with a passkey"),
+    (
+        "event.login.while_paused",
+        "Sign-in refused while sign-in was paused",
+    ),
+    (
+        "event.login.disabled",
+        "Sign-in refused: the account is disabled",
+    ),
+    (
+        "event.session.revoke_others",
+        "Signed out every other device",
+    ),
+    (
+        "event.mfa.verified_passkey",
+        "Confirmed a sign-in with a passkey",
+    ),
+    (
+        "event.email_code.failed",
+        "A wrong sign-in code from an email was entered",
+    ),
+    ("event.password_reset.requested", "Password reset link sent"),
+    (
+        "event.password_reset.completed",
+        "Password reset with an emailed link",
+    ),
+    ("event.password.changed", "Password changed"),
+    (
+        "event.password.confirm_failed",
+        "A wrong current password was entered to change the account",
+    ),
+    (
+        "event.email_change.requested",
+        "Asked to change the email address",
+    ),
+    ("event.email_change.completed", "Email address changed"),
+    (
+        "event.email_change.reported",
+        "Email change undone from the previous address",
+    ),
+    ("event.email.verified", "Email address confirmed"),
+    ("event.device.approved", "Allowed a device to sign in"),
+    (
+        "event.consent.granted",
+        "Allowed an application to use your account",
+    ),
+    ("event.consent.revoked", "Removed an application's access"),
+    // Backup codes file
+    ("backup.download", "Download"),
+    ("backup.copy", "Copy"),
+    ("backup.copied", "Copied to the clipboard."),
+    (
+        "backup.copy_failed",
+        "Copying did not work. Select the codes and copy them yourself.",
+    ),
+    ("backup.file_heading", "Ostiary backup codes"),
+    (
+        "backup.file_hint",
+        "Each code works once, in place of your authenticator app or passkey.",
     ),
 ];

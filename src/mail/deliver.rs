@@ -41,6 +41,18 @@ pub async fn send(
     result.map_err(|_| AppError::MailUnavailable)
 }
 
+/// [`send`] in the background, for security notices: the page does not
+/// wait for SMTP, and a failure is in the delivery records and the log.
+pub fn send_later(state: &AppState, to: String, message: Message, locale: Locale) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let actor = Actor::system("notice");
+        if let Err(e) = send(&state, &actor, &to, &message, locale).await {
+            tracing::warn!(error = %e, kind = message.kind(), "security notice not sent");
+        }
+    });
+}
+
 /// Record a failure to reach SMTP where no message was addressed (see
 /// [`crate::mail::Mailer::probe`]).
 pub async fn probe(state: &AppState, kind: &'static str) -> Result<(), AppError> {

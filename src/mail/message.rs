@@ -19,6 +19,23 @@ pub enum Message {
     /// Security alert: an authenticator code was entered a second time
     /// (SR-90) — someone who knows the password may have seen a code.
     TotpCodeReused { link: String, when: String },
+    /// Security notice: the password was changed while signed in.
+    PasswordChanged { link: String, when: String },
+    /// Confirm a new address for an account (sent to the new address).
+    ConfirmNewEmail {
+        link: String,
+        new_email: String,
+        hours: i64,
+    },
+    /// Security notice to the old address after an email change, with a
+    /// link to undo it.
+    EmailChanged {
+        link: String,
+        new_email: String,
+        days: i64,
+    },
+    /// Someone asked to move another account to this (taken) address.
+    EmailInUse,
     /// An invitation to an organization.
     Invitation {
         link: String,
@@ -37,6 +54,10 @@ impl Message {
             Self::VerifyEmail { .. } => "verify_email",
             Self::Invitation { .. } => "invitation",
             Self::TotpCodeReused { .. } => "totp_code_reused",
+            Self::PasswordChanged { .. } => "password_changed",
+            Self::ConfirmNewEmail { .. } => "confirm_new_email",
+            Self::EmailChanged { .. } => "email_changed",
+            Self::EmailInUse => "email_in_use",
         }
     }
 }
@@ -146,6 +167,70 @@ fn parts(message: &Message, locale: Locale) -> Parts {
             link: Some(link.clone()),
             link_label: "Anmeldung & Sicherheit prüfen".into(),
             outro: "Wenn Sie das nicht waren, ändern Sie jetzt Ihr Passwort und melden Sie Geräte ab, die Sie nicht kennen.".into(),
+        },
+        (Message::PasswordChanged { link, when }, En) => Parts {
+            subject: "Your password was changed".into(),
+            intro: format!("The password of your account was changed at {when}. Every other device was signed out."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "I did not do this: reset my password".into(),
+            outro: "If it was you, there is nothing to do.".into(),
+        },
+        (Message::PasswordChanged { link, when }, De) => Parts {
+            subject: "Ihr Passwort wurde geändert".into(),
+            intro: format!("Das Passwort Ihres Kontos wurde am {when} geändert. Alle anderen Geräte wurden abgemeldet."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Das war ich nicht: Passwort zurücksetzen".into(),
+            outro: "Wenn Sie es waren, ist nichts weiter zu tun.".into(),
+        },
+        (Message::ConfirmNewEmail { link, new_email, hours }, En) => Parts {
+            subject: "Confirm your new email address".into(),
+            intro: format!("Open the link below to use {new_email} for your account from now on. It expires in {hours} hours; until then your old address stays in use."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Use this address".into(),
+            outro: "If you did not ask for this, ignore this email: nothing changes.".into(),
+        },
+        (Message::ConfirmNewEmail { link, new_email, hours }, De) => Parts {
+            subject: "Bestätigen Sie Ihre neue E-Mail-Adresse".into(),
+            intro: format!("Öffnen Sie den Link, um ab jetzt {new_email} für Ihr Konto zu verwenden. Er läuft in {hours} Stunden ab; bis dahin bleibt Ihre alte Adresse gültig."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Diese Adresse verwenden".into(),
+            outro: "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Es ändert sich nichts.".into(),
+        },
+        (Message::EmailChanged { link, new_email, days }, En) => Parts {
+            subject: "The email address of your account was changed".into(),
+            intro: format!("Your account now uses {new_email}; this address no longer signs in."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "I did not do this: undo the change".into(),
+            outro: format!("The link works for {days} days. It restores this address and signs out every device."),
+        },
+        (Message::EmailChanged { link, new_email, days }, De) => Parts {
+            subject: "Die E-Mail-Adresse Ihres Kontos wurde geändert".into(),
+            intro: format!("Ihr Konto verwendet jetzt {new_email}; mit dieser Adresse ist keine Anmeldung mehr möglich."),
+            code: None,
+            link: Some(link.clone()),
+            link_label: "Das war ich nicht: Änderung rückgängig machen".into(),
+            outro: format!("Der Link gilt {days} Tage. Er stellt diese Adresse wieder her und meldet alle Geräte ab."),
+        },
+        (Message::EmailInUse, En) => Parts {
+            subject: "Someone tried to use your email address".into(),
+            intro: "Someone asked to move another account to this email address. It already belongs to your account, so nothing changed.".into(),
+            code: None,
+            link: None,
+            link_label: String::new(),
+            outro: "If that was you, sign in with this address instead. Otherwise you can ignore this email.".into(),
+        },
+        (Message::EmailInUse, De) => Parts {
+            subject: "Jemand wollte Ihre E-Mail-Adresse verwenden".into(),
+            intro: "Jemand wollte ein anderes Konto auf diese E-Mail-Adresse umstellen. Sie gehört bereits zu Ihrem Konto, daher hat sich nichts geändert.".into(),
+            code: None,
+            link: None,
+            link_label: String::new(),
+            outro: "Wenn Sie das waren, melden Sie sich stattdessen mit dieser Adresse an. Andernfalls können Sie diese E-Mail ignorieren.".into(),
         },
         (Message::Invitation { link, organization, role, hours }, En) => Parts {
             subject: format!("You are invited to join {organization}"),

@@ -9,6 +9,6 @@ pub mod purge;
 pub mod transport;
 
 pub use crate::i18n::Locale;
-pub use deliver::send;
+pub use deliver::{send, send_later};
 pub use message::Message;
 pub use transport::Mailer;

@@ -82,7 +82,7 @@ impl Return {
         let Some(client) = state.clients.get(state, client_id).await? else {
             return Ok(None);
         };
-        if !client.post_logout_redirect_uris().iter().any(|r| *r == uri) {
+        if !client.post_logout_redirect_uris().contains(&uri) {
             return Ok(None);
         }
         Ok(Some(Self {

@@ -66,3 +66,21 @@ pub fn consume(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Invalidate the user's open tokens of `purpose` (e.g. pending email
+/// changes once one was undone).
+pub fn invalidate(
+    conn: &mut DbConnection,
+    user_id: &str,
+    purpose: &str,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user_id))
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(Some(now)))
+    .execute(conn)?)
+}

@@ -143,3 +143,57 @@ pub fn mark_verified(
     .execute(conn)?;
     Ok(n > 0)
 }
+
+/// Move a live user to a new (normalized) address, verified by the link
+/// that proved it; `false` when another live account has it (the unique
+/// index decides, so two accounts racing for one address cannot both win).
+pub fn set_email(
+    conn: &mut DbConnection,
+    id: &str,
+    email: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    match diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::deleted_at.is_null()),
+    )
+    .set((
+        users::email.eq(email),
+        users::email_verified.eq(true),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)
+    {
+        Ok(n) => Ok(n > 0),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Set the display name of a live user.
+pub fn set_display_name(
+    conn: &mut DbConnection,
+    id: &str,
+    name: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::deleted_at.is_null()),
+    )
+    .set((users::display_name.eq(name), users::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Number of live, unlocked superusers.
+pub fn count_superusers(conn: &mut DbConnection) -> Result<i64, AppError> {
+    Ok(users::table
+        .filter(users::deleted_at.is_null())
+        .filter(users::superuser.eq(true))
+        .filter(users::locked.eq(false))
+        .count()
+        .get_result(conn)?)
+}

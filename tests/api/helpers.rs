@@ -417,6 +417,7 @@ pub fn hidden_input(html: &str, name: &str) -> Option<String> {
 
 /// A browser: keeps cookies like one (by name; `Max-Age=0` deletes), sends
 /// them on every request, follows no redirects by itself.
+#[derive(Clone)]
 pub struct Browser {
     base: String,
     client: reqwest::Client,

@@ -8,6 +8,7 @@
 
 mod helpers;
 
+mod account;
 mod audit;
 mod authorize;
 mod authorize_support;
