@@ -69,6 +69,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/setup", web::post().to(setup::post_setup))
     .route("/login", web::get().to(login::get_login))
     .route("/login", web::post().to(login::post_login))
+    .route(
+        "/login/select",
+        web::get().to(crate::flow::select_account::get_select),
+    )
+    .route(
+        "/login/select",
+        web::post().to(crate::flow::select_account::post_select),
+    )
     .route("/login/mfa", web::get().to(mfa::get_challenge))
     .route("/login/mfa/totp", web::post().to(mfa::post_totp))
     .route("/login/mfa/backup", web::post().to(mfa::post_backup))

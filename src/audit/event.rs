@@ -117,6 +117,7 @@ pub enum Action {
     EmailChanged,
     EmailChangeReported,
     ProfileUpdated,
+    AccountSwitched,
 }
 
 impl Action {
@@ -177,6 +178,7 @@ impl Action {
             Self::EmailChanged => "email_change.completed",
             Self::EmailChangeReported => "email_change.reported",
             Self::ProfileUpdated => "user.profile_updated",
+            Self::AccountSwitched => "session.switched",
         }
     }
 }

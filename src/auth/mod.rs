@@ -2,6 +2,7 @@
 //! CSRF tokens, failed-login throttling and the password sign-in itself.
 
 pub mod account_delete;
+pub mod browser_accounts;
 pub mod confirm_password;
 pub mod csrf;
 pub mod email_change;

@@ -69,11 +69,36 @@ pub fn is_live(session: &AuthSession, now: chrono::DateTime<chrono::Utc>, idle_s
         && utc(session.last_seen_at) + Duration::seconds(idle_secs) > now
 }
 
+/// The live session (of a live, unlocked user) whose cookie token hashes
+/// to `token_hash`, inside the caller's connection.
+pub fn resolve(
+    conn: &mut crate::db::DbConnection,
+    token_hash: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    idle_secs: i64,
+) -> Result<Option<CurrentSession>, AppError> {
+    let Some(session) = sessions::find_by_token_hash(conn, token_hash)? else {
+        return Ok(None);
+    };
+    if !is_live(&session, now, idle_secs) {
+        return Ok(None);
+    }
+    let Some(user) = users::find(conn, &session.user_id)?.filter(|u| !u.locked) else {
+        return Ok(None);
+    };
+    Ok(Some(CurrentSession { session, user }))
+}
+
+/// A cookie value that can be a session token (anything else is ignored).
+pub fn plausible_token(token: &str) -> bool {
+    !token.is_empty() && token.len() <= 128
+}
+
 async fn lookup(req: &HttpRequest) -> Result<Option<Arc<CurrentSession>>, AppError> {
     let Some(token) = req.cookie(COOKIE).map(|c| c.value().to_owned()) else {
         return Ok(None);
     };
-    if token.is_empty() || token.len() > 128 {
+    if !plausible_token(&token) {
         return Ok(None);
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
@@ -85,22 +110,13 @@ async fn lookup(req: &HttpRequest) -> Result<Option<Arc<CurrentSession>>, AppErr
     let found = state
         .db
         .run(move |conn| {
-            let Some(session) = sessions::find_by_token_hash(conn, &hash)? else {
+            let Some(current) = resolve(conn, &hash, now, idle)? else {
                 return Ok(None);
             };
-            if !is_live(&session, now, idle) {
-                return Ok(None);
+            if now - utc(current.session.last_seen_at) > Duration::seconds(TOUCH_EVERY_SECS) {
+                sessions::touch(conn, &current.session.id, naive(now))?;
             }
-            let Some(user) = users::find(conn, &session.user_id)? else {
-                return Ok(None);
-            };
-            if user.locked {
-                return Ok(None);
-            }
-            if now - utc(session.last_seen_at) > Duration::seconds(TOUCH_EVERY_SECS) {
-                sessions::touch(conn, &session.id, naive(now))?;
-            }
-            Ok(Some(Arc::new(CurrentSession { session, user })))
+            Ok(Some(Arc::new(current)))
         })
         .await?;
     if let Some(current) = &found {

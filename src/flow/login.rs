@@ -139,14 +139,10 @@ fn refusal(outcome: LoginOutcome, t: crate::i18n::Tr) -> (StatusCode, String, Op
     }
 }
 
-/// "Not you?": the login form for the same request, forced even when a
-/// session exists (signing in as someone else then replaces it).
+/// "Not you?": the account chooser for the same request (other accounts
+/// of this browser, or "use another account").
 pub fn switch_account_url(return_to: &str) -> String {
-    let q = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("return_to", &safe_return_to(Some(return_to)))
-        .append_pair("force", "1")
-        .finish();
-    format!("/login?{q}")
+    with_return_to("/login/select", Some(return_to))
 }
 
 /// `GET /login`

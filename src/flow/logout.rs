@@ -1,12 +1,13 @@
 //! `/logout`: a confirmation page (GET never changes state) and the POST
-//! that ends the server-side session and clears the cookie.
+//! that ends the server-side session (and those of the other accounts of
+//! this browser, see [`browser_accounts`]) and clears the cookies.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::{MaybeSession, csrf, session};
+use crate::auth::{MaybeSession, browser_accounts, csrf, session};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -42,26 +43,27 @@ pub async fn get_logout(
     state: web::Data<AppState>,
     session: MaybeSession,
 ) -> Result<HttpResponse, AppError> {
-    match session.0.as_deref() {
-        Some(current) => {
-            let csrf_token = csrf::issue(&req, &state, Some(current)).token;
-            html(
-                StatusCode::OK,
-                &LogoutPage {
-                    t: crate::i18n::Tr::current(),
-                    csrf_token,
-                },
-                vec![],
-            )
-        }
-        None => html(
+    let current = session.0.as_deref();
+    let others =
+        browser_accounts::others(&state, &req, current.map(|c| c.user.id.as_str())).await?;
+    if current.is_none() && others.is_empty() {
+        return html(
             StatusCode::OK,
             &LoggedOutPage {
                 t: crate::i18n::Tr::current(),
             },
             vec![],
-        ),
+        );
     }
+    let (csrf_token, cookies) = csrf::issue(&req, &state, current).cookies();
+    html(
+        StatusCode::OK,
+        &LogoutPage {
+            t: crate::i18n::Tr::current(),
+            csrf_token,
+        },
+        cookies,
+    )
 }
 
 /// `POST /logout`
@@ -72,15 +74,26 @@ pub async fn post_logout(
     session: MaybeSession,
     form: web::Form<LogoutForm>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(current) = session.0.as_deref() {
-        csrf::verify(&req, &state, Some(current), &form.csrf_token)?;
+    let current = session.0.as_deref();
+    // Signing out of Ostiary signs out every account of this browser.
+    let others = browser_accounts::held(&state, &req).await?;
+    if current.is_some() || !others.is_empty() {
+        csrf::verify(&req, &state, current, &form.csrf_token)?;
+    }
+    if let Some(current) = current {
         session::logout(&state, current.actor(&ctx), current).await?;
+    }
+    for other in others
+        .iter()
+        .filter(|o| current.is_none_or(|c| c.session.id != o.session.session.id))
+    {
+        session::logout(&state, other.session.actor(&ctx), &other.session).await?;
     }
     html(
         StatusCode::OK,
         &LoggedOutPage {
             t: crate::i18n::Tr::current(),
         },
-        vec![session::removal()],
+        vec![session::removal(), browser_accounts::cookie(&[])],
     )
 }

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod passkeys;
 pub mod password_reset;
 pub mod security;
+pub mod select_account;
 pub mod setup;
 pub mod verify_email;
 

@@ -847,4 +847,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "backup.file_hint",
         "Jeder Code gilt einmal, anstelle Ihrer Authenticator-App oder Ihres Passkeys.",
     ),
+    // Account chooser
+    ("select.title", "Konto auswählen"),
+    ("select.accounts", "In diesem Browser angemeldete Konten"),
+    ("select.signed_in", "angemeldet"),
+    ("select.another", "Anderes Konto verwenden"),
+    // Account switch
+    ("account.switch", "Konto wechseln"),
 ];

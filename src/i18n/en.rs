@@ -790,4 +790,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "backup.file_hint",
         "Each code works once, in place of your authenticator app or passkey.",
     ),
+    // Account chooser
+    ("select.title", "Choose an account"),
+    ("select.accounts", "Accounts signed in on this browser"),
+    ("select.signed_in", "signed in"),
+    ("select.another", "Use another account"),
+    // Account switch
+    ("account.switch", "Switch account"),
 ];

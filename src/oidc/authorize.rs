@@ -159,6 +159,18 @@ async fn decide(
         Err(e) => return Ok(Step::Refuse(e)),
     };
     let login_required = || oauth("login_required", "the user must sign in");
+    if r.prompt.select_account {
+        // The chooser comes first; the request returns without it, so a
+        // fresh sign-in (prompt=login, max_age) can still be due after.
+        let return_to = format!(
+            "/authorize?{}",
+            params.without_prompt("select_account").to_query()
+        );
+        return Ok(Step::Respond(see_other(
+            &login::switch_account_url(&return_to),
+            vec![],
+        )));
+    }
     let Some(current) = session.0 else {
         if r.prompt.none {
             return Ok(Step::Refuse(login_required()));
@@ -169,7 +181,7 @@ async fn decide(
     let age = now - utc(current.session.auth_time);
     let stale = r.max_age.is_some_and(|max| age > Duration::seconds(max));
     let other_user = r.hint_sub.as_deref().is_some_and(|s| s != current.user.id);
-    if r.prompt.login || r.prompt.select_account || stale || other_user {
+    if r.prompt.login || stale || other_user {
         if r.prompt.none {
             return Ok(Step::Refuse(login_required()));
         }

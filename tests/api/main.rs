@@ -30,6 +30,7 @@ mod mfa_policy;
 mod mfa_support;
 mod ops;
 mod passkeys;
+mod select_account;
 mod sessions;
 mod setup;
 mod signing;

@@ -50,6 +50,26 @@ impl RawParams {
         s.finish()
     }
 
+    /// The same request without one `prompt` value (dropping `prompt` when
+    /// nothing is left).
+    pub fn without_prompt(&self, value: &str) -> Self {
+        let mut out = Vec::with_capacity(self.0.len());
+        for (k, v) in &self.0 {
+            if k == "prompt" {
+                let kept: Vec<&str> = v
+                    .split(' ')
+                    .filter(|p| !p.is_empty() && *p != value)
+                    .collect();
+                if !kept.is_empty() {
+                    out.push((k.clone(), kept.join(" ")));
+                }
+            } else {
+                out.push((k.clone(), v.clone()));
+            }
+        }
+        Self(out)
+    }
+
     /// The same request once a fresh sign-in has happened: `prompt=login`,
     /// `select_account` and `max_age` are satisfied by it and dropped, so
     /// that coming back does not ask again (no loop).
