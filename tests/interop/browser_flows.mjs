@@ -317,6 +317,34 @@ async function passwordFlows(v, out) {
   const bye2 = await atRp(page, '/bye');
   expect(bye2.state === 'bye-state', `confirmed logout state: ${JSON.stringify(bye2)}`);
   out.rpLogoutConfirmed = 'confirmed';
+
+  // prompt=select_account: nobody signed in, so the login form; then the
+  // chooser with this account; then "use another account" and back.
+  await start('&prompt=select_account');
+  await page.waitForURL((u) => u.origin === base && u.pathname === '/login');
+  await submitLogin(page, user);
+  signedIn(await atRp(page), user);
+  await start('&prompt=select_account');
+  await page.waitForURL((u) => u.origin === base && u.pathname === '/login/select');
+  await shot(v, page, 'select-account');
+  await page.locator('button[name=choice]:not([value=another])').first().click();
+  signedIn(await atRp(page), user);
+  await start('&prompt=select_account');
+  await page.locator('button[name=choice][value=another]').click();
+  await page.waitForURL((u) => u.origin === base && u.pathname === '/login');
+  const second = v.users.totp;
+  await submitLogin(page, second);
+  await page.locator('button[name=decision][value=allow]').click();
+  signedIn(await atRp(page), second);
+  await start('&prompt=select_account');
+  await page.waitForURL((u) => u.pathname === '/login/select');
+  expect(await page.locator('button[name=choice]').count() === 3, 'the chooser does not list both accounts');
+  await shot(v, page, 'select-account-two');
+  await page.locator('button[name=choice]', { hasText: user.email }).click();
+  out.selectAccount = signedIn(await atRp(page), user).email;
+  await page.goto(`${base}/logout`);
+  await page.locator('form[action="/logout"] button[type=submit]').click();
+  await page.waitForLoadState();
   await context.close();
 }
 
@@ -341,6 +369,15 @@ async function totpFlows(v, out) {
   await shot(v, page, 'backup-codes');
   const codes = await page.locator('.code-list code').allTextContents();
   expect(codes.length === 10, `backup codes shown: ${codes.length}`);
+  // Download (a text file) and copy (the clipboard) both hold every code.
+  const download = await page.locator('a[download]').getAttribute('href');
+  expect(codes.every((c) => decodeURIComponent(download).includes(c)), 'the download lacks codes');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.locator('button[data-copy]').click();
+  await page.locator('#backup-copy-status:not(:empty)').waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(codes.every((c) => copied.includes(c)), 'the clipboard lacks codes');
+  out.backupCopied = true;
   await page.locator('.actions a.button-primary').click();
   await page.waitForURL((u) => u.pathname === '/account/security');
 
@@ -450,6 +487,13 @@ async function gallery(v) {
   await page.goto(`${base}/login`);
   await submitLogin(page, v.users.pwd);
   await page.waitForURL((u) => u.pathname === '/account');
+  for (const [name, url] of [
+    ['account-password', '/account/password'], ['account-email', '/account/email'],
+    ['account-delete', '/account/delete'], ['select-account-plain', '/login/select?return_to=%2Faccount'],
+  ]) {
+    await page.goto(base + url);
+    await shot(v, page, name);
+  }
   await page.goto(`${base}/logout`);
   await shot(v, page, 'logout');
   await page.locator('form[action="/logout"] button[type=submit]').click();
@@ -469,6 +513,7 @@ async function setup(v) {
   await page.locator('input[name=password_confirm]').fill(cfg.admin.password);
   await page.locator('form[action="/setup"] button[type=submit]').click();
   await page.waitForURL((u) => u.pathname === '/account');
+  await shot(v, page, 'account-admin');
   await context.close();
 }
 
