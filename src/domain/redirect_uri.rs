@@ -137,4 +137,21 @@ mod tests {
         assert!(!matches(&reg, "http://127.0.0.1:50000/cb2"));
         assert!(!matches(&reg, "http://localhost:1234/cb"));
     }
+
+    #[test]
+    fn pages_users_follow_are_https() {
+        // SR-02: logo, policy and terms URIs.
+        assert!(validate_web("https://acme.example/privacy").is_ok());
+        assert!(validate_web("http://localhost:3000/terms").is_ok());
+        for bad in [
+            "http://acme.example/privacy",
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "com.acme.app:/terms",
+            "https://acme.example/*",
+            "https://acme.example/p#frag",
+        ] {
+            assert!(validate_web(bad).is_err(), "{bad}");
+        }
+    }
 }

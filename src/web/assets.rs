@@ -43,6 +43,8 @@ fn lookup(path: &str) -> Option<(&'static str, &'static [u8])> {
         .map(|(_, t, b)| (*t, *b))
 }
 
+/// The asset; for HEAD actix sends the same headers (with the length) and
+/// no body (RFC 9110 9.3.2).
 fn respond(content_type: &'static str, body: &'static [u8]) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, content_type))
@@ -50,7 +52,7 @@ fn respond(content_type: &'static str, body: &'static [u8]) -> HttpResponse {
         .body(body)
 }
 
-/// `GET|HEAD /static/…` (actix sends no body for HEAD).
+/// `GET|HEAD /static/…`.
 pub async fn get_asset(req: HttpRequest) -> Result<HttpResponse, AppError> {
     let (content_type, body) = lookup(req.path()).ok_or(AppError::NotFound)?;
     Ok(respond(content_type, body))

@@ -9,6 +9,7 @@
 mod helpers;
 
 mod account;
+mod app_context;
 mod audit;
 mod authorize;
 mod authorize_support;
