@@ -197,3 +197,55 @@ pub fn complete_setup<T>(
         Ok((created, extra))
     })
 }
+
+/// The secret `/setup` asks for (SR-86): the configured `setup_token`, or,
+/// when the issuer is not a loopback address (an exposed instance), one
+/// derived from the instance's keyed-hash key — the same on every instance
+/// sharing the database, printed in the log at start, and useless once the
+/// first administrator exists. `None`: a local instance without one.
+pub fn setup_token(state: &crate::state::AppState) -> Option<String> {
+    if let Some(token) = &state.config.setup_token {
+        return Some(token.clone());
+    }
+    if issuer_is_loopback(&state.config.issuer) {
+        return None;
+    }
+    let derived = state.envelope.secret_hash("ostiary:setup-token:v1");
+    Some(derived.chars().take(32).collect())
+}
+
+/// Whether the issuer names this machine only (localhost, 127.0.0.0/8, ::1).
+fn issuer_is_loopback(issuer: &str) -> bool {
+    match url::Url::parse(issuer)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod setup_token_tests {
+    use super::issuer_is_loopback;
+
+    #[test]
+    fn only_this_machine_is_loopback() {
+        for local in [
+            "http://localhost:8080",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(issuer_is_loopback(local), "{local}");
+        }
+        for exposed in [
+            "https://id.example.com",
+            "http://10.0.0.5:8080",
+            "https://localhost.example.com",
+        ] {
+            assert!(!issuer_is_loopback(exposed), "{exposed}");
+        }
+    }
+}

@@ -36,8 +36,20 @@ impl Default for Options {
 /// A bound, not yet running server.
 pub struct Application {
     port: u16,
+    management_port: Option<u16>,
     server: Server,
+    management: Option<Server>,
     state: AppState,
+}
+
+fn bind(address: &str, what: &str) -> Result<(TcpListener, u16), AppError> {
+    let listener = TcpListener::bind(address)
+        .map_err(|e| AppError::Config(format!("cannot listen on {address} ({what}): {e}")))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| AppError::Config(format!("cannot read the bound address: {e}")))?
+        .port();
+    Ok((listener, port))
 }
 
 /// Open the database, apply migrations, load keys: the state every command
@@ -129,12 +141,11 @@ impl Application {
         if !problems.is_empty() {
             return Err(AppError::Config(problems.join("; ")));
         }
-        let listener = TcpListener::bind(&config.listen)
-            .map_err(|e| AppError::Config(format!("cannot listen on {}: {e}", config.listen)))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| AppError::Config(format!("cannot read the bound address: {e}")))?
-            .port();
+        let (listener, port) = bind(&config.listen, "listen")?;
+        let management_listener = match config.management_listen.as_str() {
+            "" => None,
+            address => Some(bind(address, "management_listen")?),
+        };
         let state = prepare_state(config, options.clock).await?;
         tokio::spawn(refresh_keys(state.clone()));
         tokio::spawn(crate::maintenance::run(
@@ -154,11 +165,22 @@ impl Application {
         if let Some(workers) = options.workers {
             server = server.workers(workers);
         }
+        let (management, management_port) = match management_listener {
+            Some((listener, port)) => (Some(management_server(&state, listener)?), Some(port)),
+            None => (None, None),
+        };
         Ok(Self {
             port,
+            management_port,
             server: server.run(),
+            management,
             state,
         })
+    }
+
+    /// The bound port of the management listener, if it is on.
+    pub fn management_port(&self) -> Option<u16> {
+        self.management_port
     }
 
     /// The bound port.
@@ -173,8 +195,31 @@ impl Application {
 
     /// Serve until the process is stopped.
     pub async fn run_until_stopped(self) -> Result<(), AppError> {
-        self.server
-            .await
-            .map_err(|e| AppError::Internal(format!("server stopped: {e}")))
+        let stopped = |e: std::io::Error| AppError::Internal(format!("server stopped: {e}"));
+        match self.management {
+            Some(management) => {
+                let (public, _) = tokio::join!(self.server, management);
+                public.map_err(stopped)
+            }
+            None => self.server.await.map_err(stopped),
+        }
     }
+}
+
+/// The management listener (S1): metrics and health checks only, one
+/// worker, for the operator's network; the public listener answers 404 on
+/// `/metrics`.
+fn management_server(state: &AppState, listener: TcpListener) -> Result<Server, AppError> {
+    let data = web::Data::new(state.clone());
+    Ok(HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(from_fn(crate::web::middleware::request_context))
+            .configure(crate::routes::management)
+            .default_service(web::to(crate::routes::not_found))
+    })
+    .workers(1)
+    .listen(listener)
+    .map_err(|e| AppError::Config(format!("cannot serve: {e}")))?
+    .run())
 }

@@ -455,10 +455,21 @@ async fn serve(config: Config) -> Result<ExitCode, AppError> {
         tracing::warn!("no smtp_url configured: emails are written to this log (development only)");
     }
     if open {
-        tracing::info!(
-            "no administrator yet: open {}/setup to create one",
-            issuer.trim_end_matches('/')
-        );
+        let base = issuer.trim_end_matches('/');
+        match (
+            accounts::setup_token(app.state()),
+            &app.state().config.setup_token,
+        ) {
+            // Exposed and no token configured: print the one-time link
+            // (SR-86); whoever reads this log creates the first admin.
+            (Some(token), None) => tracing::warn!(
+                "no administrator yet: open {base}/setup?token={token} to create one (the token is required because the issuer is not a loopback address)"
+            ),
+            (Some(_), Some(_)) => tracing::info!(
+                "no administrator yet: open {base}/setup with the configured setup_token"
+            ),
+            (None, _) => tracing::info!("no administrator yet: open {base}/setup to create one"),
+        }
     }
     app.run_until_stopped().await?;
     Ok(ExitCode::SUCCESS)

@@ -33,7 +33,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     // Operations
     .route("/healthz", web::get().to(ops::get_healthz))
     .route("/readyz", web::get().to(ops::get_readyz))
-    .route("/metrics", web::get().to(ops::get_metrics))
     .route("/static/{tail:.*}", get_or_head().to(assets::get_asset))
     .route("/favicon.ico", get_or_head().to(assets::get_favicon))
     // OpenID Provider
@@ -231,6 +230,13 @@ fn email_routes(cfg: &mut ServiceConfig) {
         )
         .route("/invitation", web::get().to(invitation::get_invitation))
         .route("/invitation", web::post().to(invitation::post_invitation));
+}
+
+/// The management listener's routes (S1): never on the public listener.
+pub fn management(cfg: &mut ServiceConfig) {
+    cfg.route("/metrics", web::get().to(ops::get_metrics))
+        .route("/healthz", web::get().to(ops::get_healthz))
+        .route("/readyz", web::get().to(ops::get_readyz));
 }
 
 /// A route answering GET and HEAD (static files).

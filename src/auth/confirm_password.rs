@@ -1,18 +1,18 @@
 //! "Confirm it's you" before a signed-in user changes a credential or
 //! deletes the account (SR-82): the current password when the account has
-//! one, checked under the same per-address throttle as sign-in (a borrowed
-//! session cannot guess it faster than the login form, SR-84); an account
+//! one, reserved in the same throttle as sign-in before it is hashed (a
+//! borrowed session cannot guess it faster than the login form, SR-84); an account
 //! without a password (passkey or email-code only) needs a sign-in inside
 //! the re-authentication window instead.
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::CurrentSession;
 use crate::auth::recent::is_recent;
-use crate::auth::throttle::{self, Kind};
+use crate::auth::throttle;
 use crate::domain::Password;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{throttle as counters, write_tx};
+use crate::store::write_tx;
 
 /// The answer to a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,44 +46,38 @@ pub async fn confirm(
         });
     };
     let now = state.now();
-    let key = throttle::account_key(&current.user.email);
-    let paused = {
-        let key = key.clone();
+    let ip = actor.ip.clone().unwrap_or_default();
+    let keys = throttle::Keys::new(&current.user.email, &ip);
+    let gate = {
+        let (keys, actor, cfg) = (keys.clone(), actor.clone(), state.config.throttle.clone());
         state
             .db
             .run(move |conn| {
-                Ok(throttle::blocked_until(
-                    counters::get(conn, &key)?.as_ref(),
-                    now,
-                ))
+                write_tx(conn, |conn| {
+                    throttle::reserve(conn, &actor, &keys, now, &cfg)
+                })
             })
             .await?
     };
-    if let Some(until) = paused {
+    // A signed-in holder is not held up by a pause of the account as a
+    // whole (strangers' failures), only by this source's own failures.
+    if let throttle::Gate::Refused { until } = gate {
         return Ok(Confirmation::Paused {
-            wait_secs: ((until - now).num_milliseconds() + 999) / 1000,
+            wait_secs: throttle::wait_secs(until, now),
         });
     }
     if !password.too_long() && state.hasher.verify(password, Some(stored)).await? {
+        state
+            .db
+            .run(move |conn| write_tx(conn, |conn| throttle::settle_success(conn, &keys)))
+            .await?;
         return Ok(Confirmation::Confirmed);
     }
-    let (cfg, actor, user_id) = (
-        state.config.throttle.clone(),
-        actor.clone(),
-        current.user.id.clone(),
-    );
+    let (actor, user_id) = (actor.clone(), current.user.id.clone());
     state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let (row, _) = throttle::after_failure(
-                    counters::get(conn, &key)?,
-                    &key,
-                    Kind::Account,
-                    now,
-                    &cfg,
-                );
-                counters::put(conn, &row)?;
                 audit::record(
                     conn,
                     &actor,

@@ -250,7 +250,7 @@ pub async fn verify(
                 match accepted {
                     Some(user_id) => Ok(Checked::Accepted {
                         user_id,
-                        account_key,
+                        email: row.email.clone(),
                     }),
                     None => {
                         if !blocked {
@@ -273,19 +273,19 @@ pub async fn verify(
         .await?;
     let accepted = match checked {
         Checked::Expired => return Ok(VerifyOutcome::Expired),
-        Checked::Accepted {
-            user_id,
-            account_key,
-        } => Ok((user_id, account_key)),
+        Checked::Accepted { user_id, email } => Ok((user_id, email)),
         Checked::Rejected { attempts } => Err(attempts),
     };
     match accepted {
-        Ok((user_id, account_key)) => {
+        Ok((user_id, email)) => {
+            // The mailbox's owner proved themselves from this source: the
+            // account's pause and this source's lock on it end.
+            let keys = throttle::Keys::new(&email, actor.ip.as_deref().unwrap_or_default());
             let first = FirstFactor {
                 user_id,
                 method: Method::EmailCode,
                 amr: vec!["otp".into()],
-                clear_throttle: vec![account_key],
+                clear_throttle: vec![keys.account, keys.account_source],
             };
             Ok(VerifyOutcome::Success(
                 first_factor::complete(state, actor, first, replaces).await?,
@@ -307,13 +307,8 @@ pub async fn verify(
 /// What the transaction of [`verify`] found.
 enum Checked {
     Expired,
-    Accepted {
-        user_id: String,
-        account_key: String,
-    },
-    Rejected {
-        attempts: i32,
-    },
+    Accepted { user_id: String, email: String },
+    Rejected { attempts: i32 },
 }
 
 /// A wrong code counts against the account and the IP like a wrong

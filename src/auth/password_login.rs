@@ -1,15 +1,15 @@
-//! Email + password sign-in (S2, S5): throttle gate, argon2id verification
-//! (a dummy hash for unknown accounts), then either [`first_factor::complete`]
-//! or counted failures with their audit records, in one transaction.
-//! Every failure looks the same to the client (SR-85).
+//! Email + password sign-in (S2, S5): the attempt is reserved in the
+//! throttle first ([`throttle::reserve`]), then argon2id verification (a
+//! dummy hash for unknown accounts), then either [`first_factor::complete`]
+//! or an audited failure. Unknown and wrong look the same (SR-85).
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::first_factor::{self, FirstFactor, Method, Next};
-use crate::auth::throttle::{self, Kind};
+use crate::auth::throttle;
 use crate::domain::{Email, Password};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{throttle as counters, users, write_tx};
+use crate::store::{users, write_tx};
 
 /// What the caller tells the browser.
 #[derive(Debug)]
@@ -34,7 +34,10 @@ enum Reason {
     BadCredentials,
     UnknownUser,
     AccountLocked,
+    /// The source is delayed or locked: nothing was checked.
     Throttled,
+    /// The account as a whole is paused and the user has no second factor.
+    Paused,
 }
 
 impl Reason {
@@ -44,12 +47,20 @@ impl Reason {
             Self::UnknownUser => "unknown_user",
             Self::AccountLocked => "account_locked",
             Self::Throttled => "throttled",
+            Self::Paused => "paused",
         }
     }
 }
 
 /// Attempt a sign-in. `replaces` is the session id the browser had before,
 /// revoked on success so the id is regenerated (SR-60).
+///
+/// The attempt is reserved (counted) before the password is hashed, in one
+/// serialized transaction ([`throttle::reserve`]): a source that is delayed
+/// or locked is refused without any hashing, and parallel requests cannot
+/// all be evaluated (SR-84). While the account as a whole is paused, a
+/// right password only leads to a second factor; without one the answer
+/// is the same as for a wrong password (no oracle for the guesser).
 pub async fn attempt(
     state: &AppState,
     actor: Actor,
@@ -62,23 +73,30 @@ pub async fn attempt(
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| raw_email.trim().to_lowercase().chars().take(254).collect());
     let ip = actor.ip.clone().unwrap_or_default();
-    let (account_key, ip_key) = (throttle::account_key(&email), throttle::ip_key(&ip));
+    let keys = throttle::Keys::new(&email, &ip);
+    let cfg = state.config.throttle.clone();
 
-    let lookup = {
-        let (email, account_key, ip_key) = (email.clone(), account_key.clone(), ip_key.clone());
+    let (gate, user) = {
+        let (email, keys, actor, cfg) = (email.clone(), keys.clone(), actor.clone(), cfg.clone());
         state
             .db
             .run(move |conn| {
-                let until =
-                    throttle::blocked_until(counters::get(conn, &account_key)?.as_ref(), now).max(
-                        throttle::blocked_until(counters::get(conn, &ip_key)?.as_ref(), now),
-                    );
-                Ok((until, users::find_by_email(conn, &email)?))
+                write_tx(conn, |conn| {
+                    let gate = throttle::reserve(conn, &actor, &keys, now, &cfg)?;
+                    Ok((gate, users::find_by_email(conn, &email)?))
+                })
             })
             .await?
     };
-    let (blocked_until, user) = lookup;
-    let blocked = blocked_until.is_some();
+    let paused_until = match gate {
+        throttle::Gate::Refused { until } => {
+            record_failure(state, &actor, &email, user.map(|u| u.id), Reason::Throttled).await?;
+            return Ok(LoginOutcome::Throttled {
+                wait_secs: throttle::wait_secs(until, now),
+            });
+        }
+        throttle::Gate::Reserved { paused_until } => paused_until,
+    };
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
     // Always hash, even when the answer is already known, so timing is equal.
     let verified = if password.too_long() {
@@ -86,22 +104,29 @@ pub async fn attempt(
     } else {
         state.hasher.verify(password, stored_hash).await?
     };
-
     let reason = match &user {
-        _ if blocked => Some(Reason::Throttled),
         None => Some(Reason::UnknownUser),
         Some(_) if !verified => Some(Reason::BadCredentials),
         Some(u) if u.locked => Some(Reason::AccountLocked),
         Some(_) => None,
     };
-
+    // Paused: only a second factor lets a right password in.
+    let reason = match (reason, &user, paused_until) {
+        (None, Some(u), Some(_)) if !has_second_factor(state, &u.id).await? => Some(Reason::Paused),
+        (reason, _, _) => reason,
+    };
     match (reason, user) {
         (None, Some(user)) => {
+            let keys = keys.clone();
+            state
+                .db
+                .run(move |conn| write_tx(conn, |conn| throttle::settle_success(conn, &keys)))
+                .await?;
             let first = FirstFactor {
                 user_id: user.id,
                 method: Method::Password,
                 amr: vec!["pwd".into()],
-                clear_throttle: vec![account_key],
+                clear_throttle: Vec::new(),
             };
             Ok(LoginOutcome::Success(
                 first_factor::complete(state, actor, first, replaces).await?,
@@ -109,52 +134,54 @@ pub async fn attempt(
         }
         (reason, user) => {
             let reason = reason.unwrap_or(Reason::BadCredentials);
-            let cfg = state.config.throttle.clone();
-            let user_id = user.map(|u| u.id);
-            state
-                .db
-                .run(move |conn| {
-                    write_tx(conn, |conn| {
-                        let mut event = Event::new(Action::LoginFailed, Outcome::Failure)
-                            .details(serde_json::json!({ "email": email, "reason": reason.as_str() }));
-                        if let Some(id) = &user_id {
-                            event = event.target("user", id.as_str());
-                        }
-                        audit::record(conn, &actor, event, now)?;
-                        if matches!(reason, Reason::Throttled) {
-                            return Ok(());
-                        }
-                        for (key, kind) in [(&account_key, Kind::Account), (&ip_key, Kind::Ip)] {
-                            let (row, locked) = throttle::after_failure(counters::get(conn, key)?, key, kind, now, &cfg);
-                            counters::put(conn, &row)?;
-                            if locked {
-                                audit::record(
-                                    conn,
-                                    &actor,
-                                    Event::new(Action::LoginLocked, Outcome::Failure).details(serde_json::json!({
-                                        "key": key, "failures": row.failures, "locked_until": row.locked_until,
-                                    })),
-                                    now,
-                                )?;
-                            }
-                        }
-                        Ok(())
-                    })
-                })
-                .await?;
-            let (outcome, answer) = match (reason, blocked_until) {
-                (Reason::Throttled, Some(until)) => (
-                    "throttled",
-                    LoginOutcome::Throttled {
-                        wait_secs: ((until - now).num_milliseconds() + 999) / 1000,
-                    },
-                ),
-                (Reason::AccountLocked, _) => ("failure", LoginOutcome::Disabled),
-                _ => ("failure", LoginOutcome::Failed),
-            };
-            metrics::counter!("ostiary_logins_total", "method" => "password", "outcome" => outcome)
-                .increment(1);
-            Ok(answer)
+            record_failure(state, &actor, &email, user.map(|u| u.id), reason).await?;
+            Ok(match (paused_until, reason) {
+                (Some(until), _) => LoginOutcome::Throttled {
+                    wait_secs: throttle::wait_secs(until, now),
+                },
+                (None, Reason::AccountLocked) => LoginOutcome::Disabled,
+                (None, _) => LoginOutcome::Failed,
+            })
         }
     }
+}
+
+async fn has_second_factor(state: &AppState, user_id: &str) -> Result<bool, AppError> {
+    let user_id = user_id.to_owned();
+    state
+        .db
+        .run(move |conn| Ok(crate::auth::mfa::factors::of(conn, &user_id)?.any()))
+        .await
+}
+
+/// Audit a failed attempt (its counters were reserved already) and count
+/// it in the metrics.
+async fn record_failure(
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    user_id: Option<String>,
+    reason: Reason,
+) -> Result<(), AppError> {
+    let (now, actor, email) = (state.now(), actor.clone(), email.to_owned());
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let mut event = Event::new(Action::LoginFailed, Outcome::Failure)
+                    .details(serde_json::json!({ "email": email, "reason": reason.as_str() }));
+                if let Some(id) = &user_id {
+                    event = event.target("user", id.as_str());
+                }
+                audit::record(conn, &actor, event, now)
+            })
+        })
+        .await?;
+    let outcome = match reason {
+        Reason::Throttled | Reason::Paused => "throttled",
+        _ => "failure",
+    };
+    metrics::counter!("ostiary_logins_total", "method" => "password", "outcome" => outcome)
+        .increment(1);
+    Ok(())
 }

@@ -275,12 +275,15 @@ pub async fn revoke(
 
 /// "Sign out all devices": revoke every session of the user — or, with
 /// `keep`, every other one ("sign out other devices", offered after a
-/// factor change: SR-65).
+/// factor change: SR-65). With `disconnect_apps` (the default on the pages)
+/// every grant not made in `keep` ends too, offline ones included, so
+/// applications holding refresh tokens lose access as well (SR-42).
 pub async fn revoke_all(
     state: &AppState,
     actor: Actor,
     user_id: &str,
     keep: Option<&str>,
+    disconnect_apps: bool,
 ) -> Result<usize, AppError> {
     let now = state.now();
     let (user_id, keep) = (user_id.to_owned(), keep.map(str::to_owned));
@@ -288,28 +291,38 @@ pub async fn revoke_all(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let mut with_grants =
-                    backchannel::sessions_with_grants(conn, &user_id, naive(now))?;
-                let count = match &keep {
-                    Some(keep) => {
-                        with_grants.retain(|id| id != keep);
-                        sessions::revoke_all_except(conn, &user_id, keep, naive(now))?
+                let ended = if disconnect_apps {
+                    end_all_tx(conn, &user_id, keep.as_deref(), now)?
+                } else {
+                    let mut with_grants =
+                        backchannel::sessions_with_grants(conn, &user_id, naive(now))?;
+                    with_grants.retain(|id| Some(id.as_str()) != keep.as_deref());
+                    let sessions = match &keep {
+                        Some(keep) => {
+                            sessions::revoke_all_except(conn, &user_id, keep, naive(now))?
+                        }
+                        None => sessions::revoke_all(conn, &user_id, naive(now))?,
+                    };
+                    Ended {
+                        sessions,
+                        grants: 0,
+                        notices: backchannel::end_sessions(conn, &with_grants, naive(now))?,
                     }
-                    None => sessions::revoke_all(conn, &user_id, naive(now))?,
                 };
-                let notices = backchannel::end_sessions(conn, &with_grants, naive(now))?;
                 audit::record(
                     conn,
                     &actor,
                     Event::new(Action::SignOutAll, Outcome::Success)
                         .target("user", user_id.as_str())
                         .details(serde_json::json!({
-                            "sessions_revoked": count,
+                            "sessions_revoked": ended.sessions,
+                            "grants_revoked": ended.grants,
                             "kept_current": keep.is_some(),
+                            "disconnected_apps": disconnect_apps,
                         })),
                     now,
                 )?;
-                Ok((count, notices))
+                Ok((ended.sessions, ended.notices))
             })
         })
         .await?;

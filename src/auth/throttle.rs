@@ -1,9 +1,22 @@
-//! Online-guessing throttle (S5, SR-84): failures are counted per account
-//! and per client IP in the database, so every instance shares them. After
-//! `account_delay_after` failures each further attempt must wait a doubling
-//! delay; at `account_lock_after` (or `ip_lock_after` for an IP) the key is
-//! locked for `lock_secs`. A refused attempt answers exactly like a wrong
-//! password.
+//! Online-guessing throttle (S5, SR-83, SR-84), in the database so every
+//! instance shares it. Three counters per attempt:
+//!
+//! - **account × source** (`account:<email>|ip:<address>`): after
+//!   `account_delay_after` failures each further attempt waits a doubling
+//!   delay; at `account_lock_after` that source is locked out of that
+//!   account for `lock_secs`;
+//! - **source** (`ip:<address>`): locked at `ip_lock_after` (credential
+//!   stuffing across accounts);
+//! - **account as a whole** (`account:<email>`): never locked — a stranger
+//!   must not lock the owner out — but from `account_lock_after` failures on
+//!   it is *paused* with growing delays: while paused, a right password gets
+//!   in only through a second factor (or the owner signs in with an emailed
+//!   code).
+//!
+//! An attempt is *reserved* — counted as a failure — in one serialized
+//! write transaction before any password is hashed ([`reserve`]), so
+//! parallel requests cannot all be evaluated; a success then clears what it
+//! reserved ([`settle_success`]).
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -20,6 +33,11 @@ pub fn account_key(email: &str) -> String {
 /// and not reset by starting the login again: SR-92).
 pub fn second_factor_key(user_id: &str) -> String {
     format!("mfa:{user_id}")
+}
+
+/// Counter key for one source's attempts on one account.
+pub fn account_source_key(email: &str, ip: &str) -> String {
+    format!("account:{email}|ip:{ip}")
 }
 
 /// Counter key for a client address.
@@ -45,9 +63,113 @@ pub fn blocked_until(row: Option<&Throttle>, now: DateTime<Utc>) -> Option<DateT
 /// Which rule a counter follows.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
+    /// The account as a whole: delays from `account_lock_after`, no lock.
     Account,
+    /// One source on one account: delays, then a lock.
+    AccountSource,
+    /// One source across accounts: a lock.
     Ip,
     SecondFactor,
+}
+
+/// The counters of one password attempt.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    pub account: String,
+    pub account_source: String,
+    pub ip: String,
+}
+
+impl Keys {
+    pub fn new(email: &str, ip: &str) -> Self {
+        Self {
+            account: account_key(email),
+            account_source: account_source_key(email, ip),
+            ip: ip_key(ip),
+        }
+    }
+}
+
+/// The outcome of [`reserve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// This source may not try now (until then): nothing was counted and
+    /// no password may be checked.
+    Refused { until: DateTime<Utc> },
+    /// The attempt is counted; `paused_until` is set when the account as a
+    /// whole is paused (a right password then needs a second factor).
+    Reserved { paused_until: Option<DateTime<Utc>> },
+}
+
+/// Reserve one attempt on `keys` inside the caller's write transaction:
+/// refused when the source (on this account or at all) is delayed or
+/// locked; otherwise every counter counts it as a failure now. Locks this
+/// reservation causes are audited.
+pub fn reserve(
+    conn: &mut crate::db::DbConnection,
+    actor: &crate::audit::Actor,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    cfg: &ThrottleConfig,
+) -> Result<Gate, crate::error::AppError> {
+    use crate::store::throttle as counters;
+    let account_source = counters::get(conn, &keys.account_source)?;
+    let ip = counters::get(conn, &keys.ip)?;
+    let source = blocked_until(account_source.as_ref(), now).max(blocked_until(ip.as_ref(), now));
+    if let Some(until) = source {
+        return Ok(Gate::Refused { until });
+    }
+    let account = counters::get(conn, &keys.account)?;
+    let paused_until = blocked_until(account.as_ref(), now);
+    let mut counted = vec![
+        (&keys.account_source, Kind::AccountSource, account_source),
+        (&keys.ip, Kind::Ip, ip),
+    ];
+    // Attempts during a pause do not lengthen it: the owner's own tries
+    // (and a stranger's) cannot keep the account paused for longer.
+    if paused_until.is_none() {
+        counted.push((&keys.account, Kind::Account, account));
+    }
+    for (key, kind, row) in counted {
+        let (row, locked) = after_failure(row, key, kind, now, cfg);
+        counters::put(conn, &row)?;
+        if locked {
+            crate::audit::record(
+                conn,
+                actor,
+                crate::audit::Event::new(
+                    crate::audit::Action::LoginLocked,
+                    crate::audit::Outcome::Failure,
+                )
+                .details(serde_json::json!({
+                    "key": key, "failures": row.failures, "locked_until": row.locked_until,
+                })),
+                now,
+            )?;
+        }
+    }
+    Ok(Gate::Reserved { paused_until })
+}
+
+/// A reserved attempt succeeded: the account's counters start over and the
+/// source gets its reservation back (successes never lock a network).
+pub fn settle_success(
+    conn: &mut crate::db::DbConnection,
+    keys: &Keys,
+) -> Result<(), crate::error::AppError> {
+    use crate::store::throttle as counters;
+    counters::clear(conn, &keys.account)?;
+    counters::clear(conn, &keys.account_source)?;
+    if let Some(mut row) = counters::get(conn, &keys.ip)? {
+        row.failures = (row.failures - 1).max(0);
+        counters::put(conn, &row)?;
+    }
+    Ok(())
+}
+
+/// Seconds until `until` (rounded up, at least 1).
+pub fn wait_secs(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    ((until - now).num_milliseconds() + 999).max(1000) / 1000
 }
 
 /// The counter after one more failure, and whether this failure locked it.
@@ -76,7 +198,8 @@ pub fn after_failure(
     };
     row.failures = row.failures.saturating_add(1);
     let (delay_after, lock_after) = match kind {
-        Kind::Account => (cfg.account_delay_after, cfg.account_lock_after),
+        Kind::Account => (cfg.account_lock_after, i32::MAX),
+        Kind::AccountSource => (cfg.account_delay_after, cfg.account_lock_after),
         Kind::Ip => (i32::MAX, cfg.ip_lock_after),
         Kind::SecondFactor => (cfg.account_delay_after, cfg.second_factor_lock_after),
     };
@@ -120,15 +243,15 @@ mod tests {
     fn delays_grow_then_lock() {
         // SR-84: growing delay, then a temporary lock.
         let now = Utc::now();
-        let (r1, l1) = after_failure(None, "k", Kind::Account, now, &cfg());
+        let (r1, l1) = after_failure(None, "k", Kind::AccountSource, now, &cfg());
         assert!(!l1 && !is_blocked(Some(&r1), now));
-        let (r2, _) = after_failure(Some(r1), "k", Kind::Account, now, &cfg());
+        let (r2, _) = after_failure(Some(r1), "k", Kind::AccountSource, now, &cfg());
         assert_eq!(utc(r2.next_attempt_at), now + Duration::seconds(1));
         assert!(is_blocked(Some(&r2), now));
         assert!(!is_blocked(Some(&r2), now + Duration::seconds(2)));
-        let (r3, _) = after_failure(Some(r2), "k", Kind::Account, now, &cfg());
+        let (r3, _) = after_failure(Some(r2), "k", Kind::AccountSource, now, &cfg());
         assert_eq!(utc(r3.next_attempt_at), now + Duration::seconds(2));
-        let (r4, locked) = after_failure(Some(r3), "k", Kind::Account, now, &cfg());
+        let (r4, locked) = after_failure(Some(r3), "k", Kind::AccountSource, now, &cfg());
         assert!(locked);
         assert!(is_blocked(Some(&r4), now + Duration::seconds(599)));
         assert_eq!(
@@ -136,6 +259,22 @@ mod tests {
             Some(now + Duration::seconds(600))
         );
         assert!(!is_blocked(Some(&r4), now + Duration::seconds(601)));
+    }
+
+    #[test]
+    fn the_account_as_a_whole_is_paused_never_locked() {
+        // SR-84: strangers cannot lock the owner out.
+        let now = Utc::now();
+        let mut row = None;
+        for _ in 0..50 {
+            let (r, locked) = after_failure(row, "k", Kind::Account, now, &cfg());
+            assert!(!locked && r.locked_until.is_none());
+            row = Some(r);
+        }
+        let row = row.unwrap();
+        assert!(is_blocked(Some(&row), now));
+        assert_eq!(utc(row.next_attempt_at), now + Duration::seconds(3));
+        assert!(!is_blocked(Some(&row), now + Duration::seconds(4)));
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub struct Config {
     pub issuer: String,
     /// `host:port` to listen on.
     pub listen: String,
+    /// `host:port` of the management listener (`/metrics`, `/healthz`,
+    /// `/readyz`), never public (S1); empty turns it off.
+    pub management_listen: String,
     /// `sqlite://PATH` or `postgres://…`.
     pub database_url: String,
     /// Directory for the SQLite database and the generated master key.
@@ -223,6 +226,7 @@ impl Default for Config {
         Self {
             issuer: "http://localhost:8080".into(),
             listen: "127.0.0.1:8080".into(),
+            management_listen: "127.0.0.1:9464".into(),
             database_url: "sqlite://./data/ostiary.db".into(),
             data_dir: PathBuf::from("./data"),
             master_key_file: None,

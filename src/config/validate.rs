@@ -19,6 +19,14 @@ pub fn validate(config: &Config) -> Vec<String> {
             config.listen
         ));
     }
+    if !config.management_listen.is_empty()
+        && config.management_listen.parse::<SocketAddr>().is_err()
+    {
+        problems.push(format!(
+            "management_listen: {:?} is not an address such as 127.0.0.1:9464 (or empty to turn it off)",
+            config.management_listen
+        ));
+    }
     if let Err(e) = crate::db::Backend::from_url(&config.database_url) {
         problems.push(format!("database_url: {e}"));
     }

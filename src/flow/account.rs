@@ -109,6 +109,23 @@ pub struct CsrfForm {
     csrf_token: String,
 }
 
+/// "Sign out all/other devices", with the "also disconnect applications"
+/// box. The form marks that it offers the box (`apps_choice`); without it
+/// (a client that never saw the box) applications are disconnected.
+#[derive(Debug, Deserialize)]
+pub struct SignOutForm {
+    #[serde(default)]
+    csrf_token: String,
+    apps_choice: Option<String>,
+    disconnect_apps: Option<String>,
+}
+
+impl SignOutForm {
+    fn disconnect_apps(&self) -> bool {
+        self.apps_choice.is_none() || self.disconnect_apps.as_deref() == Some("yes")
+    }
+}
+
 fn when(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -215,13 +232,14 @@ pub async fn post_revoke_all(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<CsrfForm>,
+    form: web::Form<SignOutForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(current) = session.0 else {
         return Ok(to_login());
     };
     csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
-    session::revoke_all(&state, current.actor(&ctx), &current.user.id, None).await?;
+    let apps = form.disconnect_apps();
+    session::revoke_all(&state, current.actor(&ctx), &current.user.id, None, apps).await?;
     Ok(see_other("/login", vec![session::removal()]))
 }
 
@@ -232,14 +250,15 @@ pub async fn post_revoke_others(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<CsrfForm>,
+    form: web::Form<SignOutForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(current) = session.0 else {
         return Ok(to_login());
     };
     csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let keep = Some(current.session.id.as_str());
-    session::revoke_all(&state, current.actor(&ctx), &current.user.id, keep).await?;
+    let apps = form.disconnect_apps();
+    session::revoke_all(&state, current.actor(&ctx), &current.user.id, keep, apps).await?;
     Ok(see_other(
         "/account/security?notice=others-signed-out",
         vec![],

@@ -127,28 +127,25 @@ async fn lookup(
     state
         .db
         .run(move |conn| {
-            if throttle::is_blocked(counters::get(conn, &key)?.as_ref(), now) {
-                return Ok(Err("device.too_many"));
-            }
-            let found = match &code {
-                Some(c) => device_codes::find_by_user_code(conn, c)?
-                    .filter(|r| r.status == PENDING && utc(r.expires_at) > now),
-                None => None,
-            };
-            match found {
-                Some(row) => Ok(Ok(row)),
-                None => write_tx(conn, |conn| {
-                    let (row, _) = throttle::after_failure(
-                        counters::get(conn, &key)?,
-                        &key,
-                        Kind::Ip,
-                        now,
-                        &cfg,
-                    );
-                    counters::put(conn, &row)?;
-                    Ok(Err(NOT_FOUND))
-                }),
-            }
+            // Check and count in one serialized transaction, so parallel
+            // guesses cannot all pass the check (SR-84).
+            write_tx(conn, |conn| {
+                if throttle::is_blocked(counters::get(conn, &key)?.as_ref(), now) {
+                    return Ok(Err("device.too_many"));
+                }
+                let found = match &code {
+                    Some(c) => device_codes::find_by_user_code(conn, c)?
+                        .filter(|r| r.status == PENDING && utc(r.expires_at) > now),
+                    None => None,
+                };
+                if let Some(row) = found {
+                    return Ok(Ok(row));
+                }
+                let (row, _) =
+                    throttle::after_failure(counters::get(conn, &key)?, &key, Kind::Ip, now, &cfg);
+                counters::put(conn, &row)?;
+                Ok(Err(NOT_FOUND))
+            })
         })
         .await
 }
@@ -235,17 +232,19 @@ async fn step_up_if_required(
     if !required {
         return Ok(None);
     }
-    let next = pending::step_up(state, current.actor(ctx), current).await?;
     let back = format!(
         "/device?{}",
         url::form_urlencoded::Serializer::new(String::new())
             .append_pair("user_code", &display_user_code(&row.user_code))
             .finish()
     );
-    Ok(Some(crate::flow::login::after_first_factor(
-        next,
-        Some(&back),
-    )))
+    Ok(Some(
+        match pending::step_up(state, current.actor(ctx), current).await? {
+            Some(next) => crate::flow::login::after_first_factor(next, Some(&back)),
+            // No factor yet and an old sign-in: sign in again first (SR-82).
+            None => crate::auth::recent::reauthenticate_redirect(&back),
+        },
+    ))
 }
 
 /// `POST /device/confirm`: allow or deny.

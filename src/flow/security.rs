@@ -74,12 +74,14 @@ fn describe(row: &AuditRow, t: Tr) -> Option<&'static str> {
     let detail = |k: &str| details.get(k).and_then(serde_json::Value::as_str);
     let key = match row.action.as_str() {
         "login.success" => match detail("method") {
+            // A step-up is listed as its second step (mfa.verified).
+            Some("step_up") => return None,
             Some("email_code") => "event.login.email_code",
             Some("passkey") => "event.login.passkey",
             _ => "event.login.password",
         },
         "login.failure" => match detail("reason") {
-            Some("throttled") => "event.login.while_paused",
+            Some("throttled" | "paused") => "event.login.while_paused",
             Some("account_locked") => "event.login.disabled",
             _ => "event.login.failure",
         },

@@ -28,6 +28,8 @@ pub struct SetupPage {
     pub email: String,
     pub display_name: String,
     pub error: Option<String>,
+    /// The setup token from the link printed in the log (prefilled).
+    pub token: String,
     pub token_required: bool,
     pub min_length: usize,
 }
@@ -63,6 +65,7 @@ fn form_page(
     status: StatusCode,
     email: &str,
     name: &str,
+    token: &str,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let (csrf_token, cookies) = csrf::issue(req, state, None).cookies();
@@ -72,16 +75,25 @@ fn form_page(
         email: email.to_owned(),
         display_name: name.to_owned(),
         error,
-        token_required: state.config.setup_token.is_some(),
+        token: token.chars().take(128).collect(),
+        token_required: accounts::setup_token(state).is_some(),
         min_length: state.config.password.min_length,
     };
     html(status, &page, cookies)
+}
+
+/// Query of `GET /setup` (the link printed at start carries the token).
+#[derive(Debug, Deserialize)]
+pub struct SetupQuery {
+    #[serde(default)]
+    token: String,
 }
 
 /// `GET /setup`
 pub async fn get_setup(
     req: HttpRequest,
     state: web::Data<AppState>,
+    query: web::Query<SetupQuery>,
 ) -> Result<HttpResponse, AppError> {
     if !state.db.run(accounts::setup_open).await? {
         return html(
@@ -92,7 +104,7 @@ pub async fn get_setup(
             vec![],
         );
     }
-    form_page(&req, &state, StatusCode::OK, "", "", None)
+    form_page(&req, &state, StatusCode::OK, "", "", &query.token, None)
 }
 
 /// `POST /setup`
@@ -117,10 +129,11 @@ pub async fn post_setup(
             StatusCode::BAD_REQUEST,
             &form.email,
             &form.display_name,
+            &form.setup_token,
             Some(msg),
         )
     };
-    if let Some(expected) = &state.config.setup_token
+    if let Some(expected) = accounts::setup_token(&state)
         && !constant_time_eq(expected.as_bytes(), form.setup_token.as_bytes())
     {
         return invalid(Tr::current().text("setup.bad_token").into());

@@ -304,7 +304,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("setup.token", "Setup-Token"),
     (
         "setup.token_hint",
-        "Das einmalige Geheimnis, das für diese Installation als <code>setup_token</code> konfiguriert ist.",
+        "Das einmalige Geheimnis dieser Installation: das konfigurierte <code>setup_token</code> oder der Token im Einrichtungslink, den der Server beim Start in sein Protokoll geschrieben hat.",
     ),
     (
         "setup.display_name",
@@ -854,4 +854,14 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("select.another", "Anderes Konto verwenden"),
     // Account switch
     ("account.switch", "Konto wechseln"),
+    // Authorization request limits
+    (
+        "authorize.too_many",
+        "Die Anfrage enthält zu viele Parameter.",
+    ),
+    // Sign out everywhere
+    (
+        "account.disconnect_apps",
+        "Auch Anwendungen trennen (sie verlieren den erteilten Offline-Zugriff)",
+    ),
 ];

@@ -286,7 +286,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("setup.token", "Setup token"),
     (
         "setup.token_hint",
-        "The one-time secret configured as <code>setup_token</code> for this installation.",
+        "The one-time secret of this installation: the configured <code>setup_token</code>, or the token in the setup link the server printed to its log at start.",
     ),
     (
         "setup.display_name",
@@ -797,4 +797,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("select.another", "Use another account"),
     // Account switch
     ("account.switch", "Switch account"),
+    // Authorization request limits
+    ("authorize.too_many", "The request has too many parameters."),
+    // Sign out everywhere
+    (
+        "account.disconnect_apps",
+        "Also disconnect applications (they lose the offline access you gave them)",
+    ),
 ];

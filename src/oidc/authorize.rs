@@ -206,11 +206,14 @@ async fn decide(
                 )));
             }
             let return_to = format!("/authorize?{}", params.to_query());
-            let next = pending::step_up(state, current.actor(ctx), &current).await?;
-            return Ok(Step::Respond(login::after_first_factor(
-                next,
-                Some(&return_to),
-            )));
+            return Ok(Step::Respond(
+                match pending::step_up(state, current.actor(ctx), &current).await? {
+                    Some(next) => login::after_first_factor(next, Some(&return_to)),
+                    // No factor yet and the sign-in is old: sign in again
+                    // before one may be enrolled (SR-82).
+                    None => to_login(params, &r, true),
+                },
+            ));
         }
     }
 

@@ -124,12 +124,15 @@ pub async fn authenticate(
         })?;
     let fail = || OAuthError::invalid_client("unknown client or wrong credentials", basic);
     match client.token_endpoint_auth_method.as_str() {
-        auth_method::BASIC | auth_method::POST => {
-            let secret = p
-                .basic
-                .map(|(_, s)| s)
-                .or(p.client_secret)
-                .ok_or_else(fail)?;
+        // SR-33: the registered method only — a Basic client's secret in
+        // the body (or the reverse) is refused like a wrong secret.
+        method @ (auth_method::BASIC | auth_method::POST) => {
+            let secret = if method == auth_method::BASIC {
+                p.basic.map(|(_, s)| s)
+            } else {
+                p.client_secret
+            }
+            .ok_or_else(fail)?;
             let stored = client.secret_hash.as_deref().ok_or_else(fail)?;
             if !state.envelope.secret_matches(&secret, stored) {
                 return Err(fail());

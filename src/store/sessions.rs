@@ -100,6 +100,34 @@ pub fn reauthenticate(
     Ok(n > 0)
 }
 
+/// A passed step-up (S5): a new cookie token (SR-60) and the stronger
+/// `amr`, while `auth_time` (the primary sign-in) and the absolute expiry
+/// stay as they were: a second factor does not make an old sign-in fresh
+/// or longer-lived (SR-82). False when the session is gone or not the user's.
+pub fn step_up(
+    conn: &mut DbConnection,
+    id: &str,
+    user_id: &str,
+    token_hash: &str,
+    amr: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::id.eq(id))
+            .filter(auth_sessions::user_id.eq(user_id))
+            .filter(auth_sessions::revoked_at.is_null())
+            .filter(auth_sessions::expires_at.gt(now)),
+    )
+    .set((
+        auth_sessions::token_hash.eq(token_hash),
+        auth_sessions::last_seen_at.eq(now),
+        auth_sessions::amr.eq(amr),
+    ))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
 /// Record activity.
 pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), AppError> {
     diesel::update(auth_sessions::table.filter(auth_sessions::id.eq(id)))

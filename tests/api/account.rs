@@ -8,7 +8,9 @@ use reqwest::StatusCode;
 use crate::email::app_with;
 use crate::helpers::{Backend, Browser, PASSWORD, TestApp};
 use crate::mail_sink::{MailSink, link_in, path_of};
-use crate::token_support::{confidential, refresh, register, sign_in, tokens_for, userinfo};
+use crate::token_support::{
+    confidential, refresh, register, sign_in, sign_in_existing, tokens_for, userinfo,
+};
 
 crate::on_all_backends!(
     password_change_needs_the_current_one_and_ends_other_sessions,
@@ -65,7 +67,7 @@ async fn password_change_needs_the_current_one_and_ends_other_sessions(backend: 
     .await;
     let ann = sign_in(&app, "ann@example.com").await;
     let mut here = ann.browser;
-    let other = sign_in_again(&app, "ann@example.com", PASSWORD).await;
+    let other = sign_in_existing(&app, "ann@example.com").await;
     let offline = tokens_for(&app, &rp, &other, "openid offline_access").await;
     let rt = offline.str("refresh_token");
     // Positive control: the other session and its refresh token work.
@@ -113,29 +115,6 @@ async fn password_change_needs_the_current_one_and_ends_other_sessions(backend: 
     assert_eq!(mail.subject, "Your password was changed");
     assert!(link_in(&mail).ends_with("/password/reset"));
     assert!(app.audited("password.changed").await);
-}
-
-/// Another session for an existing user, with its session id.
-async fn sign_in_again(
-    app: &TestApp,
-    email: &str,
-    password: &str,
-) -> crate::token_support::SignedIn {
-    let (browser, res) = app.login(email, password).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let hash = ostiary::crypto::token::sha256_hex(browser.session_cookie().unwrap().as_bytes());
-    let session = app
-        .state
-        .db
-        .run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
-        .await
-        .unwrap()
-        .unwrap();
-    crate::token_support::SignedIn {
-        user_id: session.user_id.clone(),
-        session_id: session.id,
-        browser,
-    }
 }
 
 async fn ask_for_email_change(b: &mut Browser, new: &str, password: &str) -> crate::helpers::Page {

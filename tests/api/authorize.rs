@@ -20,7 +20,35 @@ on_all_backends!(
     account_page_revokes_a_consent_and_its_grants,
     id_token_hint_of_another_user_forces_sign_in,
     claims_parameter_widens_scopes_within_what_the_client_may_ask,
+    many_parameters_are_refused_cheaply,
 );
+
+async fn many_parameters_are_refused_cheaply(backend: Backend) {
+    // Issue 10 item 15: the duplicate check is linear and the number of
+    // parameters bounded; a request with thousands is an error page (never a
+    // redirect), answered at once.
+    let app = TestApp::spawn(backend).await;
+    let id = client(&app, spec("web")).await;
+    let mut b = signed_in(&app).await;
+    let mut form: Vec<(String, String)> = vec![
+        ("response_type".into(), "code".into()),
+        ("client_id".into(), id.clone()),
+        ("redirect_uri".into(), REDIRECT.into()),
+    ];
+    for i in 0..1500 {
+        form.push((format!("p{i}"), "x".into()));
+    }
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = b.post_form("/authorize", &fields).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    assert!(res.headers.get("location").is_none());
+    assert!(res.body.contains("too many parameters"), "{}", res.body);
+    // Positive control: the same request without the padding goes on (to
+    // the consent page).
+    let ok = b.get(&url(&id, &[])).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(ok.body.contains("action=\"/authorize/consent\""));
+}
 
 async fn claims_parameter_widens_scopes_within_what_the_client_may_ask(backend: Backend) {
     // OIDC Core 5.5: claims requested individually are released through

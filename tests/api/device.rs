@@ -196,8 +196,32 @@ async fn device_page_throttles_wrong_codes(backend: Backend) {
     assert!(last.contains("Too many attempts"), "{last}");
 }
 
+async fn approval_by_an_ended_session_yields_no_tokens(backend: Backend) {
+    // SR-64 (issue 10 item 6): the approving session signed out (or was
+    // revoked, or the password reset) before the device polled.
+    let (app, rp, mut who) = setup(backend).await;
+    // Positive control: an approval by a live session gives tokens.
+    let started = start(&app, &rp, "openid").await;
+    decide(&mut who, &started.str("verification_uri_complete"), "allow").await;
+    app.clock.advance(Duration::seconds(20));
+    let ok = poll(&app, &rp, &started.str("device_code")).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.json);
+    // Approve, then sign out, then poll.
+    let started = start(&app, &rp, "openid").await;
+    decide(&mut who, &started.str("verification_uri_complete"), "allow").await;
+    let page = who.browser.get("/logout").await;
+    who.browser
+        .post_form("/logout", &[("csrf_token", &page.csrf())])
+        .await;
+    app.clock.advance(Duration::seconds(20));
+    let res = poll(&app, &rp, &started.str("device_code")).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.error(), "invalid_grant");
+}
+
 on_all_backends!(
     device_flow_end_to_end,
     device_flow_denied_and_expired,
     device_page_throttles_wrong_codes,
+    approval_by_an_ended_session_yields_no_tokens,
 );

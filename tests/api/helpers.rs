@@ -144,6 +144,8 @@ pub fn peer_available(name: &str, available: bool, how: &str) -> bool {
 /// A running Ostiary.
 pub struct TestApp {
     pub base: String,
+    /// The management listener (`/metrics`), on its own port.
+    pub management: String,
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub config: Config,
@@ -156,6 +158,7 @@ pub struct TestApp {
 pub fn test_config(db: &TestDatabase, data: &std::path::Path) -> Config {
     let mut config = Config {
         listen: "127.0.0.1:0".into(),
+        management_listen: "127.0.0.1:0".into(),
         database_url: db.url.clone(),
         data_dir: data.to_path_buf(),
         ..Config::default()
@@ -222,10 +225,16 @@ impl TestApp {
         .await
         .expect("application builds");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let management = format!(
+            "http://127.0.0.1:{}",
+            app.management_port()
+                .expect("the management listener is on")
+        );
         let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
         Self {
             base,
+            management,
             state,
             clock,
             config,

@@ -26,6 +26,8 @@ crate::on_all_backends!(
     client_policy_steps_up_and_prompt_none_cannot,
     mfa_cli_manages_rules_and_acknowledgments,
     device_approval_needs_the_client_rule_satisfied,
+    stale_session_cannot_enrol_through_step_up,
+    step_up_keeps_auth_time_and_the_session_lifetime,
 );
 
 async fn set(app: &TestApp, scope: Scope, subject: Option<&str>, requirement: &str) {
@@ -489,4 +491,136 @@ async fn a_replayed_totp_code_alerts_the_user_by_email() {
     let _ = crate::mfa_support::submit(&mut b2, &replay, "/login/mfa/totp", "000000").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(sink.to(EMAIL).len(), 1);
+}
+
+/// The browser's session row.
+async fn session_row(app: &TestApp, b: &Browser) -> ostiary::store::sessions::AuthSession {
+    let hash = ostiary::crypto::token::sha256_hex(b.session_cookie().unwrap().as_bytes());
+    app.state
+        .db
+        .run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn stale_session_cannot_enrol_through_step_up(backend: Backend) {
+    // SR-82 (issue 10 item 1): a stale or borrowed session steered to
+    // enrolment by acr_values must sign in again first; it cannot add its
+    // own authenticator with the pending cookie alone.
+    let app = TestApp::spawn(backend).await;
+    let mut spec = confidential("rp", &["authorization_code"]);
+    spec.consent = Some("skip".into());
+    let rp = register(&app, spec).await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let (mut b, _) = app.login(EMAIL, PASSWORD).await;
+    let extra = [("acr_values", acr::MULTI_FACTOR)];
+    // Positive control: a fresh session goes to enrolment.
+    let fresh = b.get(&url(&rp.id, &extra)).await;
+    assert!(
+        fresh.location().starts_with("/login/mfa/enroll?"),
+        "{}",
+        fresh.location()
+    );
+    // An hour later (beyond the re-authentication window): a fresh sign-in.
+    app.clock
+        .advance(Duration::seconds(app.config.session.reauth_window_secs + 1));
+    let mut stale = app.browser();
+    stale.cookies = b.cookies.clone();
+    stale.cookies.remove("__Host-ostiary_mfa");
+    let res = stale.get(&url(&rp.id, &extra)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.location().starts_with("/login?"), "{}", res.location());
+    assert!(res.location().contains("force=1"));
+    assert!(
+        !stale.cookies.contains_key("__Host-ostiary_mfa"),
+        "no pending enrolment"
+    );
+    let page = stale.get("/login/mfa/enroll?return_to=%2Faccount").await;
+    assert!(
+        page.location().starts_with("/login?"),
+        "enrolment is not open"
+    );
+}
+
+async fn step_up_keeps_auth_time_and_the_session_lifetime(backend: Backend) {
+    // SR-82, SR-60: passing a second factor on an old session rotates the
+    // cookie and adds mfa, but the primary sign-in stays as old as it was
+    // and the absolute lifetime is not extended; factor changes still need
+    // a fresh sign-in.
+    let app = TestApp::spawn(backend).await;
+    let mut spec = confidential("rp", &["authorization_code"]);
+    spec.consent = Some("skip".into());
+    let rp = register(&app, spec).await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let (mut b, _) = app.login(EMAIL, PASSWORD).await;
+    let (secret, _) = enroll_totp(&app, &mut b).await;
+    let before = session_row(&app, &b).await;
+    app.clock.advance(Duration::seconds(
+        app.config.session.reauth_window_secs + 60,
+    ));
+    let res = b
+        .get(&url(&rp.id, &[("acr_values", acr::MULTI_FACTOR)]))
+        .await;
+    assert!(
+        res.location().starts_with("/login/mfa?"),
+        "{}",
+        res.location()
+    );
+    let page = b.get(res.location()).await;
+    let return_to = crate::authorize_support::unescape(
+        &crate::helpers::hidden_input(&page.body, "return_to").unwrap(),
+    );
+    let old_cookie = b.session_cookie().cloned().unwrap();
+    let ok = b
+        .post_form(
+            "/login/mfa/totp",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("code", &code(&app, &secret, 0)),
+                ("return_to", &return_to),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_ne!(
+        b.session_cookie().unwrap(),
+        &old_cookie,
+        "a new cookie (SR-60)"
+    );
+    let after = session_row(&app, &b).await;
+    assert_eq!(after.id, before.id, "same sid");
+    assert_eq!(
+        after.auth_time, before.auth_time,
+        "auth_time is the primary sign-in"
+    );
+    assert_eq!(
+        after.expires_at, before.expires_at,
+        "the lifetime is not extended"
+    );
+    assert!(session_amr(&app, &b).await.contains(&"mfa".to_owned()));
+    // Adding a passkey still asks for a fresh sign-in.
+    let passkeys = b.get("/account/passkeys").await;
+    assert!(
+        passkeys.body.contains("/login?force=1"),
+        "{}",
+        passkeys.body
+    );
+    let security = b.get("/account/security").await;
+    let res = b
+        .post_form(
+            "/account/security/totp/remove",
+            &[("csrf_token", &security.csrf())],
+        )
+        .await;
+    assert!(
+        res.location().starts_with("/login?force=1"),
+        "{}",
+        res.location()
+    );
+    // The old cookie is dead.
+    let mut old = app.browser();
+    old.cookies
+        .insert("__Host-ostiary_session".into(), old_cookie);
+    assert!(!old.is_signed_in().await);
 }

@@ -45,8 +45,14 @@ async fn health_readiness_and_metrics(backend: Backend) {
     assert!(ready.body.contains("ready"));
     app.login("alice@example.com", PASSWORD).await;
     app.login("alice@example.com", "wrong wrong wrong").await;
-    let metrics = b.get("/metrics").await;
+    // Issue 10 item 8: metrics are not public; the management listener
+    // (SPEC S1 management_listen) serves them.
+    assert_eq!(b.get("/metrics").await.status, StatusCode::NOT_FOUND);
+    let mut ops = crate::helpers::Browser::new(&app.management);
+    let metrics = ops.get("/metrics").await;
     assert_eq!(metrics.status, StatusCode::OK);
+    assert_eq!(ops.get("/healthz").await.status, StatusCode::OK);
+    assert_eq!(ops.get("/login").await.status, StatusCode::NOT_FOUND);
     assert!(metrics.header("content-type").starts_with("text/plain"));
     for needle in [
         "ostiary_http_requests_total{route=\"/login\",method=\"POST\",status=\"303\"}",
@@ -85,7 +91,6 @@ async fn security_headers_on_every_response(backend: Backend) {
         "/setup",
         "/login",
         "/healthz",
-        "/metrics",
         "/nope",
         "/static/css/ostiary.css",
     ] {

@@ -15,6 +15,7 @@ crate::on_all_backends!(
     absolute_lifetime_ends_an_active_session,
     account_page_lists_sessions_with_device_ip_and_last_seen,
     sign_out_other_devices_keeps_this_one,
+    signing_out_everywhere_disconnects_apps_unless_kept,
 );
 
 async fn sign_out_other_devices_keeps_this_one(backend: Backend) {
@@ -245,4 +246,88 @@ async fn account_page_lists_sessions_with_device_ip_and_last_seen(backend: Backe
         "one other session can be revoked"
     );
     assert_eq!(page.header("cache-control"), "no-store");
+}
+
+async fn signing_out_everywhere_disconnects_apps_unless_kept(backend: Backend) {
+    // SR-65, SR-42 (issue 10 item 5): offline refresh tokens do not outlive
+    // "sign out all devices" / "other devices" unless the user keeps them.
+    use crate::token_support::{
+        confidential, refresh, register, sign_in, sign_in_existing, tokens_for,
+    };
+    let app = TestApp::spawn(backend).await;
+    let rp = register(
+        &app,
+        confidential("notes", &["authorization_code", "refresh_token"]),
+    )
+    .await;
+    let mut ann = sign_in(&app, "ann@example.com").await;
+    let rt = tokens_for(&app, &rp, &ann, "openid offline_access")
+        .await
+        .str("refresh_token");
+    // Positive control: the refresh token works.
+    let rt = {
+        let res = refresh(&app, &rp, &rt, None).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+        res.str("refresh_token")
+    };
+    // The box unticked: sessions end, the application keeps its access.
+    let page = ann.browser.get("/account").await;
+    assert!(
+        page.body
+            .contains(r#"name="disconnect_apps" type="checkbox" value="yes" checked"#)
+    );
+    ann.browser
+        .post_form(
+            "/account/sessions/revoke-all",
+            &[("csrf_token", &page.csrf()), ("apps_choice", "1")],
+        )
+        .await;
+    assert!(!ann.browser.is_signed_in().await);
+    let kept = refresh(&app, &rp, &rt, None).await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.json);
+    // The default (box ticked, or a client that never saw it): revoked.
+    let mut ann = crate::token_support::SignedIn {
+        browser: app.login("ann@example.com", PASSWORD).await.0,
+        ..ann
+    };
+    let page = ann.browser.get("/account").await;
+    ann.browser
+        .post_form(
+            "/account/sessions/revoke-all",
+            &[
+                ("csrf_token", &page.csrf()),
+                ("apps_choice", "1"),
+                ("disconnect_apps", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refresh(&app, &rp, &kept.str("refresh_token"), None)
+            .await
+            .error(),
+        "invalid_grant"
+    );
+    // "Sign out other devices" keeps this session's grants but ends the
+    // offline access given in another one.
+    let mut here = sign_in_existing(&app, "ann@example.com").await;
+    let there = sign_in_existing(&app, "ann@example.com").await;
+    let elsewhere = tokens_for(&app, &rp, &there, "openid offline_access")
+        .await
+        .str("refresh_token");
+    let mine = tokens_for(&app, &rp, &here, "openid offline_access")
+        .await
+        .str("refresh_token");
+    let page = here.browser.get("/account/security").await;
+    here.browser
+        .post_form(
+            "/account/sessions/revoke-others",
+            &[("csrf_token", &page.csrf())],
+        )
+        .await;
+    assert!(here.browser.is_signed_in().await);
+    assert_eq!(
+        refresh(&app, &rp, &elsewhere, None).await.error(),
+        "invalid_grant"
+    );
+    assert_eq!(refresh(&app, &rp, &mine, None).await.status, StatusCode::OK);
 }

@@ -11,7 +11,51 @@ crate::on_all_backends!(
     setup_validates_input_and_changes_nothing,
     setup_signs_in_the_first_admin_as_owner,
     configured_setup_token_is_required,
+    an_exposed_instance_needs_the_printed_setup_token,
 );
+
+async fn an_exposed_instance_needs_the_printed_setup_token(backend: Backend) {
+    // SR-86 (issue 10 item 9): a public issuer without a configured
+    // setup_token: the first visitor does not become superuser; the token
+    // from the link printed at start (the same on every instance) does.
+    let app = TestApp::spawn_with(backend, |c| c.issuer = "https://id.example.com".into()).await;
+    let token = ostiary::accounts::setup_token(&app.state).expect("a token for an exposed issuer");
+    assert_eq!(token.len(), 32);
+    let other = app.second_instance().await;
+    assert_eq!(
+        ostiary::accounts::setup_token(&other.state),
+        Some(token.clone())
+    );
+    let mut b = app.browser();
+    let page = b.get("/setup").await;
+    assert!(page.body.contains(r#"name="setup_token""#), "{}", page.body);
+    let csrf = page.csrf();
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("email", "root@example.com"),
+        ("password", PASSWORD),
+        ("password_confirm", PASSWORD),
+        ("setup_token", ""),
+    ];
+    for wrong in ["", "0123456789abcdef0123456789abcdef"] {
+        fields[4].1 = wrong;
+        let refused = b.post_form("/setup", &fields).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{wrong:?}");
+    }
+    assert_eq!(app.user_count().await, 0);
+    // The printed link prefills the token.
+    let linked = b.get(&format!("/setup?token={token}")).await;
+    assert!(linked.body.contains(&format!("value=\"{token}\"")));
+    fields[4].1 = &token;
+    assert_eq!(
+        b.post_form("/setup", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.user_count().await, 1);
+    // A loopback issuer (the local default) needs none.
+    let local = TestApp::spawn(Backend::Sqlite).await;
+    assert_eq!(ostiary::accounts::setup_token(&local.state), None);
+}
 
 async fn configured_setup_token_is_required(backend: Backend) {
     // SR-86: the bootstrap admin can be bound to a one-time secret.

@@ -11,6 +11,8 @@ crate::on_all_backends!(
     delay_grows_after_failures,
     saturated_hashing_answers_503_with_retry_after,
     counters_and_sessions_are_shared_across_instances,
+    parallel_guesses_are_not_all_evaluated,
+    a_stranger_cannot_lock_the_owner_out,
 );
 
 async fn counters_and_sessions_are_shared_across_instances(backend: Backend) {
@@ -184,4 +186,157 @@ async fn saturated_hashing_answers_503_with_retry_after(backend: Backend) {
     drop(held);
     let res = b.post_form("/login", &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+/// Sign in from the client address `ip` (behind the trusted proxy).
+async fn login_from(
+    b: &mut crate::helpers::Browser,
+    ip: &str,
+    email: &str,
+    password: &str,
+) -> crate::helpers::Page {
+    let form = b.get("/login").await;
+    b.post_form_with(
+        "/login",
+        &[
+            ("csrf_token", &form.csrf()),
+            ("email", email),
+            ("password", password),
+        ],
+        &[("x-forwarded-for", ip)],
+    )
+    .await
+}
+
+async fn parallel_guesses_are_not_all_evaluated(backend: Backend) {
+    // SR-83, SR-84 (issue 10 item 2): the attempt is reserved before the
+    // password is hashed, so 40 simultaneous wrong passwords cannot all be
+    // checked; with account_delay_after = 3 at most 3 get through.
+    let app = TestApp::spawn_with(backend, |c| {
+        c.throttle.account_delay_after = 3;
+        c.throttle.base_delay_ms = 60_000;
+        c.throttle.max_delay_ms = 600_000;
+        c.password.max_concurrent_hashes = 40;
+        c.password.queue_timeout_ms = 60_000;
+    })
+    .await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut handles = Vec::new();
+    for _ in 0..40 {
+        let mut b = app.browser();
+        let form = b.get("/login").await;
+        handles.push(tokio::spawn(async move {
+            b.post_form(
+                "/login",
+                &[
+                    ("csrf_token", &form.csrf()),
+                    ("email", "alice@example.com"),
+                    ("password", "a parallel wrong guess"),
+                ],
+            )
+            .await
+            .status
+        }));
+    }
+    let mut evaluated = 0;
+    let mut refused = 0;
+    for h in handles {
+        match h.await.unwrap() {
+            StatusCode::UNAUTHORIZED => evaluated += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(evaluated, 3, "evaluated {evaluated}, refused {refused}");
+    assert_eq!(refused, 37);
+    // Positive control: once the delay is over the right password works.
+    app.clock.advance(Duration::seconds(61));
+    assert_eq!(
+        app.login("alice@example.com", PASSWORD).await.1.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn a_stranger_cannot_lock_the_owner_out(backend: Backend) {
+    // SR-84 (issue 10 item 3): failures lock the stranger's source out of
+    // the account, not the owner; the account as a whole only slows down,
+    // and then a right password still gets in through a second factor.
+    let app = TestApp::spawn_with(backend, |c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        c.throttle.account_delay_after = 100;
+        c.throttle.account_lock_after = 5;
+        c.throttle.base_delay_ms = 60_000;
+        c.throttle.max_delay_ms = 600_000;
+    })
+    .await;
+    app.create_user("alice@example.com", PASSWORD).await;
+    let mut stranger = app.browser();
+    for _ in 0..5 {
+        let res = login_from(
+            &mut stranger,
+            "203.0.113.7",
+            "alice@example.com",
+            "guess guess guess",
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    // The stranger's source is locked out of alice's account, even with the
+    // right password.
+    let res = login_from(&mut stranger, "203.0.113.7", "alice@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    // The account as a whole is paused: alice without a second factor is
+    // told to wait (or use an emailed code), the same answer a wrong
+    // password gets, so the pause is no oracle.
+    let mut owner = app.browser();
+    let right = login_from(&mut owner, "198.51.100.20", "alice@example.com", PASSWORD).await;
+    let wrong = login_from(
+        &mut app.browser(),
+        "198.51.100.21",
+        "alice@example.com",
+        "not it at all!",
+    )
+    .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(wrong.status, right.status);
+    // The pause is short and ends; the owner gets in from her own network.
+    app.clock.advance(Duration::seconds(61));
+    let res = login_from(&mut owner, "198.51.100.20", "alice@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(owner.is_signed_in().await);
+    // The stranger's source is still locked.
+    let res = login_from(&mut stranger, "203.0.113.7", "alice@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // An owner with a second factor gets through a pause at once: the right
+    // password leads to the second step, which signs her in.
+    let (secret, _) = crate::mfa_support::user_with_totp(&app, "bob@example.com").await;
+    for i in 0..5 {
+        let ip = format!("203.0.113.{}", 100 + i);
+        login_from(
+            &mut app.browser(),
+            &ip,
+            "bob@example.com",
+            "guess guess guess",
+        )
+        .await;
+    }
+    let mut bob = app.browser();
+    let res = login_from(&mut bob, "198.51.100.30", "bob@example.com", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        res.location().starts_with("/login/mfa?"),
+        "{}",
+        res.location()
+    );
+    let page = bob.get(res.location()).await;
+    let done = crate::mfa_support::submit(
+        &mut bob,
+        &page,
+        "/login/mfa/totp",
+        &crate::mfa_support::code(&app, &secret, 0),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(bob.is_signed_in().await);
 }

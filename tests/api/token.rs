@@ -254,13 +254,32 @@ async fn client_credentials_and_client_authentication(backend: Backend) {
     assert_eq!(at["sub"], "svc");
     assert_eq!(at["client_id"], "svc");
     assert_eq!(at["scope"], "api.read");
-    // client_secret_post
+    // SR-33 (issue 10 item 7): the registered method only. A Basic client
+    // sending its (right) secret in the body is refused…
     let mut with_post = form.to_vec();
     with_post.extend([("client_id", "svc"), ("client_secret", secret.as_str())]);
+    let res = post(&app, "/token", &with_post, None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.error(), "invalid_client");
+    // …and a client_secret_post client cannot use Basic.
+    let mut spec = confidential("svc-post", &["client_credentials"]);
+    spec.redirect_uris = vec![];
+    spec.scopes = vec!["api.read".into()];
+    spec.token_endpoint_auth_method = Some("client_secret_post".into());
+    let by_post = register(&app, spec).await;
+    let post_secret = by_post.secret.clone().unwrap();
+    let mut body = form.to_vec();
+    body.extend([
+        ("client_id", "svc-post"),
+        ("client_secret", post_secret.as_str()),
+    ]);
     assert_eq!(
-        post(&app, "/token", &with_post, None).await.status,
+        post(&app, "/token", &body, None).await.status,
         StatusCode::OK
     );
+    let res = post(&app, "/token", &form, Some(("svc-post", &post_secret))).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.error(), "invalid_client");
     // SR-33: wrong secret → 401 invalid_client with a Basic challenge.
     let res = post(&app, "/token", &form, Some(("svc", "wrong"))).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
@@ -305,7 +324,7 @@ async fn client_credentials_and_client_authentication(backend: Backend) {
     // No audit row per client_credentials token (hot path), but counted.
     let actions = app.audit_actions().await;
     assert!(!actions.iter().any(|a| a == "token.issued"), "{actions:?}");
-    let metrics = reqwest::get(format!("{}/metrics", app.base))
+    let metrics = reqwest::get(format!("{}/metrics", app.management))
         .await
         .unwrap()
         .text()

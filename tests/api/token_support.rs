@@ -70,7 +70,12 @@ pub struct SignedIn {
 }
 
 pub async fn sign_in(app: &TestApp, email: &str) -> SignedIn {
-    let user_id = app.create_user(email, PASSWORD).await;
+    app.create_user(email, PASSWORD).await;
+    sign_in_existing(app, email).await
+}
+
+/// Another sign-in (a new browser and session) of an existing user.
+pub async fn sign_in_existing(app: &TestApp, email: &str) -> SignedIn {
     let (browser, res) = app.login(email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let hash = sha256_hex(browser.session_cookie().unwrap().as_bytes());
@@ -82,7 +87,7 @@ pub async fn sign_in(app: &TestApp, email: &str) -> SignedIn {
         .unwrap()
         .unwrap();
     SignedIn {
-        user_id,
+        user_id: session.user_id,
         session_id: session.id,
         browser,
     }

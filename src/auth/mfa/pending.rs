@@ -20,10 +20,12 @@ use crate::error::AppError;
 use crate::oidc::backchannel::Notice;
 use crate::state::AppState;
 use crate::store::pending_logins::{self, PendingLogin};
-use crate::store::{naive, write_tx};
+use crate::store::{naive, sessions, write_tx};
 
 /// The pending-login cookie (`__Host-`: Secure, Path=/, no Domain).
 pub const COOKIE: &str = "__Host-ostiary_mfa";
+/// The `method` of a pending login that steps an existing session up.
+pub const STEP_UP: &str = "step_up";
 /// How long a pending login lives.
 pub const TTL_SECS: i64 = 300;
 /// Wrong codes on one pending login before it ends (the per-user throttle
@@ -130,10 +132,13 @@ pub async fn step_up(
     state: &AppState,
     actor: Actor,
     current: &CurrentSession,
-) -> Result<Next, AppError> {
+) -> Result<Option<Next>, AppError> {
     let now = state.now();
     let user_id = current.user.id.clone();
     let session_id = current.session.id.clone();
+    // Enrolling a factor needs a recent primary sign-in (SR-82): a stale or
+    // borrowed session must not add its own second factor.
+    let recent = crate::auth::recent::is_recent(state, current);
     let amr: Vec<String> = serde_json::from_str(&current.session.amr).unwrap_or_default();
     state
         .db
@@ -141,26 +146,63 @@ pub async fn step_up(
             write_tx(conn, |conn| {
                 let purpose = if factors::of(conn, &user_id)?.any() {
                     Purpose::Verify
-                } else {
+                } else if recent {
                     Purpose::Enroll
+                } else {
+                    return Ok(None);
                 };
                 let token = create(
                     conn,
                     &actor,
                     &user_id,
-                    "step_up",
+                    STEP_UP,
                     &amr,
                     purpose,
                     Some(&session_id),
                     now,
                 )?;
-                Ok(match purpose {
+                Ok(Some(match purpose {
                     Purpose::Verify => Next::SecondFactor { token },
                     Purpose::Enroll => Next::EnrollFactor { token },
-                })
+                }))
             })
         })
         .await
+}
+
+/// Finish a step-up: the same session gets a new token and the stronger
+/// `amr`, nothing else (see [`sessions::step_up`]).
+fn step_up_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &PendingLogin,
+    amr: &[String],
+    now: DateTime<Utc>,
+) -> Result<Option<(String, Vec<Notice>)>, AppError> {
+    let Some(session_id) = row.replaces_session_id.as_deref() else {
+        return Ok(None);
+    };
+    let token = random_token();
+    let amr_json = serde_json::to_string(amr).unwrap_or_else(|_| "[]".into());
+    if !sessions::step_up(
+        conn,
+        session_id,
+        &row.user_id,
+        &sha256_hex(token.as_bytes()),
+        &amr_json,
+        naive(now),
+    )? {
+        return Ok(None);
+    }
+    audit::record(
+        conn,
+        &actor.as_user(&row.user_id, Some(session_id)),
+        Event::new(Action::LoginSucceeded, Outcome::Success)
+            .target("user", row.user_id.as_str())
+            .details(serde_json::json!({ "method": STEP_UP, "amr": amr })),
+        now,
+    )?;
+    Ok(Some((token, Vec::new())))
 }
 
 /// Complete `row` with a passed second factor proving `factor_amr`: the
@@ -179,6 +221,9 @@ pub fn finish(
         return Ok(None);
     }
     let amr = acr::with_second_factor(&row.amr(), factor_amr);
+    if row.method == STEP_UP {
+        return step_up_tx(conn, actor, row, &amr, now);
+    }
     first_factor::sign_in_tx(
         conn,
         state,

@@ -33,12 +33,14 @@ impl RawParams {
         self.0.iter().filter(|(k, _)| k == name).count()
     }
 
-    /// The first parameter that occurs more than once.
+    /// The first parameter that occurs more than once (linear time, so a
+    /// request with thousands of parameters costs no more than reading it).
     fn duplicate(&self) -> Option<&str> {
+        let mut seen = std::collections::HashSet::with_capacity(self.0.len());
         self.0
             .iter()
             .map(|(k, _)| k.as_str())
-            .find(|k| self.count(k) > 1)
+            .find(|k| !seen.insert(*k))
     }
 
     /// URL-encoded form, to rebuild the request as a `GET /authorize` URL.
@@ -114,9 +116,16 @@ fn page_error(key: &str) -> AppError {
     ))
 }
 
+/// Most parameters an authorization request may carry (OIDC defines about
+/// twenty); more is refused before anything else looks at them.
+pub const MAX_PARAMS: usize = 64;
+
 /// Stage one: the client and its `redirect_uri` (SR-01, SR-03). `client` is
 /// the row found for `client_id`, if any.
 pub fn target(params: &RawParams, client: Option<Client>) -> Result<Target, AppError> {
+    if params.0.len() > MAX_PARAMS {
+        return Err(page_error("authorize.too_many"));
+    }
     if params.count("client_id") > 1 || params.count("redirect_uri") > 1 {
         return Err(page_error("authorize.repeated"));
     }

@@ -15,7 +15,7 @@ use crate::oidc::{grant, scope};
 use crate::state::AppState;
 use crate::store::clients::Client;
 use crate::store::device_codes::{self, APPROVED, DENIED, PENDING};
-use crate::store::{naive, utc, write_tx};
+use crate::store::{naive, sessions, utc, write_tx};
 use crate::web::RequestContext;
 
 fn poll_error(code: &'static str, d: &str) -> OAuthError {
@@ -91,6 +91,17 @@ pub async fn handle(
                         "the device code is incomplete",
                     )));
                 };
+                // SR-64: the approval is only as good as the session that
+                // gave it; signed out, revoked or reset since, no tokens.
+                let session_live = match row.session_id.as_deref() {
+                    Some(sid) => sessions::is_unrevoked(conn, sid, naive(now))?,
+                    None => false,
+                };
+                if !session_live {
+                    return Ok(Err(OAuthError::invalid_grant(
+                        "the session that approved the device has ended",
+                    )));
+                }
                 let Some((user, memberships)) = super::load_user(conn, user_id)? else {
                     return Ok(Err(OAuthError::invalid_grant("the user is not active")));
                 };
