@@ -282,9 +282,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             let email = Email::parse(&email).map_err(AppError::BadRequest)?;
             let password_hash = if password_stdin {
                 let password = read_password()?;
-                password
-                    .check_new(config.password.min_length)
-                    .map_err(AppError::BadRequest)?;
+                let orgs: Vec<&str> = org.as_deref().into_iter().collect();
+                accounts::check_new_password(&config, &password, email.as_str(), &orgs)
+                    .map_err(|rule| AppError::BadRequest(rule.to_string()))?;
                 Some(
                     PasswordHasher::new(&config.password)?
                         .hash(&password)

@@ -35,8 +35,11 @@ pub async fn change(
     new: &Password,
     locale: Locale,
 ) -> Result<Changed, AppError> {
-    if let Err(rule) = new.check_new(state.config.password.min_length) {
-        return Ok(Changed::Refused(rule));
+    if let Err(rule) =
+        crate::accounts::check_new_password(&state.config, new, &current.user.email, &[])
+    {
+        let t = crate::i18n::Tr::current();
+        return Ok(Changed::Refused(t.fill(rule.key(), rule.arg())));
     }
     let confirmed =
         confirm_password::confirm(state, actor, current, current_password, "password_change")

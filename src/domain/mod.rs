@@ -6,5 +6,5 @@ pub mod redirect_uri;
 mod role;
 
 pub use email::Email;
-pub use password::Password;
+pub use password::{Password, Refusal};
 pub use role::Role;

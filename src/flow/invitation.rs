@@ -191,8 +191,12 @@ pub async fn post_invitation(
             c.actor(&ctx),
         ),
         (None, Some(password)) => {
-            let organization = match invitations::view(&state, &form.token).await? {
-                View::Open { organization, .. } => organization,
+            let (organization, invited) = match invitations::view(&state, &form.token).await? {
+                View::Open {
+                    organization,
+                    invitation,
+                    ..
+                } => (organization, invitation.email),
                 View::Invalid => return invalid_link("link.invalid.invitation", "/"),
                 View::Expired => {
                     invitations::refuse_expired(&state, &ctx.actor(), &form.token).await?;
@@ -204,13 +208,18 @@ pub async fn post_invitation(
             let problem = if form.display_name.chars().count() > 200 {
                 Some(Tr::current().text("form.name_too_long").to_owned())
             } else {
-                password
-                    .check_new(state.config.password.min_length)
-                    .err()
-                    .or_else(|| {
-                        (!password.matches(&Password::new(form.password_confirm)))
-                            .then(|| Tr::current().text("form.passwords_differ").to_owned())
-                    })
+                crate::accounts::check_new_password(
+                    &state.config,
+                    &password,
+                    &invited,
+                    &[organization.as_str()],
+                )
+                .err()
+                .map(|rule| Tr::current().fill(rule.key(), rule.arg()))
+                .or_else(|| {
+                    (!password.matches(&Password::new(form.password_confirm)))
+                        .then(|| Tr::current().text("form.passwords_differ").to_owned())
+                })
             };
             if let Some(msg) = problem {
                 return password_page(

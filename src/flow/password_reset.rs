@@ -176,17 +176,18 @@ pub async fn post_confirm(
     let form = form.into_inner();
     let current = session.0.as_deref();
     csrf::verify(&req, &state, current, &form.csrf_token)?;
-    if form.token.len() > 128
-        || email_links::peek(&state, Purpose::Reset, &form.token)
-            .await?
-            .is_none()
-    {
+    let link = if form.token.len() > 128 {
+        None
+    } else {
+        email_links::peek(&state, Purpose::Reset, &form.token).await?
+    };
+    let Some(link) = link else {
         return invalid_link("link.invalid.reset", "/password/reset");
-    }
+    };
     let password = Password::new(form.password);
-    let problem = password
-        .check_new(state.config.password.min_length)
+    let problem = crate::accounts::check_new_password(&state.config, &password, &link.email, &[])
         .err()
+        .map(|rule| Tr::current().fill(rule.key(), rule.arg()))
         .or_else(|| {
             (!password.matches(&Password::new(form.password_confirm)))
                 .then(|| Tr::current().text("form.passwords_differ").to_owned())

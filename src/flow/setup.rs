@@ -146,8 +146,8 @@ pub async fn post_setup(
         return invalid(Tr::current().text("form.name_too_long").into());
     }
     let password = Password::new(form.password);
-    if let Err(msg) = password.check_new(state.config.password.min_length) {
-        return invalid(msg);
+    if let Err(rule) = accounts::check_new_password(&state.config, &password, email.as_str(), &[]) {
+        return invalid(Tr::current().fill(rule.key(), rule.arg()));
     }
     if !password.matches(&Password::new(form.password_confirm)) {
         return invalid(Tr::current().text("form.passwords_differ").into());

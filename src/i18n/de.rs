@@ -217,7 +217,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Ihr Name <span class=\"muted\">(optional)</span>",
     ),
     ("new_password.label", "Neues Passwort"),
-    ("new_password.hint", "Mindestens {} Zeichen."),
+    (
+        "new_password.hint",
+        "Mindestens {} Zeichen, kein verbreitetes Passwort und nicht Ihre E-Mail-Adresse. Eine Passphrase aus mehreren Wörtern eignet sich gut.",
+    ),
     ("new_password.repeat", "Passwort wiederholen"),
     // Passkeys
     ("passkeys.yours", "Ihre Passkeys"),
@@ -863,5 +866,26 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "account.disconnect_apps",
         "Auch Anwendungen trennen (sie verlieren den erteilten Offline-Zugriff)",
+    ),
+    // Password rules
+    (
+        "password.too_long",
+        "Passwörter dürfen höchstens {} Bytes lang sein.",
+    ),
+    (
+        "password.too_short",
+        "Wählen Sie ein Passwort mit mindestens {} Zeichen.",
+    ),
+    (
+        "password.control",
+        "Passwörter dürfen keine Steuerzeichen enthalten.",
+    ),
+    (
+        "password.common",
+        "Dieses Passwort ist zu verbreitet oder leicht zu erraten. Eine Passphrase aus mehreren unzusammenhängenden Wörtern eignet sich gut.",
+    ),
+    (
+        "password.personal",
+        "Bauen Sie das Passwort nicht auf Ihrer E-Mail-Adresse oder dem Namen dieses Dienstes oder der Organisation auf.",
     ),
 ];

@@ -199,7 +199,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Your name <span class=\"muted\">(optional)</span>",
     ),
     ("new_password.label", "New password"),
-    ("new_password.hint", "At least {} characters."),
+    (
+        "new_password.hint",
+        "At least {} characters; not a common password and not your email address. A passphrase of several words works well.",
+    ),
     ("new_password.repeat", "Repeat the password"),
     // Passkeys
     ("passkeys.yours", "Your passkeys"),
@@ -803,5 +806,26 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "account.disconnect_apps",
         "Also disconnect applications (they lose the offline access you gave them)",
+    ),
+    // Password rules
+    (
+        "password.too_long",
+        "Passwords can be at most {} bytes long.",
+    ),
+    (
+        "password.too_short",
+        "Choose a password of at least {} characters.",
+    ),
+    (
+        "password.control",
+        "Passwords cannot contain control characters.",
+    ),
+    (
+        "password.common",
+        "This password is too common or easy to guess. A passphrase of several unrelated words works well.",
+    ),
+    (
+        "password.personal",
+        "Do not build the password on your email address or the name of this service or organization.",
     ),
 ];

@@ -420,3 +420,84 @@ async fn security_activity_reads_as_plain_words(backend: Backend) {
     let activity = b.get("/account/security").await.body;
     assert!(activity.contains("Password reset link sent"), "{activity}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn common_and_personal_passwords_are_refused_everywhere() {
+    // SR-81 (issue 10 item 13): every place that sets a password refuses
+    // common or breached passwords and ones built on the user's email or
+    // the product/organization name, with a message saying why.
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut b = app.browser();
+    let page = b.get("/setup").await;
+    for (weak, says) in [
+        ("passwordpassword", "too common or easy to guess"),
+        ("administrator1234", "too common or easy to guess"),
+        ("margaret walks the dog daily", "email address or the name"),
+        ("my ostiary admin passphrase", "email address or the name"),
+    ] {
+        let res = b
+            .post_form(
+                "/setup",
+                &[
+                    ("csrf_token", &page.csrf()),
+                    ("email", "margaret@example.com"),
+                    ("password", weak),
+                    ("password_confirm", weak),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{weak}");
+        assert!(res.body.contains(says), "{weak}: {}", res.body);
+    }
+    assert_eq!(app.user_count().await, 0);
+    // The account page's password change, in German too.
+    app.create_user("margaret@example.com", PASSWORD).await;
+    let (mut b, _) = app.login("margaret@example.com", PASSWORD).await;
+    let res = change_password(&mut b, PASSWORD, "qwertyuiopasdfghjkl").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("too common or easy to guess"));
+    let form = b
+        .get_with("/account/password", &[("accept-language", "de")])
+        .await;
+    let res = b
+        .post_form_with(
+            "/account/password",
+            &[
+                ("csrf_token", &form.csrf()),
+                ("current_password", PASSWORD),
+                ("password", "margaret margaret margaret"),
+                ("password_confirm", "margaret margaret margaret"),
+            ],
+            &[("accept-language", "de")],
+        )
+        .await;
+    assert!(
+        res.body.contains("nicht auf Ihrer E-Mail-Adresse"),
+        "{}",
+        res.body
+    );
+    // Positive control: a passphrase is fine.
+    let ok = change_password(&mut b, PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    // The CLI applies the same rule.
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("OSTIARY_DATABASE_URL", app.db.url.as_str())];
+    let out = crate::cli::ostiary(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--password-stdin",
+        ],
+        &env,
+        Some("passwordpassword\n"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        crate::cli::text(&out.stderr).contains("too common"),
+        "{}",
+        crate::cli::text(&out.stderr)
+    );
+}
