@@ -156,6 +156,8 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                // The last wrap runs first: request context, then CORS.
+                .wrap(from_fn(crate::oidc::cors::cors))
                 .wrap(from_fn(crate::web::middleware::request_context))
                 .configure(crate::routes::configure)
                 .default_service(web::to(crate::routes::not_found))

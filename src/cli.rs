@@ -143,6 +143,12 @@ pub struct ClientCreateArgs {
     /// The application's terms of service, linked on the sign-in and consent pages (https).
     #[arg(long, value_name = "URI")]
     tos_uri: Option<String>,
+    /// A resource server its access tokens may be for (RFC 8707 `resource`; repeatable; default audience: all of them, else the client id).
+    #[arg(long = "audience", value_name = "URI")]
+    audiences: Vec<String>,
+    /// A browser origin (scheme://host[:port]) allowed to call the token endpoints (CORS; repeatable; default none).
+    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
 }
 
 /// `ostiary keys …`
@@ -353,6 +359,8 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 logo_uri: args.logo_uri,
                 policy_uri: args.policy_uri,
                 tos_uri: args.tos_uri,
+                audiences: args.audiences,
+                allowed_origins: args.allowed_origins,
             };
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
             let envelope = state.envelope.clone();

@@ -131,6 +131,8 @@ diesel::table! {
         logo_uri -> Nullable<Text>,
         policy_uri -> Nullable<Text>,
         tos_uri -> Nullable<Text>,
+        audiences -> Text,
+        allowed_origins -> Text,
     }
 }
 
@@ -161,6 +163,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        resources -> Nullable<Text>,
     }
 }
 
@@ -182,6 +185,7 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         grant_id -> Nullable<Text>,
+        resources -> Nullable<Text>,
     }
 }
 

@@ -3,6 +3,7 @@
 mod email;
 mod password;
 pub mod redirect_uri;
+pub mod resource;
 mod role;
 
 pub use email::Email;

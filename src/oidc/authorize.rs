@@ -329,6 +329,7 @@ async fn issue_code(
         expires_at: naive(now + Duration::seconds(state.config.oidc.code_ttl_secs)),
         used_at: None,
         grant_id: None,
+        resources: crate::oidc::resource::to_column(&r.resources),
     };
     let actor = current.actor(ctx);
     let scopes = r.scopes;

@@ -312,8 +312,17 @@ fn remember_jti(
 /// Parse an `application/x-www-form-urlencoded` body into a map; a
 /// parameter given twice is `invalid_request` (RFC 6749 §3.1).
 pub fn parse_form(body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
-    let mut map = HashMap::new();
+    let mut map: HashMap<String, String> = HashMap::new();
     for (k, v) in url::form_urlencoded::parse(body) {
+        // RFC 8707: `resource` may repeat; its values are kept one per line
+        // (see [`requested_resources`]).
+        if k == "resource"
+            && let Some(existing) = map.get_mut("resource")
+        {
+            existing.push('\n');
+            existing.push_str(&v);
+            continue;
+        }
         if map.insert(k.clone().into_owned(), v.into_owned()).is_some() {
             return Err(OAuthError::invalid_request(format!(
                 "parameter {k} is repeated"
@@ -321,4 +330,16 @@ pub fn parse_form(body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
         }
     }
     Ok(map)
+}
+
+/// The `resource` values of a form read by [`parse_form`].
+pub fn requested_resources(form: &HashMap<String, String>) -> Vec<String> {
+    form.get("resource")
+        .map(|v| {
+            v.split('\n')
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -17,10 +17,12 @@ pub const TTL: Duration = Duration::from_secs(5);
 /// Most entries kept; beyond it the cache starts over.
 const MAX_ENTRIES: usize = 10_000;
 
-/// Client id → (loaded at, registration).
+/// Client id → (loaded at, registration); and every client's allowed
+/// browser origins (CORS), with the time they were loaded.
 #[derive(Debug, Default)]
 pub struct ClientCache {
     entries: RwLock<HashMap<String, (Instant, Arc<Client>)>>,
+    origins: RwLock<Option<(Instant, Arc<Vec<String>>)>>,
 }
 
 impl ClientCache {
@@ -39,6 +41,21 @@ impl ClientCache {
             }
             entries.insert(client.id.clone(), (Instant::now(), client));
         }
+    }
+
+    /// Every origin some client allows (CORS), at most [`TTL`] old.
+    pub async fn allowed_origins(&self, state: &AppState) -> Result<Arc<Vec<String>>, AppError> {
+        if let Ok(cached) = self.origins.read()
+            && let Some((at, origins)) = cached.as_ref()
+            && at.elapsed() < TTL
+        {
+            return Ok(origins.clone());
+        }
+        let fresh = Arc::new(state.db.run(clients::all_allowed_origins).await?);
+        if let Ok(mut slot) = self.origins.write() {
+            *slot = Some((Instant::now(), fresh.clone()));
+        }
+        Ok(fresh)
     }
 
     /// The client with this id, from the cache or the database.

@@ -38,6 +38,10 @@ pub struct ClientSpec {
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
+    /// Resource servers (RFC 8707) its access tokens may be for.
+    pub audiences: Vec<String>,
+    /// Browser origins that may call the token endpoints (CORS).
+    pub allowed_origins: Vec<String>,
 }
 
 /// The result, printed once by the CLI.
@@ -77,6 +81,12 @@ fn validate(spec: &ClientSpec) -> Result<(String, Vec<String>, Vec<String>), Str
         .flatten()
     {
         redirect_uri::validate_web(uri)?;
+    }
+    for audience in &spec.audiences {
+        crate::domain::resource::validate_resource(audience)?;
+    }
+    for origin in &spec.allowed_origins {
+        crate::domain::resource::validate_origin(origin)?;
     }
     let method = spec.token_endpoint_auth_method.clone().unwrap_or_else(|| {
         if spec.public {
@@ -189,6 +199,8 @@ pub fn create(
         logo_uri: spec.logo_uri.clone(),
         policy_uri: spec.policy_uri.clone(),
         tos_uri: spec.tos_uri.clone(),
+        audiences: json(&spec.audiences),
+        allowed_origins: json(&spec.allowed_origins),
     };
     write_tx(conn, |conn| {
         clients::insert(conn, &client)?;
@@ -203,6 +215,8 @@ pub fn create(
                     "token_endpoint_auth_method": method,
                     "grant_types": grants,
                     "redirect_uris": spec.redirect_uris,
+                    "audiences": spec.audiences,
+                    "allowed_origins": spec.allowed_origins,
                 })),
             now,
         )

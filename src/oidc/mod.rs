@@ -6,7 +6,9 @@ pub mod authorize;
 pub mod backchannel;
 pub mod client_auth;
 pub mod client_cache;
+
 pub mod clients;
+pub mod cors;
 pub mod device;
 pub mod discovery;
 pub mod end_session;
@@ -14,6 +16,7 @@ pub mod error;
 pub mod id_token_hint;
 pub mod introspect;
 pub mod jwks;
+pub mod resource;
 pub mod revoke;
 pub mod scope;
 pub mod token;

@@ -40,16 +40,12 @@ pub struct AccessTokenRequest<'a> {
     pub session_id: Option<&'a str>,
     pub auth_time: Option<DateTime<Utc>>,
     pub acr: Option<&'a str>,
+    /// `aud` (see [`crate::oidc::resource::audience`]).
+    pub audience: &'a [String],
 }
 
 fn alg_of(name: &str) -> Alg {
     Alg::parse(name).unwrap_or(Alg::RS256)
-}
-
-/// The audience of our access tokens: this issuer (its userinfo endpoint is
-/// the resource they are for).
-pub fn access_token_audience(state: &AppState) -> String {
-    state.config.public_base().to_owned()
 }
 
 /// Sign an access token with the client's chosen algorithm.
@@ -63,7 +59,11 @@ pub fn access_token(
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(state.config.public_base()));
     claims.insert("sub".into(), json!(r.subject));
-    claims.insert("aud".into(), json!(access_token_audience(state)));
+    let aud = match r.audience {
+        [one] => json!(one),
+        many => json!(many),
+    };
+    claims.insert("aud".into(), aud);
     claims.insert("client_id".into(), json!(r.client.id));
     claims.insert("scope".into(), json!(scope::join(r.scope)));
     claims.insert("iat".into(), json!(now.timestamp()));
@@ -204,8 +204,10 @@ pub struct AccessClaims {
     pub claims: Map<String, Value>,
 }
 
-/// Check signature, `typ`, issuer, audience and expiry of an access token.
-/// Revocation is checked separately against the database.
+/// Check signature, `typ`, issuer and expiry of an access token (our own
+/// endpoints — userinfo, introspection — accept any of our audiences: the
+/// `aud` restricts the token at other resource servers). Revocation is
+/// checked separately against the database.
 pub fn verify_access_token(
     state: &AppState,
     token: &str,
@@ -219,10 +221,9 @@ pub fn verify_access_token(
     if text("iss").as_deref() != Some(state.config.public_base()) {
         return Err(TokenError::Malformed);
     }
-    let audience = access_token_audience(state);
     let aud_ok = match claims.get("aud") {
-        Some(Value::String(s)) => *s == audience,
-        Some(Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(audience.as_str())),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
         _ => false,
     };
     let exp = claims

@@ -32,6 +32,10 @@ pub struct Client {
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
+    /// Resource servers (RFC 8707) its access tokens may be for.
+    pub audiences: String,
+    /// Browser origins allowed to call the token endpoints (CORS).
+    pub allowed_origins: String,
 }
 
 fn list(json: &str) -> Vec<String> {
@@ -50,6 +54,12 @@ impl Client {
     }
     pub fn scopes(&self) -> Vec<String> {
         list(&self.scopes)
+    }
+    pub fn audiences(&self) -> Vec<String> {
+        list(&self.audiences)
+    }
+    pub fn allowed_origins(&self) -> Vec<String> {
+        list(&self.allowed_origins)
     }
     pub fn allows_grant(&self, grant: &str) -> bool {
         self.grant_types().iter().any(|g| g == grant)
@@ -90,4 +100,16 @@ pub fn with_backchannel(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<C
         .filter(clients::backchannel_logout_uri.is_not_null())
         .select(Client::as_select())
         .load(conn)?)
+}
+
+/// Every origin some client allows (CORS on the token endpoints).
+pub fn all_allowed_origins(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+    let lists: Vec<String> = clients::table
+        .filter(clients::allowed_origins.ne("[]"))
+        .select(clients::allowed_origins)
+        .load(conn)?;
+    let mut all: Vec<String> = lists.iter().flat_map(|l| list(l)).collect();
+    all.sort();
+    all.dedup();
+    Ok(all)
 }

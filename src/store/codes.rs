@@ -32,6 +32,8 @@ pub struct AuthorizationCode {
     pub used_at: Option<NaiveDateTime>,
     /// The grant created when the code was redeemed.
     pub grant_id: Option<String>,
+    /// RFC 8707 resources asked for at `/authorize` (JSON array).
+    pub resources: Option<String>,
 }
 
 /// Outcome of presenting a code.

@@ -29,6 +29,9 @@ pub struct Grant {
     /// Absolute end of the family (refresh tokens cannot outlive it).
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// RFC 8707 resources the grant is for (JSON array); `None`: the
+    /// client's default audience.
+    pub resources: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, grant: &Grant) -> Result<(), AppError> {

@@ -218,6 +218,7 @@ pub async fn insert_grant(app: &TestApp, code: &AuthorizationCode) -> String {
         created_at: code.created_at,
         expires_at: code.created_at + Duration::days(30),
         revoked_at: None,
+        resources: code.resources.clone(),
     };
     app.state
         .db

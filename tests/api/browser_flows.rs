@@ -115,6 +115,17 @@ async fn every_flow_reaches_the_application_in_chromium() {
         },
     )
     .await;
+    let spa = client(
+        &app,
+        ostiary::oidc::clients::ClientSpec {
+            name: "Acme Web App".into(),
+            public: true,
+            redirect_uris: vec![format!("{rp}/spa")],
+            allowed_origins: vec![rp.clone()],
+            ..ostiary::oidc::clients::ClientSpec::default()
+        },
+    )
+    .await;
     let device = client(
         &app,
         ostiary::oidc::clients::ClientSpec {
@@ -148,6 +159,7 @@ async fn every_flow_reaches_the_application_in_chromium() {
         "mailDir": sink.dir(),
         "client": { "id": web.client_id, "secret": web.client_secret, "name": "Acme Notes" },
         "deviceClient": { "id": device },
+        "spaClient": { "id": spa },
         "admin": { "email": "admin@example.com", "password": PASSWORD, "name": "Ada Admin" },
         "variants": variants,
     });
@@ -198,6 +210,11 @@ async fn every_flow_reaches_the_application_in_chromium() {
             "{variant}"
         );
         assert_eq!(seen["backupCopied"], true, "{variant}");
+        assert_eq!(
+            seen["browserApp"],
+            format!("pwd-{}@example.com", &variant[..2]),
+            "{variant}: a public client in the browser, through CORS"
+        );
         for flow in ["stepUp", "backupCode", "totp", "passkeySecondStep"] {
             let amr = seen[flow]
                 .as_array()

@@ -10,12 +10,14 @@ mod helpers;
 
 mod account;
 mod app_context;
+mod audiences;
 mod audit;
 mod authorize;
 mod authorize_support;
 mod browser;
 mod browser_flows;
 mod cli;
+mod cors;
 mod device;
 mod discovery;
 mod email;

@@ -127,6 +127,7 @@ pub async fn insert_code(
         expires_at: (now + Duration::seconds(60)).naive_utc(),
         used_at: None,
         grant_id: None,
+        resources: None,
     };
     app.state
         .db

@@ -83,6 +83,42 @@ async function callback(req, res, url) {
   }
 }
 
+// A single-page application on the RP's origin: a public client that does
+// PKCE in the browser and calls /token and /userinfo with fetch (CORS).
+function spaPage(res) {
+  const script = `
+    const idp = ${JSON.stringify(base)};
+    const clientId = ${JSON.stringify(cfg.spaClient.id)};
+    const redirectUri = location.origin + '/spa';
+    const out = (data) => { document.getElementById('result').textContent = JSON.stringify(data); };
+    const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)))
+      .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+    (async () => {
+      const params = new URLSearchParams(location.search);
+      if (!params.get('code')) {
+        const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+        sessionStorage.setItem('verifier', verifier);
+        const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+        const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri,
+          scope: 'openid email', state: 'spa-state', code_challenge: challenge, code_challenge_method: 'S256' });
+        location.assign(idp + '/authorize?' + q);
+        return;
+      }
+      try {
+        const token = await fetch(idp + '/token', { method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code'),
+            redirect_uri: redirectUri, client_id: clientId, code_verifier: sessionStorage.getItem('verifier') }) });
+        const tokens = await token.json();
+        const info = await fetch(idp + '/userinfo', { headers: { authorization: 'Bearer ' + tokens.access_token } });
+        out({ ok: token.ok && info.ok, email: (await info.json()).email });
+      } catch (e) {
+        out({ ok: false, error: String(e) });
+      }
+    })();`;
+  rpPage(res, 200, 'spa', `<pre id="result"></pre><script>${script}</script>`);
+}
+
 const server = http.createServer(async (req, res) => {
   try {
     const url = new URL(req.url, rpBase);
@@ -102,6 +138,7 @@ const server = http.createServer(async (req, res) => {
       return res.end();
     }
     if (url.pathname === '/cb') return await callback(req, res, url);
+    if (url.pathname === '/spa') return spaPage(res);
     if (url.pathname === '/logout') {
       const params = { post_logout_redirect_uri: `${rpBase}/bye`, state: 'bye-state' };
       if (url.searchParams.get('hint') === '1') params.id_token_hint = rpState.idToken;
@@ -283,6 +320,19 @@ async function passwordFlows(v, out) {
   signedIn(posted, user);
   expect(posted.method === 'POST', 'form_post did not arrive as a POST');
   out.formPost = posted.method;
+
+  // A browser application (public client, PKCE, CORS on /token and
+  // /userinfo) on the RP's origin.
+  await page.goto(`${rpBase}/spa`);
+  const allowSpa = page.locator('button[name=decision][value=allow]');
+  await Promise.race([allowSpa.waitFor({ timeout: 20000 }),
+    page.waitForURL((u) => u.origin === rpBase && u.searchParams.has('code'), { timeout: 20000 })]);
+  if (await allowSpa.count()) await allowSpa.click();
+  await page.waitForURL((u) => u.origin === rpBase && u.pathname === '/spa' && u.searchParams.has('code'));
+  await page.locator('#result:not(:empty)').waitFor();
+  const spa = JSON.parse(await page.locator('#result').textContent());
+  expect(spa.ok === true && spa.email === user.email, `browser app: ${JSON.stringify(spa)}`);
+  out.browserApp = spa.email;
 
   // RP-initiated logout with id_token_hint: straight back with state.
   await page.goto(`${rpBase}/logout?hint=1`);

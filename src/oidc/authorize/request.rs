@@ -35,12 +35,23 @@ impl RawParams {
 
     /// The first parameter that occurs more than once (linear time, so a
     /// request with thousands of parameters costs no more than reading it).
+    /// `resource` may repeat (RFC 8707 §2).
     fn duplicate(&self) -> Option<&str> {
         let mut seen = std::collections::HashSet::with_capacity(self.0.len());
         self.0
             .iter()
             .map(|(k, _)| k.as_str())
+            .filter(|k| *k != "resource")
             .find(|k| !seen.insert(*k))
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// URL-encoded form, to rebuild the request as a `GET /authorize` URL.
@@ -178,6 +189,8 @@ pub struct Request {
     /// Requested authentication context classes: `acr_values` plus the
     /// values of an essential `acr` claim request (OIDC Core 5.5.1.1).
     pub acr_values: Vec<String>,
+    /// RFC 8707 resources, each registered for the client.
+    pub resources: Vec<String>,
 }
 
 fn err(code: &'static str, description: &str) -> OAuthError {
@@ -307,6 +320,8 @@ pub fn validate(
         (Some(c), _) => Some(c.to_owned()),
     };
 
+    let resources =
+        crate::oidc::resource::registered(&client.audiences(), params.all("resource").into_iter())?;
     let prompt = parse_prompt(params.get("prompt"))?;
     let max_age = match params.get("max_age") {
         None => None,
@@ -362,6 +377,7 @@ pub fn validate(
         login_hint,
         claims,
         acr_values,
+        resources,
     })
 }
 

@@ -13,7 +13,7 @@ use super::{GrantFacts, TokenResponse, UserIssue, required};
 use crate::audit::{self, Action, Event, Outcome};
 use crate::crypto::token::{constant_time_eq, sha256_hex};
 use crate::oidc::error::OAuthError;
-use crate::oidc::{grant, scope};
+use crate::oidc::{client_auth, grant, resource, scope};
 use crate::state::AppState;
 use crate::store::clients::Client;
 use crate::store::codes::{self, AuthorizationCode, Redemption};
@@ -92,6 +92,7 @@ pub async fn handle(
     if code.len() > 512 {
         return Err(OAuthError::invalid_grant("unknown code"));
     }
+    let requested = client_auth::requested_resources(form);
     let hash = sha256_hex(code.as_bytes());
     let now = state.now();
     let actor = ctx.actor();
@@ -142,6 +143,13 @@ pub async fn handle(
                     Ok(s) => s,
                     Err(e) => return Ok(Err(e)),
                 };
+                // RFC 8707: the token may be for fewer resources than the
+                // authorization asked for, never others.
+                let resources =
+                    match resource::for_token(&client, row.resources.as_deref(), &requested) {
+                        Ok(r) => r,
+                        Err(e) => return Ok(Err(e)),
+                    };
                 let grant = super::new_grant(
                     conn,
                     &st,
@@ -154,6 +162,7 @@ pub async fn handle(
                         amr: &row.amr,
                         acr: row.acr.as_deref(),
                         nonce: row.nonce.as_deref(),
+                        resources: row.resources.as_deref(),
                     },
                     now,
                 )?;
@@ -170,6 +179,7 @@ pub async fn handle(
                     scope: scopes,
                     nonce: row.nonce,
                     refresh_token,
+                    resources,
                 }))
             })
         })

@@ -41,6 +41,12 @@ pub fn handle(
     .into_iter()
     .filter(|s| !USER_ONLY.contains(&s.as_str()))
     .collect();
+    // RFC 8707: only resources registered for this client.
+    let resources = crate::oidc::resource::for_token(
+        client,
+        None,
+        &crate::oidc::client_auth::requested_resources(form),
+    )?;
     let at = tokens::access_token(
         state,
         &tokens::AccessTokenRequest {
@@ -51,6 +57,7 @@ pub fn handle(
             session_id: None,
             auth_time: None,
             acr: None,
+            audience: &crate::oidc::resource::audience(client, &resources),
         },
         state.now(),
     )?;

@@ -33,6 +33,7 @@ pub async fn handle(
     if code.len() > 512 {
         return Err(OAuthError::invalid_grant("unknown device code"));
     }
+    let requested_resources = crate::oidc::client_auth::requested_resources(form);
     let hash = sha256_hex(code.as_bytes());
     let now = state.now();
     let actor = ctx.actor();
@@ -106,6 +107,11 @@ pub async fn handle(
                     return Ok(Err(OAuthError::invalid_grant("the user is not active")));
                 };
                 let scopes = scope::parse(&row.scope).unwrap_or_default();
+                let resources =
+                    match crate::oidc::resource::for_token(&client, None, &requested_resources) {
+                        Ok(r) => r,
+                        Err(e) => return Ok(Err(e)),
+                    };
                 let grant = super::new_grant(
                     conn,
                     &st,
@@ -123,6 +129,7 @@ pub async fn handle(
                             .unwrap_or_default(),
                         )),
                         nonce: None,
+                        resources: crate::oidc::resource::to_column(&resources).as_deref(),
                     },
                     now,
                 )?;
@@ -138,6 +145,7 @@ pub async fn handle(
                     scope: scopes,
                     nonce: None,
                     refresh_token,
+                    resources,
                 }))
             })
         })

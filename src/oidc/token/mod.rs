@@ -111,6 +111,9 @@ pub struct UserIssue {
     pub scope: Vec<String>,
     pub nonce: Option<String>,
     pub refresh_token: Option<String>,
+    /// RFC 8707 resources this access token is for (empty: the client's
+    /// default audience).
+    pub resources: Vec<String>,
 }
 
 /// A user and their (organization, role) memberships.
@@ -141,6 +144,8 @@ pub struct GrantFacts<'a> {
     pub amr: &'a str,
     pub acr: Option<&'a str>,
     pub nonce: Option<&'a str>,
+    /// The resources the authorization asked for (JSON array), if any.
+    pub resources: Option<&'a str>,
 }
 
 /// Create a grant (token family) ending `refresh_token_absolute_secs` from now.
@@ -163,6 +168,7 @@ pub fn new_grant(
         created_at: naive(now),
         expires_at: naive(now + Duration::seconds(state.config.oidc.refresh_token_absolute_secs)),
         revoked_at: None,
+        resources: facts.resources.map(str::to_owned),
     };
     crate::store::grants::insert(conn, &grant)?;
     Ok(grant)
@@ -258,6 +264,7 @@ pub fn mint_user_tokens(
             session_id: grant.session_id.as_deref(),
             auth_time: Some(auth_time),
             acr: grant.acr.as_deref(),
+            audience: &crate::oidc::resource::audience(&issue.client, &issue.resources),
         },
         now,
     )?;

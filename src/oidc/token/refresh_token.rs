@@ -32,6 +32,7 @@ pub async fn handle(
     if token.len() > 512 {
         return Err(OAuthError::invalid_grant("unknown refresh token"));
     }
+    let requested_resources = crate::oidc::client_auth::requested_resources(form);
     let hash = sha256_hex(token.as_bytes());
     let now = state.now();
     let actor = ctx.actor();
@@ -62,6 +63,16 @@ pub async fn handle(
                         // SR-37: refresh can narrow, never widen.
                         return Ok(Err(e));
                     }
+                    // RFC 8707: within what the grant was authorized for,
+                    // checked before the token is used up.
+                    let authorized = grants::find(conn, &rt.grant_id)?.and_then(|g| g.resources);
+                    if let Err(e) = crate::oidc::resource::for_token(
+                        &client,
+                        authorized.as_deref(),
+                        &requested_resources,
+                    ) {
+                        return Ok(Err(e));
+                    }
                     !refresh_tokens::claim(conn, &hash, naive(now))?
                 };
                 if reuse {
@@ -90,6 +101,15 @@ pub async fn handle(
                 let Some((user, memberships)) = super::load_user(conn, &user_id)? else {
                     return refused("the user is not active");
                 };
+                // RFC 8707: within what the grant was authorized for.
+                let resources = match crate::oidc::resource::for_token(
+                    &client,
+                    grant.resources.as_deref(),
+                    &requested_resources,
+                ) {
+                    Ok(r) => r,
+                    Err(e) => return Ok(Err(e)),
+                };
                 // The new refresh token keeps the family's scope (RFC 6749 §6).
                 let refresh_token = super::new_refresh_token(conn, &st, &grant, &rt.scope, now)?;
                 super::audit_issued(conn, &actor, grant::REFRESH_TOKEN, &grant, now)?;
@@ -103,6 +123,7 @@ pub async fn handle(
                     scope: scopes,
                     nonce: None,
                     refresh_token: Some(refresh_token),
+                    resources,
                 }))
             })
         })
