@@ -48,6 +48,8 @@ pub async fn confirm(
     let now = state.now();
     let ip = actor.ip.clone().unwrap_or_default();
     let keys = throttle::Keys::new(&current.user.email, &ip);
+    state.hasher.prepare().await?;
+    let permit = state.hasher.slot().await?;
     let gate = {
         let (keys, actor, cfg) = (keys.clone(), actor.clone(), state.config.throttle.clone());
         state
@@ -66,7 +68,12 @@ pub async fn confirm(
             wait_secs: throttle::wait_secs(until, now),
         });
     }
-    if !password.too_long() && state.hasher.verify(password, Some(stored)).await? {
+    if !password.too_long()
+        && state
+            .hasher
+            .verify_in(permit, password, Some(stored))
+            .await?
+    {
         state
             .db
             .run(move |conn| write_tx(conn, |conn| throttle::settle_success(conn, &keys)))

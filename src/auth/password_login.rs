@@ -76,6 +76,10 @@ pub async fn attempt(
     let keys = throttle::Keys::new(&email, &ip);
     let cfg = state.config.throttle.clone();
 
+    // A hashing slot first: queued attempts hold no reservation, so the
+    // counters never see more in flight than there are hashing slots.
+    state.hasher.prepare().await?;
+    let permit = state.hasher.slot().await?;
     let (gate, user) = {
         let (email, keys, actor, cfg) = (email.clone(), keys.clone(), actor.clone(), cfg.clone());
         state
@@ -100,9 +104,13 @@ pub async fn attempt(
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
     // Always hash, even when the answer is already known, so timing is equal.
     let verified = if password.too_long() {
+        drop(permit);
         false
     } else {
-        state.hasher.verify(password, stored_hash).await?
+        state
+            .hasher
+            .verify_in(permit, password, stored_hash)
+            .await?
     };
     let reason = match &user {
         None => Some(Reason::UnknownUser),

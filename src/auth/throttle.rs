@@ -184,7 +184,9 @@ pub fn after_failure(
         key: key.to_owned(),
         failures: 0,
         window_started_at: naive(now),
-        next_attempt_at: naive(now),
+        // In the past, so a parallel request whose clock reading came a
+        // moment earlier is not held up by a counter without a delay.
+        next_attempt_at: naive(now - Duration::seconds(cfg.window_secs)),
         locked_until: None,
     };
     let mut row = match row {
@@ -213,7 +215,14 @@ pub fn after_failure(
     } else {
         0
     };
-    row.next_attempt_at = naive(now + Duration::milliseconds(delay_ms));
+    // No delay: leave the next allowed attempt as it was. (Setting it to
+    // "now" would block a parallel request whose clock reading came a
+    // moment earlier.)
+    if delay_ms > 0 {
+        row.next_attempt_at = row
+            .next_attempt_at
+            .max(naive(now + Duration::milliseconds(delay_ms)));
+    }
     let already_locked = row.locked_until.is_some_and(|t| utc(t) > now);
     let locks = row.failures >= lock_after && !already_locked;
     if locks {
@@ -275,6 +284,25 @@ mod tests {
         assert!(is_blocked(Some(&row), now));
         assert_eq!(utc(row.next_attempt_at), now + Duration::seconds(3));
         assert!(!is_blocked(Some(&row), now + Duration::seconds(4)));
+    }
+
+    #[test]
+    fn a_failure_without_delay_does_not_move_the_next_attempt() {
+        // Regression (found by benches/login_memory.mjs): the per-IP counter
+        // was stamped with each reservation's "now", so a parallel request
+        // that read the clock a moment earlier was told to wait.
+        let t0 = Utc::now();
+        let (row, _) = after_failure(None, "ip:x", Kind::Ip, t0, &cfg());
+        assert!(!is_blocked(Some(&row), t0 - Duration::milliseconds(500)));
+        let (row, _) = after_failure(
+            Some(row),
+            "ip:x",
+            Kind::Ip,
+            t0 + Duration::seconds(1),
+            &cfg(),
+        );
+        assert!(!is_blocked(Some(&row), t0 + Duration::milliseconds(500)));
+        assert!(utc(row.next_attempt_at) <= t0);
     }
 
     #[test]

@@ -2,12 +2,19 @@
 //! by a semaphore sized to the cores: when every slot stays busy for
 //! `queue_timeout_ms`, callers get [`AppError::Overloaded`] (503 +
 //! `Retry-After`) instead of an unbounded queue (SR-83, S12).
+//!
+//! Memory: each hash needs `memory_kib` of working memory (19 MiB by
+//! default). Allocated the usual way, glibc keeps such blocks in the
+//! arena of every blocking thread that ever hashed, so RSS only grew with
+//! load (issue 10 item 12). The working memory here is reserved above
+//! glibc's largest mmap threshold ([`ALWAYS_MAPPED_BLOCKS`]), so it is
+//! always a fresh mapping, unmapped when the hash is done: only the blocks
+//! argon2 touches are ever resident, and only while it runs.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use argon2::password_hash::PasswordHasher as _;
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordVerifier, Version};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
 use crate::config::PasswordConfig;
@@ -46,10 +53,6 @@ impl PasswordHasher {
         })
     }
 
-    fn argon2(params: Params) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-    }
-
     /// Wait (at most `queue_timeout_ms`) for a hashing slot and hold it
     /// until the permit is dropped. Other CPU-heavy work can share the budget
     /// this way; tests use it to saturate the hasher.
@@ -70,8 +73,9 @@ impl PasswordHasher {
         let input = password.normalized();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            Self::argon2(params)
-                .hash_password(input.as_bytes())
+            let salt = argon2::password_hash::try_generate_salt()
+                .map_err(|e| AppError::Internal(format!("no randomness for a salt: {e}")))?;
+            hash_with_salt(params, input.as_bytes(), &salt)
                 .map(|h| h.to_string())
                 .map_err(|e| AppError::Internal(format!("argon2 hash failed: {e}")))
         })
@@ -86,21 +90,37 @@ impl PasswordHasher {
         password: &Password,
         stored: Option<String>,
     ) -> Result<bool, AppError> {
+        self.prepare().await?;
+        let permit = self.slot().await?;
+        self.verify_in(permit, password, stored).await
+    }
+
+    /// Make sure the dummy hash for unknown accounts exists (computed once;
+    /// call before holding a [`Self::slot`], as computing it takes one).
+    pub async fn prepare(&self) -> Result<(), AppError> {
+        self.dummy_hash().await.map(|_| ())
+    }
+
+    /// [`Self::verify`] in a slot the caller already holds (sign-in takes
+    /// the slot first, so only attempts that are being hashed hold a
+    /// throttle reservation). Needs [`Self::prepare`] first.
+    pub async fn verify_in(
+        &self,
+        permit: OwnedSemaphorePermit,
+        password: &Password,
+        stored: Option<String>,
+    ) -> Result<bool, AppError> {
         let (hash, real) = match stored {
             Some(h) => (h, true),
-            None => (self.dummy_hash().await?, false),
+            None => match self.dummy.get() {
+                Some(dummy) => (dummy.clone(), false),
+                None => return Err(AppError::Internal("the dummy hash is not ready".into())),
+            },
         };
-        let permit = self.slot().await?;
         let input = password.normalized();
         let ok = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            match PasswordHash::new(&hash) {
-                // Verification uses the parameters recorded in the hash.
-                Ok(parsed) => Argon2::default()
-                    .verify_password(input.as_bytes(), &parsed)
-                    .is_ok(),
-                Err(_) => false,
-            }
+            PasswordHash::new(&hash).is_ok_and(|stored| verify_hash(input.as_bytes(), &stored))
         })
         .await
         .map_err(|e| AppError::Internal(format!("verify task failed: {e}")))?;
@@ -117,6 +137,81 @@ impl PasswordHasher {
             .await
             .cloned()
     }
+}
+
+/// Blocks (1 KiB each) of working memory reserved for every hash: 33 MiB is
+/// above the 32 MiB ceiling of glibc's dynamic mmap threshold, so the
+/// allocation is always its own mapping and is returned to the system when
+/// dropped. Only the blocks the parameters use are touched.
+const ALWAYS_MAPPED_BLOCKS: usize = 33 * 1024;
+
+/// argon2's working memory for `count` blocks (see [`ALWAYS_MAPPED_BLOCKS`]).
+fn working_memory(count: usize) -> Vec<Block> {
+    let mut blocks = Vec::with_capacity(count.max(ALWAYS_MAPPED_BLOCKS));
+    blocks.resize(count, Block::default());
+    blocks
+}
+
+/// argon2id of `password` with `salt` under `params`, as a PHC string.
+fn hash_with_salt(
+    params: Params,
+    password: &[u8],
+    salt: &[u8],
+) -> argon2::password_hash::Result<PasswordHash> {
+    compute(Algorithm::Argon2id, Version::V0x13, params, password, salt)
+}
+
+fn compute(
+    algorithm: Algorithm,
+    version: Version,
+    params: Params,
+    password: &[u8],
+    salt: &[u8],
+) -> argon2::password_hash::Result<PasswordHash> {
+    use argon2::password_hash::phc::{Output, ParamsString, Salt};
+    let salt = Salt::new(salt)?;
+    let len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let mut buffer = [0u8; Output::MAX_LENGTH];
+    let out = buffer
+        .get_mut(..len)
+        .ok_or(argon2::password_hash::Error::OutputSize)?;
+    let mut memory = working_memory(params.block_count());
+    Argon2::new(algorithm, version, params.clone()).hash_password_into_with_memory(
+        password,
+        &salt,
+        out,
+        &mut memory,
+    )?;
+    Ok(PasswordHash {
+        algorithm: algorithm.ident(),
+        version: Some(version.into()),
+        params: ParamsString::try_from(&params)?,
+        salt: Some(salt),
+        hash: Some(Output::new(out)?),
+    })
+}
+
+/// Whether `password` matches `stored`, under the algorithm, version and
+/// parameters recorded in it (older hashes keep verifying after a change of
+/// settings). The outputs are compared in constant time.
+fn verify_hash(password: &[u8], stored: &PasswordHash) -> bool {
+    let (Some(salt), Some(expected)) = (&stored.salt, &stored.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(stored.algorithm.as_str()),
+        Params::try_from(stored),
+    ) else {
+        return false;
+    };
+    let version = stored
+        .version
+        .map_or(Ok(Version::V0x13), Version::try_from)
+        .unwrap_or(Version::V0x13);
+    compute(algorithm, version, params, password, salt)
+        .ok()
+        .and_then(|computed| computed.hash)
+        .is_some_and(|computed| computed == *expected)
 }
 
 #[cfg(test)]
@@ -173,5 +268,40 @@ mod tests {
         assert!(matches!(result, Err(AppError::Overloaded)));
         drop(held);
         assert!(hasher.hash(&Password::new("x".repeat(20))).await.is_ok());
+    }
+
+    #[test]
+    fn hashes_interoperate_with_the_argon2_crate() {
+        // Hashes stored before (made by the crate's own allocator path)
+        // keep verifying, and ours verify with the crate's verifier.
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let params = Params::new(1024, 1, 1, None).unwrap();
+        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+            .hash_password(b"an older stored password")
+            .unwrap()
+            .to_string();
+        assert!(verify_hash(
+            b"an older stored password",
+            &PasswordHash::new(&theirs).unwrap()
+        ));
+        assert!(!verify_hash(
+            b"another password",
+            &PasswordHash::new(&theirs).unwrap()
+        ));
+        let ours = hash_with_salt(params, b"a new password", b"0123456789abcdef")
+            .unwrap()
+            .to_string();
+        assert!(
+            Argon2::default()
+                .verify_password(b"a new password", &PasswordHash::new(&ours).unwrap())
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn working_memory_is_always_its_own_mapping() {
+        let blocks = working_memory(19 * 1024);
+        assert_eq!(blocks.len(), 19 * 1024);
+        assert!(blocks.capacity() >= ALWAYS_MAPPED_BLOCKS);
     }
 }

@@ -13,6 +13,7 @@ crate::on_all_backends!(
     counters_and_sessions_are_shared_across_instances,
     parallel_guesses_are_not_all_evaluated,
     a_stranger_cannot_lock_the_owner_out,
+    parallel_sign_ins_of_different_accounts_all_succeed,
 );
 
 async fn counters_and_sessions_are_shared_across_instances(backend: Backend) {
@@ -339,4 +340,33 @@ async fn a_stranger_cannot_lock_the_owner_out(backend: Backend) {
     .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert!(bob.is_signed_in().await);
+}
+
+async fn parallel_sign_ins_of_different_accounts_all_succeed(backend: Backend) {
+    // Reservations of different accounts from one network do not hold each
+    // other up (the clock-skew regression itself is the unit test
+    // `a_failure_without_delay_does_not_move_the_next_attempt`).
+    let app = TestApp::spawn_with(backend, |c| c.password.max_concurrent_hashes = 8).await;
+    let mut handles = Vec::new();
+    for i in 0..8 {
+        let email = format!("user{i}@example.com");
+        app.create_user(&email, PASSWORD).await;
+        let mut b = app.browser();
+        let form = b.get("/login").await;
+        handles.push(tokio::spawn(async move {
+            b.post_form(
+                "/login",
+                &[
+                    ("csrf_token", &form.csrf()),
+                    ("email", &email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await
+            .status
+        }));
+    }
+    for h in handles {
+        assert_eq!(h.await.unwrap(), StatusCode::SEE_OTHER);
+    }
 }
