@@ -21,6 +21,25 @@ crate::on_all_backends!(
     deleted_user_is_signed_out_and_the_email_is_free_again,
 );
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_form_gets_a_generic_page() {
+    // Issue 10 item 15: the form parser's words stay in the log.
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let res = reqwest::Client::new()
+        .post(format!("{}/login", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("csrf_token=x&email=a&email=b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("The form could not be read."), "{body}");
+    for leak in ["duplicate", "field", "`email`", "serde"] {
+        assert!(!body.contains(leak), "{leak} in {body}");
+    }
+}
+
 async fn deleted_user_is_signed_out_and_the_email_is_free_again(backend: Backend) {
     // S2 soft delete; SR-65 sessions end on delete; SR-86 setup stays closed.
     let app = TestApp::spawn(backend).await;
