@@ -10,10 +10,11 @@ use actix_web::{App, HttpServer, web};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::crypto::signing::{self, KeyStore};
-use crate::crypto::{Envelope, KeyProvider, LocalKeyProvider, PasswordHasher};
+use crate::crypto::signing::KeyStore;
+use crate::crypto::{KeyProvider, LocalKeyProvider, PasswordHasher};
 use crate::db::{Db, run_migrations};
 use crate::error::AppError;
+use crate::keys::signing;
 use crate::state::AppState;
 
 /// Knobs that are not configuration: the clock and the worker count.
@@ -52,6 +53,20 @@ fn bind(address: &str, what: &str) -> Result<(TcpListener, u16), AppError> {
     Ok((listener, port))
 }
 
+/// Every problem with `config`: its own rules ([`crate::config::validate`])
+/// and those of the database URL and the mail settings, which the modules
+/// that use them know (config stays a leaf).
+pub fn check_config(config: &Config) -> Vec<String> {
+    let mut problems = crate::config::validate(config);
+    if let Err(e) = crate::db::Backend::from_url(&config.database_url) {
+        problems.push(format!("database_url: {e}"));
+    }
+    if let Err(mail) = crate::mail::transport::Settings::from_config(config) {
+        problems.extend(mail);
+    }
+    problems
+}
+
 /// Open the database, apply migrations, load keys: the state every command
 /// that touches data needs.
 pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, AppError> {
@@ -66,7 +81,10 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
     )?);
     let envelope = {
         let provider = provider.clone();
-        Arc::new(db.run(move |conn| Envelope::load(conn, &provider)).await?)
+        Arc::new(
+            db.run(move |conn| crate::keys::data::load_envelope(conn, &provider))
+                .await?,
+        )
     };
     let policy = crate::state::key_policy(&config);
     let now = clock.now();
@@ -137,7 +155,7 @@ impl Application {
     /// Build and bind. Fails with a clear message on bad configuration,
     /// unreachable database or an unreadable master key.
     pub async fn build(config: Config, options: Options) -> Result<Self, AppError> {
-        let problems = crate::config::validate(&config);
+        let problems = check_config(&config);
         if !problems.is_empty() {
             return Err(AppError::Config(problems.join("; ")));
         }
@@ -224,4 +242,25 @@ fn management_server(state: &AppState, listener: TcpListener) -> Result<Server, 
     .listen(listener)
     .map_err(|e| AppError::Config(format!("cannot serve: {e}")))?
     .run())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_and_mail_problems_are_named_too() {
+        let c = Config {
+            database_url: "mysql://x".into(),
+            smtp_url: Some("ftp://mail".into()),
+            ..Config::default()
+        };
+        let problems = check_config(&c);
+        assert!(
+            problems.iter().any(|p| p.starts_with("database_url:")),
+            "{problems:?}"
+        );
+        assert!(problems.len() >= 2, "{problems:?}");
+        assert!(check_config(&Config::default()).is_empty());
+    }
 }

@@ -17,10 +17,11 @@ use crate::audit::Actor;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{self, Config};
 use crate::crypto::PasswordHasher;
-use crate::crypto::signing::{self, Alg};
+use crate::crypto::signing::Alg;
 use crate::db::{Db, run_migrations};
 use crate::domain::{Email, Password, Role};
 use crate::error::AppError;
+use crate::keys::signing;
 use crate::oidc::clients::ClientSpec;
 
 /// Ostiary, an OpenID Connect identity provider.
@@ -212,7 +213,7 @@ pub fn main() -> ExitCode {
         Err(problems) => return report_config_problems(&problems),
     };
     if let Some(Command::Config(ConfigCommand::Check)) = cli.command {
-        let problems = config::validate(&config);
+        let problems = crate::app::check_config(&config);
         if !problems.is_empty() {
             return report_config_problems(&problems);
         }
@@ -225,7 +226,7 @@ pub fn main() -> ExitCode {
         }));
         return ExitCode::SUCCESS;
     }
-    let problems = config::validate(&config);
+    let problems = crate::app::check_config(&config);
     if !problems.is_empty() {
         return report_config_problems(&problems);
     }

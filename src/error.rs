@@ -5,9 +5,10 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
 
 use crate::i18n::Tr;
-use crate::web::request_id;
+use crate::request_id;
 
 /// Everything that can go wrong inside Ostiary.
 #[derive(Debug, thiserror::Error)]
@@ -93,12 +94,7 @@ impl ResponseError for AppError {
         } else {
             tracing::info!(%request_id, status = status.as_u16(), error = %self, "request refused");
         }
-        let body = crate::web::render::error_page(
-            status,
-            self.title(),
-            &self.public_message(),
-            &request_id,
-        );
+        let body = error_page(status, self.title(), &self.public_message(), &request_id);
         let mut response = HttpResponse::build(status).body(body);
         let headers = response.headers_mut();
         headers.insert(
@@ -111,4 +107,29 @@ impl ResponseError for AppError {
         }
         response
     }
+}
+
+/// The error page (`templates/error/error.html`).
+#[derive(Template)]
+#[template(path = "error/error.html")]
+pub struct ErrorPage<'a> {
+    /// The messages of the page language.
+    pub t: crate::i18n::Tr,
+    pub status: u16,
+    pub title: &'a str,
+    pub message: &'a str,
+    pub request_id: &'a str,
+}
+
+/// The error page as HTML text; plain text if the template itself fails.
+pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &str) -> String {
+    let page = ErrorPage {
+        t: crate::i18n::Tr::current(),
+        status: status.as_u16(),
+        title,
+        message,
+        request_id,
+    };
+    page.render()
+        .unwrap_or_else(|_| format!("{title}\n\n{message}\n\nRequest ID: {request_id}\n"))
 }

@@ -7,9 +7,10 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::crypto::signing::{KeyPolicy, KeyStore};
+use crate::crypto::signing::KeyStore;
 use crate::crypto::{Envelope, PasswordHasher};
 use crate::db::Db;
+use crate::keys::signing::KeyPolicy;
 
 /// Shared application state.
 #[derive(Debug, Clone)]

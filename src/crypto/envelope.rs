@@ -6,24 +6,21 @@
 //! signing keys and upstream client secrets.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use zeroize::Zeroizing;
 
-use super::key_provider::{KeyProvider, open, seal};
-use crate::db::DbConnection;
+use super::key_provider::{open, seal};
 use crate::error::AppError;
-use crate::store::data_keys;
 
 /// The data key used for new encryptions.
-const ACTIVE_DATA_KEY: &str = "dk-1";
+pub const ACTIVE_DATA_KEY: &str = "dk-1";
 /// The key from which CSRF tokens are derived.
-const CSRF_KEY: &str = "csrf-1";
+pub const CSRF_KEY: &str = "csrf-1";
 /// The key of the keyed hashes of high-entropy secrets (client secrets).
-const SECRET_MAC_KEY: &str = "mac-1";
+pub const SECRET_MAC_KEY: &str = "mac-1";
 
 /// Unwrapped data keys held in memory, loaded once at start-up.
 pub struct Envelope {
@@ -42,35 +39,22 @@ impl std::fmt::Debug for Envelope {
 }
 
 impl Envelope {
-    /// Make sure the data keys exist (race-free across instances), then
-    /// unwrap all of them.
-    pub fn load(
-        conn: &mut DbConnection,
-        provider: &Arc<dyn KeyProvider>,
+    /// An envelope from unwrapped keys: the data keys (`purpose` "data") by
+    /// id, the CSRF key and the secret-hash key.
+    pub fn from_keys(
+        data_keys: Vec<(String, Zeroizing<Vec<u8>>)>,
+        csrf_key: Zeroizing<Vec<u8>>,
+        secret_mac_key: Zeroizing<Vec<u8>>,
     ) -> Result<Self, AppError> {
-        data_keys::ensure(conn, provider.as_ref(), ACTIVE_DATA_KEY, "data")?;
-        data_keys::ensure(conn, provider.as_ref(), CSRF_KEY, "csrf")?;
-        data_keys::ensure(conn, provider.as_ref(), SECRET_MAC_KEY, "mac")?;
         let mut ciphers = HashMap::new();
-        let mut csrf_key = None;
-        let mut secret_mac_key = None;
-        for row in data_keys::all(conn)? {
-            let key = data_keys::unwrap(provider.as_ref(), &row)?;
-            match row.purpose.as_str() {
-                "csrf" if row.id == CSRF_KEY => csrf_key = Some(key),
-                "mac" if row.id == SECRET_MAC_KEY => secret_mac_key = Some(key),
-                "data" => {
-                    let cipher = XChaCha20Poly1305::new_from_slice(&key).map_err(|_| {
-                        AppError::Internal(format!("data key {} has a bad length", row.id))
-                    })?;
-                    ciphers.insert(row.id, cipher);
-                }
-                _ => {}
-            }
+        for (id, key) in data_keys {
+            let cipher = XChaCha20Poly1305::new_from_slice(&key)
+                .map_err(|_| AppError::Internal(format!("data key {id} has a bad length")))?;
+            ciphers.insert(id, cipher);
         }
-        let csrf_key = csrf_key.ok_or_else(|| AppError::Internal("CSRF key missing".into()))?;
-        let secret_mac_key =
-            secret_mac_key.ok_or_else(|| AppError::Internal("secret MAC key missing".into()))?;
+        if !ciphers.contains_key(ACTIVE_DATA_KEY) {
+            return Err(AppError::Internal("the active data key is missing".into()));
+        }
         Ok(Self {
             active: ACTIVE_DATA_KEY.into(),
             ciphers,

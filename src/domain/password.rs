@@ -120,7 +120,8 @@ impl Password {
 
     /// Compare with another typed password (confirmation field).
     pub fn matches(&self, other: &Password) -> bool {
-        crate::crypto::token::constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
+        use subtle::ConstantTimeEq;
+        self.0.len() == other.0.len() && bool::from(self.0.as_bytes().ct_eq(other.0.as_bytes()))
     }
 }
 

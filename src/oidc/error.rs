@@ -90,7 +90,7 @@ impl From<AppError> for OAuthError {
                 StatusCode::SERVICE_UNAVAILABLE,
             ),
             other => {
-                tracing::error!(request_id = %crate::web::request_id::current(), error = %other, "protocol request failed");
+                tracing::error!(request_id = %crate::request_id::current(), error = %other, "protocol request failed");
                 Self::server_error()
             }
         }

@@ -94,7 +94,7 @@ impl FromRequest for RequestContext {
             .get::<RequestContext>()
             .cloned()
             .unwrap_or_else(|| RequestContext {
-                request_id: crate::web::request_id::current(),
+                request_id: crate::request_id::current(),
                 ip: req
                     .peer_addr()
                     .map_or_else(|| "unknown".into(), |a| a.ip().to_string()),

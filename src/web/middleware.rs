@@ -13,7 +13,8 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
 use tracing::Instrument;
 
-use super::{RequestContext, headers, request_id};
+use super::{RequestContext, headers};
+use crate::request_id;
 use crate::state::AppState;
 
 /// See the module documentation.

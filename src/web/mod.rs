@@ -9,6 +9,5 @@ pub mod headers;
 pub mod middleware;
 pub mod ops;
 pub mod render;
-pub mod request_id;
 
 pub use context::RequestContext;

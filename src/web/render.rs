@@ -8,18 +8,6 @@ use askama::Template;
 
 use crate::error::AppError;
 
-/// The error page (`templates/error/error.html`).
-#[derive(Template)]
-#[template(path = "error/error.html")]
-pub struct ErrorPage<'a> {
-    /// The messages of the page language.
-    pub t: crate::i18n::Tr,
-    pub status: u16,
-    pub title: &'a str,
-    pub message: &'a str,
-    pub request_id: &'a str,
-}
-
 /// Render `page` with `status`, `no-store`, and optional cookies to set.
 pub fn html<T: Template>(
     status: StatusCode,
@@ -35,19 +23,6 @@ pub fn html<T: Template>(
         builder.cookie(cookie);
     }
     Ok(builder.body(body))
-}
-
-/// The error page as HTML text; plain text if the template itself fails.
-pub fn error_page(status: StatusCode, title: &str, message: &str, request_id: &str) -> String {
-    let page = ErrorPage {
-        t: crate::i18n::Tr::current(),
-        status: status.as_u16(),
-        title,
-        message,
-        request_id,
-    };
-    page.render()
-        .unwrap_or_else(|_| format!("{title}\n\n{message}\n\nRequest ID: {request_id}\n"))
 }
 
 /// `303 See Other` to `location` (never 307/308 after a POST, SR-05).

@@ -115,7 +115,7 @@ async fn rotation_publishes_first_and_reaches_other_instances(backend: Backend) 
         .state
         .db
         .run(move |conn| {
-            ostiary::crypto::signing::rotate(
+            ostiary::keys::signing::rotate(
                 conn,
                 &envelope,
                 &ostiary::audit::Actor::system("test"),

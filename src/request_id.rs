@@ -23,9 +23,13 @@ pub fn choose(incoming: Option<&str>) -> String {
             id.to_owned()
         }
         // A v4 UUID from the thread-local CSPRNG (no system call per request).
-        _ => uuid::Builder::from_random_bytes(crate::crypto::token::random_bytes::<16>())
-            .into_uuid()
-            .to_string(),
+        _ => {
+            let mut bytes = [0u8; 16];
+            rand::Rng::fill_bytes(&mut rand::rng(), &mut bytes);
+            uuid::Builder::from_random_bytes(bytes)
+                .into_uuid()
+                .to_string()
+        }
     }
 }
 

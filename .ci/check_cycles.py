@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Fail on import cycles in src/ (ARCHITECTURE.md: dependencies point one way).
+
+Reads every `crate::…` path in src/**/*.rs (use statements and inline
+paths, test modules excluded), maps it to the module file it names, and
+reports the strongly connected components with more than one member at two
+levels: top-level modules (src/auth, src/oidc, …) and files.
+
+    python3 .ci/check_cycles.py [--report]
+
+Exit status 1 when a cycle exists; --report prints the graph summary too.
+"""
+
+import os
+import re
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+PATH = re.compile(r"\bcrate((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
+GROUP = re.compile(r"\bcrate::((?:[A-Za-z_][A-Za-z0-9_]*::)*)\{([^;]*?)\}", re.S)
+
+
+def module_files():
+    """Module path (tuple) -> file path, for every .rs file under src/."""
+    modules = {}
+    for dirpath, _, files in os.walk(ROOT):
+        for name in files:
+            if not name.endswith(".rs"):
+                continue
+            rel = os.path.relpath(os.path.join(dirpath, name), ROOT)
+            parts = rel[:-3].split(os.sep)
+            if parts[-1] in ("mod", "lib", "main"):
+                parts = parts[:-1]
+            modules[tuple(parts)] = rel
+    return modules
+
+
+def without_tests(text):
+    """Drop `#[cfg(test)] mod … { … }` blocks (tests may use anything)."""
+    out, i = [], 0
+    while True:
+        at = text.find("#[cfg(test)]", i)
+        if at < 0:
+            out.append(text[i:])
+            return "".join(out)
+        out.append(text[i:at])
+        brace = text.find("{", at)
+        semi = text.find(";", at)
+        if brace < 0 or (0 <= semi < brace):
+            i = semi + 1 if semi >= 0 else len(text)
+            continue
+        depth, j = 0, brace
+        while j < len(text):
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        i = j + 1
+
+
+def referenced_paths(text):
+    paths = [tuple(m.group(1).strip(":").split("::")) for m in PATH.finditer(text)]
+    # `use crate::a::{b, c::d}` names a::b and a::c::d as well.
+    for m in GROUP.finditer(text):
+        prefix = [p for p in m.group(1).split("::") if p]
+        for item in re.split(r",", m.group(2)):
+            item = item.strip().split(" as ")[0].strip()
+            if not item or item.startswith("{"):
+                continue
+            parts = [p for p in item.split("::") if p and p != "self"]
+            paths.append(tuple(prefix + parts))
+    return paths
+
+
+def resolve(path, modules):
+    """The longest module path that `path` starts with."""
+    for n in range(len(path), 0, -1):
+        if path[:n] in modules:
+            return path[:n]
+    return None
+
+
+def sccs(graph):
+    """Tarjan's strongly connected components."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            out.append(comp)
+
+    sys.setrecursionlimit(10000)
+    for v in list(graph):
+        if v not in index:
+            visit(v)
+    return [sorted(c) for c in out if len(c) > 1]
+
+
+def main():
+    modules = module_files()
+    files, tops = {}, {}
+    for mod, rel in modules.items():
+        with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
+            text = without_tests(f.read())
+        # Comment lines (doc links) are not dependencies.
+        text = "\n".join(
+            line for line in text.splitlines() if not line.lstrip().startswith("//")
+        )
+        for path in referenced_paths(text):
+            target = resolve(path, modules)
+            if target is None or target == mod:
+                continue
+            files.setdefault(modules[mod], set()).add(modules[target])
+            if mod and target and mod[0] != target[0]:
+                tops.setdefault(mod[0], set()).add(target[0])
+    failed = False
+    for level, graph in (("top-level modules", tops), ("files", files)):
+        for comp in sccs(graph):
+            failed = True
+            print(f"import cycle between {level}: " + " -> ".join(comp))
+    if "--report" in sys.argv:
+        for top in sorted(tops):
+            print(f"{top} -> {', '.join(sorted(tops[top]))}")
+    if failed:
+        print("dependencies must point one way (ARCHITECTURE.md)")
+        return 1
+    print("no import cycles")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

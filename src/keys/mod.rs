@@ -1,0 +1,7 @@
+//! Key lifecycle (S3, S10): the data keys of the envelope and the token
+//! signing keys, created, stored, loaded and rotated in the database.
+//! The cryptography itself (sealing, signing, verifying) is the pure
+//! [`crate::crypto`] below.
+
+pub mod data;
+pub mod signing;
