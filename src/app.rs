@@ -96,8 +96,13 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
         })
         .await?
     };
-    let mailer = crate::mail::Mailer::from_config(&config, tokio::runtime::Handle::current())
-        .map_err(AppError::Config)?;
+    let mailer = crate::mail::Mailer::from_config(
+        &config,
+        tokio::runtime::Handle::current(),
+        db.clone(),
+        clock.clone(),
+    )
+    .map_err(AppError::Config)?;
     Ok(AppState {
         webauthn: crate::auth::webauthn::build(&config),
         mailer: Arc::new(mailer),

@@ -108,11 +108,12 @@ pub async fn create(
         role: spec.role.as_str().to_owned(),
         hours: spec.ttl_hours,
     };
-    let email_sent = match mail::send(state, actor, spec.email.as_str(), &message, locale).await {
-        Ok(()) => true,
-        Err(AppError::MailUnavailable) => false,
-        Err(e) => return Err(e),
-    };
+    let email_sent =
+        match mail::send(&state.mailer, actor, spec.email.as_str(), &message, locale).await {
+            Ok(()) => true,
+            Err(AppError::MailUnavailable) => false,
+            Err(e) => return Err(e),
+        };
     Ok(CreatedInvitation {
         id,
         organization: org.name,

@@ -25,7 +25,7 @@ pub struct AppState {
     /// The discovery document, rendered once.
     pub discovery: bytes::Bytes,
     /// Recently used client registrations.
-    pub clients: Arc<crate::oidc::client_cache::ClientCache>,
+    pub clients: Arc<crate::store::client_cache::ClientCache>,
     /// The WebAuthn relying party (from the issuer); `None` when the issuer
     /// cannot be one (passkeys disabled).
     pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,

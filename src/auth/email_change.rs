@@ -128,9 +128,9 @@ pub async fn request(
                 new_email: to.clone(),
                 hours: ttl / 3600,
             };
-            mail::send(state, actor, &to, &message, locale).await?;
+            mail::send(&state.mailer, actor, &to, &message, locale).await?;
         }
-        Some(false) => mail::send_later(state, to.clone(), Message::EmailInUse, locale),
+        Some(false) => mail::send_later(&state.mailer, to.clone(), Message::EmailInUse, locale),
         None => {}
     }
     Ok(Requested::Sent { to })
@@ -224,7 +224,7 @@ pub async fn confirm(
         Err(opened) => return Ok(opened),
     };
     mail::send_later(
-        state,
+        &state.mailer,
         old,
         Message::EmailChanged {
             link: format!(

@@ -166,10 +166,10 @@ pub async fn request(
             code,
             minutes: state.config.mail.code_ttl_secs / 60,
         };
-        mail::send(state, &actor, email.as_str(), &message, locale).await?;
+        mail::send(&state.mailer, &actor, email.as_str(), &message, locale).await?;
     } else {
         // Same failure mode as a real send when SMTP is down (SR-85).
-        mail::deliver::probe(state, "sign_in_code").await?;
+        mail::deliver::probe(&state.mailer, "sign_in_code").await?;
     }
     metrics::counter!("ostiary_email_codes_total", "outcome" => "issued").increment(1);
     Ok(RequestOutcome::Issued {

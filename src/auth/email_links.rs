@@ -118,7 +118,7 @@ pub async fn request(
             Purpose::Reset => "password_reset",
             Purpose::Verify => "verify_email",
         };
-        return mail::deliver::probe(state, kind).await;
+        return mail::deliver::probe(&state.mailer, kind).await;
     }
     let link = format!(
         "{}{}?token={token}",
@@ -135,7 +135,7 @@ pub async fn request(
             hours: ttl / 3600,
         },
     };
-    mail::send(state, actor, email.as_str(), &message, locale).await
+    mail::send(&state.mailer, actor, email.as_str(), &message, locale).await
 }
 
 /// The live token for a link, if any (to decide what page to show).

@@ -79,7 +79,7 @@ pub async fn change(
         .await?;
     backchannel::dispatch(state, ended.notices);
     mail::send_later(
-        state,
+        &state.mailer,
         current.user.email.clone(),
         Message::PasswordChanged {
             link: format!("{}/password/reset", state.config.public_base()),

@@ -69,7 +69,7 @@ impl AppContext {
         let Some((client_id, redirect)) = return_to.and_then(authorize_target) else {
             return Ok(None);
         };
-        let Some(client) = state.clients.get(state, &client_id).await? else {
+        let Some(client) = state.clients.get(&state.db, &client_id).await? else {
             return Ok(None);
         };
         if !redirect_uri::matches(&client.redirect_uris(), &redirect) {

@@ -7,14 +7,14 @@
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::error::AppError;
 use crate::mail::Locale;
+use crate::mail::Mailer;
 use crate::mail::message::{self, Message};
-use crate::state::AppState;
 use crate::store::mail_deliveries::{self, Delivery};
 use crate::store::{naive, write_tx};
 
 /// Render and send `message` to `to`, with record, audit and metric.
 pub async fn send(
-    state: &AppState,
+    mailer: &Mailer,
     actor: &Actor,
     to: &str,
     message: &Message,
@@ -29,25 +29,25 @@ pub async fn send(
         recipient: to.to_owned(),
         status: "queued".into(),
         reason: None,
-        created_at: naive(state.now()),
-        updated_at: naive(state.now()),
+        created_at: naive(mailer.clock.now()),
+        updated_at: naive(mailer.clock.now()),
     };
-    state
+    mailer
         .db
         .run(move |conn| mail_deliveries::insert(conn, &row))
         .await?;
-    let result = state.mailer.send(to, &rendered).await;
-    finish(state, actor, &id, kind, to, result.as_ref().err().cloned()).await?;
+    let result = mailer.send(to, &rendered).await;
+    finish(mailer, actor, &id, kind, to, result.as_ref().err().cloned()).await?;
     result.map_err(|_| AppError::MailUnavailable)
 }
 
 /// [`send`] in the background, for security notices: the page does not
 /// wait for SMTP, and a failure is in the delivery records and the log.
-pub fn send_later(state: &AppState, to: String, message: Message, locale: Locale) {
-    let state = state.clone();
+pub fn send_later(mailer: &std::sync::Arc<Mailer>, to: String, message: Message, locale: Locale) {
+    let mailer = mailer.clone();
     tokio::spawn(async move {
         let actor = Actor::system("notice");
-        if let Err(e) = send(&state, &actor, &to, &message, locale).await {
+        if let Err(e) = send(&mailer, &actor, &to, &message, locale).await {
             tracing::warn!(error = %e, kind = message.kind(), "security notice not sent");
         }
     });
@@ -55,8 +55,8 @@ pub fn send_later(state: &AppState, to: String, message: Message, locale: Locale
 
 /// Record a failure to reach SMTP where no message was addressed (see
 /// [`crate::mail::Mailer::probe`]).
-pub async fn probe(state: &AppState, kind: &'static str) -> Result<(), AppError> {
-    match state.mailer.probe().await {
+pub async fn probe(mailer: &Mailer, kind: &'static str) -> Result<(), AppError> {
+    match mailer.probe().await {
         Ok(()) => Ok(()),
         Err(reason) => {
             tracing::warn!(kind, %reason, "SMTP server unreachable");
@@ -68,21 +68,21 @@ pub async fn probe(state: &AppState, kind: &'static str) -> Result<(), AppError>
 }
 
 async fn finish(
-    state: &AppState,
+    mailer: &Mailer,
     actor: &Actor,
     id: &str,
     kind: &'static str,
     to: &str,
     failure: Option<String>,
 ) -> Result<(), AppError> {
-    let now = state.now();
+    let now = mailer.clock.now();
     let (actor, id, to) = (actor.clone(), id.to_owned(), to.to_owned());
     let outcome = if failure.is_some() { "failed" } else { "sent" };
     if let Some(reason) = &failure {
         tracing::warn!(kind, delivery = %id, %reason, "mail delivery failed");
     }
     metrics::counter!("ostiary_mail_total", "kind" => kind, "outcome" => outcome).increment(1);
-    state
+    mailer
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {

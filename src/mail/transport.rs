@@ -188,6 +188,9 @@ pub struct Mailer {
     target: Target,
     from: Mailbox,
     runtime: tokio::runtime::Handle,
+    /// Where delivery records go, and their clock.
+    pub(super) db: crate::db::Db,
+    pub(super) clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -202,14 +205,21 @@ impl std::fmt::Debug for Mailer {
 
 impl Mailer {
     /// Build from the configuration (already validated); sending runs on
-    /// `runtime`.
-    pub fn from_config(config: &Config, runtime: tokio::runtime::Handle) -> Result<Self, String> {
+    /// `runtime`, delivery records go to `db` stamped by `clock`.
+    pub fn from_config(
+        config: &Config,
+        runtime: tokio::runtime::Handle,
+        db: crate::db::Db,
+        clock: std::sync::Arc<dyn crate::clock::Clock>,
+    ) -> Result<Self, String> {
         let settings = Settings::from_config(config).map_err(|p| p.join("; "))?;
         let Some(s) = settings else {
             return Ok(Self {
                 target: Target::Log,
                 from: from_address(config)?,
                 runtime,
+                db,
+                clock,
             });
         };
         let tls_params = || {
@@ -232,6 +242,8 @@ impl Mailer {
             target: Target::Smtp(builder.build()),
             from: s.from,
             runtime,
+            db,
+            clock,
         })
     }
 

@@ -118,10 +118,11 @@ pub async fn authenticate(
             ));
         }
     };
-    let client =
-        state.clients.get(state, &client_id).await?.ok_or_else(|| {
-            OAuthError::invalid_client("unknown client or wrong credentials", basic)
-        })?;
+    let client = state
+        .clients
+        .get(&state.db, &client_id)
+        .await?
+        .ok_or_else(|| OAuthError::invalid_client("unknown client or wrong credentials", basic))?;
     let fail = || OAuthError::invalid_client("unknown client or wrong credentials", basic);
     match client.token_endpoint_auth_method.as_str() {
         // SR-33: the registered method only — a Basic client's secret in

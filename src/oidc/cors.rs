@@ -45,7 +45,7 @@ pub async fn cors(
     };
     let allowed = match req.app_data::<web::Data<AppState>>() {
         Some(state) => {
-            let origins = state.clients.allowed_origins(state).await?;
+            let origins = state.clients.allowed_origins(&state.db).await?;
             origin
                 .to_str()
                 .is_ok_and(|o| origins.iter().any(|a| a == o))

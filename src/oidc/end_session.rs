@@ -79,7 +79,7 @@ impl Return {
         let (Some(client_id), Some(uri)) = (client_id, nonempty(uri)) else {
             return Ok(None);
         };
-        let Some(client) = state.clients.get(state, client_id).await? else {
+        let Some(client) = state.clients.get(&state.db, client_id).await? else {
             return Ok(None);
         };
         if !client.post_logout_redirect_uris().contains(&uri) {

@@ -5,7 +5,6 @@
 pub mod authorize;
 pub mod backchannel;
 pub mod client_auth;
-pub mod client_cache;
 
 pub mod clients;
 pub mod cors;

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backup_codes;
+pub mod client_cache;
 pub mod clients;
 pub mod codes;
 pub mod consents;

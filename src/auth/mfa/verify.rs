@@ -100,7 +100,7 @@ fn notify_replay(state: &AppState, user_id: String, locale: Locale) {
             when: state.now().format("%Y-%m-%d %H:%M UTC").to_string(),
         };
         let actor = Actor::system("mfa");
-        if let Err(e) = mail::send(&state, &actor, &user.email, &message, locale).await {
+        if let Err(e) = mail::send(&state.mailer, &actor, &user.email, &message, locale).await {
             tracing::warn!(error = %e, user_id = %user_id, "replay alert not sent");
         }
     });

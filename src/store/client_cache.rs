@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::db::Db;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::store::clients::{self, Client};
 
 /// How long a cached registration is trusted.
@@ -44,14 +44,14 @@ impl ClientCache {
     }
 
     /// Every origin some client allows (CORS), at most [`TTL`] old.
-    pub async fn allowed_origins(&self, state: &AppState) -> Result<Arc<Vec<String>>, AppError> {
+    pub async fn allowed_origins(&self, db: &Db) -> Result<Arc<Vec<String>>, AppError> {
         if let Ok(cached) = self.origins.read()
             && let Some((at, origins)) = cached.as_ref()
             && at.elapsed() < TTL
         {
             return Ok(origins.clone());
         }
-        let fresh = Arc::new(state.db.run(clients::all_allowed_origins).await?);
+        let fresh = Arc::new(db.run(clients::all_allowed_origins).await?);
         if let Ok(mut slot) = self.origins.write() {
             *slot = Some((Instant::now(), fresh.clone()));
         }
@@ -59,15 +59,12 @@ impl ClientCache {
     }
 
     /// The client with this id, from the cache or the database.
-    pub async fn get(&self, state: &AppState, id: &str) -> Result<Option<Arc<Client>>, AppError> {
+    pub async fn get(&self, db: &Db, id: &str) -> Result<Option<Arc<Client>>, AppError> {
         if let Some(hit) = self.cached(id) {
             return Ok(Some(hit));
         }
         let lookup = id.to_owned();
-        let found = state
-            .db
-            .run(move |conn| clients::find(conn, &lookup))
-            .await?;
+        let found = db.run(move |conn| clients::find(conn, &lookup)).await?;
         Ok(found.map(|client| {
             let client = Arc::new(client);
             self.remember(client.clone());
