@@ -17,6 +17,7 @@ pub mod password_login;
 pub mod password_reset;
 pub mod recent;
 pub mod session;
+pub mod sign_in;
 pub mod throttle;
 pub mod webauthn;
 

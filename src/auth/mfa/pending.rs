@@ -12,8 +12,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::CurrentSession;
-use crate::auth::first_factor::{self, Next};
 use crate::auth::mfa::{acr, factors};
+use crate::auth::sign_in::{self, Next};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -224,7 +224,7 @@ pub fn finish(
     if row.method == STEP_UP {
         return step_up_tx(conn, actor, row, &amr, now);
     }
-    first_factor::sign_in_tx(
+    sign_in::sign_in_tx(
         conn,
         state,
         actor,
