@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Fail on import cycles in src/ (ARCHITECTURE.md: dependencies point one way).
 
-Reads every `crate::…` path in src/**/*.rs (use statements and inline
-paths, test modules excluded), maps it to the module file it names, and
+Reads every `crate::…`, `super::…` and `self::…` path in src/**/*.rs (use
+statements and inline paths, test modules and comments excluded) and every
+`use child::…` of a module's own child, maps it to the module file it names, and
 reports the strongly connected components with more than one member at two
 levels: top-level modules (src/auth, src/oidc, …) and files.
 
@@ -16,8 +17,12 @@ import re
 import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
-PATH = re.compile(r"\bcrate((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
-GROUP = re.compile(r"\bcrate::((?:[A-Za-z_][A-Za-z0-9_]*::)*)\{([^;]*?)\}", re.S)
+PATH = re.compile(r"\b(crate|super|self)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
+GROUP = re.compile(
+    r"\b(crate|super|self)::((?:[A-Za-z_][A-Za-z0-9_]*::)*)\{([^;]*?)\}", re.S
+)
+# `use child::Item;` in a module names its own child module.
+BARE_USE = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?use\s+([A-Za-z_][A-Za-z0-9_]*)::", re.M)
 
 
 def module_files():
@@ -61,17 +66,40 @@ def without_tests(text):
         i = j + 1
 
 
-def referenced_paths(text):
-    paths = [tuple(m.group(1).strip(":").split("::")) for m in PATH.finditer(text)]
+def absolute(root, rest, mod):
+    """`crate::a`, `super::a`, `self::a` as a path from the crate root."""
+    parts = [p for p in rest if p]
+    if root == "crate":
+        base = []
+    elif root == "self":
+        base = list(mod)
+    else:
+        base = list(mod[:-1])
+    while parts and parts[0] == "super":
+        parts = parts[1:]
+        base = base[:-1]
+    return tuple(base + [p for p in parts if p != "self"])
+
+
+def referenced_paths(text, mod, modules):
+    paths = [
+        absolute(m.group(1), m.group(2).strip(":").split("::"), mod)
+        for m in PATH.finditer(text)
+        # The prefix of a `use a::{…}` group is not itself used.
+        if not text.startswith("::{", m.end())
+    ]
     # `use crate::a::{b, c::d}` names a::b and a::c::d as well.
     for m in GROUP.finditer(text):
-        prefix = [p for p in m.group(1).split("::") if p]
-        for item in re.split(r",", m.group(2)):
+        prefix = m.group(2).split("::")
+        for item in re.split(r",", m.group(3)):
             item = item.strip().split(" as ")[0].strip()
             if not item or item.startswith("{"):
                 continue
-            parts = [p for p in item.split("::") if p and p != "self"]
-            paths.append(tuple(prefix + parts))
+            paths.append(absolute(m.group(1), prefix + item.split("::"), mod))
+    for m in BARE_USE.finditer(text):
+        child = mod + (m.group(1),)
+        if child in modules:
+            paths.append(child)
     return paths
 
 
@@ -126,7 +154,7 @@ def main():
         text = "\n".join(
             line for line in text.splitlines() if not line.lstrip().startswith("//")
         )
-        for path in referenced_paths(text):
+        for path in referenced_paths(text, mod, modules):
             target = resolve(path, modules)
             if target is None or target == mod:
                 continue

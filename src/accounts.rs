@@ -123,14 +123,14 @@ pub fn insert_user(
 
 /// Soft-delete a user, end all their sessions and grants (SR-65), audited.
 /// Returns the back-channel logout notices for the caller to dispatch
-/// ([`crate::oidc::backchannel::dispatch`]). Deleting the first
+/// ([`crate::store::logout::LogoutQueue`]). Deleting the first
 /// administrator does not reopen `/setup` (SR-86).
 pub fn delete_user(
     conn: &mut DbConnection,
     actor: &Actor,
     user_id: &str,
     now: DateTime<Utc>,
-) -> Result<Vec<crate::oidc::backchannel::Notice>, AppError> {
+) -> Result<Vec<crate::store::logout::Notice>, AppError> {
     write_tx(conn, |conn| {
         // `deleted_by` references a user; system actors are in the audit record.
         let by = (actor.kind == ActorKind::User)
@@ -140,7 +140,7 @@ pub fn delete_user(
             return Err(AppError::NotFound);
         }
         // SR-65: every session and every grant (offline ones too) ends.
-        let ended = crate::auth::session::end_all_tx(conn, user_id, None, now)?;
+        let ended = crate::store::logout::end_all_tx(conn, user_id, None, now)?;
         audit::record(
             conn,
             actor,

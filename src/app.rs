@@ -103,7 +103,9 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
         clock.clone(),
     )
     .map_err(AppError::Config)?;
-    Ok(AppState {
+    let (logout, logout_receiver) = crate::store::logout::LogoutQueue::new();
+    let state = AppState {
+        logout,
         webauthn: crate::auth::webauthn::build(&config),
         mailer: Arc::new(mailer),
         hasher: PasswordHasher::new(&config.password)?,
@@ -115,7 +117,13 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
         keys: Arc::new(KeyStore::new(key_set)),
         clients: Arc::default(),
         metrics: crate::telemetry::metrics_handle(),
-    })
+    };
+    // The delivering end lives as long as the runtime (CLI commands too).
+    tokio::spawn(crate::oidc::backchannel::deliver_queued(
+        state.clone(),
+        logout_receiver,
+    ));
+    Ok(state)
 }
 
 /// Poll the database for rotated signing keys and swap them in (S3: keys

@@ -7,9 +7,10 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::error::AppError;
 use crate::flow::{
-    account, consent, device, home, login, logout, mfa, mfa_enroll, passkeys, security, setup,
+    account, authorize, device, end_session, home, login, logout, mfa, mfa_enroll, passkeys,
+    security, setup,
 };
-use crate::oidc::{authorize, discovery, end_session, introspect, jwks, revoke, token, userinfo};
+use crate::oidc::{discovery, introspect, jwks, revoke, token, userinfo};
 use crate::web::{assets, ops};
 
 /// Largest accepted form body.
@@ -52,7 +53,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
     .route("/authorize", web::get().to(authorize::get_authorize))
     .route("/authorize", web::post().to(authorize::post_authorize))
-    .route("/authorize/consent", web::post().to(consent::post_consent))
+    .route(
+        "/authorize/consent",
+        web::post().to(authorize::post_consent),
+    )
     .route("/end_session", web::get().to(end_session::get_end_session))
     .route(
         "/end_session",

@@ -31,6 +31,8 @@ pub struct AppState {
     pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
     /// Outgoing mail (S6).
     pub mailer: Arc<crate::mail::Mailer>,
+    /// Back-channel logout notices of committed session ends (SR-142).
+    pub logout: crate::store::logout::LogoutQueue,
 }
 
 impl AppState {

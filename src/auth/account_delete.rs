@@ -10,7 +10,6 @@ use crate::auth::CurrentSession;
 use crate::auth::confirm_password::{self, Confirmation};
 use crate::domain::Password;
 use crate::error::AppError;
-use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::{users, write_tx};
 
@@ -54,7 +53,7 @@ pub async fn delete_own(
         .await?;
     match notices {
         Some(notices) => {
-            backchannel::dispatch(state, notices);
+            state.logout.send(notices);
             Ok(Deleted::Done)
         }
         None => Ok(Deleted::LastAdministrator),

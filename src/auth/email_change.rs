@@ -14,13 +14,11 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::CurrentSession;
 use crate::auth::confirm_password::{self, Confirmation};
 use crate::auth::email_links::{self, Purpose};
-use crate::auth::session;
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::domain::{Email, Password};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::mail::{self, Locale, Message};
-use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::email_tokens::{self, EmailToken};
 use crate::store::{email_requests, naive, users, write_tx};
@@ -266,7 +264,7 @@ pub async fn undo(
                     || users::set_email(conn, &user.id, &row.email, naive(now))?;
                 email_tokens::invalidate(conn, &user.id, CHANGE, naive(now))?;
                 // Whoever changed the address may still be signed in.
-                let ended = session::end_all_tx(conn, &user.id, None, now)?;
+                let ended = crate::store::logout::end_all_tx(conn, &user.id, None, now)?;
                 audit::record(
                     conn,
                     &actor2.as_user(&user.id, None),
@@ -289,7 +287,7 @@ pub async fn undo(
         Ok(done) => done,
         Err(opened) => return Ok(opened),
     };
-    backchannel::dispatch(state, notices);
+    state.logout.send(notices);
     if !restored {
         return Ok(Opened::Taken);
     }

@@ -15,7 +15,8 @@ use actix_web::cookie::{Cookie, SameSite};
 use chrono::Duration;
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
-use crate::auth::first_factor::{self, FirstFactor, Method, Next};
+use crate::auth::first_factor;
+use crate::auth::sign_in::{FirstFactor, Method, Next};
 use crate::auth::throttle::{self, Kind};
 use crate::crypto::token::{random_bytes, random_token, sha256_hex};
 use crate::domain::Email;

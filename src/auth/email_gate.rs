@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
-use crate::auth::first_factor::{FirstFactor, Method, Next};
+use crate::auth::sign_in::{FirstFactor, Method, Next};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{naive, users, write_tx};

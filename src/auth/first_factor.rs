@@ -6,41 +6,10 @@
 
 use crate::audit::Actor;
 use crate::auth::mfa::{acr, factors, pending, policy};
-pub use crate::auth::sign_in::Next;
-use crate::auth::sign_in::sign_in_tx;
+use crate::auth::sign_in::{FirstFactor, Next, sign_in_tx};
 use crate::error::AppError;
-use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::{throttle as counters, write_tx};
-
-/// How the first factor was proven (also the key MFA policies match on).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Password,
-    EmailCode,
-    Passkey,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Password => "password",
-            Self::EmailCode => "email_code",
-            Self::Passkey => "passkey",
-        }
-    }
-}
-
-/// A verified first factor.
-#[derive(Debug, Clone)]
-pub struct FirstFactor {
-    pub user_id: String,
-    pub method: Method,
-    /// RFC 8176 values proven so far (e.g. `["pwd"]`, `["otp"]`).
-    pub amr: Vec<String>,
-    /// Throttle counters to clear now that the user proved themselves.
-    pub clear_throttle: Vec<String>,
-}
 
 /// Finish a first factor. `replaces` is the session id the browser had
 /// before; it is regenerated (SR-60): the same user keeps the sid with a new
@@ -51,7 +20,7 @@ pub async fn complete(
     first: FirstFactor,
     replaces: Option<String>,
 ) -> Result<Next, AppError> {
-    if let Some(next) = super::email_gate::check(state, &actor, &first).await? {
+    if let Some(next) = crate::auth::email_gate::check(state, &actor, &first).await? {
         return Ok(next);
     }
     let now = state.now();
@@ -108,7 +77,7 @@ pub async fn complete(
             })
         })
         .await?;
-    backchannel::dispatch(state, notices);
+    state.logout.send(notices);
     let outcome = match next {
         Next::SignedIn { .. } => "success",
         Next::SecondFactor { .. } | Next::EnrollFactor { .. } => "second_factor",

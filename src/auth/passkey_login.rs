@@ -17,7 +17,8 @@
 use actix_web::HttpRequest;
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
-use crate::auth::first_factor::{self, FirstFactor, Method, Next};
+use crate::auth::first_factor;
+use crate::auth::sign_in::{FirstFactor, Method, Next};
 use crate::auth::throttle::{self, Kind};
 use crate::auth::webauthn;
 use crate::error::AppError;

@@ -8,11 +8,9 @@
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::CurrentSession;
 use crate::auth::confirm_password::{self, Confirmation};
-use crate::auth::session;
 use crate::domain::Password;
 use crate::error::AppError;
 use crate::mail::{self, Locale, Message};
-use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::{users, write_tx};
 
@@ -61,7 +59,7 @@ pub async fn change(
                 if !users::set_password(conn, &user_id, &hash, crate::store::naive(now))? {
                     return Err(AppError::NotFound);
                 }
-                let ended = session::end_all_tx(conn, &user_id, Some(&keep), now)?;
+                let ended = crate::store::logout::end_all_tx(conn, &user_id, Some(&keep), now)?;
                 audit::record(
                     conn,
                     &actor2,
@@ -77,7 +75,7 @@ pub async fn change(
             })
         })
         .await?;
-    backchannel::dispatch(state, ended.notices);
+    state.logout.send(ended.notices);
     mail::send_later(
         &state.mailer,
         current.user.email.clone(),

@@ -4,7 +4,8 @@
 //! or an audited failure. Unknown and wrong look the same (SR-85).
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
-use crate::auth::first_factor::{self, FirstFactor, Method, Next};
+use crate::auth::first_factor;
+use crate::auth::sign_in::{FirstFactor, Method, Next};
 use crate::auth::throttle;
 use crate::domain::{Email, Password};
 use crate::error::AppError;

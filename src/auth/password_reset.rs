@@ -5,10 +5,8 @@
 //! address, so an unverified one becomes verified.
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
-use crate::auth::session;
 use crate::crypto::token::sha256_hex;
 use crate::error::AppError;
-use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::{email_tokens, naive, users, write_tx};
 
@@ -43,7 +41,7 @@ pub async fn complete(
                     return Ok(None);
                 }
                 // Every session and grant (offline ones too) ends (SR-96).
-                let ended = session::end_all_tx(conn, &row.user_id, None, now)?;
+                let ended = crate::store::logout::end_all_tx(conn, &row.user_id, None, now)?;
                 // The link arrived at the account's address: it is verified.
                 let verified = users::find(conn, &row.user_id)?
                     .is_some_and(|u| u.email == row.email)
@@ -66,7 +64,7 @@ pub async fn complete(
         .await?;
     match done {
         Some(notices) => {
-            backchannel::dispatch(state, notices);
+            state.logout.send(notices);
             Ok(ResetOutcome::Done)
         }
         None => Ok(ResetOutcome::InvalidLink),

@@ -16,8 +16,8 @@ use chrono::Duration;
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::error::AppError;
-use crate::oidc::backchannel;
 use crate::state::AppState;
+use crate::store::logout::{self, Ended, end_all_tx};
 use crate::store::sessions::{self, AuthSession};
 use crate::store::users::{self, User};
 use crate::store::{naive, utc, write_tx};
@@ -219,7 +219,7 @@ pub async fn logout(
             write_tx(conn, |conn| {
                 sessions::revoke(conn, &user_id, &session_id, naive(now))?;
                 let notices =
-                    backchannel::end_sessions(conn, std::slice::from_ref(&session_id), naive(now))?;
+                    logout::end_sessions(conn, std::slice::from_ref(&session_id), naive(now))?;
                 audit::record(
                     conn,
                     &actor,
@@ -231,7 +231,7 @@ pub async fn logout(
             })
         })
         .await?;
-    backchannel::dispatch(state, notices);
+    state.logout.send(notices);
     Ok(())
 }
 
@@ -252,11 +252,8 @@ pub async fn revoke(
                 let revoked = sessions::revoke(conn, &user_id, &session_id, naive(now))?;
                 let mut notices = Vec::new();
                 if revoked {
-                    notices = backchannel::end_sessions(
-                        conn,
-                        std::slice::from_ref(&session_id),
-                        naive(now),
-                    )?;
+                    notices =
+                        logout::end_sessions(conn, std::slice::from_ref(&session_id), naive(now))?;
                     audit::record(
                         conn,
                         &actor,
@@ -269,7 +266,7 @@ pub async fn revoke(
             })
         })
         .await?;
-    backchannel::dispatch(state, notices);
+    state.logout.send(notices);
     Ok(revoked)
 }
 
@@ -294,8 +291,7 @@ pub async fn revoke_all(
                 let ended = if disconnect_apps {
                     end_all_tx(conn, &user_id, keep.as_deref(), now)?
                 } else {
-                    let mut with_grants =
-                        backchannel::sessions_with_grants(conn, &user_id, naive(now))?;
+                    let mut with_grants = logout::sessions_with_grants(conn, &user_id, naive(now))?;
                     with_grants.retain(|id| Some(id.as_str()) != keep.as_deref());
                     let sessions = match &keep {
                         Some(keep) => {
@@ -306,7 +302,7 @@ pub async fn revoke_all(
                     Ended {
                         sessions,
                         grants: 0,
-                        notices: backchannel::end_sessions(conn, &with_grants, naive(now))?,
+                        notices: logout::end_sessions(conn, &with_grants, naive(now))?,
                     }
                 };
                 audit::record(
@@ -326,47 +322,6 @@ pub async fn revoke_all(
             })
         })
         .await?;
-    backchannel::dispatch(state, notices);
+    state.logout.send(notices);
     Ok(count)
-}
-
-/// What [`end_all_tx`] ended.
-#[derive(Debug, Default)]
-pub struct Ended {
-    pub sessions: usize,
-    pub grants: usize,
-    /// Back-channel logout notices to dispatch after commit.
-    pub notices: Vec<backchannel::Notice>,
-}
-
-/// End every session of the user but `keep`, and every grant (offline ones
-/// too) not made in `keep`, inside the caller's transaction: a credential
-/// changed or was reset, or the account is going away (SR-65, SR-96).
-pub fn end_all_tx(
-    conn: &mut crate::db::DbConnection,
-    user_id: &str,
-    keep: Option<&str>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Ended, AppError> {
-    let mut with_grants = backchannel::sessions_with_grants(conn, user_id, naive(now))?;
-    with_grants.retain(|id| Some(id.as_str()) != keep);
-    let notices = backchannel::end_sessions(conn, &with_grants, naive(now))?;
-    let mut grants = 0;
-    for grant in crate::store::grants::live_for_user(conn, user_id, naive(now))? {
-        if grant.session_id.is_some() && grant.session_id.as_deref() == keep {
-            continue;
-        }
-        if crate::store::grants::revoke(conn, &grant.id, naive(now))? {
-            grants += 1;
-        }
-    }
-    let sessions = match keep {
-        Some(keep) => sessions::revoke_all_except(conn, user_id, keep, naive(now))?,
-        None => sessions::revoke_all(conn, user_id, naive(now))?,
-    };
-    Ok(Ended {
-        sessions,
-        grants,
-        notices,
-    })
 }

@@ -1,16 +1,46 @@
-//! Signing in a fully authenticated user: the session is created (or the
-//! same user's session re-authenticated with a new cookie token, SR-60)
-//! and the sign-in audited, inside the caller's write transaction. Used by
-//! [`super::first_factor`] and by a completed second step
+//! Signing in: what a verified first factor is ([`FirstFactor`]), what the
+//! browser must do next ([`Next`]), and [`sign_in_tx`] — the session is
+//! created (or the same user's re-authenticated with a new cookie token,
+//! SR-60) and the sign-in audited, inside the caller's write transaction.
+//! Used by [`super::first_factor`] and by a completed second step
 //! ([`super::mfa::pending`]).
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::session::{self, NewSession};
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::oidc::backchannel::{self, Notice};
 use crate::state::AppState;
+use crate::store::logout::{self, Notice};
 use crate::store::{naive, sessions};
+
+/// How the first factor was proven (also the key MFA policies match on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Password,
+    EmailCode,
+    Passkey,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::EmailCode => "email_code",
+            Self::Passkey => "passkey",
+        }
+    }
+}
+
+/// A verified first factor.
+#[derive(Debug, Clone)]
+pub struct FirstFactor {
+    pub user_id: String,
+    pub method: Method,
+    /// RFC 8176 values proven so far (e.g. `["pwd"]`, `["otp"]`).
+    pub amr: Vec<String>,
+    /// Throttle counters to clear now that the user proved themselves.
+    pub clear_throttle: Vec<String>,
+}
 
 /// What the browser must do next.
 #[derive(Debug)]
@@ -58,7 +88,7 @@ pub fn sign_in_tx(
         // grants and back-channel notices.
         Some(old) => {
             sessions::revoke_replaced(conn, old, naive(now))?;
-            notices = backchannel::end_sessions(conn, &[old.to_owned()], naive(now))?;
+            notices = logout::end_sessions(conn, &[old.to_owned()], naive(now))?;
             let (row, token) = session::create(conn, state, &new, now)?;
             (row.id, token)
         }

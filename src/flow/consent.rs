@@ -1,19 +1,19 @@
 //! The consent page (S3, SR-22): which application asks, for which scopes,
-//! as whom, and for how long; Allow/Deny posts back to `/authorize/consent`,
-//! where the whole authorization request is validated again.
+//! as whom, and for how long; Allow/Deny posts back to `/authorize/consent`
+//! ([`crate::flow::authorize::post_consent`]), where the whole authorization
+//! request is validated again.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::auth::{CurrentSession, MaybeSession, csrf};
+use crate::auth::{CurrentSession, csrf};
 use crate::error::AppError;
 use crate::flow::app_context::{self, AppContext};
 use crate::i18n::Tr;
-use crate::oidc::authorize::{self, Decision, request::RawParams};
+use crate::oidc::authorize::request::RawParams;
 use crate::state::AppState;
 use crate::store::clients::Client;
-use crate::web::RequestContext;
 use crate::web::render::html;
 
 /// One requested scope, explained.
@@ -92,38 +92,4 @@ pub fn page(
     };
     let res = html(StatusCode::OK, &page, vec![])?;
     Ok(app_context::apply(page.app.as_ref(), res))
-}
-
-/// `POST /authorize/consent`
-pub async fn post_consent(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let mut token = String::new();
-    let mut decision = None;
-    let mut rest = Vec::new();
-    for (k, v) in form.into_inner() {
-        match k.as_str() {
-            "csrf_token" => token = v,
-            "decision" => {
-                decision = match v.as_str() {
-                    "allow" => Some(Decision::Allow),
-                    "deny" => Some(Decision::Deny),
-                    _ => None,
-                }
-            }
-            _ => rest.push((k, v)),
-        }
-    }
-    match session.0.as_deref() {
-        Some(current) => csrf::verify(&req, &state, Some(current), &token)?,
-        // Signed out meanwhile: the request starts over at the login form.
-        None => decision = None,
-    }
-    let locale = crate::i18n::Locale::from_params(&rest);
-    let run = authorize::run(&req, &state, &ctx, session, RawParams(rest), decision);
-    crate::i18n::locale::scope_some(locale, run).await
 }

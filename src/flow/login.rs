@@ -10,9 +10,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::first_factor::Next;
 use crate::auth::mfa::pending;
 use crate::auth::password_login::{self, LoginOutcome};
+use crate::auth::sign_in::Next;
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Password;
 use crate::error::AppError;

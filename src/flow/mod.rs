@@ -4,12 +4,14 @@
 
 pub mod account;
 pub mod app_context;
+pub mod authorize;
 pub mod change_email;
 pub mod change_password;
 pub mod consent;
 pub mod delete_account;
 pub mod device;
 pub mod email_login;
+pub mod end_session;
 pub mod home;
 pub mod invitation;
 pub mod login;

@@ -7,7 +7,8 @@ use std::fmt::Display;
 
 use askama::filters::Safe;
 
-use super::{Locale, de, en};
+use crate::i18n::locale::Locale;
+use crate::i18n::{de, en};
 
 /// The messages of one language. Every page struct carries one as `t`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -6,9 +6,9 @@
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::error::AppError;
-use crate::mail::Locale;
-use crate::mail::Mailer;
+use crate::i18n::Locale;
 use crate::mail::message::{self, Message};
+use crate::mail::transport::Mailer;
 use crate::store::mail_deliveries::{self, Delivery};
 use crate::store::{naive, write_tx};
 

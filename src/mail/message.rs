@@ -4,8 +4,8 @@
 
 use askama::Template;
 
-use super::Locale;
 use crate::error::AppError;
+use crate::i18n::Locale;
 
 /// What to send.
 #[derive(Debug, Clone)]

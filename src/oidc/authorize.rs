@@ -1,31 +1,35 @@
-//! `/authorize` (GET and POST, OIDC Core 3.1.2): verify the client and
-//! `redirect_uri` (else an error page, SR-03), validate the request (else an
-//! error redirect), then walk the browser through sign-in (fresh when
-//! `prompt=login`, `max_age` or another user's `id_token_hint` demand it) and
-//! consent, and finally issue a single-use code bound to the client,
-//! `redirect_uri`, PKCE challenge and session. Every response to the client
-//! carries `iss` (SR-20); `prompt=none` never shows a page (SR-21).
+//! The authorization endpoint's decisions (OIDC Core 3.1.2): verify the
+//! client and `redirect_uri` (else an error page, SR-03), validate the
+//! request (else an error redirect), then say which interaction is due —
+//! sign-in (fresh when `prompt=login`, `max_age` or another user's
+//! `id_token_hint` demand it), the account chooser, a second step, consent —
+//! and finally issue a single-use code bound to the client, `redirect_uri`,
+//! PKCE challenge and session. The page layer (`flow::authorize`) renders
+//! the interactions. Every response to the client carries `iss` (SR-20);
+//! `prompt=none` never leads to an interaction (SR-21).
 
 pub mod request;
 pub mod response;
 
+use std::sync::Arc;
+
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 
 use crate::audit::{self, Action, Event, Outcome};
 use crate::auth::mfa::{acr, pending, policy};
+use crate::auth::sign_in::Next;
 use crate::auth::{CurrentSession, MaybeSession};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::error::AppError;
-use crate::flow::{consent, login};
 use crate::oidc::error::OAuthError;
 use crate::oidc::scope;
 use crate::state::AppState;
+use crate::store::clients::{self, Client};
 use crate::store::codes::{self, AuthorizationCode};
-use crate::store::{clients, consents, naive, utc, write_tx};
+use crate::store::{consents, naive, utc, write_tx};
 use crate::web::RequestContext;
-use crate::web::render::see_other;
 use request::{RawParams, Request, Target};
 
 /// The user's answer on the consent page.
@@ -35,9 +39,39 @@ pub enum Decision {
     Deny,
 }
 
+/// What the browser must go through before the request can be answered.
+pub enum Interaction {
+    /// The login form, coming back to `return_to`; `force` asks for a
+    /// fresh sign-in even with a session.
+    Login {
+        return_to: String,
+        force: bool,
+        login_hint: Option<String>,
+    },
+    /// The account chooser (`prompt=select_account`).
+    SelectAccount { return_to: String },
+    /// A second sign-in step the session lacks (S5).
+    StepUp { next: Next, return_to: String },
+    /// The consent page for `scopes`, answered to `redirect_uri`.
+    Consent {
+        current: Arc<CurrentSession>,
+        client: Box<Client>,
+        redirect_uri: String,
+        scopes: Vec<String>,
+    },
+}
+
+/// The answer to an authorization request.
+pub enum Answer {
+    /// A response for the client (code or error redirect, error page).
+    Respond(HttpResponse),
+    /// A page the user must see first.
+    Interact(Interaction),
+}
+
 /// What the request leads to, for a verified client.
 enum Step {
-    Respond(HttpResponse),
+    Respond(Answer),
     Refuse(OAuthError),
 }
 
@@ -45,49 +79,15 @@ fn oauth(code: &'static str, description: &str) -> OAuthError {
     OAuthError::new(code, description, StatusCode::BAD_REQUEST)
 }
 
-/// `GET /authorize`
-pub async fn get_authorize(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ctx: RequestContext,
-    session: MaybeSession,
-    query: web::Query<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    run(
-        &req,
-        &state,
-        &ctx,
-        session,
-        RawParams(query.into_inner()),
-        None,
-    )
-    .await
-}
-
-/// `POST /authorize` (form-encoded parameters, OIDC Core 3.1.2.1).
-pub async fn post_authorize(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let params = form.into_inner();
-    let locale = crate::i18n::Locale::from_params(&params);
-    let run = run(&req, &state, &ctx, session, RawParams(params), None);
-    crate::i18n::locale::scope_some(locale, run).await
-}
-
 /// The whole request, from the consent form too (`decision`): the same
 /// checks run every time.
 pub async fn run(
-    req: &HttpRequest,
     state: &AppState,
     ctx: &RequestContext,
     session: MaybeSession,
-    params: RawParams,
+    params: &RawParams,
     decision: Option<Decision>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<Answer, AppError> {
     let client = match params.get("client_id") {
         Some(id) if id.len() <= 128 => {
             let id = id.to_owned();
@@ -95,14 +95,14 @@ pub async fn run(
         }
         _ => None,
     };
-    let target = request::target(&params, client)?;
+    let target = request::target(params, client)?;
     let iss = state.config.public_base().to_owned();
     let actor = match session.0.as_deref() {
         Some(current) => current.actor(ctx),
         None => ctx.actor(),
     };
-    match decide(req, state, ctx, session, &params, &target, decision).await? {
-        Step::Respond(res) => Ok(res),
+    match decide(state, ctx, session, params, &target, decision).await? {
+        Step::Respond(outcome) => Ok(outcome),
         Step::Refuse(e) => {
             // A denial is audited as consent.denied.
             if e.error != "access_denied" {
@@ -125,28 +125,22 @@ pub async fn run(
                     })
                     .await?;
             }
-            target.error(&iss, &e)
+            target.error(&iss, &e).map(Answer::Respond)
         }
     }
 }
 
-/// Send the browser to the login form, coming back to this request once the
-/// fresh sign-in has satisfied `prompt=login`/`max_age`.
-fn to_login(params: &RawParams, r: &Request, force: bool) -> HttpResponse {
-    let return_to = format!("/authorize?{}", params.after_fresh_login().to_query());
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair("return_to", &return_to);
-    if force {
-        q.append_pair("force", "1");
-    }
-    if let Some(hint) = &r.login_hint {
-        q.append_pair("login_hint", hint);
-    }
-    see_other(&format!("/login?{}", q.finish()), vec![])
+/// The login form, coming back to this request once the fresh sign-in has
+/// satisfied `prompt=login`/`max_age`.
+fn to_login(params: &RawParams, r: &Request, force: bool) -> Step {
+    Step::Respond(Answer::Interact(Interaction::Login {
+        return_to: format!("/authorize?{}", params.after_fresh_login().to_query()),
+        force,
+        login_hint: r.login_hint.clone(),
+    }))
 }
 
 async fn decide(
-    req: &HttpRequest,
     state: &AppState,
     ctx: &RequestContext,
     session: MaybeSession,
@@ -166,16 +160,15 @@ async fn decide(
             "/authorize?{}",
             params.without_prompt("select_account").to_query()
         );
-        return Ok(Step::Respond(see_other(
-            &login::switch_account_url(&return_to),
-            vec![],
+        return Ok(Step::Respond(Answer::Interact(
+            Interaction::SelectAccount { return_to },
         )));
     }
     let Some(current) = session.0 else {
         if r.prompt.none {
             return Ok(Step::Refuse(login_required()));
         }
-        return Ok(Step::Respond(to_login(params, &r, false)));
+        return Ok(to_login(params, &r, false));
     };
     let now = state.now();
     let age = now - utc(current.session.auth_time);
@@ -185,7 +178,7 @@ async fn decide(
         if r.prompt.none {
             return Ok(Step::Refuse(login_required()));
         }
-        return Ok(Step::Respond(to_login(params, &r, true)));
+        return Ok(to_login(params, &r, true));
     }
 
     // Step-up (S5): the client or acr_values need MFA the session lacks.
@@ -206,14 +199,16 @@ async fn decide(
                 )));
             }
             let return_to = format!("/authorize?{}", params.to_query());
-            return Ok(Step::Respond(
+            return Ok(
                 match pending::step_up(state, current.actor(ctx), &current).await? {
-                    Some(next) => login::after_first_factor(next, Some(&return_to)),
+                    Some(next) => {
+                        Step::Respond(Answer::Interact(Interaction::StepUp { next, return_to }))
+                    }
                     // No factor yet and the sign-in is old: sign in again
                     // before one may be enrolled (SR-82).
                     None => to_login(params, &r, true),
                 },
-            ));
+            );
         }
     }
 
@@ -248,22 +243,18 @@ async fn decide(
             )));
         }
         (true, _) => {
-            let page = consent::page(
-                req,
-                state,
-                &current,
-                &target.client,
-                &target.redirect_uri,
-                &r.scopes,
-                params,
-            )?;
-            return Ok(Step::Respond(page));
+            return Ok(Step::Respond(Answer::Interact(Interaction::Consent {
+                current,
+                client: Box::new(target.client.clone()),
+                redirect_uri: target.redirect_uri.clone(),
+                scopes: r.scopes,
+            })));
         }
     };
     let code = issue_code(state, ctx, &current, target, r, grant_consent).await?;
-    Ok(Step::Respond(
+    Ok(Step::Respond(Answer::Respond(
         target.code(state.config.public_base(), &code)?,
-    ))
+    )))
 }
 
 async fn record_consent(

@@ -1,103 +1,25 @@
-//! OIDC Back-Channel Logout 1.0 (S3, SR-142). When browser sessions end,
-//! [`end_sessions`] (inside the caller's transaction) revokes the grants made
-//! in them — except `offline_access` ones, which outlive the session (BCL
-//! §2.7) — and lists the clients to notify; [`dispatch`] then POSTs each a
-//! signed `logout+jwt` from a spawned task: connect timeout 2 s, total 5 s,
-//! no redirects, 3 attempts; a final failure is audited. The URIs were
-//! registered by an admin, so loopback targets are allowed (S3).
+//! OIDC Back-Channel Logout 1.0 (S3, SR-142): delivery. Ending sessions
+//! ([`crate::store::logout`]) lists the clients to notify and queues the
+//! notices after commit; [`deliver_queued`] POSTs each a signed `logout+jwt`
+//! from its own task: connect timeout 2 s, total 5 s, no redirects,
+//! 3 attempts; a final failure is audited. The URIs were registered by an
+//! admin, so loopback targets are allowed (S3).
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use serde_json::{Map, json};
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
-use crate::crypto::signing::Alg;
-use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::oidc::scope;
 use crate::state::AppState;
-use crate::store::{clients, grants, write_tx};
+use crate::store::logout::{LogoutReceiver, Notice};
+use crate::store::write_tx;
 
 /// JOSE `typ` of logout tokens.
 pub const LOGOUT_TOKEN_TYP: &str = "logout+jwt";
 /// Pause before each retry.
 const RETRY_DELAYS: [StdDuration; 2] = [StdDuration::from_millis(500), StdDuration::from_secs(2)];
-
-/// One logout token to send.
-#[derive(Debug, Clone)]
-pub struct Notice {
-    pub client_id: String,
-    pub uri: String,
-    pub alg: Alg,
-    pub sub: String,
-    pub sid: String,
-}
-
-/// Revoke the grants of the ended sessions and say whom to tell. Call in
-/// the transaction that ends the sessions.
-pub fn end_sessions(
-    conn: &mut DbConnection,
-    session_ids: &[String],
-    now: NaiveDateTime,
-) -> Result<Vec<Notice>, AppError> {
-    let mut live = Vec::new();
-    for sid in session_ids {
-        live.extend(grants::live_for_session(conn, sid)?);
-    }
-    for g in &live {
-        let scopes: Vec<String> = g.scope.split(' ').map(str::to_owned).collect();
-        if !scope::has(&scopes, "offline_access") {
-            grants::revoke(conn, &g.id, now)?;
-        }
-    }
-    let mut client_ids: Vec<String> = live.iter().map(|g| g.client_id.clone()).collect();
-    client_ids.sort();
-    client_ids.dedup();
-    let targets = clients::with_backchannel(conn, &client_ids)?;
-    let mut notices: Vec<Notice> = Vec::new();
-    for g in &live {
-        let (Some(client), Some(sub), Some(sid)) = (
-            targets.iter().find(|c| c.id == g.client_id),
-            &g.user_id,
-            &g.session_id,
-        ) else {
-            continue;
-        };
-        let Some(uri) = &client.backchannel_logout_uri else {
-            continue;
-        };
-        if notices
-            .iter()
-            .any(|n| n.client_id == client.id && &n.sid == sid)
-        {
-            continue;
-        }
-        notices.push(Notice {
-            client_id: client.id.clone(),
-            uri: uri.clone(),
-            alg: Alg::parse(&client.id_token_signed_response_alg).unwrap_or(Alg::RS256),
-            sub: sub.clone(),
-            sid: sid.clone(),
-        });
-    }
-    Ok(notices)
-}
-
-/// Sessions of `user_id` that have live grants (for "sign out all devices").
-pub fn sessions_with_grants(
-    conn: &mut DbConnection,
-    user_id: &str,
-    now: NaiveDateTime,
-) -> Result<Vec<String>, AppError> {
-    let mut ids: Vec<String> = grants::live_for_user(conn, user_id, now)?
-        .into_iter()
-        .filter_map(|g| g.session_id)
-        .collect();
-    ids.sort();
-    ids.dedup();
-    Ok(ids)
-}
 
 /// The signed logout token (BCL §2.4): no `nonce`, short `exp`.
 pub fn logout_token(state: &AppState, n: &Notice) -> Result<String, AppError> {
@@ -120,11 +42,9 @@ pub fn logout_token(state: &AppState, n: &Notice) -> Result<String, AppError> {
     state.keys.snapshot().sign(n.alg, LOGOUT_TOKEN_TYP, claims)
 }
 
-/// Send every notice from its own task (after the transaction committed).
-pub fn dispatch(state: &AppState, notices: Vec<Notice>) {
-    if notices.is_empty() {
-        return;
-    }
+/// Deliver what [`crate::store::logout::LogoutQueue`] receives, each
+/// notice from its own task, until every sender is gone.
+pub async fn deliver_queued(state: AppState, mut queue: LogoutReceiver) {
     let http = match reqwest::Client::builder()
         .connect_timeout(StdDuration::from_secs(2))
         .timeout(StdDuration::from_secs(5))
@@ -137,16 +57,18 @@ pub fn dispatch(state: &AppState, notices: Vec<Notice>) {
             return;
         }
     };
-    for notice in notices {
-        let (state, http) = (state.clone(), http.clone());
-        tokio::spawn(async move {
-            if let Err(reason) = deliver(&state, &http, &notice).await {
-                tracing::warn!(client_id = %notice.client_id, %reason, "back-channel logout failed");
-                if let Err(e) = record_failure(&state, &notice, &reason).await {
-                    tracing::error!(error = %e, "cannot audit a back-channel logout failure");
+    while let Some(notices) = queue.recv().await {
+        for notice in notices {
+            let (state, http) = (state.clone(), http.clone());
+            tokio::spawn(async move {
+                if let Err(reason) = deliver(&state, &http, &notice).await {
+                    tracing::warn!(client_id = %notice.client_id, %reason, "back-channel logout failed");
+                    if let Err(e) = record_failure(&state, &notice, &reason).await {
+                        tracing::error!(error = %e, "cannot audit a back-channel logout failure");
+                    }
                 }
-            }
-        });
+            });
+        }
     }
 }
 

@@ -10,7 +10,6 @@ pub mod clients;
 pub mod cors;
 pub mod device;
 pub mod discovery;
-pub mod end_session;
 pub mod error;
 pub mod id_token_hint;
 pub mod introspect;

@@ -15,6 +15,7 @@ pub mod email_requests;
 pub mod email_tokens;
 pub mod grants;
 pub mod invitations;
+pub mod logout;
 pub mod mail_deliveries;
 pub mod mfa_policies;
 pub mod mfa_totp;

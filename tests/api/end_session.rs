@@ -301,7 +301,7 @@ async fn long_expired_hint_asks_for_confirmation(backend: Backend) {
     let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
     let hint = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
     let ttl = app.config.oidc.id_token_ttl_secs;
-    let grace = ostiary::oidc::end_session::HINT_GRACE_SECS;
+    let grace = ostiary::flow::end_session::HINT_GRACE_SECS;
     app.clock
         .advance(chrono::Duration::seconds(ttl + grace + 1));
     assert!(b.is_signed_in().await, "the session itself is still alive");

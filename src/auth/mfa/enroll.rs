@@ -11,7 +11,6 @@ use crate::auth::mfa::{backup, factors, pending, totp, verify};
 use crate::auth::throttle::{self, Kind};
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::{backup_codes, mfa_totp, pending_logins, throttle as counters, write_tx};
 
@@ -221,7 +220,7 @@ pub async fn confirm_totp_for_login(
             })
         })
         .await?;
-    backchannel::dispatch(state, notices);
+    state.logout.send(notices);
     Ok(result)
 }
 

@@ -17,8 +17,8 @@ use crate::auth::sign_in::{self, Next};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::oidc::backchannel::Notice;
 use crate::state::AppState;
+use crate::store::logout::Notice;
 use crate::store::pending_logins::{self, PendingLogin};
 use crate::store::{naive, sessions, write_tx};
 

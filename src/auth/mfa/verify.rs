@@ -10,7 +10,6 @@ use crate::auth::mfa::{backup, pending, totp};
 use crate::auth::throttle::{self, Kind};
 use crate::error::AppError;
 use crate::mail::{self, Locale, Message};
-use crate::oidc::backchannel;
 use crate::state::AppState;
 use crate::store::pending_logins::{self, PendingLogin};
 use crate::store::{backup_codes, naive, throttle as counters, users, write_tx};
@@ -227,7 +226,7 @@ pub async fn second_factor(
             })
         })
         .await?;
-    backchannel::dispatch(state, notices);
+    state.logout.send(notices);
     if let Verified::Failed {
         replayed_by: Some(user_id),
         ..
