@@ -14,7 +14,7 @@ use diesel::sqlite::SqliteConnection;
 use crate::config::DatabaseConfig;
 use crate::error::AppError;
 
-pub use migrations::run_migrations;
+pub use migrations::{check_reversible, run_migrations};
 
 /// The connection: SQLite or PostgreSQL, queries written once.
 #[derive(diesel::MultiConnection)]

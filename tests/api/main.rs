@@ -31,6 +31,7 @@ mod maintenance;
 mod mfa;
 mod mfa_policy;
 mod mfa_support;
+mod migrations;
 mod ops;
 mod passkeys;
 mod select_account;
