@@ -1,26 +1,22 @@
 //! `/device` (RFC 8628 §3.3): a signed-in user enters the code shown on a
 //! device (prefilled from `verification_uri_complete`), sees which client
 //! asks for which scopes, and allows or denies. Anonymous visitors go to
-//! `/login` first. Wrong codes count against `device:<ip>` in the shared
-//! throttle, so user codes cannot be guessed at speed (RFC 8628 §5.1).
+//! `/login` first. Looking codes up (throttled per address), the MFA rule
+//! and the answer are [`crate::oidc::device_approval`].
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::audit::{self, Action, Event, Outcome};
-use crate::auth::mfa::{acr, pending, policy};
-use crate::auth::throttle::{self, Kind};
+use crate::auth::mfa::pending;
 use crate::auth::{CurrentSession, MaybeSession, csrf};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::oidc::device::{display_user_code, normalize_user_code};
+use crate::oidc::device_approval::{self, NOT_FOUND, lookup};
 use crate::state::AppState;
-use crate::store::clients;
-use crate::store::device_codes::{self, Approval, DeviceCode, PENDING};
-use crate::store::throttle as counters;
-use crate::store::{utc, write_tx};
+use crate::store::device_codes::DeviceCode;
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -67,8 +63,6 @@ pub struct DeviceForm {
     decision: Option<String>,
 }
 
-const NOT_FOUND: &str = "device.not_found";
-
 fn entry(
     req: &HttpRequest,
     state: &AppState,
@@ -113,43 +107,6 @@ pub async fn get_device(
     entry(&req, &state, &current, StatusCode::OK, prefill, None, None)
 }
 
-/// A pending, unexpired request for a typed code, counting a miss against
-/// the caller's address; `Err` message key when throttled or not found.
-async fn lookup(
-    state: &AppState,
-    ip: &str,
-    typed: &str,
-) -> Result<Result<DeviceCode, &'static str>, AppError> {
-    let key = format!("device:{ip}");
-    let now = state.now();
-    let cfg = state.config.throttle.clone();
-    let code = normalize_user_code(typed);
-    state
-        .db
-        .run(move |conn| {
-            // Check and count in one serialized transaction, so parallel
-            // guesses cannot all pass the check (SR-84).
-            write_tx(conn, |conn| {
-                if throttle::is_blocked(counters::get(conn, &key)?.as_ref(), now) {
-                    return Ok(Err("device.too_many"));
-                }
-                let found = match &code {
-                    Some(c) => device_codes::find_by_user_code(conn, c)?
-                        .filter(|r| r.status == PENDING && utc(r.expires_at) > now),
-                    None => None,
-                };
-                if let Some(row) = found {
-                    return Ok(Ok(row));
-                }
-                let (row, _) =
-                    throttle::after_failure(counters::get(conn, &key)?, &key, Kind::Ip, now, &cfg);
-                counters::put(conn, &row)?;
-                Ok(Err(NOT_FOUND))
-            })
-        })
-        .await
-}
-
 /// `POST /device`: check the typed code, then ask for confirmation.
 pub async fn post_device(
     req: HttpRequest,
@@ -176,12 +133,7 @@ pub async fn post_device(
             );
         }
     };
-    let client_id = row.client_id.clone();
-    let client = state
-        .db
-        .run(move |conn| clients::find(conn, &client_id))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let client = device_approval::client(&state, &row).await?;
     // A client rule requiring MFA steps a single-factor session up first (S5).
     if let Some(step_up) = step_up_if_required(&state, &ctx, &current, &row).await? {
         return Ok(step_up);
@@ -220,16 +172,7 @@ async fn step_up_if_required(
     current: &CurrentSession,
     row: &DeviceCode,
 ) -> Result<Option<HttpResponse>, AppError> {
-    let amr: Vec<String> = serde_json::from_str(&current.session.amr).unwrap_or_default();
-    if acr::is_multi_factor(&amr) {
-        return Ok(None);
-    }
-    let (user_id, client_id) = (current.user.id.clone(), row.client_id.clone());
-    let required = state
-        .db
-        .run(move |conn| policy::required_for_client(conn, &user_id, &client_id))
-        .await?;
-    if !required {
+    if !device_approval::needs_step_up(state, &current.session, row).await? {
         return Ok(None);
     }
     let back = format!(
@@ -285,46 +228,8 @@ pub async fn post_device_confirm(
     if allow && let Some(step_up) = step_up_if_required(&state, &ctx, &current, &row).await? {
         return Ok(step_up);
     }
-    let now = state.now();
-    let actor = current.actor(&ctx);
-    let session = current.session.clone();
-    let decided = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let changed = if allow {
-                    device_codes::approve(
-                        conn,
-                        &row.user_code,
-                        &Approval {
-                            user_id: &session.user_id,
-                            session_id: &session.id,
-                            auth_time: session.auth_time,
-                            amr: &session.amr,
-                        },
-                    )?
-                } else {
-                    device_codes::deny(conn, &row.user_code)?
-                };
-                if changed {
-                    let action = if allow {
-                        Action::DeviceCodeApproved
-                    } else {
-                        Action::ConsentDenied
-                    };
-                    audit::record(
-                        conn,
-                        &actor,
-                        Event::new(action, Outcome::Success)
-                            .target("client", row.client_id.as_str())
-                            .details(serde_json::json!({ "scope": row.scope, "flow": "device" })),
-                        now,
-                    )?;
-                }
-                Ok(changed)
-            })
-        })
-        .await?;
+    let decided =
+        device_approval::decide(&state, current.actor(&ctx), &current.session, row, allow).await?;
     let notice = match (decided, allow) {
         (false, _) => {
             return entry(

@@ -9,6 +9,7 @@ pub mod client_auth;
 pub mod clients;
 pub mod cors;
 pub mod device;
+pub mod device_approval;
 pub mod discovery;
 pub mod error;
 pub mod id_token_hint;
