@@ -205,7 +205,7 @@ pub fn complete_setup<T>(
 /// first administrator exists. `None`: a local instance without one.
 pub fn setup_token(state: &crate::state::AppState) -> Option<String> {
     if let Some(token) = &state.config.setup_token {
-        return Some(token.clone());
+        return Some(token.expose().to_owned());
     }
     if issuer_is_loopback(&state.config.issuer) {
         return None;

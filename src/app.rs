@@ -58,7 +58,7 @@ fn bind(address: &str, what: &str) -> Result<(TcpListener, u16), AppError> {
 /// that use them know (config stays a leaf).
 pub fn check_config(config: &Config) -> Vec<String> {
     let mut problems = crate::config::validate(config);
-    if let Err(e) = crate::db::Backend::from_url(&config.database_url) {
+    if let Err(e) = crate::db::Backend::from_url(config.database_url.expose()) {
         problems.push(format!("database_url: {e}"));
     }
     if let Err(mail) = crate::mail::transport::Settings::from_config(config) {
@@ -70,7 +70,7 @@ pub fn check_config(config: &Config) -> Vec<String> {
 /// Open the database, apply migrations, load keys: the state every command
 /// that touches data needs.
 pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, AppError> {
-    let db = Db::connect(&config.database_url, &config.database)?;
+    let db = Db::connect(config.database_url.expose(), &config.database)?;
     let applied = db.run(run_migrations).await?;
     if !applied.is_empty() {
         tracing::info!(?applied, "applied database migrations");

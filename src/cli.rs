@@ -222,7 +222,7 @@ pub fn main() -> ExitCode {
             "file": source.file.map(|p| p.display().to_string()),
             "issuer": config.issuer,
             "listen": config.listen,
-            "database": crate::db::Backend::from_url(&config.database_url).map(|b| format!("{b:?}").to_lowercase()).ok(),
+            "database": crate::db::Backend::from_url(config.database_url.expose()).map(|b| format!("{b:?}").to_lowercase()).ok(),
         }));
         return ExitCode::SUCCESS;
     }
@@ -273,7 +273,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
     match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
-            let db = Db::connect(&config.database_url, &config.database)?;
+            let db = Db::connect(config.database_url.expose(), &config.database)?;
             let applied = db.run(run_migrations).await?;
             print_json(&json!({ "applied": applied }));
             Ok(ExitCode::SUCCESS)
@@ -310,7 +310,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 email_verified: true,
                 organization: org.map(|o| (o, role.unwrap_or(default_role))),
             };
-            let db = Db::connect(&config.database_url, &config.database)?;
+            let db = Db::connect(config.database_url.expose(), &config.database)?;
             db.run(run_migrations).await?;
             let now = SystemClock.now();
             let created = db
@@ -320,7 +320,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(AuditCommand::Verify) => {
-            let db = Db::connect(&config.database_url, &config.database)?;
+            let db = Db::connect(config.database_url.expose(), &config.database)?;
             let report = db.run(crate::audit::verify).await?;
             print_json(&serde_json::to_value(&report).unwrap_or_default());
             if report.ok {

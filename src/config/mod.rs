@@ -2,9 +2,11 @@
 //! defaults → TOML → environment, and checked by [`validate`].
 //!
 //! Every struct refuses unknown fields so a typo is an error, not a silent
-//! default.
+//! default. Secret settings are [`Secret`]s: they never print, and each can
+//! also be read from a file named by an `OSTIARY_…_FILE` variable.
 
 mod load;
+mod secret;
 mod validate;
 
 use std::net::IpAddr;
@@ -13,6 +15,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use load::{ConfigSource, load};
+pub use secret::Secret;
 pub use validate::validate;
 
 /// The whole configuration.
@@ -27,8 +30,9 @@ pub struct Config {
     /// `host:port` of the management listener (`/metrics`, `/healthz`,
     /// `/readyz`), never public (S1); empty turns it off.
     pub management_listen: String,
-    /// `sqlite://PATH` or `postgres://…`.
-    pub database_url: String,
+    /// `sqlite://PATH` or `postgres://…` (secret: may hold a password;
+    /// also `OSTIARY_DATABASE_URL_FILE`).
+    pub database_url: Secret,
     /// Directory for the SQLite database and the generated master key.
     pub data_dir: PathBuf,
     /// File holding the base64 master key; generated in `data_dir` when unset.
@@ -39,8 +43,9 @@ pub struct Config {
     pub log_level: String,
     /// Reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Vec<IpAddr>,
-    /// Optional one-time secret required by `/setup` (field `setup_token`).
-    pub setup_token: Option<String>,
+    /// Optional one-time secret required by `/setup` (field `setup_token`;
+    /// also `OSTIARY_SETUP_TOKEN_FILE`).
+    pub setup_token: Option<Secret>,
     /// Name of the organization created by `/setup`.
     pub default_organization: String,
     pub database: DatabaseConfig,
@@ -50,7 +55,8 @@ pub struct Config {
     pub oidc: OidcConfig,
     /// SMTP server, `smtp://[user:pass@]host:port` or `smtps://…` (implicit
     /// TLS). Unset: messages are written to the log (development only).
-    pub smtp_url: Option<String>,
+    /// Secret (may hold a password; also `OSTIARY_SMTP_URL_FILE`).
+    pub smtp_url: Option<Secret>,
     /// Sign-in needs a verified email address (S2).
     pub require_verified_email: bool,
     pub mail: MailConfig,
@@ -64,8 +70,9 @@ pub struct MailConfig {
     pub from: String,
     /// SMTP user name (overrides one in `smtp_url`).
     pub username: Option<String>,
-    /// SMTP password (overrides one in `smtp_url`).
-    pub password: Option<String>,
+    /// SMTP password (overrides one in `smtp_url`; also
+    /// `OSTIARY_MAIL__PASSWORD_FILE`).
+    pub password: Option<Secret>,
     /// `none`, `starttls` or `tls`; default: `tls` for `smtps://`, else `starttls`.
     pub tls: Option<String>,
     /// Connect and command timeout of the SMTP client.

@@ -36,7 +36,7 @@ pub fn validate(config: &Config) -> Vec<String> {
     if config.default_organization.trim().is_empty() {
         problems.push("default_organization: must not be empty".into());
     }
-    if matches!(&config.setup_token, Some(t) if t.len() < 16) {
+    if matches!(&config.setup_token, Some(t) if t.expose().len() < 16) {
         problems.push("setup_token: must be at least 16 characters when set".into());
     }
     if config.database.pool_size == 0 {

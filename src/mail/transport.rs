@@ -10,7 +10,7 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::message::Rendered;
-use crate::config::Config;
+use crate::config::{Config, Secret};
 
 /// TLS mode of the SMTP connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,8 @@ pub struct Settings {
     pub host: String,
     pub port: u16,
     pub tls: TlsMode,
-    pub credentials: Option<(String, String)>,
+    /// User name and password (the password never prints).
+    pub credentials: Option<(String, Secret)>,
     pub from: Mailbox,
     pub timeout: Duration,
 }
@@ -84,7 +85,12 @@ impl Settings {
                 problems.push(format!("mail.{name}: must be positive"));
             }
         }
-        let Some(raw) = config.smtp_url.as_deref().filter(|u| !u.is_empty()) else {
+        let Some(raw) = config
+            .smtp_url
+            .as_ref()
+            .map(Secret::expose)
+            .filter(|u| !u.is_empty())
+        else {
             return if problems.is_empty() {
                 Ok(None)
             } else {
@@ -117,7 +123,7 @@ impl Settings {
             problems.push("smtp_url: has no host".into());
         }
         let url_user = percent_decode(url.username());
-        let url_pass = url.password().map(percent_decode);
+        let url_pass = url.password().map(|p| Secret::from(percent_decode(p)));
         let user = m
             .username
             .clone()
@@ -236,7 +242,7 @@ impl Mailer {
             .tls(tls)
             .timeout(Some(s.timeout));
         if let Some((user, pass)) = s.credentials {
-            builder = builder.credentials(Credentials::new(user, pass));
+            builder = builder.credentials(Credentials::new(user, pass.expose().to_owned()));
         }
         Ok(Self {
             target: Target::Smtp(builder.build()),
@@ -325,7 +331,8 @@ mod tests {
             (s.host.as_str(), s.port, s.tls),
             ("mail.example.com", 587, TlsMode::StartTls)
         );
-        assert_eq!(s.credentials, Some(("u".into(), "p@ss".into())));
+        let (user, pass) = s.credentials.unwrap();
+        assert_eq!((user.as_str(), pass.expose()), ("u", "p@ss"));
         let s = Settings::from_config(&with("smtps://mail.example.com"))
             .unwrap()
             .unwrap();

@@ -95,7 +95,7 @@ async fn every_flow_reaches_the_application_in_chromium() {
     };
     let smtp = sink.url();
     let app = TestApp::spawn_for_browser_with(Backend::Sqlite, |c| {
-        c.smtp_url = Some(smtp);
+        c.smtp_url = Some(smtp.into());
         c.mail.tls = Some("none".into());
         c.oidc.device_poll_interval_secs = 1;
     })

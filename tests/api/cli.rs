@@ -246,7 +246,7 @@ async fn user_create_then_login_and_audit_verify(backend: Backend) {
     let url = db.url.clone();
     let data = tempfile::tempdir().unwrap();
     let app = TestApp::spawn_with(backend, |c| {
-        c.database_url = url;
+        c.database_url = url.into();
         c.data_dir = data.path().to_path_buf();
         c.master_key_file = Some(dir.path().join("data/master.key"));
     })
@@ -332,7 +332,7 @@ async fn client_create_and_keys_commands(backend: Backend) {
     let url = db.url.clone();
     let data = tempfile::tempdir().unwrap();
     let app = TestApp::spawn_with(backend, |c| {
-        c.database_url = url;
+        c.database_url = url.into();
         c.data_dir = data.path().to_path_buf();
         c.master_key_file = Some(dir.path().join("data/master.key"));
     })

@@ -14,7 +14,7 @@ use crate::mail_sink::{MailSink, code_in, free_port, link_in, path_of};
 pub async fn app_with(backend: Backend, sink: &MailSink) -> TestApp {
     let url = sink.url();
     TestApp::spawn_with(backend, |c| {
-        c.smtp_url = Some(url);
+        c.smtp_url = Some(url.into());
         c.mail.tls = Some("none".into());
     })
     .await
@@ -300,7 +300,7 @@ async fn hourly_limit_and_no_enumeration() {
 async fn smtp_outage_shows_a_clear_page_and_records_the_failure() {
     let port = free_port();
     let app = TestApp::spawn_with(Backend::Sqlite, |c| {
-        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
         c.mail.tls = Some("none".into());
         c.mail.timeout_secs = 2;
     })
@@ -532,7 +532,7 @@ async fn paused_account_still_signs_in_with_an_emailed_code(backend: Backend) {
     };
     let url = sink.url();
     let app = TestApp::spawn_with(backend, |c| {
-        c.smtp_url = Some(url);
+        c.smtp_url = Some(url.into());
         c.mail.tls = Some("none".into());
         c.throttle.account_delay_after = 100;
         c.throttle.account_lock_after = 3;

@@ -159,7 +159,7 @@ pub fn test_config(db: &TestDatabase, data: &std::path::Path) -> Config {
     let mut config = Config {
         listen: "127.0.0.1:0".into(),
         management_listen: "127.0.0.1:0".into(),
-        database_url: db.url.clone(),
+        database_url: db.url.clone().into(),
         data_dir: data.to_path_buf(),
         ..Config::default()
     };

@@ -17,6 +17,7 @@ mod authorize_support;
 mod browser;
 mod browser_flows;
 mod cli;
+mod config_secrets;
 mod cors;
 mod device;
 mod discovery;

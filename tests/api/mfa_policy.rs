@@ -356,7 +356,7 @@ async fn mfa_cli_manages_rules_and_acknowledgments(backend: Backend) {
     let data = tempfile::tempdir().unwrap();
     let url = db.url.clone();
     let app = TestApp::spawn_with(backend, |c| {
-        c.database_url = url;
+        c.database_url = url.into();
         c.data_dir = data.path().to_path_buf();
         c.master_key_file = Some(dir.path().join("data/master.key"));
     })
