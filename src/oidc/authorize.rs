@@ -23,7 +23,7 @@ use crate::auth::sign_in::Next;
 use crate::auth::{CurrentSession, MaybeSession};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::error::AppError;
-use crate::oidc::error::OAuthError;
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::scope;
 use crate::state::AppState;
 use crate::store::clients::{self, Client};
@@ -75,7 +75,7 @@ enum Step {
     Refuse(OAuthError),
 }
 
-fn oauth(code: &'static str, description: &str) -> OAuthError {
+fn oauth(code: ErrorCode, description: &str) -> OAuthError {
     OAuthError::new(code, description, StatusCode::BAD_REQUEST)
 }
 
@@ -105,10 +105,10 @@ pub async fn run(
         Step::Respond(outcome) => Ok(outcome),
         Step::Refuse(e) => {
             // A denial is audited as consent.denied.
-            if e.error != "access_denied" {
+            if e.error != ErrorCode::AccessDenied {
                 let now = state.now();
                 let client_id = target.client.id.clone();
-                let code = e.error;
+                let code = e.error.as_str();
                 state
                     .db
                     .run(move |conn| {
@@ -152,7 +152,7 @@ async fn decide(
         Ok(r) => r,
         Err(e) => return Ok(Step::Refuse(e)),
     };
-    let login_required = || oauth("login_required", "the user must sign in");
+    let login_required = || oauth(ErrorCode::LoginRequired, "the user must sign in");
     if r.prompt.select_account {
         // The chooser comes first; the request returns without it, so a
         // fresh sign-in (prompt=login, max_age) can still be due after.
@@ -194,7 +194,7 @@ async fn decide(
         if wants_mfa {
             if r.prompt.none {
                 return Ok(Step::Refuse(oauth(
-                    "interaction_required",
+                    ErrorCode::InteractionRequired,
                     "a second sign-in step is required",
                 )));
             }
@@ -215,7 +215,7 @@ async fn decide(
     if decision == Some(Decision::Deny) {
         record_consent(state, &current, ctx, target, &r, Action::ConsentDenied).await?;
         return Ok(Step::Refuse(oauth(
-            "access_denied",
+            ErrorCode::AccessDenied,
             "the user denied the request",
         )));
     }
@@ -238,7 +238,7 @@ async fn decide(
         (true, Some(Decision::Allow)) => true,
         (true, _) if r.prompt.none => {
             return Ok(Step::Refuse(oauth(
-                "consent_required",
+                ErrorCode::ConsentRequired,
                 "the user must consent",
             )));
         }

@@ -1,6 +1,7 @@
-//! `OAuthError`: RFC 6749 §5.2 / OIDC error codes with their HTTP status,
-//! rendered as JSON with `Cache-Control: no-store` (SR-36). Internal errors
-//! become `server_error` with a generic description; the cause is logged.
+//! `OAuthError`: RFC 6749 §5.2 / OIDC error codes (a closed [`ErrorCode`])
+//! with their HTTP status, rendered as JSON with `Cache-Control: no-store`
+//! (SR-36). Internal errors become `server_error` with a generic
+//! description; the cause is logged.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue, PRAGMA, WWW_AUTHENTICATE};
@@ -9,10 +10,76 @@ use serde_json::json;
 
 use crate::error::AppError;
 
+/// Every error code Ostiary sends to a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    // RFC 6749 §4.1.2.1, §5.2
+    InvalidRequest,
+    InvalidClient,
+    InvalidGrant,
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    UnsupportedResponseType,
+    InvalidScope,
+    AccessDenied,
+    ServerError,
+    TemporarilyUnavailable,
+    // OIDC Core 3.1.2.6
+    LoginRequired,
+    ConsentRequired,
+    InteractionRequired,
+    RequestNotSupported,
+    RequestUriNotSupported,
+    // RFC 6750 §3.1
+    InvalidToken,
+    InsufficientScope,
+    // RFC 8628 §3.5
+    AuthorizationPending,
+    SlowDown,
+    ExpiredToken,
+    // RFC 8707 §2
+    InvalidTarget,
+}
+
+impl ErrorCode {
+    /// The code as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::UnsupportedResponseType => "unsupported_response_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::AccessDenied => "access_denied",
+            Self::ServerError => "server_error",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
+            Self::LoginRequired => "login_required",
+            Self::ConsentRequired => "consent_required",
+            Self::InteractionRequired => "interaction_required",
+            Self::RequestNotSupported => "request_not_supported",
+            Self::RequestUriNotSupported => "request_uri_not_supported",
+            Self::InvalidToken => "invalid_token",
+            Self::InsufficientScope => "insufficient_scope",
+            Self::AuthorizationPending => "authorization_pending",
+            Self::SlowDown => "slow_down",
+            Self::ExpiredToken => "expired_token",
+            Self::InvalidTarget => "invalid_target",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A protocol error for a client.
 #[derive(Debug, Clone)]
 pub struct OAuthError {
-    pub error: &'static str,
+    pub error: ErrorCode,
     pub description: String,
     pub status: StatusCode,
     /// `WWW-Authenticate` challenge to send (Basic for client auth, Bearer
@@ -27,7 +94,7 @@ impl std::fmt::Display for OAuthError {
 }
 
 impl OAuthError {
-    pub fn new(error: &'static str, description: impl Into<String>, status: StatusCode) -> Self {
+    pub fn new(error: ErrorCode, description: impl Into<String>, status: StatusCode) -> Self {
         Self {
             error,
             description: description.into(),
@@ -36,33 +103,33 @@ impl OAuthError {
         }
     }
     pub fn invalid_request(d: impl Into<String>) -> Self {
-        Self::new("invalid_request", d, StatusCode::BAD_REQUEST)
+        Self::new(ErrorCode::InvalidRequest, d, StatusCode::BAD_REQUEST)
     }
     /// 401 `invalid_client`; with `basic` the response asks for Basic auth (SR-33).
     pub fn invalid_client(d: impl Into<String>, basic: bool) -> Self {
-        let mut e = Self::new("invalid_client", d, StatusCode::UNAUTHORIZED);
+        let mut e = Self::new(ErrorCode::InvalidClient, d, StatusCode::UNAUTHORIZED);
         if basic {
             e.challenge = Some("Basic realm=\"ostiary\"".into());
         }
         e
     }
     pub fn invalid_grant(d: impl Into<String>) -> Self {
-        Self::new("invalid_grant", d, StatusCode::BAD_REQUEST)
+        Self::new(ErrorCode::InvalidGrant, d, StatusCode::BAD_REQUEST)
     }
     pub fn unauthorized_client(d: impl Into<String>) -> Self {
-        Self::new("unauthorized_client", d, StatusCode::BAD_REQUEST)
+        Self::new(ErrorCode::UnauthorizedClient, d, StatusCode::BAD_REQUEST)
     }
     pub fn unsupported_grant_type(d: impl Into<String>) -> Self {
-        Self::new("unsupported_grant_type", d, StatusCode::BAD_REQUEST)
+        Self::new(ErrorCode::UnsupportedGrantType, d, StatusCode::BAD_REQUEST)
     }
     pub fn invalid_scope(d: impl Into<String>) -> Self {
-        Self::new("invalid_scope", d, StatusCode::BAD_REQUEST)
+        Self::new(ErrorCode::InvalidScope, d, StatusCode::BAD_REQUEST)
     }
     /// 401 for a bad bearer token (RFC 6750 §3).
     pub fn invalid_token(d: impl Into<String>) -> Self {
         let description = d.into();
         let mut e = Self::new(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             description.clone(),
             StatusCode::UNAUTHORIZED,
         );
@@ -74,7 +141,7 @@ impl OAuthError {
     }
     pub fn server_error() -> Self {
         Self::new(
-            "server_error",
+            ErrorCode::ServerError,
             "The server could not handle the request.",
             StatusCode::INTERNAL_SERVER_ERROR,
         )
@@ -85,7 +152,7 @@ impl From<AppError> for OAuthError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::Overloaded => Self::new(
-                "temporarily_unavailable",
+                ErrorCode::TemporarilyUnavailable,
                 "The server is busy; try again shortly.",
                 StatusCode::SERVICE_UNAVAILABLE,
             ),
@@ -103,9 +170,10 @@ impl ResponseError for OAuthError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        metrics::counter!("ostiary_oauth_errors_total", "error" => self.error).increment(1);
+        metrics::counter!("ostiary_oauth_errors_total", "error" => self.error.as_str())
+            .increment(1);
         let mut res = HttpResponse::build(self.status).json(json!({
-            "error": self.error,
+            "error": self.error.as_str(),
             "error_description": self.description,
         }));
         let headers = res.headers_mut();

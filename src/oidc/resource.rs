@@ -6,13 +6,13 @@
 //! Later requests of a grant (token, refresh) may narrow what the
 //! authorization asked for, never widen it.
 
-use super::error::OAuthError;
+use super::error::{ErrorCode, OAuthError};
 use crate::store::clients::Client;
 
 /// `invalid_target` (RFC 8707 §2).
 pub fn invalid_target(description: &str) -> OAuthError {
     OAuthError::new(
-        "invalid_target",
+        ErrorCode::InvalidTarget,
         description,
         actix_web::http::StatusCode::BAD_REQUEST,
     )
@@ -96,7 +96,7 @@ mod tests {
             registered(&allowed, ["https://evil.example"].into_iter())
                 .unwrap_err()
                 .error,
-            "invalid_target"
+            ErrorCode::InvalidTarget
         );
         assert!(registered(&allowed, std::iter::empty()).unwrap().is_empty());
     }

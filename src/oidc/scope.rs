@@ -58,7 +58,7 @@ mod tests {
         assert!(check_allowed(&s, &["openid".into(), "email".into()]).is_ok());
         assert_eq!(
             check_allowed(&s, &["openid".into()]).unwrap_err().error,
-            "invalid_scope"
+            crate::oidc::error::ErrorCode::InvalidScope
         );
     }
 }

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
 use crate::error::AppError;
-use crate::oidc::error::OAuthError;
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::tokens::{self, AccessClaims};
 use crate::oidc::{client_auth, scope};
 use crate::state::AppState;
@@ -49,7 +49,7 @@ pub async fn validate_access_token(
 fn missing_token() -> OAuthError {
     // RFC 6750 §3.1: no error code when no credentials were sent.
     let mut e = OAuthError::new(
-        "invalid_token",
+        ErrorCode::InvalidToken,
         "a bearer access token is required",
         StatusCode::UNAUTHORIZED,
     );
@@ -81,7 +81,7 @@ async fn respond(state: &AppState, token: Option<String>) -> Result<HttpResponse
     })?;
     if !scope::has(&claims.scope, "openid") || claims.grant_id.is_none() {
         let mut e = OAuthError::new(
-            "insufficient_scope",
+            ErrorCode::InsufficientScope,
             "the access token lacks the openid scope",
             StatusCode::FORBIDDEN,
         );

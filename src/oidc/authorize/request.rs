@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 
 use crate::domain::redirect_uri;
 use crate::error::AppError;
-use crate::oidc::error::OAuthError;
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::{grant, id_token_hint, scope};
 use crate::state::AppState;
 use crate::store::clients::Client;
@@ -193,7 +193,7 @@ pub struct Request {
     pub resources: Vec<String>,
 }
 
-fn err(code: &'static str, description: &str) -> OAuthError {
+fn err(code: ErrorCode, description: &str) -> OAuthError {
     OAuthError::new(code, description, StatusCode::BAD_REQUEST)
 }
 
@@ -249,13 +249,13 @@ pub fn validate(
     // SR-15/SR-16: refused explicitly, a request_uri is never fetched.
     if params.get("request").is_some() {
         return Err(err(
-            "request_not_supported",
+            ErrorCode::RequestNotSupported,
             "request objects are not supported",
         ));
     }
     if params.get("request_uri").is_some() {
         return Err(err(
-            "request_uri_not_supported",
+            ErrorCode::RequestUriNotSupported,
             "request_uri is not supported",
         ));
     }
@@ -272,7 +272,7 @@ pub fn validate(
         Some("code") => {}
         Some(_) => {
             return Err(err(
-                "unsupported_response_type",
+                ErrorCode::UnsupportedResponseType,
                 "only response_type=code is supported",
             ));
         }

@@ -79,7 +79,7 @@ impl Target {
         self.respond(
             iss,
             vec![
-                ("error".into(), e.error.to_owned()),
+                ("error".into(), e.error.as_str().to_owned()),
                 ("error_description".into(), e.description.clone()),
             ],
         )

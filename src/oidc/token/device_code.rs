@@ -10,7 +10,7 @@ use chrono::Duration;
 
 use super::{GrantFacts, TokenResponse, UserIssue, required};
 use crate::crypto::token::sha256_hex;
-use crate::oidc::error::OAuthError;
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::{grant, scope};
 use crate::state::AppState;
 use crate::store::clients::Client;
@@ -18,7 +18,7 @@ use crate::store::device_codes::{self, APPROVED, DENIED, PENDING};
 use crate::store::{naive, sessions, utc, write_tx};
 use crate::web::RequestContext;
 
-fn poll_error(code: &'static str, d: &str) -> OAuthError {
+fn poll_error(code: ErrorCode, d: &str) -> OAuthError {
     OAuthError::new(code, d, StatusCode::BAD_REQUEST)
 }
 
@@ -52,7 +52,7 @@ pub async fn handle(
                 }
                 if utc(row.expires_at) <= now {
                     return Ok(Err(poll_error(
-                        "expired_token",
+                        ErrorCode::ExpiredToken,
                         "the device code has expired",
                     )));
                 }
@@ -68,14 +68,17 @@ pub async fn handle(
                         };
                         device_codes::polled(conn, &hash, naive(now), interval)?;
                         return Ok(Err(if too_soon {
-                            poll_error("slow_down", "poll less often")
+                            poll_error(ErrorCode::SlowDown, "poll less often")
                         } else {
-                            poll_error("authorization_pending", "the user has not yet decided")
+                            poll_error(
+                                ErrorCode::AuthorizationPending,
+                                "the user has not yet decided",
+                            )
                         }));
                     }
                     DENIED => {
                         return Ok(Err(poll_error(
-                            "access_denied",
+                            ErrorCode::AccessDenied,
                             "the user denied the request",
                         )));
                     }
