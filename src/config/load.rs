@@ -9,7 +9,8 @@ use figment::providers::{Env, Format, Serialized, Toml};
 
 use zeroize::Zeroize;
 
-use super::{Config, Secret};
+use crate::config::secret::Secret;
+use crate::config::settings::Config;
 
 /// Environment variables with the `OSTIARY_` prefix that are not settings
 /// (used by the test suite and CI) and must not be refused as unknown keys.

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use super::Config;
+use crate::config::settings::Config;
 
 /// OWASP minimum for argon2id.
 const MIN_MEMORY_KIB: u32 = 19_456;

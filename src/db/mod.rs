@@ -2,7 +2,7 @@
 //! an r2d2 pool, embedded migrations, and [`Db::run`], the one helper through
 //! which every Diesel call leaves the async workers for the blocking pool.
 
-mod migrations;
+pub mod migrations;
 mod pool;
 pub mod schema;
 
@@ -13,8 +13,6 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::config::DatabaseConfig;
 use crate::error::AppError;
-
-pub use migrations::{check_reversible, run_migrations};
 
 /// The connection: SQLite or PostgreSQL, queries written once.
 #[derive(diesel::MultiConnection)]
@@ -41,9 +39,20 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres)
         } else {
-            let scheme = url.split("://").next().unwrap_or(url);
+            // The URL may hold a password: name the scheme only when there
+            // is one, never echo the rest.
+            let scheme = match url.split_once("://") {
+                Some((scheme, _))
+                    if scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+                {
+                    format!(" {scheme:?}")
+                }
+                _ => String::new(),
+            };
             Err(format!(
-                "unsupported database URL scheme {scheme:?}: use sqlite://PATH or postgres://USER@HOST/DB"
+                "unsupported database URL scheme{scheme}: use sqlite://PATH or postgres://USER@HOST/DB"
             ))
         }
     }

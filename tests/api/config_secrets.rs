@@ -144,6 +144,30 @@ fn secret_file_problems_name_the_variable_and_the_path() {
     assert!(err.contains("listen_address"), "{err}");
 }
 
+/// Regression: a malformed database URL (a password pasted without a
+/// scheme, or a scheme-less DSN) is refused without echoing it.
+#[test]
+fn a_malformed_database_url_is_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for url in [
+        "host=db user=ostiary password=TOPSECRET",
+        "mysql://ostiary:TOPSECRET@db/ostiary",
+        "TOPSECRET",
+    ] {
+        let out = ostiary(
+            d,
+            &["config", "check"],
+            &[("OSTIARY_DATABASE_URL", url)],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        let err = text(&out.stderr);
+        assert!(err.contains("unsupported database URL scheme"), "{err}");
+        assert!(!err.contains("TOPSECRET"), "{err}");
+    }
+}
+
 #[test]
 fn a_loaded_config_never_prints_its_secrets() {
     let dir = tempfile::tempdir().unwrap();

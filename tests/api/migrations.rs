@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use diesel::RunQueryDsl;
 use diesel::sql_types::{Bool, Integer, Text};
 use ostiary::config::DatabaseConfig;
-use ostiary::db::{Db, DbConnection, check_reversible, run_migrations};
+use ostiary::db::migrations::{check_reversible, run_migrations};
+use ostiary::db::{Db, DbConnection};
 use ostiary::error::AppError;
 
 use crate::helpers::{Backend, TestDatabase};

@@ -8,7 +8,8 @@ use ostiary::accounts::{self, UserSpec};
 use ostiary::audit::Actor;
 use ostiary::clock::{Clock, SystemClock};
 use ostiary::config::DatabaseConfig;
-use ostiary::db::{Db, run_migrations};
+use ostiary::db::Db;
+use ostiary::db::migrations::run_migrations;
 use ostiary::domain::{Email, Role};
 use ostiary::error::AppError;
 

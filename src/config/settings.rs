@@ -1,0 +1,326 @@
+//! The settings structs, documented field by field, with their defaults.
+//! Every struct refuses unknown fields so a typo is an error, not a silent
+//! default.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::secret::Secret;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Public URL of this identity provider (the OIDC issuer). Links and
+    /// redirects are built from it, never from the `Host` header.
+    pub issuer: String,
+    /// `host:port` to listen on.
+    pub listen: String,
+    /// `host:port` of the management listener (`/metrics`, `/healthz`,
+    /// `/readyz`), never public (S1); empty turns it off.
+    pub management_listen: String,
+    /// `sqlite://PATH` or `postgres://…` (secret: may hold a password;
+    /// also `OSTIARY_DATABASE_URL_FILE`).
+    pub database_url: Secret,
+    /// Directory for the SQLite database and the generated master key.
+    pub data_dir: PathBuf,
+    /// File holding the base64 master key; generated in `data_dir` when unset.
+    pub master_key_file: Option<PathBuf>,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// A tracing filter such as `info` or `ostiary=debug,info`.
+    pub log_level: String,
+    /// Reverse proxies whose `X-Forwarded-For` header is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Optional one-time secret required by `/setup` (field `setup_token`;
+    /// also `OSTIARY_SETUP_TOKEN_FILE`).
+    pub setup_token: Option<Secret>,
+    /// Name of the organization created by `/setup`.
+    pub default_organization: String,
+    pub database: DatabaseConfig,
+    pub session: SessionConfig,
+    pub password: PasswordConfig,
+    pub throttle: ThrottleConfig,
+    pub oidc: OidcConfig,
+    /// SMTP server, `smtp://[user:pass@]host:port` or `smtps://…` (implicit
+    /// TLS). Unset: messages are written to the log (development only).
+    /// Secret (may hold a password; also `OSTIARY_SMTP_URL_FILE`).
+    pub smtp_url: Option<Secret>,
+    /// Sign-in needs a verified email address (S2).
+    pub require_verified_email: bool,
+    pub mail: MailConfig,
+}
+
+/// Outgoing mail and the flows that send it (S6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// Sender, e.g. `Ostiary <noreply@example.com>`.
+    pub from: String,
+    /// SMTP user name (overrides one in `smtp_url`).
+    pub username: Option<String>,
+    /// SMTP password (overrides one in `smtp_url`; also
+    /// `OSTIARY_MAIL__PASSWORD_FILE`).
+    pub password: Option<Secret>,
+    /// `none`, `starttls` or `tls`; default: `tls` for `smtps://`, else `starttls`.
+    pub tls: Option<String>,
+    /// Connect and command timeout of the SMTP client.
+    pub timeout_secs: u64,
+    /// Lifetime of a sign-in code (at most 10 minutes, SR-93).
+    pub code_ttl_secs: i64,
+    /// Wrong entries allowed per code.
+    pub code_attempts: i32,
+    /// Codes per address per hour.
+    pub codes_per_hour: i64,
+    /// Codes requested from one IP per hour.
+    pub codes_per_ip_per_hour: i64,
+    /// Lifetime of a password reset link (at most 1 hour, SR-96).
+    pub reset_ttl_secs: i64,
+    /// Lifetime of an email verification link.
+    pub verify_ttl_secs: i64,
+    /// Reset and verification mails per address per hour.
+    pub links_per_hour: i64,
+    /// Default lifetime of an invitation.
+    pub invitation_ttl_hours: i64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            from: "Ostiary <noreply@localhost>".into(),
+            username: None,
+            password: None,
+            tls: None,
+            timeout_secs: 10,
+            code_ttl_secs: 600,
+            code_attempts: 3,
+            codes_per_hour: 3,
+            codes_per_ip_per_hour: 30,
+            reset_ttl_secs: 3600,
+            verify_ttl_secs: 24 * 3600,
+            links_per_hour: 3,
+            invitation_ttl_hours: 7 * 24,
+        }
+    }
+}
+
+/// OpenID Provider lifetimes and key handling.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OidcConfig {
+    /// Access token lifetime (RFC 9068 JWT; short, SR-38).
+    pub access_token_ttl_secs: i64,
+    /// ID token lifetime.
+    pub id_token_ttl_secs: i64,
+    /// Authorization code lifetime (at most 60 s, SR-30).
+    pub code_ttl_secs: i64,
+    /// A refresh token unused for this long expires.
+    pub refresh_token_idle_secs: i64,
+    /// A refresh-token family (grant) ends this long after sign-in.
+    pub refresh_token_absolute_secs: i64,
+    /// Device codes (RFC 8628) expire after this long.
+    pub device_code_ttl_secs: i64,
+    /// Minimum polling interval told to device clients.
+    pub device_poll_interval_secs: i32,
+    /// How often each instance checks the database for rotated keys.
+    pub key_refresh_secs: u64,
+    /// How long a retired signing key stays published in the JWKS.
+    pub key_retention_secs: i64,
+    /// RSA modulus size for generated RS256 keys.
+    pub rsa_bits: u32,
+    /// Let outbound calls whose targets arrive from outside reach loopback
+    /// and private networks (never needed for admin-registered URLs).
+    pub allow_private_targets: bool,
+}
+
+impl Default for OidcConfig {
+    fn default() -> Self {
+        Self {
+            access_token_ttl_secs: 600,
+            id_token_ttl_secs: 3600,
+            code_ttl_secs: 60,
+            refresh_token_idle_secs: 14 * 24 * 3600,
+            refresh_token_absolute_secs: 90 * 24 * 3600,
+            device_code_ttl_secs: 600,
+            device_poll_interval_secs: 5,
+            key_refresh_secs: 30,
+            key_retention_secs: 24 * 3600,
+            rsa_bits: 2048,
+            allow_private_targets: false,
+        }
+    }
+}
+
+/// Connection pool settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Maximum pooled connections.
+    pub pool_size: u32,
+    /// Seconds to wait for a pooled connection.
+    pub connect_timeout_secs: u64,
+    /// SQLite `busy_timeout` in milliseconds.
+    pub sqlite_busy_timeout_ms: u64,
+}
+
+/// Browser session lifetimes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    /// A session unused for this long ends (default 8 h).
+    pub idle_timeout_secs: i64,
+    /// A session ends this long after sign-in, used or not (default 7 days).
+    pub absolute_lifetime_secs: i64,
+    /// Sensitive account changes (adding or removing a factor) need a
+    /// sign-in at most this old (default 10 min, SR-82, SR-94).
+    pub reauth_window_secs: i64,
+}
+
+/// Password hashing (argon2id) and password rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordConfig {
+    /// Memory cost in KiB (OWASP minimum 19456).
+    pub memory_kib: u32,
+    /// Iterations (OWASP minimum 2).
+    pub iterations: u32,
+    /// Lanes (minimum 1).
+    pub parallelism: u32,
+    /// Concurrent hashes; 0 means the number of cores.
+    pub max_concurrent_hashes: usize,
+    /// How long a login waits for a hashing slot before answering 503.
+    pub queue_timeout_ms: u64,
+    /// Minimum length in characters (15 when the password is the only factor).
+    pub min_length: usize,
+}
+
+/// Failed-login throttling, per account and per client IP.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThrottleConfig {
+    /// Failures on one account before each further attempt must wait.
+    pub account_delay_after: i32,
+    /// Failures on one account that lock it temporarily.
+    pub account_lock_after: i32,
+    /// Failures from one IP that lock that IP temporarily.
+    pub ip_lock_after: i32,
+    /// Failed second-factor codes (TOTP, backup code) on one account that
+    /// lock that step temporarily (SR-92).
+    pub second_factor_lock_after: i32,
+    /// First delay; it doubles with every further failure.
+    pub base_delay_ms: i64,
+    /// Largest delay between attempts.
+    pub max_delay_ms: i64,
+    /// Length of a temporary lock.
+    pub lock_secs: i64,
+    /// Failures older than this (counted from the first) are forgotten.
+    pub window_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            issuer: "http://localhost:8080".into(),
+            listen: "127.0.0.1:8080".into(),
+            management_listen: "127.0.0.1:9464".into(),
+            database_url: "sqlite://./data/ostiary.db".into(),
+            data_dir: PathBuf::from("./data"),
+            master_key_file: None,
+            log_format: "text".into(),
+            log_level: "info".into(),
+            trusted_proxies: Vec::new(),
+            setup_token: None,
+            default_organization: "Default".into(),
+            database: DatabaseConfig::default(),
+            session: SessionConfig::default(),
+            password: PasswordConfig::default(),
+            throttle: ThrottleConfig::default(),
+            oidc: OidcConfig::default(),
+            smtp_url: None,
+            require_verified_email: true,
+            mail: MailConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            pool_size: 10,
+            connect_timeout_secs: 10,
+            sqlite_busy_timeout_ms: 10_000,
+        }
+    }
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 8 * 3600,
+            reauth_window_secs: 600,
+            absolute_lifetime_secs: 7 * 24 * 3600,
+        }
+    }
+}
+
+impl Default for PasswordConfig {
+    fn default() -> Self {
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+            max_concurrent_hashes: 0,
+            queue_timeout_ms: 1_000,
+            min_length: 15,
+        }
+    }
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            account_delay_after: 3,
+            account_lock_after: 10,
+            ip_lock_after: 50,
+            second_factor_lock_after: 5,
+            base_delay_ms: 500,
+            max_delay_ms: 30_000,
+            lock_secs: 900,
+            window_secs: 900,
+        }
+    }
+}
+
+/// Create `dir` (and missing parents) readable by the owner only: it holds
+/// the SQLite database and the master key.
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+impl Config {
+    /// The master key file: configured, or `master.key` in the data dir.
+    pub fn master_key_path(&self) -> PathBuf {
+        self.master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("master.key"))
+    }
+
+    /// Whether the issuer is served over https (then HSTS is sent).
+    pub fn issuer_is_https(&self) -> bool {
+        self.issuer.starts_with("https://")
+    }
+
+    /// The issuer without a trailing slash.
+    pub fn public_base(&self) -> &str {
+        self.issuer.trim_end_matches('/')
+    }
+}
