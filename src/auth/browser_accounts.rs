@@ -11,10 +11,12 @@
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 
+use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::session::{self, CurrentSession};
 use crate::crypto::token::sha256_hex;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::write_tx;
 
 /// The cookie with the other sessions' tokens.
 pub const COOKIE: &str = "__Host-ostiary_accounts";
@@ -106,4 +108,34 @@ pub fn with_first(token: &str, rest: &[Other]) -> Cookie<'static> {
     tokens.extend(rest.iter().map(|o| o.token.clone()).filter(|t| t != token));
     tokens.truncate(MAX);
     cookie(&tokens)
+}
+
+/// Audit a switch to `to_user` (by `actor`, the chosen session) from the
+/// browser's current user, if there was one.
+pub async fn record_switch(
+    state: &AppState,
+    actor: Actor,
+    to_user: &str,
+    from_user: Option<&str>,
+) -> Result<(), AppError> {
+    let (user_id, from_user, now) = (
+        to_user.to_owned(),
+        from_user.map(str::to_owned),
+        state.now(),
+    );
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Action::AccountSwitched, Outcome::Success)
+                        .target("user", user_id.as_str())
+                        .details(serde_json::json!({ "from_user": from_user })),
+                    now,
+                )
+            })
+        })
+        .await
 }

@@ -10,6 +10,7 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::sign_in::{FirstFactor, Method, Next};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::users::User;
 use crate::store::{naive, users, write_tx};
 
 /// Cookie holding the ticket of [`Next::VerifyEmail`].
@@ -39,6 +40,12 @@ pub fn open_ticket(state: &AppState, ticket: &str, now: DateTime<Utc>) -> Option
             .envelope
             .secret_matches(&mac_input(user_id, expires), mac))
     .then(|| user_id.to_owned())
+}
+
+/// The (not deleted) user an opened ticket names (see [`open_ticket`]).
+pub async fn ticket_holder(state: &AppState, user_id: &str) -> Result<Option<User>, AppError> {
+    let user_id = user_id.to_owned();
+    state.db.run(move |conn| users::find(conn, &user_id)).await
 }
 
 /// `Some(next)` when the first factor must stop here.

@@ -5,15 +5,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::audit::{self, Action, Event, Outcome};
-use crate::auth::{MaybeSession, csrf, session};
+use crate::auth::{MaybeSession, account_overview, csrf, self_service, session};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::store::{consents, grants, naive, orgs, sessions, users, write_tx};
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -144,19 +142,7 @@ pub async fn get_account(
     let Some(current) = session.0 else {
         return Ok(to_login());
     };
-    let now = state.now();
-    let idle_cutoff = naive(now - Duration::seconds(state.config.session.idle_timeout_secs));
-    let user_id = current.user.id.clone();
-    let (memberships, live, consented) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                orgs::memberships_of(conn, &user_id)?,
-                sessions::list_live(conn, &user_id, naive(now), idle_cutoff)?,
-                consents::list_for_user(conn, &user_id)?,
-            ))
-        })
-        .await?;
+    let overview = account_overview::account(&state, &current.user.id).await?;
     let t = Tr::current();
     let notice = match query.notice.as_deref() {
         Some("session-revoked") => Some(t.text("account.session_revoked").to_owned()),
@@ -173,11 +159,13 @@ pub async fn get_account(
         has_password: current.user.password_hash.is_some(),
         email_verified: current.user.email_verified,
         superuser: current.user.superuser,
-        organizations: memberships
+        organizations: overview
+            .memberships
             .into_iter()
             .map(|(name, role)| OrgView { name, role })
             .collect(),
-        applications: consented
+        applications: overview
+            .consents
             .into_iter()
             .map(|(c, name)| AppView {
                 scopes: c.scopes().join(" "),
@@ -186,7 +174,8 @@ pub async fn get_account(
                 name,
             })
             .collect(),
-        sessions: live
+        sessions: overview
+            .sessions
             .into_iter()
             .map(|s| SessionView {
                 current: s.id == current.session.id,
@@ -281,30 +270,7 @@ pub async fn post_revoke_consent(
     csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let client_id = path.into_inner();
     let actor = current.actor(&ctx);
-    let user_id = current.user.id.clone();
-    let now = state.now();
-    let found = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                if !consents::delete(conn, &user_id, &client_id)? {
-                    return Ok(false);
-                }
-                let revoked =
-                    grants::revoke_for_user_client(conn, &user_id, &client_id, naive(now))?;
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Action::ConsentRevoked, Outcome::Success)
-                        .target("client", client_id.as_str())
-                        .details(serde_json::json!({ "grants_revoked": revoked })),
-                    now,
-                )?;
-                Ok(true)
-            })
-        })
-        .await?;
-    if !found {
+    if !self_service::revoke_consent(&state, actor, &current.user.id, &client_id).await? {
         return Err(AppError::NotFound);
     }
     Ok(see_other("/account?notice=consent-revoked", vec![]))
@@ -326,29 +292,7 @@ pub async fn post_profile(
     if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
         return Ok(see_other("/account?notice=name-invalid", vec![]));
     }
-    let (name, before) = (name.to_owned(), current.user.display_name.clone());
-    let (actor, user_id, now) = (current.actor(&ctx), current.user.id.clone(), state.now());
-    if name != before {
-        state
-            .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    if !users::set_display_name(conn, &user_id, &name, naive(now))? {
-                        return Err(AppError::NotFound);
-                    }
-                    audit::record(
-                        conn,
-                        &actor,
-                        Event::new(Action::ProfileUpdated, Outcome::Success)
-                            .target("user", user_id.as_str())
-                            .details(serde_json::json!({
-                                "display_name": { "before": before, "after": name },
-                            })),
-                        now,
-                    )
-                })
-            })
-            .await?;
-    }
+    let (actor, user) = (current.actor(&ctx), &current.user);
+    self_service::set_display_name(&state, actor, &user.id, &user.display_name, name).await?;
     Ok(see_other("/account?notice=profile-saved", vec![]))
 }

@@ -20,7 +20,6 @@ use crate::flow::mfa_pages::WRONG_CODE;
 use crate::flow::safe_return_to;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::store::users;
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -92,12 +91,7 @@ async fn challenge(
             vec![],
         ));
     }
-    let user_id = row.user_id.clone();
-    let (user, factors) = state
-        .db
-        .run(move |conn| Ok((users::find(conn, &user_id)?, factors::of(conn, &user_id)?)))
-        .await?;
-    let Some(user) = user else {
+    let Some((user, factors)) = factors::user_with_factors(state, &row.user_id).await? else {
         return Ok(start_over(&return_to));
     };
     let (csrf_token, cookies) = csrf::issue(req, state, session.0.as_deref()).cookies();

@@ -6,19 +6,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Duration;
 use serde::Deserialize;
 
 use crate::auth::mfa::enroll::{self, NewCodes};
-use crate::auth::mfa::factors;
 use crate::auth::recent::{is_recent, reauthenticate_redirect};
-use crate::auth::{CurrentSession, MaybeSession, csrf};
+use crate::auth::{CurrentSession, MaybeSession, account_overview, csrf};
 use crate::error::AppError;
 use crate::flow::mfa_pages::{self, TotpEnrollPage, WRONG_CODE};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::store::audit::AuditRow;
-use crate::store::{audit as audit_rows, naive, sessions};
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -151,19 +148,8 @@ pub async fn get_security(
     let Some(current) = session.0 else {
         return Ok(to_login());
     };
-    let now = state.now();
-    let idle_cutoff = naive(now - Duration::seconds(state.config.session.idle_timeout_secs));
-    let user_id = current.user.id.clone();
-    let (factors, live, rows) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                factors::of(conn, &user_id)?,
-                sessions::list_live(conn, &user_id, naive(now), idle_cutoff)?,
-                audit_rows::recent_for_user(conn, &user_id, 200)?,
-            ))
-        })
-        .await?;
+    let overview = account_overview::security(&state, &current.user.id).await?;
+    let factors = &overview.factors;
     let t = Tr::current();
     let notice = match query.notice.as_deref() {
         Some("totp-enabled") => Some(t.text("security.totp_enabled")),
@@ -179,8 +165,9 @@ pub async fn get_security(
         passkeys: factors.passkeys,
         backup_codes_left: factors.backup_codes_left,
         mfa_enabled: factors.any(),
-        session_count: live.len(),
-        events: rows
+        session_count: overview.live_sessions,
+        events: overview
+            .events
             .into_iter()
             .filter_map(|row| event_view(row, t))
             .take(20)

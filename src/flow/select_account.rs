@@ -11,7 +11,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::audit::{self, Action, Event, Outcome};
 use crate::auth::browser_accounts::{self, Other};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
@@ -20,7 +19,6 @@ use crate::flow::login::with_return_to;
 use crate::flow::safe_return_to;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::store::write_tx;
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -175,24 +173,6 @@ async fn audit_switch(
     to: &Other,
 ) -> Result<(), AppError> {
     let actor = to.session.actor(ctx);
-    let (user_id, from_user, now) = (
-        to.session.user.id.clone(),
-        from.map(|c| c.user.id.clone()),
-        state.now(),
-    );
-    state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Action::AccountSwitched, Outcome::Success)
-                        .target("user", user_id.as_str())
-                        .details(serde_json::json!({ "from_user": from_user })),
-                    now,
-                )
-            })
-        })
-        .await
+    let from_user = from.map(|c| c.user.id.as_str());
+    browser_accounts::record_switch(state, actor, &to.session.user.id, from_user).await
 }

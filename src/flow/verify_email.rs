@@ -17,7 +17,6 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::mail::Locale;
 use crate::state::AppState;
-use crate::store::users;
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -91,9 +90,7 @@ pub async fn post_send(
             Tr::current().text("verify.page_expired").into(),
         ));
     };
-    let user = state
-        .db
-        .run(move |conn| users::find(conn, &user_id))
+    let user = email_gate::ticket_holder(&state, &user_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let email = Email::parse(&user.email).map_err(AppError::BadRequest)?;

@@ -1,11 +1,13 @@
 //! Which second factors a user has: a confirmed authenticator app, unused
-//! backup codes, passkeys.
+//! backup codes, passkeys; and a user with theirs, for the challenge page.
 
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::passkeys;
 use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::users::{self, User};
 use crate::store::{backup_codes, mfa_totp};
 
 /// A user's enrolled factors.
@@ -36,4 +38,18 @@ pub fn of(conn: &mut DbConnection, user_id: &str) -> Result<Factors, AppError> {
         passkeys,
         backup_codes_left: backup_codes::remaining(conn, user_id)?,
     })
+}
+
+/// The (not deleted) user `user_id` with their factors, read in one go;
+/// `None` when the user is gone.
+pub async fn user_with_factors(
+    state: &AppState,
+    user_id: &str,
+) -> Result<Option<(User, Factors)>, AppError> {
+    let user_id = user_id.to_owned();
+    let (user, factors) = state
+        .db
+        .run(move |conn| Ok((users::find(conn, &user_id)?, of(conn, &user_id)?)))
+        .await?;
+    Ok(user.map(|user| (user, factors)))
 }
