@@ -180,7 +180,7 @@ impl Application {
         };
         let state = prepare_state(config, options.clock).await?;
         tokio::spawn(refresh_keys(state.clone()));
-        tokio::spawn(crate::maintenance::run(
+        tokio::spawn(crate::jobs::maintenance::run(
             state.clone(),
             std::time::Duration::from_secs(300),
         ));

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
-use crate::accounts::{self, UserSpec};
+use crate::users::accounts::{self, UserSpec};
+use crate::users::{password_rules, setup};
 use std::sync::Arc;
 
 use crate::app::{Application, Options, prepare_state};
@@ -291,7 +292,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             let password_hash = if password_stdin {
                 let password = read_password()?;
                 let orgs: Vec<&str> = org.as_deref().into_iter().collect();
-                accounts::check_new_password(&config, &password, email.as_str(), &orgs)
+                password_rules::check_new_password(&config, &password, email.as_str(), &orgs)
                     .map_err(|rule| AppError::BadRequest(rule.to_string()))?;
                 Some(
                     PasswordHasher::new(&config.password)?
@@ -394,14 +395,14 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             role,
             expires_in_hours,
         }) => {
-            let spec = crate::invitations::InvitationSpec {
+            let spec = crate::users::invitations::InvitationSpec {
                 organization: org,
                 email: Email::parse(&email).map_err(AppError::BadRequest)?,
                 role,
                 ttl_hours: expires_in_hours.unwrap_or(config.mail.invitation_ttl_hours),
             };
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
-            let created = crate::invitations::create(
+            let created = crate::users::invitations::create(
                 &state,
                 &Actor::system("cli"),
                 spec,
@@ -459,7 +460,7 @@ fn read_password() -> Result<Password, AppError> {
 async fn serve(config: Config) -> Result<ExitCode, AppError> {
     let issuer = config.issuer.clone();
     let app = Application::build(config, Options::default()).await?;
-    let open = app.state().db.run(accounts::setup_open).await?;
+    let open = app.state().db.run(setup::setup_open).await?;
     tracing::info!(port = app.port(), %issuer, "Ostiary is listening");
     if app.state().mailer.is_log_only() {
         tracing::warn!("no smtp_url configured: emails are written to this log (development only)");
@@ -467,7 +468,7 @@ async fn serve(config: Config) -> Result<ExitCode, AppError> {
     if open {
         let base = issuer.trim_end_matches('/');
         match (
-            accounts::setup_token(app.state()),
+            setup::setup_token(app.state()),
             &app.state().config.setup_token,
         ) {
             // Exposed and no token configured: print the one-time link

@@ -15,7 +15,6 @@
 //!
 //! Dependencies point one way: handlers → accounts/auth → store → db.
 
-pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -28,14 +27,14 @@ pub mod domain;
 pub mod error;
 pub mod flow;
 pub mod i18n;
-pub mod invitations;
+pub mod jobs;
 pub mod keys;
 pub mod mail;
-pub mod maintenance;
 pub mod oidc;
 pub mod request_id;
 pub mod routes;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod users;
 pub mod web;

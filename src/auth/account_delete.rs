@@ -1,7 +1,7 @@
 //! A signed-in user deletes their own account (S2, SR-65, SR-82): confirmed
 //! like a credential change ([`confirm_password`]), then soft-deleted with
 //! every session and grant ended, back-channel logout sent and an audit
-//! record, through [`crate::accounts::delete_user`] (the same rule as an
+//! record, through [`crate::users::accounts::delete_user`] (the same rule as an
 //! administrator's deletion). The last active superuser cannot delete
 //! themselves: the instance would be left without an administrator.
 
@@ -47,7 +47,7 @@ pub async fn delete_own(
                 if superuser && users::count_superusers(conn)? <= 1 {
                     return Ok(None);
                 }
-                crate::accounts::delete_user(conn, &actor, &user_id, now).map(Some)
+                crate::users::accounts::delete_user(conn, &actor, &user_id, now).map(Some)
             })
         })
         .await?;

@@ -33,9 +33,12 @@ pub async fn change(
     new: &Password,
     locale: Locale,
 ) -> Result<Changed, AppError> {
-    if let Err(rule) =
-        crate::accounts::check_new_password(&state.config, new, &current.user.email, &[])
-    {
+    if let Err(rule) = crate::users::password_rules::check_new_password(
+        &state.config,
+        new,
+        &current.user.email,
+        &[],
+    ) {
         let t = crate::i18n::Tr::current();
         return Ok(Changed::Refused(t.fill(rule.key(), rule.arg())));
     }

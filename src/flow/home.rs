@@ -16,6 +16,6 @@ pub async fn get_home(
     if session.0.is_some() {
         return Ok(see_other("/account", vec![]));
     }
-    let open = state.db.run(crate::accounts::setup_open).await?;
+    let open = state.db.run(crate::users::setup::setup_open).await?;
     Ok(see_other(if open { "/setup" } else { "/login" }, vec![]))
 }

@@ -1,6 +1,6 @@
 //! `/invitation?token=…`: accept an invitation to an organization, either
 //! by creating an account (choose a password) or, signed in with the
-//! invited (verified) address, by joining. See [`crate::invitations`].
+//! invited (verified) address, by joining. See [`crate::users::invitations`].
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,8 +11,8 @@ use crate::auth::{MaybeSession, csrf};
 use crate::domain::Password;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::invitations::{self, Accepted, Acceptor, View};
 use crate::state::AppState;
+use crate::users::invitations::{self, Accepted, Acceptor, View};
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -208,7 +208,7 @@ pub async fn post_invitation(
             let problem = if form.display_name.chars().count() > 200 {
                 Some(Tr::current().text("form.name_too_long").to_owned())
             } else {
-                crate::accounts::check_new_password(
+                crate::users::password_rules::check_new_password(
                     &state.config,
                     &password,
                     &invited,

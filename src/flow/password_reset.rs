@@ -185,13 +185,18 @@ pub async fn post_confirm(
         return invalid_link("link.invalid.reset", "/password/reset");
     };
     let password = Password::new(form.password);
-    let problem = crate::accounts::check_new_password(&state.config, &password, &link.email, &[])
-        .err()
-        .map(|rule| Tr::current().fill(rule.key(), rule.arg()))
-        .or_else(|| {
-            (!password.matches(&Password::new(form.password_confirm)))
-                .then(|| Tr::current().text("form.passwords_differ").to_owned())
-        });
+    let problem = crate::users::password_rules::check_new_password(
+        &state.config,
+        &password,
+        &link.email,
+        &[],
+    )
+    .err()
+    .map(|rule| Tr::current().fill(rule.key(), rule.arg()))
+    .or_else(|| {
+        (!password.matches(&Password::new(form.password_confirm)))
+            .then(|| Tr::current().text("form.passwords_differ").to_owned())
+    });
     if let Some(msg) = problem {
         return password_page(
             &req,

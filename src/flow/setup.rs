@@ -1,5 +1,5 @@
 //! `/setup`: creates the first administrator on an empty store, race-free
-//! (see [`crate::accounts::complete_setup`]), then signs them in. Once done,
+//! (see [`crate::users::setup::complete_setup`]), then signs them in. Once done,
 //! the page no longer offers the form.
 
 use actix_web::http::StatusCode;
@@ -7,7 +7,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::accounts::{self, UserSpec};
 use crate::auth::session::{self, NewSession};
 use crate::auth::{MaybeSession, csrf};
 use crate::crypto::token::constant_time_eq;
@@ -15,6 +14,8 @@ use crate::domain::{Email, Password, Role};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::users::accounts::UserSpec;
+use crate::users::{password_rules, setup};
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -76,7 +77,7 @@ fn form_page(
         display_name: name.to_owned(),
         error,
         token: token.chars().take(128).collect(),
-        token_required: accounts::setup_token(state).is_some(),
+        token_required: setup::setup_token(state).is_some(),
         min_length: state.config.password.min_length,
     };
     html(status, &page, cookies)
@@ -95,7 +96,7 @@ pub async fn get_setup(
     state: web::Data<AppState>,
     query: web::Query<SetupQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if !state.db.run(accounts::setup_open).await? {
+    if !state.db.run(setup::setup_open).await? {
         return html(
             StatusCode::OK,
             &SetupDonePage {
@@ -117,7 +118,7 @@ pub async fn post_setup(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
-    if !state.db.run(accounts::setup_open).await? {
+    if !state.db.run(setup::setup_open).await? {
         return Err(AppError::Conflict(
             Tr::current().text("setup.already").into(),
         ));
@@ -133,7 +134,7 @@ pub async fn post_setup(
             Some(msg),
         )
     };
-    if let Some(expected) = accounts::setup_token(&state)
+    if let Some(expected) = setup::setup_token(&state)
         && !constant_time_eq(expected.as_bytes(), form.setup_token.as_bytes())
     {
         return invalid(Tr::current().text("setup.bad_token").into());
@@ -146,7 +147,9 @@ pub async fn post_setup(
         return invalid(Tr::current().text("form.name_too_long").into());
     }
     let password = Password::new(form.password);
-    if let Err(rule) = accounts::check_new_password(&state.config, &password, email.as_str(), &[]) {
+    if let Err(rule) =
+        password_rules::check_new_password(&state.config, &password, email.as_str(), &[])
+    {
         return invalid(Tr::current().fill(rule.key(), rule.arg()));
     }
     if !password.matches(&Password::new(form.password_confirm)) {
@@ -167,7 +170,7 @@ pub async fn post_setup(
     let (_, token) = state
         .db
         .run(move |conn| {
-            accounts::complete_setup(conn, &actor, &spec, now, |conn, user| {
+            setup::complete_setup(conn, &actor, &spec, now, |conn, user| {
                 let new = NewSession {
                     user_id: &user.id,
                     amr: &["pwd"],

@@ -442,7 +442,7 @@ async fn unverified_users_verify_before_signing_in() {
         .hash(&ostiary::domain::Password::new(PASSWORD.into()))
         .await
         .unwrap();
-    let spec = ostiary::accounts::UserSpec {
+    let spec = ostiary::users::accounts::UserSpec {
         email: ostiary::domain::Email::parse("fay@example.com").unwrap(),
         display_name: String::new(),
         password_hash: Some(hash),
@@ -454,7 +454,12 @@ async fn unverified_users_verify_before_signing_in() {
     app.state
         .db
         .run(move |conn| {
-            ostiary::accounts::create_user(conn, &ostiary::audit::Actor::system("test"), &spec, now)
+            ostiary::users::accounts::create_user(
+                conn,
+                &ostiary::audit::Actor::system("test"),
+                &spec,
+                now,
+            )
         })
         .await
         .unwrap();

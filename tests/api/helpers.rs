@@ -276,7 +276,7 @@ impl TestApp {
             .hash(&ostiary::domain::Password::new(password.into()))
             .await
             .unwrap();
-        let spec = ostiary::accounts::UserSpec {
+        let spec = ostiary::users::accounts::UserSpec {
             email: ostiary::domain::Email::parse(email).unwrap(),
             display_name: "Test User".into(),
             password_hash: Some(hash),
@@ -288,7 +288,7 @@ impl TestApp {
         self.state
             .db
             .run(move |conn| {
-                ostiary::accounts::create_user(
+                ostiary::users::accounts::create_user(
                     conn,
                     &ostiary::audit::Actor::system("test"),
                     &spec,

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use ostiary::domain::{Email, Role};
-use ostiary::invitations::{self, InvitationSpec};
+use ostiary::users::invitations::{self, InvitationSpec};
 use reqwest::StatusCode;
 
 use crate::email::app_with;

@@ -51,7 +51,12 @@ async fn deleted_user_is_signed_out_and_the_email_is_free_again(backend: Backend
     app.state
         .db
         .run(move |conn| {
-            ostiary::accounts::delete_user(conn, &ostiary::audit::Actor::system("test"), &id, now)
+            ostiary::users::accounts::delete_user(
+                conn,
+                &ostiary::audit::Actor::system("test"),
+                &id,
+                now,
+            )
         })
         .await
         .unwrap();
@@ -82,7 +87,12 @@ async fn deleted_user_is_signed_out_and_the_email_is_free_again(backend: Backend
     app.state
         .db
         .run(move |conn| {
-            ostiary::accounts::delete_user(conn, &ostiary::audit::Actor::system("test"), &root, now)
+            ostiary::users::accounts::delete_user(
+                conn,
+                &ostiary::audit::Actor::system("test"),
+                &root,
+                now,
+            )
         })
         .await
         .unwrap();

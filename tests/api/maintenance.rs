@@ -45,7 +45,7 @@ async fn purge_removes_only_what_expired(backend: Backend) {
     let first = app
         .state
         .db
-        .run(move |conn| ostiary::maintenance::purge(conn, now))
+        .run(move |conn| ostiary::jobs::maintenance::purge(conn, now))
         .await
         .unwrap();
     assert_eq!(first.client_assertion_jtis, 1);
@@ -60,7 +60,7 @@ async fn purge_removes_only_what_expired(backend: Backend) {
     let second = app
         .state
         .db
-        .run(move |conn| ostiary::maintenance::purge(conn, later))
+        .run(move |conn| ostiary::jobs::maintenance::purge(conn, later))
         .await
         .unwrap();
     assert_eq!(
@@ -74,7 +74,8 @@ async fn purge_removes_only_what_expired(backend: Backend) {
 async fn checkpoint_signs_the_chain_head(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (seq, hash) = app.state.db.run(ostiary::store::audit::head).await.unwrap();
-    let jwt = ostiary::maintenance::checkpoint(&app.state, seq, &hash, app.state.now()).unwrap();
+    let jwt =
+        ostiary::jobs::maintenance::checkpoint(&app.state, seq, &hash, app.state.now()).unwrap();
     let claims = app
         .state
         .keys

@@ -155,7 +155,7 @@ async fn policy_scopes_match_method_and_organization(backend: Backend) {
         .hash(&ostiary::domain::Password::new(PASSWORD.into()))
         .await
         .unwrap();
-    let spec = ostiary::accounts::UserSpec {
+    let spec = ostiary::users::accounts::UserSpec {
         email: ostiary::domain::Email::parse("owner@example.com").unwrap(),
         display_name: String::new(),
         password_hash: Some(hash),
@@ -166,7 +166,7 @@ async fn policy_scopes_match_method_and_organization(backend: Backend) {
     let now = app.state.now();
     app.state
         .db
-        .run(move |c| ostiary::accounts::create_user(c, &Actor::system("test"), &spec, now))
+        .run(move |c| ostiary::users::accounts::create_user(c, &Actor::system("test"), &spec, now))
         .await
         .unwrap();
     set(&app, Scope::Organization, Some("Acme"), "required").await;

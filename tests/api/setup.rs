@@ -19,11 +19,12 @@ async fn an_exposed_instance_needs_the_printed_setup_token(backend: Backend) {
     // setup_token: the first visitor does not become superuser; the token
     // from the link printed at start (the same on every instance) does.
     let app = TestApp::spawn_with(backend, |c| c.issuer = "https://id.example.com".into()).await;
-    let token = ostiary::accounts::setup_token(&app.state).expect("a token for an exposed issuer");
+    let token =
+        ostiary::users::setup::setup_token(&app.state).expect("a token for an exposed issuer");
     assert_eq!(token.len(), 32);
     let other = app.second_instance().await;
     assert_eq!(
-        ostiary::accounts::setup_token(&other.state),
+        ostiary::users::setup::setup_token(&other.state),
         Some(token.clone())
     );
     let mut b = app.browser();
@@ -54,7 +55,7 @@ async fn an_exposed_instance_needs_the_printed_setup_token(backend: Backend) {
     assert_eq!(app.user_count().await, 1);
     // A loopback issuer (the local default) needs none.
     let local = TestApp::spawn(Backend::Sqlite).await;
-    assert_eq!(ostiary::accounts::setup_token(&local.state), None);
+    assert_eq!(ostiary::users::setup::setup_token(&local.state), None);
 }
 
 async fn configured_setup_token_is_required(backend: Backend) {

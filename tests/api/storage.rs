@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use ostiary::accounts::{self, UserSpec};
 use ostiary::audit::Actor;
 use ostiary::clock::{Clock, SystemClock};
 use ostiary::config::DatabaseConfig;
@@ -12,6 +11,7 @@ use ostiary::db::Db;
 use ostiary::db::migrations::run_migrations;
 use ostiary::domain::{Email, Role};
 use ostiary::error::AppError;
+use ostiary::users::accounts::{self, UserSpec};
 
 use crate::helpers::{Backend, TestApp, TestDatabase, test_config};
 

@@ -465,7 +465,12 @@ async fn reauthentication_keeps_sid_and_grants_and_delete_ends_them(backend: Bac
     app.state
         .db
         .run(move |conn| {
-            ostiary::accounts::delete_user(conn, &ostiary::audit::Actor::system("test"), &id, now)
+            ostiary::users::accounts::delete_user(
+                conn,
+                &ostiary::audit::Actor::system("test"),
+                &id,
+                now,
+            )
         })
         .await
         .unwrap();

@@ -11,7 +11,6 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::accounts::{self, UserSpec};
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::domain::{Email, Role};
@@ -20,6 +19,7 @@ use crate::mail::{self, Locale, Message};
 use crate::state::AppState;
 use crate::store::invitations::{self, Invitation};
 use crate::store::{naive, orgs, users, utc, write_tx};
+use crate::users::accounts::{self, UserSpec};
 
 /// What to create.
 #[derive(Debug, Clone)]

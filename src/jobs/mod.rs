@@ -1,0 +1,4 @@
+//! Background jobs the server runs on a timer: database upkeep
+//! ([`maintenance`]).
+
+pub mod maintenance;
