@@ -2,7 +2,7 @@
 """Fail on import cycles in src/ (ARCHITECTURE.md: dependencies point one way).
 
 Reads every `crate::…`, `super::…` and `self::…` path in src/**/*.rs (use
-statements and inline paths, test modules and comments excluded) and every
+statements, inline paths and doc links; test modules excluded) and every
 `use child::…` of a module's own child, maps it to the module file it names, and
 reports the strongly connected components with more than one member at two
 levels: top-level modules (src/auth, src/oidc, …) and files.
@@ -150,10 +150,8 @@ def main():
     for mod, rel in modules.items():
         with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
             text = without_tests(f.read())
-        # Comment lines (doc links) are not dependencies.
-        text = "\n".join(
-            line for line in text.splitlines() if not line.lstrip().startswith("//")
-        )
+        # Doc links count too: documentation that points up is a
+        # dependency a reader follows.
         for path in referenced_paths(text, mod, modules):
             target = resolve(path, modules)
             if target is None or target == mod:

@@ -2,18 +2,21 @@
 //!
 //! The crate is one library plus a thin binary (`src/main.rs`). The library
 //! exposes [`app::Application`] so integration tests can start a real server on
-//! port 0, and every layer below it:
+//! port 0. Modules sit on floors and import only downwards (checked by
+//! `.ci/check_cycles.py`; see `docs/architecture.md`):
 //!
-//! * `flow` – hosted browser pages (setup, login, logout, account);
-//! * `auth` – request authentication: session cookie, CSRF, client IP, throttling;
-//! * `accounts` – user/organization lifecycle rules shared by the CLI and pages;
-//! * `store` – one module per aggregate with its Diesel queries;
-//! * `db` – the SQLite | PostgreSQL connection, pool and embedded migrations;
-//! * `audit` – the hash-chained, append-only security audit log;
-//! * `crypto` – password hashing, token hashing, envelope encryption;
-//! * `web` – request context, security headers, rendering, operations endpoints.
-//!
-//! Dependencies point one way: handlers → accounts/auth → store → db.
+//! 1. entry: `cli`, `app`, `routes` (the one route table);
+//! 2. handlers: `flow` (hosted pages) and `oidc` (protocol endpoints and the
+//!    authorization decision the pages render);
+//! 3. services: `auth` (sessions, CSRF, throttling, sign-in, MFA, passkeys,
+//!    self-service), `users` (accounts, setup, invitations, password rules),
+//!    `jobs` (maintenance);
+//! 4. `web` (request context, headers, rendering) and `state` (`AppState`);
+//! 5. `mail`, `keys` (signing-key lifecycle), `audit` (hash-chained log);
+//! 6. `store` (queries per aggregate) and `db` (SQLite | PostgreSQL, pool,
+//!    migrations);
+//! 7. leaves: `crypto` (pure), `domain`, `config`, `error`, `i18n`, `clock`,
+//!    `request_id`, `telemetry`.
 
 pub mod app;
 pub mod audit;

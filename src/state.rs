@@ -1,5 +1,5 @@
 //! `AppState`: everything a handler needs, built once by
-//! [`crate::app::Application`] and shared by reference (no global settings).
+//! `app::Application` and shared by reference (no global settings).
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
 //! The verified-email gate (S2, `require_verified_email`), run first by
-//! [`crate::auth::first_factor::complete`]: a user whose address is not
+//! `first_factor::complete`: a user whose address is not
 //! verified gets no session but a short-lived, MAC-protected ticket that
 //! lets this browser ask for a verification link. A correct email code
 //! proves the address, so it marks it verified instead.

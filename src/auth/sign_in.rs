@@ -2,8 +2,8 @@
 //! browser must do next ([`Next`]), and [`sign_in_tx`] — the session is
 //! created (or the same user's re-authenticated with a new cookie token,
 //! SR-60) and the sign-in audited, inside the caller's write transaction.
-//! Used by [`super::first_factor`] and by a completed second step
-//! ([`super::mfa::pending`]).
+//! Used by `auth::first_factor` and by a completed second step
+//! (`auth::mfa::pending`).
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::session::{self, NewSession};
@@ -52,7 +52,7 @@ pub enum Next {
     /// A policy requires MFA and the user has no factor: enrol one first.
     EnrollFactor { token: String },
     /// The email address must be verified first (no session; the ticket
-    /// lets this browser ask for a link, see [`super::email_gate`]).
+    /// lets this browser ask for a link, see `auth::email_gate`).
     VerifyEmail { ticket: String },
 }
 

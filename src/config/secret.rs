@@ -11,7 +11,7 @@ const REDACTED: &str = "[redacted]";
 
 /// A secret setting such as `database_url`, `setup_token`, `smtp_url` or
 /// `mail.password`. Debug and Display print `[redacted]`, so a logged or
-/// printed [`super::Config`] never shows it; [`Secret::expose`] is the one way
+/// printed `Config` never shows it; [`Secret::expose`] is the one way
 /// to the value. Serialized and deserialized as a plain string (figment
 /// needs both), so TOML files and environment variables are unchanged.
 #[derive(Clone, Default, Serialize, Deserialize)]

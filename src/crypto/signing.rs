@@ -1,7 +1,7 @@
 //! Token signing keys in memory (S3, SR-50…SR-53): RS256, ES256 and EdDSA
 //! through josekit (OpenSSL) — generation, signing, verification and the
 //! rendered JWKS of a [`KeySet`], swapped whole by the [`KeyStore`]. Pure:
-//! storing, loading and rotating keys is [`crate::keys`].
+//! storing, loading and rotating keys is `keys`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

@@ -1,6 +1,6 @@
 //! The consent page (S3, SR-22): which application asks, for which scopes,
 //! as whom, and for how long; Allow/Deny posts back to `/authorize/consent`
-//! ([`crate::flow::authorize::post_consent`]), where the whole authorization
+//! (`flow::authorize::post_consent`), where the whole authorization
 //! request is validated again.
 
 use actix_web::http::StatusCode;

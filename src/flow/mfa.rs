@@ -2,7 +2,7 @@
 //! the browser's pending login (cookie `__Host-ostiary_mfa`, five minutes);
 //! without it the user starts again at `/login`. Codes are checked by
 //! [`crate::auth::mfa::verify`]; enrolment required by a policy is in
-//! [`crate::flow::mfa_enroll`].
+//! `flow::mfa_enroll`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -46,7 +46,7 @@ fn ticket_cookie(value: String) -> Cookie<'static> {
 }
 
 /// Where a sign-in stopped by the gate goes (see
-/// [`crate::flow::login::after_first_factor`]).
+/// `login::after_first_factor`).
 pub fn gate_redirect(ticket: String) -> HttpResponse {
     see_other("/verify-email", vec![ticket_cookie(ticket)])
 }

@@ -54,7 +54,7 @@ pub fn send_later(mailer: &std::sync::Arc<Mailer>, to: String, message: Message,
 }
 
 /// Record a failure to reach SMTP where no message was addressed (see
-/// [`crate::mail::Mailer::probe`]).
+/// `Mailer::probe`).
 pub async fn probe(mailer: &Mailer, kind: &'static str) -> Result<(), AppError> {
     match mailer.probe().await {
         Ok(()) => Ok(()),

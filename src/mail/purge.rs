@@ -1,4 +1,4 @@
-//! Housekeeping of the email tables (called by [`crate::jobs::maintenance::run`]):
+//! Housekeeping of the email tables (called by `jobs::maintenance::run`):
 //! expired codes and link tokens a day after expiry, request counters after
 //! a day (limits look one hour back), delivery records after 30 days,
 //! unaccepted invitations 30 days after expiry (accepted ones stay).

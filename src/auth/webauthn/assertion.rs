@@ -203,7 +203,7 @@ pub async fn start_discoverable(
 /// assertion, whose user handle must match; user verification required.
 /// `Err(reason)` (for the audit record only) on any failure. Does not check
 /// whether the user is locked, and records nothing: see
-/// [`crate::auth::passkey_login`].
+/// `auth::passkey_login`.
 pub async fn finish_discoverable(
     state: &AppState,
     req: &HttpRequest,

@@ -1,7 +1,7 @@
 //! WebAuthn passkeys (S5, SR-94) on top of webauthn-rs: registration,
 //! authentication of a known user (second factor) and discoverable
 //! authentication (passwordless first factor, see
-//! [`crate::auth::passkey_login`]).
+//! `auth::passkey_login`).
 //!
 //! The relying party is derived once at startup from the issuer: RP ID = the
 //! issuer's host, origin = the issuer's origin ([`build`], kept in
