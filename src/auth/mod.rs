@@ -14,6 +14,7 @@ pub mod email_code;
 pub mod email_gate;
 pub mod email_links;
 pub mod first_factor;
+pub mod guard;
 pub mod mfa;
 pub mod passkey_login;
 pub mod password_change;

@@ -8,7 +8,8 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::auth::{MaybeSession, account_overview, csrf, self_service, session};
+use crate::auth::guard::{Checked, CsrfOnly, Page, SignedIn};
+use crate::auth::{account_overview, csrf, self_service, session};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -100,13 +101,6 @@ pub struct AccountQuery {
     notice: Option<String>,
 }
 
-/// Fields posted by the session forms.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf_token: String,
-}
-
 /// "Sign out all/other devices", with the "also disconnect applications"
 /// box. The form marks that it offers the box (`apps_choice`); without it
 /// (a client that never saw the box) applications are disconnected.
@@ -118,6 +112,8 @@ pub struct SignOutForm {
     disconnect_apps: Option<String>,
 }
 
+crate::csrf_field!(SignOutForm, ProfileForm);
+
 impl SignOutForm {
     fn disconnect_apps(&self) -> bool {
         self.apps_choice.is_none() || self.disconnect_apps.as_deref() == Some("yes")
@@ -128,20 +124,20 @@ fn when(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-fn to_login() -> HttpResponse {
-    see_other("/login?return_to=%2Faccount", vec![])
+/// This page, for the sign-in guards.
+pub struct ThisPage;
+
+impl Page for ThisPage {
+    const PATH: &'static str = "/account";
 }
 
 /// `GET /account`
 pub async fn get_account(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
     query: web::Query<AccountQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
     let overview = account_overview::account(&state, &current.user.id).await?;
     let t = Tr::current();
     let notice = match query.notice.as_deref() {
@@ -194,17 +190,12 @@ pub async fn get_account(
 
 /// `POST /account/sessions/{id}/revoke`
 pub async fn post_revoke_session(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
     path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    _csrf: Checked<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let target = path.into_inner();
     if !session::revoke(&state, current.actor(&ctx), &current.user.id, &target).await? {
         return Err(AppError::NotFound);
@@ -217,16 +208,11 @@ pub async fn post_revoke_session(
 
 /// `POST /account/sessions/revoke-all`
 pub async fn post_revoke_all(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<SignOutForm>,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<SignOutForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let apps = form.disconnect_apps();
     session::revoke_all(&state, current.actor(&ctx), &current.user.id, None, apps).await?;
     Ok(see_other("/login", vec![session::removal()]))
@@ -235,16 +221,11 @@ pub async fn post_revoke_all(
 /// `POST /account/sessions/revoke-others`: end every session but this one
 /// (offered after a sign-in factor changes, SR-65).
 pub async fn post_revoke_others(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<SignOutForm>,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<SignOutForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let keep = Some(current.session.id.as_str());
     let apps = form.disconnect_apps();
     session::revoke_all(&state, current.actor(&ctx), &current.user.id, keep, apps).await?;
@@ -257,17 +238,12 @@ pub async fn post_revoke_others(
 /// `POST /account/consents/{client_id}/revoke`: forget the consent and
 /// revoke every grant (and so every token) of the user with that client.
 pub async fn post_revoke_consent(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
     path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    _csrf: Checked<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let client_id = path.into_inner();
     let actor = current.actor(&ctx);
     if !self_service::revoke_consent(&state, actor, &current.user.id, &client_id).await? {
@@ -278,16 +254,11 @@ pub async fn post_revoke_consent(
 
 /// `POST /account/profile`: change the display name (audited).
 pub async fn post_profile(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<ProfileForm>,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let name = form.display_name.trim();
     if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
         return Ok(see_other("/account?notice=name-invalid", vec![]));

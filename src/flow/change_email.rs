@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::auth::confirm_password::Confirmation;
 use crate::auth::email_change::{self, Opened, Requested};
+use crate::auth::guard::{Checked, Page, SignedIn};
 use crate::auth::recent::reauthenticate_redirect;
 use crate::auth::{CurrentSession, MaybeSession, csrf, session};
 use crate::domain::Password;
@@ -48,6 +49,8 @@ pub struct ChangeEmailForm {
     current_password: String,
 }
 
+crate::csrf_field!(ChangeEmailForm);
+
 fn page(
     req: &HttpRequest,
     state: &AppState,
@@ -67,15 +70,20 @@ fn page(
     html(status, &page, vec![])
 }
 
+/// This page, for the sign-in guards.
+pub struct ThisPage;
+
+impl Page for ThisPage {
+    const PATH: &'static str = "/account/email";
+    const FORCE: bool = true;
+}
+
 /// `GET /account/email`
 pub async fn get_change(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(reauthenticate_redirect(PAGE));
-    };
     page(&req, &state, &current, StatusCode::OK, "", None)
 }
 
@@ -84,14 +92,10 @@ pub async fn post_change(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<ChangeEmailForm>,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<ChangeEmailForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(reauthenticate_redirect(PAGE));
-    };
     let form = form.into_inner();
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let requested = email_change::request(
         &state,
         &current.actor(&ctx),
@@ -197,11 +201,9 @@ pub async fn post_confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<TokenForm>,
+    form: Checked<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     if form.token.len() > 128 {
         return invalid_link("link.invalid.email_change", "/account/email");
     }
@@ -228,11 +230,9 @@ pub async fn post_undo(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<TokenForm>,
+    form: Checked<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     if form.token.len() > 128 {
         return invalid_link("link.invalid.email_change", "/login");
     }

@@ -9,9 +9,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::confirm_password::Confirmation;
+use crate::auth::guard::{Checked, Page, SignedIn};
 use crate::auth::password_change::{self, Changed};
 use crate::auth::recent::reauthenticate_redirect;
-use crate::auth::{CurrentSession, MaybeSession, csrf};
+use crate::auth::{CurrentSession, csrf};
 use crate::domain::Password;
 use crate::error::AppError;
 use crate::flow::pages::refused_confirmation;
@@ -49,6 +50,8 @@ pub struct ChangePasswordForm {
     password_confirm: String,
 }
 
+crate::csrf_field!(ChangePasswordForm);
+
 fn page(
     req: &HttpRequest,
     state: &AppState,
@@ -67,15 +70,20 @@ fn page(
     html(status, &page, vec![])
 }
 
+/// This page, for the sign-in guards.
+pub struct ThisPage;
+
+impl Page for ThisPage {
+    const PATH: &'static str = "/account/password";
+    const FORCE: bool = true;
+}
+
 /// `GET /account/password`
 pub async fn get_change(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(reauthenticate_redirect(PAGE));
-    };
     page(&req, &state, &current, StatusCode::OK, None)
 }
 
@@ -84,14 +92,10 @@ pub async fn post_change(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<ChangePasswordForm>,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<ChangePasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(reauthenticate_redirect(PAGE));
-    };
     let form = form.into_inner();
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let t = Tr::current();
     let new = Password::new(form.password);
     if !new.matches(&Password::new(form.password_confirm)) {

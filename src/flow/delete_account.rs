@@ -11,8 +11,9 @@ use serde::Deserialize;
 
 use crate::auth::account_delete::{self, Deleted};
 use crate::auth::confirm_password::Confirmation;
+use crate::auth::guard::{Checked, Page, SignedIn};
 use crate::auth::recent::reauthenticate_redirect;
-use crate::auth::{CurrentSession, MaybeSession, csrf, session};
+use crate::auth::{CurrentSession, csrf, session};
 use crate::domain::Password;
 use crate::error::AppError;
 use crate::flow::pages::{notice, refused_confirmation};
@@ -46,6 +47,8 @@ pub struct DeleteForm {
     confirm: Option<String>,
 }
 
+crate::csrf_field!(DeleteForm);
+
 fn page(
     req: &HttpRequest,
     state: &AppState,
@@ -63,15 +66,20 @@ fn page(
     html(status, &page, vec![])
 }
 
+/// This page, for the sign-in guards.
+pub struct ThisPage;
+
+impl Page for ThisPage {
+    const PATH: &'static str = "/account/delete";
+    const FORCE: bool = true;
+}
+
 /// `GET /account/delete`
 pub async fn get_delete(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(reauthenticate_redirect(PAGE));
-    };
     page(&req, &state, &current, StatusCode::OK, None)
 }
 
@@ -80,14 +88,10 @@ pub async fn post_delete(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<DeleteForm>,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(reauthenticate_redirect(PAGE));
-    };
     let form = form.into_inner();
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let t = Tr::current();
     if form.confirm.as_deref() != Some("yes") {
         let error = Some(t.text("delete.tick").to_owned());

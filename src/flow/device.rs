@@ -9,8 +9,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::guard::{Checked, Page, SignedIn};
 use crate::auth::mfa::pending;
-use crate::auth::{CurrentSession, MaybeSession, csrf};
+use crate::auth::{CurrentSession, csrf};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::oidc::device::{display_user_code, normalize_user_code};
@@ -18,7 +19,7 @@ use crate::oidc::device_approval::{self, NOT_FOUND, lookup};
 use crate::state::AppState;
 use crate::store::device_codes::DeviceCode;
 use crate::web::RequestContext;
-use crate::web::render::{html, see_other};
+use crate::web::render::html;
 
 /// The code entry form (and the final message).
 #[derive(Template)]
@@ -63,6 +64,8 @@ pub struct DeviceForm {
     decision: Option<String>,
 }
 
+crate::csrf_field!(DeviceForm);
+
 fn entry(
     req: &HttpRequest,
     state: &AppState,
@@ -84,25 +87,31 @@ fn entry(
     html(status, &page, vec![])
 }
 
-fn to_login(user_code: Option<&str>) -> HttpResponse {
-    let back = match user_code.and_then(normalize_user_code) {
-        Some(c) => format!("/device?user_code={}", display_user_code(&c)),
-        None => "/device".to_owned(),
-    };
-    let encoded: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
-    see_other(&format!("/login?return_to={encoded}"), vec![])
+/// This page, for the sign-in guard: back to `/device`, with the code a
+/// link prefilled (`verification_uri_complete`) when there is one.
+pub struct ThisPage;
+
+impl Page for ThisPage {
+    const PATH: &'static str = "/device";
+    fn back(req: &HttpRequest) -> String {
+        let code = web::Query::<DeviceQuery>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.into_inner().user_code)
+            .and_then(|c| normalize_user_code(&c));
+        match code {
+            Some(c) => format!("/device?user_code={}", display_user_code(&c)),
+            None => Self::PATH.to_owned(),
+        }
+    }
 }
 
 /// `GET /device`
 pub async fn get_device(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
     query: web::Query<DeviceQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login(query.user_code.as_deref()));
-    };
     let prefill = query.user_code.as_deref().unwrap_or_default();
     entry(&req, &state, &current, StatusCode::OK, prefill, None, None)
 }
@@ -112,13 +121,9 @@ pub async fn post_device(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<DeviceForm>,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<DeviceForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login(None));
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let row = match lookup(&state, &ctx.ip, &form.user_code).await? {
         Ok(row) => row,
         Err(msg) => {
@@ -195,13 +200,9 @@ pub async fn post_device_confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<DeviceForm>,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<DeviceForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login(None));
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
     let allow = match form.decision.as_deref() {
         Some("allow") => true,
         Some("deny") => false,

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::login::after_first_factor;
 use super::pages::{EmailFormPage, NoticePage, notice};
 use crate::auth::email_code::{self, BINDING_COOKIE, RequestOutcome, VerifyOutcome};
+use crate::auth::guard::Checked;
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Email;
 use crate::error::AppError;
@@ -52,6 +53,8 @@ pub struct RequestForm {
     return_to: Option<String>,
 }
 
+crate::csrf_field!(RequestForm);
+
 /// `POST /login/email/code`
 #[derive(Debug, Deserialize)]
 pub struct CodeForm {
@@ -61,6 +64,8 @@ pub struct CodeForm {
     code: String,
     return_to: Option<String>,
 }
+
+crate::csrf_field!(CodeForm);
 
 async fn request_page(
     req: &HttpRequest,
@@ -149,11 +154,10 @@ pub async fn post_request(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<RequestForm>,
+    form: Checked<RequestForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
-    csrf::verify(&req, &state, current, &form.csrf_token)?;
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(msg) => {
@@ -209,11 +213,10 @@ pub async fn post_code(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<CodeForm>,
+    form: Checked<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
-    csrf::verify(&req, &state, current, &form.csrf_token)?;
     let binding = req.cookie(BINDING_COOKIE).map(|c| c.value().to_owned());
     let replaces = current.map(|c| c.session.id.clone());
     match email_code::verify(

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::pages::{ConfirmPage, NewPasswordPage, NoticePage, invalid_link};
+use crate::auth::guard::Checked;
 use crate::auth::{MaybeSession, csrf};
 use crate::domain::Password;
 use crate::error::AppError;
@@ -36,6 +37,8 @@ pub struct AcceptForm {
     #[serde(default)]
     password_confirm: String,
 }
+
+crate::csrf_field!(AcceptForm);
 
 fn notice(
     status: StatusCode,
@@ -175,11 +178,10 @@ pub async fn post_invitation(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<AcceptForm>,
+    form: Checked<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
-    csrf::verify(&req, &state, current, &form.csrf_token)?;
     if form.token.len() > 128 {
         return invalid_link("link.invalid.invitation", "/");
     }

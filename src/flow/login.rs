@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::guard::Checked;
 use crate::auth::mfa::pending;
 use crate::auth::password_login::{self, LoginOutcome};
 use crate::auth::sign_in::Next;
@@ -60,6 +61,8 @@ pub struct LoginForm {
     password: String,
     return_to: Option<String>,
 }
+
+crate::csrf_field!(LoginForm);
 
 /// The form, for the application of `return_to` if there is one; its CSP
 /// lets the form lead on to that application (see [`AppContext`]).
@@ -179,11 +182,10 @@ pub async fn post_login(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<LoginForm>,
+    form: Checked<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
-    csrf::verify(&req, &state, current, &form.csrf_token)?;
     let password = Password::new(form.password);
     let replaces = current.map(|c| c.session.id.clone());
     match password_login::attempt(&state, ctx.actor(), &form.email, &password, replaces).await? {

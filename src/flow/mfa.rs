@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::guard::{Checked, CheckedHeader};
 use crate::auth::mfa::verify::{self, Factor, Proof, Verified};
 use crate::auth::mfa::{factors, pending};
 use crate::auth::webauthn;
@@ -58,6 +59,8 @@ pub struct CodeForm {
     pub return_to: Option<String>,
 }
 
+crate::csrf_field!(CodeForm);
+
 /// A posted button (CSRF only).
 #[derive(Debug, Deserialize)]
 pub struct ButtonForm {
@@ -65,6 +68,8 @@ pub struct ButtonForm {
     pub csrf_token: String,
     pub return_to: Option<String>,
 }
+
+crate::csrf_field!(ButtonForm, PasskeyForm);
 
 /// Back to the start of the login, the pending cookie removed.
 pub fn start_over(return_to: &str) -> HttpResponse {
@@ -132,7 +137,6 @@ async fn submit(
     form: CodeForm,
     factor: Factor,
 ) -> Result<HttpResponse, AppError> {
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     let return_to = safe_return_to(form.return_to.as_deref());
     let Some(hash) = pending::token_hash(&req) else {
         return Ok(start_over(&return_to));
@@ -207,15 +211,8 @@ pub struct PasskeyForm {
 pub async fn post_passkey_start(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    _csrf: CheckedHeader,
 ) -> Result<HttpResponse, AppError> {
-    let token = req
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    csrf::verify(&req, &state, session.0.as_deref(), &token)?;
     let Some(row) = pending::lookup(&state, &req).await? else {
         return Ok(HttpResponse::Unauthorized()
             .json(serde_json::json!({ "error": "login_required", "location": "/login" })));
@@ -237,9 +234,8 @@ pub async fn post_passkey(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<PasskeyForm>,
+    form: Checked<PasskeyForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     let return_to = safe_return_to(form.return_to.as_deref());
     let Some(hash) = pending::token_hash(&req) else {
         return Ok(start_over(&return_to));
@@ -275,7 +271,7 @@ pub async fn post_totp(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<CodeForm>,
+    form: Checked<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     submit(req, state, ctx, session, form.into_inner(), Factor::Totp).await
 }
@@ -286,7 +282,7 @@ pub async fn post_backup(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<CodeForm>,
+    form: Checked<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     submit(
         req,

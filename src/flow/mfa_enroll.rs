@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::auth::guard::Checked;
 use crate::auth::mfa::enroll::{self, EnrolledLogin};
 use crate::auth::mfa::pending;
 use crate::auth::{MaybeSession, csrf, session};
@@ -62,9 +63,8 @@ pub async fn post_enroll_totp(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: MaybeSession,
-    form: web::Form<ButtonForm>,
+    form: Checked<ButtonForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     let return_to = safe_return_to(form.return_to.as_deref());
     let Some(hash) = pending::token_hash(&req) else {
         return Ok(start_over(&return_to));
@@ -112,10 +112,9 @@ pub async fn post_enroll_totp_confirm(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<CodeForm>,
+    form: Checked<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     let return_to = safe_return_to(form.return_to.as_deref());
     let Some(hash) = pending::token_hash(&req) else {
         return Ok(start_over(&return_to));

@@ -10,6 +10,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
+use crate::auth::guard::{Checked, CheckedHeader, CsrfOnly, Page, Recent, SignedIn, header_token};
 use crate::auth::mfa::enroll::{self, NewCodes};
 use crate::auth::passkey_login::{self, PasskeyOutcome};
 use crate::auth::{CurrentSession, MaybeSession, csrf, recent, webauthn};
@@ -21,7 +22,6 @@ use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
 /// Header carrying the CSRF token of JSON requests.
-pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The page's own path (return target of re-authentication).
 const PAGE: &str = "/account/passkeys";
 /// The one message for every failed passkey sign-in (SR-85).
@@ -69,12 +69,7 @@ pub struct RegisterForm {
     credential: String,
 }
 
-/// Fields posted by the remove button.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf_token: String,
-}
+crate::csrf_field!(RegisterForm);
 
 /// Fields posted by the passkey sign-in form.
 #[derive(Debug, Deserialize)]
@@ -86,12 +81,10 @@ pub struct PasskeyLoginForm {
     return_to: Option<String>,
 }
 
+crate::csrf_field!(PasskeyLoginForm);
+
 fn when(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-fn to_login() -> HttpResponse {
-    see_other("/login?return_to=%2Faccount%2Fpasskeys", vec![])
 }
 
 fn reauth_url() -> String {
@@ -100,13 +93,6 @@ fn reauth_url() -> String {
         .append_pair("return_to", PAGE)
         .finish();
     format!("/login?{query}")
-}
-
-fn header_token(req: &HttpRequest) -> &str {
-    req.headers()
-        .get(CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
 }
 
 /// A JSON error for the script: `status` with `{"error": code}` and, where
@@ -126,16 +112,20 @@ fn json_options(
     HttpResponse::Ok().cookie(cookie).json(options)
 }
 
+/// This page, for the sign-in guards.
+pub struct ThisPage;
+
+impl Page for ThisPage {
+    const PATH: &'static str = "/account/passkeys";
+}
+
 /// `GET /account/passkeys`
 pub async fn get_passkeys(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
     query: web::Query<PasskeysQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
     let rows = webauthn::list(&state, &current.user.id).await?;
     let t = crate::i18n::Tr::current();
     let notice = match query.notice.as_deref() {
@@ -206,16 +196,9 @@ pub async fn post_register(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<RegisterForm>,
+    Recent { current, .. }: Recent<ThisPage>,
+    form: Checked<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
-    if !recent::is_recent(&state, &current) {
-        return Ok(recent::reauthenticate_redirect(PAGE));
-    }
     webauthn::finish_registration(
         &state,
         &req,
@@ -248,20 +231,12 @@ pub async fn post_register(
 
 /// `POST /account/passkeys/{id}/delete`
 pub async fn post_delete(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
+    Recent { current, .. }: Recent<ThisPage>,
     path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    _csrf: Checked<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
-    csrf::verify(&req, &state, Some(&current), &form.csrf_token)?;
-    if !recent::is_recent(&state, &current) {
-        return Ok(recent::reauthenticate_redirect(PAGE));
-    }
     let id = path.into_inner();
     if !webauthn::remove(&state, current.actor(&ctx), &current.user.id, &id).await? {
         return Err(AppError::NotFound);
@@ -273,11 +248,9 @@ pub async fn post_delete(
 /// `POST /login/passkey/start`: discoverable request options (JSON), the
 /// same for everyone.
 pub async fn post_login_start(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    _csrf: CheckedHeader,
 ) -> Result<HttpResponse, AppError> {
-    csrf::verify(&req, &state, session.0.as_deref(), header_token(&req))?;
     let (options, cookie) = webauthn::start_discoverable(&state).await?;
     Ok(json_options(options, cookie))
 }
@@ -288,11 +261,10 @@ pub async fn post_login(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<PasskeyLoginForm>,
+    form: Checked<PasskeyLoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
-    csrf::verify(&req, &state, current, &form.csrf_token)?;
     let replaces = current.map(|c| c.session.id.clone());
     match passkey_login::attempt(&state, &req, ctx.actor(), &form.credential, replaces).await? {
         PasskeyOutcome::Success(next) => {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::pages::{EmailFormPage, NewPasswordPage, NoticePage, invalid_link, notice};
 use crate::auth::email_links::{self, Purpose};
+use crate::auth::guard::Checked;
 use crate::auth::password_reset::{self, ResetOutcome};
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::{Email, Password};
@@ -27,6 +28,8 @@ pub struct RequestForm {
     #[serde(default)]
     email: String,
 }
+
+crate::csrf_field!(RequestForm);
 
 /// `GET /password/reset/confirm`
 #[derive(Debug, Deserialize)]
@@ -47,6 +50,8 @@ pub struct ConfirmForm {
     #[serde(default)]
     password_confirm: String,
 }
+
+crate::csrf_field!(ConfirmForm);
 
 fn request_page(
     req: &HttpRequest,
@@ -112,11 +117,10 @@ pub async fn post_request(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<RequestForm>,
+    form: Checked<RequestForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
-    csrf::verify(&req, &state, current, &form.csrf_token)?;
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(msg) => {
@@ -171,11 +175,10 @@ pub async fn post_confirm(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<ConfirmForm>,
+    form: Checked<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
-    csrf::verify(&req, &state, current, &form.csrf_token)?;
     let link = if form.token.len() > 128 {
         None
     } else {

@@ -8,9 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::guard::{Checked, Page, Recent, SignedIn};
 use crate::auth::mfa::enroll::{self, NewCodes};
-use crate::auth::recent::{is_recent, reauthenticate_redirect};
-use crate::auth::{CurrentSession, MaybeSession, account_overview, csrf};
+use crate::auth::{CurrentSession, account_overview, csrf};
 use crate::error::AppError;
 use crate::flow::mfa_pages::{self, TotpEnrollPage, WRONG_CODE};
 use crate::i18n::Tr;
@@ -61,6 +61,8 @@ pub struct SecurityForm {
     #[serde(default)]
     code: String,
 }
+
+crate::csrf_field!(SecurityForm);
 
 /// What an audited event means to the user, in plain words; `None` hides
 /// it (events that are not about signing in or the account's security, and
@@ -134,20 +136,20 @@ fn event_view(row: AuditRow, t: Tr) -> Option<EventView> {
     })
 }
 
-fn to_login() -> HttpResponse {
-    see_other("/login?return_to=%2Faccount%2Fsecurity", vec![])
+/// This page, for the sign-in guards.
+pub struct ThisPage;
+
+impl Page for ThisPage {
+    const PATH: &'static str = PAGE;
 }
 
 /// `GET /account/security`
 pub async fn get_security(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
     query: web::Query<SecurityQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(to_login());
-    };
     let overview = account_overview::security(&state, &current.user.id).await?;
     let factors = &overview.factors;
     let t = Tr::current();
@@ -178,23 +180,6 @@ pub async fn get_security(
     html(StatusCode::OK, &page, vec![])
 }
 
-/// CSRF, then a recent sign-in; `Err` carries the response to send instead.
-fn guard(
-    req: &HttpRequest,
-    state: &AppState,
-    session: MaybeSession,
-    csrf_token: &str,
-) -> Result<Result<std::sync::Arc<CurrentSession>, HttpResponse>, AppError> {
-    let Some(current) = session.0 else {
-        return Ok(Err(to_login()));
-    };
-    csrf::verify(req, state, Some(&current), csrf_token)?;
-    if !is_recent(state, &current) {
-        return Ok(Err(reauthenticate_redirect(PAGE)));
-    }
-    Ok(Ok(current))
-}
-
 fn enrol_page(
     req: &HttpRequest,
     state: &AppState,
@@ -223,13 +208,9 @@ fn enrol_page(
 pub async fn post_totp(
     req: HttpRequest,
     state: web::Data<AppState>,
-    session: MaybeSession,
-    form: web::Form<SecurityForm>,
+    Recent { current, .. }: Recent<ThisPage>,
+    _csrf: Checked<SecurityForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = match guard(&req, &state, session, &form.csrf_token)? {
-        Ok(c) => c,
-        Err(res) => return Ok(res),
-    };
     match enroll::start_totp(&state, &current.user.id, &current.user.email).await? {
         Some(enrolment) => enrol_page(&req, &state, &current, &enrolment, None),
         None => Ok(see_other(PAGE, vec![])),
@@ -241,13 +222,9 @@ pub async fn post_totp_confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<SecurityForm>,
+    Recent { current, .. }: Recent<ThisPage>,
+    form: Checked<SecurityForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = match guard(&req, &state, session, &form.csrf_token)? {
-        Ok(c) => c,
-        Err(res) => return Ok(res),
-    };
     let code: String = form.code.chars().take(64).collect();
     let actor = current.actor(&ctx);
     match enroll::confirm_totp(&state, actor, &current.user.id, code).await? {
@@ -266,32 +243,22 @@ pub async fn post_totp_confirm(
 
 /// `POST /account/security/totp/remove`
 pub async fn post_totp_remove(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<SecurityForm>,
+    Recent { current, .. }: Recent<ThisPage>,
+    _csrf: Checked<SecurityForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = match guard(&req, &state, session, &form.csrf_token)? {
-        Ok(c) => c,
-        Err(res) => return Ok(res),
-    };
     enroll::remove_totp(&state, current.actor(&ctx), &current.user.id).await?;
     Ok(see_other(&format!("{PAGE}?notice=totp-removed"), vec![]))
 }
 
 /// `POST /account/security/backup-codes`: a new set, shown once.
 pub async fn post_backup_codes(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<SecurityForm>,
+    Recent { current, .. }: Recent<ThisPage>,
+    _csrf: Checked<SecurityForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = match guard(&req, &state, session, &form.csrf_token)? {
-        Ok(c) => c,
-        Err(res) => return Ok(res),
-    };
     match enroll::backup_codes_for(
         &state,
         current.actor(&ctx),

@@ -12,6 +12,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::browser_accounts::{self, Other};
+use crate::auth::guard::Checked;
 use crate::auth::{MaybeSession, csrf, session};
 use crate::error::AppError;
 use crate::flow::app_context::{self, AppContext};
@@ -62,6 +63,8 @@ pub struct SelectForm {
     choice: String,
     return_to: Option<String>,
 }
+
+crate::csrf_field!(SelectForm);
 
 fn choice(s: &session::CurrentSession, current: bool) -> Choice {
     let label = if s.user.display_name.trim().is_empty() {
@@ -119,11 +122,10 @@ pub async fn post_select(
     state: web::Data<AppState>,
     ctx: RequestContext,
     session: MaybeSession,
-    form: web::Form<SelectForm>,
+    form: Checked<SelectForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
-    csrf::verify(&req, &state, current, &form.csrf_token)?;
     let return_to = safe_return_to(form.return_to.as_deref());
     let others =
         browser_accounts::others(&state, &req, current.map(|c| c.user.id.as_str())).await?;

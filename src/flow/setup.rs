@@ -7,8 +7,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::csrf;
+use crate::auth::guard::Checked;
 use crate::auth::session::{self, NewSession};
-use crate::auth::{MaybeSession, csrf};
 use crate::crypto::token::constant_time_eq;
 use crate::domain::{Email, Password, Role};
 use crate::error::AppError;
@@ -59,6 +60,8 @@ pub struct SetupForm {
     #[serde(default)]
     setup_token: String,
 }
+
+crate::csrf_field!(SetupForm);
 
 fn form_page(
     req: &HttpRequest,
@@ -113,11 +116,9 @@ pub async fn post_setup(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<SetupForm>,
+    form: Checked<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     if !state.db.run(setup::setup_open).await? {
         return Err(AppError::Conflict(
             Tr::current().text("setup.already").into(),

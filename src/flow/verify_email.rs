@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::pages::{ConfirmPage, invalid_link, notice};
 use crate::auth::email_gate::{self, TICKET_COOKIE};
 use crate::auth::email_links::{self, Purpose};
+use crate::auth::guard::Checked;
 use crate::auth::{MaybeSession, csrf};
 use crate::domain::Email;
 use crate::error::AppError;
@@ -28,6 +29,8 @@ pub struct TokenForm {
     #[serde(default)]
     pub token: String,
 }
+
+crate::csrf_field!(TokenForm);
 
 /// Query of `GET /verify-email/confirm`.
 #[derive(Debug, Deserialize)]
@@ -78,11 +81,8 @@ pub async fn post_send(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<TokenForm>,
+    _csrf: Checked<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     let ticket = req.cookie(TICKET_COOKIE).map(|c| c.value().to_owned());
     let Some(user_id) = ticket.and_then(|t| email_gate::open_ticket(&state, &t, state.now()))
     else {
@@ -144,14 +144,11 @@ pub async fn get_confirm(
 
 /// `POST /verify-email/confirm`
 pub async fn post_confirm(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: RequestContext,
-    session: MaybeSession,
-    form: web::Form<TokenForm>,
+    form: Checked<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    csrf::verify(&req, &state, session.0.as_deref(), &form.csrf_token)?;
     if form.token.len() > 128 || !email_links::verify(&state, &ctx.actor(), &form.token).await? {
         return invalid_link("link.invalid.verify", "/login");
     }
