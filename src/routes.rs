@@ -1,6 +1,8 @@
 //! The one route table: every path, its method and handler. Pages needing a
-//! signed-in user check the session inside the handler (and redirect to
-//! `/login`); POST handlers verify CSRF before anything else.
+//! signed-in user say so in their arguments (`auth::guard::SignedIn`,
+//! `Recent`: signed-out browsers go to `/login` and back); page forms
+//! arrive as `auth::guard::Checked`, verified against CSRF before the
+//! handler runs.
 
 use actix_web::guard;
 use actix_web::web::{self, ServiceConfig};
