@@ -168,7 +168,7 @@ pub fn create(
         last_seen_at: naive(now),
         expires_at: naive(now + Duration::seconds(state.config.session.absolute_lifetime_secs)),
         auth_time: naive(now),
-        amr: serde_json::to_string(new.amr).unwrap_or_else(|_| "[]".into()),
+        amr: crate::domain::Amr::from(new.amr),
         ip: new.ip.to_owned(),
         user_agent: new.user_agent.to_owned(),
         device_label: crate::web::device::label(new.user_agent),
@@ -188,7 +188,7 @@ pub fn reauthenticate(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(String, String), AppError> {
     let token = random_token();
-    let amr = serde_json::to_string(new.amr).unwrap_or_else(|_| "[]".into());
+    let amr = crate::domain::Amr::from(new.amr).to_json();
     let expires = naive(now + Duration::seconds(state.config.session.absolute_lifetime_secs));
     if sessions::reauthenticate(
         conn,

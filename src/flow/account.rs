@@ -46,8 +46,7 @@ pub struct SessionView {
 }
 
 /// "Password + one-time code" for `["pwd", "otp", "mfa"]`.
-fn describe_amr(amr_json: &str, t: Tr) -> String {
-    let amr: Vec<String> = serde_json::from_str(amr_json).unwrap_or_default();
+fn describe_amr(amr: &[String], t: Tr) -> String {
     let words: Vec<&str> = amr
         .iter()
         .filter_map(|m| match m.as_str() {
@@ -164,7 +163,7 @@ pub async fn get_account(
             .consents
             .into_iter()
             .map(|(c, name)| AppView {
-                scopes: c.scopes().join(" "),
+                scopes: c.scopes.join(" "),
                 since: when(c.created_at),
                 client_id: c.client_id,
                 name,

@@ -90,7 +90,7 @@ async fn challenge(
     let Some(row) = pending::lookup(state, req).await? else {
         return Ok(start_over(&return_to));
     };
-    if row.purpose != pending::Purpose::Verify.as_str() {
+    if row.purpose != pending::Purpose::Verify {
         return Ok(see_other(
             &crate::flow::login::with_return_to("/login/mfa/enroll", Some(&return_to)),
             vec![],
@@ -217,7 +217,7 @@ pub async fn post_passkey_start(
         return Ok(HttpResponse::Unauthorized()
             .json(serde_json::json!({ "error": "login_required", "location": "/login" })));
     };
-    if row.purpose != pending::Purpose::Verify.as_str() {
+    if row.purpose != pending::Purpose::Verify {
         return Ok(HttpResponse::Unauthorized()
             .json(serde_json::json!({ "error": "login_required", "location": "/login" })));
     }

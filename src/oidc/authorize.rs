@@ -182,8 +182,7 @@ async fn decide(
     }
 
     // Step-up (S5): the client or acr_values need MFA the session lacks.
-    let session_amr: Vec<String> = serde_json::from_str(&current.session.amr).unwrap_or_default();
-    if !acr::is_multi_factor(&session_amr) {
+    if !acr::is_multi_factor(&current.session.amr) {
         let wants_mfa = acr::requests_multi_factor(&r.acr_values) || {
             let (user_id, client_id) = (current.user.id.clone(), target.client.id.clone());
             state
@@ -228,7 +227,7 @@ async fn decide(
             .run(move |conn| consents::find(conn, &user_id, &client_id))
             .await?;
         let covered = stored.is_some_and(|c| {
-            let allowed = c.scopes();
+            let allowed = c.scopes;
             r.scopes.iter().all(|s| allowed.contains(s))
         });
         r.prompt.consent || !covered
@@ -309,12 +308,7 @@ async fn issue_code(
         code_challenge: r.code_challenge,
         auth_time: current.session.auth_time,
         amr: current.session.amr.clone(),
-        acr: Some(
-            acr::for_amr(
-                &serde_json::from_str::<Vec<String>>(&current.session.amr).unwrap_or_default(),
-            )
-            .to_owned(),
-        ),
+        acr: Some(acr::for_amr(&current.session.amr).to_owned()),
         claims: r.claims,
         created_at: naive(now),
         expires_at: naive(now + Duration::seconds(state.config.oidc.code_ttl_secs)),

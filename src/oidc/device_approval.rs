@@ -73,8 +73,7 @@ pub async fn needs_step_up(
     session: &AuthSession,
     row: &DeviceCode,
 ) -> Result<bool, AppError> {
-    let amr: Vec<String> = serde_json::from_str(&session.amr).unwrap_or_default();
-    if acr::is_multi_factor(&amr) {
+    if acr::is_multi_factor(&session.amr) {
         return Ok(false);
     }
     let (user_id, client_id) = (session.user_id.clone(), row.client_id.clone());
@@ -107,7 +106,7 @@ pub async fn decide(
                             user_id: &session.user_id,
                             session_id: &session.id,
                             auth_time: session.auth_time,
-                            amr: &session.amr,
+                            amr: &session.amr.to_json(),
                         },
                     )?
                 } else {

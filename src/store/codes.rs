@@ -23,7 +23,8 @@ pub struct AuthorizationCode {
     pub code_challenge: Option<String>,
     pub auth_time: NaiveDateTime,
     /// JSON array of RFC 8176 method names.
-    pub amr: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub amr: crate::domain::Amr,
     pub acr: Option<String>,
     /// The `claims` request parameter (JSON), if any.
     pub claims: Option<String>,
@@ -48,7 +49,7 @@ pub enum Redemption {
 
 pub fn insert(conn: &mut DbConnection, code: &AuthorizationCode) -> Result<(), AppError> {
     diesel::insert_into(authorization_codes::table)
-        .values(code)
+        .values(code.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -6,24 +6,19 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{clients, consents};
+use crate::domain::Scopes;
 use crate::error::AppError;
 
-/// A consent row; `scopes` is a JSON array.
+/// A consent row (`scopes` decoded when read).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = consents)]
 pub struct Consent {
     pub user_id: String,
     pub client_id: String,
-    pub scopes: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub scopes: Scopes,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-impl Consent {
-    /// The consented scopes.
-    pub fn scopes(&self) -> Vec<String> {
-        serde_json::from_str(&self.scopes).unwrap_or_default()
-    }
 }
 
 pub fn find(
@@ -49,15 +44,15 @@ pub fn merge(
     now: NaiveDateTime,
 ) -> Result<Vec<String>, AppError> {
     let existing = find(conn, user_id, client_id)?;
-    let mut merged = existing.as_ref().map(Consent::scopes).unwrap_or_default();
+    let existing_row = existing.is_some();
+    let mut merged = existing.map(|c| c.scopes.into_vec()).unwrap_or_default();
     for s in scopes {
         if !merged.contains(s) {
             merged.push(s.clone());
         }
     }
-    let json = serde_json::to_string(&merged)
-        .map_err(|e| AppError::Internal(format!("cannot encode scopes: {e}")))?;
-    if existing.is_some() {
+    let json = Scopes::from(merged.as_slice()).to_json();
+    if existing_row {
         diesel::update(
             consents::table
                 .filter(consents::user_id.eq(user_id))
@@ -67,10 +62,10 @@ pub fn merge(
         .execute(conn)?;
     } else {
         diesel::insert_into(consents::table)
-            .values(&Consent {
+            .values(Consent {
                 user_id: user_id.to_owned(),
                 client_id: client_id.to_owned(),
-                scopes: json,
+                scopes: Scopes::new(merged.clone()),
                 created_at: now,
                 updated_at: now,
             })

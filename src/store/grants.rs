@@ -22,7 +22,8 @@ pub struct Grant {
     pub scope: String,
     pub auth_time: Option<NaiveDateTime>,
     /// JSON array of RFC 8176 method names.
-    pub amr: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub amr: crate::domain::Amr,
     pub acr: Option<String>,
     pub nonce: Option<String>,
     pub created_at: NaiveDateTime,
@@ -36,7 +37,7 @@ pub struct Grant {
 
 pub fn insert(conn: &mut DbConnection, grant: &Grant) -> Result<(), AppError> {
     diesel::insert_into(grants::table)
-        .values(grant)
+        .values(grant.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -9,7 +9,45 @@ use crate::db::DbConnection;
 use crate::db::schema::pending_logins;
 use crate::error::AppError;
 
-/// A pending login row; `amr` is a JSON array.
+/// What the pending login is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Pass an enrolled second factor.
+    Verify,
+    /// Enrol a first second factor (a policy requires MFA).
+    Enroll,
+}
+
+impl Purpose {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Verify => "verify",
+            Self::Enroll => "enroll",
+        }
+    }
+}
+
+/// Reading a stored value (an unknown one is an error).
+impl TryFrom<String> for Purpose {
+    type Error = String;
+    fn try_from(stored: String) -> Result<Self, String> {
+        match stored.as_str() {
+            "verify" => Ok(Self::Verify),
+            "enroll" => Ok(Self::Enroll),
+            other => Err(format!("unknown pending-login purpose {other:?}")),
+        }
+    }
+}
+
+/// Writing it.
+impl From<Purpose> for String {
+    fn from(purpose: Purpose) -> String {
+        purpose.as_str().to_owned()
+    }
+}
+
+/// A pending login row (`amr` and `purpose` decoded when read).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = pending_logins)]
 pub struct PendingLogin {
@@ -17,24 +55,19 @@ pub struct PendingLogin {
     pub token_hash: String,
     pub user_id: String,
     pub method: String,
-    pub amr: String,
-    pub purpose: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub amr: crate::domain::Amr,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub purpose: Purpose,
     pub replaces_session_id: Option<String>,
     pub failures: i32,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
 }
 
-impl PendingLogin {
-    /// The authentication methods proven so far.
-    pub fn amr(&self) -> Vec<String> {
-        serde_json::from_str(&self.amr).unwrap_or_default()
-    }
-}
-
 pub fn insert(conn: &mut DbConnection, row: &PendingLogin) -> Result<(), AppError> {
     diesel::insert_into(pending_logins::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }

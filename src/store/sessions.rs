@@ -20,7 +20,8 @@ pub struct AuthSession {
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub auth_time: NaiveDateTime,
-    pub amr: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub amr: crate::domain::Amr,
     pub ip: String,
     pub user_agent: String,
     pub device_label: String,
@@ -29,7 +30,7 @@ pub struct AuthSession {
 
 pub fn insert(conn: &mut DbConnection, session: &AuthSession) -> Result<(), AppError> {
     diesel::insert_into(auth_sessions::table)
-        .values(session)
+        .values(session.clone())
         .execute(conn)?;
     Ok(())
 }

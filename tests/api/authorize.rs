@@ -277,7 +277,7 @@ async fn anonymous_user_signs_in_and_gets_a_code(backend: Backend) {
     assert_eq!(row.redirect_uri, REDIRECT);
     assert_eq!(row.nonce.as_deref(), Some("n-456"));
     assert_eq!(row.scope, "openid email");
-    assert_eq!(row.amr, "[\"pwd\"]");
+    assert_eq!(row.amr.to_json(), "[\"pwd\"]");
     assert!(row.expires_at > row.created_at);
     // The code is stored hashed only.
     assert_ne!(row.code_hash, code);

@@ -114,5 +114,5 @@ pub async fn session_amr(app: &TestApp, b: &Browser) -> Vec<String> {
         .await
         .unwrap()
         .unwrap();
-    serde_json::from_str(&row.amr).unwrap()
+    row.amr.to_vec()
 }

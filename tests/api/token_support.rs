@@ -120,7 +120,7 @@ pub async fn insert_code(
         nonce: Some("n-0S6_WzA2Mj".into()),
         code_challenge: challenge.map(str::to_owned),
         auth_time: (now - Duration::seconds(30)).naive_utc(),
-        amr: "[\"pwd\"]".into(),
+        amr: ostiary::domain::Amr::from(&["pwd"][..]),
         acr: None,
         claims: None,
         created_at: now.naive_utc(),

@@ -32,23 +32,7 @@ pub const TTL_SECS: i64 = 300;
 /// keeps counting across logins, SR-92).
 pub const MAX_FAILURES: i32 = 5;
 
-/// What the pending login is waiting for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// Pass an enrolled second factor.
-    Verify,
-    /// Enrol a first second factor (a policy requires MFA).
-    Enroll,
-}
-
-impl Purpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Verify => "verify",
-            Self::Enroll => "enroll",
-        }
-    }
-}
+pub use crate::store::pending_logins::Purpose;
 
 /// Cookie carrying a pending-login token.
 pub fn cookie(token: String) -> Cookie<'static> {
@@ -88,8 +72,8 @@ pub fn create(
         token_hash: sha256_hex(token.as_bytes()),
         user_id: user_id.to_owned(),
         method: method.to_owned(),
-        amr: serde_json::to_string(amr).unwrap_or_else(|_| "[]".into()),
-        purpose: purpose.as_str().to_owned(),
+        amr: crate::domain::Amr::from(amr),
+        purpose,
         replaces_session_id: replaces.map(str::to_owned),
         failures: 0,
         created_at: naive(now),
@@ -139,7 +123,7 @@ pub async fn step_up(
     // Enrolling a factor needs a recent primary sign-in (SR-82): a stale or
     // borrowed session must not add its own second factor.
     let recent = crate::auth::recent::is_recent(state, current);
-    let amr: Vec<String> = serde_json::from_str(&current.session.amr).unwrap_or_default();
+    let amr: Vec<String> = current.session.amr.to_vec();
     state
         .db
         .run(move |conn| {
@@ -220,7 +204,7 @@ pub fn finish(
     if !pending_logins::take(conn, &row.id)? {
         return Ok(None);
     }
-    let amr = acr::with_second_factor(&row.amr(), factor_amr);
+    let amr = acr::with_second_factor(&row.amr, factor_amr);
     if row.method == STEP_UP {
         return step_up_tx(conn, actor, row, &amr, now);
     }

@@ -67,7 +67,7 @@ pub fn live(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<PendingLogin>, AppError> {
     Ok(pending_logins::find_live(conn, token_hash, naive(now))?
-        .filter(|row| row.purpose == purpose.as_str()))
+        .filter(|row| row.purpose == purpose))
 }
 
 /// What the browser presented.

@@ -110,6 +110,13 @@ pub async fn handle(
                     return Ok(Err(OAuthError::invalid_grant("the user is not active")));
                 };
                 let scopes = scope::parse(&row.scope).unwrap_or_default();
+                let amr =
+                    crate::domain::Amr::try_from(row.amr.clone().unwrap_or_else(|| "[]".into()))
+                        .map_err(|e| {
+                            crate::error::AppError::Internal(format!(
+                                "device code amr unreadable: {e}"
+                            ))
+                        })?;
                 let resources =
                     match crate::oidc::resource::for_token(&client, None, &requested_resources) {
                         Ok(r) => r,
@@ -124,13 +131,8 @@ pub async fn handle(
                         session_id: row.session_id.as_deref(),
                         scope: &row.scope,
                         auth_time,
-                        amr: row.amr.as_deref().unwrap_or("[]"),
-                        acr: Some(crate::auth::mfa::acr::for_amr(
-                            &serde_json::from_str::<Vec<String>>(
-                                row.amr.as_deref().unwrap_or("[]"),
-                            )
-                            .unwrap_or_default(),
-                        )),
+                        amr: &amr,
+                        acr: Some(crate::auth::mfa::acr::for_amr(&amr)),
                         nonce: None,
                         resources: crate::oidc::resource::to_column(&resources).as_deref(),
                     },

@@ -141,7 +141,7 @@ pub struct GrantFacts<'a> {
     pub session_id: Option<&'a str>,
     pub scope: &'a str,
     pub auth_time: chrono::NaiveDateTime,
-    pub amr: &'a str,
+    pub amr: &'a crate::domain::Amr,
     pub acr: Option<&'a str>,
     pub nonce: Option<&'a str>,
     /// The resources the authorization asked for (JSON array), if any.
@@ -162,7 +162,7 @@ pub fn new_grant(
         session_id: facts.session_id.map(str::to_owned),
         scope: facts.scope.to_owned(),
         auth_time: Some(facts.auth_time),
-        amr: facts.amr.to_owned(),
+        amr: facts.amr.clone(),
         acr: facts.acr.map(str::to_owned),
         nonce: facts.nonce.map(str::to_owned),
         created_at: naive(now),
@@ -269,7 +269,7 @@ pub fn mint_user_tokens(
         now,
     )?;
     let id_token = if scope::has(&issue.scope, "openid") {
-        let amr: Vec<String> = serde_json::from_str(&grant.amr).unwrap_or_default();
+        let amr: Vec<String> = grant.amr.to_vec();
         Some(tokens::id_token(
             state,
             &tokens::IdTokenRequest {
