@@ -45,3 +45,15 @@ pub fn record(
     metrics::counter!("ostiary_audit_events_total", "action" => event.action.as_str()).increment(1);
     Ok(())
 }
+
+/// Append `event` in a transaction of its own, on the blocking pool: for
+/// events that describe no other change (a refused attempt, a switch).
+pub async fn record_alone(
+    db: &crate::db::Db,
+    actor: Actor,
+    event: Event,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    db.run(move |conn| crate::store::write_tx(conn, |conn| record(conn, &actor, event, now)))
+        .await
+}

@@ -16,7 +16,6 @@ use crate::auth::session::{self, CurrentSession};
 use crate::crypto::token::sha256_hex;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::write_tx;
 
 /// The cookie with the other sessions' tokens.
 pub const COOKIE: &str = "__Host-ostiary_accounts";
@@ -123,19 +122,13 @@ pub async fn record_switch(
         from_user.map(str::to_owned),
         state.now(),
     );
-    state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Action::AccountSwitched, Outcome::Success)
-                        .target("user", user_id.as_str())
-                        .details(serde_json::json!({ "from_user": from_user })),
-                    now,
-                )
-            })
-        })
-        .await
+    audit::record_alone(
+        &state.db,
+        actor,
+        Event::new(Action::AccountSwitched, Outcome::Success)
+            .target("user", user_id.as_str())
+            .details(serde_json::json!({ "from_user": from_user })),
+        now,
+    )
+    .await
 }

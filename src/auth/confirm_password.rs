@@ -81,20 +81,14 @@ pub async fn confirm(
         return Ok(Confirmation::Confirmed);
     }
     let (actor, user_id) = (actor.clone(), current.user.id.clone());
-    state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Action::PasswordConfirmFailed, Outcome::Failure)
-                        .target("user", user_id.as_str())
-                        .details(serde_json::json!({ "purpose": purpose })),
-                    now,
-                )
-            })
-        })
-        .await?;
+    audit::record_alone(
+        &state.db,
+        actor,
+        Event::new(Action::PasswordConfirmFailed, Outcome::Failure)
+            .target("user", user_id.as_str())
+            .details(serde_json::json!({ "purpose": purpose })),
+        now,
+    )
+    .await?;
     Ok(Confirmation::WrongPassword)
 }

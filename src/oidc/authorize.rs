@@ -109,21 +109,15 @@ pub async fn run(
                 let now = state.now();
                 let client_id = target.client.id.clone();
                 let code = e.error.as_str();
-                state
-                    .db
-                    .run(move |conn| {
-                        write_tx(conn, |conn| {
-                            audit::record(
-                                conn,
-                                &actor,
-                                Event::new(Action::AuthorizationFailed, Outcome::Failure)
-                                    .target("client", client_id.as_str())
-                                    .details(serde_json::json!({ "error": code })),
-                                now,
-                            )
-                        })
-                    })
-                    .await?;
+                audit::record_alone(
+                    &state.db,
+                    actor,
+                    Event::new(Action::AuthorizationFailed, Outcome::Failure)
+                        .target("client", client_id.as_str())
+                        .details(serde_json::json!({ "error": code })),
+                    now,
+                )
+                .await?;
             }
             target.error(&iss, &e).map(Answer::Respond)
         }
@@ -268,21 +262,15 @@ async fn record_consent(
     let actor = current.actor(ctx);
     let client_id = target.client.id.clone();
     let scope = scope::join(&r.scopes);
-    state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(action, Outcome::Success)
-                        .target("client", client_id.as_str())
-                        .details(serde_json::json!({ "scope": scope })),
-                    now,
-                )
-            })
-        })
-        .await
+    audit::record_alone(
+        &state.db,
+        actor,
+        Event::new(action, Outcome::Success)
+            .target("client", client_id.as_str())
+            .details(serde_json::json!({ "scope": scope })),
+        now,
+    )
+    .await
 }
 
 /// Store a new code (and the consent just given, with its audit record, in

@@ -61,21 +61,15 @@ pub async fn finish_authentication(
         Err(reason) => {
             let now = state.now();
             let user_id = user_id.to_owned();
-            state
-                .db
-                .run(move |conn| {
-                    write_tx(conn, |conn| {
-                        audit::record(
-                            conn,
-                            &actor,
-                            Event::new(Action::PasskeyRejected, Outcome::Failure)
-                                .target("user", user_id.as_str())
-                                .details(serde_json::json!({ "reason": reason })),
-                            now,
-                        )
-                    })
-                })
-                .await?;
+            audit::record_alone(
+                &state.db,
+                actor,
+                Event::new(Action::PasskeyRejected, Outcome::Failure)
+                    .target("user", user_id.as_str())
+                    .details(serde_json::json!({ "reason": reason })),
+                now,
+            )
+            .await?;
             Ok(false)
         }
     }
