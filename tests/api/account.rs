@@ -8,9 +8,7 @@ use reqwest::StatusCode;
 use crate::email::app_with;
 use crate::helpers::{Backend, Browser, PASSWORD, TestApp};
 use crate::mail_sink::{MailSink, link_in, path_of};
-use crate::token_support::{
-    confidential, refresh, register, sign_in, sign_in_existing, tokens_for, userinfo,
-};
+use crate::oauth_support::{refresh, sign_in, sign_in_existing, tokens_for, userinfo, web_client};
 
 crate::on_all_backends!(
     password_change_needs_the_current_one_and_ends_other_sessions,
@@ -24,24 +22,8 @@ crate::on_all_backends!(
 
 const NEW_PASSWORD: &str = "a brand new passphrase for ann";
 
-/// POST a form that needs the page's CSRF token.
-async fn submit(
-    b: &mut Browser,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> crate::helpers::Page {
-    let form = b.get(page).await;
-    assert_eq!(form.status, StatusCode::OK, "{page}: {}", form.body);
-    let csrf = form.csrf();
-    let mut all = vec![("csrf_token", csrf.as_str())];
-    all.extend_from_slice(fields);
-    b.post_form(action, &all).await
-}
-
 async fn change_password(b: &mut Browser, current: &str, new: &str) -> crate::helpers::Page {
-    submit(
-        b,
+    b.submit(
         "/account/password",
         "/account/password",
         &[
@@ -60,11 +42,7 @@ async fn password_change_needs_the_current_one_and_ends_other_sessions(backend: 
         return;
     };
     let app = app_with(backend, &sink).await;
-    let rp = register(
-        &app,
-        confidential("notes", &["authorization_code", "refresh_token"]),
-    )
-    .await;
+    let rp = web_client(&app, "notes").await;
     let ann = sign_in(&app, "ann@example.com").await;
     let mut here = ann.browser;
     let other = sign_in_existing(&app, "ann@example.com").await;
@@ -118,8 +96,7 @@ async fn password_change_needs_the_current_one_and_ends_other_sessions(backend: 
 }
 
 async fn ask_for_email_change(b: &mut Browser, new: &str, password: &str) -> crate::helpers::Page {
-    submit(
-        b,
+    b.submit(
         "/account/email",
         "/account/email",
         &[("email", new), ("current_password", password)],
@@ -134,8 +111,7 @@ async fn open_link(b: &mut Browser, link: &str) -> crate::helpers::Page {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let token = crate::helpers::hidden_input(&page.body, "token").unwrap();
     let action = path.split('?').next().unwrap().to_owned();
-    b.post_form(&action, &[("csrf_token", &page.csrf()), ("token", &token)])
-        .await
+    b.post_from(&page, &action, &[("token", &token)]).await
 }
 
 async fn email_changes_only_after_the_new_address_confirms(backend: Backend) {
@@ -211,11 +187,7 @@ async fn email_change_can_be_undone_from_the_old_address(backend: Backend) {
         return;
     };
     let app = app_with(backend, &sink).await;
-    let rp = register(
-        &app,
-        confidential("notes", &["authorization_code", "refresh_token"]),
-    )
-    .await;
+    let rp = web_client(&app, "notes").await;
     let ann = sign_in(&app, "ann@example.com").await;
     let tokens = tokens_for(&app, &rp, &ann, "openid offline_access").await;
     let mut b = ann.browser;
@@ -269,11 +241,7 @@ async fn deleted_account_cannot_sign_in_and_its_tokens_stop_working(backend: Bac
     // SR-65, SR-82: re-authentication, confirmation, audit; every session
     // and token ends.
     let app = TestApp::spawn(backend).await;
-    let rp = register(
-        &app,
-        confidential("notes", &["authorization_code", "refresh_token"]),
-    )
-    .await;
+    let rp = web_client(&app, "notes").await;
     let ann = sign_in(&app, "ann@example.com").await;
     let tokens = tokens_for(&app, &rp, &ann, "openid email offline_access").await;
     let at = tokens.str("access_token");
@@ -286,32 +254,32 @@ async fn deleted_account_cannot_sign_in_and_its_tokens_stop_working(backend: Bac
         }
         fields
     };
-    let unticked = submit(
-        &mut b,
-        "/account/delete",
-        "/account/delete",
-        &delete(PASSWORD, false),
-    )
-    .await;
+    let unticked = b
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &delete(PASSWORD, false),
+        )
+        .await;
     assert_eq!(unticked.status, StatusCode::BAD_REQUEST);
-    let wrong = submit(
-        &mut b,
-        "/account/delete",
-        "/account/delete",
-        &delete("not my password!!", true),
-    )
-    .await;
+    let wrong = b
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &delete("not my password!!", true),
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(b.is_signed_in().await);
     assert_eq!(userinfo(&app, &at).await.status, StatusCode::OK);
 
-    let done = submit(
-        &mut b,
-        "/account/delete",
-        "/account/delete",
-        &delete(PASSWORD, true),
-    )
-    .await;
+    let done = b
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &delete(PASSWORD, true),
+        )
+        .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains("Account deleted"));
     assert!(!b.is_signed_in().await);
@@ -334,7 +302,9 @@ async fn the_last_administrator_cannot_delete_themselves() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let mut admin = app.setup_admin("admin@example.com", PASSWORD).await;
     let fields = [("current_password", PASSWORD), ("confirm", "yes")];
-    let res = submit(&mut admin, "/account/delete", "/account/delete", &fields).await;
+    let res = admin
+        .submit("/account/delete", "/account/delete", &fields)
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("only administrator"), "{}", res.body);
     assert!(admin.is_signed_in().await);
@@ -344,26 +314,22 @@ async fn display_name_is_edited_and_audited(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.create_user("ann@example.com", PASSWORD).await;
     let (mut b, _) = app.login("ann@example.com", PASSWORD).await;
-    let res = submit(
-        &mut b,
-        "/account",
-        "/account/profile",
-        &[("display_name", "  Ann Example ")],
-    )
-    .await;
+    let res = b
+        .submit(
+            "/account",
+            "/account/profile",
+            &[("display_name", "  Ann Example ")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let page = b.get(res.location()).await;
     assert!(page.body.contains("value=\"Ann Example\""), "{}", page.body);
     assert!(page.body.contains("Your profile was saved."));
     assert!(app.audited("user.profile_updated").await);
     let long = "x".repeat(201);
-    let res = submit(
-        &mut b,
-        "/account",
-        "/account/profile",
-        &[("display_name", &long)],
-    )
-    .await;
+    let res = b
+        .submit("/account", "/account/profile", &[("display_name", &long)])
+        .await;
     assert_eq!(res.location(), "/account?notice=name-invalid");
     assert!(
         b.get("/account")
@@ -387,13 +353,12 @@ async fn security_activity_reads_as_plain_words(backend: Backend) {
     let code = crate::mail_sink::code_in(&sink.wait_for("ann@example.com", 1).await);
     crate::email::enter_code(&mut b, &code).await;
     // Start an authenticator app and mistype its first code.
-    let page = b.get("/account/security").await;
-    b.post_form("/account/security/totp", &[("csrf_token", &page.csrf())])
+    b.submit("/account/security", "/account/security/totp", &[])
         .await;
-    let enrol = b.get("/account/security").await;
-    b.post_form(
+    b.submit(
+        "/account/security",
         "/account/security/totp/confirm",
-        &[("csrf_token", &enrol.csrf()), ("code", "000000")],
+        &[("code", "000000")],
     )
     .await;
     let activity = b.get("/account/security").await.body;
@@ -411,10 +376,10 @@ async fn security_activity_reads_as_plain_words(backend: Backend) {
     );
     assert!(!activity.to_lowercase().contains("failed failed"));
     // A password reset is listed too.
-    let form = b.get("/password/reset").await;
-    b.post_form(
+    b.submit(
         "/password/reset",
-        &[("csrf_token", &form.csrf()), ("email", "ann@example.com")],
+        "/password/reset",
+        &[("email", "ann@example.com")],
     )
     .await;
     let activity = b.get("/account/security").await.body;

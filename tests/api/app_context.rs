@@ -5,8 +5,8 @@
 
 use reqwest::StatusCode;
 
-use crate::authorize_support::*;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, PASSWORD, TestApp};
+use crate::oauth_support::*;
 use crate::on_all_backends;
 
 on_all_backends!(
@@ -15,14 +15,18 @@ on_all_backends!(
     device_approval_explains_scopes_like_consent,
 );
 
-fn with_links(id: &str) -> ostiary::oidc::clients::ClientSpec {
-    ostiary::oidc::clients::ClientSpec {
-        name: "Acme Notes".into(),
-        logo_uri: Some("https://cdn.acme.example/logo.png".into()),
-        policy_uri: Some("https://acme.example/privacy".into()),
-        tos_uri: Some("https://acme.example/terms".into()),
-        ..spec(id)
-    }
+/// "Acme Notes" with its logo, privacy policy and terms; returns its id.
+async fn acme_notes(app: &TestApp, id: &str) -> String {
+    app.client(id)
+        .name("Acme Notes")
+        .links(
+            "https://cdn.acme.example/logo.png",
+            "https://acme.example/privacy",
+            "https://acme.example/terms",
+        )
+        .register()
+        .await
+        .id
 }
 
 /// The text of a page without its tags (what a person reads).
@@ -51,8 +55,8 @@ fn form_action(res: &crate::helpers::Page) -> String {
 
 async fn sign_in_pages_name_the_application_and_its_origin(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, with_links("notes-0f9a")).await;
-    app.create_user(EMAIL, crate::helpers::PASSWORD).await;
+    let id = acme_notes(&app, "notes-0f9a").await;
+    app.create_user(EMAIL, PASSWORD).await;
     let mut b = app.browser();
     let res = b.get(&url(&id, &[])).await;
     let login = b.get(res.location()).await;
@@ -118,7 +122,7 @@ async fn a_forged_return_to_widens_nothing(backend: Backend) {
     // SR-73, SR-01: an unregistered redirect_uri in return_to is not an
     // application: no name, no extra form-action origin.
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, with_links("notes")).await;
+    let id = acme_notes(&app, "notes").await;
     let mut b = app.browser();
     let forged = url(&id, &[("redirect_uri", "https://evil.example/cb")]);
     let q = url::form_urlencoded::byte_serialize(forged.as_bytes()).collect::<String>();
@@ -139,17 +143,15 @@ async fn a_forged_return_to_widens_nothing(backend: Backend) {
 
 async fn device_approval_explains_scopes_like_consent(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            name: "Acme TV".into(),
-            public: true,
-            grant_types: vec!["urn:ietf:params:oauth:grant-type:device_code".into()],
-            redirect_uris: vec![],
-            ..spec("tv")
-        },
-    )
-    .await;
+    let id = app
+        .client("tv")
+        .name("Acme TV")
+        .public()
+        .grants(&["urn:ietf:params:oauth:grant-type:device_code"])
+        .redirect_uris(&[])
+        .register()
+        .await
+        .id;
     let started: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/device_authorization", app.base))
         .form(&[("client_id", id.as_str()), ("scope", "openid email")])
@@ -160,14 +162,11 @@ async fn device_approval_explains_scopes_like_consent(backend: Backend) {
         .await
         .unwrap();
     let mut b = signed_in(&app).await;
-    let entry = b.get("/device").await;
     let page = b
-        .post_form(
+        .submit(
             "/device",
-            &[
-                ("csrf_token", &entry.csrf()),
-                ("user_code", started["user_code"].as_str().unwrap()),
-            ],
+            "/device",
+            &[("user_code", started["user_code"].as_str().unwrap())],
         )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);

@@ -6,10 +6,9 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::authorize_support::{client, get, pkce, redirected, signed_in, url};
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, REDIRECT, TestApp};
+use crate::oauth_support::*;
 use crate::on_all_backends;
-use crate::token_support::*;
 
 on_all_backends!(
     tokens_are_for_the_client_by_default,
@@ -20,20 +19,39 @@ on_all_backends!(
 const ORDERS: &str = "https://orders.example.com";
 const FILES: &str = "https://files.example.com/api";
 
-fn with_audiences(id: &str, grants: &[&str]) -> ostiary::oidc::clients::ClientSpec {
-    ostiary::oidc::clients::ClientSpec {
-        audiences: vec![ORDERS.into(), FILES.into()],
-        ..confidential(id, grants)
-    }
+/// The client-credentials client `svc` for ORDERS and FILES, with its
+/// secret.
+async fn service(app: &TestApp) -> String {
+    app.client("svc")
+        .grants(&["client_credentials"])
+        .no_redirect_uris()
+        .scopes(&["api.read"])
+        .audiences(&[ORDERS, FILES])
+        .register()
+        .await
+        .secret
+        .unwrap()
+}
+
+/// `/authorize` for `client` asking for offline access to ORDERS.
+fn url_for_orders(client: &str) -> String {
+    let (_, challenge) = pkce();
+    format!(
+        "{}&resource={}",
+        url(
+            client,
+            &[
+                ("code_challenge", &challenge),
+                ("scope", "openid offline_access")
+            ]
+        ),
+        url::form_urlencoded::byte_serialize(ORDERS.as_bytes()).collect::<String>()
+    )
 }
 
 async fn tokens_are_for_the_client_by_default(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let rp = register(
-        &app,
-        confidential("rp1", &["authorization_code", "refresh_token"]),
-    )
-    .await;
+    let rp = web_client(&app, "rp1").await;
     let who = sign_in(&app, "ada@example.com").await;
     let res = tokens_for(&app, &rp, &who, "openid email").await;
     let at = claims(&res.str("access_token"));
@@ -52,11 +70,7 @@ async fn tokens_are_for_the_client_by_default(backend: Backend) {
 
 async fn registered_audiences_and_resource_indicators(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut spec = with_audiences("svc", &["client_credentials"]);
-    spec.redirect_uris = vec![];
-    spec.scopes = vec!["api.read".into()];
-    let svc = register(&app, spec).await;
-    let secret = svc.secret.clone().unwrap();
+    let secret = service(&app).await;
     let cc = |extra: &'static [(&'static str, &'static str)]| {
         let mut form = vec![("grant_type", "client_credentials")];
         form.extend_from_slice(extra);
@@ -93,32 +107,19 @@ async fn registered_audiences_and_resource_indicators(backend: Backend) {
 
     // Authorization code: resource at /authorize is kept with the code;
     // the token request may narrow what was authorized, never widen it.
-    let web = register(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            consent: Some("skip".into()),
-            ..with_audiences("web", &["authorization_code", "refresh_token"])
-        },
-    )
-    .await;
-    let mut b = signed_in(&app).await;
-    let (verifier, challenge) = pkce();
-    let page = b
-        .get(&format!(
-            "{}&resource={}",
-            url(
-                &web.id,
-                &[
-                    ("code_challenge", &challenge),
-                    ("scope", "openid offline_access")
-                ]
-            ),
-            url::form_urlencoded::byte_serialize(ORDERS.as_bytes()).collect::<String>()
-        ))
+    let web = app
+        .client("web")
+        .skip_consent()
+        .grants(CODE_AND_REFRESH)
+        .audiences(&[ORDERS, FILES])
+        .register()
         .await;
+    let mut b = signed_in(&app).await;
+    let (verifier, _) = pkce();
+    let page = b.get(&url_for_orders(&web.id)).await;
     let params = redirected(&app, &page);
     let code = get(&params, "code").unwrap().to_owned();
-    let row = crate::authorize_support::code_row(&app, &code).await;
+    let row = code_row(&app, &code).await;
     assert_eq!(
         row.resources.as_deref(),
         Some(r#"["https://orders.example.com"]"#)
@@ -127,7 +128,7 @@ async fn registered_audiences_and_resource_indicators(backend: Backend) {
         vec![
             ("grant_type", "authorization_code"),
             ("code", code.as_str()),
-            ("redirect_uri", crate::authorize_support::REDIRECT),
+            ("redirect_uri", REDIRECT),
             ("code_verifier", verifier.as_str()),
             ("resource", resource),
         ]
@@ -135,32 +136,9 @@ async fn registered_audiences_and_resource_indicators(backend: Backend) {
     let widened = post_as(&app, &web, "/token", &redeem_for(FILES)).await;
     assert_eq!(widened.error(), "invalid_target", "{}", widened.json);
     // (The refused request used the code up; authorize again.)
-    let page = b
-        .get(&format!(
-            "{}&resource={}",
-            url(
-                &web.id,
-                &[
-                    ("code_challenge", &challenge),
-                    ("scope", "openid offline_access")
-                ]
-            ),
-            url::form_urlencoded::byte_serialize(ORDERS.as_bytes()).collect::<String>()
-        ))
-        .await;
+    let page = b.get(&url_for_orders(&web.id)).await;
     let code2 = get(&redirected(&app, &page), "code").unwrap().to_owned();
-    let ok = post_as(
-        &app,
-        &web,
-        "/token",
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code2.as_str()),
-            ("redirect_uri", crate::authorize_support::REDIRECT),
-            ("code_verifier", verifier.as_str()),
-        ],
-    )
-    .await;
+    let ok = redeem(&app, &web, &code2, Some(&verifier)).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.json);
     assert_eq!(claims(&ok.str("access_token"))["aud"], ORDERS);
     // The ID token is for the client, whatever the resource.
@@ -196,11 +174,7 @@ async fn registered_audiences_and_resource_indicators(backend: Backend) {
 
 async fn unregistered_resources_are_invalid_target(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut spec = with_audiences("svc", &["client_credentials"]);
-    spec.redirect_uris = vec![];
-    spec.scopes = vec!["api.read".into()];
-    let svc = register(&app, spec).await;
-    let secret = svc.secret.clone().unwrap();
+    let secret = service(&app).await;
     let res = post(
         &app,
         "/token",
@@ -214,14 +188,7 @@ async fn unregistered_resources_are_invalid_target(backend: Backend) {
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.error(), "invalid_target");
     // At /authorize the error is redirected to the verified redirect_uri.
-    let id = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            audiences: vec![ORDERS.into()],
-            ..crate::authorize_support::spec("web")
-        },
-    )
-    .await;
+    let id = app.client("web").audiences(&[ORDERS]).register().await.id;
     let mut b = signed_in(&app).await;
     let page = b
         .get(&format!(

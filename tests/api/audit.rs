@@ -44,7 +44,7 @@ async fn behind_the_triggers(app: &TestApp, sql: &str) {
 }
 
 async fn verify(app: &TestApp) -> ostiary::audit::VerifyReport {
-    app.state.db.run(ostiary::audit::verify).await.unwrap()
+    app.db_run(ostiary::audit::verify).await
 }
 
 async fn database_refuses_update_and_delete(backend: Backend) {
@@ -146,12 +146,7 @@ async fn audit_records_carry_the_actor(backend: Backend) {
         &[("x-request-id", "test-request-42")],
     )
     .await;
-    let rows = app
-        .state
-        .db
-        .run(|conn| ostiary::store::audit::by_action(conn, "login.success"))
-        .await
-        .unwrap();
+    let rows = app.audit_rows("login.success").await;
     let row = &rows[0];
     assert_eq!(row.actor_type, "user");
     assert_eq!(row.actor_id.as_deref(), Some(alice.as_str()));
@@ -163,12 +158,7 @@ async fn audit_records_carry_the_actor(backend: Backend) {
         !row.details.contains(PASSWORD),
         "no secrets in audit details"
     );
-    let created = app
-        .state
-        .db
-        .run(|conn| ostiary::store::audit::by_action(conn, "user.created"))
-        .await
-        .unwrap();
+    let created = app.audit_rows("user.created").await;
     assert_eq!(created[0].actor_type, "system");
     assert_eq!(created[0].target_id.as_deref(), Some(alice.as_str()));
 }

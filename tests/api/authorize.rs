@@ -4,8 +4,8 @@
 use chrono::Duration;
 use reqwest::StatusCode;
 
-use crate::authorize_support::*;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, Browser, PASSWORD, Page, REDIRECT, TestApp, hidden_input};
+use crate::oauth_support::*;
 use crate::on_all_backends;
 
 on_all_backends!(
@@ -28,7 +28,7 @@ async fn many_parameters_are_refused_cheaply(backend: Backend) {
     // parameters bounded; a request with thousands is an error page (never a
     // redirect), answered at once.
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, spec("web")).await;
+    let id = app.client("web").register().await.id;
     let mut b = signed_in(&app).await;
     let mut form: Vec<(String, String)> = vec![
         ("response_type".into(), "code".into()),
@@ -38,8 +38,7 @@ async fn many_parameters_are_refused_cheaply(backend: Backend) {
     for i in 0..1500 {
         form.push((format!("p{i}"), "x".into()));
     }
-    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let res = b.post_form("/authorize", &fields).await;
+    let res = b.post_form("/authorize", &pairs(&form)).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
     assert!(res.headers.get("location").is_none());
     assert!(res.body.contains("too many parameters"), "{}", res.body);
@@ -55,23 +54,22 @@ async fn claims_parameter_widens_scopes_within_what_the_client_may_ask(backend: 
     // their scope (so the consent covers them); a scope the client may not
     // request is not added, and unknown claims are ignored.
     let app = TestApp::spawn(backend).await;
-    let id = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            consent: Some("skip".into()),
-            scopes: vec!["openid".into(), "email".into(), "profile".into()],
-            ..spec("claims-rp")
-        },
-    )
-    .await;
+    let id = app
+        .client("claims-rp")
+        .skip_consent()
+        .scopes(&["openid", "email", "profile"])
+        .register()
+        .await
+        .id;
     let mut b = signed_in(&app).await;
     let claims = r#"{"id_token":{"email":{"essential":true},"groups":null},"userinfo":{"name":null,"shoe_size":null}}"#;
-    let p = redirected(
+    let row = authorized(
         &app,
-        &b.get(&url(&id, &[("scope", "openid"), ("claims", claims)]))
-            .await,
-    );
-    let row = code_row(&app, get(&p, "code").unwrap()).await;
+        &mut b,
+        &id,
+        &[("scope", "openid"), ("claims", claims)],
+    )
+    .await;
     assert_eq!(row.scope, "openid email profile");
     assert_eq!(row.claims.as_deref(), Some(claims));
     // Not a JSON object: invalid_request, redirected with state and iss.
@@ -82,7 +80,7 @@ async fn claims_parameter_widens_scopes_within_what_the_client_may_ask(backend: 
 async fn bad_client_or_redirect_uri_shows_an_error_page(backend: Backend) {
     // SR-01, SR-03: never redirect to an unverified redirect_uri.
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, spec("web")).await;
+    let id = app.client("web").register().await.id;
     let mut b = signed_in(&app).await;
     let cases = [
         url("nope", &[]),
@@ -111,15 +109,8 @@ async fn bad_client_or_redirect_uri_shows_an_error_page(backend: Backend) {
 
 async fn invalid_requests_are_redirected_with_state_and_iss(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, spec("web")).await;
-    let narrow = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            scopes: vec!["openid".into()],
-            ..spec("narrow")
-        },
-    )
-    .await;
+    let id = app.client("web").register().await.id;
+    let narrow = app.client("narrow").scopes(&["openid"]).register().await.id;
     let mut b = app.browser();
     let cases: Vec<(String, &str)> = vec![
         (
@@ -171,23 +162,14 @@ async fn invalid_requests_are_redirected_with_state_and_iss(backend: Backend) {
 async fn pkce_is_required_for_public_clients_and_plain_refused(backend: Backend) {
     // SR-10, SR-13
     let app = TestApp::spawn(backend).await;
-    let public = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            public: true,
-            consent: Some("skip".into()),
-            ..spec("spa")
-        },
-    )
-    .await;
-    let confidential = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            consent: Some("skip".into()),
-            ..spec("web")
-        },
-    )
-    .await;
+    let public = app
+        .client("spa")
+        .public()
+        .skip_consent()
+        .register()
+        .await
+        .id;
+    let confidential = app.client("web").skip_consent().register().await.id;
     let mut b = signed_in(&app).await;
     let no_pkce = [("code_challenge", ""), ("code_challenge_method", "")];
     for (path, error) in [
@@ -213,19 +195,17 @@ async fn pkce_is_required_for_public_clients_and_plain_refused(backend: Backend)
         assert_eq!(get(&p, "error"), Some(error), "{path}");
     }
     // With S256 the public client gets a code bound to the challenge.
-    let p = redirected(&app, &b.get(&url(&public, &[])).await);
-    let row = code_row(&app, get(&p, "code").unwrap()).await;
+    let row = authorized(&app, &mut b, &public, &[]).await;
     assert_eq!(row.code_challenge, Some(pkce().1));
     // PKCE stays optional for confidential clients.
-    let p = redirected(&app, &b.get(&url(&confidential, &no_pkce)).await);
-    let row = code_row(&app, get(&p, "code").unwrap()).await;
+    let row = authorized(&app, &mut b, &confidential, &no_pkce).await;
     assert_eq!(row.code_challenge, None);
 }
 
 async fn prompt_none_without_session_is_login_required(backend: Backend) {
     // SR-20, SR-21: no page, an error with state and iss.
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, spec("web")).await;
+    let id = app.client("web").register().await.id;
     let mut b = app.browser();
     let p = redirected(&app, &b.get(&url(&id, &[("prompt", "none")])).await);
     assert_eq!(get(&p, "error"), Some("login_required"));
@@ -238,15 +218,8 @@ async fn prompt_none_without_session_is_login_required(backend: Backend) {
 
 async fn anonymous_user_signs_in_and_gets_a_code(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            consent: Some("skip".into()),
-            ..spec("first-party")
-        },
-    )
-    .await;
-    app.create_user(EMAIL, crate::helpers::PASSWORD).await;
+    let id = app.client("first-party").skip_consent().register().await.id;
+    app.create_user(EMAIL, PASSWORD).await;
     let mut b = app.browser();
     let start = url(&id, &[("login_hint", EMAIL)]);
     let res = b.get(&start).await;
@@ -282,63 +255,57 @@ async fn anonymous_user_signs_in_and_gets_a_code(backend: Backend) {
     // The code is stored hashed only.
     assert_ne!(row.code_hash, code);
     // POST /authorize works the same.
-    let fields: Vec<(String, String)> = params(&start);
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let p = redirected(&app, &b.post_form("/authorize", &fields).await);
+    let p = redirected(
+        &app,
+        &b.post_form("/authorize", &pairs(&params(&start))).await,
+    );
     assert!(get(&p, "code").is_some());
+}
+
+/// Answer the consent page shown for the authorization request `request`.
+async fn decide(b: &mut Browser, page: &Page, decision: &str, request: &str) -> Page {
+    b.post_from(
+        page,
+        "/authorize/consent",
+        &pairs(&decision_fields(decision, request)),
+    )
+    .await
+}
+
+/// The consent form's fields but the CSRF token.
+fn decision_fields(decision: &str, request: &str) -> Vec<(String, String)> {
+    let mut fields = vec![("decision".to_owned(), decision.to_owned())];
+    fields.extend(params(request));
+    fields
 }
 
 async fn consent_is_asked_remembered_and_asked_again_on_prompt_consent(backend: Backend) {
     // SR-22
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, spec("third-party")).await;
+    let id = app.client("third-party").register().await.id;
     let mut b = signed_in(&app).await;
     let page = b.get(&url(&id, &[])).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("App third-party"));
     assert!(page.body.contains("See your email address"));
     assert!(page.body.contains(EMAIL));
-    let submit = |decision: &'static str, page: &crate::helpers::Page, path: &str| {
-        let mut fields = vec![
-            ("csrf_token".to_owned(), page.csrf()),
-            ("decision".to_owned(), decision.to_owned()),
-        ];
-        fields.extend(params(path));
-        fields
-    };
     let plain = url(&id, &[]);
     // A forged decision without the CSRF token is refused.
-    let mut forged = submit("allow", &page, &plain);
-    forged.retain(|(k, _)| k != "csrf_token");
-    let f: Vec<(&str, &str)> = forged
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let forged = decision_fields("allow", &plain);
     assert_eq!(
-        b.post_form("/authorize/consent", &f).await.status,
+        b.post_form("/authorize/consent", &pairs(&forged))
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     // Deny → access_denied.
-    let fields = submit("deny", &page, &plain);
-    let f: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let p = redirected(&app, &b.post_form("/authorize/consent", &f).await);
+    let p = redirected(&app, &decide(&mut b, &page, "deny", &plain).await);
     assert_eq!(get(&p, "error"), Some("access_denied"));
     assert_eq!(get(&p, "state"), Some("st-123"));
     // Asked again; allow → code.
     let page = b.get(&plain).await;
     assert_eq!(page.status, StatusCode::OK);
-    let fields = submit("allow", &page, &plain);
-    let f: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let p = redirected(&app, &b.post_form("/authorize/consent", &f).await);
+    let p = redirected(&app, &decide(&mut b, &page, "allow", &plain).await);
     assert!(get(&p, "code").is_some(), "{p:?}");
     // Remembered: no page, also for prompt=none.
     let p = redirected(&app, &b.get(&url(&id, &[])).await);
@@ -352,35 +319,18 @@ async fn consent_is_asked_remembered_and_asked_again_on_prompt_consent(backend: 
     let again = url(&id, &[("prompt", "consent")]);
     let page = b.get(&again).await;
     assert_eq!(page.status, StatusCode::OK);
-    let fields = submit("allow", &page, &again);
-    let f: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let p = redirected(&app, &b.post_form("/authorize/consent", &f).await);
+    let p = redirected(&app, &decide(&mut b, &page, "allow", &again).await);
     assert!(get(&p, "code").is_some(), "{p:?}");
-    let actions = app.audit_actions().await;
-    assert!(actions.iter().any(|a| a == "consent.denied"), "{actions:?}");
-    assert!(
-        actions.iter().any(|a| a == "consent.granted"),
-        "{actions:?}"
-    );
+    app.assert_audited(&["consent.denied", "consent.granted"])
+        .await;
 }
 
 async fn max_age_and_prompt_login_force_a_fresh_sign_in(backend: Backend) {
     // SR-60, SR-63: a new session cookie with a later auth_time.
     let app = TestApp::spawn(backend).await;
-    let id = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            consent: Some("skip".into()),
-            ..spec("web")
-        },
-    )
-    .await;
+    let id = app.client("web").skip_consent().register().await.id;
     let mut b = signed_in(&app).await;
-    let first = redirected(&app, &b.get(&url(&id, &[])).await);
-    let first = code_row(&app, get(&first, "code").unwrap()).await;
+    let first = authorized(&app, &mut b, &id, &[]).await;
 
     for extra in [("max_age", "60"), ("prompt", "login"), ("max_age", "0")] {
         app.clock.advance(Duration::seconds(120));
@@ -412,14 +362,7 @@ async fn max_age_and_prompt_login_force_a_fresh_sign_in(backend: Backend) {
 async fn form_post_renders_an_escaped_form_to_the_redirect_uri(backend: Backend) {
     // SR-18
     let app = TestApp::spawn(backend).await;
-    let id = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            consent: Some("skip".into()),
-            ..spec("web")
-        },
-    )
-    .await;
+    let id = app.client("web").skip_consent().register().await.id;
     let mut b = signed_in(&app).await;
     let evil = "\"><script>alert(1)</script>";
     let page = b
@@ -437,7 +380,7 @@ async fn form_post_renders_an_escaped_form_to_the_redirect_uri(backend: Backend)
     );
     assert!(!page.body.contains("<script>"));
     assert!(page.body.contains("&#60;script&#62;"), "{}", page.body);
-    assert!(crate::helpers::hidden_input(&page.body, "code").is_some());
+    assert!(hidden_input(&page.body, "code").is_some());
     assert!(page.body.contains("name=\"iss\""));
     assert!(page.body.contains("type=\"submit\""));
     let csp = page.header("content-security-policy");
@@ -452,7 +395,7 @@ async fn form_post_renders_an_escaped_form_to_the_redirect_uri(backend: Backend)
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(
-        crate::helpers::hidden_input(&page.body, "error").as_deref(),
+        hidden_input(&page.body, "error").as_deref(),
         Some("unsupported_response_type")
     );
     // An unverified redirect_uri never gets a form.
@@ -472,19 +415,10 @@ async fn form_post_renders_an_escaped_form_to_the_redirect_uri(backend: Backend)
 async fn account_page_revokes_a_consent_and_its_grants(backend: Backend) {
     // SR-22: consents can be reviewed and revoked.
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, spec("third-party")).await;
+    let id = app.client("third-party").register().await.id;
     let mut b = signed_in(&app).await;
     let page = b.get(&url(&id, &[])).await;
-    let mut fields = vec![
-        ("csrf_token".to_owned(), page.csrf()),
-        ("decision".to_owned(), "allow".to_owned()),
-    ];
-    fields.extend(params(&url(&id, &[])));
-    let f: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let p = redirected(&app, &b.post_form("/authorize/consent", &f).await);
+    let p = redirected(&app, &decide(&mut b, &page, "allow", &url(&id, &[])).await);
     let row = code_row(&app, get(&p, "code").unwrap()).await;
     let grant_id = insert_grant(&app, &row).await;
 
@@ -512,20 +446,10 @@ async fn account_page_revokes_a_consent_and_its_grants(backend: Backend) {
 
 async fn id_token_hint_of_another_user_forces_sign_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            consent: Some("skip".into()),
-            ..spec("web")
-        },
-    )
-    .await;
-    let other = app
-        .create_user("other@example.com", crate::helpers::PASSWORD)
-        .await;
+    let id = app.client("web").skip_consent().register().await.id;
+    let other = app.create_user("other@example.com", PASSWORD).await;
     let mut b = signed_in(&app).await;
-    let first = redirected(&app, &b.get(&url(&id, &[])).await);
-    let me = code_row(&app, get(&first, "code").unwrap()).await.user_id;
+    let me = authorized(&app, &mut b, &id, &[]).await.user_id;
     // The signed-in user's own hint: silent success.
     let mine = id_token(&app, &id, &me, None).await;
     let p = redirected(

@@ -11,7 +11,6 @@
 
 use serde_json::{Value, json};
 
-use crate::authorize_support::client;
 use crate::helpers::{Backend, PASSWORD, TestApp, browser_peer, interop_dir};
 use crate::mail_sink::{MailSink, free_port};
 
@@ -54,28 +53,6 @@ pub fn screenshot_dir() -> std::path::PathBuf {
         .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots"))
 }
 
-/// Register a client and keep its secret.
-async fn register(
-    app: &TestApp,
-    spec: ostiary::oidc::clients::ClientSpec,
-) -> ostiary::oidc::clients::CreatedClient {
-    let envelope = app.state.envelope.clone();
-    let now = app.state.now();
-    app.state
-        .db
-        .run(move |conn| {
-            ostiary::oidc::clients::create(
-                conn,
-                &envelope,
-                &ostiary::audit::Actor::system("test"),
-                &spec,
-                now,
-            )
-        })
-        .await
-        .unwrap()
-}
-
 fn users(app_users: &mut Vec<(String, String)>, variant: &str) -> Value {
     let mut one = |kind: &str| {
         let email = format!("{kind}-{variant}@example.com");
@@ -102,40 +79,32 @@ async fn every_flow_reaches_the_application_in_chromium() {
     .await;
     let rp_port = free_port();
     let rp = format!("http://127.0.0.1:{rp_port}");
-    let web = register(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            name: "Acme Notes".into(),
-            redirect_uris: vec![format!("{rp}/cb")],
-            post_logout_redirect_uris: vec![format!("{rp}/bye")],
-            logo_uri: Some(format!("{}/static/img/favicon.svg", app.base)),
-            policy_uri: Some("https://notes.example/privacy".into()),
-            tos_uri: Some("https://notes.example/terms".into()),
-            ..ostiary::oidc::clients::ClientSpec::default()
-        },
-    )
-    .await;
-    let spa = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            name: "Acme Web App".into(),
-            public: true,
-            redirect_uris: vec![format!("{rp}/spa")],
-            allowed_origins: vec![rp.clone()],
-            ..ostiary::oidc::clients::ClientSpec::default()
-        },
-    )
-    .await;
-    let device = client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            name: "Acme TV".into(),
-            public: true,
-            grant_types: vec!["urn:ietf:params:oauth:grant-type:device_code".into()],
-            ..ostiary::oidc::clients::ClientSpec::default()
-        },
-    )
-    .await;
+    let web = app
+        .client_named("Acme Notes")
+        .redirect_uris(&[&format!("{rp}/cb")])
+        .post_logout_uris(&[&format!("{rp}/bye")])
+        .links(
+            &format!("{}/static/img/favicon.svg", app.base),
+            "https://notes.example/privacy",
+            "https://notes.example/terms",
+        )
+        .register()
+        .await;
+    let spa = app
+        .client_named("Acme Web App")
+        .public()
+        .redirect_uris(&[&format!("{rp}/spa")])
+        .allowed_origins(&[&rp])
+        .register()
+        .await
+        .id;
+    let device = app
+        .client_named("Acme TV")
+        .public()
+        .grants(&["urn:ietf:params:oauth:grant-type:device_code"])
+        .register()
+        .await
+        .id;
 
     let mut accounts = Vec::new();
     let variants = json!([
@@ -157,7 +126,7 @@ async fn every_flow_reaches_the_application_in_chromium() {
         "rpPort": rp_port,
         "shots": shots,
         "mailDir": sink.dir(),
-        "client": { "id": web.client_id, "secret": web.client_secret, "name": "Acme Notes" },
+        "client": { "id": web.id, "secret": web.secret, "name": "Acme Notes" },
         "deviceClient": { "id": device },
         "spaClient": { "id": spa },
         "admin": { "email": "admin@example.com", "password": PASSWORD, "name": "Ada Admin" },

@@ -2,6 +2,7 @@
 //! `audit verify`, `--help`.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use reqwest::StatusCode;
@@ -9,12 +10,7 @@ use reqwest::StatusCode;
 use crate::helpers::{Backend, PASSWORD, TestApp, TestDatabase};
 
 /// Run the binary in an empty directory with a clean `OSTIARY_*` environment.
-pub fn ostiary(
-    dir: &std::path::Path,
-    args: &[&str],
-    env: &[(&str, &str)],
-    stdin: Option<&str>,
-) -> Output {
+pub fn ostiary(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ostiary"));
     cmd.current_dir(dir)
         .args(args)
@@ -48,6 +44,34 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Run the binary without input and expect the exit code `code`; returns
+/// what it said on stderr.
+pub fn fails(dir: &Path, args: &[&str], env: &[(&str, &str)], code: i32) -> String {
+    let out = ostiary(dir, args, env, None);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    err
+}
+
+/// Run the binary without input and expect success; returns the JSON it
+/// printed.
+pub fn succeeds(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    let out = ostiary(dir, args, env, None);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Serve on the database `db` the CLI used, with the master key it made in
+/// `dir` (its own data directory).
+pub async fn serve_after_cli(backend: Backend, db: &TestDatabase, dir: &Path) -> TestApp {
+    let url = db.url.clone();
+    TestApp::spawn_with(backend, |c| {
+        c.database_url = url.into();
+        c.master_key_file = Some(dir.join("data/master.key"));
+    })
+    .await
+}
+
 #[test]
 fn help_is_available_everywhere() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,9 +92,7 @@ fn help_is_available_everywhere() {
 #[test]
 fn config_check_accepts_the_defaults() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ostiary(dir.path(), &["config", "check"], &[], None);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = succeeds(dir.path(), &["config", "check"], &[]);
     assert_eq!(json["ok"], true);
     assert_eq!(json["issuer"], "http://localhost:8080");
     assert_eq!(json["database"], "sqlite");
@@ -79,20 +101,19 @@ fn config_check_accepts_the_defaults() {
 #[test]
 fn config_check_explains_each_problem() {
     let dir = tempfile::tempdir().unwrap();
+    let check = ["config", "check"];
     // Semantic problems, from the environment.
-    let out = ostiary(
+    let err = fails(
         dir.path(),
-        &["config", "check"],
+        &check,
         &[
             ("OSTIARY_ISSUER", "http://idp.example.com"),
             ("OSTIARY_LISTEN", "somewhere"),
             ("OSTIARY_DATABASE_URL", "mysql://db/x"),
             ("OSTIARY_PASSWORD__MEMORY_KIB", "1024"),
         ],
-        None,
+        2,
     );
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
     for needle in [
         "issuer:",
         "must use https",
@@ -110,48 +131,28 @@ fn config_check_explains_each_problem() {
         "issuer = \"http://localhost:8080\"\nlisten_address = \"x\"\n",
     )
     .unwrap();
-    let out = ostiary(dir.path(), &["config", "check"], &[], None);
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
+    let err = fails(dir.path(), &check, &[], 2);
     assert!(
         err.contains("listen_address") && err.contains("ostiary.toml"),
         "{err}"
     );
     std::fs::remove_file(dir.path().join("ostiary.toml")).unwrap();
-    let out = ostiary(
-        dir.path(),
-        &["config", "check"],
-        &[("OSTIARY_SESSION__IDLE_TIMEOUT", "5")],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("idle_timeout"),
-        "{}",
-        text(&out.stderr)
-    );
-    // A wrong type names the key.
-    let out = ostiary(
-        dir.path(),
-        &["config", "check"],
-        &[("OSTIARY_DATABASE__POOL_SIZE", "many")],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("pool_size"),
-        "{}",
-        text(&out.stderr)
-    );
+    for (key, value, named) in [
+        ("OSTIARY_SESSION__IDLE_TIMEOUT", "5", "idle_timeout"),
+        // A wrong type names the key.
+        ("OSTIARY_DATABASE__POOL_SIZE", "many", "pool_size"),
+    ] {
+        let err = fails(dir.path(), &check, &[(key, value)], 2);
+        assert!(err.contains(named), "{err}");
+    }
     // A named file that does not exist.
-    let out = ostiary(
+    let err = fails(
         dir.path(),
         &["--config", "missing.toml", "config", "check"],
         &[],
-        None,
+        2,
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("missing.toml"));
+    assert!(err.contains("missing.toml"));
     // An explicit valid file is reported.
     std::fs::write(
         dir.path().join("custom.toml"),
@@ -214,18 +215,13 @@ async fn user_create_then_login_and_audit_verify(backend: Backend) {
     assert_eq!(json["id"].as_str().unwrap().len(), 36);
 
     // The same email again: a clear error, not a crash.
-    let out = ostiary(
+    let err = fails(
         dir.path(),
         &["user", "create", "--email", "ops@example.com"],
         &env,
-        None,
+        1,
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("already exists"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(err.contains("already exists"), "{err}");
     // A weak password is refused before anything is stored.
     let out = ostiary(
         dir.path(),
@@ -243,14 +239,7 @@ async fn user_create_then_login_and_audit_verify(backend: Backend) {
     assert!(text(&out.stderr).contains("at least 15 characters"));
 
     // The server sees the CLI's user (same database and master key, its own data dir).
-    let url = db.url.clone();
-    let data = tempfile::tempdir().unwrap();
-    let app = TestApp::spawn_with(backend, |c| {
-        c.database_url = url.into();
-        c.data_dir = data.path().to_path_buf();
-        c.master_key_file = Some(dir.path().join("data/master.key"));
-    })
-    .await;
+    let app = serve_after_cli(backend, &db, dir.path()).await;
     let (mut b, res) = app.login("ops@example.com", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = b.get("/account").await;
@@ -258,9 +247,7 @@ async fn user_create_then_login_and_audit_verify(backend: Backend) {
     assert!(page.body.contains("Administrator"));
 
     // audit verify: intact → 0; tampered → 1 naming the row.
-    let out = ostiary(dir.path(), &["audit", "verify"], &env, None);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = succeeds(dir.path(), &["audit", "verify"], &env);
     assert_eq!(report["ok"], true);
     let tamper = if db.is_postgres() {
         "ALTER TABLE security_audit_logs DISABLE TRIGGER USER; UPDATE security_audit_logs SET details = '{}' WHERE seq = 2; ALTER TABLE security_audit_logs ENABLE TRIGGER USER;"
@@ -278,17 +265,15 @@ async fn user_create_then_login_and_audit_verify(backend: Backend) {
 #[test]
 fn unknown_database_scheme_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ostiary(
+    let err = fails(
         dir.path(),
         &["migrate"],
         &[("OSTIARY_DATABASE_URL", "redis://localhost")],
-        None,
+        2,
     );
-    assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("unsupported database URL scheme \"redis\""),
-        "{}",
-        text(&out.stderr)
+        err.contains("unsupported database URL scheme \"redis\""),
+        "{err}"
     );
 }
 
@@ -298,7 +283,7 @@ async fn client_create_and_keys_commands(backend: Backend) {
     let db = TestDatabase::create(&backend);
     let dir = tempfile::tempdir().unwrap();
     let env = [("OSTIARY_DATABASE_URL", db.url.as_str())];
-    let out = ostiary(
+    let json = succeeds(
         dir.path(),
         &[
             "client",
@@ -321,28 +306,15 @@ async fn client_create_and_keys_commands(backend: Backend) {
             "skip",
         ],
         &env,
-        None,
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["client_id"], "wiki");
     let secret = json["client_secret"].as_str().unwrap();
     assert!(secret.len() >= 43, "256-bit secret");
     // Only a keyed hash is stored (SR-35).
-    let url = db.url.clone();
-    let data = tempfile::tempdir().unwrap();
-    let app = TestApp::spawn_with(backend, |c| {
-        c.database_url = url.into();
-        c.data_dir = data.path().to_path_buf();
-        c.master_key_file = Some(dir.path().join("data/master.key"));
-    })
-    .await;
+    let app = serve_after_cli(backend, &db, dir.path()).await;
     let client = app
-        .state
-        .db
-        .run(|conn| ostiary::store::clients::find(conn, "wiki"))
+        .db_run(|conn| ostiary::store::clients::find(conn, "wiki"))
         .await
-        .unwrap()
         .unwrap();
     assert_ne!(client.secret_hash.as_deref(), Some(secret));
     assert!(
@@ -352,14 +324,10 @@ async fn client_create_and_keys_commands(backend: Backend) {
     );
     assert_eq!(client.id_token_signed_response_alg, "ES256");
     assert!(client.skips_consent());
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"client.created".to_owned())
-    );
+    assert!(app.audited("client.created").await);
 
     // Public clients get no secret; bad settings are explained.
-    let out = ostiary(
+    let json = succeeds(
         dir.path(),
         &[
             "client",
@@ -371,10 +339,7 @@ async fn client_create_and_keys_commands(backend: Backend) {
             "http://127.0.0.1:3000/cb",
         ],
         &env,
-        None,
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(json["client_secret"].is_null());
     for (args, needle) in [
         (
@@ -421,21 +386,11 @@ async fn client_create_and_keys_commands(backend: Backend) {
         );
     }
 
-    let out = ostiary(dir.path(), &["keys", "list"], &env, None);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let keys: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys = succeeds(dir.path(), &["keys", "list"], &env);
     assert_eq!(keys.as_array().unwrap().len(), 6);
-    let out = ostiary(
-        dir.path(),
-        &["keys", "rotate", "--alg", "ES256"],
-        &env,
-        None,
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let rotation: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rotation = succeeds(dir.path(), &["keys", "rotate", "--alg", "ES256"], &env);
     assert_eq!(rotation["alg"], "ES256");
-    let out = ostiary(dir.path(), &["keys", "list"], &env, None);
-    let keys: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys = succeeds(dir.path(), &["keys", "list"], &env);
     let states: Vec<&str> = keys
         .as_array()
         .unwrap()

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 
-use crate::cli::{ostiary, text};
-use crate::helpers::{Backend, Browser, PASSWORD, TestApp, TestDatabase};
+use crate::cli::{fails, ostiary, text};
+use crate::helpers::{Backend, Browser, TestApp, TestDatabase};
+use crate::setup::root_setup_form;
 
 const TOKEN: &str = "a-long-one-time-setup-secret";
 
@@ -42,9 +43,12 @@ fn config_check_reads_each_secret_from_its_file() {
 
     // SETUP_TOKEN_FILE: a short token from the file is refused by name.
     let short = secret_file(d, "short", "tok-TOPSECRET\n");
-    let out = check(&[("OSTIARY_SETUP_TOKEN_FILE", &short)]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
+    let err = fails(
+        d,
+        &["config", "check"],
+        &[("OSTIARY_SETUP_TOKEN_FILE", &short)],
+        2,
+    );
     assert!(err.contains("setup_token: must be at least 16"), "{err}");
     assert!(!err.contains("tok-TOPSECRET"), "{err}");
     let token = secret_file(d, "token", &format!("{TOKEN}\n"));
@@ -53,22 +57,25 @@ fn config_check_reads_each_secret_from_its_file() {
 
     // SMTP_URL_FILE: the URL from the file is checked.
     let ftp = secret_file(d, "ftp", "ftp://ops:smtp-TOPSECRET@mail.example.com\n");
-    let out = check(&[("OSTIARY_SMTP_URL_FILE", &ftp)]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
+    let err = fails(
+        d,
+        &["config", "check"],
+        &[("OSTIARY_SMTP_URL_FILE", &ftp)],
+        2,
+    );
     assert!(err.contains("smtp_url: scheme \"ftp\""), "{err}");
     assert!(!err.contains("smtp-TOPSECRET"), "{err}");
 
     // MAIL__PASSWORD_FILE: a user name in the URL needs a password, which
     // the file supplies.
     let smtp = secret_file(d, "smtp", "smtp://ops@mail.example.com:587\n");
-    let out = check(&[("OSTIARY_SMTP_URL_FILE", &smtp)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("a user name needs a password"),
-        "{}",
-        text(&out.stderr)
+    let err = fails(
+        d,
+        &["config", "check"],
+        &[("OSTIARY_SMTP_URL_FILE", &smtp)],
+        2,
     );
+    assert!(err.contains("a user name needs a password"), "{err}");
     let password = secret_file(d, "password", "mail-TOPSECRET\n");
     let out = check(&[
         ("OSTIARY_SMTP_URL_FILE", &smtp),
@@ -80,8 +87,7 @@ fn config_check_reads_each_secret_from_its_file() {
     std::fs::write(d.join("ostiary.toml"), "database_url = \"mysql://x\"\n").unwrap();
     let out = check(&[("OSTIARY_DATABASE_URL_FILE", &db)]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = check(&[]);
-    assert_eq!(out.status.code(), Some(2));
+    fails(d, &["config", "check"], &[], 2);
 }
 
 #[test]
@@ -298,13 +304,7 @@ async fn served_from_secret_files(backend: Backend) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains(r#"name="setup_token""#), "{}", page.body);
     let csrf = page.csrf();
-    let mut fields = vec![
-        ("csrf_token", csrf.as_str()),
-        ("email", "root@example.com"),
-        ("password", PASSWORD),
-        ("password_confirm", PASSWORD),
-        ("setup_token", "wrong"),
-    ];
+    let mut fields = root_setup_form(&csrf, "wrong");
     let refused = b.post_form("/setup", &fields).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     // The token from the file, without its line break.
@@ -317,16 +317,11 @@ async fn served_from_secret_files(backend: Backend) {
     assert!(logged.contains("configured setup_token"), "{logged}");
     assert!(!logged.contains(TOKEN), "{logged}");
     // The administrator is in the database the file named.
-    let out = ostiary(
+    let err = fails(
         d,
         &["user", "create", "--email", "root@example.com"],
         &[("OSTIARY_DATABASE_URL", db.url.as_str())],
-        None,
+        1,
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("already exists"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(err.contains("already exists"), "{err}");
 }

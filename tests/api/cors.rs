@@ -8,7 +8,6 @@ use reqwest::{Method, StatusCode};
 
 use crate::helpers::{Backend, TestApp};
 use crate::on_all_backends;
-use crate::token_support::{public, register};
 
 on_all_backends!(
     registered_origins_only,
@@ -19,9 +18,12 @@ const APP: &str = "https://app.example.com";
 
 async fn app_with_origin(backend: Backend) -> TestApp {
     let app = TestApp::spawn(backend).await;
-    let mut spec = public("spa", &["authorization_code"]);
-    spec.allowed_origins = vec![APP.into()];
-    register(&app, spec).await;
+    app.client("spa")
+        .public()
+        .grants(&["authorization_code"])
+        .allowed_origins(&[APP])
+        .register()
+        .await;
     app
 }
 

@@ -4,29 +4,33 @@
 use chrono::Duration;
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, TestApp, hidden_input};
+use crate::helpers::{Backend, RegisteredClient, TestApp, hidden_input};
+use crate::oauth_support::*;
 use crate::on_all_backends;
-use crate::token_support::*;
 
 const DEVICE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
-async fn setup(backend: Backend) -> (TestApp, Rp, SignedIn) {
+async fn setup(backend: Backend) -> (TestApp, RegisteredClient, SignedIn) {
     let app = TestApp::spawn(backend).await;
-    let mut spec = public("tv", &[DEVICE, "refresh_token"]);
-    spec.redirect_uris = vec![];
-    let rp = register(&app, spec).await;
+    let rp = app
+        .client("tv")
+        .public()
+        .grants(&[DEVICE, "refresh_token"])
+        .no_redirect_uris()
+        .register()
+        .await;
     let who = sign_in(&app, "ada@example.com").await;
     (app, rp, who)
 }
 
-async fn start(app: &TestApp, rp: &Rp, scope: &str) -> Reply {
+async fn start(app: &TestApp, rp: &RegisteredClient, scope: &str) -> Reply {
     let res = post_as(app, rp, "/device_authorization", &[("scope", scope)]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert_eq!(res.header("cache-control"), "no-store");
     res
 }
 
-async fn poll(app: &TestApp, rp: &Rp, device_code: &str) -> Reply {
+async fn poll(app: &TestApp, rp: &RegisteredClient, device_code: &str) -> Reply {
     post_as(
         app,
         rp,
@@ -44,25 +48,17 @@ async fn decide(who: &mut SignedIn, complete_uri: &str, decision: &str) -> Strin
     let code = hidden_input(&page.body, "user_code").unwrap();
     let confirm = who
         .browser
-        .post_form(
-            "/device",
-            &[("csrf_token", &page.csrf()), ("user_code", &code)],
-        )
+        .post_from(&page, "/device", &[("user_code", &code)])
         .await;
     assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
     assert!(confirm.body.contains("App tv"), "client name shown");
+    let code = hidden_input(&confirm.body, "user_code").unwrap();
     let done = who
         .browser
-        .post_form(
+        .post_from(
+            &confirm,
             "/device/confirm",
-            &[
-                ("csrf_token", &confirm.csrf()),
-                (
-                    "user_code",
-                    &hidden_input(&confirm.body, "user_code").unwrap(),
-                ),
-                ("decision", decision),
-            ],
+            &[("user_code", &code), ("decision", decision)],
         )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
@@ -121,12 +117,8 @@ async fn device_flow_end_to_end(backend: Backend) {
     // Single use.
     app.clock.advance(Duration::seconds(20));
     assert_eq!(poll(&app, &rp, &device_code).await.error(), "invalid_grant");
-    let actions = app.audit_actions().await;
-    assert!(
-        actions.iter().any(|a| a == "device_code.approved"),
-        "{actions:?}"
-    );
-    assert!(actions.iter().any(|a| a == "token.issued"), "{actions:?}");
+    app.assert_audited(&["device_code.approved", "token.issued"])
+        .await;
 }
 
 async fn device_flow_denied_and_expired(backend: Backend) {
@@ -147,21 +139,23 @@ async fn device_flow_denied_and_expired(backend: Backend) {
         "expired_token"
     );
     // The page refuses the expired code too.
-    let page = who.browser.get("/device").await;
     let res = who
         .browser
-        .post_form(
+        .submit(
             "/device",
-            &[
-                ("csrf_token", &page.csrf()),
-                ("user_code", &late.str("user_code")),
-            ],
+            "/device",
+            &[("user_code", &late.str("user_code"))],
         )
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("not valid"), "{}", res.body);
     // Another client cannot poll with it; scopes are checked (SR-37).
-    let other = register(&app, public("tv2", &[DEVICE])).await;
+    let other = app
+        .client("tv2")
+        .public()
+        .grants(&[DEVICE])
+        .register()
+        .await;
     let fresh = start(&app, &rp, "openid").await;
     assert_eq!(
         poll(&app, &other, &fresh.str("device_code")).await.error(),
@@ -209,10 +203,7 @@ async fn approval_by_an_ended_session_yields_no_tokens(backend: Backend) {
     // Approve, then sign out, then poll.
     let started = start(&app, &rp, "openid").await;
     decide(&mut who, &started.str("verification_uri_complete"), "allow").await;
-    let page = who.browser.get("/logout").await;
-    who.browser
-        .post_form("/logout", &[("csrf_token", &page.csrf())])
-        .await;
+    who.browser.logout().await;
     app.clock.advance(Duration::seconds(20));
     let res = poll(&app, &rp, &started.str("device_code")).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);

@@ -112,9 +112,7 @@ async fn rotation_publishes_first_and_reaches_other_instances(backend: Backend) 
         a.state.now(),
     );
     let rotation = a
-        .state
-        .db
-        .run(move |conn| {
+        .db_run(move |conn| {
             ostiary::keys::signing::rotate(
                 conn,
                 &envelope,
@@ -124,8 +122,7 @@ async fn rotation_publishes_first_and_reaches_other_instances(backend: Backend) 
                 now,
             )
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(rotation.retired, vec![old_current.clone()]);
     // The key that now signs was already in the JWKS before the rotation.
     assert!(
@@ -156,7 +153,7 @@ async fn rotation_publishes_first_and_reaches_other_instances(backend: Backend) 
         );
         assert_eq!(published.len(), 7);
     }
-    assert!(a.audit_actions().await.contains(&"key.rotated".to_owned()));
+    assert!(a.audited("key.rotated").await);
     // After the retention period the retired key disappears.
     a.clock.advance(chrono::Duration::seconds(
         a.config.oidc.key_retention_secs + 1,

@@ -22,32 +22,19 @@ pub async fn app_with(backend: Backend, sink: &MailSink) -> TestApp {
 
 /// Ask for a sign-in code for `email` in `b`.
 pub async fn request_code(b: &mut Browser, email: &str) -> crate::helpers::Page {
-    let form = b.get("/login/email").await;
-    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    b.post_form(
-        "/login/email",
-        &[("csrf_token", &form.csrf()), ("email", email)],
-    )
-    .await
+    b.submit("/login/email", "/login/email", &[("email", email)])
+        .await
 }
 
 /// Enter `code` in `b`.
 pub async fn enter_code(b: &mut Browser, code: &str) -> crate::helpers::Page {
-    let form = b.get("/login/email/code").await;
-    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    b.post_form(
-        "/login/email/code",
-        &[("csrf_token", &form.csrf()), ("code", code)],
-    )
-    .await
+    b.submit("/login/email/code", "/login/email/code", &[("code", code)])
+        .await
 }
 
 async fn deliveries(app: &TestApp) -> Vec<ostiary::store::mail_deliveries::Delivery> {
-    app.state
-        .db
-        .run(|conn| ostiary::store::mail_deliveries::recent(conn, 100))
+    app.db_run(|conn| ostiary::store::mail_deliveries::recent(conn, 100))
         .await
-        .unwrap()
 }
 
 async fn code_sign_in_end_to_end(backend: Backend) {
@@ -74,14 +61,11 @@ async fn code_sign_in_end_to_end(backend: Backend) {
 
     // Stored hashed (keyed), never in plaintext.
     let rows: Vec<(String, String)> = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             use ostiary::db::schema::email_codes::dsl::*;
             Ok(email_codes.select((code_hash, binding_hash)).load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(rows.len(), 1);
     assert!(!rows[0].0.contains(&code) && rows[0].0.len() == 64);
     let binding = b.cookies["__Host-ostiary_email_code"].clone();
@@ -107,14 +91,11 @@ async fn code_sign_in_end_to_end(backend: Backend) {
     assert!(b.is_signed_in().await);
     assert!(!b.cookies.contains_key("__Host-ostiary_email_code"));
     let amr: String = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             use ostiary::db::schema::auth_sessions::dsl::*;
             Ok(auth_sessions.select(amr).first(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert!(amr.contains("otp"), "{amr}");
 
     // Single use: the same code again (with the binding restored) fails.
@@ -131,16 +112,14 @@ async fn code_sign_in_end_to_end(backend: Backend) {
         (sent[0].kind.as_str(), sent[0].status.as_str()),
         ("sign_in_code", "sent")
     );
-    let actions = app.audit_actions().await;
-    for a in [
+    app.assert_audited(&[
         "email_code.issued",
         "mail.sent",
         "email_code.failed",
         "email_code.used",
         "login.success",
-    ] {
-        assert!(actions.iter().any(|x| x == a), "{a} missing: {actions:?}");
-    }
+    ])
+    .await;
 }
 
 crate::on_all_backends!(
@@ -226,17 +205,14 @@ async fn codes_expire_and_allow_three_attempts() {
     }
     assert!(wrong_answers <= 2, "{wrong_answers}");
     let attempts: Vec<i32> = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             use ostiary::db::schema::email_codes::dsl::*;
             Ok(email_codes
                 .order(created_at.desc())
                 .select(attempts)
                 .load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(attempts[0], 3);
     assert_eq!(
         enter_code(&mut b, &code).await.status,
@@ -340,27 +316,19 @@ async fn smtp_outage_shows_a_clear_page_and_records_the_failure() {
 }
 
 async fn request_reset(b: &mut Browser, email: &str) -> crate::helpers::Page {
-    let form = b.get("/password/reset").await;
-    b.post_form(
-        "/password/reset",
-        &[("csrf_token", &form.csrf()), ("email", email)],
-    )
-    .await
+    b.submit("/password/reset", "/password/reset", &[("email", email)])
+        .await
 }
 
 async fn password_reset_revokes_everything_and_is_single_use(backend: Backend) {
-    use crate::token_support::{confidential, refresh, register, sign_in, tokens_for};
+    use crate::oauth_support::{refresh, sign_in, tokens_for, web_client};
     let Some(sink) = MailSink::start() else {
         return;
     };
     let app = app_with(backend, &sink).await;
     // A signed-in browser with a refresh token.
     let mut who = sign_in(&app, "eve@example.com").await;
-    let rp = register(
-        &app,
-        confidential("rp", &["authorization_code", "refresh_token"]),
-    )
-    .await;
+    let rp = web_client(&app, "rp").await;
     let tokens = tokens_for(&app, &rp, &who, "openid offline_access").await;
     let rt = tokens.str("refresh_token");
 
@@ -387,14 +355,11 @@ async fn password_reset_revokes_everything_and_is_single_use(backend: Backend) {
     // Stored as SHA-256 only.
     let token = link.split("token=").nth(1).unwrap().to_owned();
     let hashes: Vec<String> = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             use ostiary::db::schema::email_tokens::dsl::*;
             Ok(email_tokens.select(token_hash).load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert!(hashes.contains(&sha256_hex(token.as_bytes())));
     assert!(!hashes.iter().any(|h| h.contains(&token)));
 
@@ -425,9 +390,8 @@ async fn password_reset_revokes_everything_and_is_single_use(backend: Backend) {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     let (_, res) = app.login("eve@example.com", new_password).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let actions = app.audit_actions().await;
-    assert!(actions.iter().any(|a| a == "password_reset.requested"));
-    assert!(actions.iter().any(|a| a == "password_reset.completed"));
+    app.assert_audited(&["password_reset.requested", "password_reset.completed"])
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -436,52 +400,24 @@ async fn unverified_users_verify_before_signing_in() {
         return;
     };
     let app = app_with(Backend::Sqlite, &sink).await;
-    let hash = app
-        .state
-        .hasher
-        .hash(&ostiary::domain::Password::new(PASSWORD.into()))
-        .await
-        .unwrap();
-    let spec = ostiary::users::accounts::UserSpec {
-        email: ostiary::domain::Email::parse("fay@example.com").unwrap(),
-        display_name: String::new(),
-        password_hash: Some(hash),
-        superuser: false,
-        email_verified: false,
-        organization: None,
-    };
-    let now = app.state.now();
-    app.state
-        .db
-        .run(move |conn| {
-            ostiary::users::accounts::create_user(
-                conn,
-                &ostiary::audit::Actor::system("test"),
-                &spec,
-                now,
-            )
-        })
-        .await
-        .unwrap();
+    app.create_user_with("fay@example.com", PASSWORD, |u| {
+        u.display_name = String::new();
+        u.email_verified = false;
+    })
+    .await;
     let (mut b, res) = app.login("fay@example.com", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), "/verify-email");
     assert!(b.session_cookie().is_none());
     assert_eq!(app.live_session_count().await, 0);
-    let page = b.get("/verify-email").await;
-    let res = b
-        .post_form("/verify-email/send", &[("csrf_token", &page.csrf())])
-        .await;
+    let res = b.submit("/verify-email", "/verify-email/send", &[]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let link = link_in(&sink.wait_for("fay@example.com", 1).await);
     let page = b.get(&path_of(&link)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let token = link.split("token=").nth(1).unwrap().to_owned();
     let res = b
-        .post_form(
-            "/verify-email/confirm",
-            &[("csrf_token", &page.csrf()), ("token", &token)],
-        )
+        .post_from(&page, "/verify-email/confirm", &[("token", &token)])
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let res = b.login("fay@example.com", PASSWORD).await;
@@ -490,9 +426,10 @@ async fn unverified_users_verify_before_signing_in() {
     // German mail for a German browser.
     let mut de = app.browser();
     let form = de.get("/password/reset").await;
-    de.post_form_with(
+    de.post_from_with(
+        &form,
         "/password/reset",
-        &[("csrf_token", &form.csrf()), ("email", "fay@example.com")],
+        &[("email", "fay@example.com")],
         &[("accept-language", "de-DE,de;q=0.9,en;q=0.5")],
     )
     .await;

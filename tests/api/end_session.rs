@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-use crate::authorize_support::*;
-use crate::helpers::{Backend, Browser, PASSWORD, TestApp};
+use crate::helpers::{Backend, Browser, ClientBuilder, PASSWORD, Page, TestApp};
+use crate::oauth_support::*;
 use crate::on_all_backends;
 
 on_all_backends!(
@@ -22,23 +22,16 @@ on_all_backends!(
     confirmed_logout_returns_to_a_registered_uri_only,
 );
 
-/// Sign in to a consent-skip client and get a code; returns the browser,
-/// the user id and the session id.
+/// Register `client` as a consent-skip client, sign in and get a code;
+/// returns the browser, the client id and the code's row (user and
+/// session).
 async fn signed_in_client(
     app: &TestApp,
-    spec: ostiary::oidc::clients::ClientSpec,
+    client: ClientBuilder<'_>,
 ) -> (Browser, String, ostiary::store::codes::AuthorizationCode) {
-    let id = client(
-        app,
-        ostiary::oidc::clients::ClientSpec {
-            consent: Some("skip".into()),
-            ..spec
-        },
-    )
-    .await;
+    let id = client.skip_consent().register().await.id;
     let mut b = signed_in(app).await;
-    let p = redirected(app, &b.get(&url(&id, &[])).await);
-    let row = code_row(app, get(&p, "code").unwrap()).await;
+    let row = authorized(app, &mut b, &id, &[]).await;
     (b, id, row)
 }
 
@@ -54,7 +47,7 @@ fn end_session(hint: &str, redirect: &str) -> String {
 async fn valid_hint_ends_the_session_and_redirects_with_state(backend: Backend) {
     // SR-64: the session dies; prompt=none afterwards is login_required.
     let app = TestApp::spawn(backend).await;
-    let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
+    let (mut b, id, row) = signed_in_client(&app, app.client("web")).await;
     let grant = insert_grant(&app, &row).await;
     let old_cookie = b.session_cookie().cloned().unwrap();
     let hint = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
@@ -75,7 +68,7 @@ async fn valid_hint_ends_the_session_and_redirects_with_state(backend: Backend) 
 async fn invalid_hint_asks_for_confirmation_and_never_redirects(backend: Backend) {
     // SR-71: no silent logout and no redirect without a valid hint.
     let app = TestApp::spawn(backend).await;
-    let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
+    let (mut b, id, row) = signed_in_client(&app, app.client("web")).await;
     let hint = id_token(&app, &id, &row.user_id, None).await;
     let mut tampered = hint.clone();
     tampered.pop();
@@ -105,9 +98,7 @@ async fn invalid_hint_asks_for_confirmation_and_never_redirects(backend: Backend
         .post_form("/end_session/confirm", &[("csrf_token", "x")])
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let res = b
-        .post_form("/end_session/confirm", &[("csrf_token", &page.csrf())])
-        .await;
+    let res = b.post_from(&page, "/end_session/confirm", &[]).await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.headers.get("location").is_none());
     assert!(!b.is_signed_in().await);
@@ -116,7 +107,7 @@ async fn invalid_hint_asks_for_confirmation_and_never_redirects(backend: Backend
 async fn unregistered_post_logout_redirect_uri_is_not_followed(backend: Backend) {
     // SR-04
     let app = TestApp::spawn(backend).await;
-    let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
+    let (mut b, id, row) = signed_in_client(&app, app.client("web")).await;
     let hint = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
     for uri in [
         "https://evil.example/",
@@ -179,20 +170,13 @@ async fn logout_sends_a_backchannel_logout_token(backend: Backend) {
     // SR-142
     let app = TestApp::spawn(backend).await;
     let (uri, mut rx) = receiver(200).await;
-    let (mut b, id, row) = signed_in_client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            backchannel_logout_uri: Some(uri),
-            id_token_signed_response_alg: Some(Alg::ES256),
-            ..spec("web")
-        },
-    )
-    .await;
+    let client = app
+        .client("web")
+        .backchannel_logout_uri(&uri)
+        .id_token_alg(Alg::ES256);
+    let (mut b, id, row) = signed_in_client(&app, client).await;
     let grant = insert_grant(&app, &row).await;
-    let page = b.get("/logout").await;
-    let res = b
-        .post_form("/logout", &[("csrf_token", &page.csrf())])
-        .await;
+    let res = b.logout().await;
     assert_eq!(res.status, StatusCode::OK);
     let body = tokio::time::timeout(StdDuration::from_secs(10), rx.recv())
         .await
@@ -230,14 +214,8 @@ async fn logout_sends_a_backchannel_logout_token(backend: Backend) {
 async fn failed_backchannel_logout_is_audited(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (uri, mut rx) = receiver(500).await;
-    let (mut b, id, row) = signed_in_client(
-        &app,
-        ostiary::oidc::clients::ClientSpec {
-            backchannel_logout_uri: Some(uri),
-            ..spec("web")
-        },
-    )
-    .await;
+    let client = app.client("web").backchannel_logout_uri(&uri);
+    let (mut b, id, row) = signed_in_client(&app, client).await;
     insert_grant(&app, &row).await;
     let hint = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
     let res = b.get(&end_session(&hint, "https://rp.example/bye")).await;
@@ -267,7 +245,7 @@ async fn failed_backchannel_logout_is_audited(backend: Backend) {
 }
 
 /// The confirmation page was shown and the session is still alive.
-fn asks_to_confirm(res: &crate::helpers::Page) {
+fn asks_to_confirm(res: &Page) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.headers.get("location").is_none());
     assert!(
@@ -281,7 +259,7 @@ async fn hint_of_an_earlier_session_asks_for_confirmation(backend: Backend) {
     // SR-71: an ID token of an earlier session (another sid) of the same
     // user must not end the current session silently.
     let app = TestApp::spawn(backend).await;
-    let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
+    let (mut b, id, row) = signed_in_client(&app, app.client("web")).await;
     let earlier = id_token(&app, &id, &row.user_id, Some("an-earlier-session")).await;
     let without_sid = id_token(&app, &id, &row.user_id, None).await;
     for hint in [earlier, without_sid] {
@@ -298,7 +276,7 @@ async fn hint_of_an_earlier_session_asks_for_confirmation(backend: Backend) {
 async fn long_expired_hint_asks_for_confirmation(backend: Backend) {
     // SR-71: an expired hint still counts within a short grace, not after.
     let app = TestApp::spawn(backend).await;
-    let (mut b, id, row) = signed_in_client(&app, spec("web")).await;
+    let (mut b, id, row) = signed_in_client(&app, app.client("web")).await;
     let hint = id_token(&app, &id, &row.user_id, Some(&row.session_id)).await;
     let ttl = app.config.oidc.id_token_ttl_secs;
     let grace = ostiary::flow::end_session::HINT_GRACE_SECS;
@@ -322,7 +300,7 @@ async fn confirmed_logout_returns_to_a_registered_uri_only(backend: Backend) {
     // back, with state. The page's CSP lets its form lead there (Chromium
     // applies form-action to the redirect).
     let app = TestApp::spawn(backend).await;
-    let (mut b, id, _row) = signed_in_client(&app, spec("web")).await;
+    let (mut b, id, _row) = signed_in_client(&app, app.client("web")).await;
     let ask = |uri: &str| {
         let q = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("client_id", &id)
@@ -354,10 +332,10 @@ async fn confirmed_logout_returns_to_a_registered_uri_only(backend: Backend) {
     assert!(b.is_signed_in().await);
     // A tampered form (another URI) is verified again and not followed.
     let tampered = b
-        .post_form(
+        .post_from(
+            &page,
             "/end_session/confirm",
             &[
-                ("csrf_token", &page.csrf()),
                 ("client_id", &id),
                 ("post_logout_redirect_uri", "https://evil.example/bye"),
             ],
@@ -370,10 +348,10 @@ async fn confirmed_logout_returns_to_a_registered_uri_only(backend: Backend) {
     let (mut b, _) = app.login(EMAIL, PASSWORD).await;
     let page = b.get(&ask("https://rp.example/bye")).await;
     let res = b
-        .post_form(
+        .post_from(
+            &page,
             "/end_session/confirm",
             &[
-                ("csrf_token", &page.csrf()),
                 ("client_id", &id),
                 ("post_logout_redirect_uri", "https://rp.example/bye"),
                 ("state", "s1"),

@@ -1,5 +1,7 @@
 //! Test harness: `TestApp` (fresh database, real server on port 0, manual
-//! clock) and `Browser` (a cookie jar that follows nothing by itself).
+//! clock), the one way tests register OIDC clients (`TestApp::client`), and
+//! `Browser` (a cookie jar that follows nothing by itself, with the form
+//! steps tests repeat: `submit`, `login`, `logout`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,7 +12,13 @@ use diesel::pg::PgConnection;
 use ostiary::app::{Application, Options};
 use ostiary::clock::ManualClock;
 use ostiary::config::Config;
+use ostiary::crypto::signing::Alg;
+use ostiary::db::DbConnection;
+use ostiary::error::AppError;
+use ostiary::oidc::clients::ClientSpec;
 use ostiary::state::AppState;
+use ostiary::store::sessions::AuthSession;
+use ostiary::users::accounts::UserSpec;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
@@ -250,13 +258,11 @@ impl TestApp {
     /// Complete `/setup` in a new browser, which ends up signed in.
     pub async fn setup_admin(&self, email: &str, password: &str) -> Browser {
         let mut b = self.browser();
-        let page = b.get("/setup").await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         let res = b
-            .post_form(
+            .submit(
+                "/setup",
                 "/setup",
                 &[
-                    ("csrf_token", &page.csrf()),
                     ("email", email),
                     ("display_name", "Ada Admin"),
                     ("password", password),
@@ -270,13 +276,24 @@ impl TestApp {
 
     /// Create a user with a password directly (no HTTP).
     pub async fn create_user(&self, email: &str, password: &str) -> String {
+        self.create_user_with(email, password, |_| {}).await
+    }
+
+    /// [`Self::create_user`] with other settings (organization, unverified
+    /// email…) than a verified "Test User" of no organization.
+    pub async fn create_user_with(
+        &self,
+        email: &str,
+        password: &str,
+        tweak: impl FnOnce(&mut UserSpec),
+    ) -> String {
         let hash = self
             .state
             .hasher
             .hash(&ostiary::domain::Password::new(password.into()))
             .await
             .unwrap();
-        let spec = ostiary::users::accounts::UserSpec {
+        let mut spec = UserSpec {
             email: ostiary::domain::Email::parse(email).unwrap(),
             display_name: "Test User".into(),
             password_hash: Some(hash),
@@ -284,20 +301,41 @@ impl TestApp {
             email_verified: true,
             organization: None,
         };
+        tweak(&mut spec);
         let now = self.state.now();
-        self.state
-            .db
-            .run(move |conn| {
-                ostiary::users::accounts::create_user(
-                    conn,
-                    &ostiary::audit::Actor::system("test"),
-                    &spec,
-                    now,
-                )
-            })
-            .await
-            .unwrap()
-            .id
+        self.db_run(move |conn| {
+            ostiary::users::accounts::create_user(
+                conn,
+                &ostiary::audit::Actor::system("test"),
+                &spec,
+                now,
+            )
+        })
+        .await
+        .id
+    }
+
+    /// Delete a user as an administrator would (no HTTP).
+    pub async fn delete_user(&self, user_id: &str) {
+        let (id, now) = (user_id.to_owned(), self.state.now());
+        self.db_run(move |conn| {
+            ostiary::users::accounts::delete_user(
+                conn,
+                &ostiary::audit::Actor::system("test"),
+                &id,
+                now,
+            )
+        })
+        .await;
+    }
+
+    /// Create `email` (password [`PASSWORD`]) and sign in through the login
+    /// form in a new browser.
+    pub async fn signed_in_user(&self, email: &str) -> Browser {
+        self.create_user(email, PASSWORD).await;
+        let (b, res) = self.login(email, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        b
     }
 
     /// Sign in through the login form in a new browser.
@@ -307,39 +345,65 @@ impl TestApp {
         (b, res)
     }
 
+    /// A new browser holding only this session cookie (an old or stolen one).
+    pub fn browser_with_session(&self, cookie: &str) -> Browser {
+        let mut b = self.browser();
+        b.cookies.insert(SESSION_COOKIE.into(), cookie.to_owned());
+        b
+    }
+
+    /// The session row behind a signed-in browser's cookie.
+    pub async fn session_of(&self, b: &Browser) -> AuthSession {
+        let hash =
+            ostiary::crypto::token::sha256_hex(b.session_cookie().expect("signed in").as_bytes());
+        self.db_run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
+            .await
+            .expect("a session row for the cookie")
+    }
+
+    /// Run `f` on a pooled connection (no HTTP); a database error fails the
+    /// test.
+    pub async fn db_run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    ) -> T {
+        self.state.db.run(f).await.unwrap()
+    }
+
     /// Run SQL on a pooled connection.
     pub async fn sql(&self, sql: &str) -> Result<(), String> {
         let sql = sql.to_owned();
-        self.state
-            .db
-            .run(move |conn| Ok(conn.batch_execute(&sql)))
+        self.db_run(move |conn| Ok(conn.batch_execute(&sql)))
             .await
-            .unwrap()
             .map_err(|e| e.to_string())
     }
 
     /// Audit actions recorded so far, oldest first, without the `key.created`
     /// records of the signing keys generated at start-up.
     pub async fn audit_actions(&self) -> Vec<String> {
-        self.state
-            .db
-            .run(|conn| {
-                let mut all = Vec::new();
-                let mut after = 0;
-                loop {
-                    let page = ostiary::store::audit::page(conn, after, 500)?;
-                    let Some(last) = page.last() else { break };
-                    after = last.seq;
-                    all.extend(
-                        page.into_iter()
-                            .map(|r| r.action)
-                            .filter(|a| a != "key.created"),
-                    );
-                }
-                Ok(all)
-            })
+        self.db_run(|conn| {
+            let mut all = Vec::new();
+            let mut after = 0;
+            loop {
+                let page = ostiary::store::audit::page(conn, after, 500)?;
+                let Some(last) = page.last() else { break };
+                after = last.seq;
+                all.extend(
+                    page.into_iter()
+                        .map(|r| r.action)
+                        .filter(|a| a != "key.created"),
+                );
+            }
+            Ok(all)
+        })
+        .await
+    }
+
+    /// The audit records with this action, newest first.
+    pub async fn audit_rows(&self, action: &str) -> Vec<ostiary::store::audit::AuditRow> {
+        let action = action.to_owned();
+        self.db_run(move |conn| ostiary::store::audit::by_action(conn, &action))
             .await
-            .unwrap()
     }
 
     /// Whether an audit record with this action exists.
@@ -347,38 +411,200 @@ impl TestApp {
         self.audit_actions().await.iter().any(|a| a == action)
     }
 
+    /// Assert that each of `expected` has been audited.
+    pub async fn assert_audited(&self, expected: &[&str]) {
+        let actions = self.audit_actions().await;
+        for action in expected {
+            assert!(
+                actions.iter().any(|a| a == action),
+                "{action} not audited: {actions:?}"
+            );
+        }
+    }
+
     /// Number of audit rows (sequence number of the chain head).
     pub async fn audit_row_count(&self) -> i64 {
-        self.state
-            .db
-            .run(|conn| Ok(ostiary::store::audit::head(conn)?.0))
+        self.db_run(|conn| Ok(ostiary::store::audit::head(conn)?.0))
             .await
-            .unwrap()
     }
 
     /// Number of live users.
     pub async fn user_count(&self) -> i64 {
-        self.state
-            .db
-            .run(ostiary::store::users::count)
-            .await
-            .unwrap()
+        self.db_run(ostiary::store::users::count).await
     }
 
     /// Number of sessions not revoked.
     pub async fn live_session_count(&self) -> i64 {
         use diesel::prelude::*;
         use ostiary::db::schema::auth_sessions::dsl::*;
-        self.state
-            .db
-            .run(|conn| {
-                Ok(auth_sessions
-                    .filter(revoked_at.is_null())
-                    .count()
-                    .get_result::<i64>(conn)?)
+        self.db_run(|conn| {
+            Ok(auth_sessions
+                .filter(revoked_at.is_null())
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await
+    }
+}
+
+/// The redirect URI of the clients tests register.
+pub const REDIRECT: &str = "https://rp.example/cb";
+
+/// Their post-logout redirect URI.
+pub const POST_LOGOUT: &str = "https://rp.example/bye";
+
+/// A client being registered: [`TestApp::client`] starts one, each method
+/// changes one setting, [`ClientBuilder::register`] stores it.
+pub struct ClientBuilder<'a> {
+    app: &'a TestApp,
+    spec: ClientSpec,
+}
+
+/// A registered client: its id and, for a confidential one, its secret.
+#[derive(Debug, Clone)]
+pub struct RegisteredClient {
+    pub id: String,
+    pub secret: Option<String>,
+}
+
+impl TestApp {
+    /// A client with the id `id`, named "App {id}": confidential, redirect
+    /// URI [`REDIRECT`], post-logout URI [`POST_LOGOUT`], the server's
+    /// default grants and scopes, consent asked.
+    pub fn client(&self, id: &str) -> ClientBuilder<'_> {
+        ClientBuilder {
+            app: self,
+            spec: ClientSpec {
+                name: format!("App {id}"),
+                id: Some(id.into()),
+                redirect_uris: vec![REDIRECT.into()],
+                post_logout_redirect_uris: vec![POST_LOGOUT.into()],
+                ..ClientSpec::default()
+            },
+        }
+    }
+
+    /// A client named `name` whose id the server makes up, with no redirect
+    /// or post-logout URI yet.
+    pub fn client_named(&self, name: &str) -> ClientBuilder<'_> {
+        ClientBuilder {
+            app: self,
+            spec: ClientSpec {
+                name: name.into(),
+                ..ClientSpec::default()
+            },
+        }
+    }
+}
+
+fn strings(values: &[&str]) -> Vec<String> {
+    values.iter().map(|v| (*v).to_owned()).collect()
+}
+
+impl ClientBuilder<'_> {
+    pub fn name(mut self, name: &str) -> Self {
+        self.spec.name = name.into();
+        self
+    }
+
+    pub fn redirect_uris(mut self, uris: &[&str]) -> Self {
+        self.spec.redirect_uris = strings(uris);
+        self
+    }
+
+    /// No secret (token endpoint auth method `none`).
+    pub fn public(mut self) -> Self {
+        self.spec.public = true;
+        self
+    }
+
+    pub fn post_logout_uris(mut self, uris: &[&str]) -> Self {
+        self.spec.post_logout_redirect_uris = strings(uris);
+        self
+    }
+
+    /// Neither redirect nor post-logout URIs (client credentials, device).
+    pub fn no_redirect_uris(self) -> Self {
+        self.redirect_uris(&[]).post_logout_uris(&[])
+    }
+
+    pub fn grants(mut self, grants: &[&str]) -> Self {
+        self.spec.grant_types = strings(grants);
+        self
+    }
+
+    /// A first-party client: no consent page.
+    pub fn skip_consent(mut self) -> Self {
+        self.spec.consent = Some("skip".into());
+        self
+    }
+
+    pub fn scopes(mut self, scopes: &[&str]) -> Self {
+        self.spec.scopes = strings(scopes);
+        self
+    }
+
+    pub fn auth_method(mut self, method: &str) -> Self {
+        self.spec.token_endpoint_auth_method = Some(method.into());
+        self
+    }
+
+    /// Resource servers its access tokens may be for (RFC 8707).
+    pub fn audiences(mut self, audiences: &[&str]) -> Self {
+        self.spec.audiences = strings(audiences);
+        self
+    }
+
+    /// Public keys for `private_key_jwt` (a JWKS document).
+    pub fn jwks(mut self, jwks: String) -> Self {
+        self.spec.jwks = Some(jwks);
+        self
+    }
+
+    /// Browser origins allowed to call the token endpoints (CORS).
+    pub fn allowed_origins(mut self, origins: &[&str]) -> Self {
+        self.spec.allowed_origins = strings(origins);
+        self
+    }
+
+    /// Logo, privacy policy and terms shown to users.
+    pub fn links(mut self, logo: &str, policy: &str, tos: &str) -> Self {
+        self.spec.logo_uri = Some(logo.into());
+        self.spec.policy_uri = Some(policy.into());
+        self.spec.tos_uri = Some(tos.into());
+        self
+    }
+
+    pub fn backchannel_logout_uri(mut self, uri: &str) -> Self {
+        self.spec.backchannel_logout_uri = Some(uri.into());
+        self
+    }
+
+    pub fn id_token_alg(mut self, alg: Alg) -> Self {
+        self.spec.id_token_signed_response_alg = Some(alg);
+        self
+    }
+
+    /// Store the client through `oidc::clients::create`, as the CLI does.
+    pub async fn register(self) -> RegisteredClient {
+        let Self { app, spec } = self;
+        let envelope = app.state.envelope.clone();
+        let now = app.state.now();
+        let created = app
+            .db_run(move |conn| {
+                ostiary::oidc::clients::create(
+                    conn,
+                    &envelope,
+                    &ostiary::audit::Actor::system("test"),
+                    &spec,
+                    now,
+                )
             })
-            .await
-            .unwrap()
+            .await;
+        RegisteredClient {
+            id: created.client_id,
+            secret: created.client_secret,
+        }
     }
 }
 
@@ -395,6 +621,14 @@ impl Page {
     pub fn csrf(&self) -> String {
         hidden_input(&self.body, "csrf_token")
             .unwrap_or_else(|| panic!("no csrf_token in page:\n{}", self.body))
+    }
+
+    /// The value of the hidden input `name`, HTML escaping undone (as a
+    /// browser would post it back).
+    pub fn field(&self, name: &str) -> String {
+        hidden_input(&self.body, name)
+            .map(|v| unescape(&v))
+            .unwrap_or_else(|| panic!("no {name} in page:\n{}", self.body))
     }
 
     pub fn location(&self) -> &str {
@@ -423,6 +657,18 @@ pub fn hidden_input(html: &str, name: &str) -> Option<String> {
     let end = tag[v..].find('"')?;
     Some(tag[v..v + end].to_owned())
 }
+
+/// Undo askama's HTML escaping of an attribute value.
+pub fn unescape(v: &str) -> String {
+    v.replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#38;", "&")
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "__Host-ostiary_session";
 
 /// A browser: keeps cookies like one (by name; `Max-Age=0` deletes), sends
 /// them on every request, follows no redirects by itself.
@@ -516,19 +762,53 @@ impl Browser {
         self.finish(res).await
     }
 
+    /// Fill in a form the way a person does: open `page` (it must answer
+    /// 200), then post `fields` to `action` with the page's CSRF token.
+    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let form = self.get(page).await;
+        assert_eq!(form.status, StatusCode::OK, "{page}: {}", form.body);
+        self.post_from(&form, action, fields).await
+    }
+
+    /// Post `fields` to `action` with the CSRF token of `form`, a page this
+    /// browser has open.
+    pub async fn post_from(&mut self, form: &Page, action: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_from_with(form, action, fields, &[]).await
+    }
+
+    /// [`Self::post_from`] with extra request headers.
+    pub async fn post_from_with(
+        &mut self,
+        form: &Page,
+        action: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let csrf = form.csrf();
+        let mut all = vec![("csrf_token", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form_with(action, &all, headers).await
+    }
+
     /// Fill and submit the login form.
     pub async fn login(&mut self, email: &str, password: &str) -> Page {
-        let form = self.get("/login").await;
-        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-        self.post_form(
-            "/login",
-            &[
-                ("csrf_token", &form.csrf()),
-                ("email", email),
-                ("password", password),
-            ],
-        )
-        .await
+        self.login_from("/login", email, password).await
+    }
+
+    /// Sign in again while signed in (re-authentication): the login form
+    /// posted with the account page's token.
+    pub async fn reauthenticate(&mut self, email: &str, password: &str) -> Page {
+        self.login_from("/account", email, password).await
+    }
+
+    async fn login_from(&mut self, page: &str, email: &str, password: &str) -> Page {
+        let fields = [("email", email), ("password", password)];
+        self.submit(page, "/login", &fields).await
+    }
+
+    /// Sign out through the logout page's form.
+    pub async fn logout(&mut self) -> Page {
+        self.submit("/logout", "/logout", &[]).await
     }
 
     /// Whether `/account` shows the account page (else it redirects to login).
@@ -545,7 +825,7 @@ impl Browser {
     }
 
     pub fn session_cookie(&self) -> Option<&String> {
-        self.cookies.get("__Host-ostiary_session")
+        self.cookies.get(SESSION_COOKIE)
     }
 }
 
@@ -574,4 +854,31 @@ pub fn browser_peer() -> bool {
         node && chromium && playwright,
         "apt-get install chromium; (cd tests/interop && npm ci)",
     )
+}
+
+/// Run the Chromium script `script` of `tests/interop` with the app's base
+/// URL, a screenshot directory (`OSTIARY_SCREENSHOT_DIR`, else a temporary
+/// one) and `args`; asserts that it succeeded and returns what it saw (the
+/// JSON of its last output line).
+pub async fn run_in_chromium(app: &TestApp, script: &str, args: &[&str]) -> serde_json::Value {
+    let shots = std::env::var("OSTIARY_SCREENSHOT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir().join("ostiary-screenshots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let output = tokio::process::Command::new("node")
+        .current_dir(interop_dir())
+        .arg(script)
+        .arg(&app.base)
+        .arg(&shots)
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "browser run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(stdout.lines().last().unwrap()).unwrap()
 }

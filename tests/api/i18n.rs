@@ -3,9 +3,9 @@
 
 use reqwest::StatusCode;
 
-use crate::authorize_support::{EMAIL, client, spec, url};
 use crate::helpers::{Backend, PASSWORD, TestApp};
 use crate::mfa_support::{password_step, user_with_totp};
+use crate::oauth_support::{EMAIL, url};
 
 const DE: &[(&str, &str)] = &[("accept-language", "de-DE,de;q=0.9,en;q=0.5")];
 const EN: &[(&str, &str)] = &[("accept-language", "en-US,en;q=0.9")];
@@ -33,10 +33,10 @@ async fn login_page_is_english_by_default_and_german_on_request() {
 
     // A failed sign-in answers in the same language.
     let failed = b
-        .post_form_with(
+        .post_from_with(
+            &de,
             "/login",
             &[
-                ("csrf_token", &de.csrf()),
                 ("email", "nobody@example.com"),
                 ("password", "wrong password here"),
             ],
@@ -56,7 +56,7 @@ async fn login_page_is_english_by_default_and_german_on_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ui_locales_wins_over_accept_language() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let id = client(&app, spec("web")).await;
+    let id = app.client("web").register().await.id;
     let mut b = app.browser();
 
     let res = b
@@ -76,15 +76,13 @@ async fn ui_locales_wins_over_accept_language() {
     // A failed password keeps the language of the carried return_to.
     let res = b.get_with(&url(&id, &[("ui_locales", "de")]), EN).await;
     let login = b.get_with(res.location(), EN).await;
-    let return_to = crate::helpers::hidden_input(&login.body, "return_to")
-        .unwrap()
-        .replace("&#38;", "&");
+    let return_to = login.field("return_to");
     assert!(return_to.contains("ui_locales=de"), "{return_to}");
     let failed = b
-        .post_form_with(
+        .post_from_with(
+            &login,
             "/login",
             &[
-                ("csrf_token", &login.csrf()),
                 ("email", EMAIL),
                 ("password", "wrong password here"),
                 ("return_to", &return_to),
@@ -119,13 +117,10 @@ async fn mfa_challenge_and_security_pages_in_german() {
 
     // A wrong code is reported in German too.
     let wrong = b
-        .post_form_with(
+        .post_from_with(
+            &de,
             "/login/mfa/totp",
-            &[
-                ("csrf_token", &de.csrf()),
-                ("code", "000000"),
-                ("return_to", "/account"),
-            ],
+            &[("code", "000000"), ("return_to", "/account")],
             DE,
         )
         .await;
@@ -181,7 +176,7 @@ async fn error_page_in_german() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consent_page_follows_ui_locales_and_discovery_lists_languages() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let id = client(&app, spec("web")).await;
+    let id = app.client("web").register().await.id;
     app.create_user(EMAIL, PASSWORD).await;
     let (mut b, _) = app.login(EMAIL, PASSWORD).await;
 

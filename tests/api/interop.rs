@@ -3,9 +3,6 @@
 //! introspection, revocation, public client, client_credentials, device flow
 //! and the end-session URL, all against a real Ostiary on port 0.
 
-use ostiary::audit::Actor;
-use ostiary::oidc::clients::{ClientSpec, create};
-
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
 const REDIRECT: &str = "http://127.0.0.1:9999/cb";
@@ -23,22 +20,6 @@ fn node_peer() -> bool {
     )
 }
 
-async fn client(app: &TestApp, spec: ClientSpec) -> (String, Option<String>) {
-    let envelope = app.state.envelope.clone();
-    let now = app.state.now();
-    let created = app
-        .state
-        .db
-        .run(move |conn| create(conn, &envelope, &Actor::system("test"), &spec, now))
-        .await
-        .unwrap();
-    (created.client_id, created.client_secret)
-}
-
-fn strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| (*s).to_owned()).collect()
-}
-
 crate::on_all_backends!(openid_client_accepts_ostiary);
 
 async fn openid_client_accepts_ostiary(backend: Backend) {
@@ -47,63 +28,47 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
     }
     let app = TestApp::spawn_for_browser(backend).await;
     app.create_user("ada@example.com", PASSWORD).await;
-    let scopes = strings(&["openid", "profile", "email", "offline_access"]);
-    let (rp, rp_secret) = client(
-        &app,
-        ClientSpec {
-            name: "Interop RP".into(),
-            redirect_uris: vec![REDIRECT.into()],
-            post_logout_redirect_uris: vec![POST_LOGOUT.into()],
-            scopes: scopes.clone(),
-            ..ClientSpec::default()
-        },
-    )
-    .await;
-    let (public, _) = client(
-        &app,
-        ClientSpec {
-            name: "Interop SPA".into(),
-            public: true,
-            redirect_uris: vec![REDIRECT.into()],
-            scopes: scopes.clone(),
-            ..ClientSpec::default()
-        },
-    )
-    .await;
-    let (cc, cc_secret) = client(
-        &app,
-        ClientSpec {
-            name: "Interop service".into(),
-            grant_types: strings(&["client_credentials"]),
-            scopes: strings(&["api"]),
-            ..ClientSpec::default()
-        },
-    )
-    .await;
-    let (device, _) = client(
-        &app,
-        ClientSpec {
-            name: "Interop TV".into(),
-            public: true,
-            grant_types: strings(&[
-                "urn:ietf:params:oauth:grant-type:device_code",
-                "refresh_token",
-            ]),
-            scopes: scopes.clone(),
-            ..ClientSpec::default()
-        },
-    )
-    .await;
+    let scopes = ["openid", "profile", "email", "offline_access"];
+    let rp = app
+        .client_named("Interop RP")
+        .redirect_uris(&[REDIRECT])
+        .post_logout_uris(&[POST_LOGOUT])
+        .scopes(&scopes)
+        .register()
+        .await;
+    let public = app
+        .client_named("Interop SPA")
+        .public()
+        .redirect_uris(&[REDIRECT])
+        .scopes(&scopes)
+        .register()
+        .await;
+    let cc = app
+        .client_named("Interop service")
+        .grants(&["client_credentials"])
+        .scopes(&["api"])
+        .register()
+        .await;
+    let device = app
+        .client_named("Interop TV")
+        .public()
+        .grants(&[
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "refresh_token",
+        ])
+        .scopes(&scopes)
+        .register()
+        .await;
     let output = tokio::process::Command::new("node")
         .current_dir(interop_dir())
         .arg("oidc_client.mjs")
         .env("ISSUER", &app.base)
-        .env("CLIENT_ID", &rp)
-        .env("CLIENT_SECRET", rp_secret.unwrap())
-        .env("PUBLIC_CLIENT_ID", &public)
-        .env("CC_CLIENT_ID", &cc)
-        .env("CC_CLIENT_SECRET", cc_secret.unwrap())
-        .env("DEVICE_CLIENT_ID", &device)
+        .env("CLIENT_ID", &rp.id)
+        .env("CLIENT_SECRET", rp.secret.unwrap())
+        .env("PUBLIC_CLIENT_ID", &public.id)
+        .env("CC_CLIENT_ID", &cc.id)
+        .env("CC_CLIENT_SECRET", cc.secret.unwrap())
+        .env("DEVICE_CLIENT_ID", &device.id)
         .env("USER_EMAIL", "ada@example.com")
         .env("USER_PASSWORD", PASSWORD)
         .output()

@@ -7,6 +7,7 @@ use ostiary::domain::{Email, Role};
 use ostiary::users::invitations::{self, InvitationSpec};
 use reqwest::StatusCode;
 
+use crate::cli::{fails, ostiary, succeeds, text};
 use crate::email::app_with;
 use crate::helpers::{Backend, PASSWORD, TestApp};
 use crate::mail_sink::{MailSink, link_in, path_of};
@@ -31,14 +32,11 @@ async fn invite(app: &TestApp, email: &str, role: Role) -> String {
 
 async fn memberships(app: &TestApp, email: &str) -> Vec<(String, String)> {
     let email = email.to_owned();
-    app.state
-        .db
-        .run(move |conn| {
-            let user = ostiary::store::users::find_by_email(conn, &email)?.unwrap();
-            ostiary::store::orgs::memberships_of(conn, &user.id)
-        })
-        .await
-        .unwrap()
+    app.db_run(move |conn| {
+        let user = ostiary::store::users::find_by_email(conn, &email)?.unwrap();
+        ostiary::store::orgs::memberships_of(conn, &user.id)
+    })
+    .await
 }
 
 crate::on_all_backends!(invitation_accept_creates_or_links_users);
@@ -57,15 +55,12 @@ async fn invitation_accept_creates_or_links_users(backend: Backend) {
     assert!(mail.subject.contains("Default"));
     let token = url.split("token=").nth(1).unwrap().to_owned();
     let stored: Vec<String> = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             use diesel::prelude::*;
             use ostiary::db::schema::invitations::dsl::*;
             Ok(invitations.select(token_hash).load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         stored,
         vec![ostiary::crypto::token::sha256_hex(token.as_bytes())]
@@ -162,31 +157,13 @@ async fn invitation_accept_creates_or_links_users(backend: Backend) {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let res = b.post_form("/invitation", &fields).await;
     assert_eq!(res.status, StatusCode::GONE);
-    let actions = app.audit_actions().await;
-    for a in [
+    app.assert_audited(&[
         "invitation.created",
         "invitation.accepted",
         "invitation.expired",
         "mail.sent",
-    ] {
-        assert!(actions.iter().any(|x| x == a), "{a} missing: {actions:?}");
-    }
-}
-
-/// Run the `ostiary` binary in `dir` with a clean `OSTIARY_*` environment.
-fn ostiary(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ostiary"));
-    cmd.current_dir(dir).args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("OSTIARY_") || key == "RUST_LOG" {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("OSTIARY_LOG_LEVEL", "warn");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+    ])
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,13 +192,10 @@ async fn cli_creates_and_mails_an_invitation() {
             "Acme",
         ],
         &env,
+        None,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = ostiary(
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json = succeeds(
         dir.path(),
         &[
             "invitation",
@@ -237,12 +211,6 @@ async fn cli_creates_and_mails_an_invitation() {
         ],
         &env,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["email"], "new@example.com");
     assert_eq!(json["role"], "member");
     assert_eq!(json["organization"], "Acme");
@@ -256,7 +224,7 @@ async fn cli_creates_and_mails_an_invitation() {
     assert_eq!(link_in(&mail), url);
 
     // Unknown organization: a clear error.
-    let out = ostiary(
+    let err = fails(
         dir.path(),
         &[
             "invitation",
@@ -269,9 +237,9 @@ async fn cli_creates_and_mails_an_invitation() {
             "admin",
         ],
         &env,
+        1,
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no organization named"));
+    assert!(err.contains("no organization named"));
 
     // SMTP down: JSON still printed (the URL works), exit 1.
     let closed = format!("smtp://127.0.0.1:{}", crate::mail_sink::free_port());
@@ -290,6 +258,7 @@ async fn cli_creates_and_mails_an_invitation() {
             "admin",
         ],
         &down,
+        None,
     );
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

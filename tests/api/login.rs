@@ -46,56 +46,25 @@ async fn deleted_user_is_signed_out_and_the_email_is_free_again(backend: Backend
     let mut admin = app.setup_admin("root@example.com", PASSWORD).await;
     let alice = app.create_user("alice@example.com", PASSWORD).await;
     let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
-    let now = app.state.now();
-    let id = alice.clone();
-    app.state
-        .db
-        .run(move |conn| {
-            ostiary::users::accounts::delete_user(
-                conn,
-                &ostiary::audit::Actor::system("test"),
-                &id,
-                now,
-            )
-        })
-        .await
-        .unwrap();
+    app.delete_user(&alice).await;
     assert!(!b.is_signed_in().await);
     let (_, res) = app.login("alice@example.com", PASSWORD).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     // The row stays for the audit trail; a new account may use the address.
     let again = app.create_user("alice@example.com", PASSWORD).await;
     assert_ne!(again, alice);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"user.deleted".to_owned())
-    );
+    assert!(app.audited("user.deleted").await);
     // Deleting the first admin does not reopen setup.
     let root = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             Ok(
                 ostiary::store::users::find_by_email(conn, "root@example.com")?
                     .unwrap()
                     .id,
             )
         })
-        .await
-        .unwrap();
-    app.state
-        .db
-        .run(move |conn| {
-            ostiary::users::accounts::delete_user(
-                conn,
-                &ostiary::audit::Actor::system("test"),
-                &root,
-                now,
-            )
-        })
-        .await
-        .unwrap();
+        .await;
+    app.delete_user(&root).await;
     assert!(!admin.is_signed_in().await);
     let page = admin.get("/setup").await;
     assert!(page.body.contains("already set up"));
@@ -109,23 +78,13 @@ async fn signing_in_as_someone_else_ends_the_previous_session(backend: Backend) 
     app.create_user("bob@example.com", PASSWORD).await;
     let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
     let alice_cookie = b.session_cookie().unwrap().clone();
-    let account = b.get("/account").await;
-    let res = b
-        .post_form(
-            "/login",
-            &[
-                ("csrf_token", &account.csrf()),
-                ("email", "bob@example.com"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    let res = b.reauthenticate("bob@example.com", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(b.get("/account").await.body.contains("bob@example.com"));
-    let mut old = app.browser();
-    old.cookies
-        .insert("__Host-ostiary_session".into(), alice_cookie);
-    assert!(!old.is_signed_in().await, "the previous session must end");
+    assert!(
+        !app.browser_with_session(&alice_cookie).is_signed_in().await,
+        "the previous session must end"
+    );
     assert_eq!(app.live_session_count().await, 1);
 }
 
@@ -133,8 +92,7 @@ async fn locked_account_cannot_sign_in_and_loses_its_sessions(backend: Backend) 
     // S2: login requires an unlocked account; SR-65: a disabled account's
     // sessions stop working.
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut before, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut before = app.signed_in_user("alice@example.com").await;
     let (_, wrong) = app.login("alice@example.com", "not the password!").await;
     app.sql("UPDATE users SET locked = TRUE WHERE email = 'alice@example.com'")
         .await
@@ -163,13 +121,10 @@ async fn login_success_sets_a_host_session_cookie(backend: Backend) {
     let form = b.get("/login").await;
     assert!(form.body.contains(r#"name="email""#) && form.body.contains(r#"name="password""#));
     let res = b
-        .post_form(
+        .post_from(
+            &form,
             "/login",
-            &[
-                ("csrf_token", &form.csrf()),
-                ("email", " Alice@Example.com "),
-                ("password", PASSWORD),
-            ],
+            &[("email", " Alice@Example.com "), ("password", PASSWORD)],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -191,8 +146,7 @@ async fn login_success_sets_a_host_session_cookie(backend: Backend) {
     assert_eq!(account.status, StatusCode::OK);
     assert!(account.body.contains("alice@example.com"));
     assert!(account.body.contains("Firefox on Linux"));
-    let actions = app.audit_actions().await;
-    assert!(actions.contains(&"login.success".to_owned()), "{actions:?}");
+    app.assert_audited(&["login.success"]).await;
 }
 
 async fn login_failure_shows_the_form_again(backend: Backend) {
@@ -207,11 +161,7 @@ async fn login_failure_shows_the_form_again(backend: Backend) {
     assert!(b.session_cookie().is_none());
     assert!(!b.is_signed_in().await);
     assert_eq!(app.live_session_count().await, 0);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"login.failure".to_owned())
-    );
+    assert!(app.audited("login.failure").await);
 }
 
 async fn unknown_email_and_wrong_password_look_identical(backend: Backend) {
@@ -219,27 +169,17 @@ async fn unknown_email_and_wrong_password_look_identical(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.create_user("alice@example.com", PASSWORD).await;
     let mut b = app.browser();
-    let csrf = b.get("/login").await.csrf();
-    let wrong = b
-        .post_form(
+    let form = b.get("/login").await;
+    let mut attempt = async |email| {
+        b.post_from(
+            &form,
             "/login",
-            &[
-                ("csrf_token", &csrf),
-                ("email", "alice@example.com"),
-                ("password", "not the password!"),
-            ],
+            &[("email", email), ("password", "not the password!")],
         )
-        .await;
-    let unknown = b
-        .post_form(
-            "/login",
-            &[
-                ("csrf_token", &csrf),
-                ("email", "nobody@example.com"),
-                ("password", "not the password!"),
-            ],
-        )
-        .await;
+        .await
+    };
+    let wrong = attempt("alice@example.com").await;
+    let unknown = attempt("nobody@example.com").await;
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(
         wrong.body.replace("alice@example.com", "EMAIL"),
@@ -285,74 +225,63 @@ async fn login_without_csrf_token_is_forbidden(backend: Backend) {
     assert!(b.session_cookie().is_none());
 }
 
-async fn login_from_another_origin_is_forbidden(backend: Backend) {
-    // SR-70: Origin / Sec-Fetch-Site checked besides the token.
+/// Post alice's right password from one login form, once per case with
+/// the case's request headers, expecting the case's status.
+async fn login_posts_with_headers(backend: Backend, cases: &[(&[(&str, &str)], StatusCode)]) {
     let app = TestApp::spawn(backend).await;
     app.create_user("alice@example.com", PASSWORD).await;
     let mut b = app.browser();
-    let csrf = b.get("/login").await.csrf();
-    let fields = [
-        ("csrf_token", csrf.as_str()),
-        ("email", "alice@example.com"),
-        ("password", PASSWORD),
-    ];
-    let res = b
-        .post_form_with("/login", &fields, &[("origin", "https://evil.example")])
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = b
-        .post_form_with("/login", &fields, &[("sec-fetch-site", "cross-site")])
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = b
-        .post_form_with(
-            "/login",
-            &fields,
-            &[
-                ("origin", "http://localhost:8080"),
-                ("sec-fetch-site", "same-origin"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let form = b.get("/login").await;
+    let fields = [("email", "alice@example.com"), ("password", PASSWORD)];
+    for (headers, status) in cases {
+        let res = b.post_from_with(&form, "/login", &fields, headers).await;
+        assert_eq!(res.status, *status, "{headers:?}: {}", res.body);
+    }
+}
+
+async fn login_from_another_origin_is_forbidden(backend: Backend) {
+    // SR-70: Origin / Sec-Fetch-Site checked besides the token.
+    login_posts_with_headers(
+        backend,
+        &[
+            (&[("origin", "https://evil.example")], StatusCode::FORBIDDEN),
+            (&[("sec-fetch-site", "cross-site")], StatusCode::FORBIDDEN),
+            (
+                &[
+                    ("origin", "http://localhost:8080"),
+                    ("sec-fetch-site", "same-origin"),
+                ],
+                StatusCode::SEE_OTHER,
+            ),
+        ],
+    )
+    .await;
 }
 
 async fn browser_form_post_with_null_origin_is_accepted(backend: Backend) {
     // Regression: Chromium sends `Origin: null` for form posts from pages
     // served with `Referrer-Policy: no-referrer`; a same-origin post with a
     // valid token must work, a cross-site one must not.
-    let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let mut b = app.browser();
-    let csrf = b.get("/login").await.csrf();
-    let fields = [
-        ("csrf_token", csrf.as_str()),
-        ("email", "alice@example.com"),
-        ("password", PASSWORD),
-    ];
-    let res = b
-        .post_form_with(
-            "/login",
-            &fields,
-            &[("origin", "null"), ("sec-fetch-site", "cross-site")],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = b
-        .post_form_with(
-            "/login",
-            &fields,
-            &[("origin", "null"), ("sec-fetch-site", "same-origin")],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    login_posts_with_headers(
+        backend,
+        &[
+            (
+                &[("origin", "null"), ("sec-fetch-site", "cross-site")],
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                &[("origin", "null"), ("sec-fetch-site", "same-origin")],
+                StatusCode::SEE_OTHER,
+            ),
+        ],
+    )
+    .await;
 }
 
 async fn login_regenerates_the_session_id(backend: Backend) {
     // SR-60: a new id at every sign-in; the old one stops working.
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut b = app.signed_in_user("alice@example.com").await;
     let first = b.session_cookie().unwrap().clone();
     let form = b.get("/login?return_to=/account").await;
     assert_eq!(
@@ -361,31 +290,18 @@ async fn login_regenerates_the_session_id(backend: Backend) {
         "signed-in users skip the form"
     );
     // Sign in again (re-authentication) by posting the form with the session's token.
-    let account = b.get("/account").await;
-    let res = b
-        .post_form(
-            "/login",
-            &[
-                ("csrf_token", &account.csrf()),
-                ("email", "alice@example.com"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    let res = b.reauthenticate("alice@example.com", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let second = b.session_cookie().unwrap().clone();
     assert_ne!(first, second);
-    let mut old = app.browser();
-    old.cookies.insert("__Host-ostiary_session".into(), first);
-    assert!(!old.is_signed_in().await);
+    assert!(!app.browser_with_session(&first).is_signed_in().await);
     assert!(b.is_signed_in().await);
 }
 
 async fn logout_ends_the_session(backend: Backend) {
     // SR-64: logout kills the server-side session; the old cookie is useless.
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut b = app.signed_in_user("alice@example.com").await;
     let cookie = b.session_cookie().unwrap().clone();
     let confirm = b.get("/logout").await;
     assert_eq!(confirm.status, StatusCode::OK);
@@ -403,16 +319,8 @@ async fn logout_ends_the_session(backend: Backend) {
     assert_eq!(done.status, StatusCode::OK);
     assert!(done.body.contains("signed out"));
     assert!(b.session_cookie().is_none());
-    let mut replay = app.browser();
-    replay
-        .cookies
-        .insert("__Host-ostiary_session".into(), cookie);
-    assert!(!replay.is_signed_in().await);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"session.logout".to_owned())
-    );
+    assert!(!app.browser_with_session(&cookie).is_signed_in().await);
+    assert!(app.audited("session.logout").await);
 }
 
 async fn return_to_only_follows_local_paths(backend: Backend) {
@@ -424,13 +332,12 @@ async fn return_to_only_follows_local_paths(backend: Backend) {
         ("https://evil.example/", "/account"),
         ("//evil.example", "/account"),
     ] {
-        let mut b = app.browser();
-        let csrf = b.get("/login").await.csrf();
-        let res = b
-            .post_form(
+        let res = app
+            .browser()
+            .submit(
+                "/login",
                 "/login",
                 &[
-                    ("csrf_token", &csrf),
                     ("email", "alice@example.com"),
                     ("password", PASSWORD),
                     ("return_to", return_to),

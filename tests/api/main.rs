@@ -7,13 +7,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod helpers;
+mod mfa_support;
+mod oauth_support;
 
 mod account;
 mod app_context;
 mod audiences;
 mod audit;
 mod authorize;
-mod authorize_support;
 mod browser;
 mod browser_flows;
 mod cli;
@@ -31,7 +32,6 @@ mod mail_sink;
 mod maintenance;
 mod mfa;
 mod mfa_policy;
-mod mfa_support;
 mod migrations;
 mod ops;
 mod passkeys;
@@ -43,4 +43,3 @@ mod storage;
 mod throttle;
 mod token;
 mod token_resources;
-mod token_support;

@@ -26,11 +26,8 @@ async fn purge_removes_only_what_expired(backend: Backend) {
     // A pending second-factor login and a WebAuthn ceremony: both expire
     // after five minutes.
     let uid = app
-        .state
-        .db
-        .run(|c| ostiary::store::users::find_by_email(c, "alice@example.com"))
+        .db_run(|c| ostiary::store::users::find_by_email(c, "alice@example.com"))
         .await
-        .unwrap()
         .unwrap()
         .id;
     app.sql(&format!(
@@ -43,11 +40,8 @@ async fn purge_removes_only_what_expired(backend: Backend) {
     .unwrap();
     let now = app.state.now();
     let first = app
-        .state
-        .db
-        .run(move |conn| ostiary::jobs::maintenance::purge(conn, now))
-        .await
-        .unwrap();
+        .db_run(move |conn| ostiary::jobs::maintenance::purge(conn, now))
+        .await;
     assert_eq!(first.client_assertion_jtis, 1);
     assert_eq!(first.pending_logins, 1);
     assert_eq!(first.webauthn_challenges, 1);
@@ -58,11 +52,8 @@ async fn purge_removes_only_what_expired(backend: Backend) {
     // Two days on, the counters are stale; 40 days on, the ended session goes.
     let later = now + Duration::days(40);
     let second = app
-        .state
-        .db
-        .run(move |conn| ostiary::jobs::maintenance::purge(conn, later))
-        .await
-        .unwrap();
+        .db_run(move |conn| ostiary::jobs::maintenance::purge(conn, later))
+        .await;
     assert_eq!(
         second.login_throttles, 1,
         "the IP counter (success cleared the account one)"
@@ -73,7 +64,7 @@ async fn purge_removes_only_what_expired(backend: Backend) {
 
 async fn checkpoint_signs_the_chain_head(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (seq, hash) = app.state.db.run(ostiary::store::audit::head).await.unwrap();
+    let (seq, hash) = app.db_run(ostiary::store::audit::head).await;
     let jwt =
         ostiary::jobs::maintenance::checkpoint(&app.state, seq, &hash, app.state.now()).unwrap();
     let claims = app

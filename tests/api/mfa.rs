@@ -24,19 +24,13 @@ async fn totp_enrolment_then_sign_in_needs_the_code(backend: Backend) {
     let (secret, _) = user_with_totp(&app, EMAIL).await;
     // SR-91: the secret is stored sealed, never as the key the user saw.
     let user = app
-        .state
-        .db
-        .run(|c| ostiary::store::users::find_by_email(c, EMAIL))
+        .db_run(|c| ostiary::store::users::find_by_email(c, EMAIL))
         .await
-        .unwrap()
         .unwrap();
     let uid = user.id.clone();
     let row = app
-        .state
-        .db
-        .run(move |c| ostiary::store::mfa_totp::find(c, &uid))
+        .db_run(move |c| ostiary::store::mfa_totp::find(c, &uid))
         .await
-        .unwrap()
         .unwrap();
     assert!(row.secret_enc.starts_with("v1."), "{}", row.secret_enc);
     assert!(!row.secret_enc.contains(&secret));
@@ -63,16 +57,14 @@ async fn totp_enrolment_then_sign_in_needs_the_code(backend: Backend) {
         account.body.contains("Password + one-time code"),
         "S2: sessions show their methods"
     );
-    let actions = app.audit_actions().await;
-    for a in [
+    app.assert_audited(&[
         "mfa.enrolled",
         "mfa.backup_codes_generated",
         "mfa.challenged",
         "mfa.failed",
         "mfa.verified",
-    ] {
-        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
-    }
+    ])
+    .await;
 }
 
 async fn a_totp_code_works_once(backend: Backend) {
@@ -101,12 +93,7 @@ async fn a_totp_code_works_once(backend: Backend) {
         replay.body.replace(&replay.csrf(), ""),
         wrong.body.replace(&wrong.csrf(), "")
     );
-    let failed = app
-        .state
-        .db
-        .run(|c| ostiary::store::audit::by_action(c, "mfa.failed"))
-        .await
-        .unwrap();
+    let failed = app.audit_rows("mfa.failed").await;
     assert!(
         failed.iter().any(|r| r.details.contains("replayed")),
         "replay audited"
@@ -170,15 +157,12 @@ async fn backup_codes_work_once_and_regenerating_replaces_them(backend: Backend)
     let (_, codes) = user_with_totp(&app, EMAIL).await;
     // Stored as keyed hashes only.
     let stored: Vec<String> = app
-        .state
-        .db
-        .run(|c| {
+        .db_run(|c| {
             use diesel::prelude::*;
             use ostiary::db::schema::backup_codes::dsl::*;
             Ok(backup_codes.select(code_hash).load::<String>(c)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(stored.len(), 10);
     for c in &codes {
         assert!(!stored.iter().any(|h| h.contains(&c.replace('-', ""))));
@@ -189,12 +173,7 @@ async fn backup_codes_work_once_and_regenerating_replaces_them(backend: Backend)
     let ok = submit(&mut b, &page, "/login/mfa/backup", &codes[0].to_uppercase()).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(session_amr(&app, &b).await, ["pwd", "otp", "mfa"]);
-    let used = app
-        .state
-        .db
-        .run(|c| ostiary::store::audit::by_action(c, "mfa.backup_code_used"))
-        .await
-        .unwrap();
+    let used = app.audit_rows("mfa.backup_code_used").await;
     assert!(
         used[0].details.contains("\"remaining\":9"),
         "{}",
@@ -237,10 +216,8 @@ async fn the_second_step_cannot_be_skipped(backend: Backend) {
     let (secret, _) = user_with_totp(&app, EMAIL).await;
     let (mut b, page) = password_step(&app, EMAIL).await;
     // The pending login is not a session.
-    let mut spec = crate::authorize_support::spec("rp");
-    spec.consent = Some("skip".into());
-    let client_id = crate::authorize_support::client(&app, spec).await;
-    let authorize = b.get(&crate::authorize_support::url(&client_id, &[])).await;
+    let client_id = app.client("rp").skip_consent().register().await.id;
+    let authorize = b.get(&crate::oauth_support::url(&client_id, &[])).await;
     assert_eq!(authorize.status, StatusCode::SEE_OTHER);
     assert!(
         authorize.location().starts_with("/login?"),
@@ -271,16 +248,13 @@ async fn the_second_step_cannot_be_skipped(backend: Backend) {
     // Another browser (no pending cookie) with the right code: start over.
     let mut stranger = app.browser();
     let form = stranger.get("/login").await;
-    let res = stranger
-        .post_form(
-            "/login/mfa/totp",
-            &[
-                ("csrf_token", &form.csrf()),
-                ("code", &code(&app, &secret, 0)),
-                ("return_to", "/account"),
-            ],
-        )
-        .await;
+    let res = submit(
+        &mut stranger,
+        &form,
+        "/login/mfa/totp",
+        &code(&app, &secret, 0),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(res.location().starts_with("/login?"), "{}", res.location());
     assert!(stranger.session_cookie().is_none());
@@ -316,16 +290,13 @@ async fn the_second_step_cannot_be_skipped(backend: Backend) {
     let mut thief = app.browser();
     let form = thief.get("/login").await;
     thief.cookies.insert("__Host-ostiary_mfa".into(), copied);
-    let res = thief
-        .post_form(
-            "/login/mfa/totp",
-            &[
-                ("csrf_token", &form.csrf()),
-                ("code", &code(&app, &secret, 0)),
-                ("return_to", "/account"),
-            ],
-        )
-        .await;
+    let res = submit(
+        &mut thief,
+        &form,
+        "/login/mfa/totp",
+        &code(&app, &secret, 0),
+    )
+    .await;
     assert!(res.location().starts_with("/login?"), "{}", res.location());
     assert!(thief.session_cookie().is_none());
 }
@@ -355,13 +326,10 @@ async fn factor_changes_need_a_recent_sign_in(backend: Backend) {
         res.location()
     );
     let rows: i64 = app
-        .state
-        .db
-        .run(|c| {
+        .db_run(|c| {
             use diesel::prelude::*;
             Ok(ostiary::db::schema::mfa_totp::table.count().get_result(c)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(rows, 0, "nothing started");
 }

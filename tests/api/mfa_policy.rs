@@ -11,11 +11,10 @@ use ostiary::auth::mfa::admin;
 use ostiary::auth::mfa::policy::Scope;
 use reqwest::StatusCode;
 
-use crate::authorize_support::{get, param, pkce, redirected, url};
 use crate::cli::{ostiary, text};
-use crate::helpers::{Backend, Browser, PASSWORD, Page, TestApp, TestDatabase};
+use crate::helpers::{Backend, Browser, PASSWORD, Page, RegisteredClient, TestApp, TestDatabase};
 use crate::mfa_support::{backup_codes, code, enroll_totp, session_amr, setup_key};
-use crate::token_support::{claims, confidential, redeem, register};
+use crate::oauth_support::{claims, get, param, pkce, post_as, redeem, redirected, url};
 
 const EMAIL: &str = "policy@example.com";
 
@@ -33,20 +32,17 @@ crate::on_all_backends!(
 async fn set(app: &TestApp, scope: Scope, subject: Option<&str>, requirement: &str) {
     let (subject, requirement) = (subject.map(str::to_owned), requirement.to_owned());
     let now = app.state.now();
-    app.state
-        .db
-        .run(move |c| {
-            admin::set(
-                c,
-                &Actor::system("test"),
-                scope,
-                subject.as_deref(),
-                &requirement,
-                now,
-            )
-        })
-        .await
-        .unwrap();
+    app.db_run(move |c| {
+        admin::set(
+            c,
+            &Actor::system("test"),
+            scope,
+            subject.as_deref(),
+            &requirement,
+            now,
+        )
+    })
+    .await;
 }
 
 /// Enrol through the login-time pages from `/login/mfa/enroll…`; returns
@@ -56,36 +52,30 @@ async fn enrol_at_login(app: &TestApp, b: &mut Browser, location: &str) -> (Page
     let before = b.session_cookie().cloned();
     let choose = b.get(location).await;
     assert_eq!(choose.status, StatusCode::OK, "{}", choose.body);
-    let return_to = crate::helpers::hidden_input(&choose.body, "return_to").unwrap();
-    let return_to = crate::authorize_support::unescape(&return_to);
+    let return_to = choose.field("return_to");
     let scan = b
-        .post_form(
+        .post_from(
+            &choose,
             "/login/mfa/enroll/totp",
-            &[("csrf_token", &choose.csrf()), ("return_to", &return_to)],
+            &[("return_to", &return_to)],
         )
         .await;
     assert_eq!(scan.status, StatusCode::OK, "{}", scan.body);
     let secret = setup_key(&scan.body);
     let wrong = b
-        .post_form(
+        .post_from(
+            &scan,
             "/login/mfa/enroll/totp/confirm",
-            &[
-                ("csrf_token", &scan.csrf()),
-                ("code", "000000"),
-                ("return_to", &return_to),
-            ],
+            &[("code", "000000"), ("return_to", &return_to)],
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
     assert_eq!(b.session_cookie().cloned(), before, "no new session yet");
     let done = b
-        .post_form(
+        .post_from(
+            &wrong,
             "/login/mfa/enroll/totp/confirm",
-            &[
-                ("csrf_token", &wrong.csrf()),
-                ("code", &code(app, &secret, 0)),
-                ("return_to", &return_to),
-            ],
+            &[("code", &code(app, &secret, 0)), ("return_to", &return_to)],
         )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
@@ -101,6 +91,40 @@ async fn enrol_at_login(app: &TestApp, b: &mut Browser, location: &str) -> (Page
         "a new session token (SR-60)"
     );
     (done, secret)
+}
+
+/// A confidential consent-skip client for the code grant.
+async fn first_party(app: &TestApp, id: &str) -> RegisteredClient {
+    app.client(id)
+        .grants(&["authorization_code"])
+        .skip_consent()
+        .register()
+        .await
+}
+
+/// Follow the authorization request `request` of a signed-in browser to
+/// the second step and pass it with the authenticator code; returns the
+/// answer, which leads back to `/authorize`.
+async fn step_up(app: &TestApp, b: &mut Browser, request: &str, secret: &str) -> Page {
+    let res = b.get(request).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        res.location().starts_with("/login/mfa?"),
+        "{}",
+        res.location()
+    );
+    let page = b.get(res.location()).await;
+    let return_to = page.field("return_to");
+    assert!(return_to.starts_with("/authorize?"), "{return_to}");
+    let ok = b
+        .post_from(
+            &page,
+            "/login/mfa/totp",
+            &[("code", &code(app, secret, 0)), ("return_to", &return_to)],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    ok
 }
 
 async fn required_policy_sends_users_to_enrolment_first(backend: Backend) {
@@ -127,8 +151,7 @@ async fn required_policy_sends_users_to_enrolment_first(backend: Backend) {
     let ok = crate::mfa_support::submit(&mut b2, &page, "/login/mfa/totp", &code(&app, &secret, 0))
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
-    let actions = app.audit_actions().await;
-    assert!(actions.iter().any(|a| a == "mfa.policy_changed"));
+    app.assert_audited(&["mfa.policy_changed"]).await;
 }
 
 async fn policy_scopes_match_method_and_organization(backend: Backend) {
@@ -149,26 +172,11 @@ async fn policy_scopes_match_method_and_organization(backend: Backend) {
     );
     set(&app, Scope::LoginMethod, Some("password"), "optional").await;
     // Required for an organization: its members only.
-    let hash = app
-        .state
-        .hasher
-        .hash(&ostiary::domain::Password::new(PASSWORD.into()))
-        .await
-        .unwrap();
-    let spec = ostiary::users::accounts::UserSpec {
-        email: ostiary::domain::Email::parse("owner@example.com").unwrap(),
-        display_name: String::new(),
-        password_hash: Some(hash),
-        superuser: false,
-        email_verified: true,
-        organization: Some(("Acme".into(), ostiary::domain::Role::Member)),
-    };
-    let now = app.state.now();
-    app.state
-        .db
-        .run(move |c| ostiary::users::accounts::create_user(c, &Actor::system("test"), &spec, now))
-        .await
-        .unwrap();
+    app.create_user_with("owner@example.com", PASSWORD, |u| {
+        u.display_name = String::new();
+        u.organization = Some(("Acme".into(), ostiary::domain::Role::Member));
+    })
+    .await;
     set(&app, Scope::Organization, Some("Acme"), "required").await;
     let (_, res) = app.login(EMAIL, PASSWORD).await;
     assert_eq!(res.location(), "/account", "not a member");
@@ -182,9 +190,7 @@ async fn policy_scopes_match_method_and_organization(backend: Backend) {
 
 async fn step_up_for_acr_values_keeps_the_session_and_reports_mfa(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut spec = confidential("rp", &["authorization_code"]);
-    spec.consent = Some("skip".into());
-    let rp = register(&app, spec).await;
+    let rp = first_party(&app, "rp").await;
     app.create_user(EMAIL, PASSWORD).await;
     let (mut b, _) = app.login(EMAIL, PASSWORD).await;
     let (verifier, challenge) = pkce();
@@ -204,29 +210,7 @@ async fn step_up_for_acr_values_keeps_the_session_and_reports_mfa(backend: Backe
         ("code_challenge", challenge.as_str()),
         ("acr_values", acr::MULTI_FACTOR),
     ];
-    let res = b.get(&url(&rp.id, &extra)).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert!(
-        res.location().starts_with("/login/mfa?"),
-        "{}",
-        res.location()
-    );
-    let page = b.get(res.location()).await;
-    let return_to = crate::authorize_support::unescape(
-        &crate::helpers::hidden_input(&page.body, "return_to").unwrap(),
-    );
-    assert!(return_to.starts_with("/authorize?"), "{return_to}");
-    let ok = b
-        .post_form(
-            "/login/mfa/totp",
-            &[
-                ("csrf_token", &page.csrf()),
-                ("code", &code(&app, &secret, 0)),
-                ("return_to", &return_to),
-            ],
-        )
-        .await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let ok = step_up(&app, &mut b, &url(&rp.id, &extra), &secret).await;
     let back = b.get(ok.location()).await;
     let params = redirected(&app, &back);
     let tokens = redeem(&app, &rp, get(&params, "code").unwrap(), Some(&verifier)).await;
@@ -249,9 +233,7 @@ async fn step_up_for_acr_values_keeps_the_session_and_reports_mfa(backend: Backe
 
 async fn client_policy_steps_up_and_prompt_none_cannot(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut spec = confidential("secure-rp", &["authorization_code"]);
-    spec.consent = Some("skip".into());
-    let rp = register(&app, spec).await;
+    let rp = first_party(&app, "secure-rp").await;
     app.create_user(EMAIL, PASSWORD).await;
     let (mut b, _) = app.login(EMAIL, PASSWORD).await;
     set(&app, Scope::Client, Some("secure-rp"), "required").await;
@@ -271,7 +253,7 @@ async fn client_policy_steps_up_and_prompt_none_cannot(backend: Backend) {
         .split("class=\"button button-primary\" href=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
-        .map(crate::authorize_support::unescape)
+        .map(crate::helpers::unescape)
         .unwrap();
     assert!(continue_url.starts_with("/authorize?"), "{continue_url}");
     let back = b.get(&continue_url).await;
@@ -353,28 +335,11 @@ async fn mfa_cli_manages_rules_and_acknowledgments(backend: Backend) {
     // Every change is in the audit log, with its actor.
     let verify = run(&["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
-    let data = tempfile::tempdir().unwrap();
-    let url = db.url.clone();
-    let app = TestApp::spawn_with(backend, |c| {
-        c.database_url = url.into();
-        c.data_dir = data.path().to_path_buf();
-        c.master_key_file = Some(dir.path().join("data/master.key"));
-    })
-    .await;
-    let rows = app
-        .state
-        .db
-        .run(|c| ostiary::store::audit::by_action(c, "mfa.policy_changed"))
-        .await
-        .unwrap();
+    let app = crate::cli::serve_after_cli(backend, &db, dir.path()).await;
+    let rows = app.audit_rows("mfa.policy_changed").await;
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.actor_id.as_deref() == Some("cli")));
-    let acks = app
-        .state
-        .db
-        .run(|c| ostiary::store::audit::by_action(c, "mfa.upstream_acknowledged"))
-        .await
-        .unwrap();
+    let acks = app.audit_rows("mfa.upstream_acknowledged").await;
     assert_eq!(acks.len(), 1);
 }
 
@@ -383,23 +348,22 @@ async fn device_approval_needs_the_client_rule_satisfied(backend: Backend) {
     // nor a direct POST to /device/confirm approves without the second step.
     let app = TestApp::spawn(backend).await;
     let device = "urn:ietf:params:oauth:grant-type:device_code";
-    let mut spec = crate::token_support::public("tv", &[device]);
-    spec.redirect_uris = vec![];
-    let rp = register(&app, spec).await;
+    let rp = app
+        .client("tv")
+        .public()
+        .grants(&[device])
+        .no_redirect_uris()
+        .register()
+        .await;
     set(&app, Scope::Client, Some("tv"), "required").await;
     app.create_user(EMAIL, PASSWORD).await;
     let (mut b, _) = app.login(EMAIL, PASSWORD).await;
-    let started =
-        crate::token_support::post_as(&app, &rp, "/device_authorization", &[("scope", "openid")])
-            .await;
+    let started = post_as(&app, &rp, "/device_authorization", &[("scope", "openid")]).await;
     let user_code = started.str("user_code");
     let page = b.get(&format!("/device?user_code={user_code}")).await;
     assert_eq!(page.status, StatusCode::OK);
     let res = b
-        .post_form(
-            "/device",
-            &[("csrf_token", &page.csrf()), ("user_code", &user_code)],
-        )
+        .post_from(&page, "/device", &[("user_code", &user_code)])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(
@@ -409,17 +373,14 @@ async fn device_approval_needs_the_client_rule_satisfied(backend: Backend) {
         res.location()
     );
     let direct = b
-        .post_form(
+        .post_from(
+            &page,
             "/device/confirm",
-            &[
-                ("csrf_token", &page.csrf()),
-                ("user_code", &user_code),
-                ("decision", "allow"),
-            ],
+            &[("user_code", &user_code), ("decision", "allow")],
         )
         .await;
     assert_eq!(direct.status, StatusCode::SEE_OTHER);
-    let poll = crate::token_support::post_as(
+    let poll = post_as(
         &app,
         &rp,
         "/token",
@@ -432,32 +393,30 @@ async fn device_approval_needs_the_client_rule_satisfied(backend: Backend) {
     assert_eq!(poll.error(), "authorization_pending");
 }
 
+/// An app sending mail to a sink, and [`EMAIL`] with an authenticator app
+/// (its secret); `None` without the SMTP peer.
+async fn mailing_app_with_totp_user() -> Option<(crate::mail_sink::MailSink, TestApp, String)> {
+    let sink = crate::mail_sink::MailSink::start()?;
+    let app = crate::email::app_with(Backend::Sqlite, &sink).await;
+    let (secret, _) = crate::mfa_support::user_with_totp(&app, EMAIL).await;
+    Some((sink, app, secret))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn email_code_sign_in_goes_through_the_second_step() {
     // S6 + S5: an emailed code is a first factor like any other — a user
     // with an authenticator app still passes it, and the result is two
     // factors (`otp` twice is still `mfa`).
-    let Some(sink) = crate::mail_sink::MailSink::start() else {
+    let Some((sink, app, secret)) = mailing_app_with_totp_user().await else {
         return;
     };
-    let app = crate::email::app_with(Backend::Sqlite, &sink).await;
-    let (secret, _) = crate::mfa_support::user_with_totp(&app, EMAIL).await;
     let mut b = app.browser();
     let res = crate::email::request_code(&mut b, EMAIL).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let mail = sink.wait_for(EMAIL, 1).await;
     let res = crate::email::enter_code(&mut b, &crate::mail_sink::code_in(&mail)).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    assert!(
-        res.location().starts_with("/login/mfa?"),
-        "{}",
-        res.location()
-    );
-    assert!(
-        b.session_cookie().is_none(),
-        "no session after the email code alone"
-    );
-    let page = b.get(res.location()).await;
+    // No session after the email code alone.
+    let page = crate::mfa_support::second_step(&mut b, &res).await;
     let ok =
         crate::mfa_support::submit(&mut b, &page, "/login/mfa/totp", &code(&app, &secret, 0)).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
@@ -468,11 +427,9 @@ async fn email_code_sign_in_goes_through_the_second_step() {
 async fn a_replayed_totp_code_alerts_the_user_by_email() {
     // SR-90: a reused code is refused like a wrong one, audited, and the
     // user is told by email (someone knows the password).
-    let Some(sink) = crate::mail_sink::MailSink::start() else {
+    let Some((sink, app, secret)) = mailing_app_with_totp_user().await else {
         return;
     };
-    let app = crate::email::app_with(Backend::Sqlite, &sink).await;
-    let (secret, _) = crate::mfa_support::user_with_totp(&app, EMAIL).await;
     let used = code(&app, &secret, 0);
     let (mut b, page) = crate::mfa_support::password_step(&app, EMAIL).await;
     let ok = crate::mfa_support::submit(&mut b, &page, "/login/mfa/totp", &used).await;
@@ -493,25 +450,12 @@ async fn a_replayed_totp_code_alerts_the_user_by_email() {
     assert_eq!(sink.to(EMAIL).len(), 1);
 }
 
-/// The browser's session row.
-async fn session_row(app: &TestApp, b: &Browser) -> ostiary::store::sessions::AuthSession {
-    let hash = ostiary::crypto::token::sha256_hex(b.session_cookie().unwrap().as_bytes());
-    app.state
-        .db
-        .run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 async fn stale_session_cannot_enrol_through_step_up(backend: Backend) {
     // SR-82 (issue 10 item 1): a stale or borrowed session steered to
     // enrolment by acr_values must sign in again first; it cannot add its
     // own authenticator with the pending cookie alone.
     let app = TestApp::spawn(backend).await;
-    let mut spec = confidential("rp", &["authorization_code"]);
-    spec.consent = Some("skip".into());
-    let rp = register(&app, spec).await;
+    let rp = first_party(&app, "rp").await;
     app.create_user(EMAIL, PASSWORD).await;
     let (mut b, _) = app.login(EMAIL, PASSWORD).await;
     let extra = [("acr_values", acr::MULTI_FACTOR)];
@@ -549,46 +493,23 @@ async fn step_up_keeps_auth_time_and_the_session_lifetime(backend: Backend) {
     // and the absolute lifetime is not extended; factor changes still need
     // a fresh sign-in.
     let app = TestApp::spawn(backend).await;
-    let mut spec = confidential("rp", &["authorization_code"]);
-    spec.consent = Some("skip".into());
-    let rp = register(&app, spec).await;
+    let rp = first_party(&app, "rp").await;
     app.create_user(EMAIL, PASSWORD).await;
     let (mut b, _) = app.login(EMAIL, PASSWORD).await;
     let (secret, _) = enroll_totp(&app, &mut b).await;
-    let before = session_row(&app, &b).await;
+    let before = app.session_of(&b).await;
     app.clock.advance(Duration::seconds(
         app.config.session.reauth_window_secs + 60,
     ));
-    let res = b
-        .get(&url(&rp.id, &[("acr_values", acr::MULTI_FACTOR)]))
-        .await;
-    assert!(
-        res.location().starts_with("/login/mfa?"),
-        "{}",
-        res.location()
-    );
-    let page = b.get(res.location()).await;
-    let return_to = crate::authorize_support::unescape(
-        &crate::helpers::hidden_input(&page.body, "return_to").unwrap(),
-    );
     let old_cookie = b.session_cookie().cloned().unwrap();
-    let ok = b
-        .post_form(
-            "/login/mfa/totp",
-            &[
-                ("csrf_token", &page.csrf()),
-                ("code", &code(&app, &secret, 0)),
-                ("return_to", &return_to),
-            ],
-        )
-        .await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let request = url(&rp.id, &[("acr_values", acr::MULTI_FACTOR)]);
+    step_up(&app, &mut b, &request, &secret).await;
     assert_ne!(
         b.session_cookie().unwrap(),
         &old_cookie,
         "a new cookie (SR-60)"
     );
-    let after = session_row(&app, &b).await;
+    let after = app.session_of(&b).await;
     assert_eq!(after.id, before.id, "same sid");
     assert_eq!(
         after.auth_time, before.auth_time,
@@ -606,12 +527,8 @@ async fn step_up_keeps_auth_time_and_the_session_lifetime(backend: Backend) {
         "{}",
         passkeys.body
     );
-    let security = b.get("/account/security").await;
     let res = b
-        .post_form(
-            "/account/security/totp/remove",
-            &[("csrf_token", &security.csrf())],
-        )
+        .submit("/account/security", "/account/security/totp/remove", &[])
         .await;
     assert!(
         res.location().starts_with("/login?force=1"),
@@ -619,8 +536,5 @@ async fn step_up_keeps_auth_time_and_the_session_lifetime(backend: Backend) {
         res.location()
     );
     // The old cookie is dead.
-    let mut old = app.browser();
-    old.cookies
-        .insert("__Host-ostiary_session".into(), old_cookie);
-    assert!(!old.is_signed_in().await);
+    assert!(!app.browser_with_session(&old_cookie).is_signed_in().await);
 }

@@ -4,7 +4,6 @@
 
 use chrono::Duration;
 use ostiary::auth::mfa::totp;
-use ostiary::crypto::token::sha256_hex;
 use reqwest::StatusCode;
 
 use crate::helpers::{Browser, PASSWORD, Page, TestApp};
@@ -39,20 +38,16 @@ pub fn backup_codes(body: &str) -> Vec<String> {
 /// Turn on an authenticator app from the security page of a signed-in
 /// browser; returns the secret and the backup codes shown once.
 pub async fn enroll_totp(app: &TestApp, b: &mut Browser) -> (String, Vec<String>) {
-    let page = b.get("/account/security").await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let start = b
-        .post_form("/account/security/totp", &[("csrf_token", &page.csrf())])
+        .submit("/account/security", "/account/security/totp", &[])
         .await;
     assert_eq!(start.status, StatusCode::OK, "{}", start.body);
     let secret = setup_key(&start.body);
     let done = b
-        .post_form(
+        .post_from(
+            &start,
             "/account/security/totp/confirm",
-            &[
-                ("csrf_token", &start.csrf()),
-                ("code", &code(app, &secret, 0)),
-            ],
+            &[("code", &code(app, &secret, 0))],
         )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
@@ -76,6 +71,13 @@ pub async fn user_with_totp(app: &TestApp, email: &str) -> (String, Vec<String>)
 /// and returns the browser and the challenge page.
 pub async fn password_step(app: &TestApp, email: &str) -> (Browser, Page) {
     let (mut b, res) = app.login(email, PASSWORD).await;
+    let page = second_step(&mut b, &res).await;
+    (b, page)
+}
+
+/// Follow `res`, the answer to a first factor, to the second step: it must
+/// lead there without a session yet; returns the challenge page.
+pub async fn second_step(b: &mut Browser, res: &Page) -> Page {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(
         res.location().starts_with("/login/mfa?"),
@@ -88,31 +90,16 @@ pub async fn password_step(app: &TestApp, email: &str) -> (Browser, Page) {
     );
     let page = b.get(res.location()).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    (b, page)
+    page
 }
 
 /// Submit a code on the challenge page (`/login/mfa/totp` or `/backup`).
 pub async fn submit(b: &mut Browser, page: &Page, path: &str, code: &str) -> Page {
-    b.post_form(
-        path,
-        &[
-            ("csrf_token", &page.csrf()),
-            ("code", code),
-            ("return_to", "/account"),
-        ],
-    )
-    .await
+    b.post_from(page, path, &[("code", code), ("return_to", "/account")])
+        .await
 }
 
 /// The `amr` of the browser's session.
 pub async fn session_amr(app: &TestApp, b: &Browser) -> Vec<String> {
-    let hash = sha256_hex(b.session_cookie().expect("signed in").as_bytes());
-    let row = app
-        .state
-        .db
-        .run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
-        .await
-        .unwrap()
-        .unwrap();
-    row.amr.to_vec()
+    app.session_of(b).await.amr.to_vec()
 }

@@ -8,7 +8,9 @@ use chrono::Duration;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Browser, PASSWORD, TestApp, browser_peer, interop_dir};
+use crate::helpers::{
+    Backend, Browser, PASSWORD, TestApp, browser_peer, interop_dir, run_in_chromium,
+};
 
 const START: &str = "/account/passkeys/register/start";
 const WEBAUTHN_COOKIE: &str = "__Host-ostiary_webauthn";
@@ -41,17 +43,14 @@ async fn signed_in(app: &TestApp, email: &str) -> (Browser, String) {
 }
 
 async fn count(app: &TestApp, table: &'static str) -> i64 {
-    app.state
-        .db
-        .run(move |conn| {
-            use ostiary::db::schema::{passkeys, webauthn_challenges};
-            Ok(match table {
-                "passkeys" => passkeys::table.count().get_result::<i64>(conn)?,
-                _ => webauthn_challenges::table.count().get_result::<i64>(conn)?,
-            })
+    app.db_run(move |conn| {
+        use ostiary::db::schema::{passkeys, webauthn_challenges};
+        Ok(match table {
+            "passkeys" => passkeys::table.count().get_result::<i64>(conn)?,
+            _ => webauthn_challenges::table.count().get_result::<i64>(conn)?,
         })
-        .await
-        .unwrap()
+    })
+    .await
 }
 
 async fn registration_start_needs_session_csrf_and_recent_sign_in(backend: Backend) {
@@ -152,16 +151,13 @@ async fn registration_options_ask_for_a_discoverable_credential_with_uv(backend:
     // Only the hash of the cookie is stored.
     let cookie = b.cookies.get(WEBAUTHN_COOKIE).unwrap().clone();
     let stored: Vec<(String, Option<String>, String)> = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             use ostiary::db::schema::webauthn_challenges::dsl::*;
             Ok(webauthn_challenges
                 .select((binding_hash, user_id, purpose))
                 .load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0].0, cookie);
     assert_eq!(stored[0].1.as_deref(), Some(user_id.as_str()));
@@ -282,15 +278,12 @@ async fn passwordless_garbage_fails_generically_is_audited_and_throttled(backend
         "{actions:?}"
     );
     let failures: i32 = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             Ok(ostiary::store::throttle::get(conn, "ip:127.0.0.1")?
                 .map(|t| t.failures)
                 .unwrap_or(0))
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(failures, 2);
     assert_eq!(app.live_session_count().await, 0);
 }
@@ -306,11 +299,8 @@ async fn insert_passkey(app: &TestApp, user_id: &str, name: &str) -> String {
         last_used_at: None,
     };
     let id = row.id.clone();
-    app.state
-        .db
-        .run(move |conn| ostiary::store::passkeys::insert(conn, &row))
-        .await
-        .unwrap();
+    app.db_run(move |conn| ostiary::store::passkeys::insert(conn, &row))
+        .await;
     id
 }
 
@@ -358,23 +348,15 @@ async fn passkey_second_step_is_gated_and_counts_failures(backend: Backend) {
         .await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "{}", bad.body);
     assert!(b.session_cookie().is_none());
-    let failed = app
-        .state
-        .db
-        .run(|c| ostiary::store::audit::by_action(c, "mfa.failed"))
-        .await
-        .unwrap();
+    let failed = app.audit_rows("mfa.failed").await;
     assert!(
         failed[0].details.contains("\"factor\":\"passkey\""),
         "{}",
         failed[0].details
     );
     let counter = app
-        .state
-        .db
-        .run(move |c| ostiary::store::throttle::get(c, &format!("mfa:{user_id}")))
+        .db_run(move |c| ostiary::store::throttle::get(c, &format!("mfa:{user_id}")))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(counter.failures, 1);
 }
@@ -398,28 +380,15 @@ async fn users_remove_only_their_own_passkeys(backend: Backend) {
     let page = mallory.get("/account/passkeys").await;
     assert!(!page.body.contains(&key));
 
-    let token = page.csrf();
-    let res = mallory
-        .post_form(
-            &format!("/account/passkeys/{key}/delete"),
-            &[("csrf_token", &token)],
-        )
-        .await;
+    let delete = format!("/account/passkeys/{key}/delete");
+    let res = mallory.post_from(&page, &delete, &[]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     // Alice's own request without a token is refused too.
-    let res = alice
-        .post_form(&format!("/account/passkeys/{key}/delete"), &[])
-        .await;
+    let res = alice.post_form(&delete, &[]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(count(&app, "passkeys").await, 1);
 
-    let token = alice.get("/account/passkeys").await.csrf();
-    let res = alice
-        .post_form(
-            &format!("/account/passkeys/{key}/delete"),
-            &[("csrf_token", &token)],
-        )
-        .await;
+    let res = alice.submit("/account/passkeys", &delete, &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), "/account/passkeys?notice=removed");
     assert_eq!(count(&app, "passkeys").await, 0);
@@ -430,14 +399,11 @@ async fn stale_sign_in_must_confirm_before_remove(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (mut alice, alice_id) = signed_in(&app, "alice@example.com").await;
     let key = insert_passkey(&app, &alice_id, "Laptop").await;
-    let token = alice.get("/account/passkeys").await.csrf();
+    let page = alice.get("/account/passkeys").await;
     app.clock
         .advance(Duration::seconds(app.config.session.reauth_window_secs + 1));
     let res = alice
-        .post_form(
-            &format!("/account/passkeys/{key}/delete"),
-            &[("csrf_token", &token)],
-        )
+        .post_from(&page, &format!("/account/passkeys/{key}/delete"), &[])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -476,33 +442,37 @@ async fn assert_with(
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
+/// A second-factor ceremony for `user`: its options, and a request that
+/// carries its cookie.
+async fn ceremony(app: &TestApp, user: &str) -> (serde_json::Value, actix_web::HttpRequest) {
+    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, user)
+        .await
+        .unwrap();
+    let req = actix_web::test::TestRequest::default()
+        .cookie(cookie)
+        .to_http_request();
+    (options, req)
+}
+
+/// Whether `credential` passes the ceremony of `req` as `user`.
+async fn verifies(
+    app: &TestApp,
+    req: &actix_web::HttpRequest,
+    user: &str,
+    credential: &str,
+) -> bool {
+    ostiary::auth::webauthn::finish_authentication(&app.state, req, user, credential)
+        .await
+        .unwrap()
+}
+
 async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Backend) {
     if !browser_peer() {
         return;
     }
     let app = TestApp::spawn_for_browser(backend).await;
     let ada = app.create_user("ada@example.com", PASSWORD).await;
-    let shots = std::env::var("OSTIARY_SCREENSHOT_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| std::env::temp_dir().join("ostiary-screenshots"));
-    std::fs::create_dir_all(&shots).unwrap();
-    let output = tokio::process::Command::new("node")
-        .current_dir(interop_dir())
-        .arg("passkeys.mjs")
-        .arg(&app.base)
-        .arg(&shots)
-        .arg("ada@example.com")
-        .arg(PASSWORD)
-        .output()
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "browser run failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let seen: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let seen = run_in_chromium(&app, "passkeys.mjs", &["ada@example.com", PASSWORD]).await;
     assert_eq!(seen["passkeyButtonVisible"], true, "{seen}");
     assert_eq!(seen["backupCodesShown"], 10, "{seen}");
     assert_eq!(seen["afterRegister"], "/account/passkeys", "{seen}");
@@ -519,12 +489,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
 
     // The passwordless sign-in carried the passkey's amr; the live session
     // (password + passkey as second step) carries both.
-    let logins = app
-        .state
-        .db
-        .run(|c| ostiary::store::audit::by_action(c, "login.success"))
-        .await
-        .unwrap();
+    let logins = app.audit_rows("login.success").await;
     assert!(
         logins
             .iter()
@@ -533,9 +498,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     );
     let owner = ada.clone();
     let amrs: Vec<String> = app
-        .state
-        .db
-        .run(move |conn| {
+        .db_run(move |conn| {
             use ostiary::db::schema::auth_sessions::dsl::*;
             Ok(auth_sessions
                 .filter(user_id.eq(&owner))
@@ -543,13 +506,10 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
                 .select(amr)
                 .load(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(amrs, [r#"["pwd","swk","user","mfa"]"#], "{amrs:?}");
     let (stored, used): (i64, i64) = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             use ostiary::db::schema::passkeys::dsl::*;
             Ok((
                 passkeys.count().get_result(conn)?,
@@ -559,8 +519,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
                     .get_result(conn)?,
             ))
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!((stored, used), (1, 1));
     assert_eq!(count(&app, "challenges").await, 0);
 
@@ -590,9 +549,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
 
     // The second-factor API the MFA step uses: options for the user's
     // passkeys with user verification, and a clean `false` for garbage.
-    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
-        .await
-        .unwrap();
+    let (options, req) = ceremony(&app, &ada).await;
     assert_eq!(options["publicKey"]["userVerification"], "required");
     let allowed = options["publicKey"]["allowCredentials"].as_array().unwrap();
     assert_eq!(allowed.len(), 1);
@@ -601,32 +558,14 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
             .await
             .unwrap()
     );
-    let req = actix_web::test::TestRequest::default()
-        .cookie(cookie.clone())
-        .to_http_request();
-    let ok = ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, "garbage")
-        .await
-        .unwrap();
-    assert!(!ok);
+    assert!(!verifies(&app, &req, &ada, "garbage").await);
     // Used up: a second try with the same binding finds no ceremony.
-    let again = ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, "{}")
-        .await
-        .unwrap();
-    assert!(!again);
+    assert!(!verifies(&app, &req, &ada, "{}").await);
     assert_eq!(count(&app, "challenges").await, 0);
     // Another user's id never matches the ceremony.
-    let (_, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
-        .await
-        .unwrap();
-    let req = actix_web::test::TestRequest::default()
-        .cookie(cookie)
-        .to_http_request();
+    let (_, req) = ceremony(&app, &ada).await;
     let other = app.create_user("eve@example.com", PASSWORD).await;
-    assert!(
-        !ostiary::auth::webauthn::finish_authentication(&app.state, &req, &other, "{}")
-            .await
-            .unwrap()
-    );
+    assert!(!verifies(&app, &req, &other, "{}").await);
     assert!(
         ostiary::auth::webauthn::start_authentication(&app.state, &other)
             .await
@@ -636,45 +575,20 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     // A real second-factor assertion (the credential moved to a new virtual
     // authenticator) verifies once; replaying it against a new ceremony
     // fails.
-    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
-        .await
-        .unwrap();
+    let (options, req) = ceremony(&app, &ada).await;
     let assertion = assert_with(&app.base, &options.to_string(), &seen["credential"], 0).await;
-    let req = actix_web::test::TestRequest::default()
-        .cookie(cookie)
-        .to_http_request();
     assert!(
-        ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, &assertion)
-            .await
-            .unwrap(),
+        verifies(&app, &req, &ada, &assertion).await,
         "second factor refused: {assertion}"
     );
-    let (_, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
-        .await
-        .unwrap();
-    let req = actix_web::test::TestRequest::default()
-        .cookie(cookie)
-        .to_http_request();
-    assert!(
-        !ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, &assertion)
-            .await
-            .unwrap()
-    );
+    let (_, req) = ceremony(&app, &ada).await;
+    assert!(!verifies(&app, &req, &ada, &assertion).await);
 
     // A signature counter that did not advance (a cloned authenticator) is
     // refused.
-    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &ada)
-        .await
-        .unwrap();
+    let (options, req) = ceremony(&app, &ada).await;
     let cloned = assert_with(&app.base, &options.to_string(), &seen["credential"], 0).await;
-    let req = actix_web::test::TestRequest::default()
-        .cookie(cookie)
-        .to_http_request();
-    assert!(
-        !ostiary::auth::webauthn::finish_authentication(&app.state, &req, &ada, &cloned)
-            .await
-            .unwrap()
-    );
+    assert!(!verifies(&app, &req, &ada, &cloned).await);
 
     // Passwordless through HTTP with a fresh assertion: refused while the
     // account is locked (same answer as any failure), accepted once unlocked.
@@ -706,19 +620,14 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
             assert!(b.is_signed_in().await);
         }
     }
-    let actions = app.audit_actions().await;
-    for action in [
+    app.assert_audited(&[
         "passkey.registered",
         "passkey.verified",
         "login.success",
         "login.failure",
         "passkey.rejected",
-    ] {
-        assert!(
-            actions.iter().any(|a| a == action),
-            "{action} not audited: {actions:?}"
-        );
-    }
+    ])
+    .await;
 }
 
 /// The browser run, on both backends (real credentials stored and updated).

@@ -5,8 +5,8 @@
 
 use reqwest::StatusCode;
 
-use crate::authorize_support::*;
-use crate::helpers::{Backend, Browser, PASSWORD, TestApp, hidden_input};
+use crate::helpers::{Backend, Browser, PASSWORD, Page, TestApp};
+use crate::oauth_support::*;
 use crate::on_all_backends;
 
 on_all_backends!(
@@ -16,15 +16,8 @@ on_all_backends!(
     signing_out_ends_every_account_of_the_browser,
 );
 
-fn consent_skip(id: &str) -> ostiary::oidc::clients::ClientSpec {
-    ostiary::oidc::clients::ClientSpec {
-        consent: Some("skip".into()),
-        ..spec(id)
-    }
-}
-
 /// Follow the authorization request to the chooser page.
-async fn chooser(b: &mut Browser, client_id: &str) -> crate::helpers::Page {
+async fn chooser(b: &mut Browser, client_id: &str) -> Page {
     let res = b
         .get(&url(client_id, &[("prompt", "select_account")]))
         .await;
@@ -39,19 +32,12 @@ async fn chooser(b: &mut Browser, client_id: &str) -> crate::helpers::Page {
     page
 }
 
-async fn choose(
-    b: &mut Browser,
-    page: &crate::helpers::Page,
-    choice: &str,
-) -> crate::helpers::Page {
-    let return_to = unescape(&hidden_input(&page.body, "return_to").unwrap());
-    b.post_form(
+async fn choose(b: &mut Browser, page: &Page, choice: &str) -> Page {
+    let return_to = page.field("return_to");
+    b.post_from(
+        page,
         "/login/select",
-        &[
-            ("csrf_token", &page.csrf()),
-            ("choice", choice),
-            ("return_to", &return_to),
-        ],
+        &[("choice", choice), ("return_to", &return_to)],
     )
     .await
 }
@@ -66,19 +52,12 @@ fn choices(body: &str) -> Vec<String> {
 }
 
 async fn session_id(app: &TestApp, b: &Browser) -> String {
-    let hash = ostiary::crypto::token::sha256_hex(b.session_cookie().unwrap().as_bytes());
-    app.state
-        .db
-        .run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    app.session_of(b).await.id
 }
 
 async fn chooser_lists_this_browsers_account_and_continues(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, consent_skip("web")).await;
+    let id = app.client("web").skip_consent().register().await.id;
     let mut b = signed_in(&app).await;
     let sid = session_id(&app, &b).await;
     let page = chooser(&mut b, &id).await;
@@ -91,7 +70,7 @@ async fn chooser_lists_this_browsers_account_and_continues(backend: Backend) {
     );
     assert_eq!(choices(&page.body), vec![sid.clone(), "another".into()]);
     // A forged post changes nothing.
-    let return_to = unescape(&hidden_input(&page.body, "return_to").unwrap());
+    let return_to = page.field("return_to");
     let forged = b
         .post_form(
             "/login/select",
@@ -124,7 +103,7 @@ async fn chooser_lists_this_browsers_account_and_continues(backend: Backend) {
 
 async fn another_account_is_added_and_both_can_be_chosen(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, consent_skip("web")).await;
+    let id = app.client("web").skip_consent().register().await.id;
     app.create_user("bob@example.com", PASSWORD).await;
     let mut b = signed_in(&app).await;
     let ann_sid = session_id(&app, &b).await;
@@ -138,16 +117,13 @@ async fn another_account_is_added_and_both_can_be_chosen(backend: Backend) {
     assert!(!b.is_signed_in().await, "the current session is set aside");
     let login = b.get(res.location()).await;
     let res = b
-        .post_form(
+        .post_from(
+            &login,
             "/login",
             &[
-                ("csrf_token", &login.csrf()),
                 ("email", "bob@example.com"),
                 ("password", PASSWORD),
-                (
-                    "return_to",
-                    &unescape(&hidden_input(&login.body, "return_to").unwrap()),
-                ),
+                ("return_to", &login.field("return_to")),
             ],
         )
         .await;
@@ -177,7 +153,7 @@ async fn another_account_is_added_and_both_can_be_chosen(backend: Backend) {
 
 async fn only_sessions_held_by_this_browser_can_be_chosen(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, consent_skip("web")).await;
+    let id = app.client("web").skip_consent().register().await.id;
     app.create_user("bob@example.com", PASSWORD).await;
     let (bob, _) = app.login("bob@example.com", PASSWORD).await;
     let bob_sid = session_id(&app, &bob).await;
@@ -202,26 +178,19 @@ async fn only_sessions_held_by_this_browser_can_be_chosen(backend: Backend) {
 
 async fn signing_out_ends_every_account_of_the_browser(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let id = client(&app, consent_skip("web")).await;
+    let id = app.client("web").skip_consent().register().await.id;
     app.create_user("bob@example.com", PASSWORD).await;
     let mut b = signed_in(&app).await;
     let page = chooser(&mut b, &id).await;
     let res = choose(&mut b, &page, "another").await;
-    let login = b.get(res.location()).await;
-    b.post_form(
+    b.submit(
+        res.location(),
         "/login",
-        &[
-            ("csrf_token", &login.csrf()),
-            ("email", "bob@example.com"),
-            ("password", PASSWORD),
-        ],
+        &[("email", "bob@example.com"), ("password", PASSWORD)],
     )
     .await;
     assert_eq!(app.live_session_count().await, 2);
-    let page = b.get("/logout").await;
-    let res = b
-        .post_form("/logout", &[("csrf_token", &page.csrf())])
-        .await;
+    let res = b.logout().await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(app.live_session_count().await, 0);
     let res = b.get(&url(&id, &[("prompt", "select_account")])).await;
@@ -232,19 +201,8 @@ async fn signing_out_ends_every_account_of_the_browser(backend: Backend) {
     let mut b = app.login(EMAIL, PASSWORD).await.0;
     let page = chooser(&mut b, &id).await;
     choose(&mut b, &page, "another").await;
-    let login = b.get("/login").await;
-    b.post_form(
-        "/login",
-        &[
-            ("csrf_token", &login.csrf()),
-            ("email", EMAIL),
-            ("password", PASSWORD),
-        ],
-    )
-    .await;
+    b.login(EMAIL, PASSWORD).await;
     assert_eq!(app.live_session_count().await, 2);
-    let page = b.get("/logout").await;
-    b.post_form("/logout", &[("csrf_token", &page.csrf())])
-        .await;
+    b.logout().await;
     assert_eq!(app.live_session_count().await, 0);
 }

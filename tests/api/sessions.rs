@@ -22,8 +22,7 @@ async fn sign_out_other_devices_keeps_this_one(backend: Backend) {
     // SR-65: after changing how they sign in, users can end every other
     // session while keeping the one they are using.
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut here, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut here = app.signed_in_user("alice@example.com").await;
     let (mut there, _) = app.login("alice@example.com", PASSWORD).await;
     let page = here.get("/account/security").await;
     assert!(
@@ -35,10 +34,7 @@ async fn sign_out_other_devices_keeps_this_one(backend: Backend) {
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "CSRF required");
     assert!(there.is_signed_in().await);
     let res = here
-        .post_form(
-            "/account/sessions/revoke-others",
-            &[("csrf_token", &page.csrf())],
-        )
+        .post_from(&page, "/account/sessions/revoke-others", &[])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), "/account/security?notice=others-signed-out");
@@ -50,12 +46,7 @@ async fn sign_out_other_devices_keeps_this_one(backend: Backend) {
         !page.body.contains("Sign out other devices"),
         "only one session left"
     );
-    let rows = app
-        .state
-        .db
-        .run(|c| ostiary::store::audit::by_action(c, "session.revoke_all"))
-        .await
-        .unwrap();
+    let rows = app.audit_rows("session.revoke_all").await;
     assert!(
         rows[0].details.contains("\"kept_current\":true"),
         "{}",
@@ -65,8 +56,7 @@ async fn sign_out_other_devices_keeps_this_one(backend: Backend) {
 
 async fn tampered_or_unknown_cookie_is_anonymous(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (b, _) = app.login("alice@example.com", PASSWORD).await;
+    let b = app.signed_in_user("alice@example.com").await;
     let good = b.session_cookie().unwrap().clone();
     let mut flipped = good.clone().into_bytes();
     flipped[5] = if flipped[5] == b'A' { b'B' } else { b'A' };
@@ -78,12 +68,8 @@ async fn tampered_or_unknown_cookie_is_anonymous(backend: Backend) {
         &"A".repeat(500),
         &format!("{good}x"),
     ] {
-        let mut other = app.browser();
-        other
-            .cookies
-            .insert("__Host-ostiary_session".into(), bad.to_owned());
         assert!(
-            !other.is_signed_in().await,
+            !app.browser_with_session(bad).is_signed_in().await,
             "cookie {bad:?} must be anonymous"
         );
     }
@@ -91,8 +77,7 @@ async fn tampered_or_unknown_cookie_is_anonymous(backend: Backend) {
 
 async fn revoked_session_is_dead_on_next_request(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut laptop, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut laptop = app.signed_in_user("alice@example.com").await;
     let (mut phone, _) = app.login("alice@example.com", PASSWORD).await;
     assert!(phone.is_signed_in().await);
 
@@ -102,10 +87,7 @@ async fn revoked_session_is_dead_on_next_request(backend: Backend) {
     assert_eq!(ids.len(), 1);
     let other_id = &ids[0];
     let res = laptop
-        .post_form(
-            &format!("/account/sessions/{other_id}/revoke"),
-            &[("csrf_token", &page.csrf())],
-        )
+        .post_from(&page, &format!("/account/sessions/{other_id}/revoke"), &[])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location(), "/account?notice=session-revoked");
@@ -114,11 +96,7 @@ async fn revoked_session_is_dead_on_next_request(backend: Backend) {
         "revoked session must be dead at once"
     );
     assert!(laptop.is_signed_in().await);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"session.revoked".to_owned())
-    );
+    assert!(app.audited("session.revoked").await);
 }
 
 /// Session ids that have a revoke form on the account page.
@@ -134,8 +112,7 @@ fn session_ids(html: &str) -> Vec<String> {
 
 async fn sign_out_all_devices_ends_every_session(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut laptop, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut laptop = app.signed_in_user("alice@example.com").await;
     let (mut phone, _) = app.login("alice@example.com", PASSWORD).await;
     let page = laptop.get("/account").await;
     assert!(page.body.contains("Sign out all devices"));
@@ -144,20 +121,13 @@ async fn sign_out_all_devices_ends_every_session(backend: Backend) {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(phone.is_signed_in().await);
     let res = laptop
-        .post_form(
-            "/account/sessions/revoke-all",
-            &[("csrf_token", &page.csrf())],
-        )
+        .post_from(&page, "/account/sessions/revoke-all", &[])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(!laptop.is_signed_in().await);
     assert!(!phone.is_signed_in().await);
     assert_eq!(app.live_session_count().await, 0);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"session.revoke_all".to_owned())
-    );
+    assert!(app.audited("session.revoke_all").await);
 }
 
 async fn users_cannot_revoke_other_users_sessions(backend: Backend) {
@@ -170,9 +140,7 @@ async fn users_cannot_revoke_other_users_sessions(backend: Backend) {
     let bob_page = bob.get("/account").await;
     // Bob's own session id appears only as "This device"; read it from the database.
     let bob_session = app
-        .state
-        .db
-        .run(|conn| {
+        .db_run(|conn| {
             use diesel::prelude::*;
             use ostiary::db::schema::{auth_sessions, users};
             Ok(auth_sessions::table
@@ -181,14 +149,13 @@ async fn users_cannot_revoke_other_users_sessions(backend: Backend) {
                 .select(auth_sessions::id)
                 .first::<String>(conn)?)
         })
-        .await
-        .unwrap();
+        .await;
     assert!(bob_page.body.contains("This device"));
-    let alice_page = alice.get("/account").await;
     let res = alice
-        .post_form(
+        .submit(
+            "/account",
             &format!("/account/sessions/{bob_session}/revoke"),
-            &[("csrf_token", &alice_page.csrf())],
+            &[],
         )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
@@ -197,8 +164,7 @@ async fn users_cannot_revoke_other_users_sessions(backend: Backend) {
 
 async fn idle_timeout_ends_the_session(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut b = app.signed_in_user("alice@example.com").await;
     app.clock
         .advance(Duration::hours(7) + Duration::minutes(59));
     assert!(
@@ -215,8 +181,7 @@ async fn absolute_lifetime_ends_an_active_session(backend: Backend) {
         c.session.absolute_lifetime_secs = 4 * 3600;
     })
     .await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut b = app.signed_in_user("alice@example.com").await;
     for _ in 0..4 {
         app.clock.advance(Duration::minutes(59));
         assert!(b.is_signed_in().await);
@@ -228,8 +193,7 @@ async fn absolute_lifetime_ends_an_active_session(backend: Backend) {
 
 async fn account_page_lists_sessions_with_device_ip_and_last_seen(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.create_user("alice@example.com", PASSWORD).await;
-    let (mut b, _) = app.login("alice@example.com", PASSWORD).await;
+    let mut b = app.signed_in_user("alice@example.com").await;
     let mut phone = app.browser();
     phone.user_agent = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36".into();
     phone.login("alice@example.com", PASSWORD).await;
@@ -251,15 +215,11 @@ async fn account_page_lists_sessions_with_device_ip_and_last_seen(backend: Backe
 async fn signing_out_everywhere_disconnects_apps_unless_kept(backend: Backend) {
     // SR-65, SR-42 (issue 10 item 5): offline refresh tokens do not outlive
     // "sign out all devices" / "other devices" unless the user keeps them.
-    use crate::token_support::{
-        confidential, refresh, register, sign_in, sign_in_existing, tokens_for,
+    use crate::oauth_support::{
+        SignedIn, refresh, sign_in, sign_in_existing, tokens_for, web_client,
     };
     let app = TestApp::spawn(backend).await;
-    let rp = register(
-        &app,
-        confidential("notes", &["authorization_code", "refresh_token"]),
-    )
-    .await;
+    let rp = web_client(&app, "notes").await;
     let mut ann = sign_in(&app, "ann@example.com").await;
     let rt = tokens_for(&app, &rp, &ann, "openid offline_access")
         .await
@@ -277,28 +237,25 @@ async fn signing_out_everywhere_disconnects_apps_unless_kept(backend: Backend) {
             .contains(r#"name="disconnect_apps" type="checkbox" value="yes" checked"#)
     );
     ann.browser
-        .post_form(
+        .post_from(
+            &page,
             "/account/sessions/revoke-all",
-            &[("csrf_token", &page.csrf()), ("apps_choice", "1")],
+            &[("apps_choice", "1")],
         )
         .await;
     assert!(!ann.browser.is_signed_in().await);
     let kept = refresh(&app, &rp, &rt, None).await;
     assert_eq!(kept.status, StatusCode::OK, "{}", kept.json);
     // The default (box ticked, or a client that never saw it): revoked.
-    let mut ann = crate::token_support::SignedIn {
+    let mut ann = SignedIn {
         browser: app.login("ann@example.com", PASSWORD).await.0,
         ..ann
     };
-    let page = ann.browser.get("/account").await;
     ann.browser
-        .post_form(
+        .submit(
+            "/account",
             "/account/sessions/revoke-all",
-            &[
-                ("csrf_token", &page.csrf()),
-                ("apps_choice", "1"),
-                ("disconnect_apps", "yes"),
-            ],
+            &[("apps_choice", "1"), ("disconnect_apps", "yes")],
         )
         .await;
     assert_eq!(
@@ -317,12 +274,8 @@ async fn signing_out_everywhere_disconnects_apps_unless_kept(backend: Backend) {
     let mine = tokens_for(&app, &rp, &here, "openid offline_access")
         .await
         .str("refresh_token");
-    let page = here.browser.get("/account/security").await;
     here.browser
-        .post_form(
-            "/account/sessions/revoke-others",
-            &[("csrf_token", &page.csrf())],
-        )
+        .submit("/account/security", "/account/sessions/revoke-others", &[])
         .await;
     assert!(here.browser.is_signed_in().await);
     assert_eq!(

@@ -14,6 +14,18 @@ crate::on_all_backends!(
     an_exposed_instance_needs_the_printed_setup_token,
 );
 
+/// The setup form for root@example.com with the setup token `token` (the
+/// last field, to change between posts).
+pub fn root_setup_form<'a>(csrf: &'a str, token: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf_token", csrf),
+        ("email", "root@example.com"),
+        ("password", PASSWORD),
+        ("password_confirm", PASSWORD),
+        ("setup_token", token),
+    ]
+}
+
 async fn an_exposed_instance_needs_the_printed_setup_token(backend: Backend) {
     // SR-86 (issue 10 item 9): a public issuer without a configured
     // setup_token: the first visitor does not become superuser; the token
@@ -31,13 +43,7 @@ async fn an_exposed_instance_needs_the_printed_setup_token(backend: Backend) {
     let page = b.get("/setup").await;
     assert!(page.body.contains(r#"name="setup_token""#), "{}", page.body);
     let csrf = page.csrf();
-    let mut fields = vec![
-        ("csrf_token", csrf.as_str()),
-        ("email", "root@example.com"),
-        ("password", PASSWORD),
-        ("password_confirm", PASSWORD),
-        ("setup_token", ""),
-    ];
+    let mut fields = root_setup_form(&csrf, "");
     for wrong in ["", "0123456789abcdef0123456789abcdef"] {
         fields[4].1 = wrong;
         let refused = b.post_form("/setup", &fields).await;
@@ -68,13 +74,7 @@ async fn configured_setup_token_is_required(backend: Backend) {
     let page = b.get("/setup").await;
     assert!(page.body.contains(r#"name="setup_token""#));
     let csrf = page.csrf();
-    let mut fields = vec![
-        ("csrf_token", csrf.as_str()),
-        ("email", "root@example.com"),
-        ("password", PASSWORD),
-        ("password_confirm", PASSWORD),
-        ("setup_token", "wrong"),
-    ];
+    let mut fields = root_setup_form(&csrf, "wrong");
     let refused = b.post_form("/setup", &fields).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.body.contains("setup token is not correct"));

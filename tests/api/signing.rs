@@ -8,6 +8,7 @@ use ostiary::crypto::signing::{Alg, TokenError};
 use serde_json::{Map, json};
 
 use crate::helpers::{Backend, TestApp};
+use crate::oauth_support::jwk_text;
 
 crate::on_all_backends!(each_algorithm_signs_and_verifies, forged_tokens_are_refused);
 
@@ -65,13 +66,7 @@ async fn forged_tokens_are_refused(backend: Backend) {
 
     // HS256 with the RSA public key (as published) as the HMAC secret.
     let jwks: serde_json::Value = serde_json::from_slice(&keys.jwks()).unwrap();
-    let public = jwks["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["kid"] == kid)
-        .unwrap()
-        .to_string();
+    let public = jwk_text(&jwks, kid);
     let header = b64(json!({"alg": "HS256", "typ": "at+jwt", "kid": kid}));
     let mac = ostiary::crypto::token::hmac_sha256(
         public.as_bytes(),

@@ -85,20 +85,14 @@ async fn user_with_organization_and_role(backend: Backend) {
     s.organization = Some(("Acme".into(), Role::Admin));
     let now = SystemClock.now();
     let created = app
-        .state
-        .db
-        .run(move |conn| accounts::create_user(conn, &Actor::system("test"), &s, now))
-        .await
-        .unwrap();
+        .db_run(move |conn| accounts::create_user(conn, &Actor::system("test"), &s, now))
+        .await;
     let org = created.organization.unwrap();
     assert_eq!(org.name, "Acme");
     let id = created.id.clone();
     let memberships = app
-        .state
-        .db
-        .run(move |conn| ostiary::store::orgs::memberships_of(conn, &id))
-        .await
-        .unwrap();
+        .db_run(move |conn| ostiary::store::orgs::memberships_of(conn, &id))
+        .await;
     assert_eq!(memberships, vec![("Acme".to_owned(), "admin".to_owned())]);
     let actions = app.audit_actions().await;
     assert_eq!(actions, vec!["organization.created", "user.created"]);

@@ -154,11 +154,8 @@ async fn delay_grows_after_failures(backend: Backend) {
     );
     // Success resets the account counter.
     let counters = app
-        .state
-        .db
-        .run(|conn| ostiary::store::throttle::get(conn, "account:alice@example.com"))
-        .await
-        .unwrap();
+        .db_run(|conn| ostiary::store::throttle::get(conn, "account:alice@example.com"))
+        .await;
     assert!(counters.is_none());
 }
 

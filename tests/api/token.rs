@@ -6,22 +6,22 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, PASSWORD, RegisteredClient, TestApp};
+use crate::oauth_support::*;
 use crate::on_all_backends;
-use crate::token_support::*;
 
-const CODE_AND_REFRESH: &[&str] = &["authorization_code", "refresh_token"];
-
-async fn setup(backend: Backend) -> (TestApp, Rp, SignedIn) {
-    let app = TestApp::spawn(backend).await;
-    let rp = register(&app, confidential("rp1", CODE_AND_REFRESH)).await;
-    let who = sign_in(&app, "ada@example.com").await;
-    (app, rp, who)
+/// The public client `spa` (code and refresh grants).
+async fn spa(app: &TestApp) -> RegisteredClient {
+    app.client("spa")
+        .public()
+        .grants(CODE_AND_REFRESH)
+        .register()
+        .await
 }
 
 async fn code_is_single_use_and_reuse_revokes(backend: Backend) {
-    let (app, rp, who) = setup(backend).await;
-    let (verifier, challenge) = pkce();
+    let (app, rp, who) = app_with_rp(backend).await;
+    let (verifier, challenge) = new_pkce();
     let code = insert_code(
         &app,
         &who,
@@ -64,19 +64,15 @@ async fn code_is_single_use_and_reuse_revokes(backend: Backend) {
     assert!(ui.header("www-authenticate").contains("invalid_token"));
     let refreshed = refresh(&app, &rp, &rt, None).await;
     assert_eq!(refreshed.error(), "invalid_grant");
-    let actions = app.audit_actions().await;
-    assert!(actions.iter().any(|a| a == "token.issued"), "{actions:?}");
-    assert!(
-        actions.iter().any(|a| a == "token.code_reuse_detected"),
-        "{actions:?}"
-    );
+    app.assert_audited(&["token.issued", "token.code_reuse_detected"])
+        .await;
 }
 
 async fn code_is_bound_to_client_and_redirect_uri(backend: Backend) {
     // SR-32
-    let (app, rp, who) = setup(backend).await;
-    let other = register(&app, confidential("rp2", CODE_AND_REFRESH)).await;
-    let (verifier, challenge) = pkce();
+    let (app, rp, who) = app_with_rp(backend).await;
+    let other = web_client(&app, "rp2").await;
+    let (verifier, challenge) = new_pkce();
     let code = insert_code(&app, &who, &rp.id, "openid", Some(&challenge)).await;
     let res = redeem(&app, &other, &code, Some(&verifier)).await;
     assert_eq!(
@@ -111,8 +107,8 @@ async fn code_is_bound_to_client_and_redirect_uri(backend: Backend) {
 }
 
 async fn pkce_is_enforced(backend: Backend) {
-    let (app, rp, who) = setup(backend).await;
-    let (verifier, challenge) = pkce();
+    let (app, rp, who) = app_with_rp(backend).await;
+    let (verifier, challenge) = new_pkce();
     // SR-11: challenge stored, no verifier.
     let code = insert_code(&app, &who, &rp.id, "openid", Some(&challenge)).await;
     assert_eq!(
@@ -121,7 +117,7 @@ async fn pkce_is_enforced(backend: Backend) {
     );
     // SR-11: wrong verifier.
     let code = insert_code(&app, &who, &rp.id, "openid", Some(&challenge)).await;
-    let (wrong, _) = pkce();
+    let (wrong, _) = new_pkce();
     assert_eq!(
         redeem(&app, &rp, &code, Some(&wrong)).await.error(),
         "invalid_grant"
@@ -145,7 +141,7 @@ async fn pkce_is_enforced(backend: Backend) {
         StatusCode::OK
     );
     // SR-13: a public client's code without PKCE is refused.
-    let spa = register(&app, public("spa", CODE_AND_REFRESH)).await;
+    let spa = spa(&app).await;
     let code = insert_code(&app, &who, &spa.id, "openid", None).await;
     assert_eq!(
         redeem(&app, &spa, &code, None).await.error(),
@@ -160,8 +156,8 @@ async fn pkce_is_enforced(backend: Backend) {
 
 async fn expired_code_is_refused(backend: Backend) {
     // SR-30: codes live 60 s.
-    let (app, rp, who) = setup(backend).await;
-    let (verifier, challenge) = pkce();
+    let (app, rp, who) = app_with_rp(backend).await;
+    let (verifier, challenge) = new_pkce();
     let code = insert_code(&app, &who, &rp.id, "openid", Some(&challenge)).await;
     app.clock.advance(Duration::seconds(61));
     let res = redeem(&app, &rp, &code, Some(&verifier)).await;
@@ -169,7 +165,7 @@ async fn expired_code_is_refused(backend: Backend) {
 }
 
 async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
-    let (app, rp, who) = setup(backend).await;
+    let (app, rp, who) = app_with_rp(backend).await;
     let first = tokens_for(&app, &rp, &who, "openid email offline_access").await;
     let id1 = claims(&first.str("id_token"));
     let rt1 = first.str("refresh_token");
@@ -190,7 +186,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
     assert_eq!(userinfo(&app, &at2).await.status, StatusCode::OK);
 
     // SR-40: another client cannot use it (and does not burn it).
-    let other = register(&app, confidential("rp2", CODE_AND_REFRESH)).await;
+    let other = web_client(&app, "rp2").await;
     assert_eq!(
         refresh(&app, &other, &rt2, None).await.error(),
         "invalid_grant"
@@ -205,16 +201,12 @@ async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
     );
     assert_eq!(introspect(&app, &rp, &at2).await["active"], false);
     assert_eq!(userinfo(&app, &at2).await.status, StatusCode::UNAUTHORIZED);
-    let actions = app.audit_actions().await;
-    assert!(
-        actions.iter().any(|a| a == "token.refresh_reuse_detected"),
-        "{actions:?}"
-    );
+    app.assert_audited(&["token.refresh_reuse_detected"]).await;
 }
 
 async fn refresh_can_narrow_but_not_widen_scope(backend: Backend) {
     // SR-37
-    let (app, rp, who) = setup(backend).await;
+    let (app, rp, who) = app_with_rp(backend).await;
     let first = tokens_for(&app, &rp, &who, "openid offline_access").await;
     let rt = first.str("refresh_token");
     let wider = refresh(&app, &rp, &rt, Some("openid email offline_access")).await;
@@ -229,7 +221,7 @@ async fn refresh_can_narrow_but_not_widen_scope(backend: Backend) {
 }
 
 async fn no_refresh_token_without_offline_access(backend: Backend) {
-    let (app, rp, who) = setup(backend).await;
+    let (app, rp, who) = app_with_rp(backend).await;
     let res = tokens_for(&app, &rp, &who, "openid").await;
     assert!(res.json.get("refresh_token").is_none());
     let res = tokens_for(&app, &rp, &who, "email").await;
@@ -238,14 +230,19 @@ async fn no_refresh_token_without_offline_access(backend: Backend) {
 
 async fn client_credentials_and_client_authentication(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut spec = confidential("svc", &["client_credentials"]);
-    spec.redirect_uris = vec![];
-    spec.scopes = vec!["api.read".into(), "api.write".into()];
-    let svc = register(&app, spec).await;
+    let svc = app
+        .client("svc")
+        .grants(&["client_credentials"])
+        .no_redirect_uris()
+        .scopes(&["api.read", "api.write"])
+        .register()
+        .await;
     let secret = svc.secret.clone().unwrap();
+    let as_svc =
+        async |form: &[(&str, &str)]| post(&app, "/token", form, Some(("svc", &secret))).await;
     let form = [("grant_type", "client_credentials"), ("scope", "api.read")];
     // client_secret_basic
-    let res = post(&app, "/token", &form, Some(("svc", &secret))).await;
+    let res = as_svc(&form).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert_eq!(res.header("cache-control"), "no-store");
     assert_eq!(res.header("pragma"), "no-cache");
@@ -262,11 +259,14 @@ async fn client_credentials_and_client_authentication(backend: Backend) {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.error(), "invalid_client");
     // …and a client_secret_post client cannot use Basic.
-    let mut spec = confidential("svc-post", &["client_credentials"]);
-    spec.redirect_uris = vec![];
-    spec.scopes = vec!["api.read".into()];
-    spec.token_endpoint_auth_method = Some("client_secret_post".into());
-    let by_post = register(&app, spec).await;
+    let by_post = app
+        .client("svc-post")
+        .grants(&["client_credentials"])
+        .no_redirect_uris()
+        .scopes(&["api.read"])
+        .auth_method("client_secret_post")
+        .register()
+        .await;
     let post_secret = by_post.secret.clone().unwrap();
     let mut body = form.to_vec();
     body.extend([
@@ -286,33 +286,15 @@ async fn client_credentials_and_client_authentication(backend: Backend) {
     assert_eq!(res.error(), "invalid_client");
     assert!(res.header("www-authenticate").starts_with("Basic"));
     // SR-37: only allowed scopes.
-    let res = post(
-        &app,
-        "/token",
-        &[("grant_type", "client_credentials"), ("scope", "admin")],
-        Some(("svc", &secret)),
-    )
-    .await;
+    let res = as_svc(&[("grant_type", "client_credentials"), ("scope", "admin")]).await;
     assert_eq!(res.error(), "invalid_scope");
     // Unknown grant type; grant not registered.
-    let res = post(
-        &app,
-        "/token",
-        &[("grant_type", "password")],
-        Some(("svc", &secret)),
-    )
-    .await;
+    let res = as_svc(&[("grant_type", "password")]).await;
     assert_eq!(res.error(), "unsupported_grant_type");
-    let res = post(
-        &app,
-        "/token",
-        &[("grant_type", "refresh_token"), ("refresh_token", "x")],
-        Some(("svc", &secret)),
-    )
-    .await;
+    let res = as_svc(&[("grant_type", "refresh_token"), ("refresh_token", "x")]).await;
     assert_eq!(res.error(), "unauthorized_client");
     // A public client cannot use client_credentials.
-    let spa = register(&app, public("spa", CODE_AND_REFRESH)).await;
+    let spa = spa(&app).await;
     let res = post_as(
         &app,
         &spa,
@@ -349,12 +331,14 @@ async fn private_key_jwt_with_single_use_jti(backend: Backend) {
     public.set_key_id("k1");
     let mut set = JwkSet::new();
     set.push_key(public);
-    let mut spec = confidential("jwt-svc", &["client_credentials"]);
-    spec.redirect_uris = vec![];
-    spec.token_endpoint_auth_method = Some("private_key_jwt".into());
-    spec.jwks = Some(set.to_string());
-    spec.scopes = vec!["api.read".into()];
-    register(&app, spec).await;
+    app.client("jwt-svc")
+        .grants(&["client_credentials"])
+        .no_redirect_uris()
+        .auth_method("private_key_jwt")
+        .jwks(set.to_string())
+        .scopes(&["api.read"])
+        .register()
+        .await;
 
     let now = app.state.now().timestamp();
     let assertion = |jti: &str| {
@@ -370,35 +354,29 @@ async fn private_key_jwt_with_single_use_jti(backend: Backend) {
         let signer = ES256.signer_from_jwk(&key).unwrap();
         josekit::jwt::encode_with_signer(&payload, &header, &signer).unwrap()
     };
+    let with_assertion = async |jwt: &str| {
+        let form = [
+            ("grant_type", "client_credentials"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", jwt),
+        ];
+        post(&app, "/token", &form, None).await
+    };
     let jwt = assertion("jti-1");
-    let form = [
-        ("grant_type", "client_credentials"),
-        (
-            "client_assertion_type",
-            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        ),
-        ("client_assertion", jwt.as_str()),
-    ];
-    let res = post(&app, "/token", &form, None).await;
+    let res = with_assertion(&jwt).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert_eq!(claims(&res.str("access_token"))["sub"], "jwt-svc");
     // Replayed jti refused.
-    let res = post(&app, "/token", &form, None).await;
+    let res = with_assertion(&jwt).await;
     assert_eq!(
         (res.status, res.error()),
         (StatusCode::UNAUTHORIZED, "invalid_client")
     );
-    let fresh = assertion("jti-2");
-    let form = [
-        ("grant_type", "client_credentials"),
-        (
-            "client_assertion_type",
-            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        ),
-        ("client_assertion", fresh.as_str()),
-    ];
     assert_eq!(
-        post(&app, "/token", &form, None).await.status,
+        with_assertion(&assertion("jti-2")).await.status,
         StatusCode::OK
     );
 }
@@ -421,59 +399,30 @@ async fn reauthentication_keeps_sid_and_grants_and_delete_ends_them(backend: Bac
     // SR-60 with a stable `sid`: signing in again (prompt=login, max_age)
     // rotates the cookie but keeps the session the RPs know, so a later
     // logout still reaches their grants. SR-65: deleting the user ends all.
-    let (app, rp, mut who) = setup(backend).await;
+    let (app, rp, mut who) = app_with_rp(backend).await;
     let tokens = tokens_for(&app, &rp, &who, "openid email offline_access").await;
     let at = tokens.str("access_token");
     let old_cookie = who.browser.session_cookie().unwrap().clone();
-    let account = who.browser.get("/account").await;
     let res = who
         .browser
-        .post_form(
-            "/login",
-            &[
-                ("csrf_token", &account.csrf()),
-                ("email", "ada@example.com"),
-                ("password", crate::helpers::PASSWORD),
-            ],
-        )
+        .reauthenticate("ada@example.com", PASSWORD)
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_ne!(who.browser.session_cookie().unwrap(), &old_cookie);
-    let mut stale = app.browser();
-    stale
-        .cookies
-        .insert("__Host-ostiary_session".into(), old_cookie);
-    assert!(!stale.is_signed_in().await, "the old cookie is dead");
+    assert!(
+        !app.browser_with_session(&old_cookie).is_signed_in().await,
+        "the old cookie is dead"
+    );
     assert_eq!(
         introspect(&app, &rp, &at).await["active"],
         true,
         "grants survive re-authentication"
     );
-    let hash = ostiary::crypto::token::sha256_hex(who.browser.session_cookie().unwrap().as_bytes());
-    let session = app
-        .state
-        .db
-        .run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
-        .await
-        .unwrap()
-        .unwrap();
+    let session = app.session_of(&who.browser).await;
     assert_eq!(session.id, who.session_id, "sid is stable");
     assert!(session.auth_time > session.created_at, "auth_time is fresh");
 
-    let id = who.user_id.clone();
-    let now = app.state.now();
-    app.state
-        .db
-        .run(move |conn| {
-            ostiary::users::accounts::delete_user(
-                conn,
-                &ostiary::audit::Actor::system("test"),
-                &id,
-                now,
-            )
-        })
-        .await
-        .unwrap();
+    app.delete_user(&who.user_id).await;
     assert_eq!(introspect(&app, &rp, &at).await["active"], false);
     let refreshed = refresh(&app, &rp, &tokens.str("refresh_token"), None).await;
     assert_eq!(
@@ -486,14 +435,10 @@ async fn reauthentication_keeps_sid_and_grants_and_delete_ends_them(backend: Bac
 async fn code_from_an_ended_session_is_refused(backend: Backend) {
     // Regression (SR-64): a user who signs out between /authorize and /token
     // must not get a grant that logout could no longer revoke.
-    let (app, rp, mut who) = setup(backend).await;
-    let (verifier, challenge) = pkce();
+    let (app, rp, mut who) = app_with_rp(backend).await;
+    let (verifier, challenge) = new_pkce();
     let code = insert_code(&app, &who, &rp.id, "openid email", Some(&challenge)).await;
-    let page = who.browser.get("/logout").await;
-    let done = who
-        .browser
-        .post_form("/logout", &[("csrf_token", &page.csrf())])
-        .await;
+    let done = who.browser.logout().await;
     assert_eq!(done.status, StatusCode::OK);
     let res = redeem(&app, &rp, &code, Some(&verifier)).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);

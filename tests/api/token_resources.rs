@@ -11,18 +11,9 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::Backend;
+use crate::oauth_support::*;
 use crate::on_all_backends;
-use crate::token_support::*;
-
-const CODE_AND_REFRESH: &[&str] = &["authorization_code", "refresh_token"];
-
-async fn setup(backend: Backend) -> (TestApp, Rp, SignedIn) {
-    let app = TestApp::spawn(backend).await;
-    let rp = register(&app, confidential("rp1", CODE_AND_REFRESH)).await;
-    let who = sign_in(&app, "ada@example.com").await;
-    (app, rp, who)
-}
 
 fn b64(v: &serde_json::Value) -> String {
     URL_SAFE_NO_PAD.encode(v.to_string())
@@ -39,7 +30,7 @@ fn assert_refused(res: &Reply, what: &str) {
 }
 
 async fn userinfo_returns_claims_for_the_scopes(backend: Backend) {
-    let (app, rp, who) = setup(backend).await;
+    let (app, rp, who) = app_with_rp(backend).await;
     let res = tokens_for(&app, &rp, &who, "openid email").await;
     let at = res.str("access_token");
     let ui = userinfo(&app, &at).await;
@@ -75,7 +66,7 @@ async fn userinfo_returns_claims_for_the_scopes(backend: Backend) {
 }
 
 async fn forged_and_mistyped_tokens_are_refused(backend: Backend) {
-    let (app, rp, who) = setup(backend).await;
+    let (app, rp, who) = app_with_rp(backend).await;
     let res = tokens_for(&app, &rp, &who, "openid").await;
     let at = res.str("access_token");
     let id_token = res.str("id_token");
@@ -97,13 +88,7 @@ async fn forged_and_mistyped_tokens_are_refused(backend: Backend) {
         .await
         .unwrap();
     let kid = header(&at)["kid"].clone();
-    let public = jwks["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["kid"] == kid)
-        .unwrap()
-        .to_string();
+    let public = jwk_text(&jwks, kid.as_str().unwrap());
     let mut h = header(&at);
     h["alg"] = json!("HS256");
     let signing_input = format!("{}.{}", b64(&h), parts[1]);
@@ -138,8 +123,8 @@ async fn forged_and_mistyped_tokens_are_refused(backend: Backend) {
 
 async fn introspection_only_for_the_tokens_client(backend: Backend) {
     // SR-45
-    let (app, rp, who) = setup(backend).await;
-    let other = register(&app, confidential("rp2", CODE_AND_REFRESH)).await;
+    let (app, rp, who) = app_with_rp(backend).await;
+    let other = web_client(&app, "rp2").await;
     let res = tokens_for(&app, &rp, &who, "openid offline_access").await;
     let (at, rt) = (res.str("access_token"), res.str("refresh_token"));
     let reply = post_as(&app, &rp, "/introspect", &[("token", &at)]).await;
@@ -188,8 +173,8 @@ async fn introspection_only_for_the_tokens_client(backend: Backend) {
 
 async fn revocation_revokes_only_own_tokens(backend: Backend) {
     // SR-44
-    let (app, rp, who) = setup(backend).await;
-    let other = register(&app, confidential("rp2", CODE_AND_REFRESH)).await;
+    let (app, rp, who) = app_with_rp(backend).await;
+    let other = web_client(&app, "rp2").await;
     let res = tokens_for(&app, &rp, &who, "openid offline_access").await;
     let (at, rt) = (res.str("access_token"), res.str("refresh_token"));
 
@@ -246,7 +231,7 @@ async fn revocation_revokes_only_own_tokens(backend: Backend) {
 
 async fn revocation_storage_failure_is_not_a_false_success(backend: Backend) {
     // SR-44: a storage error is a 5xx, never a 200.
-    let (app, rp, who) = setup(backend).await;
+    let (app, rp, who) = app_with_rp(backend).await;
     let res = tokens_for(&app, &rp, &who, "openid").await;
     let at = res.str("access_token");
     app.sql("DROP TABLE revoked_access_tokens").await.unwrap();
