@@ -5,6 +5,7 @@
 use chrono::Duration;
 
 use crate::auth::mfa::factors::{self, Factors};
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::audit::AuditRow;
@@ -38,7 +39,7 @@ pub struct SecurityOverview {
 }
 
 /// The account page's data for `user_id`, read in one go.
-pub async fn account(state: &AppState, user_id: &str) -> Result<AccountOverview, AppError> {
+pub async fn account(state: &AppState, user_id: &UserId) -> Result<AccountOverview, AppError> {
     let now = state.now();
     let idle_cutoff = naive(now - Duration::seconds(state.config.session.idle_timeout_secs));
     let user_id = user_id.to_owned();
@@ -55,7 +56,7 @@ pub async fn account(state: &AppState, user_id: &str) -> Result<AccountOverview,
 }
 
 /// The security page's data for `user_id`, read in one go.
-pub async fn security(state: &AppState, user_id: &str) -> Result<SecurityOverview, AppError> {
+pub async fn security(state: &AppState, user_id: &UserId) -> Result<SecurityOverview, AppError> {
     let now = state.now();
     let idle_cutoff = naive(now - Duration::seconds(state.config.session.idle_timeout_secs));
     let user_id = user_id.to_owned();

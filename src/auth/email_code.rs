@@ -19,7 +19,7 @@ use crate::auth::first_factor;
 use crate::auth::sign_in::{FirstFactor, Method, Next};
 use crate::auth::throttle::{self, Kind};
 use crate::crypto::token::{random_bytes, random_token, sha256_hex};
-use crate::domain::Email;
+use crate::domain::{Email, SessionId, UserId};
 use crate::error::AppError;
 use crate::mail::{self, Locale, Message};
 use crate::state::AppState;
@@ -184,7 +184,7 @@ pub async fn verify(
     actor: Actor,
     binding: Option<&str>,
     entered: &str,
-    replaces: Option<String>,
+    replaces: Option<SessionId>,
 ) -> Result<VerifyOutcome, AppError> {
     let Some(binding) = binding.filter(|b| !b.is_empty() && b.len() <= 64) else {
         return Ok(VerifyOutcome::Expired);
@@ -221,7 +221,7 @@ pub async fn verify(
                         &format!("email-code:{}:{entered}", row.id),
                         &row.code_hash,
                     );
-                let live_user = match row.user_id.as_deref().filter(|_| matches) {
+                let live_user = match row.user_id.as_ref().filter(|_| matches) {
                     Some(id) => users::find(conn, id)?.filter(|u| !u.locked),
                     None => None,
                 };
@@ -308,7 +308,7 @@ pub async fn verify(
 /// What the transaction of [`verify`] found.
 enum Checked {
     Expired,
-    Accepted { user_id: String, email: String },
+    Accepted { user_id: UserId, email: String },
     Rejected { attempts: i32 },
 }
 

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::sign_in::{FirstFactor, Method, Next};
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::users::User;
@@ -24,14 +25,14 @@ fn mac_input(user_id: &str, expires: i64) -> String {
 }
 
 /// `user_id.expiry.mac`
-pub fn ticket(state: &AppState, user_id: &str, now: DateTime<Utc>) -> String {
+pub fn ticket(state: &AppState, user_id: &UserId, now: DateTime<Utc>) -> String {
     let expires = (now + Duration::minutes(TICKET_MINUTES)).timestamp();
     let mac = state.envelope.secret_hash(&mac_input(user_id, expires));
     format!("{user_id}.{expires}.{mac}")
 }
 
 /// The user a ticket names, when its MAC is right and it has not expired.
-pub fn open_ticket(state: &AppState, ticket: &str, now: DateTime<Utc>) -> Option<String> {
+pub fn open_ticket(state: &AppState, ticket: &str, now: DateTime<Utc>) -> Option<UserId> {
     let mut parts = ticket.splitn(3, '.');
     let (user_id, expires, mac) = (parts.next()?, parts.next()?, parts.next()?);
     let expires: i64 = expires.parse().ok()?;
@@ -39,11 +40,11 @@ pub fn open_ticket(state: &AppState, ticket: &str, now: DateTime<Utc>) -> Option
         && state
             .envelope
             .secret_matches(&mac_input(user_id, expires), mac))
-    .then(|| user_id.to_owned())
+    .then(|| UserId::from(user_id))
 }
 
 /// The (not deleted) user an opened ticket names (see [`open_ticket`]).
-pub async fn ticket_holder(state: &AppState, user_id: &str) -> Result<Option<User>, AppError> {
+pub async fn ticket_holder(state: &AppState, user_id: &UserId) -> Result<Option<User>, AppError> {
     let user_id = user_id.to_owned();
     state.db.run(move |conn| users::find(conn, &user_id)).await
 }

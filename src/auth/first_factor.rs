@@ -7,6 +7,7 @@
 use crate::audit::Actor;
 use crate::auth::mfa::{acr, factors, pending, policy};
 use crate::auth::sign_in::{FirstFactor, Next, sign_in_tx};
+use crate::domain::SessionId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{throttle as counters, write_tx};
@@ -18,7 +19,7 @@ pub async fn complete(
     state: &AppState,
     actor: Actor,
     first: FirstFactor,
-    replaces: Option<String>,
+    replaces: Option<SessionId>,
 ) -> Result<Next, AppError> {
     if let Some(next) = crate::auth::email_gate::check(state, &actor, &first).await? {
         return Ok(next);
@@ -51,7 +52,7 @@ pub async fn complete(
                             &first.user_id,
                             method.as_str(),
                             &first.amr,
-                            replaces.as_deref(),
+                            replaces.as_ref(),
                             now,
                         )?;
                         Ok((Next::SignedIn { token }, notices))
@@ -64,7 +65,7 @@ pub async fn complete(
                             method.as_str(),
                             &first.amr,
                             purpose,
-                            replaces.as_deref(),
+                            replaces.as_ref(),
                             now,
                         )?;
                         let next = match purpose {

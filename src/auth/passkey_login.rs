@@ -21,6 +21,7 @@ use crate::auth::first_factor;
 use crate::auth::sign_in::{FirstFactor, Method, Next};
 use crate::auth::throttle::{self, Kind};
 use crate::auth::webauthn;
+use crate::domain::SessionId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{throttle as counters, users, write_tx};
@@ -44,7 +45,7 @@ pub async fn attempt(
     req: &HttpRequest,
     actor: Actor,
     credential_json: &str,
-    replaces: Option<String>,
+    replaces: Option<SessionId>,
 ) -> Result<PasskeyOutcome, AppError> {
     let now = state.now();
     let ip_key = throttle::ip_key(actor.ip.as_deref().unwrap_or_default());

@@ -7,7 +7,7 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::first_factor;
 use crate::auth::sign_in::{FirstFactor, Method, Next};
 use crate::auth::throttle;
-use crate::domain::{Email, Password};
+use crate::domain::{Email, Password, SessionId, UserId};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{users, write_tx};
@@ -67,7 +67,7 @@ pub async fn attempt(
     actor: Actor,
     raw_email: &str,
     password: &Password,
-    replaces: Option<String>,
+    replaces: Option<SessionId>,
 ) -> Result<LoginOutcome, AppError> {
     let now = state.now();
     let email = Email::parse(raw_email)
@@ -155,7 +155,7 @@ pub async fn attempt(
     }
 }
 
-async fn has_second_factor(state: &AppState, user_id: &str) -> Result<bool, AppError> {
+async fn has_second_factor(state: &AppState, user_id: &UserId) -> Result<bool, AppError> {
     let user_id = user_id.to_owned();
     state
         .db
@@ -169,7 +169,7 @@ async fn record_failure(
     state: &AppState,
     actor: &Actor,
     email: &str,
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     reason: Reason,
 ) -> Result<(), AppError> {
     let (now, actor, email) = (state.now(), actor.clone(), email.to_owned());

@@ -3,6 +3,7 @@
 //! in one write transaction with its audit record.
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::domain::{ClientId, UserId};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{consents, grants, naive, users, write_tx};
@@ -13,8 +14,8 @@ use crate::store::{consents, grants, naive, users, write_tx};
 pub async fn revoke_consent(
     state: &AppState,
     actor: Actor,
-    user_id: &str,
-    client_id: &str,
+    user_id: &UserId,
+    client_id: &ClientId,
 ) -> Result<bool, AppError> {
     let (user_id, client_id) = (user_id.to_owned(), client_id.to_owned());
     let now = state.now();
@@ -47,7 +48,7 @@ pub async fn revoke_consent(
 pub async fn set_display_name(
     state: &AppState,
     actor: Actor,
-    user_id: &str,
+    user_id: &UserId,
     before: &str,
     name: &str,
 ) -> Result<(), AppError> {

@@ -15,6 +15,7 @@ use chrono::Duration;
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::{random_token, sha256_hex};
+use crate::domain::{SessionId, UserId};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::logout::{self, Ended, end_all_tx};
@@ -145,7 +146,7 @@ impl FromRequest for MaybeSession {
 /// Details recorded on a new session.
 #[derive(Debug)]
 pub struct NewSession<'a> {
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     pub amr: &'a [&'a str],
     pub ip: &'a str,
     pub user_agent: &'a str,
@@ -161,7 +162,7 @@ pub fn create(
 ) -> Result<(AuthSession, String), AppError> {
     let token = random_token();
     let row = AuthSession {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: SessionId::generate(),
         token_hash: sha256_hex(token.as_bytes()),
         user_id: new.user_id.to_owned(),
         created_at: naive(now),
@@ -183,10 +184,10 @@ pub fn create(
 pub fn reauthenticate(
     conn: &mut crate::db::DbConnection,
     state: &AppState,
-    id: &str,
+    id: &SessionId,
     new: &NewSession<'_>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(String, String), AppError> {
+) -> Result<(SessionId, String), AppError> {
     let token = random_token();
     let amr = crate::domain::Amr::from(new.amr).to_json();
     let expires = naive(now + Duration::seconds(state.config.session.absolute_lifetime_secs));
@@ -240,8 +241,8 @@ pub async fn logout(
 pub async fn revoke(
     state: &AppState,
     actor: Actor,
-    user_id: &str,
-    session_id: &str,
+    user_id: &UserId,
+    session_id: &SessionId,
 ) -> Result<bool, AppError> {
     let now = state.now();
     let (user_id, session_id) = (user_id.to_owned(), session_id.to_owned());
@@ -278,21 +279,21 @@ pub async fn revoke(
 pub async fn revoke_all(
     state: &AppState,
     actor: Actor,
-    user_id: &str,
-    keep: Option<&str>,
+    user_id: &UserId,
+    keep: Option<&SessionId>,
     disconnect_apps: bool,
 ) -> Result<usize, AppError> {
     let now = state.now();
-    let (user_id, keep) = (user_id.to_owned(), keep.map(str::to_owned));
+    let (user_id, keep) = (user_id.to_owned(), keep.cloned());
     let (count, notices) = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let ended = if disconnect_apps {
-                    end_all_tx(conn, &user_id, keep.as_deref(), now)?
+                    end_all_tx(conn, &user_id, keep.as_ref(), now)?
                 } else {
                     let mut with_grants = logout::sessions_with_grants(conn, &user_id, naive(now))?;
-                    with_grants.retain(|id| Some(id.as_str()) != keep.as_deref());
+                    with_grants.retain(|id| Some(id) != keep.as_ref());
                     let sessions = match &keep {
                         Some(keep) => {
                             sessions::revoke_all_except(conn, &user_id, keep, naive(now))?

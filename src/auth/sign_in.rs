@@ -8,6 +8,7 @@
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::session::{self, NewSession};
 use crate::db::DbConnection;
+use crate::domain::{SessionId, UserId};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::logout::{self, Notice};
@@ -34,7 +35,7 @@ impl Method {
 /// A verified first factor.
 #[derive(Debug, Clone)]
 pub struct FirstFactor {
-    pub user_id: String,
+    pub user_id: UserId,
     pub method: Method,
     /// RFC 8176 values proven so far (e.g. `["pwd"]`, `["otp"]`).
     pub amr: Vec<String>,
@@ -64,10 +65,10 @@ pub fn sign_in_tx(
     conn: &mut DbConnection,
     state: &AppState,
     actor: &Actor,
-    user_id: &str,
+    user_id: &UserId,
     method: &str,
     amr: &[String],
-    replaces: Option<&str>,
+    replaces: Option<&SessionId>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(String, Vec<Notice>), AppError> {
     let amr_refs: Vec<&str> = amr.iter().map(String::as_str).collect();
@@ -81,14 +82,14 @@ pub fn sign_in_tx(
     let (session_id, token) = match replaces {
         // Same user signing in again (prompt=login, max_age, step-up):
         // new cookie token, same sid and grants.
-        Some(old) if sessions::owner(conn, old)?.as_deref() == Some(user_id) => {
+        Some(old) if sessions::owner(conn, old)?.as_ref() == Some(user_id) => {
             session::reauthenticate(conn, state, old, &new, now)?
         }
         // Another user in this browser: the old session ends, with its
         // grants and back-channel notices.
         Some(old) => {
             sessions::revoke_replaced(conn, old, naive(now))?;
-            notices = logout::end_sessions(conn, &[old.to_owned()], naive(now))?;
+            notices = logout::end_sessions(conn, std::slice::from_ref(old), naive(now))?;
             let (row, token) = session::create(conn, state, &new, now)?;
             (row.id, token)
         }

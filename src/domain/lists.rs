@@ -1,7 +1,9 @@
 //! Lists stored as JSON arrays of strings in text columns, decoded once
 //! where a row is read (a corrupt value is an error, never an empty list):
 //! [`Amr`], the authentication methods (RFC 8176) proven for a sign-in, e.g.
-//! `["pwd", "otp"]`, and [`Scopes`], the scopes a user consented to.
+//! `["pwd", "otp"]`, [`Scopes`], the scopes a user consented to, and
+//! [`TextList`], a client's list-valued settings (redirect URIs, grant types,
+//! scopes, audiences, browser origins).
 
 use std::ops::Deref;
 
@@ -26,6 +28,11 @@ macro_rules! string_list {
 
             pub fn into_vec(self) -> Vec<String> {
                 self.0
+            }
+
+            /// Whether `item` is in the list.
+            pub fn has(&self, item: &str) -> bool {
+                self.0.iter().any(|i| i == item)
             }
         }
 
@@ -73,10 +80,14 @@ string_list!(
     /// Scopes, in the order they were granted.
     Scopes
 );
+string_list!(
+    /// A list-valued setting, in the order it was registered.
+    TextList
+);
 
 #[cfg(test)]
 mod tests {
-    use super::{Amr, Scopes};
+    use super::{Amr, Scopes, TextList};
 
     #[test]
     fn round_trips_and_refuses_corrupt_values() {
@@ -88,5 +99,8 @@ mod tests {
             &*Scopes::try_from("[\"openid\"]".to_owned()).unwrap(),
             ["openid"]
         );
+        let grants = TextList::try_from("[\"authorization_code\"]".to_owned()).unwrap();
+        assert!(grants.has("authorization_code") && !grants.has("password"));
+        assert!(TextList::try_from(String::new()).is_err());
     }
 }

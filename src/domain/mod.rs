@@ -1,6 +1,9 @@
-//! Validated value types and pure rules, free of HTTP and SQL.
+//! Validated value types and pure rules, free of HTTP and SQL (the ids
+//! only name their column type for Diesel; reading and writing them is in
+//! `db::ids`).
 
 mod email;
+mod ids;
 mod lists;
 mod password;
 pub mod redirect_uri;
@@ -8,6 +11,7 @@ pub mod resource;
 mod role;
 
 pub use email::Email;
-pub use lists::{Amr, Scopes};
+pub use ids::{ClientId, OrganizationId, SessionId, UserId};
+pub use lists::{Amr, Scopes, TextList};
 pub use password::{Password, Refusal};
 pub use role::Role;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::guard::{Checked, CsrfOnly, Page, SignedIn};
 use crate::auth::{account_overview, csrf, self_service, session};
+use crate::domain::{ClientId, SessionId};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -26,7 +27,7 @@ pub struct OrgView {
 /// One application the user consented to.
 #[derive(Debug)]
 pub struct AppView {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub name: String,
     pub scopes: String,
     pub since: String,
@@ -35,7 +36,7 @@ pub struct AppView {
 /// One session row on the page.
 #[derive(Debug)]
 pub struct SessionView {
-    pub id: String,
+    pub id: SessionId,
     pub device_label: String,
     pub ip: String,
     pub last_seen: String,
@@ -192,7 +193,7 @@ pub async fn post_revoke_session(
     state: web::Data<AppState>,
     ctx: RequestContext,
     SignedIn { current, .. }: SignedIn<ThisPage>,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     _csrf: Checked<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     let target = path.into_inner();
@@ -225,7 +226,7 @@ pub async fn post_revoke_others(
     SignedIn { current, .. }: SignedIn<ThisPage>,
     form: Checked<SignOutForm>,
 ) -> Result<HttpResponse, AppError> {
-    let keep = Some(current.session.id.as_str());
+    let keep = Some(&current.session.id);
     let apps = form.disconnect_apps();
     session::revoke_all(&state, current.actor(&ctx), &current.user.id, keep, apps).await?;
     Ok(see_other(
@@ -240,7 +241,7 @@ pub async fn post_revoke_consent(
     state: web::Data<AppState>,
     ctx: RequestContext,
     SignedIn { current, .. }: SignedIn<ThisPage>,
-    path: web::Path<String>,
+    path: web::Path<ClientId>,
     _csrf: Checked<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     let client_id = path.into_inner();

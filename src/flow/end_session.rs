@@ -14,6 +14,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::{MaybeSession, csrf, session};
+use crate::domain::ClientId;
 use crate::error::AppError;
 use crate::flow::app_context::{self, AppContext};
 use crate::flow::logout::LoggedOutPage;
@@ -33,7 +34,7 @@ pub struct EndSessionConfirmPage {
     pub email: String,
     /// The application that asked, and where it wants the user back.
     pub app: Option<AppContext>,
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     pub post_logout_redirect_uri: Option<String>,
     pub state: Option<String>,
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::auth::browser_accounts::{self, Other};
 use crate::auth::guard::Checked;
 use crate::auth::{MaybeSession, csrf, session};
+use crate::domain::SessionId;
 use crate::error::AppError;
 use crate::flow::app_context::{self, AppContext};
 use crate::flow::login::with_return_to;
@@ -29,7 +30,7 @@ const ANOTHER: &str = "another";
 /// One account to choose.
 #[derive(Debug)]
 pub struct Choice {
-    pub session_id: String,
+    pub session_id: SessionId,
     pub email: String,
     pub name: String,
     pub initial: String,

@@ -22,6 +22,7 @@ use crate::auth::mfa::{acr, pending, policy};
 use crate::auth::sign_in::Next;
 use crate::auth::{CurrentSession, MaybeSession};
 use crate::crypto::token::{random_token, sha256_hex};
+use crate::domain::ClientId;
 use crate::error::AppError;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::scope;
@@ -90,7 +91,7 @@ pub async fn run(
 ) -> Result<Answer, AppError> {
     let client = match params.get("client_id") {
         Some(id) if id.len() <= 128 => {
-            let id = id.to_owned();
+            let id = ClientId::from(id);
             state.db.run(move |conn| clients::find(conn, &id)).await?
         }
         _ => None,

@@ -10,7 +10,7 @@ use crate::crypto::Envelope;
 use crate::crypto::signing::Alg;
 use crate::crypto::token::random_token;
 use crate::db::DbConnection;
-use crate::domain::redirect_uri;
+use crate::domain::{ClientId, TextList, redirect_uri};
 use crate::error::AppError;
 use crate::oidc::{auth_method, grant};
 use crate::store::clients::{self, Client};
@@ -47,7 +47,7 @@ pub struct ClientSpec {
 /// The result, printed once by the CLI.
 #[derive(Debug, Clone, Serialize)]
 pub struct CreatedClient {
-    pub client_id: String,
+    pub client_id: ClientId,
     /// Shown once; only its keyed hash is stored.
     pub client_secret: Option<String>,
     pub token_endpoint_auth_method: String,
@@ -165,22 +165,22 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<CreatedClient, AppError> {
     let (method, grants, scopes) = validate(spec).map_err(AppError::BadRequest)?;
-    let id = spec
-        .id
-        .clone()
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let id = ClientId::from(
+        spec.id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+    );
     let secret = (!spec.public).then(random_token);
-    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
     let client = Client {
         id: id.clone(),
         name: spec.name.trim().to_owned(),
         secret_hash: secret.as_deref().map(|s| envelope.secret_hash(s)),
         public: spec.public,
         token_endpoint_auth_method: method.clone(),
-        redirect_uris: json(&spec.redirect_uris),
-        post_logout_redirect_uris: json(&spec.post_logout_redirect_uris),
-        grant_types: json(&grants),
-        scopes: json(&scopes),
+        redirect_uris: TextList::from(spec.redirect_uris.as_slice()),
+        post_logout_redirect_uris: TextList::from(spec.post_logout_redirect_uris.as_slice()),
+        grant_types: TextList::from(grants.as_slice()),
+        scopes: TextList::from(scopes.as_slice()),
         backchannel_logout_uri: spec.backchannel_logout_uri.clone(),
         jwks: spec.jwks.clone(),
         id_token_signed_response_alg: spec
@@ -199,8 +199,8 @@ pub fn create(
         logo_uri: spec.logo_uri.clone(),
         policy_uri: spec.policy_uri.clone(),
         tos_uri: spec.tos_uri.clone(),
-        audiences: json(&spec.audiences),
-        allowed_origins: json(&spec.allowed_origins),
+        audiences: TextList::from(spec.audiences.as_slice()),
+        allowed_origins: TextList::from(spec.allowed_origins.as_slice()),
     };
     write_tx(conn, |conn| {
         clients::insert(conn, &client)?;

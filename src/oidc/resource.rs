@@ -62,7 +62,7 @@ pub fn audience(client: &Client, resources: &[String]) -> Vec<String> {
     }
     let registered = client.audiences();
     if registered.is_empty() {
-        vec![client.id.clone()]
+        vec![client.id.to_string()]
     } else {
         registered
     }

@@ -9,6 +9,7 @@ use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::tokens::{self, AccessClaims};
@@ -89,7 +90,7 @@ async fn respond(state: &AppState, token: Option<String>) -> Result<HttpResponse
             Some("Bearer realm=\"ostiary\", error=\"insufficient_scope\", scope=\"openid\"".into());
         return Err(e);
     }
-    let sub = claims.sub.clone();
+    let sub = UserId::from(claims.sub.as_str());
     let found = state
         .db
         .run(move |conn| crate::oidc::token::load_user(conn, &sub))

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{audit_chain_head, security_audit_logs};
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// One audit record as stored.
@@ -89,7 +90,7 @@ pub fn by_action(conn: &mut DbConnection, action: &str) -> Result<Vec<AuditRow>,
 /// account security page).
 pub fn recent_for_user(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     limit: i64,
 ) -> Result<Vec<AuditRow>, AppError> {
     Ok(security_audit_logs::table

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::backup_codes;
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// One stored code.
@@ -13,7 +14,7 @@ use crate::error::AppError;
 #[diesel(table_name = backup_codes)]
 pub struct BackupCode {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub batch_id: String,
     pub code_hash: String,
     pub created_at: NaiveDateTime,
@@ -23,7 +24,7 @@ pub struct BackupCode {
 /// Replace the user's codes with `codes` (the old batch stops working).
 pub fn replace(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     codes: &[BackupCode],
 ) -> Result<(), AppError> {
     delete_all(conn, user_id)?;
@@ -36,7 +37,7 @@ pub fn replace(
     Ok(())
 }
 
-pub fn delete_all(conn: &mut DbConnection, user_id: &str) -> Result<usize, AppError> {
+pub fn delete_all(conn: &mut DbConnection, user_id: &UserId) -> Result<usize, AppError> {
     Ok(
         diesel::delete(backup_codes::table.filter(backup_codes::user_id.eq(user_id)))
             .execute(conn)?,
@@ -44,7 +45,7 @@ pub fn delete_all(conn: &mut DbConnection, user_id: &str) -> Result<usize, AppEr
 }
 
 /// Unused codes of the user.
-pub fn remaining(conn: &mut DbConnection, user_id: &str) -> Result<i64, AppError> {
+pub fn remaining(conn: &mut DbConnection, user_id: &UserId) -> Result<i64, AppError> {
     Ok(backup_codes::table
         .filter(backup_codes::user_id.eq(user_id))
         .filter(backup_codes::used_at.is_null())
@@ -56,7 +57,7 @@ pub fn remaining(conn: &mut DbConnection, user_id: &str) -> Result<i64, AppError
 /// already used, or used concurrently).
 pub fn consume(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     code_hash: &str,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {

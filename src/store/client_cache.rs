@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::db::Db;
+use crate::domain::ClientId;
 use crate::error::AppError;
 use crate::store::clients::{self, Client};
 
@@ -21,7 +22,7 @@ const MAX_ENTRIES: usize = 10_000;
 /// browser origins (CORS), with the time they were loaded.
 #[derive(Debug, Default)]
 pub struct ClientCache {
-    entries: RwLock<HashMap<String, (Instant, Arc<Client>)>>,
+    entries: RwLock<HashMap<ClientId, (Instant, Arc<Client>)>>,
     origins: RwLock<Option<(Instant, Arc<Vec<String>>)>>,
 }
 
@@ -63,7 +64,7 @@ impl ClientCache {
         if let Some(hit) = self.cached(id) {
             return Ok(Some(hit));
         }
-        let lookup = id.to_owned();
+        let lookup = ClientId::from(id);
         let found = db.run(move |conn| clients::find(conn, &lookup)).await?;
         Ok(found.map(|client| {
             let client = Arc::new(client);

@@ -1,26 +1,31 @@
 //! OIDC clients (applications). List-valued settings are JSON arrays in
-//! text columns; the secret is stored only as a keyed hash (SR-35).
+//! text columns, decoded when the row is read ([`TextList`]); the secret is stored only as a keyed hash (SR-35).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::clients;
 use crate::db::{DbConnection, is_unique_violation};
+use crate::domain::{ClientId, TextList};
 use crate::error::AppError;
 
 /// A client row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = clients)]
 pub struct Client {
-    pub id: String,
+    pub id: ClientId,
     pub name: String,
     pub secret_hash: Option<String>,
     pub public: bool,
     pub token_endpoint_auth_method: String,
-    pub redirect_uris: String,
-    pub post_logout_redirect_uris: String,
-    pub grant_types: String,
-    pub scopes: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub redirect_uris: TextList,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub post_logout_redirect_uris: TextList,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub grant_types: TextList,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub scopes: TextList,
     pub backchannel_logout_uri: Option<String>,
     pub jwks: Option<String>,
     pub id_token_signed_response_alg: String,
@@ -33,36 +38,34 @@ pub struct Client {
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
     /// Resource servers (RFC 8707) its access tokens may be for.
-    pub audiences: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub audiences: TextList,
     /// Browser origins allowed to call the token endpoints (CORS).
-    pub allowed_origins: String,
-}
-
-fn list(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub allowed_origins: TextList,
 }
 
 impl Client {
     pub fn redirect_uris(&self) -> Vec<String> {
-        list(&self.redirect_uris)
+        self.redirect_uris.to_vec()
     }
     pub fn post_logout_redirect_uris(&self) -> Vec<String> {
-        list(&self.post_logout_redirect_uris)
+        self.post_logout_redirect_uris.to_vec()
     }
     pub fn grant_types(&self) -> Vec<String> {
-        list(&self.grant_types)
+        self.grant_types.to_vec()
     }
     pub fn scopes(&self) -> Vec<String> {
-        list(&self.scopes)
+        self.scopes.to_vec()
     }
     pub fn audiences(&self) -> Vec<String> {
-        list(&self.audiences)
+        self.audiences.to_vec()
     }
     pub fn allowed_origins(&self) -> Vec<String> {
-        list(&self.allowed_origins)
+        self.allowed_origins.to_vec()
     }
     pub fn allows_grant(&self, grant: &str) -> bool {
-        self.grant_types().iter().any(|g| g == grant)
+        self.grant_types.has(grant)
     }
     /// First-party clients skip the consent page.
     pub fn skips_consent(&self) -> bool {
@@ -73,7 +76,7 @@ impl Client {
 /// Insert; an existing id is [`AppError::Conflict`].
 pub fn insert(conn: &mut DbConnection, client: &Client) -> Result<(), AppError> {
     match diesel::insert_into(clients::table)
-        .values(client)
+        .values(client.clone())
         .execute(conn)
     {
         Ok(_) => Ok(()),
@@ -85,7 +88,7 @@ pub fn insert(conn: &mut DbConnection, client: &Client) -> Result<(), AppError> 
     }
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Client>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &ClientId) -> Result<Option<Client>, AppError> {
     Ok(clients::table
         .filter(clients::id.eq(id))
         .select(Client::as_select())
@@ -94,7 +97,10 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Client>, AppErro
 }
 
 /// Every client with a back-channel logout URI among `ids`.
-pub fn with_backchannel(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Client>, AppError> {
+pub fn with_backchannel(
+    conn: &mut DbConnection,
+    ids: &[ClientId],
+) -> Result<Vec<Client>, AppError> {
     Ok(clients::table
         .filter(clients::id.eq_any(ids))
         .filter(clients::backchannel_logout_uri.is_not_null())
@@ -108,7 +114,12 @@ pub fn all_allowed_origins(conn: &mut DbConnection) -> Result<Vec<String>, AppEr
         .filter(clients::allowed_origins.ne("[]"))
         .select(clients::allowed_origins)
         .load(conn)?;
-    let mut all: Vec<String> = lists.iter().flat_map(|l| list(l)).collect();
+    let mut all = Vec::new();
+    for list in lists {
+        let list = TextList::try_from(list)
+            .map_err(|e| AppError::Internal(format!("clients.allowed_origins: {e}")))?;
+        all.extend(list.into_vec());
+    }
     all.sort();
     all.dedup();
     Ok(all)

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::authorization_codes;
+use crate::domain::{ClientId, SessionId, UserId};
 use crate::error::AppError;
 
 /// A code row.
@@ -13,9 +14,9 @@ use crate::error::AppError;
 #[diesel(table_name = authorization_codes)]
 pub struct AuthorizationCode {
     pub code_hash: String,
-    pub client_id: String,
-    pub user_id: String,
-    pub session_id: String,
+    pub client_id: ClientId,
+    pub user_id: UserId,
+    pub session_id: SessionId,
     pub redirect_uri: String,
     pub scope: String,
     pub nonce: Option<String>,

@@ -6,15 +6,15 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{clients, consents};
-use crate::domain::Scopes;
+use crate::domain::{ClientId, Scopes, UserId};
 use crate::error::AppError;
 
 /// A consent row (`scopes` decoded when read).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = consents)]
 pub struct Consent {
-    pub user_id: String,
-    pub client_id: String,
+    pub user_id: UserId,
+    pub client_id: ClientId,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub scopes: Scopes,
     pub created_at: NaiveDateTime,
@@ -23,8 +23,8 @@ pub struct Consent {
 
 pub fn find(
     conn: &mut DbConnection,
-    user_id: &str,
-    client_id: &str,
+    user_id: &UserId,
+    client_id: &ClientId,
 ) -> Result<Option<Consent>, AppError> {
     Ok(consents::table
         .filter(consents::user_id.eq(user_id))
@@ -38,8 +38,8 @@ pub fn find(
 /// inside a write transaction; returns the merged scope list.
 pub fn merge(
     conn: &mut DbConnection,
-    user_id: &str,
-    client_id: &str,
+    user_id: &UserId,
+    client_id: &ClientId,
     scopes: &[String],
     now: NaiveDateTime,
 ) -> Result<Vec<String>, AppError> {
@@ -75,7 +75,11 @@ pub fn merge(
 }
 
 /// Delete a consent; returns whether there was one.
-pub fn delete(conn: &mut DbConnection, user_id: &str, client_id: &str) -> Result<bool, AppError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    client_id: &ClientId,
+) -> Result<bool, AppError> {
     let n = diesel::delete(
         consents::table
             .filter(consents::user_id.eq(user_id))
@@ -88,7 +92,7 @@ pub fn delete(conn: &mut DbConnection, user_id: &str, client_id: &str) -> Result
 /// The user's consents with the client names, most recent first.
 pub fn list_for_user(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Vec<(Consent, String)>, AppError> {
     Ok(consents::table
         .inner_join(clients::table)

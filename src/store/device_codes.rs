@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::device_codes;
+use crate::domain::{ClientId, SessionId, UserId};
 use crate::error::AppError;
 
 pub const PENDING: &str = "pending";
@@ -21,15 +22,15 @@ pub const REDEEMED: &str = "redeemed";
 pub struct DeviceCode {
     pub device_code_hash: String,
     pub user_code: String,
-    pub client_id: String,
+    pub client_id: ClientId,
     pub scope: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub poll_interval_secs: i32,
     pub last_polled_at: Option<NaiveDateTime>,
     pub status: String,
-    pub user_id: Option<String>,
-    pub session_id: Option<String>,
+    pub user_id: Option<UserId>,
+    pub session_id: Option<SessionId>,
     pub auth_time: Option<NaiveDateTime>,
     /// JSON array of RFC 8176 method names.
     pub amr: Option<String>,
@@ -85,8 +86,8 @@ pub fn polled(
 /// Who approved a request.
 #[derive(Debug, Clone)]
 pub struct Approval<'a> {
-    pub user_id: &'a str,
-    pub session_id: &'a str,
+    pub user_id: &'a UserId,
+    pub session_id: &'a SessionId,
     pub auth_time: NaiveDateTime,
     pub amr: &'a str,
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::email_codes;
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// A code row.
@@ -14,7 +15,7 @@ use crate::error::AppError;
 pub struct EmailCode {
     pub id: String,
     pub email: String,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub code_hash: String,
     pub binding_hash: String,
     pub ip: String,

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::email_tokens;
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// A token row.
@@ -14,7 +15,7 @@ use crate::error::AppError;
 pub struct EmailToken {
     pub id: String,
     pub purpose: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
@@ -71,7 +72,7 @@ pub fn consume(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<
 /// changes once one was undone).
 pub fn invalidate(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     purpose: &str,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{grants, refresh_tokens};
+use crate::domain::{ClientId, SessionId, UserId};
 use crate::error::AppError;
 
 /// A grant row.
@@ -14,11 +15,11 @@ use crate::error::AppError;
 #[diesel(table_name = grants)]
 pub struct Grant {
     pub id: String,
-    pub client_id: String,
+    pub client_id: ClientId,
     /// `None` for client_credentials.
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// The browser session it came from (for logout).
-    pub session_id: Option<String>,
+    pub session_id: Option<SessionId>,
     pub scope: String,
     pub auth_time: Option<NaiveDateTime>,
     /// JSON array of RFC 8176 method names.
@@ -81,7 +82,10 @@ pub fn revoke(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<b
 }
 
 /// Live grants made in a browser session (for logout).
-pub fn live_for_session(conn: &mut DbConnection, session_id: &str) -> Result<Vec<Grant>, AppError> {
+pub fn live_for_session(
+    conn: &mut DbConnection,
+    session_id: &SessionId,
+) -> Result<Vec<Grant>, AppError> {
     Ok(grants::table
         .filter(grants::session_id.eq(session_id))
         .filter(grants::revoked_at.is_null())
@@ -92,7 +96,7 @@ pub fn live_for_session(conn: &mut DbConnection, session_id: &str) -> Result<Vec
 /// Live grants of a user, newest first (account page).
 pub fn live_for_user(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     now: NaiveDateTime,
 ) -> Result<Vec<Grant>, AppError> {
     Ok(grants::table
@@ -108,8 +112,8 @@ pub fn live_for_user(
 /// Revoke every live grant of a user with a client (consent revocation).
 pub fn revoke_for_user_client(
     conn: &mut DbConnection,
-    user_id: &str,
-    client_id: &str,
+    user_id: &UserId,
+    client_id: &ClientId,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     let ids: Vec<String> = grants::table

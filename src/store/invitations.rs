@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::invitations;
+use crate::domain::{OrganizationId, UserId};
 use crate::error::AppError;
 
 /// An invitation row.
@@ -13,7 +14,7 @@ use crate::error::AppError;
 #[diesel(table_name = invitations)]
 pub struct Invitation {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub email: String,
     pub role: String,
     pub token_hash: String,
@@ -47,7 +48,7 @@ pub fn find_by_hash(
 pub fn accept(
     conn: &mut DbConnection,
     id: &str,
-    user_id: &str,
+    user_id: &UserId,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
     let n = diesel::update(

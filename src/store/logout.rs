@@ -11,17 +11,18 @@ use tokio::sync::mpsc;
 
 use crate::crypto::signing::Alg;
 use crate::db::DbConnection;
+use crate::domain::{ClientId, SessionId, UserId};
 use crate::error::AppError;
 use crate::store::{clients, grants, naive, sessions};
 
 /// One logout token to send.
 #[derive(Debug, Clone)]
 pub struct Notice {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub uri: String,
     pub alg: Alg,
-    pub sub: String,
-    pub sid: String,
+    pub sub: UserId,
+    pub sid: SessionId,
 }
 
 /// Where committed logout notices go; the receiving end delivers them.
@@ -58,7 +59,7 @@ fn is_offline(scope: &str) -> bool {
 /// the transaction that ends the sessions.
 pub fn end_sessions(
     conn: &mut DbConnection,
-    session_ids: &[String],
+    session_ids: &[SessionId],
     now: NaiveDateTime,
 ) -> Result<Vec<Notice>, AppError> {
     let mut live = Vec::new();
@@ -70,7 +71,7 @@ pub fn end_sessions(
             grants::revoke(conn, &g.id, now)?;
         }
     }
-    let mut client_ids: Vec<String> = live.iter().map(|g| g.client_id.clone()).collect();
+    let mut client_ids: Vec<ClientId> = live.iter().map(|g| g.client_id.clone()).collect();
     client_ids.sort();
     client_ids.dedup();
     let targets = clients::with_backchannel(conn, &client_ids)?;
@@ -106,10 +107,10 @@ pub fn end_sessions(
 /// Sessions of `user_id` that have live grants (for "sign out all devices").
 pub fn sessions_with_grants(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     now: NaiveDateTime,
-) -> Result<Vec<String>, AppError> {
-    let mut ids: Vec<String> = grants::live_for_user(conn, user_id, now)?
+) -> Result<Vec<SessionId>, AppError> {
+    let mut ids: Vec<SessionId> = grants::live_for_user(conn, user_id, now)?
         .into_iter()
         .filter_map(|g| g.session_id)
         .collect();
@@ -132,16 +133,16 @@ pub struct Ended {
 /// changed or was reset, or the account is going away (SR-65, SR-96).
 pub fn end_all_tx(
     conn: &mut DbConnection,
-    user_id: &str,
-    keep: Option<&str>,
+    user_id: &UserId,
+    keep: Option<&SessionId>,
     now: DateTime<Utc>,
 ) -> Result<Ended, AppError> {
     let mut with_grants = sessions_with_grants(conn, user_id, naive(now))?;
-    with_grants.retain(|id| Some(id.as_str()) != keep);
+    with_grants.retain(|id| Some(id) != keep);
     let notices = end_sessions(conn, &with_grants, naive(now))?;
     let mut grants = 0;
     for grant in grants::live_for_user(conn, user_id, naive(now))? {
-        if grant.session_id.is_some() && grant.session_id.as_deref() == keep {
+        if grant.session_id.is_some() && grant.session_id.as_ref() == keep {
             continue;
         }
         if grants::revoke(conn, &grant.id, naive(now))? {

@@ -7,20 +7,21 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::mfa_totp;
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// A TOTP row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = mfa_totp)]
 pub struct TotpRow {
-    pub user_id: String,
+    pub user_id: UserId,
     pub secret_enc: String,
     pub confirmed_at: Option<NaiveDateTime>,
     pub last_used_step: Option<i64>,
     pub created_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConnection, user_id: &str) -> Result<Option<TotpRow>, AppError> {
+pub fn find(conn: &mut DbConnection, user_id: &UserId) -> Result<Option<TotpRow>, AppError> {
     Ok(mfa_totp::table
         .find(user_id)
         .select(TotpRow::as_select())
@@ -45,7 +46,7 @@ pub fn put_unconfirmed(conn: &mut DbConnection, row: &TotpRow) -> Result<bool, A
 /// already used (a replay, or a race lost to another request).
 pub fn use_step(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     step: i64,
     confirm_at: Option<NaiveDateTime>,
 ) -> Result<bool, AppError> {
@@ -70,6 +71,6 @@ pub fn use_step(
     Ok(n == 1)
 }
 
-pub fn delete(conn: &mut DbConnection, user_id: &str) -> Result<bool, AppError> {
+pub fn delete(conn: &mut DbConnection, user_id: &UserId) -> Result<bool, AppError> {
     Ok(diesel::delete(mfa_totp::table.find(user_id)).execute(conn)? == 1)
 }

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use crate::db::schema::{memberships, organizations};
 use crate::db::{DbConnection, is_unique_violation};
+use crate::domain::{OrganizationId, UserId};
 use crate::error::AppError;
 
 /// An organization row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organizations)]
 pub struct Organization {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub created_at: NaiveDateTime,
 }
@@ -27,7 +28,7 @@ pub fn find_or_create(
         return Ok((org, false));
     }
     let org = Organization {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: OrganizationId::from(uuid::Uuid::now_v7().to_string()),
         name: name.to_owned(),
         created_at: now,
     };
@@ -58,8 +59,8 @@ pub fn find_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<Organi
 /// Add `user_id` to `org_id` with `role`.
 pub fn add_member(
     conn: &mut DbConnection,
-    user_id: &str,
-    org_id: &str,
+    user_id: &UserId,
+    org_id: &OrganizationId,
     role: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
@@ -77,7 +78,7 @@ pub fn add_member(
 /// (organization name, role) for every membership of a user, by name.
 pub fn memberships_of(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Vec<(String, String)>, AppError> {
     Ok(memberships::table
         .inner_join(organizations::table)
@@ -90,7 +91,7 @@ pub fn memberships_of(
 /// Ids of the organizations the user belongs to.
 pub fn organization_ids_of(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Vec<String>, AppError> {
     Ok(memberships::table
         .filter(memberships::user_id.eq(user_id))

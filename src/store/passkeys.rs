@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::passkeys;
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// A stored passkey.
@@ -15,7 +16,7 @@ use crate::error::AppError;
 #[diesel(table_name = passkeys)]
 pub struct PasskeyRow {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub credential_id: String,
     pub name: String,
     pub passkey: String,
@@ -31,7 +32,10 @@ pub fn insert(conn: &mut DbConnection, row: &PasskeyRow) -> Result<(), AppError>
 }
 
 /// A user's passkeys, oldest first.
-pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<PasskeyRow>, AppError> {
+pub fn list_for_user(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+) -> Result<Vec<PasskeyRow>, AppError> {
     Ok(passkeys::table
         .filter(passkeys::user_id.eq(user_id))
         .order((passkeys::created_at.asc(), passkeys::id.asc()))
@@ -39,7 +43,7 @@ pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<Passk
         .load(conn)?)
 }
 
-pub fn count_for_user(conn: &mut DbConnection, user_id: &str) -> Result<i64, AppError> {
+pub fn count_for_user(conn: &mut DbConnection, user_id: &UserId) -> Result<i64, AppError> {
     Ok(passkeys::table
         .filter(passkeys::user_id.eq(user_id))
         .count()
@@ -61,7 +65,7 @@ pub fn find_by_credential_id(
 pub fn delete_for_user(
     conn: &mut DbConnection,
     id: &str,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Option<PasskeyRow>, AppError> {
     let found = passkeys::table
         .filter(passkeys::id.eq(id))

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::pending_logins;
+use crate::domain::{SessionId, UserId};
 use crate::error::AppError;
 
 /// What the pending login is waiting for.
@@ -53,13 +54,13 @@ impl From<Purpose> for String {
 pub struct PendingLogin {
     pub id: String,
     pub token_hash: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub method: String,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub amr: crate::domain::Amr,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub purpose: Purpose,
-    pub replaces_session_id: Option<String>,
+    pub replaces_session_id: Option<SessionId>,
     pub failures: i32,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -106,7 +107,7 @@ pub fn add_failure(conn: &mut DbConnection, id: &str) -> Result<i32, AppError> {
 }
 
 /// Drop the user's other pending logins (a new first factor supersedes them).
-pub fn delete_for_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, AppError> {
+pub fn delete_for_user(conn: &mut DbConnection, user_id: &UserId) -> Result<usize, AppError> {
     Ok(
         diesel::delete(pending_logins::table.filter(pending_logins::user_id.eq(user_id)))
             .execute(conn)?,

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::refresh_tokens;
+use crate::domain::ClientId;
 use crate::error::AppError;
 
 /// A refresh-token row.
@@ -15,7 +16,7 @@ use crate::error::AppError;
 pub struct RefreshToken {
     pub token_hash: String,
     pub grant_id: String,
-    pub client_id: String,
+    pub client_id: ClientId,
     pub scope: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,

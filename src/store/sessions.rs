@@ -7,15 +7,16 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::auth_sessions;
+use crate::domain::{SessionId, UserId};
 use crate::error::AppError;
 
 /// A session row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = auth_sessions)]
 pub struct AuthSession {
-    pub id: String,
+    pub id: SessionId,
     pub token_hash: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -52,7 +53,7 @@ pub fn find_by_token_hash(
 /// its absolute lifetime) — grants must not outlive the sign-in they came from.
 pub fn is_unrevoked(
     conn: &mut DbConnection,
-    id: &str,
+    id: &SessionId,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
     Ok(auth_sessions::table
@@ -65,7 +66,7 @@ pub fn is_unrevoked(
 }
 
 /// The user a session belongs to.
-pub fn owner(conn: &mut DbConnection, id: &str) -> Result<Option<String>, AppError> {
+pub fn owner(conn: &mut DbConnection, id: &SessionId) -> Result<Option<UserId>, AppError> {
     Ok(auth_sessions::table
         .filter(auth_sessions::id.eq(id))
         .filter(auth_sessions::revoked_at.is_null())
@@ -79,7 +80,7 @@ pub fn owner(conn: &mut DbConnection, id: &str) -> Result<Option<String>, AppErr
 /// relying parties know as `sid` stays, with its grants.
 pub fn reauthenticate(
     conn: &mut DbConnection,
-    id: &str,
+    id: &SessionId,
     token_hash: &str,
     amr: &str,
     now: NaiveDateTime,
@@ -107,8 +108,8 @@ pub fn reauthenticate(
 /// or longer-lived (SR-82). False when the session is gone or not the user's.
 pub fn step_up(
     conn: &mut DbConnection,
-    id: &str,
-    user_id: &str,
+    id: &SessionId,
+    user_id: &UserId,
     token_hash: &str,
     amr: &str,
     now: NaiveDateTime,
@@ -130,7 +131,7 @@ pub fn step_up(
 }
 
 /// Record activity.
-pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn touch(conn: &mut DbConnection, id: &SessionId, now: NaiveDateTime) -> Result<(), AppError> {
     diesel::update(auth_sessions::table.filter(auth_sessions::id.eq(id)))
         .set(auth_sessions::last_seen_at.eq(now))
         .execute(conn)?;
@@ -140,8 +141,8 @@ pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<()
 /// Revoke one session of `user_id`; returns whether it existed and was live.
 pub fn revoke(
     conn: &mut DbConnection,
-    user_id: &str,
-    id: &str,
+    user_id: &UserId,
+    id: &SessionId,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
     let n = diesel::update(
@@ -159,7 +160,7 @@ pub fn revoke(
 /// when it signs in again, possibly as someone else).
 pub fn revoke_replaced(
     conn: &mut DbConnection,
-    id: &str,
+    id: &SessionId,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     diesel::update(
@@ -175,7 +176,7 @@ pub fn revoke_replaced(
 /// Revoke every session of `user_id`; returns how many.
 pub fn revoke_all(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     Ok(diesel::update(
@@ -190,8 +191,8 @@ pub fn revoke_all(
 /// Revoke every session of the user except `keep` ("sign out other devices").
 pub fn revoke_all_except(
     conn: &mut DbConnection,
-    user_id: &str,
-    keep: &str,
+    user_id: &UserId,
+    keep: &SessionId,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     Ok(diesel::update(
@@ -207,7 +208,7 @@ pub fn revoke_all_except(
 /// Unrevoked, unexpired sessions of a user seen after `idle_cutoff`, newest first.
 pub fn list_live(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     now: NaiveDateTime,
     idle_cutoff: NaiveDateTime,
 ) -> Result<Vec<AuthSession>, AppError> {

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::setup_state;
 use crate::db::{DbConnection, is_unique_violation};
+use crate::domain::UserId;
 use crate::error::AppError;
 
 pub fn is_complete(conn: &mut DbConnection) -> Result<bool, AppError> {
@@ -15,7 +16,7 @@ pub fn is_complete(conn: &mut DbConnection) -> Result<bool, AppError> {
 /// Claim setup; `false` when someone else already did.
 pub fn claim(
     conn: &mut DbConnection,
-    admin_user_id: &str,
+    admin_user_id: &UserId,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
     let result = diesel::insert_into(setup_state::table)

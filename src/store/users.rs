@@ -6,13 +6,14 @@ use diesel::prelude::*;
 
 use crate::db::schema::users;
 use crate::db::{DbConnection, is_unique_violation};
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// A user row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub password_hash: Option<String>,
@@ -29,7 +30,7 @@ pub struct User {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
-    pub id: &'a str,
+    pub id: &'a UserId,
     pub email: &'a str,
     pub display_name: &'a str,
     pub password_hash: Option<&'a str>,
@@ -68,7 +69,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
 }
 
 /// A live user by id.
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<User>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &UserId) -> Result<Option<User>, AppError> {
     Ok(users::table
         .filter(users::id.eq(id))
         .filter(users::deleted_at.is_null())
@@ -89,7 +90,7 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, AppError> {
 /// email becomes free and the user can no longer sign in.
 pub fn soft_delete(
     conn: &mut DbConnection,
-    id: &str,
+    id: &UserId,
     by: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
@@ -110,7 +111,7 @@ pub fn soft_delete(
 /// Replace the password hash of a live user.
 pub fn set_password(
     conn: &mut DbConnection,
-    id: &str,
+    id: &UserId,
     hash: &str,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
@@ -130,7 +131,7 @@ pub fn set_password(
 /// Mark a live user's email address as verified; false when it already was.
 pub fn mark_verified(
     conn: &mut DbConnection,
-    id: &str,
+    id: &UserId,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
     let n = diesel::update(
@@ -149,7 +150,7 @@ pub fn mark_verified(
 /// index decides, so two accounts racing for one address cannot both win).
 pub fn set_email(
     conn: &mut DbConnection,
-    id: &str,
+    id: &UserId,
     email: &str,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
@@ -174,7 +175,7 @@ pub fn set_email(
 /// Set the display name of a live user.
 pub fn set_display_name(
     conn: &mut DbConnection,
-    id: &str,
+    id: &UserId,
     name: &str,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::webauthn_challenges;
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// One pending ceremony.
@@ -15,7 +16,7 @@ use crate::error::AppError;
 pub struct Challenge {
     pub id: String,
     pub binding_hash: String,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// `register`, `authenticate` or `discoverable`.
     pub purpose: String,
     pub state: String,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Action, Actor, ActorKind, Event, Outcome};
 use crate::db::DbConnection;
-use crate::domain::{Email, Role};
+use crate::domain::{Email, OrganizationId, Role, UserId};
 use crate::error::AppError;
 use crate::store::users::{self, Inserted, NewUser};
 use crate::store::{naive, orgs, write_tx};
@@ -28,7 +28,7 @@ pub struct UserSpec {
 /// A created user, as printed by the CLI.
 #[derive(Debug, Clone, Serialize)]
 pub struct CreatedUser {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub superuser: bool,
     pub organization: Option<CreatedMembership>,
@@ -37,7 +37,7 @@ pub struct CreatedUser {
 /// The membership made with a user.
 #[derive(Debug, Clone, Serialize)]
 pub struct CreatedMembership {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub role: Role,
 }
@@ -61,7 +61,7 @@ pub fn insert_user(
     spec: &UserSpec,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, AppError> {
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = UserId::generate();
     let row = NewUser {
         id: &id,
         email: spec.email.as_str(),
@@ -128,7 +128,7 @@ pub fn insert_user(
 pub fn delete_user(
     conn: &mut DbConnection,
     actor: &Actor,
-    user_id: &str,
+    user_id: &UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::store::logout::Notice>, AppError> {
     write_tx(conn, |conn| {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::{random_token, sha256_hex};
-use crate::domain::{Email, Role};
+use crate::domain::{Email, OrganizationId, Role, UserId};
 use crate::error::AppError;
 use crate::mail::{self, Locale, Message};
 use crate::state::AppState;
@@ -35,7 +35,7 @@ pub struct InvitationSpec {
 pub struct CreatedInvitation {
     pub id: String,
     pub organization: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub email: String,
     pub role: Role,
     pub expires_at: DateTime<Utc>,
@@ -219,7 +219,7 @@ pub enum Acceptor {
         password_hash: String,
     },
     /// The signed-in user.
-    Existing { user_id: String },
+    Existing { user_id: UserId },
 }
 
 /// Result of [`accept`].
@@ -227,7 +227,7 @@ pub enum Acceptor {
 pub enum Accepted {
     /// Joined (or already was a member, keeping the role they had).
     Joined {
-        user_id: String,
+        user_id: UserId,
         created: bool,
     },
     AlreadyAccepted,

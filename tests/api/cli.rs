@@ -313,7 +313,7 @@ async fn client_create_and_keys_commands(backend: Backend) {
     // Only a keyed hash is stored (SR-35).
     let app = serve_after_cli(backend, &db, dir.path()).await;
     let client = app
-        .db_run(|conn| ostiary::store::clients::find(conn, "wiki"))
+        .db_run(|conn| ostiary::store::clients::find(conn, &"wiki".into()))
         .await
         .unwrap();
     assert_ne!(client.secret_hash.as_deref(), Some(secret));

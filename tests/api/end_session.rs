@@ -198,8 +198,8 @@ async fn logout_sends_a_backchannel_logout_token(backend: Backend) {
         .unwrap();
     assert_eq!(claims["iss"], app.state.config.public_base());
     assert_eq!(claims["aud"], id);
-    assert_eq!(claims["sub"], row.user_id);
-    assert_eq!(claims["sid"], row.session_id);
+    assert_eq!(claims["sub"], row.user_id.as_str());
+    assert_eq!(claims["sid"], row.session_id.as_str());
     assert!(claims["jti"].is_string());
     assert!(claims.get("nonce").is_none());
     assert!(claims["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object());

@@ -14,6 +14,7 @@ use ostiary::clock::ManualClock;
 use ostiary::config::Config;
 use ostiary::crypto::signing::Alg;
 use ostiary::db::DbConnection;
+use ostiary::domain::UserId;
 use ostiary::error::AppError;
 use ostiary::oidc::clients::ClientSpec;
 use ostiary::state::AppState;
@@ -313,11 +314,12 @@ impl TestApp {
         })
         .await
         .id
+        .into_string()
     }
 
     /// Delete a user as an administrator would (no HTTP).
     pub async fn delete_user(&self, user_id: &str) {
-        let (id, now) = (user_id.to_owned(), self.state.now());
+        let (id, now) = (UserId::from(user_id), self.state.now());
         self.db_run(move |conn| {
             ostiary::users::accounts::delete_user(
                 conn,
@@ -602,7 +604,7 @@ impl ClientBuilder<'_> {
             })
             .await;
         RegisteredClient {
-            id: created.client_id,
+            id: created.client_id.into_string(),
             secret: created.client_secret,
         }
     }

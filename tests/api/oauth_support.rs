@@ -9,6 +9,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::Duration;
 use diesel::prelude::*;
 use ostiary::crypto::token::{random_token, sha256_hex};
+use ostiary::domain::{ClientId, UserId};
 use ostiary::store::codes::AuthorizationCode;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -158,8 +159,8 @@ pub async fn sign_in_existing(app: &TestApp, email: &str) -> SignedIn {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let session = app.session_of(&browser).await;
     SignedIn {
-        user_id: session.user_id,
-        session_id: session.id,
+        user_id: session.user_id.into_string(),
+        session_id: session.id.into_string(),
         browser,
     }
 }
@@ -216,8 +217,8 @@ pub async fn insert_code(
     let row = AuthorizationCode {
         code_hash: sha256_hex(code.as_bytes()),
         client_id: client_id.into(),
-        user_id: who.user_id.clone(),
-        session_id: who.session_id.clone(),
+        user_id: who.user_id.as_str().into(),
+        session_id: who.session_id.as_str().into(),
         redirect_uri: REDIRECT.into(),
         scope: scope.into(),
         nonce: Some("n-0S6_WzA2Mj".into()),
@@ -273,7 +274,7 @@ pub async fn grant_revoked(app: &TestApp, id: &str) -> bool {
 
 /// An ID token for `user_id` issued to `client_id` (for `id_token_hint`).
 pub async fn id_token(app: &TestApp, client_id: &str, user_id: &str, sid: Option<&str>) -> String {
-    let (cid, uid) = (client_id.to_owned(), user_id.to_owned());
+    let (cid, uid) = (ClientId::from(client_id), UserId::from(user_id));
     let (client, user) = app
         .db_run(move |conn| {
             Ok((

@@ -291,7 +291,7 @@ async fn passwordless_garbage_fails_generically_is_audited_and_throttled(backend
 async fn insert_passkey(app: &TestApp, user_id: &str, name: &str) -> String {
     let row = ostiary::store::passkeys::PasskeyRow {
         id: uuid::Uuid::new_v4().to_string(),
-        user_id: user_id.to_owned(),
+        user_id: user_id.into(),
         credential_id: uuid::Uuid::new_v4().simple().to_string(),
         name: name.to_owned(),
         passkey: "{}".into(),
@@ -445,7 +445,7 @@ async fn assert_with(
 /// A second-factor ceremony for `user`: its options, and a request that
 /// carries its cookie.
 async fn ceremony(app: &TestApp, user: &str) -> (serde_json::Value, actix_web::HttpRequest) {
-    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, user)
+    let (options, cookie) = ostiary::auth::webauthn::start_authentication(&app.state, &user.into())
         .await
         .unwrap();
     let req = actix_web::test::TestRequest::default()
@@ -461,7 +461,7 @@ async fn verifies(
     user: &str,
     credential: &str,
 ) -> bool {
-    ostiary::auth::webauthn::finish_authentication(&app.state, req, user, credential)
+    ostiary::auth::webauthn::finish_authentication(&app.state, req, &user.into(), credential)
         .await
         .unwrap()
 }
@@ -554,7 +554,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     let allowed = options["publicKey"]["allowCredentials"].as_array().unwrap();
     assert_eq!(allowed.len(), 1);
     assert!(
-        ostiary::auth::webauthn::has_passkeys(&app.state, &ada)
+        ostiary::auth::webauthn::has_passkeys(&app.state, &ada.as_str().into())
             .await
             .unwrap()
     );
@@ -567,7 +567,7 @@ async fn chromium_registers_a_passkey_and_signs_in_without_password(backend: Bac
     let other = app.create_user("eve@example.com", PASSWORD).await;
     assert!(!verifies(&app, &req, &other, "{}").await);
     assert!(
-        ostiary::auth::webauthn::start_authentication(&app.state, &other)
+        ostiary::auth::webauthn::start_authentication(&app.state, &other.as_str().into())
             .await
             .is_err()
     );

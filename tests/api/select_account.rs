@@ -52,7 +52,7 @@ fn choices(body: &str) -> Vec<String> {
 }
 
 async fn session_id(app: &TestApp, b: &Browser) -> String {
-    app.session_of(b).await.id
+    app.session_of(b).await.id.into_string()
 }
 
 async fn chooser_lists_this_browsers_account_and_continues(backend: Backend) {
@@ -130,7 +130,7 @@ async fn another_account_is_added_and_both_can_be_chosen(backend: Backend) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let p = redirected(&app, &b.get(res.location()).await);
     let bob = code_row(&app, get(&p, "code").unwrap()).await;
-    let bob_sid = bob.session_id.clone();
+    let bob_sid = bob.session_id.to_string();
     assert_ne!(bob_sid, ann_sid, "nothing is merged (SR-60)");
     // Both accounts are offered now; the first one's session lives on.
     let page = chooser(&mut b, &id).await;

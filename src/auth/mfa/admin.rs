@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::mfa::policy::{self, LOGIN_METHODS, OPTIONAL, REQUIRED, Scope, UPSTREAM_TYPES};
 use crate::db::DbConnection;
+use crate::domain::ClientId;
 use crate::error::AppError;
 use crate::store::mfa_policies::{self, Acknowledgment, PolicyRow};
 use crate::store::{clients, naive, orgs, write_tx};
@@ -32,11 +33,11 @@ fn subject(conn: &mut DbConnection, scope: Scope, given: Option<&str>) -> Result
             UPSTREAM_TYPES.join(", ")
         )),
         (Scope::Organization, Some(name)) => match orgs::find_by_name(conn, name)? {
-            Some(org) => Ok(org.id),
+            Some(org) => Ok(org.id.into_string()),
             None => bad(format!("no organization named {name:?}")),
         },
-        (Scope::Client, Some(id)) => match clients::find(conn, id)? {
-            Some(c) => Ok(c.id),
+        (Scope::Client, Some(id)) => match clients::find(conn, &ClientId::from(id))? {
+            Some(c) => Ok(c.id.into_string()),
             None => bad(format!("no client with id {id:?}")),
         },
     }

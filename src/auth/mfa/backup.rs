@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::crypto::Envelope;
 use crate::crypto::token::random_bytes;
 use crate::db::DbConnection;
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::store::backup_codes::{self, BackupCode};
 use crate::store::naive;
@@ -44,7 +45,7 @@ pub fn normalize(input: &str) -> String {
 pub fn regenerate(
     conn: &mut DbConnection,
     envelope: &Envelope,
-    user_id: &str,
+    user_id: &UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, AppError> {
     let batch_id = uuid::Uuid::new_v4().to_string();
@@ -71,7 +72,7 @@ pub fn regenerate(
 pub fn consume(
     conn: &mut DbConnection,
     envelope: &Envelope,
-    user_id: &str,
+    user_id: &UserId,
     input: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {

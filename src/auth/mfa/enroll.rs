@@ -10,6 +10,7 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::mfa::{backup, factors, pending, totp, verify};
 use crate::auth::throttle::{self, Kind};
 use crate::db::DbConnection;
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{backup_codes, mfa_totp, pending_logins, throttle as counters, write_tx};
@@ -27,7 +28,7 @@ fn confirm_totp_tx(
     conn: &mut DbConnection,
     state: &AppState,
     actor: &Actor,
-    user_id: &str,
+    user_id: &UserId,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Confirmed>, AppError> {
@@ -74,7 +75,7 @@ fn regenerate_tx(
     conn: &mut DbConnection,
     state: &AppState,
     actor: &Actor,
-    user_id: &str,
+    user_id: &UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, AppError> {
     let codes = backup::regenerate(conn, &state.envelope, user_id, now)?;
@@ -93,7 +94,7 @@ fn regenerate_tx(
 /// one is already confirmed.
 pub async fn start_totp(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
 ) -> Result<Option<totp::Enrolment>, AppError> {
     let now = state.now();
@@ -110,7 +111,7 @@ pub async fn start_totp(
 /// The unconfirmed enrolment again (after a wrong code).
 pub async fn pending_totp(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
 ) -> Result<Option<totp::Enrolment>, AppError> {
     let (state2, user_id, email) = (state.clone(), user_id.to_owned(), email.to_owned());
@@ -127,7 +128,7 @@ pub async fn pending_totp(
 pub async fn confirm_totp(
     state: &AppState,
     actor: Actor,
-    user_id: &str,
+    user_id: &UserId,
     code: String,
 ) -> Result<Option<Confirmed>, AppError> {
     let now = state.now();
@@ -226,7 +227,11 @@ pub async fn confirm_totp_for_login(
 
 /// Remove the user's authenticator app; when no factor is left the backup
 /// codes go too. `false` if there was none.
-pub async fn remove_totp(state: &AppState, actor: Actor, user_id: &str) -> Result<bool, AppError> {
+pub async fn remove_totp(
+    state: &AppState,
+    actor: Actor,
+    user_id: &UserId,
+) -> Result<bool, AppError> {
     let now = state.now();
     let user_id = user_id.to_owned();
     state
@@ -269,7 +274,7 @@ pub enum NewCodes {
 pub async fn backup_codes_for(
     state: &AppState,
     actor: Actor,
-    user_id: &str,
+    user_id: &UserId,
     when: NewCodes,
 ) -> Result<Option<Vec<String>>, AppError> {
     let now = state.now();
@@ -293,7 +298,7 @@ pub async fn backup_codes_for(
 /// removing the last passkey): codes back up a factor, they are not one.
 pub async fn drop_backup_codes_without_factor(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<(), AppError> {
     let user_id = user_id.to_owned();
     state

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::passkeys;
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::users::{self, User};
@@ -27,7 +28,7 @@ impl Factors {
 }
 
 /// Load the user's factors.
-pub fn of(conn: &mut DbConnection, user_id: &str) -> Result<Factors, AppError> {
+pub fn of(conn: &mut DbConnection, user_id: &UserId) -> Result<Factors, AppError> {
     let totp = mfa_totp::find(conn, user_id)?.is_some_and(|t| t.confirmed_at.is_some());
     let passkeys = passkeys::table
         .filter(passkeys::user_id.eq(user_id))
@@ -44,7 +45,7 @@ pub fn of(conn: &mut DbConnection, user_id: &str) -> Result<Factors, AppError> {
 /// `None` when the user is gone.
 pub async fn user_with_factors(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Option<(User, Factors)>, AppError> {
     let user_id = user_id.to_owned();
     let (user, factors) = state

@@ -16,6 +16,7 @@ use crate::auth::mfa::{acr, factors};
 use crate::auth::sign_in::{self, Next};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::db::DbConnection;
+use crate::domain::{SessionId, UserId};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::logout::Notice;
@@ -58,11 +59,11 @@ pub fn removal() -> Cookie<'static> {
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    user_id: &str,
+    user_id: &UserId,
     method: &str,
     amr: &[String],
     purpose: Purpose,
-    replaces: Option<&str>,
+    replaces: Option<&SessionId>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     pending_logins::delete_for_user(conn, user_id)?;
@@ -74,7 +75,7 @@ pub fn create(
         method: method.to_owned(),
         amr: crate::domain::Amr::from(amr),
         purpose,
-        replaces_session_id: replaces.map(str::to_owned),
+        replaces_session_id: replaces.cloned(),
         failures: 0,
         created_at: naive(now),
         expires_at: naive(now + Duration::seconds(TTL_SECS)),
@@ -163,7 +164,7 @@ fn step_up_tx(
     amr: &[String],
     now: DateTime<Utc>,
 ) -> Result<Option<(String, Vec<Notice>)>, AppError> {
-    let Some(session_id) = row.replaces_session_id.as_deref() else {
+    let Some(session_id) = row.replaces_session_id.as_ref() else {
         return Ok(None);
     };
     let token = random_token();
@@ -215,7 +216,7 @@ pub fn finish(
         &row.user_id,
         &row.method,
         &amr,
-        row.replaces_session_id.as_deref(),
+        row.replaces_session_id.as_ref(),
         now,
     )
     .map(Some)

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use crate::db::DbConnection;
+use crate::domain::{ClientId, UserId};
 use crate::error::AppError;
 use crate::store::{mfa_policies, orgs};
 
@@ -77,7 +78,7 @@ enum Occasion<'a> {
 
 fn required(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     occasion: Occasion<'_>,
 ) -> Result<bool, AppError> {
     let rules: Vec<_> = mfa_policies::list(conn)?
@@ -108,7 +109,7 @@ fn required(
 /// [`LOGIN_METHODS`] name, or `upstream:<type>` for federated logins).
 pub fn required_at_login(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     method: &str,
 ) -> Result<bool, AppError> {
     required(conn, user_id, Occasion::Login { method })
@@ -119,8 +120,8 @@ pub fn required_at_login(
 /// change is stepped up too).
 pub fn required_for_client(
     conn: &mut DbConnection,
-    user_id: &str,
-    client_id: &str,
+    user_id: &UserId,
+    client_id: &ClientId,
 ) -> Result<bool, AppError> {
     required(conn, user_id, Occasion::Client { client_id })
 }

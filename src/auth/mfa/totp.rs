@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use crate::crypto::Envelope;
 use crate::crypto::token::random_bytes;
 use crate::db::DbConnection;
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::store::mfa_totp::{self, TotpRow};
 use crate::store::naive;
@@ -21,7 +22,7 @@ pub const DIGITS: u8 = 6;
 /// Seconds per step.
 pub const STEP: u64 = 30;
 
-fn context(user_id: &str) -> String {
+fn context(user_id: &UserId) -> String {
     format!("totp:{user_id}")
 }
 
@@ -61,7 +62,7 @@ pub fn start(
     conn: &mut DbConnection,
     envelope: &Envelope,
     issuer: &str,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Enrolment>, AppError> {
@@ -84,7 +85,7 @@ pub fn pending(
     conn: &mut DbConnection,
     envelope: &Envelope,
     issuer: &str,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
 ) -> Result<Option<Enrolment>, AppError> {
     match mfa_totp::find(conn, user_id)? {
@@ -137,7 +138,7 @@ pub enum Check {
 pub fn verify(
     conn: &mut DbConnection,
     envelope: &Envelope,
-    user_id: &str,
+    user_id: &UserId,
     code: &str,
     confirming: bool,
     now: DateTime<Utc>,

@@ -8,6 +8,7 @@
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::mfa::{backup, pending, totp};
 use crate::auth::throttle::{self, Kind};
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::mail::{self, Locale, Message};
 use crate::state::AppState;
@@ -52,7 +53,7 @@ pub enum Verified {
     /// user whose already-used TOTP code was entered (to be told, SR-90).
     Failed {
         ended: bool,
-        replayed_by: Option<String>,
+        replayed_by: Option<UserId>,
     },
     /// No live pending login for this browser.
     Expired,
@@ -82,7 +83,7 @@ pub enum Proof {
 /// Tell the user by email that one of their TOTP codes was entered again
 /// (SR-90), in the background: the answer to the browser does not wait,
 /// and a failure is in the delivery records.
-fn notify_replay(state: &AppState, user_id: String, locale: Locale) {
+fn notify_replay(state: &AppState, user_id: UserId, locale: Locale) {
     let state = state.clone();
     tokio::spawn(async move {
         let uid = user_id.clone();

@@ -2,6 +2,7 @@
 //! discoverable (passwordless) authentication.
 
 use super::*;
+use crate::domain::UserId;
 
 /// Start a second-factor authentication of `user_id` with any of their
 /// passkeys. Returns the options for `navigator.credentials.get` (user
@@ -9,7 +10,7 @@ use super::*;
 /// passkey.
 pub async fn start_authentication(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<(serde_json::Value, Cookie<'static>), AppError> {
     let rp = relying_party(state)?;
     let creds = list(state, user_id)
@@ -49,7 +50,7 @@ pub async fn start_authentication(
 pub async fn finish_authentication(
     state: &AppState,
     req: &HttpRequest,
-    user_id: &str,
+    user_id: &UserId,
     credential_json: &str,
 ) -> Result<bool, AppError> {
     let actor = request_actor(req).as_user(user_id, None);
@@ -86,7 +87,7 @@ pub struct Verified {
 pub(super) async fn verify_known_user(
     state: &AppState,
     req: &HttpRequest,
-    user_id: &str,
+    user_id: &UserId,
     credential_json: &str,
 ) -> Result<Result<Verified, &'static str>, AppError> {
     let rp = relying_party(state)?;
@@ -101,7 +102,7 @@ pub(super) async fn verify_known_user(
     let Some(row) = find_credential(state, credential.get_credential_id()).await? else {
         return Ok(Err("unknown_credential"));
     };
-    if row.user_id != user_id {
+    if row.user_id != *user_id {
         return Ok(Err("unknown_credential"));
     }
     let mut passkey = parse_passkey(&row)?;

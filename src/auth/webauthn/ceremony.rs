@@ -2,6 +2,7 @@
 //! and storing/consuming the server-side state (single use, 5 minutes).
 
 use super::*;
+use crate::domain::UserId;
 
 /// What a ceremony is for (`webauthn_challenges.purpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +44,7 @@ pub fn clear_cookie() -> Cookie<'static> {
 pub(super) async fn begin(
     state: &AppState,
     purpose: Purpose,
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     ceremony: String,
 ) -> Result<Cookie<'static>, AppError> {
     let now = state.now();

@@ -52,6 +52,7 @@ use webauthn_rs::prelude::{
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::config::Config;
 use crate::crypto::token::{random_token, sha256_hex};
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::passkeys::{self, PasskeyRow};
@@ -145,7 +146,7 @@ pub(super) fn request_actor(req: &HttpRequest) -> Actor {
 }
 
 /// The user's passkeys (for the account page), oldest first.
-pub async fn list(state: &AppState, user_id: &str) -> Result<Vec<PasskeyRow>, AppError> {
+pub async fn list(state: &AppState, user_id: &UserId) -> Result<Vec<PasskeyRow>, AppError> {
     let user_id = user_id.to_owned();
     state
         .db
@@ -154,7 +155,7 @@ pub async fn list(state: &AppState, user_id: &str) -> Result<Vec<PasskeyRow>, Ap
 }
 
 /// How many passkeys the user has.
-pub async fn count(state: &AppState, user_id: &str) -> Result<i64, AppError> {
+pub async fn count(state: &AppState, user_id: &UserId) -> Result<i64, AppError> {
     let user_id = user_id.to_owned();
     state
         .db
@@ -163,7 +164,7 @@ pub async fn count(state: &AppState, user_id: &str) -> Result<i64, AppError> {
 }
 
 /// Whether the user has at least one passkey (can use it as second factor).
-pub async fn has_passkeys(state: &AppState, user_id: &str) -> Result<bool, AppError> {
+pub async fn has_passkeys(state: &AppState, user_id: &UserId) -> Result<bool, AppError> {
     Ok(count(state, user_id).await? > 0)
 }
 

@@ -2,6 +2,7 @@
 //! required).
 
 use super::*;
+use crate::domain::UserId;
 
 /// Ask for a resident (discoverable) credential: webauthn-rs 0.6's
 /// `start_passkey_registration` sends `residentKey: "discouraged"`, but a
@@ -87,7 +88,7 @@ pub async fn finish_registration(
     state: &AppState,
     req: &HttpRequest,
     actor: Actor,
-    user_id: &str,
+    user_id: &UserId,
     name: &str,
     credential_json: &str,
 ) -> Result<String, AppError> {
@@ -151,7 +152,7 @@ pub async fn finish_registration(
 pub async fn remove(
     state: &AppState,
     actor: Actor,
-    user_id: &str,
+    user_id: &UserId,
     id: &str,
 ) -> Result<bool, AppError> {
     let now = state.now();

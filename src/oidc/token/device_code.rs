@@ -89,15 +89,14 @@ pub async fn handle(
                         )));
                     }
                 }
-                let (Some(user_id), Some(auth_time)) = (row.user_id.as_deref(), row.auth_time)
-                else {
+                let (Some(user_id), Some(auth_time)) = (row.user_id.as_ref(), row.auth_time) else {
                     return Ok(Err(OAuthError::invalid_grant(
                         "the device code is incomplete",
                     )));
                 };
                 // SR-64: the approval is only as good as the session that
                 // gave it; signed out, revoked or reset since, no tokens.
-                let session_live = match row.session_id.as_deref() {
+                let session_live = match row.session_id.as_ref() {
                     Some(sid) => sessions::is_unrevoked(conn, sid, naive(now))?,
                     None => false,
                 };
@@ -128,7 +127,7 @@ pub async fn handle(
                     &GrantFacts {
                         client_id: &client.id,
                         user_id: &user.id,
-                        session_id: row.session_id.as_deref(),
+                        session_id: row.session_id.as_ref(),
                         scope: &row.scope,
                         auth_time,
                         amr: &amr,

@@ -20,6 +20,7 @@ use serde_json::json;
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::db::DbConnection;
+use crate::domain::{ClientId, SessionId, UserId};
 use crate::error::AppError;
 use crate::oidc::error::OAuthError;
 use crate::oidc::{client_auth, grant, scope, tokens};
@@ -122,7 +123,7 @@ pub type UserWithMemberships = (User, Vec<(String, String)>);
 /// The live, unlocked user with their organization memberships.
 pub fn load_user(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Option<UserWithMemberships>, AppError> {
     match users::find(conn, user_id)? {
         Some(user) if !user.locked => {
@@ -136,9 +137,9 @@ pub fn load_user(
 /// What a new grant records about the authentication behind it.
 #[derive(Debug)]
 pub struct GrantFacts<'a> {
-    pub client_id: &'a str,
-    pub user_id: &'a str,
-    pub session_id: Option<&'a str>,
+    pub client_id: &'a ClientId,
+    pub user_id: &'a UserId,
+    pub session_id: Option<&'a SessionId>,
     pub scope: &'a str,
     pub auth_time: chrono::NaiveDateTime,
     pub amr: &'a crate::domain::Amr,
@@ -159,7 +160,7 @@ pub fn new_grant(
         id: uuid::Uuid::new_v4().to_string(),
         client_id: facts.client_id.to_owned(),
         user_id: Some(facts.user_id.to_owned()),
-        session_id: facts.session_id.map(str::to_owned),
+        session_id: facts.session_id.cloned(),
         scope: facts.scope.to_owned(),
         auth_time: Some(facts.auth_time),
         amr: facts.amr.clone(),
