@@ -2,7 +2,7 @@
 //! an r2d2 pool, embedded migrations, and [`Db::run`], the one helper through
 //! which every Diesel call leaves the async workers for the blocking pool.
 
-mod ids;
+mod columns;
 pub mod migrations;
 mod pool;
 pub mod schema;

@@ -6,7 +6,7 @@
 //! Each id reads as `&str` (it derefs to `str`) so SQL filters and string
 //! formatting need no ceremony; the reverse direction, `&str` → id, must be
 //! spelled out with `From`. The Diesel derives only name the column type
-//! (`Text`); the conversions live in `db::ids`, so both databases keep plain
+//! (`Text`); the conversions live in `db::columns`, so both databases keep plain
 //! text columns and rows hold typed ids.
 
 use std::borrow::Borrow;

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 macro_rules! string_list {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, diesel::FromSqlRow)]
         #[serde(transparent)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub struct $name(Vec<String>);
 
         impl $name {

@@ -1,6 +1,6 @@
 //! Validated value types and pure rules, free of HTTP and SQL (the ids
 //! only name their column type for Diesel; reading and writing them is in
-//! `db::ids`).
+//! `db::columns`).
 
 mod email;
 mod ids;

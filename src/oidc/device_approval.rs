@@ -106,7 +106,7 @@ pub async fn decide(
                             user_id: &session.user_id,
                             session_id: &session.id,
                             auth_time: session.auth_time,
-                            amr: &session.amr.to_json(),
+                            amr: &session.amr,
                         },
                     )?
                 } else {

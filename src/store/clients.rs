@@ -18,13 +18,13 @@ pub struct Client {
     pub secret_hash: Option<String>,
     pub public: bool,
     pub token_endpoint_auth_method: String,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub redirect_uris: TextList,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub post_logout_redirect_uris: TextList,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub grant_types: TextList,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub scopes: TextList,
     pub backchannel_logout_uri: Option<String>,
     pub jwks: Option<String>,
@@ -38,10 +38,10 @@ pub struct Client {
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
     /// Resource servers (RFC 8707) its access tokens may be for.
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub audiences: TextList,
     /// Browser origins allowed to call the token endpoints (CORS).
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub allowed_origins: TextList,
 }
 

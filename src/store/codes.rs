@@ -24,7 +24,7 @@ pub struct AuthorizationCode {
     pub code_challenge: Option<String>,
     pub auth_time: NaiveDateTime,
     /// JSON array of RFC 8176 method names.
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub amr: crate::domain::Amr,
     pub acr: Option<String>,
     /// The `claims` request parameter (JSON), if any.

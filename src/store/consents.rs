@@ -15,7 +15,7 @@ use crate::error::AppError;
 pub struct Consent {
     pub user_id: UserId,
     pub client_id: ClientId,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub scopes: Scopes,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

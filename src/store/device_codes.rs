@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::device_codes;
-use crate::domain::{ClientId, SessionId, UserId};
+use crate::domain::{Amr, ClientId, SessionId, UserId};
 use crate::error::AppError;
 
 pub const PENDING: &str = "pending";
@@ -32,8 +32,9 @@ pub struct DeviceCode {
     pub user_id: Option<UserId>,
     pub session_id: Option<SessionId>,
     pub auth_time: Option<NaiveDateTime>,
-    /// JSON array of RFC 8176 method names.
-    pub amr: Option<String>,
+    /// RFC 8176 methods of the approving sign-in; set only by [`approve`].
+    #[diesel(skip_insertion)]
+    pub amr: Option<Amr>,
 }
 
 /// Insert; a user-code collision is `Ok(false)` (pick another code).
@@ -89,7 +90,7 @@ pub struct Approval<'a> {
     pub user_id: &'a UserId,
     pub session_id: &'a SessionId,
     pub auth_time: NaiveDateTime,
-    pub amr: &'a str,
+    pub amr: &'a Amr,
 }
 
 /// `pending` → `approved` by `who`; `false` if no longer pending.
@@ -108,7 +109,7 @@ pub fn approve(
         device_codes::user_id.eq(Some(who.user_id)),
         device_codes::session_id.eq(Some(who.session_id)),
         device_codes::auth_time.eq(Some(who.auth_time)),
-        device_codes::amr.eq(Some(who.amr)),
+        device_codes::amr.eq(Some(who.amr.to_json())),
     ))
     .execute(conn)?;
     Ok(n == 1)

@@ -23,7 +23,7 @@ pub struct Grant {
     pub scope: String,
     pub auth_time: Option<NaiveDateTime>,
     /// JSON array of RFC 8176 method names.
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub amr: crate::domain::Amr,
     pub acr: Option<String>,
     pub nonce: Option<String>,

@@ -56,7 +56,7 @@ pub struct PendingLogin {
     pub token_hash: String,
     pub user_id: UserId,
     pub method: String,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub amr: crate::domain::Amr,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub purpose: Purpose,

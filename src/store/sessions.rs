@@ -21,7 +21,7 @@ pub struct AuthSession {
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub auth_time: NaiveDateTime,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub amr: crate::domain::Amr,
     pub ip: String,
     pub user_agent: String,

@@ -20,6 +20,7 @@ crate::on_all_backends!(
     concurrent_creation_of_one_user_yields_one_row,
     user_with_organization_and_role,
     envelope_encryption_round_trips_across_instances,
+    corrupt_list_columns_fail_the_read_instead_of_reading_as_empty,
 );
 
 async fn migrations_apply_on_an_empty_database(backend: Backend) {
@@ -196,4 +197,36 @@ async fn sqlite_and_postgres_schemas_have_not_drifted() {
         sqlite, postgres,
         "migrations/sqlite and migrations/postgres differ"
     );
+}
+
+async fn corrupt_list_columns_fail_the_read_instead_of_reading_as_empty(backend: Backend) {
+    // A JSON list column (a session's amr, a client's redirect URIs) is
+    // decoded when the row is read: a damaged value is an error, never an
+    // empty list that would quietly mean "no methods" or "no URIs".
+    let app = TestApp::spawn(backend).await;
+    let mut b = app.signed_in_user("ada@example.com").await;
+    app.client("web").register().await;
+    app.sql("UPDATE auth_sessions SET amr = 'not json'")
+        .await
+        .unwrap();
+    app.sql("UPDATE clients SET redirect_uris = '{\"a\": 1}'")
+        .await
+        .unwrap();
+    let hash = ostiary::crypto::token::sha256_hex(b.session_cookie().unwrap().as_bytes());
+    let session = app
+        .state
+        .db
+        .run(move |conn| ostiary::store::sessions::find_by_token_hash(conn, &hash))
+        .await;
+    assert!(session.is_err(), "{session:?}");
+    let client = app
+        .state
+        .db
+        .run(|conn| ostiary::store::clients::find(conn, &"web".into()))
+        .await;
+    assert!(client.is_err(), "{client:?}");
+    // Through HTTP: the generic error page, nothing of the cause.
+    let page = b.get("/account").await;
+    assert_eq!(page.status, reqwest::StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!page.body.contains("not json"), "{}", page.body);
 }

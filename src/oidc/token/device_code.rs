@@ -109,13 +109,8 @@ pub async fn handle(
                     return Ok(Err(OAuthError::invalid_grant("the user is not active")));
                 };
                 let scopes = scope::parse(&row.scope).unwrap_or_default();
-                let amr =
-                    crate::domain::Amr::try_from(row.amr.clone().unwrap_or_else(|| "[]".into()))
-                        .map_err(|e| {
-                            crate::error::AppError::Internal(format!(
-                                "device code amr unreadable: {e}"
-                            ))
-                        })?;
+                // Approval always records the methods; none is none proven.
+                let amr = row.amr.clone().unwrap_or_default();
                 let resources =
                     match crate::oidc::resource::for_token(&client, None, &requested_resources) {
                         Ok(r) => r,
