@@ -1,4 +1,5 @@
-//! Approving a device (RFC 8628 §3.3) for a signed-in user: find a pending
+//! The device flow's requests: [`begin`] stores a new one (RFC 8628 §3.2);
+//! approving it (§3.3) for a signed-in user means: find a pending
 //! request by its typed user code — wrong codes count against
 //! `device:<ip>` in the shared throttle, checked and counted in one
 //! serialized transaction so codes cannot be guessed at speed (RFC 8628
@@ -8,19 +9,73 @@
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::auth::mfa::{acr, policy};
 use crate::auth::throttle::{self, Kind};
+use crate::crypto::token::{random_token, sha256_hex};
+use crate::domain::ClientId;
 use crate::error::AppError;
-use crate::oidc::device::normalize_user_code;
+use crate::oidc::scope;
+use crate::oidc::user_code::{new_user_code, normalize_user_code};
 use crate::state::AppState;
 use crate::store::clients::Client;
 use crate::store::device_codes::{self, Approval, DeviceCode, PENDING};
 use crate::store::sessions::AuthSession;
 use crate::store::throttle as counters;
-use crate::store::{utc, write_tx};
+use crate::store::{naive, utc, write_tx};
 
 /// Message key: no pending request has this code.
 pub const NOT_FOUND: &str = "device.not_found";
 /// Message key: too many wrong codes from this address.
 pub const TOO_MANY: &str = "device.too_many";
+
+/// A stored request: the device code (given to the client once, stored
+/// hashed) and the user code (normalized, without the dash).
+#[derive(Debug)]
+pub struct Begun {
+    pub device_code: String,
+    pub user_code: String,
+}
+
+/// Store a pending request of `client_id` for `scopes`, valid
+/// `device_code_ttl_secs`; `None` when five random user codes all collided
+/// with live ones (the store is full, not an input error).
+pub async fn begin(
+    state: &AppState,
+    client_id: &ClientId,
+    scopes: &[String],
+) -> Result<Option<Begun>, AppError> {
+    let now = state.now();
+    let ttl = state.config.oidc.device_code_ttl_secs;
+    let device_code = random_token();
+    let mut row = DeviceCode {
+        device_code_hash: sha256_hex(device_code.as_bytes()),
+        user_code: String::new(),
+        client_id: client_id.clone(),
+        scope: scope::join(scopes),
+        created_at: naive(now),
+        expires_at: naive(now + chrono::Duration::seconds(ttl)),
+        poll_interval_secs: state.config.oidc.device_poll_interval_secs,
+        last_polled_at: None,
+        status: PENDING.to_owned(),
+        user_id: None,
+        session_id: None,
+        auth_time: None,
+        amr: None,
+    };
+    for _ in 0..5 {
+        row.user_code = new_user_code();
+        let candidate = row.clone();
+        if state
+            .db
+            .run(move |conn| device_codes::insert(conn, &candidate))
+            .await?
+        {
+            return Ok(Some(Begun {
+                device_code,
+                user_code: row.user_code,
+            }));
+        }
+    }
+    Ok(None)
+}
 
 /// A pending, unexpired request for a typed code, counting a miss against
 /// the caller's address; `Err` message key when throttled or not found.

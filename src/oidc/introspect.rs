@@ -6,13 +6,11 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use crate::crypto::token::sha256_hex;
-use crate::oidc::client_auth;
 use crate::oidc::error::OAuthError;
 use crate::oidc::token::{endpoint, no_store_json, required};
-use crate::oidc::userinfo::validate_access_token;
+use crate::oidc::{client_auth, issued};
 use crate::state::AppState;
-use crate::store::{grants, naive, refresh_tokens, utc};
+use crate::store::utc;
 
 /// `POST /introspect`
 pub async fn post_introspect(
@@ -31,7 +29,7 @@ pub async fn post_introspect(
     // Our access tokens are JWTs (with dots); refresh tokens are not, so the
     // shape decides and `token_type_hint` is not needed.
     let answer: Option<Value> = if token.contains('.') {
-        validate_access_token(&state, &token)
+        issued::live_access_token(&state, &token)
             .await?
             .filter(|c| c.client_id == client.id)
             .map(|c| {
@@ -49,27 +47,7 @@ pub async fn post_introspect(
                 })
             })
     } else {
-        let hash = sha256_hex(token.as_bytes());
-        let now = state.now();
-        let caller = client.id.clone();
-        let found = state
-            .db
-            .run(move |conn| {
-                let Some(rt) = refresh_tokens::find(conn, &hash)? else {
-                    return Ok(None);
-                };
-                if rt.client_id != caller
-                    || rt.used_at.is_some()
-                    || rt.revoked_at.is_some()
-                    || utc(rt.expires_at) <= now
-                {
-                    return Ok(None);
-                }
-                Ok(grants::find(conn, &rt.grant_id)?
-                    .filter(|g| g.revoked_at.is_none() && g.expires_at > naive(now))
-                    .map(|g| (rt, g)))
-            })
-            .await?;
+        let found = issued::live_refresh_token(&state, &client.id, &token).await?;
         found.map(|(rt, g)| {
             json!({
                 "active": true,

@@ -14,12 +14,14 @@ pub mod discovery;
 pub mod error;
 pub mod id_token_hint;
 pub mod introspect;
+pub mod issued;
 pub mod jwks;
 pub mod resource;
 pub mod revoke;
 pub mod scope;
 pub mod token;
 pub mod tokens;
+pub mod user_code;
 pub mod userinfo;
 
 /// Grant type names.

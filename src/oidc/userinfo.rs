@@ -1,51 +1,16 @@
-//! `/userinfo` (OIDC Core §5.3, GET and POST) and the access-token check it
-//! shares with introspection: signature, `typ: at+jwt`, issuer, audience and
-//! expiry (SR-50…SR-52), then the database: the grant must be active and the
-//! `jti` not revoked (SR-31, SR-44). Timed in
-//! `ostiary_token_validation_seconds`.
+//! `/userinfo` (OIDC Core §5.3, GET and POST): a bearer access token that
+//! [`issued::live_access_token`] accepts, with the `openid` scope, answers
+//! with the claims its scopes allow.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use crate::domain::UserId;
-use crate::error::AppError;
 use crate::oidc::error::{ErrorCode, OAuthError};
-use crate::oidc::tokens::{self, AccessClaims};
-use crate::oidc::{client_auth, scope};
+use crate::oidc::tokens;
+use crate::oidc::{client_auth, issued, scope};
 use crate::state::AppState;
-use crate::store::{grants, naive, revoked_tokens};
-
-/// A valid, unrevoked access token's claims, or `None`.
-pub async fn validate_access_token(
-    state: &AppState,
-    token: &str,
-) -> Result<Option<AccessClaims>, AppError> {
-    let started = std::time::Instant::now();
-    let now = state.now();
-    let result = match tokens::verify_access_token(state, token, now) {
-        Err(_) => Ok(None),
-        Ok(claims) => {
-            let (gid, jti) = (claims.grant_id.clone(), claims.jti.clone());
-            let live = state
-                .db
-                .run(move |conn| {
-                    if revoked_tokens::is_revoked(conn, &jti)? {
-                        return Ok(false);
-                    }
-                    match gid {
-                        Some(gid) => grants::is_active(conn, &gid, naive(now)),
-                        None => Ok(true),
-                    }
-                })
-                .await?;
-            Ok(live.then_some(claims))
-        }
-    };
-    metrics::histogram!("ostiary_token_validation_seconds").record(started.elapsed().as_secs_f64());
-    result
-}
 
 fn missing_token() -> OAuthError {
     // RFC 6750 §3.1: no error code when no credentials were sent.
@@ -77,9 +42,11 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, OAuthError> {
 
 async fn respond(state: &AppState, token: Option<String>) -> Result<HttpResponse, OAuthError> {
     let token = token.ok_or_else(missing_token)?;
-    let claims = validate_access_token(state, &token).await?.ok_or_else(|| {
-        OAuthError::invalid_token("the access token is invalid, expired or revoked")
-    })?;
+    let claims = issued::live_access_token(state, &token)
+        .await?
+        .ok_or_else(|| {
+            OAuthError::invalid_token("the access token is invalid, expired or revoked")
+        })?;
     if !scope::has(&claims.scope, "openid") || claims.grant_id.is_none() {
         let mut e = OAuthError::new(
             ErrorCode::InsufficientScope,
@@ -90,12 +57,7 @@ async fn respond(state: &AppState, token: Option<String>) -> Result<HttpResponse
             Some("Bearer realm=\"ostiary\", error=\"insufficient_scope\", scope=\"openid\"".into());
         return Err(e);
     }
-    let sub = UserId::from(claims.sub.as_str());
-    let found = state
-        .db
-        .run(move |conn| crate::oidc::token::load_user(conn, &sub))
-        .await?;
-    let Some((user, memberships)) = found else {
+    let Some((user, memberships)) = issued::token_user(state, &claims).await? else {
         return Err(OAuthError::invalid_token("the user is no longer active"));
     };
     let mut body = tokens::user_claims(&user, &memberships, &claims.scope);
