@@ -1,5 +1,6 @@
 //! The command line (clap): `serve` (default), `migrate`, `user create`,
-//! `config check`, `audit verify`, `client create`, `keys`, `mfa`, `invitation create`. Commands a script reads print JSON on
+//! `config check`, `audit verify`, `client create`, `keys`, `mfa`, `invitation create`,
+//! `provider …`. Commands a script reads print JSON on
 //! stdout; problems go to stderr with a non-zero exit code.
 
 use std::io::Read;
@@ -65,6 +66,9 @@ pub enum Command {
     /// Invite people to organizations.
     #[command(subcommand)]
     Invitation(InvitationCommand),
+    /// Manage upstream identity providers (SSO).
+    #[command(subcommand)]
+    Provider(crate::federation::cli::ProviderCommand),
 }
 
 /// `ostiary invitation …`
@@ -441,20 +445,31 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             print_json(&crate::auth::mfa::cli::run(&state, command).await?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Provider(command) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let read = || read_stdin_line("client secret");
+            print_json(&crate::federation::cli::run(&state, command, read).await?);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 fn read_password() -> Result<Password, AppError> {
+    read_stdin_line("password").map(Password::new)
+}
+
+/// The first line of stdin (at most 4 KiB read), which must not be empty.
+fn read_stdin_line(what: &str) -> Result<String, AppError> {
     let mut input = String::new();
     std::io::stdin()
         .take(4096)
         .read_to_string(&mut input)
-        .map_err(|e| AppError::BadRequest(format!("cannot read the password from stdin: {e}")))?;
+        .map_err(|e| AppError::BadRequest(format!("cannot read the {what} from stdin: {e}")))?;
     let line = input.lines().next().unwrap_or_default().to_owned();
     if line.is_empty() {
-        return Err(AppError::BadRequest("no password on stdin".into()));
+        return Err(AppError::BadRequest(format!("no {what} on stdin")));
     }
-    Ok(Password::new(line))
+    Ok(line)
 }
 
 async fn serve(config: Config) -> Result<ExitCode, AppError> {

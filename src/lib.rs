@@ -10,7 +10,7 @@
 //!    authorization decision the pages render);
 //! 3. services: `auth` (sessions, CSRF, throttling, sign-in, MFA, passkeys,
 //!    self-service), `users` (accounts, setup, invitations, password rules),
-//!    `jobs` (maintenance);
+//!    `federation` (upstream identity providers), `jobs` (maintenance);
 //! 4. `web` (request context, headers, rendering) and `state` (`AppState`);
 //! 5. `mail`, `keys` (signing-key lifecycle), `audit` (hash-chained log);
 //! 6. `store` (queries per aggregate) and `db` (SQLite | PostgreSQL, pool,
@@ -28,6 +28,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod federation;
 pub mod flow;
 pub mod i18n;
 pub mod jobs;

@@ -390,13 +390,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    providers (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        enabled -> Bool,
+        organization_id -> Nullable<Text>,
+        trust_email -> Bool,
+        jit -> Bool,
+        button_label -> Nullable<Text>,
+        settings -> Text,
+        secret -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    provider_domains (domain) {
+        domain -> Text,
+        provider_id -> Text,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(refresh_tokens -> grants (grant_id));
+diesel::joinable!(provider_domains -> providers (provider_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    providers,
+    provider_domains,
     organizations,
     users,
     memberships,

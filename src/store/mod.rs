@@ -22,6 +22,7 @@ pub mod mfa_totp;
 pub mod orgs;
 pub mod passkeys;
 pub mod pending_logins;
+pub mod providers;
 pub mod refresh_tokens;
 pub mod revoked_tokens;
 pub mod sessions;

@@ -56,6 +56,15 @@ pub fn find_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<Organi
         .optional()?)
 }
 
+/// The name of the organization `id`, if it exists.
+pub fn name_of(conn: &mut DbConnection, id: &OrganizationId) -> Result<Option<String>, AppError> {
+    Ok(organizations::table
+        .filter(organizations::id.eq(id))
+        .select(organizations::name)
+        .first(conn)
+        .optional()?)
+}
+
 /// Add `user_id` to `org_id` with `role`.
 pub fn add_member(
     conn: &mut DbConnection,

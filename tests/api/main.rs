@@ -36,6 +36,7 @@ mod mfa_policy;
 mod migrations;
 mod ops;
 mod passkeys;
+mod providers;
 mod select_account;
 mod sessions;
 mod setup;

@@ -1,0 +1,2 @@
+DROP TABLE provider_domains;
+DROP TABLE providers;

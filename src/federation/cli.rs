@@ -1,0 +1,231 @@
+//! `ostiary provider …` (S1, S7): register, list, show, change and delete
+//! upstream providers from the command line; prints JSON. Secrets come on
+//! stdin (`--client-secret-stdin`), never as arguments.
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use crate::audit::Actor;
+use crate::error::AppError;
+use crate::federation::Kind;
+use crate::federation::registry;
+use crate::federation::spec::ProviderSpec;
+use crate::state::AppState;
+
+/// `ostiary provider …`
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Register a provider; prints it as JSON with `id` and `callback_url`
+    /// (the redirect URI to register upstream).
+    Create(Box<CreateArgs>),
+    /// Every provider (JSON array; secrets are never shown).
+    List,
+    /// One provider.
+    Show { id: String },
+    /// Change a provider; flags not given keep their value.
+    Update(Box<UpdateArgs>),
+    /// Delete a provider.
+    Delete { id: String },
+}
+
+/// The flags every kind has (S7), and the kind-specific ones.
+#[derive(Debug, Args)]
+pub struct Flags {
+    /// Organization (must exist) that users created just in time join.
+    #[arg(long, value_name = "NAME")]
+    organization: Option<String>,
+    /// An email domain this provider claims (repeatable; replaces the list on update).
+    #[arg(long = "domain", value_name = "D")]
+    domains: Vec<String>,
+    /// Label of the login-page button (default: the name).
+    #[arg(long, value_name = "TEXT")]
+    button_label: Option<String>,
+    /// Issuer URL (oidc, okta, jumpcloud; google only for tests).
+    #[arg(long, value_name = "URL")]
+    issuer: Option<String>,
+    /// Client id registered at the provider.
+    #[arg(long, value_name = "ID")]
+    client_id: Option<String>,
+    /// Read the client secret from stdin.
+    #[arg(long)]
+    client_secret_stdin: bool,
+    /// Scope to ask for (repeatable; default openid email profile; replaces the list on update).
+    #[arg(long = "scope", value_name = "S")]
+    scopes: Vec<String>,
+    /// Google Workspace domain the accounts must belong to (`hd`).
+    #[arg(long, value_name = "D")]
+    hosted_domain: Option<String>,
+    /// Microsoft Entra tenant: a tenant id, common or organizations.
+    #[arg(long, value_name = "ID")]
+    tenant: Option<String>,
+    /// Microsoft Entra authority (default https://login.microsoftonline.com).
+    #[arg(long, value_name = "URL")]
+    authority_url: Option<String>,
+    /// GitHub Enterprise Server API address (with --web-url).
+    #[arg(long, value_name = "URL")]
+    api_url: Option<String>,
+    /// GitHub Enterprise Server web address (with --api-url).
+    #[arg(long, value_name = "URL")]
+    web_url: Option<String>,
+    /// client_secret_basic (default), client_secret_post or private_key_jwt.
+    #[arg(long, value_name = "M")]
+    token_endpoint_auth_method: Option<String>,
+}
+
+/// Flags of `ostiary provider create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// oidc, google, entra, okta, jumpcloud or github.
+    #[arg(long, value_enum)]
+    kind: Kind,
+    /// Name shown to people signing in.
+    #[arg(long)]
+    name: String,
+    /// Link a sign-in to an existing account with the same verified email.
+    #[arg(long)]
+    trust_email: bool,
+    /// Do not create users on first sign-in.
+    #[arg(long)]
+    no_jit: bool,
+    /// Register it switched off.
+    #[arg(long)]
+    disabled: bool,
+    #[command(flatten)]
+    flags: Flags,
+}
+
+/// Flags of `ostiary provider update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    id: String,
+    #[arg(long)]
+    name: Option<String>,
+    /// true or false.
+    #[arg(long, value_name = "BOOL")]
+    trust_email: Option<bool>,
+    /// true or false: create users on first sign-in.
+    #[arg(long, value_name = "BOOL")]
+    jit: Option<bool>,
+    /// true or false.
+    #[arg(long, value_name = "BOOL")]
+    enabled: Option<bool>,
+    /// Claim no email domains.
+    #[arg(long, conflicts_with = "domains")]
+    no_domains: bool,
+    /// Join no organization on first sign-in.
+    #[arg(long, conflicts_with = "organization")]
+    no_organization: bool,
+    #[command(flatten)]
+    flags: Flags,
+}
+
+fn apply(spec: &mut ProviderSpec, flags: Flags) {
+    let Flags {
+        organization,
+        domains,
+        button_label,
+        issuer,
+        client_id,
+        client_secret_stdin: _,
+        scopes,
+        hosted_domain,
+        tenant,
+        authority_url,
+        api_url,
+        web_url,
+        token_endpoint_auth_method,
+    } = flags;
+    let set = |slot: &mut Option<String>, value: Option<String>| {
+        if value.is_some() {
+            *slot = value;
+        }
+    };
+    set(&mut spec.organization, organization);
+    set(&mut spec.button_label, button_label);
+    set(&mut spec.issuer, issuer);
+    set(&mut spec.client_id, client_id);
+    set(&mut spec.hosted_domain, hosted_domain);
+    set(&mut spec.tenant, tenant);
+    set(&mut spec.authority_url, authority_url);
+    set(&mut spec.api_url, api_url);
+    set(&mut spec.web_url, web_url);
+    set(
+        &mut spec.token_endpoint_auth_method,
+        token_endpoint_auth_method,
+    );
+    if !domains.is_empty() {
+        spec.domains = domains;
+    }
+    if !scopes.is_empty() {
+        spec.scopes = scopes;
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {
+    serde_json::to_value(value).map_err(|e| AppError::Internal(format!("json: {e}")))
+}
+
+/// Run the command; `read_secret` reads the secret from stdin when asked.
+/// Returns the JSON to print.
+pub async fn run(
+    state: &AppState,
+    command: ProviderCommand,
+    read_secret: impl FnOnce() -> Result<String, AppError>,
+) -> Result<Value, AppError> {
+    let actor = Actor::system("cli");
+    match command {
+        ProviderCommand::Create(args) => {
+            let args = *args;
+            let secret = args
+                .flags
+                .client_secret_stdin
+                .then(read_secret)
+                .transpose()?;
+            let mut spec = ProviderSpec {
+                name: args.name,
+                trust_email: args.trust_email,
+                jit: !args.no_jit,
+                enabled: !args.disabled,
+                ..ProviderSpec::default()
+            };
+            apply(&mut spec, args.flags);
+            to_json(&registry::create(state, &actor, args.kind, spec, secret).await?)
+        }
+        ProviderCommand::List => to_json(&registry::list(state).await?),
+        ProviderCommand::Show { id } => to_json(&registry::show(state, &id).await?),
+        ProviderCommand::Update(args) => {
+            let args = *args;
+            let secret = args
+                .flags
+                .client_secret_stdin
+                .then(read_secret)
+                .transpose()?;
+            let change = move |spec: &mut ProviderSpec| {
+                if let Some(name) = args.name {
+                    spec.name = name;
+                }
+                if let Some(v) = args.trust_email {
+                    spec.trust_email = v;
+                }
+                if let Some(v) = args.jit {
+                    spec.jit = v;
+                }
+                if let Some(v) = args.enabled {
+                    spec.enabled = v;
+                }
+                if args.no_domains {
+                    spec.domains.clear();
+                }
+                if args.no_organization {
+                    spec.organization = None;
+                }
+                apply(spec, args.flags);
+            };
+            to_json(&registry::update(state, &actor, &args.id, change, secret).await?)
+        }
+        ProviderCommand::Delete { id } => {
+            registry::delete(state, &actor, &id).await?;
+            Ok(json!({ "deleted": id }))
+        }
+    }
+}
