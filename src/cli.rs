@@ -1,5 +1,5 @@
 //! The command line (clap): `serve` (default), `migrate`, `user create`,
-//! `config check`, `audit verify`, `client create`, `keys`, `mfa`, `invitation create`,
+//! `user list`, `config check`, `audit verify`, `client create`, `keys`, `mfa`, `invitation create`,
 //! `provider …`. Commands a script reads print JSON on
 //! stdout; problems go to stderr with a non-zero exit code.
 
@@ -195,6 +195,15 @@ pub enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Live users as a JSON array, with their roles and upstream identities.
+    List {
+        /// Only the user with this email.
+        #[arg(long)]
+        email: Option<String>,
+        /// Only members of this organization.
+        #[arg(long, value_name = "NAME")]
+        org: Option<String>,
+    },
 }
 
 /// `ostiary config …`
@@ -282,6 +291,18 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             let db = Db::connect(config.database_url.expose(), &config.database)?;
             let applied = db.run(run_migrations).await?;
             print_json(&json!({ "applied": applied }));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::List { email, org }) => {
+            let db = Db::connect(config.database_url.expose(), &config.database)?;
+            db.run(run_migrations).await?;
+            let listed = db
+                .run(move |conn| accounts::list_users(conn, email.as_deref(), org.as_deref()))
+                .await?;
+            print_json(
+                &serde_json::to_value(listed)
+                    .map_err(|e| AppError::Internal(format!("json: {e}")))?,
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::User(UserCommand::Create {

@@ -64,6 +64,9 @@ impl Actor {
 pub enum Action {
     SetupCompleted,
     UserCreated,
+    UserProvisioned,
+    IdentityLinked,
+    FederatedLoginRefused,
     UserDeleted,
     OrganizationCreated,
     LoginSucceeded,
@@ -128,6 +131,9 @@ impl Action {
         match self {
             Self::SetupCompleted => "setup.completed",
             Self::UserCreated => "user.created",
+            Self::UserProvisioned => "user.provisioned",
+            Self::IdentityLinked => "identity.linked",
+            Self::FederatedLoginRefused => "login.federated_refused",
             Self::UserDeleted => "user.deleted",
             Self::OrganizationCreated => "organization.created",
             Self::LoginSucceeded => "login.success",

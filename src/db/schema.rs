@@ -414,16 +414,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    identities (provider_id, subject) {
+        provider_id -> Text,
+        subject -> Text,
+        user_id -> Text,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(refresh_tokens -> grants (grant_id));
 diesel::joinable!(provider_domains -> providers (provider_id));
+diesel::joinable!(identities -> providers (provider_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     providers,
     provider_domains,
+    identities,
     organizations,
     users,
     memberships,

@@ -1,10 +1,13 @@
 //! Upstream identity providers (S7): the registry of providers an admin
 //! configures — their kind, settings, claimed email domains and encrypted
-//! secret — and the `ostiary provider …` commands. The sign-in flows
-//! through them build on this registry.
+//! secret — the `ostiary provider …` commands, and the rules that turn an
+//! upstream [`identity::Identity`] into one of our users
+//! ([`provisioning`]). The sign-in flows through providers build on these.
 
 pub mod cli;
+pub mod identity;
 pub mod kind;
+pub mod provisioning;
 pub mod registry;
 pub mod spec;
 pub mod upstream_url;

@@ -14,6 +14,7 @@ pub mod email_codes;
 pub mod email_requests;
 pub mod email_tokens;
 pub mod grants;
+pub mod identities;
 pub mod invitations;
 pub mod logout;
 pub mod mail_deliveries;

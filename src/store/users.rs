@@ -78,6 +78,31 @@ pub fn find(conn: &mut DbConnection, id: &UserId) -> Result<Option<User>, AppErr
         .optional()?)
 }
 
+/// Live users, by email; only `email` (normalized) when given, only
+/// members of `organization` when given.
+pub fn list_live(
+    conn: &mut DbConnection,
+    email: Option<&str>,
+    organization: Option<&crate::domain::OrganizationId>,
+) -> Result<Vec<User>, AppError> {
+    use crate::db::schema::memberships;
+    let mut query = users::table
+        .filter(users::deleted_at.is_null())
+        .order(users::email.asc())
+        .select(User::as_select())
+        .into_boxed();
+    if let Some(email) = email {
+        query = query.filter(users::email.eq(email.to_owned()));
+    }
+    if let Some(org) = organization {
+        let members = memberships::table
+            .filter(memberships::organization_id.eq(org.clone()))
+            .select(memberships::user_id);
+        query = query.filter(users::id.eq_any(members));
+    }
+    Ok(query.load(conn)?)
+}
+
 /// Number of live users.
 pub fn count(conn: &mut DbConnection) -> Result<i64, AppError> {
     Ok(users::table

@@ -139,8 +139,11 @@ pub fn delete_user(
         if !users::soft_delete(conn, user_id, by, naive(now))? {
             return Err(AppError::NotFound);
         }
-        // SR-65: every session and every grant (offline ones too) ends.
+        // SR-65: every session and every grant (offline ones too) ends;
+        // upstream identities are unlinked, so a later sign-in through
+        // them starts afresh instead of reaching a deleted account.
         let ended = crate::store::logout::end_all_tx(conn, user_id, None, now)?;
+        crate::store::identities::delete_for_user(conn, user_id)?;
         audit::record(
             conn,
             actor,
@@ -154,4 +157,63 @@ pub fn delete_user(
         )?;
         Ok(ended.notices)
     })
+}
+
+/// A user as `user list` shows it (S1).
+#[derive(Debug, Clone, Serialize)]
+pub struct UserListing {
+    pub id: UserId,
+    pub email: String,
+    pub email_verified: bool,
+    pub name: String,
+    pub disabled: bool,
+    pub superuser: bool,
+    /// `{"organization", "role"}` per membership.
+    pub roles: Vec<serde_json::Value>,
+    /// `{"provider", "subject"}` per linked upstream identity.
+    pub identities: Vec<serde_json::Value>,
+}
+
+/// Live users, optionally only the one with `email` or the members of the
+/// organization named `organization` (which must exist).
+pub fn list_users(
+    conn: &mut DbConnection,
+    email: Option<&str>,
+    organization: Option<&str>,
+) -> Result<Vec<UserListing>, AppError> {
+    let email = match email {
+        Some(raw) => Some(Email::parse(raw).map_err(AppError::BadRequest)?),
+        None => None,
+    };
+    let org = match organization {
+        Some(name) => Some(
+            orgs::find_by_name(conn, name.trim())?
+                .ok_or_else(|| AppError::BadRequest(format!("no organization named {name:?}")))?
+                .id,
+        ),
+        None => None,
+    };
+    let found = users::list_live(conn, email.as_ref().map(Email::as_str), org.as_ref())?;
+    let mut out = Vec::with_capacity(found.len());
+    for user in found {
+        let roles = orgs::memberships_of(conn, &user.id)?
+            .into_iter()
+            .map(|(organization, role)| serde_json::json!({ "organization": organization, "role": role }))
+            .collect();
+        let identities = crate::store::identities::of_user(conn, &user.id)?
+            .into_iter()
+            .map(|(row, _)| serde_json::json!({ "provider": row.provider_id, "subject": row.subject }))
+            .collect();
+        out.push(UserListing {
+            id: user.id,
+            email: user.email,
+            email_verified: user.email_verified,
+            name: user.display_name,
+            disabled: user.locked,
+            superuser: user.superuser,
+            roles,
+            identities,
+        });
+    }
+    Ok(out)
 }

@@ -24,6 +24,7 @@ mod device;
 mod discovery;
 mod email;
 mod end_session;
+mod federation;
 mod guards;
 mod i18n;
 mod interop;

@@ -1,0 +1,256 @@
+//! Who an upstream identity signs in as (S7, SR-111…SR-113): an identity
+//! already linked signs in its user; otherwise an existing account with
+//! the same email is linked only when the provider is trusted for email
+//! (`--trust-email`, and for the address's domain when it claims domains),
+//! the upstream asserted the address verified, and the local address is
+//! verified too — any other match asks the person to sign
+//! in to that account first (no nOAuth-style takeover); with no account,
+//! one is created just in time in the provider's organization unless the
+//! provider says `--no-jit`. A disabled provider or a locked account signs
+//! nobody in. Concurrent first sign-ins of one identity create one user.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::db::DbConnection;
+use crate::domain::{Email, Role, UserId};
+use crate::error::AppError;
+use crate::federation::identity::Identity;
+use crate::state::AppState;
+use crate::store::identities::{self, IdentityRow};
+use crate::store::providers::{self, ProviderRow};
+use crate::store::{naive, orgs, users, write_tx};
+use crate::users::accounts::{self, UserSpec};
+
+/// The outcome of an upstream sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Sign this user in.
+    User {
+        user_id: UserId,
+        /// Created just now.
+        provisioned: bool,
+        /// Linked to an existing account by verified email just now.
+        linked: bool,
+    },
+    /// An account with this email exists but may not be linked
+    /// automatically: sign in to it first.
+    LinkRequired { email: String },
+    /// No account, and the provider does not create them.
+    NoAccount,
+    /// No account, and the upstream gave no usable email to create one.
+    EmailMissing,
+    /// Refused; the reason is a stable code for the page and the audit log.
+    Refused(&'static str),
+}
+
+/// Resolve `identity` to a user, creating or linking as the rules allow.
+pub async fn resolve(
+    state: &AppState,
+    actor: &Actor,
+    identity: &Identity,
+) -> Result<Resolved, AppError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (actor, identity, now) = (actor.clone(), identity.clone(), state.now());
+        let result = state
+            .db
+            .run(move |conn| write_tx(conn, |conn| resolve_tx(conn, &actor, &identity, now)))
+            .await;
+        match result {
+            // A concurrent first sign-in created the account or the link
+            // between our reads and our writes: look again.
+            Err(AppError::Conflict(_)) if attempt < 3 => continue,
+            other => return other,
+        }
+    }
+}
+
+fn refused(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    identity: &Identity,
+    reason: &'static str,
+    now: DateTime<Utc>,
+) -> Result<Resolved, AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event::new(Action::FederatedLoginRefused, Outcome::Failure)
+            .target("provider", identity.provider_id.as_str())
+            .details(json!({ "subject": identity.subject, "reason": reason })),
+        now,
+    )?;
+    Ok(match reason {
+        "no_account" => Resolved::NoAccount,
+        "email_missing" => Resolved::EmailMissing,
+        _ => Resolved::Refused(reason),
+    })
+}
+
+fn link(
+    conn: &mut DbConnection,
+    identity: &Identity,
+    user_id: &UserId,
+    email: Option<&Email>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let row = IdentityRow {
+        provider_id: identity.provider_id.clone(),
+        subject: identity.subject.clone(),
+        user_id: user_id.clone(),
+        email: email.map(|e| e.as_str().to_owned()),
+        created_at: naive(now),
+        last_login_at: Some(naive(now)),
+    };
+    if identities::insert(conn, &row)? {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("identity linked concurrently".into()))
+    }
+}
+
+fn resolve_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    identity: &Identity,
+    now: DateTime<Utc>,
+) -> Result<Resolved, AppError> {
+    // SR-113: a disabled (or deleted) provider signs nobody in.
+    let Some(provider) = providers::find(conn, &identity.provider_id)?.filter(|p| p.enabled) else {
+        return refused(conn, actor, identity, "provider_disabled", now);
+    };
+    let email = identity.email.as_deref().and_then(|e| Email::parse(e).ok());
+    if let Some(linked) = identities::find(conn, &provider.id, &identity.subject)? {
+        return match users::find(conn, &linked.user_id)? {
+            Some(user) if !user.locked => {
+                identities::touch(
+                    conn,
+                    &provider.id,
+                    &identity.subject,
+                    email.as_ref().map(Email::as_str),
+                    naive(now),
+                )?;
+                Ok(Resolved::User {
+                    user_id: user.id,
+                    provisioned: false,
+                    linked: false,
+                })
+            }
+            Some(_) => refused(conn, actor, identity, "account_locked", now),
+            None => refused(conn, actor, identity, "account_unavailable", now),
+        };
+    }
+    let vouches = match &email {
+        Some(email) => vouches_for(conn, &provider, identity, email)?,
+        None => false,
+    };
+    if let Some(email) = &email
+        && let Some(local) = users::find_by_email(conn, email.as_str())?
+    {
+        // SR-112: all three, or the person proves they own the account.
+        let may_link = vouches && local.email_verified;
+        if !may_link {
+            refused(conn, actor, identity, "link_required", now)?;
+            return Ok(Resolved::LinkRequired {
+                email: email.as_str().to_owned(),
+            });
+        }
+        if local.locked {
+            return refused(conn, actor, identity, "account_locked", now);
+        }
+        link(conn, identity, &local.id, Some(email), now)?;
+        audit::record(
+            conn,
+            actor,
+            Event::new(Action::IdentityLinked, Outcome::Success)
+                .target("user", &local.id)
+                .details(json!({
+                    "provider": provider.id,
+                    "subject": identity.subject,
+                    "by": "verified_email",
+                })),
+            now,
+        )?;
+        return Ok(Resolved::User {
+            user_id: local.id,
+            provisioned: false,
+            linked: true,
+        });
+    }
+    if !provider.jit {
+        return refused(conn, actor, identity, "no_account", now);
+    }
+    let Some(email) = email else {
+        return refused(conn, actor, identity, "email_missing", now);
+    };
+    let created = provision(conn, actor, &provider, identity, &email, vouches, now)?;
+    link(conn, identity, &created, Some(&email), now)?;
+    Ok(Resolved::User {
+        user_id: created,
+        provisioned: true,
+        linked: false,
+    })
+}
+
+/// Whether the provider's word on this email counts: it is trusted for
+/// email (`--trust-email`), the upstream said the address is verified, and
+/// — when the provider claims domains — the address is in one of them.
+fn vouches_for(
+    conn: &mut DbConnection,
+    provider: &ProviderRow,
+    identity: &Identity,
+    email: &Email,
+) -> Result<bool, AppError> {
+    if !(provider.trust_email && identity.email_verified) {
+        return Ok(false);
+    }
+    let claimed = providers::domains_of(conn, &provider.id)?;
+    let domain = email.as_str().rsplit_once('@').map(|(_, d)| d);
+    Ok(claimed.is_empty() || domain.is_some_and(|d| claimed.iter().any(|c| c == d)))
+}
+
+/// Create the user just in time, in the provider's organization. Its email
+/// counts as verified only when the provider vouches for it: an address an
+/// untrusted upstream merely asserts must not later let a trusted one link
+/// to this account.
+fn provision(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    provider: &ProviderRow,
+    identity: &Identity,
+    email: &Email,
+    vouched: bool,
+    now: DateTime<Utc>,
+) -> Result<UserId, AppError> {
+    let organization = match &provider.organization_id {
+        Some(id) => orgs::name_of(conn, id)?.map(|name| (name, Role::Member)),
+        None => None,
+    };
+    let display_name = identity
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 100)
+        .map_or_else(|| email.as_str().to_owned(), str::to_owned);
+    let spec = UserSpec {
+        email: email.clone(),
+        display_name,
+        password_hash: None,
+        superuser: false,
+        email_verified: vouched,
+        organization,
+    };
+    let created = accounts::insert_user(conn, actor, &spec, now)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Action::UserProvisioned, Outcome::Success)
+            .target("user", &created.id)
+            .details(json!({ "provider": provider.id, "subject": identity.subject })),
+        now,
+    )?;
+    Ok(created.id)
+}

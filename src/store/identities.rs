@@ -1,0 +1,82 @@
+//! Upstream identities linked to users (`identities`): one row per
+//! (provider, subject), the key a federated sign-in is found by (SR-111).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{identities, providers};
+use crate::db::{DbConnection, is_unique_violation};
+use crate::domain::UserId;
+use crate::error::AppError;
+
+/// An identity row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = identities)]
+pub struct IdentityRow {
+    pub provider_id: String,
+    pub subject: String,
+    pub user_id: UserId,
+    /// The email the upstream gave at the last sign-in (informational).
+    pub email: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    provider_id: &str,
+    subject: &str,
+) -> Result<Option<IdentityRow>, AppError> {
+    Ok(identities::table
+        .find((provider_id, subject))
+        .select(IdentityRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Insert; `false` when this (provider, subject) is already linked.
+pub fn insert(conn: &mut DbConnection, row: &IdentityRow) -> Result<bool, AppError> {
+    match diesel::insert_into(identities::table)
+        .values(row.clone())
+        .execute(conn)
+    {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Record a sign-in through the identity.
+pub fn touch(
+    conn: &mut DbConnection,
+    provider_id: &str,
+    subject: &str,
+    email: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(identities::table.find((provider_id, subject)))
+        .set((
+            identities::last_login_at.eq(Some(now)),
+            identities::email.eq(email),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A user's identities with their provider's name, by provider name.
+pub fn of_user(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+) -> Result<Vec<(IdentityRow, String)>, AppError> {
+    Ok(identities::table
+        .inner_join(providers::table)
+        .filter(identities::user_id.eq(user_id))
+        .order((providers::name.asc(), identities::subject.asc()))
+        .select((IdentityRow::as_select(), providers::name))
+        .load(conn)?)
+}
+
+/// Remove every identity of a user (the account is going away).
+pub fn delete_for_user(conn: &mut DbConnection, user_id: &UserId) -> Result<usize, AppError> {
+    Ok(diesel::delete(identities::table.filter(identities::user_id.eq(user_id))).execute(conn)?)
+}
