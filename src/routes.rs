@@ -161,7 +161,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         "/login/passkey/start",
         web::post().to(passkeys::post_login_start),
     )
-    .route("/login/passkey", web::post().to(passkeys::post_login));
+    .route("/login/passkey", web::post().to(passkeys::post_login))
+    // Upstream identity providers (S7)
+    .route(
+        "/login/providers/{id}",
+        web::get().to(crate::flow::federated::get_start),
+    )
+    .route(
+        "/login/providers/{id}/callback",
+        web::get().to(crate::flow::federated::get_callback),
+    );
 }
 
 /// Self-service account changes (S2, S4).

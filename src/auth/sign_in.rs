@@ -20,6 +20,8 @@ pub enum Method {
     Password,
     EmailCode,
     Passkey,
+    /// An upstream identity provider (S7).
+    Federated,
 }
 
 impl Method {
@@ -28,6 +30,7 @@ impl Method {
             Self::Password => "password",
             Self::EmailCode => "email_code",
             Self::Passkey => "passkey",
+            Self::Federated => "federated",
         }
     }
 }

@@ -425,6 +425,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    federation_logins (state_hash) {
+        state_hash -> Text,
+        provider_id -> Text,
+        browser_hash -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        return_to -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
@@ -432,11 +445,13 @@ diesel::joinable!(consents -> clients (client_id));
 diesel::joinable!(refresh_tokens -> grants (grant_id));
 diesel::joinable!(provider_domains -> providers (provider_id));
 diesel::joinable!(identities -> providers (provider_id));
+diesel::joinable!(federation_logins -> providers (provider_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     providers,
     provider_domains,
     identities,
+    federation_logins,
     organizations,
     users,
     memberships,

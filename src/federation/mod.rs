@@ -7,6 +7,8 @@
 pub mod cli;
 pub mod identity;
 pub mod kind;
+pub mod oidc_upstream;
+pub mod outbound;
 pub mod provisioning;
 pub mod registry;
 pub mod spec;

@@ -360,3 +360,23 @@ pub fn open_secret(state: &AppState, id: &str, sealed: &str) -> Result<String, A
     String::from_utf8(plain.to_vec())
         .map_err(|_| AppError::Internal(format!("provider {id}: secret is not text")))
 }
+
+/// A sign-in button on the login page.
+#[derive(Debug, Clone)]
+pub struct Button {
+    pub id: String,
+    pub label: String,
+}
+
+/// Buttons for every enabled provider whose sign-in flow exists, by name.
+pub async fn buttons(state: &AppState) -> Result<Vec<Button>, AppError> {
+    let rows = state.db.run(providers::list).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|p| p.enabled && Kind::parse(&p.kind).is_some_and(Kind::is_oidc))
+        .map(|p| Button {
+            label: p.button_label.unwrap_or(p.name),
+            id: p.id,
+        })
+        .collect())
+}

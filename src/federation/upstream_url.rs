@@ -66,6 +66,30 @@ pub fn check(flag: &str, raw: &str, allow_private: bool) -> Result<Url, String> 
     Ok(url)
 }
 
+/// The same rule for a URL an upstream handed us (a discovery document's
+/// endpoint): https and no private address literal unless allowed, no
+/// credentials. Queries are fine here (some endpoints carry them).
+pub fn check_target(raw: &str, allow_private: bool) -> Result<(), String> {
+    let url = Url::parse(raw).map_err(|e| format!("{raw}: not an absolute URL ({e})"))?;
+    let scheme_ok = url.scheme() == "https" || (allow_private && url.scheme() == "http");
+    if !scheme_ok {
+        return Err(format!("{raw}: not https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("{raw}: has credentials"));
+    }
+    let private = match url.host() {
+        None => return Err(format!("{raw}: has no host")),
+        Some(Host::Ipv4(ip)) => is_private(IpAddr::V4(ip)),
+        Some(Host::Ipv6(ip)) => is_private(IpAddr::V6(ip)),
+        Some(Host::Domain(_)) => false,
+    };
+    if private && !allow_private {
+        return Err(format!("{raw}: a private address"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::check;
@@ -90,6 +114,10 @@ mod tests {
             assert!(check("--issuer", bad, false).is_err(), "{bad}");
         }
         assert!(check("--issuer", "http://127.0.0.1:9000", true).is_ok());
+        assert!(super::check_target("https://idp.example.com/token?x=1", false).is_ok());
+        assert!(super::check_target("https://10.0.0.1/jwks", false).is_err());
+        assert!(super::check_target("http://idp.example.com/jwks", false).is_err());
+        assert!(super::check_target("http://10.0.0.1/jwks", true).is_ok());
         assert!(check("--issuer", "ftp://127.0.0.1", true).is_err());
     }
 }

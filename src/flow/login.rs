@@ -38,6 +38,8 @@ pub struct LoginPage {
     pub return_to: Option<String>,
     /// The application the user signs in to, if any.
     pub app: Option<AppContext>,
+    /// Upstream identity providers to sign in with (S7).
+    pub providers: Vec<crate::federation::registry::Button>,
 }
 
 /// Query of `GET /login`.
@@ -91,6 +93,7 @@ pub async fn page(
         error,
         return_to,
         app,
+        providers: crate::federation::registry::buttons(state).await?,
     };
     let res = html(status, &page, cookies)?;
     Ok(app_context::apply(page.app.as_ref(), res))

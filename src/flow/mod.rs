@@ -12,6 +12,7 @@ pub mod delete_account;
 pub mod device;
 pub mod email_login;
 pub mod end_session;
+pub mod federated;
 pub mod home;
 pub mod invitation;
 pub mod login;

@@ -888,4 +888,56 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "password.personal",
         "Bauen Sie das Passwort nicht auf Ihrer E-Mail-Adresse oder dem Namen dieses Dienstes oder der Organisation auf.",
     ),
+    // Federated sign-in (S7)
+    ("fed.failed", "Die Anmeldung hat nicht geklappt"),
+    ("fed.back", "Zurück zur Anmeldung"),
+    (
+        "fed.provider_unavailable",
+        "Diese Anmeldeoption ist nicht verfügbar. Wählen Sie einen anderen Weg.",
+    ),
+    (
+        "fed.upstream_unreachable",
+        "Der Anmeldedienst war nicht erreichbar. Versuchen Sie es gleich noch einmal oder wählen Sie einen anderen Weg.",
+    ),
+    (
+        "fed.state_invalid",
+        "Diese Anmeldung ist abgelaufen oder wurde in einem anderen Browser begonnen. Beginnen Sie erneut auf der Anmeldeseite.",
+    ),
+    (
+        "fed.upstream_denied",
+        "Die Anmeldung wurde beim Anbieter abgebrochen oder abgelehnt.",
+    ),
+    (
+        "fed.upstream_rejected",
+        "Die Antwort des Anbieters ließ sich nicht prüfen. Beginnen Sie erneut oder wählen Sie einen anderen Weg.",
+    ),
+    (
+        "fed.internal",
+        "Bei uns ist etwas schiefgegangen. Versuchen Sie es gleich noch einmal.",
+    ),
+    (
+        "fed.no_account",
+        "Für Sie gibt es hier noch kein Konto. Bitten Sie eine Administratorin oder einen Administrator um eine Einladung.",
+    ),
+    (
+        "fed.email_missing",
+        "Der Anbieter hat keine E-Mail-Adresse übermittelt, daher konnte kein Konto angelegt werden. Erlauben Sie dort den Zugriff auf Ihre E-Mail-Adresse und versuchen Sie es erneut.",
+    ),
+    (
+        "fed.account_locked",
+        "Dieses Konto ist gesperrt. Wenden Sie sich an die Administration.",
+    ),
+    (
+        "fed.account_unavailable",
+        "Dieses Konto ist nicht verfügbar. Wenden Sie sich an die Administration.",
+    ),
+    (
+        "fed.provider_disabled",
+        "Diese Anmeldeoption wurde abgeschaltet. Wählen Sie einen anderen Weg.",
+    ),
+    (
+        "fed.link_required",
+        "Ein Konto mit dieser E-Mail-Adresse gibt es bereits. Melden Sie sich stattdessen mit Passwort, Passkey oder E-Mail-Code daran an.",
+    ),
+    ("login.providers", "Mit einem anderen Konto anmelden"),
 ];

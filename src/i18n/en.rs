@@ -828,4 +828,56 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "password.personal",
         "Do not build the password on your email address or the name of this service or organization.",
     ),
+    // Federated sign-in (S7)
+    ("fed.failed", "Sign-in did not work"),
+    ("fed.back", "Back to sign-in"),
+    (
+        "fed.provider_unavailable",
+        "This sign-in option is not available. Choose another way to sign in.",
+    ),
+    (
+        "fed.upstream_unreachable",
+        "The sign-in service could not be reached. Try again in a moment, or choose another way to sign in.",
+    ),
+    (
+        "fed.state_invalid",
+        "This sign-in expired or was started in another browser. Start again from the sign-in page.",
+    ),
+    (
+        "fed.upstream_denied",
+        "The sign-in was cancelled or refused at the provider.",
+    ),
+    (
+        "fed.upstream_rejected",
+        "The provider's answer could not be verified. Start again, or choose another way to sign in.",
+    ),
+    (
+        "fed.internal",
+        "Something went wrong on our side. Try again in a moment.",
+    ),
+    (
+        "fed.no_account",
+        "There is no account for you here yet. Ask an administrator for an invitation.",
+    ),
+    (
+        "fed.email_missing",
+        "The provider did not share an email address, so no account could be created. Allow access to your email address there and try again.",
+    ),
+    (
+        "fed.account_locked",
+        "This account is locked. Contact an administrator.",
+    ),
+    (
+        "fed.account_unavailable",
+        "This account is not available. Contact an administrator.",
+    ),
+    (
+        "fed.provider_disabled",
+        "This sign-in option has been switched off. Choose another way to sign in.",
+    ),
+    (
+        "fed.link_required",
+        "An account with this email address already exists. Sign in to it with your password, a passkey or an email code instead.",
+    ),
+    ("login.providers", "Sign in with another account"),
 ];

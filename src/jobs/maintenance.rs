@@ -34,6 +34,7 @@ pub struct Purged {
     pub auth_sessions: usize,
     pub pending_logins: usize,
     pub webauthn_challenges: usize,
+    pub federation_logins: usize,
 }
 
 /// Delete what can no longer matter at `now`.
@@ -60,6 +61,7 @@ pub fn purge(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Purged, AppE
         )
         .execute(conn)?,
         pending_logins: crate::store::pending_logins::purge_expired(conn, n)?,
+        federation_logins: crate::store::federation_logins::purge_expired(conn, n)?,
         webauthn_challenges: diesel::delete(
             crate::db::schema::webauthn_challenges::table
                 .filter(crate::db::schema::webauthn_challenges::expires_at.le(n)),

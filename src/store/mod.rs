@@ -13,6 +13,7 @@ pub mod device_codes;
 pub mod email_codes;
 pub mod email_requests;
 pub mod email_tokens;
+pub mod federation_logins;
 pub mod grants;
 pub mod identities;
 pub mod invitations;

@@ -24,6 +24,7 @@ mod device;
 mod discovery;
 mod email;
 mod end_session;
+mod federated_login;
 mod federation;
 mod guards;
 mod i18n;

@@ -1,0 +1,176 @@
+//! `GET /login/providers/{id}` sends the browser to an upstream provider;
+//! `GET /login/providers/{id}/callback` takes it back (S7). The protocol is
+//! `federation::oidc_upstream`, who the person becomes is
+//! `federation::provisioning`, and the sign-in then goes through the same
+//! `auth::first_factor::complete` as every local method (second factor,
+//! email gate, session). Every failure ends on our own page with a way back
+//! to the sign-in page — never a 500, never a redirect to the application.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::audit::{self, Action, Event, Outcome};
+use crate::auth::MaybeSession;
+use crate::auth::first_factor;
+use crate::auth::sign_in::{FirstFactor, Method};
+use crate::error::AppError;
+use crate::federation::oidc_upstream::{self, Callback, UpstreamError};
+use crate::federation::provisioning::{self, Resolved};
+use crate::flow::login::{after_first_factor, with_return_to};
+use crate::flow::pages::notice;
+use crate::flow::safe_return_to;
+use crate::state::AppState;
+use crate::web::RequestContext;
+
+/// Binds a sign-in at the upstream to this browser.
+const COOKIE: &str = "__Host-ostiary_fed";
+
+fn cookie(token: String) -> Cookie<'static> {
+    Cookie::build(COOKIE, token)
+        .path("/")
+        .secure(true)
+        .http_only(true)
+        // The callback is a top-level navigation from the provider's site.
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::minutes(10))
+        .finish()
+}
+
+fn removal() -> Cookie<'static> {
+    let mut c = cookie(String::new());
+    c.set_max_age(CookieDuration::ZERO);
+    c
+}
+
+/// `?return_to=` of the start link.
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    pub return_to: Option<String>,
+}
+
+/// A failure page naming what went wrong in words, with the way back.
+fn failed(
+    status: StatusCode,
+    reason: &str,
+    return_to: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let back = with_return_to("/login", return_to);
+    let mut res = notice(
+        status,
+        "fed.failed",
+        &format!("fed.{reason}"),
+        Some((&back, "fed.back")),
+    )?;
+    res.add_cookie(&removal())
+        .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
+    Ok(res)
+}
+
+async fn record_refusal(
+    state: &AppState,
+    ctx: &RequestContext,
+    provider_id: &str,
+    error: &UpstreamError,
+) -> Result<(), AppError> {
+    tracing::warn!(
+        request_id = %ctx.request_id,
+        provider = provider_id,
+        reason = error.reason(),
+        "upstream sign-in failed: {}",
+        error.detail()
+    );
+    audit::record_alone(
+        &state.db,
+        ctx.actor(),
+        Event::new(Action::FederatedLoginRefused, Outcome::Failure)
+            .target("provider", provider_id)
+            .details(json!({ "reason": error.reason() })),
+        state.now(),
+    )
+    .await
+}
+
+fn status_of(error: &UpstreamError) -> StatusCode {
+    match error {
+        UpstreamError::Unavailable => StatusCode::NOT_FOUND,
+        UpstreamError::Unreachable(_) => StatusCode::BAD_GATEWAY,
+        UpstreamError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// `GET /login/providers/{id}`
+pub async fn get_start(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    path: web::Path<String>,
+    query: web::Query<StartQuery>,
+) -> Result<HttpResponse, AppError> {
+    let provider_id = path.into_inner();
+    let return_to = query
+        .into_inner()
+        .return_to
+        .map(|r| safe_return_to(Some(&r)));
+    match oidc_upstream::start(&state, &provider_id, return_to.clone()).await {
+        Ok(started) => Ok(HttpResponse::SeeOther()
+            .insert_header(("location", started.url))
+            .insert_header(("cache-control", "no-store"))
+            .cookie(cookie(started.browser_token))
+            .finish()),
+        Err(error) => {
+            record_refusal(&state, &ctx, &provider_id, &error).await?;
+            failed(status_of(&error), error.reason(), return_to.as_deref())
+        }
+    }
+}
+
+/// `GET /login/providers/{id}/callback`
+pub async fn get_callback(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    path: web::Path<String>,
+    query: web::Query<Callback>,
+) -> Result<HttpResponse, AppError> {
+    let provider_id = path.into_inner();
+    let browser = req.cookie(COOKIE).map(|c| c.value().to_owned());
+    let finished =
+        match oidc_upstream::finish(&state, &provider_id, browser.as_deref(), query.into_inner())
+            .await
+        {
+            Ok(finished) => finished,
+            Err(error) => {
+                record_refusal(&state, &ctx, &provider_id, &error).await?;
+                return failed(status_of(&error), error.reason(), None);
+            }
+        };
+    let return_to = finished.return_to.as_deref();
+    let actor = ctx.actor();
+    let user_id = match provisioning::resolve(&state, &actor, &finished.identity).await? {
+        Resolved::User { user_id, .. } => user_id,
+        Resolved::LinkRequired { .. } => {
+            return failed(StatusCode::CONFLICT, "link_required", return_to);
+        }
+        Resolved::NoAccount => return failed(StatusCode::FORBIDDEN, "no_account", return_to),
+        Resolved::EmailMissing => return failed(StatusCode::FORBIDDEN, "email_missing", return_to),
+        Resolved::Refused(reason) => return failed(StatusCode::FORBIDDEN, reason, return_to),
+    };
+    let first = FirstFactor {
+        user_id,
+        method: Method::Federated,
+        // RFC 8176 `fed`; the upstream's own methods count only once an
+        // administrator acknowledges its MFA (not yet).
+        amr: vec!["fed".into()],
+        clear_throttle: Vec::new(),
+    };
+    let replaces = session.0.as_deref().map(|c| c.session.id.clone());
+    let next = first_factor::complete(&state, actor, first, replaces).await?;
+    let mut res = after_first_factor(next, return_to);
+    res.add_cookie(&removal())
+        .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
+    Ok(res)
+}

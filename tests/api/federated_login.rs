@@ -1,0 +1,287 @@
+//! Signing in through an upstream OpenID Provider (S7, SR-110) against a
+//! real one: panva's oidc-provider (peers guide §2) on another port, its
+//! login driven over HTTP like a browser would. The start link redirects
+//! there with PKCE, state and nonce; the callback signs the person in
+//! (created just in time) with `amr: ["fed"]`; a replayed, foreign-browser
+//! or refused callback ends on our own page and signs nobody in.
+
+use std::process::Stdio;
+
+use reqwest::StatusCode;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::helpers::{Backend, Browser, TestApp, hidden_input, interop_dir, peer_available};
+
+crate::on_all_backends!(upstream_oidc_sign_in_end_to_end);
+
+/// The upstream provider, stopped when dropped.
+struct Upstream {
+    issuer: String,
+    _child: tokio::process::Child,
+    // Kept open: the server writes notices, and dies on a closed pipe.
+    _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+}
+
+fn node_peer() -> bool {
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    peer_available(
+        "node + oidc-provider",
+        node && interop_dir().join("node_modules/oidc-provider").exists(),
+        "install node, then (cd tests/interop && npm ci)",
+    )
+}
+
+async fn upstream(redirect_uri: &str) -> Upstream {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = tokio::process::Command::new("node")
+        .current_dir(interop_dir())
+        .arg("oidc_provider_server.mjs")
+        .arg(port.to_string())
+        .env("REDIRECT_URI", redirect_uri)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the upstream starts")
+        .unwrap()
+        .unwrap();
+    let started: serde_json::Value = serde_json::from_str(&first).unwrap();
+    Upstream {
+        issuer: started["issuer"].as_str().unwrap().to_owned(),
+        _child: child,
+        _stdout: lines,
+    }
+}
+
+/// Sign in at the upstream as `login` (its dev interactions accept any
+/// login) and return the redirect to our callback (path and query).
+async fn upstream_login(authorize_url: &str, login: &str) -> String {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut url = authorize_url.to_owned();
+    for _ in 0..12 {
+        let res = http.get(&url).send().await.unwrap();
+        if res.status().is_redirection() {
+            let location = res.headers()["location"].to_str().unwrap().to_owned();
+            let next = reqwest::Url::parse(&url).unwrap().join(&location).unwrap();
+            if next.path().starts_with("/login/providers/") {
+                return format!("{}?{}", next.path(), next.query().unwrap_or_default());
+            }
+            url = next.to_string();
+            continue;
+        }
+        // An interaction page: submit its form (login, then consent).
+        let page_url = url.clone();
+        let body = res.text().await.unwrap();
+        let action = body
+            .split("action=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("an interaction form")
+            .to_owned();
+        let mut fields = vec![("login", login.to_owned()), ("password", "any".to_owned())];
+        if let Some(prompt) = hidden_input(&body, "prompt") {
+            fields.push(("prompt", prompt));
+        }
+        let target = reqwest::Url::parse(&page_url)
+            .unwrap()
+            .join(&action)
+            .unwrap();
+        let res = http
+            .post(target.clone())
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_redirection(),
+            "{}",
+            res.text().await.unwrap()
+        );
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        url = target.join(&location).unwrap().to_string();
+    }
+    panic!("the upstream never redirected back");
+}
+
+async fn start(b: &mut Browser, provider: &str) -> String {
+    let res = b
+        .get(&format!("/login/providers/{provider}?return_to=%2Faccount"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(b.cookies.contains_key("__Host-ostiary_fed"));
+    res.location().to_owned()
+}
+
+async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
+    if !node_peer() {
+        return;
+    }
+    let app = TestApp::spawn_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    // The provider's id is in its callback URL, which the upstream must
+    // know: register with a placeholder issuer, start the upstream, then
+    // point the provider at it.
+    let actor = ostiary::audit::Actor::system("test");
+    let spec = ostiary::federation::spec::ProviderSpec {
+        name: "Corp SSO".into(),
+        issuer: Some("http://127.0.0.1:9".into()),
+        client_id: Some("rp".into()),
+        jit: true,
+        enabled: true,
+        trust_email: true,
+        ..Default::default()
+    };
+    let provider = ostiary::federation::registry::create(
+        &app.state,
+        &actor,
+        ostiary::federation::Kind::Oidc,
+        spec,
+        Some("rp-secret".into()),
+    )
+    .await
+    .unwrap();
+    let op = upstream(&provider.callback_url).await;
+    let issuer = op.issuer.clone();
+    ostiary::federation::registry::update(
+        &app.state,
+        &actor,
+        &provider.id,
+        move |s| s.issuer = Some(issuer),
+        None,
+    )
+    .await
+    .unwrap();
+
+    // The login page offers the provider.
+    let mut b = app.browser();
+    let login = b.get("/login?return_to=%2Faccount").await;
+    assert!(login.body.contains("Corp SSO"), "{}", login.body);
+    let link = format!("/login/providers/{}?return_to=/account", provider.id);
+    assert!(login.body.contains(&link), "{link}: {}", login.body);
+
+    // Start: PKCE S256, state and nonce go upstream.
+    let authorize = start(&mut b, &provider.id).await;
+    assert!(authorize.starts_with(&op.issuer), "{authorize}");
+    for part in [
+        "code_challenge_method=S256",
+        "state=",
+        "nonce=",
+        "scope=openid",
+        "client_id=rp",
+    ] {
+        assert!(authorize.contains(part), "{part}: {authorize}");
+    }
+    let callback = upstream_login(&authorize, "alice").await;
+    assert!(
+        callback.contains("code=") && callback.contains("iss="),
+        "{callback}"
+    );
+
+    // A callback in another browser (no binding cookie) is refused, and
+    // uses the sign-in up.
+    let mut other = app.browser();
+    let stolen = other.get(&callback).await;
+    assert_eq!(stolen.status, StatusCode::BAD_REQUEST, "{}", stolen.body);
+    assert!(other.session_cookie().is_none());
+    let replay = b.get(&callback).await;
+    assert_eq!(
+        replay.status,
+        StatusCode::BAD_REQUEST,
+        "single use: {}",
+        replay.body
+    );
+    assert!(b.session_cookie().is_none());
+
+    // The real thing: signed in, created just in time, amr fed.
+    let authorize = start(&mut b, &provider.id).await;
+    let callback = upstream_login(&authorize, "alice").await;
+    let done = b.get(&callback).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/account");
+    let account = b.get("/account").await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(
+        account.body.contains("alice@example.com"),
+        "{}",
+        account.body
+    );
+    let session = app.session_of(&b).await;
+    assert_eq!(session.amr.to_vec(), ["fed"]);
+    assert!(app.audited("user.provisioned").await);
+    // Again, in a new browser: the same user, found by (provider, subject).
+    let mut again = app.browser();
+    let authorize = start(&mut again, &provider.id).await;
+    let callback = upstream_login(&authorize, "alice").await;
+    assert_eq!(again.get(&callback).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.session_of(&again).await.user_id, session.user_id);
+
+    // From a provider not trusted for email, a new account's address is
+    // unverified, so the email gate asks for it first (as for local users).
+    ostiary::federation::registry::update(
+        &app.state,
+        &actor,
+        &provider.id,
+        |s| s.trust_email = false,
+        None,
+    )
+    .await
+    .unwrap();
+    let mut bob = app.browser();
+    let authorize = start(&mut bob, &provider.id).await;
+    let callback = upstream_login(&authorize, "bob").await;
+    let gated = bob.get(&callback).await;
+    assert_eq!(gated.location(), "/verify-email");
+    assert!(bob.session_cookie().is_none());
+
+    // The upstream says no: our page, a way back, nobody signed in.
+    let mut refused = app.browser();
+    let authorize = start(&mut refused, &provider.id).await;
+    let state = reqwest::Url::parse(&authorize)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let page = refused
+        .get(&format!(
+            "/login/providers/{}/callback?error=access_denied&state={state}",
+            provider.id
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("/login?return_to="), "{}", page.body);
+    assert!(refused.session_cookie().is_none());
+    let reasons: Vec<String> = app
+        .audit_rows("login.federated_refused")
+        .await
+        .iter()
+        .map(|r| r.details.clone())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("upstream_denied")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("state_invalid")),
+        "{reasons:?}"
+    );
+
+    // An unknown or disabled provider: a clear page, no redirect.
+    let missing = app.browser().get("/login/providers/nope").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
