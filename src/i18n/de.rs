@@ -939,5 +939,5 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "fed.link_required",
         "Ein Konto mit dieser E-Mail-Adresse gibt es bereits. Melden Sie sich stattdessen mit Passwort, Passkey oder E-Mail-Code daran an.",
     ),
-    ("login.providers", "Mit einem anderen Konto anmelden"),
+    ("login.providers", "Oder anmelden mit"),
 ];

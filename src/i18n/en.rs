@@ -879,5 +879,5 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "fed.link_required",
         "An account with this email address already exists. Sign in to it with your password, a passkey or an email code instead.",
     ),
-    ("login.providers", "Sign in with another account"),
+    ("login.providers", "Or sign in with"),
 ];

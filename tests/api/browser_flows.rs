@@ -44,6 +44,8 @@ const PAGES: &[&str] = &[
     "select-account-plain",
     "logout",
     "logged-out",
+    "login-with-providers",
+    "federated-failed",
 ];
 
 /// Where the screenshots go (kept after the run: they are for people).
@@ -75,6 +77,8 @@ async fn every_flow_reaches_the_application_in_chromium() {
         c.smtp_url = Some(smtp.into());
         c.mail.tls = Some("none".into());
         c.oidc.device_poll_interval_secs = 1;
+        // The upstream OpenID Provider runs on 127.0.0.1.
+        c.oidc.allow_private_targets = true;
     })
     .await;
     let rp_port = free_port();
@@ -106,6 +110,8 @@ async fn every_flow_reaches_the_application_in_chromium() {
         .await
         .id;
 
+    let (provider, upstream) = crate::federated_login::registered_upstream(&app, "Acme SSO").await;
+
     let mut accounts = Vec::new();
     let variants = json!([
         {
@@ -129,6 +135,7 @@ async fn every_flow_reaches_the_application_in_chromium() {
         "client": { "id": web.id, "secret": web.secret, "name": "Acme Notes" },
         "deviceClient": { "id": device },
         "spaClient": { "id": spa },
+        "provider": { "id": provider.id, "issuer": upstream.issuer, "name": "Acme SSO" },
         "admin": { "email": "admin@example.com", "password": PASSWORD, "name": "Ada Admin" },
         "variants": variants,
     });
@@ -197,6 +204,7 @@ async fn every_flow_reaches_the_application_in_chromium() {
             "{variant}: {seen}"
         );
         assert!(seen["promptLogin"].as_i64().is_some() && seen["maxAge"].as_i64().is_some());
+        assert_eq!(seen["federated"], json!(["fed"]), "{variant}: {seen}");
     }
     // Every hosted page was seen (and kept for review) in both variants.
     let shots: Vec<&str> = report["shots"]

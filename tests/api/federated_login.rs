@@ -15,14 +15,14 @@ use crate::helpers::{Backend, Browser, TestApp, hidden_input, interop_dir, peer_
 crate::on_all_backends!(upstream_oidc_sign_in_end_to_end);
 
 /// The upstream provider, stopped when dropped.
-struct Upstream {
-    issuer: String,
+pub struct Upstream {
+    pub issuer: String,
     _child: tokio::process::Child,
     // Kept open: the server writes notices, and dies on a closed pipe.
     _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
 }
 
-fn node_peer() -> bool {
+pub fn node_peer() -> bool {
     let node = std::process::Command::new("node")
         .arg("--version")
         .output()
@@ -127,17 +127,17 @@ async fn start(b: &mut Browser, provider: &str) -> String {
     res.location().to_owned()
 }
 
-async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
-    if !node_peer() {
-        return;
-    }
-    let app = TestApp::spawn_with(backend, |c| c.oidc.allow_private_targets = true).await;
-    // The provider's id is in its callback URL, which the upstream must
-    // know: register with a placeholder issuer, start the upstream, then
-    // point the provider at it.
+/// A provider named `name` (trusted for email, creating users) whose
+/// upstream is a fresh oidc-provider that knows the provider's callback URL.
+/// The provider's id is in that URL, so it is registered first with a
+/// placeholder issuer, then pointed at the started upstream.
+pub async fn registered_upstream(
+    app: &TestApp,
+    name: &str,
+) -> (ostiary::federation::registry::ProviderView, Upstream) {
     let actor = ostiary::audit::Actor::system("test");
     let spec = ostiary::federation::spec::ProviderSpec {
-        name: "Corp SSO".into(),
+        name: name.into(),
         issuer: Some("http://127.0.0.1:9".into()),
         client_id: Some("rp".into()),
         jit: true,
@@ -156,7 +156,7 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     .unwrap();
     let op = upstream(&provider.callback_url).await;
     let issuer = op.issuer.clone();
-    ostiary::federation::registry::update(
+    let provider = ostiary::federation::registry::update(
         &app.state,
         &actor,
         &provider.id,
@@ -165,6 +165,16 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     )
     .await
     .unwrap();
+    (provider, op)
+}
+
+async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
+    if !node_peer() {
+        return;
+    }
+    let app = TestApp::spawn_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let (provider, op) = registered_upstream(&app, "Corp SSO").await;
+    let actor = ostiary::audit::Actor::system("test");
 
     // The login page offers the provider.
     let mut b = app.browser();

@@ -552,6 +552,44 @@ async function gallery(v) {
   await context.close();
 }
 
+// A person signs in with an upstream OpenID Provider (panva's
+// oidc-provider on a third origin, its dev login pages) to get to the app.
+async function federatedFlows(v, out) {
+  if (!cfg.provider) return;
+  const { context, page } = await open(v, 'federated');
+  // The upstream's dev pages are not ours: they load a web font from the
+  // internet (unreachable here) and re-fetch their finished interaction
+  // (404). Failed loads on their origin are theirs; everything else counts.
+  page.expectedFailures.push(/^https:\/\/fonts\.googleapis\.com\//);
+  page.expectedFailures.push(new RegExp(`^${cfg.provider.issuer}/`));
+  await page.goto(`${rpBase}/start?x=1${uiLocales(v)}`);
+  await page.waitForURL((u) => u.origin === base && u.pathname === '/login');
+  const button = page.locator(`a[href^="/login/providers/${cfg.provider.id}"]`);
+  expect((await button.innerText()).includes(cfg.provider.name), 'no provider button on the login page');
+  await shot(v, page, 'login-with-providers');
+  await button.click();
+  const login = `fed-${v.name}`;
+  await page.waitForURL((u) => u.origin === cfg.provider.issuer);
+  await page.locator('input[name=login]').fill(login);
+  await page.locator('input[name=password]').fill('any');
+  await page.locator('button[type=submit]').click();
+  // The upstream asks its own consent, then sends the browser back.
+  await page.waitForURL((u) => u.origin === cfg.provider.issuer && u.pathname.startsWith('/interaction/'));
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL((u) => u.origin === base && u.pathname.startsWith('/authorize'));
+  await page.locator('button[name=decision][value=allow]').click();
+  const result = await atRp(page);
+  expect(result.ok === true, `not signed in at the RP: ${JSON.stringify(result)}`);
+  expect(result.claims.email === `${login}@example.com`, `RP got ${result.claims.email}`);
+  out.federated = result.claims.amr;
+  // A refused or forged callback: our own page with the way back.
+  page.expectedFailures.push(new RegExp(`^${base}/login/providers/`));
+  await page.goto(`${base}/login/providers/${cfg.provider.id}/callback?error=access_denied&state=forged${v.lang === 'en' ? '' : `&ui_locales=${v.lang}`}`);
+  await page.locator('a[href^="/login"]').first().waitFor();
+  await shot(v, page, 'federated-failed');
+  await context.close();
+}
+
 async function setup(v) {
   const { context, page } = await open(v, 'setup');
   await page.goto(base + '/');
@@ -573,7 +611,7 @@ try {
   for (const v of cfg.variants) {
     const out = {};
     report.variants[v.name] = out;
-    for (const [name, flow] of [['password', passwordFlows], ['totp', totpFlows], ['passkey', passkeyFlows], ['gallery', gallery]]) {
+    for (const [name, flow] of [['password', passwordFlows], ['totp', totpFlows], ['passkey', passkeyFlows], ['federated', federatedFlows], ['gallery', gallery]]) {
       try {
         await flow(v, out);
       } catch (e) {
