@@ -113,6 +113,13 @@ fn cache() -> &'static Mutex<HashMap<String, Discovered>> {
     CACHE.get_or_init(Default::default)
 }
 
+/// When discovery last failed per provider: another attempt waits
+/// [`REFETCH_MIN`], so requests to a broken upstream do not each call it.
+fn failures() -> &'static Mutex<HashMap<String, Instant>> {
+    static FAILED: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
+    FAILED.get_or_init(Default::default)
+}
+
 fn cached(provider_id: &str, issuer: &str, max_age: Duration) -> Option<CoreProviderMetadata> {
     let entries = cache().lock().ok()?;
     entries
@@ -131,12 +138,31 @@ async fn metadata(
     if let Some(hit) = cached(provider_id, issuer, max_age) {
         return Ok(hit);
     }
+    let recently_failed = failures()
+        .lock()
+        .ok()
+        .and_then(|f| f.get(provider_id).copied())
+        .is_some_and(|at| at.elapsed() < REFETCH_MIN);
+    if recently_failed {
+        return Err(UpstreamError::Unreachable(format!(
+            "discovery of {issuer} failed less than {}s ago",
+            REFETCH_MIN.as_secs()
+        )));
+    }
     let issuer_url =
         IssuerUrl::new(issuer.to_owned()).map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
     let http = |request| outbound.call(request);
-    let fresh = CoreProviderMetadata::discover_async(issuer_url, &http)
-        .await
-        .map_err(|e| UpstreamError::Unreachable(format!("discovery of {issuer}: {e}")))?;
+    let fresh = match CoreProviderMetadata::discover_async(issuer_url, &http).await {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            if let Ok(mut failed) = failures().lock() {
+                failed.insert(provider_id.to_owned(), Instant::now());
+            }
+            return Err(UpstreamError::Unreachable(format!(
+                "discovery of {issuer}: {e}"
+            )));
+        }
+    };
     if let Ok(mut entries) = cache().lock() {
         entries.insert(
             provider_id.to_owned(),
@@ -368,6 +394,32 @@ pub async fn finish(
             (claims, retry)
         }
     };
+    // Claims the library does not model, read from the token it has just
+    // verified: Google's `hd`, Entra's `tid` and `oid`.
+    let extra = payload(&id_token.to_string())?;
+    let text = |name: &str| extra.get(name).and_then(serde_json::Value::as_str);
+    if let Some(hd) = &settings.hosted_domain
+        && text("hd") != Some(hd.as_str())
+    {
+        return Err(UpstreamError::Rejected(format!(
+            "hd is {:?}, the provider allows only {hd}",
+            text("hd")
+        )));
+    }
+    // SR-111: Entra identities are the tenant and object ids, never a
+    // name or address the person can change.
+    let subject = if Kind::parse(&row.kind) == Some(Kind::Entra) {
+        match (text("tid"), text("oid")) {
+            (Some(tid), Some(oid)) => format!("{tid}:{oid}"),
+            _ => {
+                return Err(UpstreamError::Rejected(
+                    "Entra ID token without tid/oid".into(),
+                ));
+            }
+        }
+    } else {
+        claims.subject().as_str().to_owned()
+    };
     let mut email = claims.email().map(|e| e.as_str().to_owned());
     let mut email_verified = claims.email_verified() == Some(true);
     let mut name = claims
@@ -403,7 +455,7 @@ pub async fn finish(
         identity: Identity {
             provider_id: row.id,
             issuer,
-            subject: claims.subject().as_str().to_owned(),
+            subject,
             email,
             email_verified,
             name,
@@ -412,4 +464,33 @@ pub async fn finish(
         },
         return_to: pending.return_to,
     })
+}
+
+/// The payload of a compact JWS, as JSON (only for a token already verified).
+fn payload(jws: &str) -> Result<serde_json::Map<String, serde_json::Value>, UpstreamError> {
+    use base64::Engine as _;
+    let part = jws
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| UpstreamError::Rejected("ID token is not a JWS".into()))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|e| UpstreamError::Rejected(format!("ID token payload: {e}")))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| UpstreamError::Rejected(format!("ID token payload: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::payload;
+
+    #[test]
+    fn payload_reads_the_middle_part() {
+        // {"hd":"example.com","tid":"t","oid":"o"}
+        let jws = "e30.eyJoZCI6ImV4YW1wbGUuY29tIiwidGlkIjoidCIsIm9pZCI6Im8ifQ.c2ln";
+        let claims = payload(jws).unwrap();
+        assert_eq!(claims["hd"], "example.com");
+        assert!(payload("nodots").is_err());
+        assert!(payload("a.!!!.b").is_err());
+    }
 }

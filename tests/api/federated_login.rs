@@ -10,6 +10,8 @@ use std::process::Stdio;
 use reqwest::StatusCode;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+use ostiary::federation::Kind;
+
 use crate::helpers::{Backend, Browser, TestApp, hidden_input, interop_dir, peer_available};
 
 crate::on_all_backends!(upstream_oidc_sign_in_end_to_end);
@@ -135,37 +137,57 @@ pub async fn registered_upstream(
     app: &TestApp,
     name: &str,
 ) -> (ostiary::federation::registry::ProviderView, Upstream) {
+    let (mut providers, op) = registered_upstreams(app, &[(name, Kind::Oidc, None)]).await;
+    (providers.remove(0), op)
+}
+
+/// Several providers of one upstream: (name, kind, Google hosted domain).
+pub async fn registered_upstreams(
+    app: &TestApp,
+    wanted: &[(&str, Kind, Option<&str>)],
+) -> (Vec<ostiary::federation::registry::ProviderView>, Upstream) {
     let actor = ostiary::audit::Actor::system("test");
-    let spec = ostiary::federation::spec::ProviderSpec {
-        name: name.into(),
-        issuer: Some("http://127.0.0.1:9".into()),
-        client_id: Some("rp".into()),
-        jit: true,
-        enabled: true,
-        trust_email: true,
-        ..Default::default()
-    };
-    let provider = ostiary::federation::registry::create(
-        &app.state,
-        &actor,
-        ostiary::federation::Kind::Oidc,
-        spec,
-        Some("rp-secret".into()),
-    )
-    .await
-    .unwrap();
-    let op = upstream(&provider.callback_url).await;
-    let issuer = op.issuer.clone();
-    let provider = ostiary::federation::registry::update(
-        &app.state,
-        &actor,
-        &provider.id,
-        move |s| s.issuer = Some(issuer),
-        None,
-    )
-    .await
-    .unwrap();
-    (provider, op)
+    let mut created = Vec::new();
+    for (name, kind, hd) in wanted {
+        let spec = ostiary::federation::spec::ProviderSpec {
+            name: (*name).into(),
+            issuer: Some("http://127.0.0.1:9".into()),
+            client_id: Some("rp".into()),
+            hosted_domain: hd.map(str::to_owned),
+            jit: true,
+            enabled: true,
+            trust_email: true,
+            ..Default::default()
+        };
+        let provider = ostiary::federation::registry::create(
+            &app.state,
+            &actor,
+            *kind,
+            spec,
+            Some("rp-secret".into()),
+        )
+        .await
+        .unwrap();
+        created.push(provider);
+    }
+    let callbacks: Vec<&str> = created.iter().map(|p| p.callback_url.as_str()).collect();
+    let op = upstream(&callbacks.join(",")).await;
+    let mut providers = Vec::new();
+    for provider in created {
+        let issuer = op.issuer.clone();
+        providers.push(
+            ostiary::federation::registry::update(
+                &app.state,
+                &actor,
+                &provider.id,
+                move |s| s.issuer = Some(issuer),
+                None,
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    (providers, op)
 }
 
 async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
@@ -173,7 +195,15 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
         return;
     }
     let app = TestApp::spawn_with(backend, |c| c.oidc.allow_private_targets = true).await;
-    let (provider, op) = registered_upstream(&app, "Corp SSO").await;
+    let (mut providers, op) = registered_upstreams(
+        &app,
+        &[
+            ("Corp SSO", Kind::Oidc, None),
+            ("Acme Google", Kind::Google, Some("acme.test")),
+        ],
+    )
+    .await;
+    let (provider, workspace) = (providers.remove(0), providers.remove(0));
     let actor = ostiary::audit::Actor::system("test");
 
     // The login page offers the provider.
@@ -256,6 +286,17 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     let gated = bob.get(&callback).await;
     assert_eq!(gated.location(), "/verify-email");
     assert!(bob.session_cookie().is_none());
+
+    // A Google provider restricted to a Workspace domain checks `hd` in the
+    // ID token: this upstream sends none, so nobody gets in through it.
+    let mut outsider = app.browser();
+    let authorize = start(&mut outsider, &workspace.id).await;
+    assert!(authorize.contains("hd=acme.test"), "{authorize}");
+    let callback = upstream_login(&authorize, "outsider").await;
+    let page = outsider.get(&callback).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(outsider.session_cookie().is_none());
+    assert!(!app.audit_rows("login.federated_refused").await.is_empty());
 
     // The upstream says no: our page, a way back, nobody signed in.
     let mut refused = app.browser();

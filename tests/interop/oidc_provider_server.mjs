@@ -14,7 +14,8 @@ import Provider from 'oidc-provider';
 
 const port = Number(process.argv[2] || process.env.PORT || 3000);
 const issuer = process.env.ISSUER || `http://127.0.0.1:${port}`;
-const REDIRECT = process.env.REDIRECT_URI || 'http://127.0.0.1:9999/cb';
+// REDIRECT_URI may list several, separated by commas.
+const REDIRECTS = (process.env.REDIRECT_URI || 'http://127.0.0.1:9999/cb').split(',');
 const POST_LOGOUT = process.env.POST_LOGOUT_REDIRECT_URI || 'http://127.0.0.1:9999/logged-out';
 const RESOURCE = 'urn:ostiary:bench:api';
 
@@ -32,13 +33,13 @@ const ccAlg = { 'cc-rs256': 'RS256', 'cc-es256': 'ES256', 'cc-eddsa': 'EdDSA' };
 const clients = [
   {
     client_id: 'rp', client_secret: 'rp-secret', client_name: 'Confidential RP',
-    redirect_uris: [REDIRECT], post_logout_redirect_uris: [POST_LOGOUT],
+    redirect_uris: REDIRECTS, post_logout_redirect_uris: [POST_LOGOUT],
     grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
     require_auth_time: true, // Ostiary always sends auth_time
   },
   {
-    client_id: 'rp-public', client_name: 'Public RP', redirect_uris: [REDIRECT],
+    client_id: 'rp-public', client_name: 'Public RP', redirect_uris: REDIRECTS,
     grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'none',
   },
   {
