@@ -20,8 +20,9 @@ pub enum Method {
     Password,
     EmailCode,
     Passkey,
-    /// An upstream identity provider (S7).
-    Federated,
+    /// An upstream identity provider (S7): `upstream:<type>`, the name MFA
+    /// policies of scope `upstream` match (e.g. `upstream:google`).
+    Federated(&'static str),
 }
 
 impl Method {
@@ -30,7 +31,7 @@ impl Method {
             Self::Password => "password",
             Self::EmailCode => "email_code",
             Self::Passkey => "passkey",
-            Self::Federated => "federated",
+            Self::Federated(label) => label,
         }
     }
 }

@@ -64,6 +64,29 @@ impl Kind {
         }
     }
 
+    /// The upstream type MFA rules and acknowledgments name
+    /// (`auth::mfa::policy::UPSTREAM_TYPES`; Entra is `microsoft` there).
+    pub fn upstream_type(self) -> &'static str {
+        match self {
+            Kind::Entra => "microsoft",
+            other => other.as_str(),
+        }
+    }
+
+    /// The login method of a sign-in through this kind (`upstream:<type>`).
+    pub fn login_method(self) -> &'static str {
+        match self {
+            Kind::Oidc => "upstream:oidc",
+            Kind::Google => "upstream:google",
+            Kind::Entra => "upstream:microsoft",
+            Kind::Okta => "upstream:okta",
+            Kind::Jumpcloud => "upstream:jumpcloud",
+            Kind::Github => "upstream:github",
+            Kind::Saml => "upstream:saml",
+            Kind::Ldap => "upstream:ldap",
+        }
+    }
+
     /// Kinds configured by an issuer and OIDC discovery.
     pub fn is_oidc(self) -> bool {
         matches!(
@@ -86,5 +109,12 @@ mod tests {
         assert_eq!(Kind::Ldap.flow(), Flow::Password);
         assert_eq!(Kind::Github.flow(), Flow::Redirect);
         assert!(Kind::Entra.is_oidc() && !Kind::Github.is_oidc());
+        for kind in Kind::ALL {
+            assert_eq!(
+                kind.login_method(),
+                format!("upstream:{}", kind.upstream_type())
+            );
+            assert!(crate::auth::mfa::policy::UPSTREAM_TYPES.contains(&kind.upstream_type()));
+        }
     }
 }

@@ -300,6 +300,7 @@ pub struct Callback {
 /// A finished upstream sign-in: who, and where the browser was going.
 #[derive(Debug)]
 pub struct Finished {
+    pub kind: Kind,
     pub identity: Identity,
     pub return_to: Option<String>,
 }
@@ -452,6 +453,7 @@ pub async fn finish(
         .map(|list| list.iter().map(|a| a.as_str().to_owned()).collect())
         .unwrap_or_default();
     Ok(Finished {
+        kind: Kind::parse(&row.kind).ok_or(UpstreamError::Unavailable)?,
         identity: Identity {
             provider_id: row.id,
             issuer,

@@ -254,3 +254,20 @@ fn provision(
     )?;
     Ok(created.id)
 }
+
+/// The `amr` of a sign-in through a provider of `kind`: `["fed"]`, plus the
+/// upstream's own methods when an administrator acknowledged its MFA and it
+/// reports a second factor (`auth::mfa::policy::federated_amr`).
+pub async fn amr(
+    state: &AppState,
+    kind: crate::federation::Kind,
+    identity: &Identity,
+) -> Result<Vec<String>, AppError> {
+    let upstream = identity.amr.clone();
+    state
+        .db
+        .run(move |conn| {
+            crate::auth::mfa::policy::federated_amr(conn, kind.upstream_type(), &upstream)
+        })
+        .await
+}

@@ -161,10 +161,8 @@ pub async fn get_callback(
     };
     let first = FirstFactor {
         user_id,
-        method: Method::Federated,
-        // RFC 8176 `fed`; the upstream's own methods count only once an
-        // administrator acknowledges its MFA (not yet).
-        amr: vec!["fed".into()],
+        method: Method::Federated(finished.kind.login_method()),
+        amr: provisioning::amr(&state, finished.kind, &finished.identity).await?,
         clear_throttle: Vec::new(),
     };
     let replaces = session.0.as_deref().map(|c| c.session.id.clone());

@@ -269,6 +269,31 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     assert_eq!(again.get(&callback).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.session_of(&again).await.user_id, session.user_id);
 
+    // An MFA rule for this upstream type applies to federated sign-ins
+    // (S5): a person without a factor enrols one before getting in.
+    let now = app.state.now();
+    app.db_run(move |conn| {
+        ostiary::auth::mfa::admin::set(
+            conn,
+            &ostiary::audit::Actor::system("test"),
+            ostiary::auth::mfa::policy::Scope::Upstream,
+            Some("oidc"),
+            "required",
+            now,
+        )
+    })
+    .await;
+    let mut carol = app.browser();
+    let authorize = start(&mut carol, &provider.id).await;
+    let callback = upstream_login(&authorize, "carol").await;
+    let enrol = carol.get(&callback).await;
+    assert!(
+        enrol.location().starts_with("/login/mfa/enroll"),
+        "{}",
+        enrol.location()
+    );
+    assert!(carol.session_cookie().is_none());
+
     // From a provider not trusted for email, a new account's address is
     // unverified, so the email gate asks for it first (as for local users).
     ostiary::federation::registry::update(

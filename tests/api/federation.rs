@@ -20,6 +20,7 @@ crate::on_all_backends!(
     first_sign_in_creates_the_user_once_and_the_subject_finds_it_again,
     email_matches_link_only_when_trusted_verified_and_verified_here,
     refusals_say_why_and_sign_nobody_in,
+    upstream_mfa_counts_only_when_acknowledged_and_reported,
 );
 
 fn actor() -> Actor {
@@ -305,5 +306,42 @@ async fn refusals_say_why_and_sign_nobody_in(backend: Backend) {
             "\"account_locked\"",
             "\"provider_disabled\""
         ]
+    );
+}
+
+async fn upstream_mfa_counts_only_when_acknowledged_and_reported(backend: Backend) {
+    // S5/S7: an upstream's own MFA counts here only after an administrator's
+    // audited acknowledgment for that upstream type, and only when the
+    // upstream reports a second factor; otherwise the sign-in is `fed` alone.
+    let app = TestApp::spawn(backend).await;
+    let amr = |kind: &'static str, upstream: &'static [&'static str]| {
+        let upstream: Vec<String> = upstream.iter().map(|s| (*s).to_owned()).collect();
+        app.db_run(move |conn| ostiary::auth::mfa::policy::federated_amr(conn, kind, &upstream))
+    };
+    assert_eq!(amr("google", &["pwd", "otp"]).await, ["fed"]);
+    let now = app.state.now();
+    app.db_run(move |conn| {
+        ostiary::auth::mfa::admin::acknowledge_upstream(conn, &actor(), "google", now)
+    })
+    .await;
+    assert!(app.audited("mfa.upstream_acknowledged").await);
+    assert_eq!(
+        amr("google", &["pwd", "otp"]).await,
+        ["fed", "pwd", "otp", "mfa"]
+    );
+    assert_eq!(
+        amr("google", &["pwd"]).await,
+        ["fed"],
+        "no second factor reported"
+    );
+    assert_eq!(
+        amr("microsoft", &["pwd", "mfa"]).await,
+        ["fed"],
+        "another upstream type"
+    );
+    assert_eq!(
+        amr("google", &["hwk", "Not-A-Token", "pwd"]).await,
+        ["fed", "hwk", "pwd", "mfa"],
+        "only RFC 8176-shaped values are kept"
     );
 }

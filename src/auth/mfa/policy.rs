@@ -125,3 +125,40 @@ pub fn required_for_client(
 ) -> Result<bool, AppError> {
     required(conn, user_id, Occasion::Client { client_id })
 }
+
+/// Upstream `amr` values that show the upstream checked more than one
+/// factor (RFC 8176).
+const UPSTREAM_MFA: [&str; 3] = ["mfa", "otp", "hwk"];
+
+/// The `amr` of a sign-in through an upstream of type `upstream_type`: `fed`,
+/// plus — only when an administrator acknowledged that upstream's MFA
+/// (S5) and it reports a second factor — its own RFC 8176 values and
+/// `mfa`, so the sign-in counts as multi-factor here.
+pub fn federated_amr(
+    conn: &mut DbConnection,
+    upstream_type: &str,
+    upstream_amr: &[String],
+) -> Result<Vec<String>, AppError> {
+    let mut amr = vec!["fed".to_owned()];
+    let reported = upstream_amr
+        .iter()
+        .any(|m| UPSTREAM_MFA.contains(&m.as_str()));
+    if !reported {
+        return Ok(amr);
+    }
+    let acknowledged = mfa_policies::acknowledgments(conn)?
+        .iter()
+        .any(|a| a.upstream == upstream_type);
+    if acknowledged {
+        for m in upstream_amr.iter().take(10) {
+            let token = m.len() <= 16 && m.bytes().all(|b| b.is_ascii_lowercase());
+            if token && !amr.contains(m) {
+                amr.push(m.clone());
+            }
+        }
+        if !amr.iter().any(|m| m == "mfa") {
+            amr.push("mfa".into());
+        }
+    }
+    Ok(amr)
+}
