@@ -13,7 +13,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use chrono::Duration as ChronoDuration;
 use openidconnect::core::{
@@ -100,8 +102,10 @@ impl From<AppError> for UpstreamError {
     }
 }
 
+/// Times are the application clock's (`AppState::now`), so tests can move
+/// past the intervals instead of sleeping.
 struct Discovered {
-    at: Instant,
+    at: DateTime<Utc>,
     issuer: String,
     metadata: CoreProviderMetadata,
 }
@@ -115,34 +119,46 @@ fn cache() -> &'static Mutex<HashMap<String, Discovered>> {
 
 /// When discovery last failed per provider: another attempt waits
 /// [`REFETCH_MIN`], so requests to a broken upstream do not each call it.
-fn failures() -> &'static Mutex<HashMap<String, Instant>> {
-    static FAILED: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
+fn failures() -> &'static Mutex<HashMap<String, DateTime<Utc>>> {
+    static FAILED: OnceLock<Mutex<HashMap<String, DateTime<Utc>>>> = OnceLock::new();
     FAILED.get_or_init(Default::default)
 }
 
-fn cached(provider_id: &str, issuer: &str, max_age: Duration) -> Option<CoreProviderMetadata> {
+/// Whether `at` is less than `age` before `now`.
+fn within(at: DateTime<Utc>, now: DateTime<Utc>, age: Duration) -> bool {
+    chrono::Duration::from_std(age).is_ok_and(|age| now - at < age)
+}
+
+fn cached(
+    provider_id: &str,
+    issuer: &str,
+    now: DateTime<Utc>,
+    max_age: Duration,
+) -> Option<CoreProviderMetadata> {
     let entries = cache().lock().ok()?;
     entries
         .get(provider_id)
-        .filter(|d| d.issuer == issuer && d.at.elapsed() < max_age)
+        .filter(|d| d.issuer == issuer && within(d.at, now, max_age))
         .map(|d| d.metadata.clone())
 }
 
 async fn metadata(
+    state: &AppState,
     outbound: &Outbound,
     provider_id: &str,
     issuer: &str,
     refresh: bool,
 ) -> Result<CoreProviderMetadata, UpstreamError> {
+    let now = state.now();
     let max_age = if refresh { REFETCH_MIN } else { TTL };
-    if let Some(hit) = cached(provider_id, issuer, max_age) {
+    if let Some(hit) = cached(provider_id, issuer, now, max_age) {
         return Ok(hit);
     }
     let recently_failed = failures()
         .lock()
         .ok()
         .and_then(|f| f.get(provider_id).copied())
-        .is_some_and(|at| at.elapsed() < REFETCH_MIN);
+        .is_some_and(|at| within(at, now, REFETCH_MIN));
     if recently_failed {
         return Err(UpstreamError::Unreachable(format!(
             "discovery of {issuer} failed less than {}s ago",
@@ -156,7 +172,7 @@ async fn metadata(
         Ok(fresh) => fresh,
         Err(e) => {
             if let Ok(mut failed) = failures().lock() {
-                failed.insert(provider_id.to_owned(), Instant::now());
+                failed.insert(provider_id.to_owned(), now);
             }
             return Err(UpstreamError::Unreachable(format!(
                 "discovery of {issuer}: {e}"
@@ -167,7 +183,7 @@ async fn metadata(
         entries.insert(
             provider_id.to_owned(),
             Discovered {
-                at: Instant::now(),
+                at: now,
                 issuer: issuer.to_owned(),
                 metadata: fresh.clone(),
             },
@@ -245,7 +261,7 @@ pub async fn start(
     let (row, settings) = load(state, provider_id).await?;
     let issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
     let out = outbound(state)?;
-    let metadata = metadata(&out, &row.id, &issuer, false).await?;
+    let metadata = metadata(state, &out, &row.id, &issuer, false).await?;
     let client = client(state, &row, &settings, metadata)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (state_token, nonce) = (random_token(), random_token());
@@ -354,7 +370,7 @@ pub async fn finish(
         state,
         &row,
         &settings,
-        metadata(&out, &row.id, &issuer, false).await?,
+        metadata(state, &out, &row.id, &issuer, false).await?,
     )?;
     let tokens = client_now
         .exchange_code(AuthorizationCode::new(code))
@@ -384,7 +400,7 @@ pub async fn finish(
         Err(first) => {
             // Perhaps a rotated key: fetch the keys again (rate-limited)
             // and check once more.
-            let fresh = metadata(&out, &row.id, &issuer, true).await?;
+            let fresh = metadata(state, &out, &row.id, &issuer, true).await?;
             let retry = client(state, &row, &settings, fresh)?;
             let claims = {
                 let verifier = retry.id_token_verifier().set_allowed_algs(algs);

@@ -19,6 +19,8 @@ crate::on_all_backends!(upstream_oidc_sign_in_end_to_end);
 /// The upstream provider, stopped when dropped.
 pub struct Upstream {
     pub issuer: String,
+    port: u16,
+    redirect_uri: String,
     _child: tokio::process::Child,
     // Kept open: the server writes notices, and dies on a closed pipe.
     _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
@@ -42,6 +44,10 @@ async fn upstream(redirect_uri: &str) -> Upstream {
         .local_addr()
         .unwrap()
         .port();
+    upstream_on(port, redirect_uri).await
+}
+
+async fn upstream_on(port: u16, redirect_uri: &str) -> Upstream {
     let mut child = tokio::process::Command::new("node")
         .current_dir(interop_dir())
         .arg("oidc_provider_server.mjs")
@@ -61,8 +67,26 @@ async fn upstream(redirect_uri: &str) -> Upstream {
     let started: serde_json::Value = serde_json::from_str(&first).unwrap();
     Upstream {
         issuer: started["issuer"].as_str().unwrap().to_owned(),
+        port,
+        redirect_uri: redirect_uri.to_owned(),
         _child: child,
         _stdout: lines,
+    }
+}
+
+impl Upstream {
+    /// The same upstream (issuer, clients) restarted with new signing keys.
+    async fn rotate_keys(mut self) -> Upstream {
+        self._child.kill().await.unwrap();
+        let (port, redirect) = (self.port, self.redirect_uri.clone());
+        drop(self);
+        for _ in 0..50 {
+            if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        upstream_on(port, &redirect).await
     }
 }
 
@@ -268,6 +292,18 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     let callback = upstream_login(&authorize, "alice").await;
     assert_eq!(again.get(&callback).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.session_of(&again).await.user_id, session.user_id);
+
+    // The upstream rotates its signing keys: the cached JWKS does not know
+    // the new key, so the keys are fetched again (once the minimum
+    // interval since the last fetch has passed) and the sign-in works.
+    let _op = op.rotate_keys().await;
+    app.clock.advance(chrono::Duration::seconds(11));
+    let mut rotated = app.browser();
+    let authorize = start(&mut rotated, &provider.id).await;
+    let callback = upstream_login(&authorize, "alice").await;
+    let done = rotated.get(&callback).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(app.session_of(&rotated).await.user_id, session.user_id);
 
     // An MFA rule for this upstream type applies to federated sign-ins
     // (S5): a person without a factor enrols one before getting in.
