@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::audit::Actor;
 use crate::error::AppError;
 use crate::federation::Kind;
+use crate::federation::oidc_upstream::UpstreamError;
 use crate::federation::registry;
 use crate::federation::spec::ProviderSpec;
 use crate::state::AppState;
@@ -26,6 +27,9 @@ pub enum ProviderCommand {
     Update(Box<UpdateArgs>),
     /// Delete a provider.
     Delete { id: String },
+    /// Fetch an OIDC provider's discovery document and keys now, through the
+    /// outbound-call rules; prints what was found, exits 1 naming the problem.
+    Test { id: String },
 }
 
 /// The flags every kind has (S7), and the kind-specific ones.
@@ -223,6 +227,15 @@ pub async fn run(
             };
             to_json(&registry::update(state, &actor, &args.id, change, secret).await?)
         }
+        ProviderCommand::Test { id } => crate::federation::oidc_upstream::test(state, &id)
+            .await
+            .map_err(|e| match e {
+                UpstreamError::Unavailable => AppError::BadRequest(format!(
+                    "no OIDC provider {id} (test covers the OIDC kinds)"
+                )),
+                UpstreamError::Internal(e) => e,
+                other => AppError::BadRequest(format!("{}: {}", other.reason(), other.detail())),
+            }),
         ProviderCommand::Delete { id } => {
             registry::delete(state, &actor, &id).await?;
             Ok(json!({ "deleted": id }))

@@ -192,6 +192,40 @@ async fn metadata(
     Ok(fresh)
 }
 
+/// "Test connection": fetch the provider's discovery document and keys now
+/// (through the same outbound rules, bypassing the cache) and say what was
+/// found. Works for disabled providers too, so they can be checked first.
+pub async fn test(state: &AppState, provider_id: &str) -> Result<serde_json::Value, UpstreamError> {
+    let id = provider_id.to_owned();
+    let row = state
+        .db
+        .run(move |conn| providers::find(conn, &id))
+        .await?
+        .ok_or(UpstreamError::Unavailable)?;
+    if !Kind::parse(&row.kind).is_some_and(Kind::is_oidc) {
+        return Err(UpstreamError::Unavailable);
+    }
+    let settings: Settings = serde_json::from_str(&row.settings)
+        .map_err(|e| AppError::Internal(format!("provider {provider_id}: settings: {e}")))?;
+    let issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
+    let out = outbound(state)?;
+    let issuer_url =
+        IssuerUrl::new(issuer.clone()).map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
+    let http = |request| out.call(request);
+    let found = CoreProviderMetadata::discover_async(issuer_url, &http)
+        .await
+        .map_err(|e| UpstreamError::Unreachable(format!("discovery of {issuer}: {e}")))?;
+    Ok(serde_json::json!({
+        "ok": true,
+        "issuer": found.issuer().as_str(),
+        "authorization_endpoint": found.authorization_endpoint().as_str(),
+        "token_endpoint": found.token_endpoint().map(|u| u.as_str()),
+        "userinfo_endpoint": found.userinfo_endpoint().map(|u| u.as_str()),
+        "jwks_keys": found.jwks().keys().len(),
+        "callback_url": registry::callback_url(state, &row.id),
+    }))
+}
+
 /// A usable OIDC provider row and its settings.
 async fn load(
     state: &AppState,

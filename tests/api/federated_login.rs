@@ -230,6 +230,13 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     let (provider, workspace) = (providers.remove(0), providers.remove(0));
     let actor = ostiary::audit::Actor::system("test");
 
+    // "Test connection" reads the upstream's discovery document and keys.
+    let tested = ostiary::federation::oidc_upstream::test(&app.state, &provider.id)
+        .await
+        .unwrap();
+    assert_eq!(tested["issuer"], op.issuer.as_str());
+    assert!(tested["jwks_keys"].as_u64().unwrap() >= 1, "{tested}");
+
     // The login page offers the provider.
     let mut b = app.browser();
     let login = b.get("/login?return_to=%2Faccount").await;

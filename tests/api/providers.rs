@@ -181,6 +181,15 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
         "Acme Google"
     );
 
+    // `provider test` explains what it cannot do: GitHub is not OIDC, and an
+    // upstream that cannot be reached is named (exit 1).
+    let gh = github["id"].as_str().unwrap();
+    let err = refused(dir.path(), &["provider", "test", gh], &env, None);
+    assert!(err.contains("test covers the OIDC kinds"), "{err}");
+    let entra_id = entra["id"].as_str().unwrap();
+    let err = refused(dir.path(), &["provider", "test", entra_id], &env, None);
+    assert!(err.contains("upstream_unreachable"), "{err}");
+
     // A claimed domain belongs to one provider.
     let err = refused(
         dir.path(),
