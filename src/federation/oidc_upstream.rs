@@ -6,7 +6,7 @@
 //! defence); the ID token's signature is checked against the issuer's JWKS
 //! with an allow-list of algorithms (RS256, ES256, PS256, EdDSA; never
 //! `none` or HS*), and its `iss`, `aud`, `azp`, `exp`, `iat` and `nonce` by
-//! the library; userinfo fills in a missing email. Discovery (with the
+//! the library, `at_hash` here when present; userinfo fills in a missing email. Discovery (with the
 //! JWKS) is cached per provider for [`TTL`]; a token signed with a key not
 //! in the cached set refetches it, at most once every [`REFETCH_MIN`].
 //! Every call goes through [`Outbound`] (the outbound-call rules).
@@ -23,9 +23,9 @@ use openidconnect::core::{
     CoreUserInfoClaims,
 };
 use openidconnect::{
-    AuthType, AuthorizationCode, ClientId as OidcClientId, ClientSecret, CsrfToken,
-    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AccessTokenHash, AuthType, AuthorizationCode, ClientId as OidcClientId, ClientSecret,
+    CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 
 use crate::crypto::token::{random_token, sha256_hex};
@@ -445,6 +445,23 @@ pub async fn finish(
             (claims, retry)
         }
     };
+    // SR-110: `at_hash`, when present, binds the access token to the ID token.
+    if let Some(expected) = claims.access_token_hash() {
+        let verifier = client_now.id_token_verifier();
+        let computed = id_token
+            .signing_alg()
+            .and_then(|alg| id_token.signing_key(&verifier).map(|key| (alg, key)))
+            .map_err(|e| UpstreamError::Rejected(format!("at_hash: {e}")))
+            .and_then(|(alg, key)| {
+                AccessTokenHash::from_token(tokens.access_token(), alg, key)
+                    .map_err(|e| UpstreamError::Rejected(format!("at_hash: {e}")))
+            })?;
+        if computed != *expected {
+            return Err(UpstreamError::Rejected(
+                "at_hash does not match the access token".into(),
+            ));
+        }
+    }
     // Claims the library does not model, read from the token it has just
     // verified: Google's `hd`, Entra's `tid` and `oid`.
     let extra = payload(&id_token.to_string())?;

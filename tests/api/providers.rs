@@ -17,6 +17,23 @@ crate::on_all_backends!(
 
 const SECRET: &str = "upstream-secret-0123456789";
 
+/// An Okta provider claiming acme.test (its secret comes on stdin).
+const OKTA_FOR_ACME: &[&str] = &[
+    "provider",
+    "create",
+    "--kind",
+    "okta",
+    "--name",
+    "Okta",
+    "--issuer",
+    "https://acme.okta.com",
+    "--client-id",
+    "o",
+    "--client-secret-stdin",
+    "--domain",
+    "acme.test",
+];
+
 /// Run with the secret on stdin; the JSON printed.
 fn with_secret(dir: &Path, args: &[&str], env: &[(&str, &str)], secret: &str) -> serde_json::Value {
     let out = ostiary(dir, args, env, Some(&format!("{secret}\n")));
@@ -191,26 +208,7 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
     assert!(err.contains("upstream_unreachable"), "{err}");
 
     // A claimed domain belongs to one provider.
-    let err = refused(
-        dir.path(),
-        &[
-            "provider",
-            "create",
-            "--kind",
-            "okta",
-            "--name",
-            "Okta",
-            "--issuer",
-            "https://acme.okta.com",
-            "--client-id",
-            "o",
-            "--client-secret-stdin",
-            "--domain",
-            "acme.test",
-        ],
-        &env,
-        Some("s\n"),
-    );
+    let err = refused(dir.path(), OKTA_FOR_ACME, &env, Some("s\n"));
     assert!(err.contains("acme.test") && err.contains(&id), "{err}");
 
     // The secret is sealed at rest and opens back to what was given.
@@ -274,26 +272,7 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
     );
 
     // The freed domain can be claimed again; delete removes the provider.
-    let okta = with_secret(
-        dir.path(),
-        &[
-            "provider",
-            "create",
-            "--kind",
-            "okta",
-            "--name",
-            "Okta",
-            "--issuer",
-            "https://acme.okta.com",
-            "--client-id",
-            "o",
-            "--client-secret-stdin",
-            "--domain",
-            "acme.test",
-        ],
-        &env,
-        "s",
-    );
+    let okta = with_secret(dir.path(), OKTA_FOR_ACME, &env, "s");
     assert_eq!(okta["settings"]["issuer"], "https://acme.okta.com");
     let gone = succeeds(dir.path(), &["provider", "delete", &id], &env);
     assert_eq!(gone["deleted"], id.as_str());
