@@ -5,12 +5,14 @@
 //! ([`provisioning`]). The sign-in flows through providers build on these.
 
 pub mod cli;
+pub mod github;
 pub mod identity;
 pub mod kind;
 pub mod oidc_upstream;
 pub mod outbound;
 pub mod provisioning;
 pub mod registry;
+pub mod sign_in;
 pub mod spec;
 pub mod upstream_url;
 

@@ -273,7 +273,7 @@ fn client(
     .set_auth_type(auth))
 }
 
-fn outbound(state: &AppState) -> Result<Outbound, UpstreamError> {
+pub fn outbound(state: &AppState) -> Result<Outbound, UpstreamError> {
     Ok(Outbound::new(state.config.oidc.allow_private_targets)?)
 }
 
@@ -314,16 +314,43 @@ pub async fn start(
         request = request.add_extra_param("hd", hd.clone());
     }
     let (url, _, _) = request.url();
+    let browser_token = remember(
+        state,
+        &row.id,
+        &state_token,
+        nonce,
+        verifier.secret(),
+        return_to,
+    )
+    .await?;
+    Ok(Started {
+        url: url.to_string(),
+        browser_token,
+    })
+}
+
+/// Store a pending sign-in (the hash of its `state`, the `nonce`, the PKCE
+/// verifier sealed, the return address) for [`PENDING_MINUTES`]; returns
+/// the token of the cookie that binds it to this browser. Shared by every
+/// redirect-based kind.
+pub async fn remember(
+    state: &AppState,
+    provider_id: &str,
+    state_token: &str,
+    nonce: String,
+    pkce_verifier: &str,
+    return_to: Option<String>,
+) -> Result<String, UpstreamError> {
     let browser_token = random_token();
     let now = state.now();
     let pending = FederationLogin {
         state_hash: sha256_hex(state_token.as_bytes()),
-        provider_id: row.id.clone(),
+        provider_id: provider_id.to_owned(),
         browser_hash: sha256_hex(browser_token.as_bytes()),
         nonce,
         pkce_verifier: state
             .envelope
-            .encrypt(verifier.secret().as_bytes(), "federation:pkce")?,
+            .encrypt(pkce_verifier.as_bytes(), "federation:pkce")?,
         return_to,
         created_at: naive(now),
         expires_at: naive(now + ChronoDuration::minutes(PENDING_MINUTES)),
@@ -332,10 +359,40 @@ pub async fn start(
         .db
         .run(move |conn| federation_logins::insert(conn, &pending))
         .await?;
-    Ok(Started {
-        url: url.to_string(),
-        browser_token,
-    })
+    Ok(browser_token)
+}
+
+/// Take the pending sign-in a callback's `state` names — used up whatever
+/// happens next — provided it is this provider's and this browser's; with
+/// its PKCE verifier opened.
+pub async fn take(
+    state: &AppState,
+    provider_id: &str,
+    browser_token: Option<&str>,
+    callback: &Callback,
+) -> Result<(FederationLogin, String), UpstreamError> {
+    let state_param = callback.state.clone().ok_or(UpstreamError::StateInvalid)?;
+    let (hash, now) = (sha256_hex(state_param.as_bytes()), state.now());
+    let pending = state
+        .db
+        .run(move |conn| federation_logins::take(conn, &hash, naive(now)))
+        .await?
+        .ok_or(UpstreamError::StateInvalid)?;
+    let same_browser = browser_token.is_some_and(|t| {
+        crate::crypto::token::constant_time_eq(
+            sha256_hex(t.as_bytes()).as_bytes(),
+            pending.browser_hash.as_bytes(),
+        )
+    });
+    if pending.provider_id != provider_id || !same_browser {
+        return Err(UpstreamError::StateInvalid);
+    }
+    let verifier = state
+        .envelope
+        .decrypt(&pending.pkce_verifier, "federation:pkce")?;
+    let verifier = String::from_utf8(verifier.to_vec())
+        .map_err(|_| AppError::Internal("pkce verifier is not text".into()))?;
+    Ok((pending, verifier))
 }
 
 /// What the upstream sent to our callback.
@@ -363,22 +420,7 @@ pub async fn finish(
     browser_token: Option<&str>,
     callback: Callback,
 ) -> Result<Finished, UpstreamError> {
-    let state_param = callback.state.clone().ok_or(UpstreamError::StateInvalid)?;
-    let (hash, now) = (sha256_hex(state_param.as_bytes()), state.now());
-    let pending = state
-        .db
-        .run(move |conn| federation_logins::take(conn, &hash, naive(now)))
-        .await?
-        .ok_or(UpstreamError::StateInvalid)?;
-    let same_browser = browser_token.is_some_and(|t| {
-        crate::crypto::token::constant_time_eq(
-            sha256_hex(t.as_bytes()).as_bytes(),
-            pending.browser_hash.as_bytes(),
-        )
-    });
-    if pending.provider_id != provider_id || !same_browser {
-        return Err(UpstreamError::StateInvalid);
-    }
+    let (pending, verifier) = take(state, provider_id, browser_token, &callback).await?;
     let (row, settings) = load(state, provider_id).await?;
     let issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
     if let Some(error) = callback.error {
@@ -393,11 +435,6 @@ pub async fn finish(
     let code = callback
         .code
         .ok_or_else(|| UpstreamError::Rejected("no code".into()))?;
-    let verifier = state
-        .envelope
-        .decrypt(&pending.pkce_verifier, "federation:pkce")?;
-    let verifier = String::from_utf8(verifier.to_vec())
-        .map_err(|_| AppError::Internal("pkce verifier is not text".into()))?;
     let out = outbound(state)?;
     let http = |request| out.call(request);
     let client_now = client(

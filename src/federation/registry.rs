@@ -373,7 +373,9 @@ pub async fn buttons(state: &AppState) -> Result<Vec<Button>, AppError> {
     let rows = state.db.run(providers::list).await?;
     Ok(rows
         .into_iter()
-        .filter(|p| p.enabled && Kind::parse(&p.kind).is_some_and(Kind::is_oidc))
+        .filter(|p| {
+            p.enabled && Kind::parse(&p.kind).is_some_and(|k| k.is_oidc() || k == Kind::Github)
+        })
         .map(|p| Button {
             label: p.button_label.unwrap_or(p.name),
             id: p.id,

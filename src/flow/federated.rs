@@ -1,6 +1,6 @@
 //! `GET /login/providers/{id}` sends the browser to an upstream provider;
 //! `GET /login/providers/{id}/callback` takes it back (S7). The protocol is
-//! `federation::oidc_upstream`, who the person becomes is
+//! `federation::sign_in` (OpenID Connect or GitHub), who the person becomes is
 //! `federation::provisioning`, and the sign-in then goes through the same
 //! `auth::first_factor::complete` as every local method (second factor,
 //! email gate, session). Every failure ends on our own page with a way back
@@ -17,8 +17,9 @@ use crate::auth::MaybeSession;
 use crate::auth::first_factor;
 use crate::auth::sign_in::{FirstFactor, Method};
 use crate::error::AppError;
-use crate::federation::oidc_upstream::{self, Callback, UpstreamError};
+use crate::federation::oidc_upstream::{Callback, UpstreamError};
 use crate::federation::provisioning::{self, Resolved};
+use crate::federation::sign_in;
 use crate::flow::login::{after_first_factor, with_return_to};
 use crate::flow::pages::notice;
 use crate::flow::safe_return_to;
@@ -114,7 +115,7 @@ pub async fn get_start(
         .into_inner()
         .return_to
         .map(|r| safe_return_to(Some(&r)));
-    match oidc_upstream::start(&state, &provider_id, return_to.clone()).await {
+    match sign_in::start(&state, &provider_id, return_to.clone()).await {
         Ok(started) => Ok(HttpResponse::SeeOther()
             .insert_header(("location", started.url))
             .insert_header(("cache-control", "no-store"))
@@ -139,9 +140,7 @@ pub async fn get_callback(
     let provider_id = path.into_inner();
     let browser = req.cookie(COOKIE).map(|c| c.value().to_owned());
     let finished =
-        match oidc_upstream::finish(&state, &provider_id, browser.as_deref(), query.into_inner())
-            .await
-        {
+        match sign_in::finish(&state, &provider_id, browser.as_deref(), query.into_inner()).await {
             Ok(finished) => finished,
             Err(error) => {
                 record_refusal(&state, &ctx, &provider_id, &error).await?;

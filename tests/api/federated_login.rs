@@ -14,7 +14,10 @@ use ostiary::federation::Kind;
 
 use crate::helpers::{Backend, Browser, TestApp, hidden_input, interop_dir, peer_available};
 
-crate::on_all_backends!(upstream_oidc_sign_in_end_to_end);
+crate::on_all_backends!(
+    upstream_oidc_sign_in_end_to_end,
+    github_sign_in_reads_the_private_email
+);
 
 /// The upstream provider, stopped when dropped.
 pub struct Upstream {
@@ -403,4 +406,130 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     // An unknown or disabled provider: a clear page, no redirect.
     let missing = app.browser().get("/login/providers/nope").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+/// The GitHub stand-in (tests/interop/github_standin.mjs), stopped when dropped.
+struct GithubStandin {
+    web: String,
+    api: String,
+    _child: tokio::process::Child,
+    _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+}
+
+async fn github_standin() -> GithubStandin {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = tokio::process::Command::new("node")
+        .current_dir(interop_dir())
+        .arg("github_standin.mjs")
+        .arg(port.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the stand-in starts")
+        .unwrap()
+        .unwrap();
+    let started: serde_json::Value = serde_json::from_str(&first).unwrap();
+    GithubStandin {
+        web: started["web"].as_str().unwrap().to_owned(),
+        api: started["api"].as_str().unwrap().to_owned(),
+        _child: child,
+        _stdout: lines,
+    }
+}
+
+async fn github_sign_in_reads_the_private_email(backend: Backend) {
+    // S7: GitHub accounts whose email is private (`email: null` on /user)
+    // are read from /user/emails (primary verified); identities are keyed
+    // by the numeric id; no verified address ends on a clear page.
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !peer_available("node", node, "install node") {
+        return;
+    }
+    let app = TestApp::spawn_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let gh = github_standin().await;
+    let actor = ostiary::audit::Actor::system("test");
+    let mut ids = Vec::new();
+    for client in ["gh-private", "gh-unverified"] {
+        let spec = ostiary::federation::spec::ProviderSpec {
+            name: client.into(),
+            client_id: Some(client.into()),
+            api_url: Some(gh.api.clone()),
+            web_url: Some(gh.web.clone()),
+            jit: true,
+            enabled: true,
+            trust_email: true,
+            ..Default::default()
+        };
+        let created = ostiary::federation::registry::create(
+            &app.state,
+            &actor,
+            Kind::Github,
+            spec,
+            Some("gh-secret".into()),
+        )
+        .await
+        .unwrap();
+        ids.push(created.id);
+    }
+    let login = app.browser().get("/login").await;
+    assert!(login.body.contains("gh-private"), "GitHub gets a button");
+
+    let mut b = app.browser();
+    let authorize = start(&mut b, &ids[0]).await;
+    assert!(
+        authorize.starts_with(&format!("{}/login/oauth/authorize?", gh.web)),
+        "{authorize}"
+    );
+    assert!(authorize.contains("code_challenge_method=S256"));
+    let callback = upstream_login(&authorize, "unused").await;
+    let done = b.get(&callback).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/account");
+    let account = b.get("/account").await;
+    assert!(
+        account.body.contains("mona@octo.example"),
+        "{}",
+        account.body
+    );
+    let session = app.session_of(&b).await;
+    assert_eq!(session.amr.to_vec(), ["fed"]);
+    let provider = ids[0].clone();
+    let identity = app
+        .db_run(move |conn| ostiary::store::identities::find(conn, &provider, "4242"))
+        .await;
+    assert_eq!(
+        identity.unwrap().user_id,
+        session.user_id,
+        "keyed by the numeric id"
+    );
+    // A replay of the callback changes nothing.
+    let replay = b.get(&callback).await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST);
+
+    // No verified address: a clear page, nobody signed in, nothing created.
+    let users = app.user_count().await;
+    let mut ghost = app.browser();
+    let authorize = start(&mut ghost, &ids[1]).await;
+    let callback = upstream_login(&authorize, "unused").await;
+    let page = ghost.get(&callback).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+    assert!(
+        page.body.contains("did not share an email address"),
+        "{}",
+        page.body
+    );
+    assert!(ghost.session_cookie().is_none());
+    assert_eq!(app.user_count().await, users);
 }
