@@ -18,28 +18,19 @@ use crate::error::AppError;
 use crate::federation::Kind;
 use crate::federation::identity::Identity;
 use crate::federation::oidc_upstream::{
-    Callback, Finished, Started, UpstreamError, outbound, remember, take,
+    Callback, Finished, Started, UpstreamError, outbound, remember, take, usable,
 };
 use crate::federation::outbound::Outbound;
 use crate::federation::registry;
 use crate::federation::spec::Settings;
 use crate::state::AppState;
-use crate::store::providers::{self, ProviderRow};
+use crate::store::providers::ProviderRow;
 
 async fn load(
     state: &AppState,
     provider_id: &str,
 ) -> Result<(ProviderRow, Settings), UpstreamError> {
-    let id = provider_id.to_owned();
-    let row = state
-        .db
-        .run(move |conn| providers::find(conn, &id))
-        .await?
-        .filter(|p| p.enabled && p.kind == Kind::Github.as_str())
-        .ok_or(UpstreamError::Unavailable)?;
-    let settings: Settings = serde_json::from_str(&row.settings)
-        .map_err(|e| AppError::Internal(format!("provider {provider_id}: settings: {e}")))?;
-    Ok((row, settings))
+    usable(state, provider_id, |k| k == Kind::Github).await
 }
 
 fn web_url(settings: &Settings) -> Result<&str, UpstreamError> {

@@ -196,17 +196,10 @@ async fn metadata(
 /// (through the same outbound rules, bypassing the cache) and say what was
 /// found. Works for disabled providers too, so they can be checked first.
 pub async fn test(state: &AppState, provider_id: &str) -> Result<serde_json::Value, UpstreamError> {
-    let id = provider_id.to_owned();
-    let row = state
-        .db
-        .run(move |conn| providers::find(conn, &id))
-        .await?
-        .ok_or(UpstreamError::Unavailable)?;
-    if !Kind::parse(&row.kind).is_some_and(Kind::is_oidc) {
+    let (row, kind, settings) = provider(state, provider_id).await?;
+    if !kind.is_oidc() {
         return Err(UpstreamError::Unavailable);
     }
-    let settings: Settings = serde_json::from_str(&row.settings)
-        .map_err(|e| AppError::Internal(format!("provider {provider_id}: settings: {e}")))?;
     let issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
     let out = outbound(state)?;
     let issuer_url =
@@ -226,24 +219,40 @@ pub async fn test(state: &AppState, provider_id: &str) -> Result<serde_json::Val
     }))
 }
 
-/// A usable OIDC provider row and its settings.
-async fn load(
+/// A provider's row, kind and settings, if it exists (enabled or not).
+pub async fn provider(
     state: &AppState,
     provider_id: &str,
-) -> Result<(ProviderRow, Settings), UpstreamError> {
+) -> Result<(ProviderRow, Kind, Settings), UpstreamError> {
     let id = provider_id.to_owned();
     let row = state
         .db
         .run(move |conn| providers::find(conn, &id))
         .await?
-        .filter(|p| p.enabled)
         .ok_or(UpstreamError::Unavailable)?;
-    if !Kind::parse(&row.kind).is_some_and(Kind::is_oidc) {
-        return Err(UpstreamError::Unavailable);
-    }
+    let kind = Kind::parse(&row.kind).ok_or(UpstreamError::Unavailable)?;
     let settings: Settings = serde_json::from_str(&row.settings)
         .map_err(|e| AppError::Internal(format!("provider {provider_id}: settings: {e}")))?;
-    Ok((row, settings))
+    Ok((row, kind, settings))
+}
+
+/// An enabled provider of a kind `accepts`, with its settings.
+pub async fn usable(
+    state: &AppState,
+    provider_id: &str,
+    accepts: fn(Kind) -> bool,
+) -> Result<(ProviderRow, Settings), UpstreamError> {
+    match provider(state, provider_id).await? {
+        (row, kind, settings) if row.enabled && accepts(kind) => Ok((row, settings)),
+        _ => Err(UpstreamError::Unavailable),
+    }
+}
+
+async fn load(
+    state: &AppState,
+    provider_id: &str,
+) -> Result<(ProviderRow, Settings), UpstreamError> {
+    usable(state, provider_id, Kind::is_oidc).await
 }
 
 fn client(

@@ -5,16 +5,11 @@
 use crate::federation::oidc_upstream::{self, Callback, Finished, Started, UpstreamError};
 use crate::federation::{Kind, github};
 use crate::state::AppState;
-use crate::store::providers;
 
 async fn kind_of(state: &AppState, provider_id: &str) -> Result<Kind, UpstreamError> {
-    let id = provider_id.to_owned();
-    let row = state
-        .db
-        .run(move |conn| providers::find(conn, &id))
-        .await?
-        .ok_or(UpstreamError::Unavailable)?;
-    Kind::parse(&row.kind).ok_or(UpstreamError::Unavailable)
+    oidc_upstream::provider(state, provider_id)
+        .await
+        .map(|(_, kind, _)| kind)
 }
 
 /// Send the browser to the provider.

@@ -42,20 +42,26 @@ pub fn node_peer() -> bool {
 }
 
 async fn upstream(redirect_uri: &str) -> Upstream {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    upstream_on(port, redirect_uri).await
+    upstream_on(free_port(), redirect_uri).await
 }
 
-async fn upstream_on(port: u16, redirect_uri: &str) -> Upstream {
+/// A node peer script from tests/interop listening on `port`; returns it
+/// with its stdout (kept open: the servers write notices, and die on a
+/// closed pipe) and the JSON line it printed once listening.
+async fn spawn_node(
+    script: &str,
+    port: u16,
+    env: &[(&str, &str)],
+) -> (
+    tokio::process::Child,
+    tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    serde_json::Value,
+) {
     let mut child = tokio::process::Command::new("node")
         .current_dir(interop_dir())
-        .arg("oidc_provider_server.mjs")
+        .arg(script)
         .arg(port.to_string())
-        .env("REDIRECT_URI", redirect_uri)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -64,10 +70,27 @@ async fn upstream_on(port: u16, redirect_uri: &str) -> Upstream {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
         .await
-        .expect("the upstream starts")
+        .unwrap_or_else(|_| panic!("{script} starts"))
         .unwrap()
         .unwrap();
-    let started: serde_json::Value = serde_json::from_str(&first).unwrap();
+    (child, lines, serde_json::from_str(&first).unwrap())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn upstream_on(port: u16, redirect_uri: &str) -> Upstream {
+    let (child, lines, started) = spawn_node(
+        "oidc_provider_server.mjs",
+        port,
+        &[("REDIRECT_URI", redirect_uri)],
+    )
+    .await;
     Upstream {
         issuer: started["issuer"].as_str().unwrap().to_owned(),
         port,
@@ -417,27 +440,7 @@ struct GithubStandin {
 }
 
 async fn github_standin() -> GithubStandin {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = tokio::process::Command::new("node")
-        .current_dir(interop_dir())
-        .arg("github_standin.mjs")
-        .arg(port.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("the stand-in starts")
-        .unwrap()
-        .unwrap();
-    let started: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let (child, lines, started) = spawn_node("github_standin.mjs", free_port(), &[]).await;
     GithubStandin {
         web: started["web"].as_str().unwrap().to_owned(),
         api: started["api"].as_str().unwrap().to_owned(),
