@@ -1,5 +1,6 @@
 //! What the account and security pages show about the signed-in user:
-//! organizations, connected applications, live sessions, second factors
+//! organizations, connected applications, linked sign-in providers, live
+//! sessions, second factors
 //! and recent security events. Reads only.
 
 use chrono::Duration;
@@ -10,6 +11,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::audit::AuditRow;
 use crate::store::consents::Consent;
+use crate::store::identities::{self, IdentityRow};
 use crate::store::sessions::AuthSession;
 use crate::store::{audit as audit_rows, consents, naive, orgs, sessions};
 
@@ -26,6 +28,8 @@ pub struct AccountOverview {
     pub sessions: Vec<AuthSession>,
     /// Consents with the application's name.
     pub consents: Vec<(Consent, String)>,
+    /// Upstream identities linked to the account, with the provider's name.
+    pub identities: Vec<(IdentityRow, String)>,
 }
 
 /// What `/account/security` lists.
@@ -50,6 +54,7 @@ pub async fn account(state: &AppState, user_id: &UserId) -> Result<AccountOvervi
                 memberships: orgs::memberships_of(conn, &user_id)?,
                 sessions: sessions::list_live(conn, &user_id, naive(now), idle_cutoff)?,
                 consents: consents::list_for_user(conn, &user_id)?,
+                identities: identities::of_user(conn, &user_id)?,
             })
         })
         .await

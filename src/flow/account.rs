@@ -78,6 +78,8 @@ pub struct AccountPage {
     pub email_verified: bool,
     pub superuser: bool,
     pub organizations: Vec<OrgView>,
+    /// Names of the upstream providers this account signs in with.
+    pub providers: Vec<String>,
     pub applications: Vec<AppView>,
     pub sessions: Vec<SessionView>,
     pub notice: Option<String>,
@@ -159,6 +161,11 @@ pub async fn get_account(
             .memberships
             .into_iter()
             .map(|(name, role)| OrgView { name, role })
+            .collect(),
+        providers: overview
+            .identities
+            .into_iter()
+            .map(|(_, provider)| provider)
             .collect(),
         applications: overview
             .consents

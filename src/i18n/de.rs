@@ -940,4 +940,5 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Ein Konto mit dieser E-Mail-Adresse gibt es bereits. Melden Sie sich stattdessen mit Passwort, Passkey oder E-Mail-Code daran an.",
     ),
     ("login.providers", "Oder anmelden mit"),
+    ("account.providers", "Anmeldung über"),
 ];

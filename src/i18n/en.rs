@@ -880,4 +880,5 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "An account with this email address already exists. Sign in to it with your password, a passkey or an email code instead.",
     ),
     ("login.providers", "Or sign in with"),
+    ("account.providers", "Signs in with"),
 ];

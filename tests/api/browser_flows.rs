@@ -45,6 +45,7 @@ const PAGES: &[&str] = &[
     "logout",
     "logged-out",
     "login-with-providers",
+    "account-federated",
     "federated-failed",
 ];
 

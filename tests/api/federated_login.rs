@@ -316,6 +316,9 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
         "{}",
         account.body
     );
+    // The account page lists the provider it signs in with.
+    assert!(account.body.contains("Signs in with"), "{}", account.body);
+    assert!(account.body.contains(">Corp SSO<"), "{}", account.body);
     let session = app.session_of(&b).await;
     assert_eq!(session.amr.to_vec(), ["fed"]);
     assert!(app.audited("user.provisioned").await);

@@ -582,6 +582,10 @@ async function federatedFlows(v, out) {
   expect(result.ok === true, `not signed in at the RP: ${JSON.stringify(result)}`);
   expect(result.claims.email === `${login}@example.com`, `RP got ${result.claims.email}`);
   out.federated = result.claims.amr;
+  // The account lists the provider it signs in with.
+  await page.goto(`${base}/account${v.lang === 'en' ? '' : `?ui_locales=${v.lang}`}`);
+  expect((await page.locator('main').innerText()).includes(cfg.provider.name), 'account page does not name the provider');
+  await shot(v, page, 'account-federated');
   // A refused or forged callback: our own page with the way back.
   page.expectedFailures.push(new RegExp(`^${base}/login/providers/`));
   await page.goto(`${base}/login/providers/${cfg.provider.id}/callback?error=access_denied&state=forged${v.lang === 'en' ? '' : `&ui_locales=${v.lang}`}`);
