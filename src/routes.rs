@@ -170,6 +170,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route(
         "/login/providers/{id}/callback",
         web::get().to(crate::flow::federated::get_callback),
+    )
+    .route(
+        "/account/providers/{id}/link",
+        web::post().to(crate::flow::account_providers::post_link),
+    )
+    .route(
+        "/account/providers/{id}/unlink",
+        web::post().to(crate::flow::account_providers::post_unlink),
     );
 }
 

@@ -404,6 +404,8 @@ diesel::table! {
         secret -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        allow_local_passwords -> Bool,
+        keep_tokens -> Bool,
     }
 }
 
@@ -422,6 +424,7 @@ diesel::table! {
         email -> Nullable<Text>,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        tokens -> Nullable<Text>,
     }
 }
 
@@ -435,6 +438,7 @@ diesel::table! {
         return_to -> Nullable<Text>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        link_user_id -> Nullable<Text>,
     }
 }
 

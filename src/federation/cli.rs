@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use crate::audit::Actor;
 use crate::error::AppError;
 use crate::federation::Kind;
-use crate::federation::oidc_upstream::UpstreamError;
 use crate::federation::registry;
 use crate::federation::spec::ProviderSpec;
+use crate::federation::upstream::UpstreamError;
 use crate::state::AppState;
 
 /// `ostiary provider …`
@@ -91,6 +91,13 @@ pub struct CreateArgs {
     /// Do not create users on first sign-in.
     #[arg(long)]
     no_jit: bool,
+    /// Let local accounts in the claimed domains still sign in with a
+    /// password (otherwise their addresses go to this provider).
+    #[arg(long)]
+    allow_local_passwords: bool,
+    /// Keep the upstream's tokens, encrypted, with the linked identity.
+    #[arg(long)]
+    keep_tokens: bool,
     /// Register it switched off.
     #[arg(long)]
     disabled: bool,
@@ -113,6 +120,13 @@ pub struct UpdateArgs {
     /// true or false.
     #[arg(long, value_name = "BOOL")]
     enabled: Option<bool>,
+    /// true or false: local passwords for the claimed domains.
+    #[arg(long, value_name = "BOOL")]
+    allow_local_passwords: Option<bool>,
+    /// true or false: keep the upstream's tokens (false forgets them at
+    /// the next sign-in).
+    #[arg(long, value_name = "BOOL")]
+    keep_tokens: Option<bool>,
     /// Claim no email domains.
     #[arg(long, conflicts_with = "domains")]
     no_domains: bool,
@@ -189,6 +203,8 @@ pub async fn run(
                 name: args.name,
                 trust_email: args.trust_email,
                 jit: !args.no_jit,
+                allow_local_passwords: args.allow_local_passwords,
+                keep_tokens: args.keep_tokens,
                 enabled: !args.disabled,
                 ..ProviderSpec::default()
             };
@@ -216,6 +232,12 @@ pub async fn run(
                 }
                 if let Some(v) = args.enabled {
                     spec.enabled = v;
+                }
+                if let Some(v) = args.allow_local_passwords {
+                    spec.allow_local_passwords = v;
+                }
+                if let Some(v) = args.keep_tokens {
+                    spec.keep_tokens = v;
                 }
                 if args.no_domains {
                     spec.domains.clear();

@@ -16,22 +16,14 @@ use serde::Deserialize;
 use crate::crypto::token::random_token;
 use crate::error::AppError;
 use crate::federation::Kind;
-use crate::federation::identity::Identity;
-use crate::federation::oidc_upstream::{
-    Callback, Finished, Started, UpstreamError, outbound, remember, take, usable,
-};
-use crate::federation::outbound::Outbound;
+use crate::federation::identity::{Identity, UpstreamTokens};
+use crate::federation::pending::remember;
 use crate::federation::registry;
 use crate::federation::spec::Settings;
+use crate::federation::upstream::{
+    Finished, Intent, Opened, Started, UpstreamError, json, outbound, rejected, usable,
+};
 use crate::state::AppState;
-use crate::store::providers::ProviderRow;
-
-async fn load(
-    state: &AppState,
-    provider_id: &str,
-) -> Result<(ProviderRow, Settings), UpstreamError> {
-    usable(state, provider_id, |k| k == Kind::Github).await
-}
 
 fn web_url(settings: &Settings) -> Result<&str, UpstreamError> {
     settings
@@ -51,9 +43,9 @@ fn api_url(settings: &Settings) -> Result<&str, UpstreamError> {
 pub async fn start(
     state: &AppState,
     provider_id: &str,
-    return_to: Option<String>,
+    intent: Intent,
 ) -> Result<Started, UpstreamError> {
-    let (row, settings) = load(state, provider_id).await?;
+    let (row, settings) = usable(state, provider_id, |k| k == Kind::Github).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let state_token = random_token();
     let browser_token = remember(
@@ -62,7 +54,7 @@ pub async fn start(
         &state_token,
         random_token(),
         verifier.secret(),
-        return_to,
+        intent,
     )
     .await?;
     let query = url::form_urlencoded::Serializer::new(String::new())
@@ -83,6 +75,7 @@ pub async fn start(
 #[derive(Debug, Deserialize)]
 struct TokenAnswer {
     access_token: Option<String>,
+    refresh_token: Option<String>,
     error: Option<String>,
 }
 
@@ -99,25 +92,6 @@ struct GithubEmail {
     email: String,
     primary: bool,
     verified: bool,
-}
-
-fn rejected(what: &str, e: impl std::fmt::Display) -> UpstreamError {
-    UpstreamError::Rejected(format!("{what}: {e}"))
-}
-
-async fn json<T: for<'de> Deserialize<'de>>(
-    out: &Outbound,
-    request: HttpRequest,
-    what: &str,
-) -> Result<T, UpstreamError> {
-    let response = out
-        .call(request)
-        .await
-        .map_err(|e| UpstreamError::Unreachable(format!("{what}: {e}")))?;
-    if !response.status().is_success() {
-        return Err(rejected(what, format!("HTTP {}", response.status())));
-    }
-    serde_json::from_slice(response.body()).map_err(|e| rejected(what, e))
 }
 
 fn api_get(url: String, token: &str) -> Result<HttpRequest, UpstreamError> {
@@ -147,21 +121,16 @@ fn pick_email(shown: Option<&str>, emails: &[GithubEmail]) -> Option<String> {
         .map(|e| e.email.clone())
 }
 
-/// Finish the sign-in `callback` belongs to.
-pub async fn finish(
-    state: &AppState,
-    provider_id: &str,
-    browser_token: Option<&str>,
-    callback: Callback,
-) -> Result<Finished, UpstreamError> {
-    let (pending, verifier) = take(state, provider_id, browser_token, &callback).await?;
-    let (row, settings) = load(state, provider_id).await?;
-    if let Some(error) = callback.error {
-        return Err(UpstreamError::Denied(error.chars().take(100).collect()));
-    }
-    let code = callback
-        .code
-        .ok_or_else(|| UpstreamError::Rejected("no code".into()))?;
+/// Finish a GitHub sign-in whose callback was opened.
+pub async fn finish(state: &AppState, opened: Opened) -> Result<Finished, UpstreamError> {
+    let Opened {
+        pending,
+        verifier,
+        row,
+        settings,
+        code,
+        ..
+    } = opened;
     let secret = match &row.secret {
         Some(sealed) => registry::open_secret(state, &row.id, sealed)?,
         None => return Err(UpstreamError::Unavailable),
@@ -206,8 +175,17 @@ pub async fn finish(
             name: user.name.or(Some(user.login)),
             groups: Vec::new(),
             amr: Vec::new(),
+            tokens: Some(UpstreamTokens {
+                access_token: token,
+                refresh_token: answer.refresh_token,
+                id_token: None,
+                expires_at: None,
+            }),
         },
-        return_to: pending.return_to,
+        intent: Intent {
+            return_to: pending.return_to,
+            link_user_id: pending.link_user_id,
+        },
     })
 }
 

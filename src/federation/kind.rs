@@ -94,6 +94,13 @@ impl Kind {
             Kind::Oidc | Kind::Google | Kind::Entra | Kind::Okta | Kind::Jumpcloud
         )
     }
+
+    /// Kinds whose upstream sends the browser back to
+    /// `/login/providers/{id}/callback` with a code (OIDC and GitHub; SAML
+    /// posts to its own endpoint).
+    pub fn uses_callback(self) -> bool {
+        self.is_oidc() || self == Kind::Github
+    }
 }
 
 #[cfg(test)]

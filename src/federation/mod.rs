@@ -5,15 +5,20 @@
 //! ([`provisioning`]). The sign-in flows through providers build on these.
 
 pub mod cli;
+pub mod entra;
 pub mod github;
 pub mod identity;
 pub mod kind;
+pub mod links;
 pub mod oidc_upstream;
 pub mod outbound;
+pub mod pending;
 pub mod provisioning;
+pub mod realm;
 pub mod registry;
 pub mod sign_in;
 pub mod spec;
+pub mod upstream;
 pub mod upstream_url;
 
 pub use kind::Kind;

@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use chrono::Duration as ChronoDuration;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
     CoreUserInfoClaims,
@@ -28,24 +27,23 @@ use openidconnect::{
     OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 
-use crate::crypto::token::{random_token, sha256_hex};
+use crate::crypto::token::random_token;
 use crate::error::AppError;
-use crate::federation::Kind;
-use crate::federation::identity::Identity;
+use crate::federation::identity::{Identity, UpstreamTokens};
 use crate::federation::outbound::Outbound;
-use crate::federation::registry;
+use crate::federation::pending::remember;
 use crate::federation::spec::Settings;
+use crate::federation::upstream::{
+    Finished, Intent, Opened, Started, UpstreamError, outbound, provider, usable,
+};
+use crate::federation::{Kind, entra, registry};
 use crate::state::AppState;
-use crate::store::federation_logins::{self, FederationLogin};
-use crate::store::naive;
-use crate::store::providers::{self, ProviderRow};
+use crate::store::providers::ProviderRow;
 
 /// How long discovery and keys are trusted.
 pub const TTL: Duration = Duration::from_secs(15 * 60);
 /// The least time between two fetches for one provider.
 pub const REFETCH_MIN: Duration = Duration::from_secs(10);
-/// How long a sign-in may stay at the upstream.
-const PENDING_MINUTES: i64 = 10;
 
 type Upstream = CoreClient<
     EndpointSet,
@@ -55,52 +53,6 @@ type Upstream = CoreClient<
     EndpointMaybeSet,
     EndpointMaybeSet,
 >;
-
-/// Why an upstream sign-in failed. [`UpstreamError::reason`] is the stable
-/// code for the page and the audit log; the detail goes to the log only.
-#[derive(Debug)]
-pub enum UpstreamError {
-    /// The provider is unknown, disabled, or not an OIDC kind.
-    Unavailable,
-    /// The upstream could not be reached or answered nonsense.
-    Unreachable(String),
-    /// The callback's `state` is unknown, used, expired or not this browser's.
-    StateInvalid,
-    /// The upstream said no (`error=access_denied`, …).
-    Denied(String),
-    /// The code exchange or the ID token failed a check.
-    Rejected(String),
-    /// Our side failed.
-    Internal(AppError),
-}
-
-impl UpstreamError {
-    pub fn reason(&self) -> &'static str {
-        match self {
-            Self::Unavailable => "provider_unavailable",
-            Self::Unreachable(_) => "upstream_unreachable",
-            Self::StateInvalid => "state_invalid",
-            Self::Denied(_) => "upstream_denied",
-            Self::Rejected(_) => "upstream_rejected",
-            Self::Internal(_) => "internal",
-        }
-    }
-
-    /// What the log should say.
-    pub fn detail(&self) -> String {
-        match self {
-            Self::Unavailable | Self::StateInvalid => String::new(),
-            Self::Unreachable(d) | Self::Denied(d) | Self::Rejected(d) => d.clone(),
-            Self::Internal(e) => e.to_string(),
-        }
-    }
-}
-
-impl From<AppError> for UpstreamError {
-    fn from(e: AppError) -> Self {
-        Self::Internal(e)
-    }
-}
 
 /// Times are the application clock's (`AppState::now`), so tests can move
 /// past the intervals instead of sleeping.
@@ -146,9 +98,13 @@ async fn metadata(
     state: &AppState,
     outbound: &Outbound,
     provider_id: &str,
-    issuer: &str,
+    settings: &Settings,
     refresh: bool,
 ) -> Result<CoreProviderMetadata, UpstreamError> {
+    let issuer = settings
+        .issuer
+        .as_deref()
+        .ok_or(UpstreamError::Unavailable)?;
     let now = state.now();
     let max_age = if refresh { REFETCH_MIN } else { TTL };
     if let Some(hit) = cached(provider_id, issuer, now, max_age) {
@@ -165,18 +121,13 @@ async fn metadata(
             REFETCH_MIN.as_secs()
         )));
     }
-    let issuer_url =
-        IssuerUrl::new(issuer.to_owned()).map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
-    let http = |request| outbound.call(request);
-    let fresh = match CoreProviderMetadata::discover_async(issuer_url, &http).await {
+    let fresh = match discover(outbound, settings, issuer).await {
         Ok(fresh) => fresh,
         Err(e) => {
             if let Ok(mut failed) = failures().lock() {
                 failed.insert(provider_id.to_owned(), now);
             }
-            return Err(UpstreamError::Unreachable(format!(
-                "discovery of {issuer}: {e}"
-            )));
+            return Err(e);
         }
     };
     if let Ok(mut entries) = cache().lock() {
@@ -192,6 +143,24 @@ async fn metadata(
     Ok(fresh)
 }
 
+/// Fetch discovery and keys (no cache): the document's issuer must be the
+/// configured one, or for a multi-tenant Entra authority its template.
+async fn discover(
+    out: &Outbound,
+    settings: &Settings,
+    issuer: &str,
+) -> Result<CoreProviderMetadata, UpstreamError> {
+    if let Some(authority) = entra::multi_tenant(settings) {
+        return entra::discover(out, issuer, authority).await;
+    }
+    let issuer_url =
+        IssuerUrl::new(issuer.to_owned()).map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
+    let http = |request| out.call(request);
+    CoreProviderMetadata::discover_async(issuer_url, &http)
+        .await
+        .map_err(|e| UpstreamError::Unreachable(format!("discovery of {issuer}: {e}")))
+}
+
 /// "Test connection": fetch the provider's discovery document and keys now
 /// (through the same outbound rules, bypassing the cache) and say what was
 /// found. Works for disabled providers too, so they can be checked first.
@@ -201,13 +170,7 @@ pub async fn test(state: &AppState, provider_id: &str) -> Result<serde_json::Val
         return Err(UpstreamError::Unavailable);
     }
     let issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
-    let out = outbound(state)?;
-    let issuer_url =
-        IssuerUrl::new(issuer.clone()).map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
-    let http = |request| out.call(request);
-    let found = CoreProviderMetadata::discover_async(issuer_url, &http)
-        .await
-        .map_err(|e| UpstreamError::Unreachable(format!("discovery of {issuer}: {e}")))?;
+    let found = discover(&outbound(state)?, &settings, &issuer).await?;
     Ok(serde_json::json!({
         "ok": true,
         "issuer": found.issuer().as_str(),
@@ -217,42 +180,6 @@ pub async fn test(state: &AppState, provider_id: &str) -> Result<serde_json::Val
         "jwks_keys": found.jwks().keys().len(),
         "callback_url": registry::callback_url(state, &row.id),
     }))
-}
-
-/// A provider's row, kind and settings, if it exists (enabled or not).
-pub async fn provider(
-    state: &AppState,
-    provider_id: &str,
-) -> Result<(ProviderRow, Kind, Settings), UpstreamError> {
-    let id = provider_id.to_owned();
-    let row = state
-        .db
-        .run(move |conn| providers::find(conn, &id))
-        .await?
-        .ok_or(UpstreamError::Unavailable)?;
-    let kind = Kind::parse(&row.kind).ok_or(UpstreamError::Unavailable)?;
-    let settings: Settings = serde_json::from_str(&row.settings)
-        .map_err(|e| AppError::Internal(format!("provider {provider_id}: settings: {e}")))?;
-    Ok((row, kind, settings))
-}
-
-/// An enabled provider of a kind `accepts`, with its settings.
-pub async fn usable(
-    state: &AppState,
-    provider_id: &str,
-    accepts: fn(Kind) -> bool,
-) -> Result<(ProviderRow, Settings), UpstreamError> {
-    match provider(state, provider_id).await? {
-        (row, kind, settings) if row.enabled && accepts(kind) => Ok((row, settings)),
-        _ => Err(UpstreamError::Unavailable),
-    }
-}
-
-async fn load(
-    state: &AppState,
-    provider_id: &str,
-) -> Result<(ProviderRow, Settings), UpstreamError> {
-    usable(state, provider_id, Kind::is_oidc).await
 }
 
 fn client(
@@ -282,29 +209,15 @@ fn client(
     .set_auth_type(auth))
 }
 
-pub fn outbound(state: &AppState) -> Result<Outbound, UpstreamError> {
-    Ok(Outbound::new(state.config.oidc.allow_private_targets)?)
-}
-
-/// A sign-in sent upstream: where the browser goes, and the token of the
-/// cookie that binds the sign-in to this browser.
-#[derive(Debug)]
-pub struct Started {
-    pub url: String,
-    pub browser_token: String,
-}
-
-/// Begin a sign-in at `provider_id`; `return_to` is where the browser goes
-/// once signed in (already checked by the caller).
+/// Begin a sign-in at `provider_id` for `intent`.
 pub async fn start(
     state: &AppState,
     provider_id: &str,
-    return_to: Option<String>,
+    intent: Intent,
 ) -> Result<Started, UpstreamError> {
-    let (row, settings) = load(state, provider_id).await?;
-    let issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
+    let (row, settings) = usable(state, provider_id, Kind::is_oidc).await?;
     let out = outbound(state)?;
-    let metadata = metadata(state, &out, &row.id, &issuer, false).await?;
+    let metadata = metadata(state, &out, &row.id, &settings, false).await?;
     let client = client(state, &row, &settings, metadata)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (state_token, nonce) = (random_token(), random_token());
@@ -329,7 +242,7 @@ pub async fn start(
         &state_token,
         nonce,
         verifier.secret(),
-        return_to,
+        intent,
     )
     .await?;
     Ok(Started {
@@ -338,119 +251,32 @@ pub async fn start(
     })
 }
 
-/// Store a pending sign-in (the hash of its `state`, the `nonce`, the PKCE
-/// verifier sealed, the return address) for [`PENDING_MINUTES`]; returns
-/// the token of the cookie that binds it to this browser. Shared by every
-/// redirect-based kind.
-pub async fn remember(
-    state: &AppState,
-    provider_id: &str,
-    state_token: &str,
-    nonce: String,
-    pkce_verifier: &str,
-    return_to: Option<String>,
-) -> Result<String, UpstreamError> {
-    let browser_token = random_token();
-    let now = state.now();
-    let pending = FederationLogin {
-        state_hash: sha256_hex(state_token.as_bytes()),
-        provider_id: provider_id.to_owned(),
-        browser_hash: sha256_hex(browser_token.as_bytes()),
-        nonce,
-        pkce_verifier: state
-            .envelope
-            .encrypt(pkce_verifier.as_bytes(), "federation:pkce")?,
-        return_to,
-        created_at: naive(now),
-        expires_at: naive(now + ChronoDuration::minutes(PENDING_MINUTES)),
-    };
-    state
-        .db
-        .run(move |conn| federation_logins::insert(conn, &pending))
-        .await?;
-    Ok(browser_token)
-}
-
-/// Take the pending sign-in a callback's `state` names — used up whatever
-/// happens next — provided it is this provider's and this browser's; with
-/// its PKCE verifier opened.
-pub async fn take(
-    state: &AppState,
-    provider_id: &str,
-    browser_token: Option<&str>,
-    callback: &Callback,
-) -> Result<(FederationLogin, String), UpstreamError> {
-    let state_param = callback.state.clone().ok_or(UpstreamError::StateInvalid)?;
-    let (hash, now) = (sha256_hex(state_param.as_bytes()), state.now());
-    let pending = state
-        .db
-        .run(move |conn| federation_logins::take(conn, &hash, naive(now)))
-        .await?
-        .ok_or(UpstreamError::StateInvalid)?;
-    let same_browser = browser_token.is_some_and(|t| {
-        crate::crypto::token::constant_time_eq(
-            sha256_hex(t.as_bytes()).as_bytes(),
-            pending.browser_hash.as_bytes(),
-        )
-    });
-    if pending.provider_id != provider_id || !same_browser {
-        return Err(UpstreamError::StateInvalid);
-    }
-    let verifier = state
-        .envelope
-        .decrypt(&pending.pkce_verifier, "federation:pkce")?;
-    let verifier = String::from_utf8(verifier.to_vec())
-        .map_err(|_| AppError::Internal("pkce verifier is not text".into()))?;
-    Ok((pending, verifier))
-}
-
-/// What the upstream sent to our callback.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Callback {
-    pub state: Option<String>,
-    pub code: Option<String>,
-    pub error: Option<String>,
-    pub iss: Option<String>,
-}
-
-/// A finished upstream sign-in: who, and where the browser was going.
-#[derive(Debug)]
-pub struct Finished {
-    pub kind: Kind,
-    pub identity: Identity,
-    pub return_to: Option<String>,
-}
-
-/// Finish the sign-in `callback` belongs to, for the browser holding
-/// `browser_token`. The pending sign-in is used up whatever the outcome.
-pub async fn finish(
-    state: &AppState,
-    provider_id: &str,
-    browser_token: Option<&str>,
-    callback: Callback,
-) -> Result<Finished, UpstreamError> {
-    let (pending, verifier) = take(state, provider_id, browser_token, &callback).await?;
-    let (row, settings) = load(state, provider_id).await?;
-    let issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
-    if let Some(error) = callback.error {
-        return Err(UpstreamError::Denied(error.chars().take(100).collect()));
-    }
-    // RFC 9207: an `iss` naming another issuer is a mix-up.
-    if callback.iss.as_ref().is_some_and(|iss| *iss != issuer) {
+/// Finish an OIDC sign-in whose callback was opened.
+pub async fn finish(state: &AppState, opened: Opened) -> Result<Finished, UpstreamError> {
+    let Opened {
+        pending,
+        verifier,
+        row,
+        settings,
+        code,
+        iss,
+    } = opened;
+    let mut issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
+    let multi_tenant = entra::multi_tenant(&settings);
+    // RFC 9207: an `iss` naming another issuer is a mix-up (a multi-tenant
+    // authority's is checked against the token's tenant below).
+    if multi_tenant.is_none() && iss.as_ref().is_some_and(|iss| *iss != issuer) {
         return Err(UpstreamError::Rejected(
             "iss parameter names another issuer".into(),
         ));
     }
-    let code = callback
-        .code
-        .ok_or_else(|| UpstreamError::Rejected("no code".into()))?;
     let out = outbound(state)?;
     let http = |request| out.call(request);
     let client_now = client(
         state,
         &row,
         &settings,
-        metadata(state, &out, &row.id, &issuer, false).await?,
+        metadata(state, &out, &row.id, &settings, false).await?,
     )?;
     let tokens = client_now
         .exchange_code(AuthorizationCode::new(code))
@@ -469,10 +295,14 @@ pub async fn finish(
         CoreJwsSigningAlgorithm::RsaSsaPssSha256,
         CoreJwsSigningAlgorithm::EdDsa,
     ];
+    // A multi-tenant authority's issuer depends on the token's tenant:
+    // checked by `entra::check_issuer` once the signature is.
+    let exact_issuer = multi_tenant.is_none();
     let verified = {
         let verifier = client_now
             .id_token_verifier()
-            .set_allowed_algs(algs.clone());
+            .set_allowed_algs(algs.clone())
+            .require_issuer_match(exact_issuer);
         id_token.claims(&verifier, &nonce).cloned()
     };
     let (claims, client_now) = match verified {
@@ -480,10 +310,13 @@ pub async fn finish(
         Err(first) => {
             // Perhaps a rotated key: fetch the keys again (rate-limited)
             // and check once more.
-            let fresh = metadata(state, &out, &row.id, &issuer, true).await?;
+            let fresh = metadata(state, &out, &row.id, &settings, true).await?;
             let retry = client(state, &row, &settings, fresh)?;
             let claims = {
-                let verifier = retry.id_token_verifier().set_allowed_algs(algs);
+                let verifier = retry
+                    .id_token_verifier()
+                    .set_allowed_algs(algs)
+                    .require_issuer_match(exact_issuer);
                 id_token.claims(&verifier, &nonce).cloned().map_err(|e| {
                     UpstreamError::Rejected(format!("ID token: {first}; after refetch: {e}"))
                 })?
@@ -512,6 +345,15 @@ pub async fn finish(
     // verified: Google's `hd`, Entra's `tid` and `oid`.
     let extra = payload(&id_token.to_string())?;
     let text = |name: &str| extra.get(name).and_then(serde_json::Value::as_str);
+    if let Some(authority) = multi_tenant {
+        issuer = entra::check_issuer(
+            &settings,
+            authority,
+            claims.issuer().as_str(),
+            text("tid"),
+            iss.as_deref(),
+        )?;
+    }
     if let Some(hd) = &settings.hosted_domain
         && text("hd") != Some(hd.as_str())
     {
@@ -565,6 +407,15 @@ pub async fn finish(
         .auth_method_refs()
         .map(|list| list.iter().map(|a| a.as_str().to_owned()).collect())
         .unwrap_or_default();
+    let kept = UpstreamTokens {
+        access_token: tokens.access_token().secret().clone(),
+        refresh_token: tokens.refresh_token().map(|t| t.secret().clone()),
+        id_token: Some(id_token.to_string()),
+        expires_at: tokens
+            .expires_in()
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+            .map(|d| (state.now() + d).to_rfc3339()),
+    };
     Ok(Finished {
         kind: Kind::parse(&row.kind).ok_or(UpstreamError::Unavailable)?,
         identity: Identity {
@@ -576,8 +427,12 @@ pub async fn finish(
             name,
             groups: Vec::new(),
             amr,
+            tokens: Some(kept),
         },
-        return_to: pending.return_to,
+        intent: Intent {
+            return_to: pending.return_to,
+            link_user_id: pending.link_user_id,
+        },
     })
 }
 

@@ -51,13 +51,19 @@ pub async fn resolve(
     actor: &Actor,
     identity: &Identity,
 ) -> Result<Resolved, AppError> {
+    let sealed = seal_tokens(state, identity)?;
     let mut attempt = 0;
     loop {
         attempt += 1;
         let (actor, identity, now) = (actor.clone(), identity.clone(), state.now());
+        let sealed = sealed.clone();
         let result = state
             .db
-            .run(move |conn| write_tx(conn, |conn| resolve_tx(conn, &actor, &identity, now)))
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    resolve_tx(conn, &actor, &identity, sealed.as_deref(), now)
+                })
+            })
             .await;
         match result {
             // A concurrent first sign-in created the account or the link
@@ -90,11 +96,31 @@ fn refused(
     })
 }
 
-fn link(
+/// The upstream's tokens sealed for this identity (S7: kept only when the
+/// provider says so, which the transaction decides).
+pub fn seal_tokens(state: &AppState, identity: &Identity) -> Result<Option<String>, AppError> {
+    let Some(tokens) = &identity.tokens else {
+        return Ok(None);
+    };
+    let plain = zeroize::Zeroizing::new(
+        serde_json::to_vec(tokens).map_err(|e| AppError::Internal(format!("tokens: {e}")))?,
+    );
+    let context = tokens_context(&identity.provider_id, &identity.subject);
+    Ok(Some(state.envelope.encrypt(&plain, &context)?))
+}
+
+/// What the sealed tokens of an identity are bound to.
+pub fn tokens_context(provider_id: &str, subject: &str) -> String {
+    format!("identity:{provider_id}:{subject}:tokens")
+}
+
+/// Insert the link of `identity` to `user_id`; a conflict when it exists.
+pub fn link(
     conn: &mut DbConnection,
     identity: &Identity,
     user_id: &UserId,
     email: Option<&Email>,
+    tokens: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let row = IdentityRow {
@@ -104,6 +130,7 @@ fn link(
         email: email.map(|e| e.as_str().to_owned()),
         created_at: naive(now),
         last_login_at: Some(naive(now)),
+        tokens: tokens.map(str::to_owned),
     };
     if identities::insert(conn, &row)? {
         Ok(())
@@ -116,12 +143,16 @@ fn resolve_tx(
     conn: &mut DbConnection,
     actor: &Actor,
     identity: &Identity,
+    sealed_tokens: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Resolved, AppError> {
     // SR-113: a disabled (or deleted) provider signs nobody in.
     let Some(provider) = providers::find(conn, &identity.provider_id)?.filter(|p| p.enabled) else {
         return refused(conn, actor, identity, "provider_disabled", now);
     };
+    // Kept only when the provider keeps them; otherwise (also after the
+    // setting is switched off) none are stored.
+    let tokens = sealed_tokens.filter(|_| provider.keep_tokens);
     let email = identity.email.as_deref().and_then(|e| Email::parse(e).ok());
     if let Some(linked) = identities::find(conn, &provider.id, &identity.subject)? {
         return match users::find(conn, &linked.user_id)? {
@@ -131,6 +162,7 @@ fn resolve_tx(
                     &provider.id,
                     &identity.subject,
                     email.as_ref().map(Email::as_str),
+                    tokens,
                     naive(now),
                 )?;
                 Ok(Resolved::User {
@@ -161,7 +193,7 @@ fn resolve_tx(
         if local.locked {
             return refused(conn, actor, identity, "account_locked", now);
         }
-        link(conn, identity, &local.id, Some(email), now)?;
+        link(conn, identity, &local.id, Some(email), tokens, now)?;
         audit::record(
             conn,
             actor,
@@ -187,7 +219,7 @@ fn resolve_tx(
         return refused(conn, actor, identity, "email_missing", now);
     };
     let created = provision(conn, actor, &provider, identity, &email, vouches, now)?;
-    link(conn, identity, &created, Some(&email), now)?;
+    link(conn, identity, &created, Some(&email), tokens, now)?;
     Ok(Resolved::User {
         user_id: created,
         provisioned: true,

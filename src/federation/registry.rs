@@ -27,6 +27,8 @@ pub struct ProviderView {
     pub domains: Vec<String>,
     pub trust_email: bool,
     pub jit: bool,
+    pub allow_local_passwords: bool,
+    pub keep_tokens: bool,
     pub button_label: Option<String>,
     pub settings: Settings,
     pub has_secret: bool,
@@ -76,6 +78,8 @@ fn view(
         organization,
         trust_email: row.trust_email,
         jit: row.jit,
+        allow_local_passwords: row.allow_local_passwords,
+        keep_tokens: row.keep_tokens,
         button_label: row.button_label,
         settings,
         has_secret: row.secret.is_some(),
@@ -143,6 +147,8 @@ fn checked_row(
         secret,
         created_at: naive(created_at),
         updated_at: naive(now),
+        allow_local_passwords: spec.allow_local_passwords,
+        keep_tokens: spec.keep_tokens,
     };
     Ok((row, domains))
 }
@@ -173,6 +179,8 @@ fn details(view: &ProviderView) -> serde_json::Value {
         "domains": view.domains,
         "trust_email": view.trust_email,
         "jit": view.jit,
+        "allow_local_passwords": view.allow_local_passwords,
+        "keep_tokens": view.keep_tokens,
         "settings": view.settings,
     })
 }
@@ -250,6 +258,8 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
         domains: view.domains.clone(),
         trust_email: view.trust_email,
         jit: view.jit,
+        allow_local_passwords: view.allow_local_passwords,
+        keep_tokens: view.keep_tokens,
         button_label: view.button_label.clone(),
         enabled: view.enabled,
         issuer: match view.kind {

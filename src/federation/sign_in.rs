@@ -1,41 +1,58 @@
-//! One entry for every redirect-based kind: start and finish a sign-in at
-//! a provider, whichever protocol its kind speaks (OpenID Connect, or
-//! GitHub's OAuth and REST API).
+//! One entry for every kind that signs in through
+//! `/login/providers/{id}/callback`: start a sign-in at the provider, and
+//! finish it — the callback is opened the same way for every kind (the
+//! pending sign-in taken, the provider still enabled, an upstream `error`
+//! refused), then finished by the protocol its kind speaks (OpenID
+//! Connect, or GitHub's OAuth and REST API).
 
-use crate::federation::oidc_upstream::{self, Callback, Finished, Started, UpstreamError};
-use crate::federation::{Kind, github};
+use crate::federation::pending::{open, take};
+use crate::federation::upstream::{
+    Callback, Failure, Finished, Intent, Opened, Started, UpstreamError, provider,
+};
+use crate::federation::{Kind, github, oidc_upstream};
 use crate::state::AppState;
-
-async fn kind_of(state: &AppState, provider_id: &str) -> Result<Kind, UpstreamError> {
-    oidc_upstream::provider(state, provider_id)
-        .await
-        .map(|(_, kind, _)| kind)
-}
 
 /// Send the browser to the provider.
 pub async fn start(
     state: &AppState,
     provider_id: &str,
-    return_to: Option<String>,
+    intent: Intent,
 ) -> Result<Started, UpstreamError> {
-    match kind_of(state, provider_id).await? {
-        Kind::Github => github::start(state, provider_id, return_to).await,
-        kind if kind.is_oidc() => oidc_upstream::start(state, provider_id, return_to).await,
+    match provider(state, provider_id).await?.1 {
+        Kind::Github => github::start(state, provider_id, intent).await,
+        kind if kind.is_oidc() => oidc_upstream::start(state, provider_id, intent).await,
         _ => Err(UpstreamError::Unavailable),
     }
 }
 
-/// Take the browser back from the provider.
+async fn by_kind(state: &AppState, opened: Opened) -> Result<Finished, UpstreamError> {
+    match Kind::parse(&opened.row.kind) {
+        Some(Kind::Github) => github::finish(state, opened).await,
+        Some(kind) if kind.is_oidc() => oidc_upstream::finish(state, opened).await,
+        _ => Err(UpstreamError::Unavailable),
+    }
+}
+
+/// Take the browser back from the provider. The pending sign-in is used
+/// up whatever the outcome; a failure after it was found still knows where
+/// the browser was going.
 pub async fn finish(
     state: &AppState,
     provider_id: &str,
     browser_token: Option<&str>,
     callback: Callback,
-) -> Result<Finished, UpstreamError> {
-    match kind_of(state, provider_id).await {
-        Ok(Kind::Github) => github::finish(state, provider_id, browser_token, callback).await,
-        // Unknown or OIDC: the OIDC path refuses what it cannot use, and
-        // uses up the pending sign-in either way.
-        _ => oidc_upstream::finish(state, provider_id, browser_token, callback).await,
+) -> Result<Finished, Failure> {
+    let (pending, verifier) = take(state, provider_id, browser_token, &callback)
+        .await
+        .map_err(|error| Failure {
+            error,
+            return_to: None,
+        })?;
+    let return_to = pending.return_to.clone();
+    let opened = open(state, pending, verifier, callback).await;
+    match opened {
+        Ok(opened) => by_kind(state, opened).await,
+        Err(error) => Err(error),
     }
+    .map_err(|error| Failure { error, return_to })
 }

@@ -29,6 +29,10 @@ pub struct ProviderSpec {
     pub domains: Vec<String>,
     pub trust_email: bool,
     pub jit: bool,
+    /// Local passwords still sign in for the claimed domains.
+    pub allow_local_passwords: bool,
+    /// Keep the upstream's tokens (sealed) on the identity.
+    pub keep_tokens: bool,
     pub button_label: Option<String>,
     pub enabled: bool,
     pub issuer: Option<String>,

@@ -12,6 +12,7 @@ use crate::auth::guard::{Checked, CsrfOnly, Page, SignedIn};
 use crate::auth::{account_overview, csrf, self_service, session};
 use crate::domain::{ClientId, SessionId};
 use crate::error::AppError;
+use crate::federation::registry;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -31,6 +32,24 @@ pub struct AppView {
     pub name: String,
     pub scopes: String,
     pub since: String,
+}
+
+/// One upstream identity linked to the account.
+#[derive(Debug)]
+pub struct IdentityView {
+    pub provider_id: String,
+    pub provider: String,
+    pub subject: String,
+    pub email: Option<String>,
+    pub since: String,
+    pub last_used: Option<String>,
+}
+
+/// A provider the account may link.
+#[derive(Debug)]
+pub struct LinkableView {
+    pub id: String,
+    pub label: String,
 }
 
 /// One session row on the page.
@@ -78,8 +97,10 @@ pub struct AccountPage {
     pub email_verified: bool,
     pub superuser: bool,
     pub organizations: Vec<OrgView>,
-    /// Names of the upstream providers this account signs in with.
-    pub providers: Vec<String>,
+    /// Upstream identities that sign in to this account.
+    pub identities: Vec<IdentityView>,
+    /// Enabled providers not linked yet.
+    pub linkable: Vec<LinkableView>,
     pub applications: Vec<AppView>,
     pub sessions: Vec<SessionView>,
     pub notice: Option<String>,
@@ -147,6 +168,12 @@ pub async fn get_account(
         Some("consent-revoked") => Some(t.text("account.consent_revoked").to_owned()),
         Some("profile-saved") => Some(t.text("account.profile_saved").to_owned()),
         Some("name-invalid") => Some(t.text("account.name_invalid").to_owned()),
+        Some("provider-linked") => Some(t.text("account.provider_linked").to_owned()),
+        Some("provider-already-linked") => {
+            Some(t.text("account.provider_already_linked").to_owned())
+        }
+        Some("provider-unlinked") => Some(t.text("account.provider_unlinked").to_owned()),
+        Some("provider-last-method") => Some(t.text("account.provider_last_method").to_owned()),
         _ => None,
     };
     let page = AccountPage {
@@ -162,10 +189,31 @@ pub async fn get_account(
             .into_iter()
             .map(|(name, role)| OrgView { name, role })
             .collect(),
-        providers: overview
+        linkable: registry::buttons(&state)
+            .await?
+            .into_iter()
+            .filter(|b| {
+                !overview
+                    .identities
+                    .iter()
+                    .any(|(i, _)| i.provider_id == b.id)
+            })
+            .map(|b| LinkableView {
+                id: b.id,
+                label: b.label,
+            })
+            .collect(),
+        identities: overview
             .identities
             .into_iter()
-            .map(|(_, provider)| provider)
+            .map(|(i, provider)| IdentityView {
+                provider_id: i.provider_id,
+                provider,
+                subject: i.subject,
+                email: i.email,
+                since: when(i.created_at),
+                last_used: i.last_login_at.map(when),
+            })
             .collect(),
         applications: overview
             .consents

@@ -17,19 +17,22 @@ use crate::auth::MaybeSession;
 use crate::auth::first_factor;
 use crate::auth::sign_in::{FirstFactor, Method};
 use crate::error::AppError;
-use crate::federation::oidc_upstream::{Callback, UpstreamError};
+use crate::federation::links::{self, Linked};
 use crate::federation::provisioning::{self, Resolved};
 use crate::federation::sign_in;
+use crate::federation::upstream::{Callback, Failure, Finished, Intent, UpstreamError};
 use crate::flow::login::{after_first_factor, with_return_to};
 use crate::flow::pages::notice;
 use crate::flow::safe_return_to;
 use crate::state::AppState;
 use crate::web::RequestContext;
+use crate::web::render::see_other;
 
 /// Binds a sign-in at the upstream to this browser.
 const COOKIE: &str = "__Host-ostiary_fed";
 
-fn cookie(token: String) -> Cookie<'static> {
+/// The cookie that binds a sign-in at the upstream to this browser.
+pub fn cookie(token: String) -> Cookie<'static> {
     Cookie::build(COOKIE, token)
         .path("/")
         .secure(true)
@@ -58,12 +61,16 @@ fn failed(
     reason: &str,
     return_to: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let back = with_return_to("/login", return_to);
+    failed_back_to(status, reason, &with_return_to("/login", return_to))
+}
+
+/// A failure page whose way back is `back`.
+fn failed_back_to(status: StatusCode, reason: &str, back: &str) -> Result<HttpResponse, AppError> {
     let mut res = notice(
         status,
         "fed.failed",
         &format!("fed.{reason}"),
-        Some((&back, "fed.back")),
+        Some((back, "fed.back")),
     )?;
     res.add_cookie(&removal())
         .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
@@ -115,14 +122,29 @@ pub async fn get_start(
         .into_inner()
         .return_to
         .map(|r| safe_return_to(Some(&r)));
-    match sign_in::start(&state, &provider_id, return_to.clone()).await {
+    let intent = Intent {
+        return_to,
+        link_user_id: None,
+    };
+    send_upstream(&state, &ctx, &provider_id, intent).await
+}
+
+/// Send the browser to the provider for `intent`, or to our failure page.
+pub async fn send_upstream(
+    state: &AppState,
+    ctx: &RequestContext,
+    provider_id: &str,
+    intent: Intent,
+) -> Result<HttpResponse, AppError> {
+    let return_to = intent.return_to.clone();
+    match sign_in::start(state, provider_id, intent).await {
         Ok(started) => Ok(HttpResponse::SeeOther()
             .insert_header(("location", started.url))
             .insert_header(("cache-control", "no-store"))
             .cookie(cookie(started.browser_token))
             .finish()),
         Err(error) => {
-            record_refusal(&state, &ctx, &provider_id, &error).await?;
+            record_refusal(state, ctx, provider_id, &error).await?;
             failed(status_of(&error), error.reason(), return_to.as_deref())
         }
     }
@@ -142,12 +164,15 @@ pub async fn get_callback(
     let finished =
         match sign_in::finish(&state, &provider_id, browser.as_deref(), query.into_inner()).await {
             Ok(finished) => finished,
-            Err(error) => {
+            Err(Failure { error, return_to }) => {
                 record_refusal(&state, &ctx, &provider_id, &error).await?;
-                return failed(status_of(&error), error.reason(), None);
+                return failed(status_of(&error), error.reason(), return_to.as_deref());
             }
         };
-    let return_to = finished.return_to.as_deref();
+    if let Some(user_id) = finished.intent.link_user_id.clone() {
+        return link(&state, &ctx, &session, &user_id, finished).await;
+    }
+    let return_to = finished.intent.return_to.as_deref();
     let actor = ctx.actor();
     let user_id = match provisioning::resolve(&state, &actor, &finished.identity).await? {
         Resolved::User { user_id, .. } => user_id,
@@ -170,4 +195,34 @@ pub async fn get_callback(
     res.add_cookie(&removal())
         .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
     Ok(res)
+}
+
+/// The callback of an explicit link from the account page: only for the
+/// account that started it, still signed in in this browser (a session
+/// that changed meanwhile links nothing).
+async fn link(
+    state: &AppState,
+    ctx: &RequestContext,
+    session: &MaybeSession,
+    user_id: &crate::domain::UserId,
+    finished: Finished,
+) -> Result<HttpResponse, AppError> {
+    let Some(current) = session.0.as_deref().filter(|c| c.user.id == *user_id) else {
+        return failed_back_to(StatusCode::FORBIDDEN, "link_session_changed", "/account");
+    };
+    let actor = current.actor(ctx);
+    let notice = match links::link_signed_in(state, &actor, user_id, &finished.identity).await? {
+        Linked::Linked => "provider-linked",
+        Linked::AlreadyLinked => "provider-already-linked",
+        Linked::InUse => {
+            return failed_back_to(StatusCode::CONFLICT, "identity_in_use", "/account");
+        }
+        Linked::Unavailable => {
+            return failed_back_to(StatusCode::FORBIDDEN, "provider_unavailable", "/account");
+        }
+    };
+    Ok(see_other(
+        &format!("/account?notice={notice}"),
+        vec![removal()],
+    ))
 }

@@ -17,6 +17,7 @@ use crate::auth::sign_in::Next;
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Password;
 use crate::error::AppError;
+use crate::federation::realm;
 use crate::flow::app_context::{self, AppContext};
 use crate::flow::safe_return_to;
 use crate::state::AppState;
@@ -189,6 +190,35 @@ pub async fn post_login(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let current = session.0.as_deref();
+    // Identifier-first (S7): an address of a domain a provider claims goes
+    // there — its password is never checked here, unless the provider
+    // lets local passwords in and one was typed.
+    if let Some(realm) = realm::of_email(&state, &form.email).await?
+        && (!realm.allow_local_passwords || form.password.is_empty())
+    {
+        let start = format!("/login/providers/{}", realm.provider_id);
+        return Ok(see_other(
+            &with_return_to(&start, form.return_to.as_deref()),
+            vec![],
+        ));
+    }
+    // The first step of an identifier-first sign-in for anyone else: ask
+    // for the password (not a failed attempt).
+    if form.password.is_empty() {
+        let t = crate::i18n::Tr::for_return_to(form.return_to.as_deref());
+        let message = t.text("login.password_needed").to_owned();
+        return page(
+            &req,
+            &state,
+            current,
+            StatusCode::OK,
+            &form.email,
+            Some(message),
+            form.return_to,
+            vec![],
+        )
+        .await;
+    }
     let password = Password::new(form.password);
     let replaces = current.map(|c| c.session.id.clone());
     match password_login::attempt(&state, ctx.actor(), &form.email, &password, replaces).await? {

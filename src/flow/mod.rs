@@ -3,6 +3,7 @@
 //! call) → respond.
 
 pub mod account;
+pub mod account_providers;
 pub mod app_context;
 pub mod authorize;
 pub mod change_email;

@@ -937,8 +937,57 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fed.link_required",
-        "Ein Konto mit dieser E-Mail-Adresse gibt es bereits. Melden Sie sich stattdessen mit Passwort, Passkey oder E-Mail-Code daran an.",
+        "Ein Konto mit dieser E-Mail-Adresse gibt es bereits. Melden Sie sich mit Passwort, Passkey oder E-Mail-Code daran an und verknüpfen Sie dann diesen Anbieter auf Ihrer Kontoseite.",
+    ),
+    (
+        "fed.link_session_changed",
+        "Sie sind nicht mehr bei dem Konto angemeldet, das die Verknüpfung begonnen hat. Melden Sie sich an und beginnen Sie erneut auf Ihrer Kontoseite.",
+    ),
+    (
+        "fed.identity_in_use",
+        "Dieses Konto beim Anbieter meldet bereits ein anderes Konto hier an. Lösen Sie die Verknüpfung zuerst dort.",
+    ),
+    ("account.providers_heading", "Anmeldeanbieter"),
+    (
+        "account.providers_intro",
+        "Konten bei anderen Diensten, mit denen Sie sich hier anmelden.",
+    ),
+    (
+        "account.providers_none",
+        "Mit diesem Konto ist kein Anbieter verknüpft.",
+    ),
+    ("account.provider", "Anbieter"),
+    ("account.provider_account", "Konto dort"),
+    ("account.linked_since", "Verknüpft"),
+    ("account.last_used", "Zuletzt genutzt"),
+    ("account.never", "Nie"),
+    ("account.unlink", "Trennen"),
+    ("account.unlink_label", "{} trennen"),
+    ("account.link_heading", "Weiteren Anbieter verknüpfen"),
+    ("account.link_label", "{} verknüpfen"),
+    (
+        "account.provider_linked",
+        "Der Anbieter ist verknüpft: Sie können sich jetzt damit anmelden.",
+    ),
+    (
+        "account.provider_already_linked",
+        "Dieses Konto beim Anbieter war bereits verknüpft.",
+    ),
+    (
+        "account.provider_unlinked",
+        "Die Verknüpfung mit dem Anbieter ist gelöst.",
+    ),
+    (
+        "account.provider_last_method",
+        "Das ist Ihr einziger Weg, sich anzumelden. Legen Sie zuerst ein Passwort oder einen Passkey an.",
+    ),
+    (
+        "login.password_needed",
+        "Geben Sie Ihr Passwort ein, um sich mit dieser Adresse anzumelden.",
+    ),
+    (
+        "login.sso_hint",
+        "Meldet Ihre Organisation Sie an, lassen Sie das Passwort leer: Sie werden zu ihrer Anmeldeseite geleitet.",
     ),
     ("login.providers", "Oder anmelden mit"),
-    ("account.providers", "Anmeldung über"),
 ];

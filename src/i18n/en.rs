@@ -877,8 +877,54 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fed.link_required",
-        "An account with this email address already exists. Sign in to it with your password, a passkey or an email code instead.",
+        "An account with this email address already exists. Sign in to it with your password, a passkey or an email code, then link this provider on your account page.",
+    ),
+    (
+        "fed.link_session_changed",
+        "You are no longer signed in to the account that started linking. Sign in and start again from your account page.",
+    ),
+    (
+        "fed.identity_in_use",
+        "This account at the provider already signs in to another account here. Unlink it from that account first.",
+    ),
+    ("account.providers_heading", "Sign-in providers"),
+    (
+        "account.providers_intro",
+        "Accounts at other services that sign you in here.",
+    ),
+    (
+        "account.providers_none",
+        "No provider is linked to this account.",
+    ),
+    ("account.provider", "Provider"),
+    ("account.provider_account", "Account there"),
+    ("account.linked_since", "Linked"),
+    ("account.last_used", "Last used"),
+    ("account.never", "Never"),
+    ("account.unlink", "Unlink"),
+    ("account.unlink_label", "Unlink {}"),
+    ("account.link_heading", "Link another provider"),
+    ("account.link_label", "Link {}"),
+    (
+        "account.provider_linked",
+        "The provider is linked: you can sign in with it now.",
+    ),
+    (
+        "account.provider_already_linked",
+        "That account at the provider was already linked.",
+    ),
+    ("account.provider_unlinked", "The provider is unlinked."),
+    (
+        "account.provider_last_method",
+        "That is your only way to sign in. Set a password or add a passkey before you unlink it.",
+    ),
+    (
+        "login.password_needed",
+        "Enter your password to sign in with this address.",
+    ),
+    (
+        "login.sso_hint",
+        "If your organization signs you in, leave the password empty: you will be sent to its sign-in page.",
     ),
     ("login.providers", "Or sign in with"),
-    ("account.providers", "Signs in with"),
 ];

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::federation_logins;
+use crate::domain::UserId;
 use crate::error::AppError;
 
 /// A pending upstream sign-in.
@@ -23,6 +24,10 @@ pub struct FederationLogin {
     pub return_to: Option<String>,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// Set when the signed-in user links this provider explicitly: the
+    /// callback links to this user (if the session is still theirs)
+    /// instead of signing in.
+    pub link_user_id: Option<UserId>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &FederationLogin) -> Result<(), AppError> {

@@ -20,6 +20,8 @@ pub struct IdentityRow {
     pub email: Option<String>,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
+    /// The upstream's tokens, sealed, when the provider keeps them.
+    pub tokens: Option<String>,
 }
 
 pub fn find(
@@ -46,18 +48,21 @@ pub fn insert(conn: &mut DbConnection, row: &IdentityRow) -> Result<bool, AppErr
     }
 }
 
-/// Record a sign-in through the identity.
+/// Record a sign-in through the identity, with the tokens to keep (none
+/// forgets any kept before).
 pub fn touch(
     conn: &mut DbConnection,
     provider_id: &str,
     subject: &str,
     email: Option<&str>,
+    tokens: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     diesel::update(identities::table.find((provider_id, subject)))
         .set((
             identities::last_login_at.eq(Some(now)),
             identities::email.eq(email),
+            identities::tokens.eq(tokens),
         ))
         .execute(conn)?;
     Ok(())
@@ -74,6 +79,30 @@ pub fn of_user(
         .order((providers::name.asc(), identities::subject.asc()))
         .select((IdentityRow::as_select(), providers::name))
         .load(conn)?)
+}
+
+/// How many identities a user has.
+pub fn count_for_user(conn: &mut DbConnection, user_id: &UserId) -> Result<i64, AppError> {
+    Ok(identities::table
+        .filter(identities::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Remove one identity of a user; whether it was theirs and is gone.
+pub fn delete_one(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    provider_id: &str,
+    subject: &str,
+) -> Result<bool, AppError> {
+    let gone = diesel::delete(
+        identities::table
+            .find((provider_id, subject))
+            .filter(identities::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    Ok(gone == 1)
 }
 
 /// Remove every identity of a user (the account is going away).

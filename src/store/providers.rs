@@ -29,6 +29,10 @@ pub struct ProviderRow {
     pub secret: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Local passwords still sign in for the domains it claims.
+    pub allow_local_passwords: bool,
+    /// The upstream's tokens are kept (sealed) on the identity.
+    pub keep_tokens: bool,
 }
 
 /// Why a write was refused.

@@ -22,8 +22,9 @@ crate::on_all_backends!(
 /// The upstream provider, stopped when dropped.
 pub struct Upstream {
     pub issuer: String,
-    port: u16,
+    pub port: u16,
     redirect_uri: String,
+    env: Vec<(&'static str, String)>,
     _child: tokio::process::Child,
     // Kept open: the server writes notices, and dies on a closed pipe.
     _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
@@ -41,8 +42,11 @@ pub fn node_peer() -> bool {
     )
 }
 
-async fn upstream(redirect_uri: &str) -> Upstream {
-    upstream_on(free_port(), redirect_uri).await
+/// An oidc-provider upstream for `redirect_uri` (comma-separated list),
+/// configured by `env` (`HD`, `TENANT`: see the script).
+pub async fn upstream(redirect_uri: &str, env: &[(&'static str, &str)]) -> Upstream {
+    let env = env.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    upstream_on(free_port(), redirect_uri, env).await
 }
 
 /// A node peer script from tests/interop listening on `port`; returns it
@@ -87,17 +91,15 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn upstream_on(port: u16, redirect_uri: &str) -> Upstream {
-    let (child, lines, started) = spawn_node(
-        "oidc_provider_server.mjs",
-        port,
-        &[("REDIRECT_URI", redirect_uri)],
-    )
-    .await;
+async fn upstream_on(port: u16, redirect_uri: &str, env: Vec<(&'static str, String)>) -> Upstream {
+    let mut vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    vars.push(("REDIRECT_URI", redirect_uri));
+    let (child, lines, started) = spawn_node("oidc_provider_server.mjs", port, &vars).await;
     Upstream {
         issuer: started["issuer"].as_str().unwrap().to_owned(),
         port,
         redirect_uri: redirect_uri.to_owned(),
+        env,
         _child: child,
         _stdout: lines,
     }
@@ -107,7 +109,7 @@ impl Upstream {
     /// The same upstream (issuer, clients) restarted with new signing keys.
     async fn rotate_keys(mut self) -> Upstream {
         self._child.kill().await.unwrap();
-        let (port, redirect) = (self.port, self.redirect_uri.clone());
+        let (port, redirect, env) = (self.port, self.redirect_uri.clone(), self.env.clone());
         drop(self);
         for _ in 0..50 {
             if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
@@ -115,13 +117,13 @@ impl Upstream {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        upstream_on(port, &redirect).await
+        upstream_on(port, &redirect, env).await
     }
 }
 
 /// Sign in at the upstream as `login` (its dev interactions accept any
 /// login) and return the redirect to our callback (path and query).
-async fn upstream_login(authorize_url: &str, login: &str) -> String {
+pub async fn upstream_login(authorize_url: &str, login: &str) -> String {
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -173,7 +175,7 @@ async fn upstream_login(authorize_url: &str, login: &str) -> String {
     panic!("the upstream never redirected back");
 }
 
-async fn start(b: &mut Browser, provider: &str) -> String {
+pub async fn start(b: &mut Browser, provider: &str) -> String {
     let res = b
         .get(&format!("/login/providers/{provider}?return_to=%2Faccount"))
         .await;
@@ -224,7 +226,8 @@ pub async fn registered_upstreams(
         created.push(provider);
     }
     let callbacks: Vec<&str> = created.iter().map(|p| p.callback_url.as_str()).collect();
-    let op = upstream(&callbacks.join(",")).await;
+    // Like Google for a Workspace: every ID token says `hd: acme.test`.
+    let op = upstream(&callbacks.join(","), &[("HD", "acme.test")]).await;
     let mut providers = Vec::new();
     for provider in created {
         let issuer = op.issuer.clone();
@@ -253,10 +256,15 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
         &[
             ("Corp SSO", Kind::Oidc, None),
             ("Acme Google", Kind::Google, Some("acme.test")),
+            ("Other Google", Kind::Google, Some("other.test")),
         ],
     )
     .await;
-    let (provider, workspace) = (providers.remove(0), providers.remove(0));
+    let (provider, workspace, other_workspace) = (
+        providers.remove(0),
+        providers.remove(0),
+        providers.remove(0),
+    );
     let actor = ostiary::audit::Actor::system("test");
 
     // "Test connection" reads the upstream's discovery document and keys.
@@ -320,7 +328,11 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
         account.body
     );
     // The account page lists the provider it signs in with.
-    assert!(account.body.contains("Signs in with"), "{}", account.body);
+    assert!(
+        account.body.contains("Sign-in providers"),
+        "{}",
+        account.body
+    );
     assert!(account.body.contains(">Corp SSO<"), "{}", account.body);
     let session = app.session_of(&b).await;
     assert_eq!(session.amr.to_vec(), ["fed"]);
@@ -388,10 +400,18 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     assert!(bob.session_cookie().is_none());
 
     // A Google provider restricted to a Workspace domain checks `hd` in the
-    // ID token: this upstream sends none, so nobody gets in through it.
-    let mut outsider = app.browser();
-    let authorize = start(&mut outsider, &workspace.id).await;
+    // ID token: the upstream's accounts are in acme.test, so they get in
+    // through the acme.test provider and not through the other.test one.
+    let mut member = app.browser();
+    let authorize = start(&mut member, &workspace.id).await;
     assert!(authorize.contains("hd=acme.test"), "{authorize}");
+    let callback = upstream_login(&authorize, "member").await;
+    let done = member.get(&callback).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(member.session_cookie().is_some());
+    let mut outsider = app.browser();
+    let authorize = start(&mut outsider, &other_workspace.id).await;
+    assert!(authorize.contains("hd=other.test"), "{authorize}");
     let callback = upstream_login(&authorize, "outsider").await;
     let page = outsider.get(&callback).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
@@ -415,7 +435,13 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
         ))
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(page.body.contains("/login?return_to="), "{}", page.body);
+    // The way back keeps where the person was going (regression: it was
+    // lost once the pending sign-in had been taken).
+    assert!(
+        page.body.contains("/login?return_to=%2Faccount"),
+        "{}",
+        page.body
+    );
     assert!(refused.session_cookie().is_none());
     let reasons: Vec<String> = app
         .audit_rows("login.federated_refused")

@@ -53,6 +53,7 @@ fn identity(provider: &str, subject: &str, email: Option<&str>, verified: bool) 
         name: Some("Upstream Person".into()),
         groups: vec![],
         amr: vec!["pwd".into()],
+        tokens: None,
     }
 }
 

@@ -24,6 +24,7 @@ mod device;
 mod discovery;
 mod email;
 mod end_session;
+mod federated_accounts;
 mod federated_login;
 mod federation;
 mod guards;

@@ -9,11 +9,24 @@
 // resourceIndicators (client_credentials tokens are JWTs for a default
 // resource, signed with the client's algorithm: cc-rs256 / cc-es256 /
 // cc-eddsa). Keys (RSA 2048, P-256, Ed25519) are generated at start.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+//
+// Configured like an upstream for Ostiary's federation tests:
+// - HD=acme.test: ID tokens carry Google's Workspace claim `hd`.
+// - TENANT=<guid>: like Microsoft Entra ID — the provider is mounted at
+//   /<guid>/v2.0 (its issuer), ID tokens carry `tid` (the tenant) and `oid`
+//   (an object id per account), and /common/v2.0 and /organizations/v2.0
+//   serve the tenant's discovery document with the issuer as Entra's
+//   template, http://127.0.0.1:PORT/{tenantid}/v2.0.
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import Provider from 'oidc-provider';
 
 const port = Number(process.argv[2] || process.env.PORT || 3000);
-const issuer = process.env.ISSUER || `http://127.0.0.1:${port}`;
+const TENANT = process.env.TENANT;
+const HD = process.env.HD;
+const origin = `http://127.0.0.1:${port}`;
+const mount = TENANT ? `/${TENANT}/v2.0` : '';
+const issuer = process.env.ISSUER || `${origin}${mount}`;
 // REDIRECT_URI may list several, separated by commas.
 const REDIRECTS = (process.env.REDIRECT_URI || 'http://127.0.0.1:9999/cb').split(',');
 const POST_LOGOUT = process.env.POST_LOGOUT_REDIRECT_URI || 'http://127.0.0.1:9999/logged-out';
@@ -58,7 +71,11 @@ const provider = new Provider(issuer, {
   jwks: { keys },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
   scopes: ['openid', 'offline_access', 'email', 'profile', 'api:read'],
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  claims: {
+    openid: ['sub', ...(TENANT ? ['tid', 'oid'] : []), ...(HD ? ['hd'] : [])],
+    email: ['email', 'email_verified'],
+    profile: ['name'],
+  },
   pkce: { required: () => true },
   rotateRefreshToken: true,
   // Scope claims in the ID token too, as Ostiary does (OIDC Core allows both).
@@ -90,13 +107,41 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email: id.includes('@') ? id : `${id}@example.com`, email_verified: true, name: 'Test User' };
+        const claims = { sub: id, email: id.includes('@') ? id : `${id}@example.com`, email_verified: true, name: 'Test User' };
+        if (TENANT) {
+          claims.tid = TENANT;
+          claims.oid = createHash('sha256').update(id).digest('hex').slice(0, 32);
+        }
+        if (HD) claims.hd = HD;
+        return claims;
       },
     };
   },
 });
 
-const server = provider.listen(port, '127.0.0.1', () => {
+const callback = provider.callback();
+// Entra's multi-tenant authorities: the tenant's document, issuer templated.
+async function templated(res) {
+  const doc = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+  doc.issuer = `${origin}/{tenantid}/v2.0`;
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(doc));
+}
+const server = http.createServer((req, res) => {
+  if (!TENANT) return callback(req, res);
+  if (/^\/(common|organizations)\/v2\.0\/\.well-known\/openid-configuration$/.test(req.url)) {
+    return templated(res).catch(() => { res.writeHead(500); res.end(); });
+  }
+  if (req.url.startsWith(`${mount}/`) || req.url === mount) {
+    // As Express mounts it: oidc-provider finds its mount path from this.
+    req.originalUrl = req.url;
+    req.url = req.url.slice(mount.length) || '/';
+    return callback(req, res);
+  }
+  res.writeHead(404);
+  res.end();
+});
+server.listen(port, '127.0.0.1', () => {
   console.log(JSON.stringify({ issuer, clients: clients.map((c) => c.client_id) }));
 });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));
