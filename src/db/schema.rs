@@ -439,6 +439,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         link_user_id -> Nullable<Text>,
+        ip -> Nullable<Text>,
     }
 }
 

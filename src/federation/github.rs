@@ -182,10 +182,7 @@ pub async fn finish(state: &AppState, opened: Opened) -> Result<Finished, Upstre
                 expires_at: None,
             }),
         },
-        intent: Intent {
-            return_to: pending.return_to,
-            link_user_id: pending.link_user_id,
-        },
+        intent: Intent::of(pending),
     })
 }
 

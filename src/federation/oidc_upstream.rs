@@ -429,10 +429,7 @@ pub async fn finish(state: &AppState, opened: Opened) -> Result<Finished, Upstre
             amr,
             tokens: Some(kept),
         },
-        intent: Intent {
-            return_to: pending.return_to,
-            link_user_id: pending.link_user_id,
-        },
+        intent: Intent::of(pending),
     })
 }
 

@@ -10,10 +10,14 @@ use crate::error::AppError;
 use crate::federation::upstream::{Callback, Intent, Opened, UpstreamError, provider};
 use crate::state::AppState;
 use crate::store::federation_logins::{self, FederationLogin};
-use crate::store::naive;
+use crate::store::{naive, write_tx};
 
 /// How long a sign-in may stay at the upstream.
 const PENDING_MINUTES: i64 = 10;
+/// How many sign-ins one address may have in flight: generous for many
+/// people behind one address, a bound on the rows (and upstream calls) a
+/// client can cause.
+pub const IN_FLIGHT_PER_IP: i64 = 60;
 
 /// Store a pending sign-in for [`PENDING_MINUTES`]; returns the token of
 /// the cookie that binds it to this browser.
@@ -39,11 +43,28 @@ pub async fn remember(
         created_at: naive(now),
         expires_at: naive(now + ChronoDuration::minutes(PENDING_MINUTES)),
         link_user_id: intent.link_user_id,
+        ip: intent.ip,
     };
-    state
+    let since = naive(now - ChronoDuration::minutes(PENDING_MINUTES));
+    // Counted and inserted in one write transaction (serialized), so
+    // parallel starts cannot all pass the count.
+    let admitted = state
         .db
-        .run(move |conn| federation_logins::insert(conn, &pending))
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if let Some(ip) = &pending.ip
+                    && federation_logins::count_for_ip(conn, ip, since)? >= IN_FLIGHT_PER_IP
+                {
+                    return Ok(false);
+                }
+                federation_logins::insert(conn, &pending)?;
+                Ok(true)
+            })
+        })
         .await?;
+    if !admitted {
+        return Err(UpstreamError::Busy);
+    }
     Ok(browser_token)
 }
 

@@ -31,6 +31,8 @@ pub enum UpstreamError {
     Denied(String),
     /// The code exchange or the ID token failed a check.
     Rejected(String),
+    /// This address has too many sign-ins in flight.
+    Busy,
     /// Our side failed.
     Internal(AppError),
 }
@@ -43,6 +45,7 @@ impl UpstreamError {
             Self::StateInvalid => "state_invalid",
             Self::Denied(_) => "upstream_denied",
             Self::Rejected(_) => "upstream_rejected",
+            Self::Busy => "too_many_starts",
             Self::Internal(_) => "internal",
         }
     }
@@ -50,7 +53,7 @@ impl UpstreamError {
     /// What the log should say.
     pub fn detail(&self) -> String {
         match self {
-            Self::Unavailable | Self::StateInvalid => String::new(),
+            Self::Unavailable | Self::StateInvalid | Self::Busy => String::new(),
             Self::Unreachable(d) | Self::Denied(d) | Self::Rejected(d) => d.clone(),
             Self::Internal(e) => e.to_string(),
         }
@@ -71,6 +74,20 @@ pub struct Intent {
     /// Set when the signed-in user links the provider to their account
     /// instead of signing in.
     pub link_user_id: Option<UserId>,
+    /// The address of the browser starting it (bounds how many one
+    /// address may have in flight).
+    pub ip: Option<String>,
+}
+
+impl Intent {
+    /// What a pending sign-in was for.
+    pub fn of(pending: FederationLogin) -> Self {
+        Self {
+            return_to: pending.return_to,
+            link_user_id: pending.link_user_id,
+            ip: pending.ip,
+        }
+    }
 }
 
 /// A sign-in sent upstream: where the browser goes, and the token of the

@@ -39,6 +39,7 @@ pub async fn post_link(
     let intent = Intent {
         return_to: Some("/account".into()),
         link_user_id: Some(current.user.id.clone()),
+        ip: Some(ctx.ip.clone()),
     };
     send_upstream(&state, &ctx, &path.into_inner(), intent).await
 }

@@ -77,12 +77,7 @@ fn failed_back_to(status: StatusCode, reason: &str, back: &str) -> Result<HttpRe
     Ok(res)
 }
 
-async fn record_refusal(
-    state: &AppState,
-    ctx: &RequestContext,
-    provider_id: &str,
-    error: &UpstreamError,
-) -> Result<(), AppError> {
+fn log_refusal(ctx: &RequestContext, provider_id: &str, error: &UpstreamError) {
     tracing::warn!(
         request_id = %ctx.request_id,
         provider = provider_id,
@@ -90,6 +85,15 @@ async fn record_refusal(
         "upstream sign-in failed: {}",
         error.detail()
     );
+}
+
+async fn record_refusal(
+    state: &AppState,
+    ctx: &RequestContext,
+    provider_id: &str,
+    error: &UpstreamError,
+) -> Result<(), AppError> {
+    log_refusal(ctx, provider_id, error);
     audit::record_alone(
         &state.db,
         ctx.actor(),
@@ -105,6 +109,7 @@ fn status_of(error: &UpstreamError) -> StatusCode {
     match error {
         UpstreamError::Unavailable => StatusCode::NOT_FOUND,
         UpstreamError::Unreachable(_) => StatusCode::BAD_GATEWAY,
+        UpstreamError::Busy => StatusCode::TOO_MANY_REQUESTS,
         UpstreamError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }
@@ -125,6 +130,7 @@ pub async fn get_start(
     let intent = Intent {
         return_to,
         link_user_id: None,
+        ip: Some(ctx.ip.clone()),
     };
     send_upstream(&state, &ctx, &provider_id, intent).await
 }
@@ -143,6 +149,12 @@ pub async fn send_upstream(
             .insert_header(("cache-control", "no-store"))
             .cookie(cookie(started.browser_token))
             .finish()),
+        // An unknown provider or a flood of starts is logged, not
+        // audited: anyone can ask, and nothing was attempted.
+        Err(error @ (UpstreamError::Unavailable | UpstreamError::Busy)) => {
+            log_refusal(ctx, provider_id, &error);
+            failed(status_of(&error), error.reason(), return_to.as_deref())
+        }
         Err(error) => {
             record_refusal(state, ctx, provider_id, &error).await?;
             failed(status_of(&error), error.reason(), return_to.as_deref())

@@ -940,6 +940,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Ein Konto mit dieser E-Mail-Adresse gibt es bereits. Melden Sie sich mit Passwort, Passkey oder E-Mail-Code daran an und verknüpfen Sie dann diesen Anbieter auf Ihrer Kontoseite.",
     ),
     (
+        "fed.too_many_starts",
+        "Von Ihrem Netzwerk wurden zu viele Anmeldungen begonnen. Warten Sie einige Minuten und versuchen Sie es dann erneut.",
+    ),
+    (
         "fed.link_session_changed",
         "Sie sind nicht mehr bei dem Konto angemeldet, das die Verknüpfung begonnen hat. Melden Sie sich an und beginnen Sie erneut auf Ihrer Kontoseite.",
     ),

@@ -880,6 +880,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "An account with this email address already exists. Sign in to it with your password, a passkey or an email code, then link this provider on your account page.",
     ),
     (
+        "fed.too_many_starts",
+        "Too many sign-ins were started from your network. Wait a few minutes, then try again.",
+    ),
+    (
         "fed.link_session_changed",
         "You are no longer signed in to the account that started linking. Sign in and start again from your account page.",
     ),

@@ -28,6 +28,8 @@ pub struct FederationLogin {
     /// callback links to this user (if the session is still theirs)
     /// instead of signing in.
     pub link_user_id: Option<UserId>,
+    /// The address of the browser that started it.
+    pub ip: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &FederationLogin) -> Result<(), AppError> {
@@ -35,6 +37,19 @@ pub fn insert(conn: &mut DbConnection, row: &FederationLogin) -> Result<(), AppE
         .values(row.clone())
         .execute(conn)?;
     Ok(())
+}
+
+/// How many sign-ins `ip` started since `since` (still stored).
+pub fn count_for_ip(
+    conn: &mut DbConnection,
+    ip: &str,
+    since: NaiveDateTime,
+) -> Result<i64, AppError> {
+    Ok(federation_logins::table
+        .filter(federation_logins::ip.eq(ip))
+        .filter(federation_logins::created_at.gt(since))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Take the unexpired row for `state_hash`: it is deleted, so a second

@@ -22,6 +22,7 @@ crate::on_all_backends!(
     upstream_tokens_are_kept_sealed_only_when_configured,
     entra_multi_tenant_checks_the_issuer_against_the_tenant,
     identifier_first_sends_claimed_domains_to_their_provider,
+    starts_in_flight_per_address_are_bounded,
 );
 
 fn actor() -> ostiary::audit::Actor {
@@ -438,4 +439,53 @@ async fn identifier_first_sends_claimed_domains_to_their_provider(backend: Backe
     let (b, res) = app.login("gina@corp.test", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(b.session_cookie().is_some());
+}
+
+async fn starts_in_flight_per_address_are_bounded(backend: Backend) {
+    // Each start stores a pending sign-in: one address may have at most
+    // IN_FLIGHT_PER_IP in flight, also when they arrive all at once
+    // (counted and stored in one serialized transaction). GitHub needs no
+    // discovery, so no upstream has to run.
+    let app = TestApp::spawn_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let spec = ProviderSpec {
+        name: "GitHub".into(),
+        client_id: Some("gh".into()),
+        api_url: Some("http://127.0.0.1:9/api".into()),
+        web_url: Some("http://127.0.0.1:9".into()),
+        jit: true,
+        enabled: true,
+        ..Default::default()
+    };
+    let provider = registry::create(&app.state, &actor(), Kind::Github, spec, Some("s".into()))
+        .await
+        .unwrap();
+    let limit = ostiary::federation::pending::IN_FLIGHT_PER_IP as usize;
+    let path = format!("/login/providers/{}", provider.id);
+    let handles: Vec<_> = (0..limit + 10)
+        .map(|_| {
+            let (mut b, path) = (app.browser(), path.clone());
+            tokio::spawn(async move { b.get(&path).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for h in handles {
+        statuses.push(h.await.unwrap());
+    }
+    let sent = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((sent, refused), (limit, 10), "{statuses:?}");
+    let page = app.browser().get(&path).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.body.contains("Too many sign-ins"), "{}", page.body);
+    // Nothing audited for the refusals; after the pending ones expire the
+    // address may start again.
+    assert!(!app.audited("login.federated_refused").await);
+    app.clock.advance(chrono::Duration::minutes(11));
+    assert_eq!(app.browser().get(&path).await.status, StatusCode::SEE_OTHER);
 }
