@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::federation::links::{self, Unlinked};
 use crate::federation::upstream::Intent;
 use crate::flow::account::ThisPage;
-use crate::flow::federated::send_upstream;
+use crate::flow::federated::{Via, send_upstream};
 use crate::state::AppState;
 use crate::web::RequestContext;
 use crate::web::render::see_other;
@@ -41,7 +41,7 @@ pub async fn post_link(
         link_user_id: Some(current.user.id.clone()),
         ip: Some(ctx.ip.clone()),
     };
-    send_upstream(&state, &ctx, &path.into_inner(), intent).await
+    send_upstream(&state, &ctx, &path.into_inner(), intent, Via::Page).await
 }
 
 /// `POST /account/providers/{id}/unlink`

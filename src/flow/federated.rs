@@ -22,7 +22,7 @@ use crate::federation::provisioning::{self, Resolved};
 use crate::federation::sign_in;
 use crate::federation::upstream::{Callback, Failure, Finished, Intent, UpstreamError};
 use crate::flow::login::{after_first_factor, with_return_to};
-use crate::flow::pages::notice;
+use crate::flow::pages::{continue_to, notice};
 use crate::flow::safe_return_to;
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -132,7 +132,17 @@ pub async fn get_start(
         link_user_id: None,
         ip: Some(ctx.ip.clone()),
     };
-    send_upstream(&state, &ctx, &provider_id, intent).await
+    send_upstream(&state, &ctx, &provider_id, intent, Via::Redirect).await
+}
+
+/// How the browser is sent to the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A redirect (the answer to a link the person followed).
+    Redirect,
+    /// A page that leads on (the answer to a form post: see
+    /// `pages::continue_to`).
+    Page,
 }
 
 /// Send the browser to the provider for `intent`, or to our failure page.
@@ -141,9 +151,13 @@ pub async fn send_upstream(
     ctx: &RequestContext,
     provider_id: &str,
     intent: Intent,
+    via: Via,
 ) -> Result<HttpResponse, AppError> {
     let return_to = intent.return_to.clone();
     match sign_in::start(state, provider_id, intent).await {
+        Ok(started) if via == Via::Page => {
+            continue_to(&started.url, vec![cookie(started.browser_token)])
+        }
         Ok(started) => Ok(HttpResponse::SeeOther()
             .insert_header(("location", started.url))
             .insert_header(("cache-control", "no-store"))

@@ -19,6 +19,7 @@ use crate::domain::Password;
 use crate::error::AppError;
 use crate::federation::realm;
 use crate::flow::app_context::{self, AppContext};
+use crate::flow::pages::continue_to;
 use crate::flow::safe_return_to;
 use crate::state::AppState;
 use crate::web::RequestContext;
@@ -197,10 +198,7 @@ pub async fn post_login(
         && (!realm.allow_local_passwords || form.password.is_empty())
     {
         let start = format!("/login/providers/{}", realm.provider_id);
-        return Ok(see_other(
-            &with_return_to(&start, form.return_to.as_deref()),
-            vec![],
-        ));
+        return continue_to(&with_return_to(&start, form.return_to.as_deref()), vec![]);
     }
     // The first step of an identifier-first sign-in for anyone else: ask
     // for the password (not a failed attempt).

@@ -119,6 +119,35 @@ pub fn notice_text(
     )
 }
 
+/// "Continuing to your sign-in provider…": the answer to a form whose
+/// next step is another site. It leads there by a refresh, a new
+/// navigation: a redirect would continue the form submission, which the
+/// page's CSP `form-action` (our own origin only, SR-73) rightly blocks in
+/// browsers. The link is there for browsers that do not refresh.
+#[derive(Template)]
+#[template(path = "flow/continue.html")]
+pub struct ContinuePage {
+    pub t: Tr,
+    pub url: String,
+}
+
+/// The [`ContinuePage`] to `url`, with `cookies`; never cached.
+pub fn continue_to(
+    url: &str,
+    cookies: Vec<actix_web::cookie::Cookie<'static>>,
+) -> Result<HttpResponse, AppError> {
+    let page = ContinuePage {
+        t: Tr::current(),
+        url: url.to_owned(),
+    };
+    let mut res = html(StatusCode::OK, &page, cookies)?;
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
 /// The page for a link that no longer works; `message` is the key of the
 /// sentence naming the kind of link.
 pub fn invalid_link(message: &'static str, again: &'static str) -> Result<HttpResponse, AppError> {

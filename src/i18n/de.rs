@@ -939,6 +939,12 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "fed.link_required",
         "Ein Konto mit dieser E-Mail-Adresse gibt es bereits. Melden Sie sich mit Passwort, Passkey oder E-Mail-Code daran an und verknüpfen Sie dann diesen Anbieter auf Ihrer Kontoseite.",
     ),
+    ("fed.continue_title", "Weiter zur Anmeldung"),
+    (
+        "fed.continue_lead",
+        "Sie werden zur Anmeldeseite Ihrer Organisation weitergeleitet.",
+    ),
+    ("fed.continue", "Weiter"),
     (
         "fed.too_many_starts",
         "Von Ihrem Netzwerk wurden zu viele Anmeldungen begonnen. Warten Sie einige Minuten und versuchen Sie es dann erneut.",

@@ -879,6 +879,12 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "fed.link_required",
         "An account with this email address already exists. Sign in to it with your password, a passkey or an email code, then link this provider on your account page.",
     ),
+    ("fed.continue_title", "Continuing to sign-in"),
+    (
+        "fed.continue_lead",
+        "You are being sent to your organization's sign-in page.",
+    ),
+    ("fed.continue", "Continue"),
     (
         "fed.too_many_starts",
         "Too many sign-ins were started from your network. Wait a few minutes, then try again.",

@@ -47,6 +47,7 @@ const PAGES: &[&str] = &[
     "login-with-providers",
     "account-federated",
     "federated-failed",
+    "account-provider-linked",
 ];
 
 /// Where the screenshots go (kept after the run: they are for people).
@@ -62,7 +63,7 @@ fn users(app_users: &mut Vec<(String, String)>, variant: &str) -> Value {
         app_users.push((email.clone(), kind.to_owned()));
         json!({ "email": email, "password": PASSWORD })
     };
-    json!({ "pwd": one("pwd"), "totp": one("totp"), "passkey": one("passkey") })
+    json!({ "pwd": one("pwd"), "totp": one("totp"), "passkey": one("passkey"), "link": one("link") })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,6 +113,16 @@ async fn every_flow_reaches_the_application_in_chromium() {
         .id;
 
     let (provider, upstream) = crate::federated_login::registered_upstream(&app, "Acme SSO").await;
+    // Addresses of this domain sign in through the provider (identifier-first).
+    ostiary::federation::registry::update(
+        &app.state,
+        &ostiary::audit::Actor::system("test"),
+        &provider.id,
+        |s| s.domains = vec!["acme-sso.test".into()],
+        None,
+    )
+    .await
+    .unwrap();
 
     let mut accounts = Vec::new();
     let variants = json!([
@@ -136,7 +147,10 @@ async fn every_flow_reaches_the_application_in_chromium() {
         "client": { "id": web.id, "secret": web.secret, "name": "Acme Notes" },
         "deviceClient": { "id": device },
         "spaClient": { "id": spa },
-        "provider": { "id": provider.id, "issuer": upstream.issuer, "name": "Acme SSO" },
+        "provider": {
+            "id": provider.id, "issuer": upstream.issuer, "name": "Acme SSO",
+            "domain": "acme-sso.test",
+        },
         "admin": { "email": "admin@example.com", "password": PASSWORD, "name": "Ada Admin" },
         "variants": variants,
     });
@@ -206,6 +220,12 @@ async fn every_flow_reaches_the_application_in_chromium() {
         );
         assert!(seen["promptLogin"].as_i64().is_some() && seen["maxAge"].as_i64().is_some());
         assert_eq!(seen["federated"], json!(["fed"]), "{variant}: {seen}");
+        assert_eq!(
+            seen["identifierFirst"],
+            format!("hrd-{variant}@acme-sso.test"),
+            "{variant}: {seen}"
+        );
+        assert_eq!(seen["linked"], true, "{variant}: {seen}");
     }
     // Every hosted page was seen (and kept for review) in both variants.
     let shots: Vec<&str> = report["shots"]
