@@ -47,6 +47,7 @@ const PAGES: &[&str] = &[
     "login-with-providers",
     "account-federated",
     "federated-failed",
+    "account-link-offer",
     "account-provider-linked",
 ];
 

@@ -23,6 +23,7 @@ crate::on_all_backends!(
     entra_multi_tenant_checks_the_issuer_against_the_tenant,
     identifier_first_sends_claimed_domains_to_their_provider,
     starts_in_flight_per_address_are_bounded,
+    another_ostiary_as_the_upstream,
 );
 
 fn actor() -> ostiary::audit::Actor {
@@ -87,6 +88,8 @@ async fn link_from_account(
 }
 
 async fn linking_and_unlinking_from_the_account_page(backend: Backend) {
+    // SR-112: without the email rules, the person proves the account by
+    // signing in to it; SR-111: the identity is (provider, subject).
     if !node_peer() {
         return;
     }
@@ -214,6 +217,7 @@ async fn linking_and_unlinking_from_the_account_page(backend: Backend) {
 }
 
 async fn upstream_tokens_are_kept_sealed_only_when_configured(backend: Backend) {
+    // SR-115: upstream tokens encrypted at rest, bound to the identity.
     if !node_peer() {
         return;
     }
@@ -272,6 +276,8 @@ async fn upstream_tokens_are_kept_sealed_only_when_configured(backend: Backend) 
 const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
 async fn entra_multi_tenant_checks_the_issuer_against_the_tenant(backend: Backend) {
+    // SR-110: the issuer matched exactly (for a multi-tenant authority,
+    // the template filled with the token's own tenant); SR-111: tid+oid.
     if !node_peer() {
         return;
     }
@@ -454,6 +460,8 @@ async fn identifier_first_sends_claimed_domains_to_their_provider(backend: Backe
 }
 
 async fn starts_in_flight_per_address_are_bounded(backend: Backend) {
+    // SR-114 (bounded upstream calls per client) and the lesson that
+    // throttles must hold under parallel requests.
     // Each start stores a pending sign-in: one address may have at most
     // IN_FLIGHT_PER_IP in flight, also when they arrive all at once
     // (counted and stored in one serialized transaction). GitHub needs no
@@ -500,4 +508,88 @@ async fn starts_in_flight_per_address_are_bounded(backend: Backend) {
     assert!(!app.audited("login.federated_refused").await);
     app.clock.advance(chrono::Duration::minutes(11));
     assert_eq!(app.browser().get(&path).await.status, StatusCode::SEE_OTHER);
+}
+
+async fn another_ostiary_as_the_upstream(backend: Backend) {
+    // An independent OpenID Provider implementation as the upstream:
+    // another Ostiary instance (its own database, keys and users).
+    // (It serves its real address as its issuer.)
+    let upstream = TestApp::spawn_for_browser(backend.clone()).await;
+    let app = TestApp::spawn_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let spec = ProviderSpec {
+        name: "Partner Ostiary".into(),
+        issuer: Some("http://127.0.0.1:9".into()),
+        client_id: Some("placeholder".into()),
+        jit: true,
+        enabled: true,
+        trust_email: true,
+        ..Default::default()
+    };
+    let provider = registry::create(&app.state, &actor(), Kind::Oidc, spec, Some("s".into()))
+        .await
+        .unwrap();
+    let client = upstream
+        .client_named("Downstream Ostiary")
+        .redirect_uris(&[&provider.callback_url])
+        .register()
+        .await;
+    let (issuer, client_id) = (upstream.base.clone(), client.id.clone());
+    registry::update(
+        &app.state,
+        &actor(),
+        &provider.id,
+        move |s| {
+            s.issuer = Some(issuer);
+            s.client_id = Some(client_id);
+        },
+        client.secret.clone(),
+    )
+    .await
+    .unwrap();
+    let ann = upstream.create_user("ann@partner.example", PASSWORD).await;
+
+    // Downstream sends the browser to the upstream Ostiary, where Ann signs
+    // in with her password and allows the application; back downstream she
+    // is signed in, created just in time, keyed by the upstream's `sub`.
+    let mut down = app.browser();
+    let authorize = start(&mut down, &provider.id).await;
+    let authorize = authorize
+        .strip_prefix(&upstream.base)
+        .unwrap_or_else(|| panic!("{authorize}"))
+        .to_owned();
+    let (mut up, signed_in) = upstream.login("ann@partner.example", PASSWORD).await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    let mut res = up.get(&authorize).await;
+    if res.status == StatusCode::OK {
+        // Consent at the upstream: the form carries the request again.
+        let query = authorize.split_once('?').unwrap().1;
+        let request: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let mut fields = vec![("decision", "allow")];
+        fields.extend(request.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        res = up.post_from(&res, "/authorize/consent", &fields).await;
+    }
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let back = reqwest::Url::parse(res.location()).unwrap();
+    assert!(
+        provider
+            .callback_url
+            .starts_with(&format!("{}", &back[..url::Position::AfterPath]))
+    );
+    let callback = format!("{}?{}", back.path(), back.query().unwrap_or_default());
+    assert!(callback.contains("iss="), "RFC 9207 iss: {callback}");
+    let done = down.get(&callback).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/account");
+    let session = app.session_of(&down).await;
+    assert_eq!(session.amr.to_vec(), ["fed"]);
+    let linked = identity_of(&app, &provider.id, &ann).await.unwrap();
+    assert_eq!(linked.user_id, session.user_id);
+    assert_eq!(linked.email.as_deref(), Some("ann@partner.example"));
 }

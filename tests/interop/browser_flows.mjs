@@ -641,7 +641,10 @@ async function linkFromAccount(v, out) {
   await page.goto(`${base}/login?return_to=%2Faccount${lang}`);
   await submitLogin(page, user);
   await page.waitForURL((u) => u.origin === base && u.pathname === '/account');
-  await page.locator(`form[action="/account/providers/${cfg.provider.id}/link"] button`).click();
+  const link = page.locator(`form[action="/account/providers/${cfg.provider.id}/link"] button`);
+  expect((await link.innerText()).includes(cfg.provider.name), 'the link button does not name the provider');
+  await shot(v, page, 'account-link-offer');
+  await link.click();
   await atUpstream(page, `link-${v.name}`);
   await page.waitForURL((u) => u.pathname === '/account' && u.search.includes('provider-linked'));
   const unlink = page.locator(`form[action="/account/providers/${cfg.provider.id}/unlink"] button`);
