@@ -24,6 +24,7 @@ pub mod recent;
 pub mod self_service;
 pub mod session;
 pub mod sign_in;
+pub mod sign_in_methods;
 pub mod throttle;
 pub mod webauthn;
 

@@ -2,12 +2,14 @@
 //! linking an identity after signing in to the account (the explicit way,
 //! when automatic linking by email is not allowed) and unlinking one —
 //! never the last way left to sign in (a password, a passkey or another
-//! identity must remain). Both audited with the user as actor.
+//! identity must remain: `auth::sign_in_methods`). Both audited with the
+//! user as actor.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::auth::sign_in_methods::{Removing, another_remains};
 use crate::db::DbConnection;
 use crate::domain::{Email, UserId};
 use crate::error::AppError;
@@ -15,7 +17,7 @@ use crate::federation::identity::Identity;
 use crate::federation::provisioning::{link, seal_tokens};
 use crate::state::AppState;
 use crate::store::identities;
-use crate::store::{passkeys, providers, users, write_tx};
+use crate::store::{providers, users, write_tx};
 
 /// The outcome of an explicit link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,12 +133,10 @@ pub async fn unlink(
             write_tx(conn, |conn| {
                 let mine = identities::find(conn, &provider_id, &subject)?
                     .is_some_and(|i| i.user_id == user_id);
-                let Some(user) = users::find(conn, &user_id)?.filter(|_| mine) else {
+                if !mine {
                     return Ok(Unlinked::NotFound);
-                };
-                let others = identities::count_for_user(conn, &user_id)? - 1;
-                let passkeys = passkeys::count_for_user(conn, &user_id)?;
-                if user.password_hash.is_none() && passkeys == 0 && others == 0 {
+                }
+                if !another_remains(conn, &user_id, Removing::Identity)? {
                     return Ok(Unlinked::LastMethod);
                 }
                 if !identities::delete_one(conn, &user_id, &provider_id, &subject)? {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::auth::guard::{Checked, CheckedHeader, CsrfOnly, Page, Recent, SignedIn, header_token};
 use crate::auth::mfa::enroll::{self, NewCodes};
 use crate::auth::passkey_login::{self, PasskeyOutcome};
+use crate::auth::webauthn::Removal;
 use crate::auth::{CurrentSession, MaybeSession, csrf, recent, webauthn};
 use crate::error::AppError;
 use crate::flow::login::after_first_factor;
@@ -131,6 +132,7 @@ pub async fn get_passkeys(
     let notice = match query.notice.as_deref() {
         Some("added") => Some(t.text("passkeys.added_notice").to_owned()),
         Some("removed") => Some(t.text("passkeys.removed_notice").to_owned()),
+        Some("last-method") => Some(t.text("account.passkey_last_method").to_owned()),
         _ => None,
     };
     let page = PasskeysPage {
@@ -238,8 +240,12 @@ pub async fn post_delete(
     _csrf: Checked<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    if !webauthn::remove(&state, current.actor(&ctx), &current.user.id, &id).await? {
-        return Err(AppError::NotFound);
+    match webauthn::remove(&state, current.actor(&ctx), &current.user.id, &id).await? {
+        Removal::Removed => {}
+        Removal::NotFound => return Err(AppError::NotFound),
+        Removal::LastMethod => {
+            return Ok(see_other("/account/passkeys?notice=last-method", vec![]));
+        }
     }
     enroll::drop_backup_codes_without_factor(&state, &current.user.id).await?;
     Ok(see_other("/account/passkeys?notice=removed", vec![]))

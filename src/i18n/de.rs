@@ -988,6 +988,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Die Verknüpfung mit dem Anbieter ist gelöst.",
     ),
     (
+        "account.passkey_last_method",
+        "Dieser Passkey ist Ihr einziger Weg, sich anzumelden. Legen Sie zuerst ein Passwort fest und entfernen Sie ihn dann.",
+    ),
+    (
         "account.provider_last_method",
         "Das ist Ihr einziger Weg, sich anzumelden. Legen Sie zuerst ein Passwort oder einen Passkey an.",
     ),

@@ -925,6 +925,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     ("account.provider_unlinked", "The provider is unlinked."),
     (
+        "account.passkey_last_method",
+        "That passkey is your only way to sign in. Set a password first, then remove it.",
+    ),
+    (
         "account.provider_last_method",
         "That is your only way to sign in. Set a password or add a passkey before you unlink it.",
     ),

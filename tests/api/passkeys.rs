@@ -23,6 +23,7 @@ crate::on_all_backends!(
     passwordless_garbage_fails_generically_is_audited_and_throttled,
     users_remove_only_their_own_passkeys,
     stale_sign_in_must_confirm_before_remove,
+    the_last_way_to_sign_in_is_not_removed,
     passkey_second_step_is_gated_and_counts_failures,
 );
 
@@ -393,6 +394,31 @@ async fn users_remove_only_their_own_passkeys(backend: Backend) {
     assert_eq!(res.location(), "/account/passkeys?notice=removed");
     assert_eq!(count(&app, "passkeys").await, 0);
     assert!(app.audited("passkey.removed").await);
+}
+
+async fn the_last_way_to_sign_in_is_not_removed(backend: Backend) {
+    // One rule with unlinking a provider (`auth::sign_in_methods`): an
+    // account without a password keeps its only passkey.
+    let app = TestApp::spawn(backend).await;
+    let (mut alice, alice_id) = signed_in(&app, "alice@example.com").await;
+    let only = insert_passkey(&app, &alice_id, "Only key").await;
+    app.sql(&format!(
+        "UPDATE users SET password_hash = NULL WHERE id = '{alice_id}'"
+    ))
+    .await
+    .unwrap();
+    let delete = format!("/account/passkeys/{only}/delete");
+    let res = alice.submit("/account/passkeys", &delete, &[]).await;
+    assert_eq!(res.location(), "/account/passkeys?notice=last-method");
+    assert_eq!(count(&app, "passkeys").await, 1);
+    let page = alice.get(res.location()).await;
+    assert!(page.body.contains("only way to sign in"), "{}", page.body);
+    assert!(!app.audited("passkey.removed").await);
+    // With a second passkey, either may go.
+    insert_passkey(&app, &alice_id, "Second key").await;
+    let res = alice.submit("/account/passkeys", &delete, &[]).await;
+    assert_eq!(res.location(), "/account/passkeys?notice=removed");
+    assert_eq!(count(&app, "passkeys").await, 1);
 }
 
 async fn stale_sign_in_must_confirm_before_remove(backend: Backend) {

@@ -2,7 +2,19 @@
 //! required).
 
 use super::*;
+use crate::auth::sign_in_methods::{Removing, another_remains};
 use crate::domain::UserId;
+
+/// The outcome of removing a passkey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    /// The user has no such passkey.
+    NotFound,
+    /// It is the account's only way to sign in (no password, no other
+    /// passkey, no linked provider).
+    LastMethod,
+}
 
 /// Ask for a resident (discoverable) credential: webauthn-rs 0.6's
 /// `start_passkey_registration` sends `residentKey: "discouraged"`, but a
@@ -147,22 +159,31 @@ pub async fn finish_registration(
 }
 
 /// Remove passkey `id` of `user_id` (the caller checked CSRF and a recent
-/// sign-in); audits `passkey.removed`. `false` when the user has no such
-/// passkey.
+/// sign-in), unless it is the last way to sign in; audits
+/// `passkey.removed`.
 pub async fn remove(
     state: &AppState,
     actor: Actor,
     user_id: &UserId,
     id: &str,
-) -> Result<bool, AppError> {
+) -> Result<Removal, AppError> {
     let now = state.now();
     let (user_id, id) = (user_id.to_owned(), id.to_owned());
     state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
+                let mine = passkeys::list_for_user(conn, &user_id)?
+                    .iter()
+                    .any(|p| p.id == id);
+                if !mine {
+                    return Ok(Removal::NotFound);
+                }
+                if !another_remains(conn, &user_id, Removing::Passkey)? {
+                    return Ok(Removal::LastMethod);
+                }
                 let Some(row) = passkeys::delete_for_user(conn, &id, &user_id)? else {
-                    return Ok(false);
+                    return Ok(Removal::NotFound);
                 };
                 audit::record(
                     conn,
@@ -172,7 +193,7 @@ pub async fn remove(
                         .details(serde_json::json!({ "passkey_id": row.id, "name": row.name })),
                     now,
                 )?;
-                Ok(true)
+                Ok(Removal::Removed)
             })
         })
         .await
