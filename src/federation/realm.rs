@@ -1,7 +1,8 @@
 //! Home-realm discovery (S7): an email domain claimed by an enabled
 //! provider (`--domain`) sends whoever types such an address on the login
-//! page to that provider; local passwords for those addresses count only
-//! when the provider allows them (`--allow-local-passwords`).
+//! page to that provider; local methods (a password, an email code) for
+//! those addresses count only when the provider allows them
+//! (`--allow-local-passwords`).
 
 use crate::error::AppError;
 use crate::federation::Kind;
@@ -21,6 +22,21 @@ fn domain_of(email: &str) -> Option<String> {
     let (_, domain) = email.trim().rsplit_once('@')?;
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
     (!domain.is_empty()).then_some(domain)
+}
+
+/// The provider an address typed on a sign-in form goes to, if any:
+/// a claimed domain always does, unless its provider lets local accounts
+/// use a local method and the person asked for one (`wants_local`: typed a
+/// password, asked for an email code).
+pub async fn sends_to_provider(
+    state: &AppState,
+    email: &str,
+    wants_local: bool,
+) -> Result<Option<String>, AppError> {
+    Ok(of_email(state, email)
+        .await?
+        .filter(|realm| !(realm.allow_local_passwords && wants_local))
+        .map(|realm| realm.provider_id))
 }
 
 /// The enabled provider claiming the domain of `email`, if any.

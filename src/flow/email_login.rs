@@ -8,13 +8,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::login::after_first_factor;
+use super::login::{after_first_factor, to_provider};
 use super::pages::{EmailFormPage, NoticePage, notice};
 use crate::auth::email_code::{self, BINDING_COOKIE, RequestOutcome, VerifyOutcome};
 use crate::auth::guard::Checked;
 use crate::auth::{MaybeSession, csrf, session};
 use crate::domain::Email;
 use crate::error::AppError;
+use crate::federation::realm;
 use crate::flow::app_context::{self, AppContext};
 use crate::flow::safe_return_to;
 use crate::i18n::Tr;
@@ -173,6 +174,11 @@ pub async fn post_request(
             .await;
         }
     };
+    // Identifier-first: addresses of a claimed domain sign in at their
+    // provider unless it lets local methods in.
+    if let Some(provider) = realm::sends_to_provider(&state, email.as_str(), true).await? {
+        return to_provider(&provider, form.return_to.as_deref());
+    }
     let locale = Locale::from_request(&req);
     match email_code::request(&state, ctx.actor(), &email, locale).await? {
         RequestOutcome::Issued { cookie } => Ok(see_other(

@@ -101,6 +101,14 @@ pub async fn page(
     Ok(app_context::apply(page.app.as_ref(), res))
 }
 
+/// On to sign in at `provider` (identifier-first), from a form: a page that
+/// leads on, since a redirect would carry the form post to the provider's
+/// origin, which `form-action` blocks.
+pub fn to_provider(provider: &str, return_to: Option<&str>) -> Result<HttpResponse, AppError> {
+    let start = format!("/login/providers/{provider}");
+    continue_to(&with_return_to(&start, return_to), vec![])
+}
+
 /// The browser's next step after any first factor (password, email code,
 /// passkey, upstream): every login method answers through this.
 pub fn after_first_factor(next: Next, return_to: Option<&str>) -> HttpResponse {
@@ -194,11 +202,9 @@ pub async fn post_login(
     // Identifier-first (S7): an address of a domain a provider claims goes
     // there — its password is never checked here, unless the provider
     // lets local passwords in and one was typed.
-    if let Some(realm) = realm::of_email(&state, &form.email).await?
-        && (!realm.allow_local_passwords || form.password.is_empty())
-    {
-        let start = format!("/login/providers/{}", realm.provider_id);
-        return continue_to(&with_return_to(&start, form.return_to.as_deref()), vec![]);
+    let wants_local = !form.password.is_empty();
+    if let Some(provider) = realm::sends_to_provider(&state, &form.email, wants_local).await? {
+        return to_provider(&provider, form.return_to.as_deref());
     }
     // The first step of an identifier-first sign-in for anyone else: ask
     // for the password (not a failed attempt).

@@ -414,6 +414,18 @@ async fn identifier_first_sends_claimed_domains_to_their_provider(backend: Backe
         assert!(b.session_cookie().is_none());
     }
     assert!(!app.audited("login.failure").await);
+    // An email code is a local method too: no code is sent, on to the
+    // provider.
+    let mut b = app.browser();
+    let res = b
+        .submit(
+            "/login/email",
+            "/login/email",
+            &[("email", "gina@corp.test")],
+        )
+        .await;
+    assert!(continued(&res).starts_with(&to_provider));
+    assert!(!app.audited("email_code.issued").await);
 
     // Another address without a password: asked for it, nothing counted.
     let mut b = app.browser();
