@@ -131,11 +131,19 @@ pub struct ContinuePage {
     pub url: String,
 }
 
-/// The [`ContinuePage`] to `url`, with `cookies`; never cached.
+/// The [`ContinuePage`] to `url` (a local path or an http(s) URL: nothing
+/// a refresh or a link could run), with `cookies`; never cached.
 pub fn continue_to(
     url: &str,
     cookies: Vec<actix_web::cookie::Cookie<'static>>,
 ) -> Result<HttpResponse, AppError> {
+    let local = url.starts_with('/') && !url.starts_with("//");
+    let web = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "https" | "http"));
+    if !(local || web) {
+        return Err(AppError::Internal(format!(
+            "refusing to lead on to {url:?}"
+        )));
+    }
     let page = ContinuePage {
         t: Tr::current(),
         url: url.to_owned(),
@@ -157,4 +165,23 @@ pub fn invalid_link(message: &'static str, again: &'static str) -> Result<HttpRe
         message,
         Some((again, "link.request_new")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::continue_to;
+
+    #[test]
+    fn leads_on_only_to_a_local_path_or_a_web_address() {
+        assert!(continue_to("/login/providers/x?return_to=%2F", vec![]).is_ok());
+        assert!(continue_to("https://idp.example/authorize?state=s", vec![]).is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "//evil.example/",
+            "data:text/html,x",
+            "relative",
+        ] {
+            assert!(continue_to(bad, vec![]).is_err(), "{bad}");
+        }
+    }
 }

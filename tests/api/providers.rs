@@ -94,6 +94,7 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
             "--organization",
             "Acme",
             "--trust-email",
+            "--keep-tokens",
         ],
         &env,
         SECRET,
@@ -117,6 +118,13 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
         (true.into(), true.into())
     );
     assert_eq!(google["has_secret"], true);
+    assert_eq!(
+        (
+            google["keep_tokens"].clone(),
+            google["allow_local_passwords"].clone()
+        ),
+        (true.into(), false.into())
+    );
     let callback = google["callback_url"].as_str().unwrap();
     assert!(
         callback.starts_with("http")
@@ -238,6 +246,8 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
             "Acme",
             "--jit",
             "false",
+            "--allow-local-passwords",
+            "true",
             "--domain",
             "acme.example",
             "--client-secret-stdin",
@@ -247,6 +257,11 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
     );
     assert_eq!(updated["name"], "Acme");
     assert_eq!(updated["jit"], false);
+    assert_eq!(updated["allow_local_passwords"], true);
+    assert_eq!(
+        updated["keep_tokens"], true,
+        "flags not given keep their value"
+    );
     assert_eq!(updated["domains"], serde_json::json!(["acme.example"]));
     assert_eq!(updated["settings"]["hosted_domain"], "acme.test");
     assert_eq!(updated["organization"], "Acme");
