@@ -376,6 +376,9 @@ pub fn open_secret(state: &AppState, id: &str, sealed: &str) -> Result<String, A
 pub struct Button {
     pub id: String,
     pub label: String,
+    /// Which mark the button shows (`google`, `microsoft`, `github`,
+    /// `okta`, `jumpcloud`; anything else a generic key).
+    pub icon: &'static str,
 }
 
 /// Buttons for every enabled provider whose sign-in flow exists, by name.
@@ -387,6 +390,7 @@ pub async fn buttons(state: &AppState) -> Result<Vec<Button>, AppError> {
             p.enabled && Kind::parse(&p.kind).is_some_and(|k| k.is_oidc() || k == Kind::Github)
         })
         .map(|p| Button {
+            icon: Kind::parse(&p.kind).map_or("oidc", Kind::upstream_type),
             label: p.button_label.unwrap_or(p.name),
             id: p.id,
         })

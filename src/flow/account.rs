@@ -50,6 +50,7 @@ pub struct IdentityView {
 pub struct LinkableView {
     pub id: String,
     pub label: String,
+    pub icon: &'static str,
 }
 
 /// One session row on the page.
@@ -201,6 +202,7 @@ pub async fn get_account(
             .map(|b| LinkableView {
                 id: b.id,
                 label: b.label,
+                icon: b.icon,
             })
             .collect(),
         identities: overview

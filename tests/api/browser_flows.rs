@@ -114,6 +114,30 @@ async fn every_flow_reaches_the_application_in_chromium() {
         .id;
 
     let (provider, upstream) = crate::federated_login::registered_upstream(&app, "Acme SSO").await;
+    // The presets' buttons (not followed here: their marks on the pages).
+    for (kind, name) in [
+        (ostiary::federation::Kind::Google, "Google"),
+        (ostiary::federation::Kind::Entra, "Microsoft"),
+        (ostiary::federation::Kind::Github, "GitHub"),
+    ] {
+        let spec = ostiary::federation::spec::ProviderSpec {
+            name: name.into(),
+            client_id: Some("unused".into()),
+            tenant: (kind == ostiary::federation::Kind::Entra).then(|| "common".into()),
+            enabled: true,
+            jit: true,
+            ..Default::default()
+        };
+        ostiary::federation::registry::create(
+            &app.state,
+            &ostiary::audit::Actor::system("test"),
+            kind,
+            spec,
+            Some("unused".into()),
+        )
+        .await
+        .unwrap();
+    }
     // Addresses of this domain sign in through the provider (identifier-first).
     ostiary::federation::registry::update(
         &app.state,
