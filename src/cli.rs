@@ -69,6 +69,9 @@ pub enum Command {
     /// Manage upstream identity providers (SSO).
     #[command(subcommand)]
     Provider(crate::federation::cli::ProviderCommand),
+    /// Manage admin-API keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(crate::admin::cli::ApiKeyCommand),
 }
 
 /// `ostiary invitation …`
@@ -470,6 +473,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
             let read = || read_stdin_line("client secret");
             print_json(&crate::federation::cli::run(&state, command, read).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ApiKey(command) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            print_json(&crate::admin::cli::run(&state, command).await?);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -6,8 +6,9 @@
 //! `.ci/check_cycles.py`; see `docs/architecture.md`):
 //!
 //! 1. entry: `cli`, `app`, `routes` (the one route table);
-//! 2. handlers: `flow` (hosted pages) and `oidc` (protocol endpoints and the
-//!    authorization decision the pages render);
+//! 2. handlers: `flow` (hosted pages), `oidc` (protocol endpoints and the
+//!    authorization decision the pages render) and `admin` (the JSON admin
+//!    API, with the API-key service it authenticates with);
 //! 3. services: `auth` (sessions, CSRF, throttling, sign-in, MFA, passkeys,
 //!    self-service), `users` (accounts, setup, invitations, password rules),
 //!    `federation` (upstream identity providers), `jobs` (maintenance);
@@ -18,6 +19,7 @@
 //! 7. leaves: `crypto` (pure), `domain`, `config`, `error`, `i18n`, `clock`,
 //!    `request_id`, `telemetry`.
 
+pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         AppError::BadRequest(crate::i18n::Tr::current().text("error.query").into()).into()
     }))
     .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+    // The admin API (S8)
+    .service(web::scope("/api/v1").configure(crate::admin::api::configure))
     // Operations
     .route("/healthz", web::get().to(ops::get_healthz))
     .route("/readyz", web::get().to(ops::get_readyz))

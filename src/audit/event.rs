@@ -12,6 +12,8 @@ pub enum ActorKind {
     User,
     /// Ostiary itself or an operator at the CLI.
     System,
+    /// An admin-API key (its id is the actor id).
+    ApiKey,
 }
 
 impl ActorKind {
@@ -20,6 +22,7 @@ impl ActorKind {
             Self::Anonymous => "anonymous",
             Self::User => "user",
             Self::System => "system",
+            Self::ApiKey => "api_key",
         }
     }
 }
@@ -67,6 +70,9 @@ pub enum Action {
     UserProvisioned,
     IdentityLinked,
     IdentityUnlinked,
+    ApiKeyCreated,
+    ApiKeyRevoked,
+    ApiKeyRotated,
     FederatedLoginRefused,
     UserDeleted,
     OrganizationCreated,
@@ -135,6 +141,9 @@ impl Action {
             Self::UserProvisioned => "user.provisioned",
             Self::IdentityLinked => "identity.linked",
             Self::IdentityUnlinked => "identity.unlinked",
+            Self::ApiKeyCreated => "api_key.created",
+            Self::ApiKeyRevoked => "api_key.revoked",
+            Self::ApiKeyRotated => "api_key.rotated",
             Self::FederatedLoginRefused => "login.federated_refused",
             Self::UserDeleted => "user.deleted",
             Self::OrganizationCreated => "organization.created",

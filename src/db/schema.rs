@@ -443,6 +443,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        organization_id -> Nullable<Text>,
+        scopes -> Text,
+        vendor -> Bool,
+        allowed_ips -> Text,
+        rate_limit_per_min -> Nullable<Integer>,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
+        use_count -> BigInt,
+        window_start -> Nullable<Timestamp>,
+        window_count -> Integer,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
@@ -453,6 +476,7 @@ diesel::joinable!(identities -> providers (provider_id));
 diesel::joinable!(federation_logins -> providers (provider_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
     providers,
     provider_domains,
     identities,

@@ -107,3 +107,33 @@ pub fn organization_ids_of(
         .select(memberships::organization_id)
         .load(conn)?)
 }
+
+/// Ids of the organizations where the user has one of `roles`.
+pub fn organization_ids_with_role(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    roles: &[&str],
+) -> Result<Vec<OrganizationId>, AppError> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::role.eq_any(roles))
+        .select(memberships::organization_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .map(OrganizationId::from)
+        .collect())
+}
+
+/// Whether the user is a member of the organization.
+pub fn is_member(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    organization_id: &OrganizationId,
+) -> Result<bool, AppError> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::organization_id.eq(organization_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}

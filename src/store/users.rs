@@ -223,3 +223,78 @@ pub fn count_superusers(conn: &mut DbConnection) -> Result<i64, AppError> {
         .count()
         .get_result(conn)?)
 }
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// Which live users an admin-API caller may see: all, or the members of
+/// some organizations (`None` / `Some(ids)`), filtered in the query.
+fn in_reach<'a>(
+    organizations: Option<&'a [crate::domain::OrganizationId]>,
+) -> users::BoxedQuery<
+    'a,
+    crate::db::MultiBackend,
+    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<User, crate::db::MultiBackend>>,
+> {
+    use crate::db::schema::memberships;
+    let mut query = users::table
+        .filter(users::deleted_at.is_null())
+        .select(User::as_select())
+        .into_boxed();
+    if let Some(orgs) = organizations {
+        let members = memberships::table
+            .filter(memberships::organization_id.eq_any(orgs.iter().map(|o| o.to_string())))
+            .select(memberships::user_id);
+        query = query.filter(users::id.eq_any(members));
+    }
+    query
+}
+
+/// One page of live users in reach, by creation time then id, after the
+/// (created_at, id) key `after`; `search` matches email or name,
+/// case-insensitively.
+pub fn page_in_reach(
+    conn: &mut DbConnection,
+    organizations: Option<&[crate::domain::OrganizationId]>,
+    search: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<User>, AppError> {
+    let mut query = in_reach(organizations);
+    if let Some(q) = search {
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        query = query.filter(
+            lower(users::email)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(users::display_name).like(pattern).escape('\\')),
+        );
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            users::created_at
+                .gt(at)
+                .or(users::created_at.eq(at).and(users::id.gt(id))),
+        );
+    }
+    Ok(query
+        .order((users::created_at.asc(), users::id.asc()))
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// The live user `id`, if in reach.
+pub fn find_in_reach(
+    conn: &mut DbConnection,
+    organizations: Option<&[crate::domain::OrganizationId]>,
+    id: &UserId,
+) -> Result<Option<User>, AppError> {
+    Ok(in_reach(organizations)
+        .filter(users::id.eq(id.clone()))
+        .first(conn)
+        .optional()?)
+}

@@ -9,7 +9,7 @@ use crate::audit::{self, Action, Actor, ActorKind, Event, Outcome};
 use crate::db::DbConnection;
 use crate::domain::{Email, OrganizationId, Role, UserId};
 use crate::error::AppError;
-use crate::store::users::{self, Inserted, NewUser};
+use crate::store::users::{self, Inserted, NewUser, User};
 use crate::store::{naive, orgs, write_tx};
 
 /// What to create.
@@ -174,6 +174,29 @@ pub struct UserListing {
     pub identities: Vec<serde_json::Value>,
 }
 
+/// How `user list` and the admin API show `user`: with its roles and
+/// linked identities.
+pub fn listing(conn: &mut DbConnection, user: User) -> Result<UserListing, AppError> {
+    let roles = orgs::memberships_of(conn, &user.id)?
+        .into_iter()
+        .map(|(organization, role)| serde_json::json!({ "organization": organization, "role": role }))
+        .collect();
+    let identities = crate::store::identities::of_user(conn, &user.id)?
+        .into_iter()
+        .map(|(row, _)| serde_json::json!({ "provider": row.provider_id, "subject": row.subject }))
+        .collect();
+    Ok(UserListing {
+        id: user.id,
+        email: user.email,
+        email_verified: user.email_verified,
+        name: user.display_name,
+        disabled: user.locked,
+        superuser: user.superuser,
+        roles,
+        identities,
+    })
+}
+
 /// Live users, optionally only the one with `email` or the members of the
 /// organization named `organization` (which must exist).
 pub fn list_users(
@@ -196,24 +219,7 @@ pub fn list_users(
     let found = users::list_live(conn, email.as_ref().map(Email::as_str), org.as_ref())?;
     let mut out = Vec::with_capacity(found.len());
     for user in found {
-        let roles = orgs::memberships_of(conn, &user.id)?
-            .into_iter()
-            .map(|(organization, role)| serde_json::json!({ "organization": organization, "role": role }))
-            .collect();
-        let identities = crate::store::identities::of_user(conn, &user.id)?
-            .into_iter()
-            .map(|(row, _)| serde_json::json!({ "provider": row.provider_id, "subject": row.subject }))
-            .collect();
-        out.push(UserListing {
-            id: user.id,
-            email: user.email,
-            email_verified: user.email_verified,
-            name: user.display_name,
-            disabled: user.locked,
-            superuser: user.superuser,
-            roles,
-            identities,
-        });
+        out.push(listing(conn, user)?);
     }
     Ok(out)
 }

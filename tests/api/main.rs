@@ -11,6 +11,7 @@ mod mfa_support;
 mod oauth_support;
 
 mod account;
+mod admin_api;
 mod app_context;
 mod audiences;
 mod audit;

@@ -1,0 +1,142 @@
+//! Keyset pagination of admin-API lists (S8, SR-104): `limit` 1–100
+//! (default 20), an opaque `cursor` naming the last item's (creation time,
+//! id), answers `{"items": [...], "next_cursor": "…" | null}`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::admin::api::problem::Problem;
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+/// The paging (and search) part of a list's query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    pub q: Option<String>,
+}
+
+/// A checked page request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub after: Option<(NaiveDateTime, String)>,
+    pub search: Option<String>,
+}
+
+impl PageQuery {
+    pub fn check(&self) -> Result<PageRequest, Problem> {
+        let limit = match self.limit.as_deref() {
+            None => DEFAULT_LIMIT,
+            Some(raw) => raw
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| {
+                    Problem::invalid(
+                        "limit",
+                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                    )
+                })?,
+        };
+        let after =
+            match self.cursor.as_deref() {
+                None | Some("") => None,
+                Some(raw) => Some(decode(raw).ok_or_else(|| {
+                    Problem::invalid("cursor", "is not a cursor this API gave out")
+                })?),
+            };
+        let search = match self.q.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(q) if q.chars().count() > 200 => {
+                return Err(Problem::invalid("q", "must be at most 200 characters"));
+            }
+            Some(q) => Some(q.to_owned()),
+        };
+        Ok(PageRequest {
+            limit,
+            after,
+            search,
+        })
+    }
+}
+
+/// The cursor after an item created at `at` with `id`.
+pub fn encode(at: NaiveDateTime, id: &str) -> String {
+    let micros = at.and_utc().timestamp_micros();
+    URL_SAFE_NO_PAD.encode(format!("{micros}|{id}"))
+}
+
+fn decode(raw: &str) -> Option<(NaiveDateTime, String)> {
+    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (micros, id) = text.split_once('|')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    (!id.is_empty() && id.len() <= 100).then(|| (at, id.to_owned()))
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// A page from `limit + 1` rows read: the extra one only says there is more.
+pub fn page<R, T>(
+    mut rows: Vec<R>,
+    limit: i64,
+    key: impl Fn(&R) -> (NaiveDateTime, String),
+    show: impl FnMut(R) -> Result<T, Problem>,
+) -> Result<Page<T>, Problem> {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = if more {
+        rows.last().map(|r| {
+            let (at, id) = key(r);
+            encode(at, &id)
+        })
+    } else {
+        None
+    };
+    let items = rows.into_iter().map(show).collect::<Result<_, _>>()?;
+    Ok(Page { items, next_cursor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(limit: Option<&str>, cursor: Option<&str>) -> PageQuery {
+        PageQuery {
+            limit: limit.map(str::to_owned),
+            cursor: cursor.map(str::to_owned),
+            q: None,
+        }
+    }
+
+    #[test]
+    fn limits_and_cursors_are_checked() {
+        assert_eq!(q(None, None).check().unwrap().limit, 20);
+        assert_eq!(q(Some("1"), None).check().unwrap().limit, 1);
+        assert_eq!(q(Some("100"), None).check().unwrap().limit, 100);
+        for bad in ["0", "101", "-1", "x", "1.5", ""] {
+            assert!(q(Some(bad), None).check().is_err(), "{bad}");
+        }
+        let at = DateTime::from_timestamp_micros(1_700_000_000_123_456)
+            .unwrap()
+            .naive_utc();
+        let cursor = encode(at, "abc");
+        assert_eq!(
+            q(None, Some(&cursor)).check().unwrap().after,
+            Some((at, "abc".into()))
+        );
+        for bad in ["!!", "bm9waXBl", "fA"] {
+            assert!(q(None, Some(bad)).check().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Errors of the admin API as RFC 9457 `application/problem+json`: `type`,
+//! `title`, `status`, `detail`, `request_id` (also in `X-Request-Id`), and
+//! for invalid input `errors: [{field, message}]`. Internal causes go to
+//! the log with the request id, never into the answer (SR-103).
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::request_id;
+
+/// One invalid input field.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// An error answer.
+#[derive(Debug)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    pub retry_after: Option<i64>,
+    /// The cause, for the log only.
+    cause: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+            cause: None,
+        }
+    }
+
+    /// 400 naming the field at fault.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut p = Self::new(StatusCode::BAD_REQUEST, format!("{field}: {message}"));
+        p.errors.push(FieldError {
+            field: field.to_owned(),
+            message,
+        });
+        p
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, detail)
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, detail)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "no such object")
+    }
+
+    pub fn too_many(retry_after: i64) -> Self {
+        let mut p = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "this key is over its rate limit; retry later",
+        );
+        p.retry_after = Some(retry_after);
+        p
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.detail)
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => Self::not_found(),
+            AppError::BadRequest(m) => Self::new(StatusCode::BAD_REQUEST, m),
+            AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, m),
+            AppError::Csrf => Self::forbidden(
+                "missing or wrong X-CSRF-Token header (take it from GET /api/v1/session)",
+            ),
+            AppError::Overloaded | AppError::MailUnavailable => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the service is busy; retry later",
+            ),
+            other => {
+                let mut p = Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "something went wrong on our side; quote the request id",
+                );
+                p.cause = Some(other.to_string());
+                p
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    request_id: &'a str,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl ResponseError for Problem {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let request_id = request_id::current();
+        match &self.cause {
+            Some(cause) => tracing::error!(%request_id, error = %cause, "admin API request failed"),
+            None => {
+                tracing::info!(%request_id, status = self.status.as_u16(), detail = %self.detail, "admin API request refused")
+            }
+        }
+        let body = Body {
+            kind: "about:blank",
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            request_id: &request_id,
+            errors: &self.errors,
+        };
+        let mut res = HttpResponse::build(self.status)
+            .body(serde_json::to_string(&body).unwrap_or_else(|_| "{}".into()));
+        let headers = res.headers_mut();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(secs) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            headers.insert(RETRY_AFTER, v);
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                actix_web::http::header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"ostiary-admin\""),
+            );
+        }
+        res
+    }
+}

@@ -1,0 +1,92 @@
+//! What an admin-API caller may do (S8): `area:read` / `area:write` per
+//! area, or `*` for all. Writing implies reading the same area.
+
+use std::fmt;
+
+/// The areas of the admin API.
+pub const AREAS: [&str; 9] = [
+    "users",
+    "organizations",
+    "clients",
+    "providers",
+    "policies",
+    "keys",
+    "sessions",
+    "audit",
+    "api-keys",
+];
+
+/// One permission: an area and whether it may change things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub area: &'static str,
+    pub write: bool,
+}
+
+impl Scope {
+    pub const fn read(area: &'static str) -> Self {
+        Self { area, write: false }
+    }
+    pub const fn write(area: &'static str) -> Self {
+        Self { area, write: true }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}",
+            self.area,
+            if self.write { "write" } else { "read" }
+        )
+    }
+}
+
+/// Check a scope as written (`users:read`, `*`); the canonical text or why
+/// not. `audit` is read-only.
+pub fn parse(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw == "*" {
+        return Ok(raw.to_owned());
+    }
+    let known = raw.split_once(':').is_some_and(|(area, mode)| {
+        AREAS.contains(&area) && (mode == "read" || (mode == "write" && area != "audit"))
+    });
+    if known {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "unknown scope {raw:?}: use AREA:read or AREA:write with AREA one of {}, or *",
+            AREAS.join(", ")
+        ))
+    }
+}
+
+/// Whether the granted scopes (as stored) allow `wanted`.
+pub fn allows(granted: &[String], wanted: Scope) -> bool {
+    granted.iter().any(|g| {
+        g == "*"
+            || *g == wanted.to_string()
+            || (!wanted.write && *g == Scope::write(wanted.area).to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_checked_and_write_implies_read() {
+        assert_eq!(parse(" users:read ").unwrap(), "users:read");
+        assert!(parse("audit:write").is_err());
+        assert!(parse("users").is_err());
+        assert!(parse("root:read").is_err());
+        let granted = vec!["users:write".to_owned(), "audit:read".to_owned()];
+        assert!(allows(&granted, Scope::read("users")));
+        assert!(allows(&granted, Scope::write("users")));
+        assert!(allows(&granted, Scope::read("audit")));
+        assert!(!allows(&granted, Scope::read("clients")));
+        assert!(allows(&["*".to_owned()], Scope::write("keys")));
+    }
+}

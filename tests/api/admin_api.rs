@@ -1,0 +1,493 @@
+//! The admin API's authentication, reach and lists (S8, SR-56, SR-100,
+//! SR-103, SR-104), black-box over HTTP: API keys (hashed, scoped,
+//! expiring, revocable, rotated with an overlap, bound to networks and to
+//! a rate shared by every instance, vendor keys naming user and ticket),
+//! administrator sessions, organization reach (other organizations'
+//! objects are not found), keyset pagination edges and problem+json
+//! errors with the request id.
+
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use ostiary::admin::api_keys::{self, KeySpec};
+use ostiary::domain::{Email, Role};
+use ostiary::users::accounts::{self, UserSpec};
+
+use crate::cli::{fails, ostiary, succeeds, text};
+use crate::helpers::{Backend, PASSWORD, Page, TestApp, TestDatabase};
+
+crate::on_all_backends!(
+    keys_are_hashed_scoped_and_refused_once_dead,
+    keys_hold_to_their_networks_and_rate_across_instances,
+    vendor_keys_name_the_user_and_the_ticket,
+    callers_see_only_their_organizations,
+    lists_page_by_cursor_with_checked_limits,
+    api_keys_from_the_cli,
+);
+
+fn actor() -> ostiary::audit::Actor {
+    ostiary::audit::Actor::system("test")
+}
+
+async fn key(app: &TestApp, tweak: impl FnOnce(&mut KeySpec)) -> (String, String) {
+    let mut spec = KeySpec {
+        name: "test key".into(),
+        scopes: vec!["users:read".into()],
+        ..KeySpec::default()
+    };
+    tweak(&mut spec);
+    let created = api_keys::create(&app.state, &actor(), spec).await.unwrap();
+    (created.id, created.key)
+}
+
+async fn call(app: &TestApp, path: &str, key: &str) -> Page {
+    app.browser()
+        .get_with(path, &[("authorization", &format!("Bearer {key}"))])
+        .await
+}
+
+fn json(page: &Page) -> Value {
+    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body))
+}
+
+/// A problem+json answer of `status` carrying the response's request id.
+fn problem(page: &Page, status: StatusCode) -> Value {
+    assert_eq!(page.status, status, "{}", page.body);
+    assert_eq!(page.header("content-type"), "application/problem+json");
+    let body = json(page);
+    assert_eq!(body["status"], status.as_u16());
+    assert_eq!(body["request_id"], page.header("x-request-id"));
+    assert!(body["title"].is_string() && body["detail"].is_string());
+    body
+}
+
+/// Users created straight in the database (no password), in `org`.
+async fn users(app: &TestApp, emails: &[String], org: Option<&str>) {
+    let (emails, org, now) = (emails.to_vec(), org.map(str::to_owned), app.state.now());
+    app.db_run(move |conn| {
+        for (i, email) in emails.iter().enumerate() {
+            let spec = UserSpec {
+                email: Email::parse(email).unwrap(),
+                display_name: format!("Person {i}"),
+                password_hash: None,
+                superuser: false,
+                email_verified: true,
+                organization: org.clone().map(|o| (o, Role::Member)),
+            };
+            accounts::create_user(conn, &actor(), &spec, now)?;
+        }
+        Ok(())
+    })
+    .await;
+}
+
+async fn keys_are_hashed_scoped_and_refused_once_dead(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("ann@example.com", PASSWORD).await;
+    let (id, secret) = key(&app, |_| {}).await;
+    assert!(
+        secret.starts_with("ost_") && secret.len() >= 4 + 43,
+        "{secret}"
+    );
+    // SR-56: only a hash is kept.
+    let kid = id.clone();
+    let row = app
+        .db_run(move |conn| ostiary::store::api_keys::find(conn, &kid))
+        .await
+        .unwrap();
+    assert_ne!(row.secret_hash, secret);
+    assert!(!row.secret_hash.contains(&secret[4..]));
+    assert!(secret.starts_with(&row.prefix));
+
+    // No credentials, a wrong key, a key without the scope.
+    let none = app.browser().get("/api/v1/users").await;
+    problem(&none, StatusCode::UNAUTHORIZED);
+    assert!(none.header("www-authenticate").starts_with("Bearer"));
+    problem(
+        &call(&app, "/api/v1/users", "ost_nope").await,
+        StatusCode::UNAUTHORIZED,
+    );
+    let (_, clients_only) = key(&app, |s| s.scopes = vec!["clients:read".into()]).await;
+    let refused = problem(
+        &call(&app, "/api/v1/users", &clients_only).await,
+        StatusCode::FORBIDDEN,
+    );
+    assert!(refused["detail"].as_str().unwrap().contains("users:read"));
+
+    // The right key: the users, and the use is recorded.
+    let ok = call(&app, "/api/v1/users", &secret).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(json(&ok)["items"][0]["email"], "ann@example.com");
+    let kid = id.clone();
+    let row = app
+        .db_run(move |conn| ostiary::store::api_keys::find(conn, &kid))
+        .await
+        .unwrap();
+    assert_eq!(row.use_count, 1);
+    assert_eq!(row.last_used_ip.as_deref(), Some("127.0.0.1"));
+    // Unknown operations answer problem+json too.
+    problem(
+        &call(&app, "/api/v1/nothing-here", &secret).await,
+        StatusCode::NOT_FOUND,
+    );
+
+    // Expiry.
+    let (_, short) = key(&app, |s| s.expires_in = Some(Duration::seconds(30))).await;
+    assert_eq!(
+        call(&app, "/api/v1/users", &short).await.status,
+        StatusCode::OK
+    );
+    app.clock.advance(Duration::seconds(31));
+    problem(
+        &call(&app, "/api/v1/users", &short).await,
+        StatusCode::UNAUTHORIZED,
+    );
+
+    // Rotation with an overlap: both work, then only the new one.
+    let rotated = api_keys::rotate(&app.state, &actor(), &id, Duration::hours(1))
+        .await
+        .unwrap();
+    assert_ne!(rotated.key, secret);
+    assert_eq!(rotated.view.scopes, ["users:read"]);
+    assert_eq!(
+        call(&app, "/api/v1/users", &secret).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&app, "/api/v1/users", &rotated.key).await.status,
+        StatusCode::OK
+    );
+    app.clock.advance(Duration::minutes(61));
+    problem(
+        &call(&app, "/api/v1/users", &secret).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    assert_eq!(
+        call(&app, "/api/v1/users", &rotated.key).await.status,
+        StatusCode::OK
+    );
+
+    // Revocation is immediate.
+    api_keys::revoke(&app.state, &actor(), &rotated.id)
+        .await
+        .unwrap();
+    problem(
+        &call(&app, "/api/v1/users", &rotated.key).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    for action in ["api_key.created", "api_key.rotated", "api_key.revoked"] {
+        assert!(app.audited(action).await, "{action}");
+    }
+}
+
+async fn keys_hold_to_their_networks_and_rate_across_instances(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, elsewhere) = key(&app, |s| s.allowed_ips = vec!["203.0.113.0/24".into()]).await;
+    problem(
+        &call(&app, "/api/v1/users", &elsewhere).await,
+        StatusCode::FORBIDDEN,
+    );
+    let (_, here) = key(&app, |s| s.allowed_ips = vec!["127.0.0.1".into()]).await;
+    assert_eq!(
+        call(&app, "/api/v1/users", &here).await.status,
+        StatusCode::OK
+    );
+
+    // 5 a minute, counted in the database: two instances on one database
+    // share the count, and parallel requests cannot all pass it.
+    let other = app.second_instance().await;
+    let (_, limited) = key(&app, |s| s.rate_limit_per_min = Some(5)).await;
+    let mut handles = Vec::new();
+    for i in 0..12 {
+        let base = if i % 2 == 0 {
+            app.base.clone()
+        } else {
+            other.base.clone()
+        };
+        let auth = format!("Bearer {limited}");
+        handles.push(tokio::spawn(async move {
+            crate::helpers::Browser::new(&base)
+                .get_with("/api/v1/users", &[("authorization", &auth)])
+                .await
+        }));
+    }
+    let mut passed = 0;
+    for h in handles {
+        let page = h.await.unwrap();
+        if page.status == StatusCode::OK {
+            passed += 1;
+        } else {
+            problem(&page, StatusCode::TOO_MANY_REQUESTS);
+            let retry: i64 = page.header("retry-after").parse().unwrap();
+            assert!((1..=60).contains(&retry), "{retry}");
+        }
+    }
+    assert_eq!(passed, 5);
+    app.clock.advance(Duration::seconds(61));
+    assert_eq!(
+        call(&app, "/api/v1/users", &limited).await.status,
+        StatusCode::OK
+    );
+}
+
+async fn vendor_keys_name_the_user_and_the_ticket(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let customer = app.create_user("customer@example.com", PASSWORD).await;
+    let (_, vendor) = key(&app, |s| s.vendor = true).await;
+    let bare = call(&app, "/api/v1/session", &vendor).await;
+    problem(&bare, StatusCode::BAD_REQUEST);
+    let auth = format!("Bearer {vendor}");
+    let only_user = app
+        .browser()
+        .get_with(
+            "/api/v1/session",
+            &[("authorization", &auth), ("x-actor-user-id", &customer)],
+        )
+        .await;
+    problem(&only_user, StatusCode::BAD_REQUEST);
+    let nobody = app
+        .browser()
+        .get_with(
+            "/api/v1/session",
+            &[
+                ("authorization", &auth),
+                ("x-actor-user-id", "no-such-user"),
+                ("x-ticket-reference", "T-1"),
+            ],
+        )
+        .await;
+    problem(&nobody, StatusCode::BAD_REQUEST);
+    let ok = app
+        .browser()
+        .get_with(
+            "/api/v1/session",
+            &[
+                ("authorization", &auth),
+                ("x-actor-user-id", &customer),
+                ("x-ticket-reference", "T-1234"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let session = json(&ok);
+    assert_eq!(session["actor_type"], "api_key");
+    assert_eq!(session["vendor"]["actor_user_id"], customer.as_str());
+    assert_eq!(session["vendor"]["ticket_reference"], "T-1234");
+}
+
+async fn callers_see_only_their_organizations(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    users(
+        &app,
+        &["a1@a.test".into(), "a2@a.test".into()],
+        Some("Org A"),
+    )
+    .await;
+    users(&app, &["b1@b.test".into()], Some("Org B")).await;
+    let b1 = app
+        .db_run(|conn| ostiary::store::users::find_by_email(conn, "b1@b.test"))
+        .await
+        .unwrap()
+        .id;
+    let a1 = app
+        .db_run(|conn| ostiary::store::users::find_by_email(conn, "a1@a.test"))
+        .await
+        .unwrap()
+        .id;
+
+    // A key of Org A: Org A's users only; Org B's user is not found.
+    let (_, org_key) = key(&app, |s| s.organization = Some("Org A".into())).await;
+    let listed = json(&call(&app, "/api/v1/users", &org_key).await);
+    let emails: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["a1@a.test", "a2@a.test"]);
+    problem(
+        &call(&app, &format!("/api/v1/users/{b1}"), &org_key).await,
+        StatusCode::NOT_FOUND,
+    );
+    let mine = call(&app, &format!("/api/v1/users/{a1}"), &org_key).await;
+    assert_eq!(json(&mine)["email"], "a1@a.test");
+    // A global key sees everyone.
+    let (_, global) = key(&app, |_| {}).await;
+    let all = json(&call(&app, "/api/v1/users", &global).await);
+    assert_eq!(all["items"].as_array().unwrap().len(), 3);
+
+    // Sessions: an organization admin reaches their organization; a plain
+    // member is refused; a superuser reaches all.
+    let admin = app
+        .create_user_with("boss@a.test", PASSWORD, |s| {
+            s.organization = Some(("Org A".into(), Role::Admin));
+        })
+        .await;
+    let (mut boss, _) = app.login("boss@a.test", PASSWORD).await;
+    let session = json(&boss.get("/api/v1/session").await);
+    assert_eq!(session["actor_id"], admin.as_str());
+    assert!(
+        session["csrf_token"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    let seen = json(&boss.get("/api/v1/users").await);
+    assert_eq!(seen["items"].as_array().unwrap().len(), 3, "{seen}");
+    let hidden = boss.get(&format!("/api/v1/users/{b1}")).await;
+    problem(&hidden, StatusCode::NOT_FOUND);
+    app.create_user_with("plain@a.test", PASSWORD, |s| {
+        s.organization = Some(("Org A".into(), Role::Member));
+    })
+    .await;
+    let (mut plain, _) = app.login("plain@a.test", PASSWORD).await;
+    problem(&plain.get("/api/v1/users").await, StatusCode::FORBIDDEN);
+    app.create_user_with("root@example.com", PASSWORD, |s| s.superuser = true)
+        .await;
+    let (mut root, _) = app.login("root@example.com", PASSWORD).await;
+    let everyone = json(&root.get("/api/v1/users").await);
+    assert_eq!(everyone["items"].as_array().unwrap().len(), 6);
+}
+
+async fn lists_page_by_cursor_with_checked_limits(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let emails: Vec<String> = (0..101).map(|i| format!("u{i:03}@example.com")).collect();
+    users(&app, &emails, None).await;
+    let (_, k) = key(&app, |_| {}).await;
+
+    // The default is 20; 100 is the most; 1 works.
+    let first = json(&call(&app, "/api/v1/users", &k).await);
+    assert_eq!(first["items"].as_array().unwrap().len(), 20);
+    let one = json(&call(&app, "/api/v1/users?limit=1", &k).await);
+    assert_eq!(one["items"].as_array().unwrap().len(), 1);
+    assert!(one["next_cursor"].is_string());
+    let page1 = json(&call(&app, "/api/v1/users?limit=100", &k).await);
+    assert_eq!(page1["items"].as_array().unwrap().len(), 100);
+    let cursor = page1["next_cursor"].as_str().unwrap();
+    let page2 = json(
+        &call(
+            &app,
+            &format!("/api/v1/users?limit=100&cursor={cursor}"),
+            &k,
+        )
+        .await,
+    );
+    let rest = page2["items"].as_array().unwrap();
+    assert_eq!(rest.len(), 1);
+    assert!(page2["next_cursor"].is_null());
+    // Every user once, in creation order.
+    let mut seen: Vec<String> = page1["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(rest)
+        .map(|u| u["email"].as_str().unwrap().to_owned())
+        .collect();
+    let in_order = seen.clone();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 101);
+    assert_eq!(in_order, seen, "creation order here is the email order");
+
+    // Bad limits and cursors name the field.
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=abc", "limit"),
+        ("cursor=not-a-cursor", "cursor"),
+    ] {
+        let body = problem(
+            &call(&app, &format!("/api/v1/users?{query}"), &k).await,
+            StatusCode::BAD_REQUEST,
+        );
+        assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
+    }
+    // Search: email or name, any case; LIKE's wildcards are plain text.
+    let found = json(&call(&app, "/api/v1/users?q=U042", &k).await);
+    assert_eq!(found["items"][0]["email"], "u042@example.com");
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    let literal = json(&call(&app, "/api/v1/users?q=%25", &k).await);
+    assert!(literal["items"].as_array().unwrap().is_empty());
+}
+
+async fn api_keys_from_the_cli(backend: Backend) {
+    let db = TestDatabase::create(&backend);
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("OSTIARY_DATABASE_URL", db.url.as_str())];
+    // The organization comes with its first user.
+    let out = ostiary(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "ops@acme.test",
+            "--org",
+            "Acme",
+            "--password-stdin",
+        ],
+        &env,
+        Some("a long enough password 1\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let args = vec![
+        "api-key",
+        "create",
+        "--name",
+        "CI",
+        "--scope",
+        "users:read",
+        "--scope",
+        "audit:read",
+        "--expires-in",
+        "30d",
+        "--allow-ip",
+        "10.1.2.3/16",
+        "--rate-limit",
+        "600/min",
+        "--org",
+        "Acme",
+    ];
+    let created = succeeds(dir.path(), &args, &env);
+    assert_eq!(created["organization"], "Acme");
+    let key = created["key"].as_str().unwrap();
+    assert!(key.starts_with("ost_"));
+    assert_eq!(created["allowed_ips"], serde_json::json!(["10.1.0.0/16"]));
+    assert_eq!(created["rate_limit_per_min"], 600);
+    let id = created["id"].as_str().unwrap();
+    let listed = succeeds(dir.path(), &["api-key", "list"], &env);
+    assert!(!listed.to_string().contains(key), "the key is shown once");
+    assert_eq!(listed[0]["id"], id);
+    let rotated = succeeds(
+        dir.path(),
+        &["api-key", "rotate", id, "--overlap", "15m"],
+        &env,
+    );
+    assert!(rotated["key"].as_str().unwrap().starts_with("ost_"));
+    let revoked = succeeds(dir.path(), &["api-key", "revoke", id], &env);
+    assert!(revoked["revoked_at"].is_string());
+    // Bad input: named, nothing made.
+    for (bad, says) in [
+        (vec!["--scope", "root:all"], "unknown scope"),
+        (
+            vec!["--scope", "users:read", "--expires-in", "5w"],
+            "--expires-in",
+        ),
+        (
+            vec!["--scope", "users:read", "--rate-limit", "10"],
+            "--rate-limit",
+        ),
+        (
+            vec!["--scope", "users:read", "--allow-ip", "example.com"],
+            "--allow-ip",
+        ),
+    ] {
+        let mut args = vec!["api-key", "create", "--name", "bad"];
+        args.extend(bad);
+        let err = fails(dir.path(), &args, &env, 1);
+        assert!(err.contains(says), "{says}: {err}");
+    }
+    let again = ostiary(dir.path(), &["api-key", "list"], &env, None);
+    let all: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2, "{}", text(&again.stderr));
+}
