@@ -159,9 +159,10 @@ pub fn delete_user(
     })
 }
 
-/// A user as `user list` shows it (S1).
-#[derive(Debug, Clone, Serialize)]
+/// A user as `user list` and the admin API show it (S1).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserListing {
+    #[schema(value_type = String)]
     pub id: UserId,
     pub email: String,
     pub email_verified: bool,
@@ -169,8 +170,10 @@ pub struct UserListing {
     pub disabled: bool,
     pub superuser: bool,
     /// `{"organization", "role"}` per membership.
+    #[schema(value_type = Vec<Object>)]
     pub roles: Vec<serde_json::Value>,
     /// `{"provider", "subject"}` per linked upstream identity.
+    #[schema(value_type = Vec<Object>)]
     pub identities: Vec<serde_json::Value>,
 }
 

@@ -491,3 +491,65 @@ async fn api_keys_from_the_cli(backend: Backend) {
     let all: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(all.as_array().unwrap().len(), 2, "{}", text(&again.stderr));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_and_the_routes_agree() {
+    // Public, OpenAPI 3.1; its operations are exactly the routes (one table
+    // registers them: `ostiary::admin::api::OPERATIONS`), and each
+    // documented operation answers, with a status it documents.
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let page = app.browser().get("/api/v1/openapi.json").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let doc = json(&page);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["api_key"]["scheme"], "bearer");
+    assert_eq!(schemes["session"]["in"], "cookie");
+
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let local = path
+                .strip_prefix("/api/v1")
+                .unwrap_or_else(|| panic!("{path}"));
+            documented.push((method.clone(), local.to_owned(), operation.clone()));
+        }
+    }
+    let mut routes: Vec<(String, String)> = ostiary::admin::api::OPERATIONS
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    let mut listed: Vec<(String, String)> = documented
+        .iter()
+        .map(|(m, p, _)| (m.clone(), p.clone()))
+        .collect();
+    routes.sort();
+    listed.sort();
+    assert_eq!(routes, listed, "routes and the document differ");
+
+    let (_, k) = key(&app, |s| s.scopes = vec!["*".into()]).await;
+    for (method, path, operation) in documented {
+        assert_eq!(method, "get", "only reads so far: {path}");
+        for (name, scheme) in operation["security"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|s| s.as_object().unwrap().keys().zip(std::iter::repeat(s)))
+        {
+            assert!(schemes.get(name).is_some(), "{path}: {name} {scheme}");
+        }
+        let concrete = path.replace("{id}", "no-such-id");
+        let answer = call(&app, &format!("/api/v1{concrete}"), &k).await;
+        let status = answer.status.as_u16().to_string();
+        assert!(
+            operation["responses"].get(&status).is_some(),
+            "{path} answered {status}, which it does not document: {}",
+            answer.body
+        );
+        assert!(
+            !answer.body.contains("no such API operation"),
+            "{path} is documented but not routed"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! [`problem::Problem`]s; lists page with [`page`].
 
 pub mod caller;
+pub mod openapi;
 pub mod page;
 pub mod problem;
 pub mod session;
@@ -13,8 +14,30 @@ use actix_web::web::{self, ServiceConfig};
 
 use problem::Problem;
 
+/// Declares every operation once: the routes are registered from this
+/// table and [`OPERATIONS`] lists it, which a test compares with the
+/// OpenAPI document.
+macro_rules! operations {
+    ($($method:ident $path:literal => $handler:path),* $(,)?) => {
+        /// Every operation: (method, path under `/api/v1`).
+        pub const OPERATIONS: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        fn register(cfg: &mut ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+        }
+    };
+}
+
+operations! {
+    get "/openapi.json" => openapi::json,
+    get "/session" => session::show,
+    get "/users" => users::list,
+    get "/users/{id}" => users::show,
+}
+
 /// The routes under `/api/v1` (mounted by `routes`).
 pub fn configure(cfg: &mut ServiceConfig) {
+    register(cfg);
     cfg.app_data(web::QueryConfig::default().error_handler(|err, _| {
         Problem::new(
             actix_web::http::StatusCode::BAD_REQUEST,
@@ -34,9 +57,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
             }),
     )
     .app_data(web::PathConfig::default().error_handler(|_, _| Problem::not_found().into()))
-    .route("/session", web::get().to(session::show))
-    .route("/users", web::get().to(users::list))
-    .route("/users/{id}", web::get().to(users::show))
     .default_service(web::to(|| async {
         Err::<actix_web::HttpResponse, Problem>(Problem::new(
             actix_web::http::StatusCode::NOT_FOUND,

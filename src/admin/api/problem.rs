@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::request_id;
 
 /// One invalid input field.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -104,16 +104,20 @@ impl From<AppError> for Problem {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemBody {
+    /// Always `about:blank`: the status says what kind of problem it is.
     #[serde(rename = "type")]
-    kind: &'static str,
-    title: &'a str,
-    status: u16,
-    detail: &'a str,
-    request_id: &'a str,
-    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
-    errors: &'a [FieldError],
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Also the `X-Request-Id` header; the server's log has the details.
+    pub request_id: String,
+    /// For invalid input: which fields, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
 }
 
 impl ResponseError for Problem {
@@ -129,13 +133,13 @@ impl ResponseError for Problem {
                 tracing::info!(%request_id, status = self.status.as_u16(), detail = %self.detail, "admin API request refused")
             }
         }
-        let body = Body {
-            kind: "about:blank",
-            title: self.status.canonical_reason().unwrap_or("Error"),
+        let body = ProblemBody {
+            kind: "about:blank".into(),
+            title: self.status.canonical_reason().unwrap_or("Error").into(),
             status: self.status.as_u16(),
-            detail: &self.detail,
-            request_id: &request_id,
-            errors: &self.errors,
+            detail: self.detail.clone(),
+            request_id: request_id.clone(),
+            errors: self.errors.clone(),
         };
         let mut res = HttpResponse::build(self.status)
             .body(serde_json::to_string(&body).unwrap_or_else(|_| "{}".into()));

@@ -2,28 +2,64 @@
 //! signed-in administrator the `X-CSRF-Token` their unsafe requests send.
 
 use actix_web::HttpResponse;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::admin::api::caller::{Caller, Reach};
-use crate::admin::api::problem::Problem;
+use crate::admin::api::problem::{Problem, ProblemBody};
+
+/// A support key's declared purpose.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VendorView {
+    pub actor_user_id: String,
+    pub ticket_reference: String,
+}
+
+/// The caller.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    /// `user` (a session) or `api_key`.
+    pub actor_type: String,
+    /// The user's or the key's id.
+    pub actor_id: Option<String>,
+    pub scopes: Vec<String>,
+    /// `null` for everything, else the organizations' ids.
+    pub organizations: Option<Vec<String>>,
+    /// For a session: the `X-CSRF-Token` of unsafe requests.
+    pub csrf_token: Option<String>,
+    pub vendor: Option<VendorView>,
+}
 
 /// `GET /api/v1/session`
+#[utoipa::path(
+    get,
+    path = "/api/v1/session",
+    tag = "session",
+    responses(
+        (status = 200, description = "The caller", body = SessionView),
+        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator, or not from an allowed network", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
 pub async fn show(caller: Caller) -> Result<HttpResponse, Problem> {
-    let reach = match &caller.reach {
-        Reach::Global => json!("global"),
-        Reach::Organizations(list) => json!({ "organizations": list }),
+    let organizations = match &caller.reach {
+        Reach::Global => None,
+        Reach::Organizations(list) => Some(list.iter().map(ToString::to_string).collect()),
+    };
+    let view = SessionView {
+        actor_type: caller.actor.kind.as_str().to_owned(),
+        actor_id: caller.actor.id.clone(),
+        scopes: caller.scopes().to_vec(),
+        organizations,
+        csrf_token: caller.csrf_token.clone(),
+        vendor: caller.vendor.as_ref().map(|v| VendorView {
+            actor_user_id: v.actor_user_id.to_string(),
+            ticket_reference: v.ticket_reference.clone(),
+        }),
     };
     Ok(HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))
-        .json(json!({
-            "actor_type": caller.actor.kind.as_str(),
-            "actor_id": caller.actor.id,
-            "scopes": caller.scopes(),
-            "reach": reach,
-            "csrf_token": caller.csrf_token,
-            "vendor": caller.vendor.as_ref().map(|v| json!({
-                "actor_user_id": v.actor_user_id,
-                "ticket_reference": v.ticket_reference,
-            })),
-        })))
+        .json(view))
 }

@@ -6,12 +6,20 @@ use actix_web::{HttpResponse, web};
 
 use crate::admin::api::caller::{Caller, Reach};
 use crate::admin::api::page::{self, PageQuery};
-use crate::admin::api::problem::Problem;
+use crate::admin::api::problem::{Problem, ProblemBody};
 use crate::admin::scopes::Scope;
 use crate::domain::{OrganizationId, UserId};
 use crate::state::AppState;
 use crate::store::users;
-use crate::users::accounts;
+use crate::users::accounts::{self, UserListing};
+
+/// One page of users.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserListing>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
 
 fn organizations(reach: &Reach) -> Option<Vec<OrganizationId>> {
     match reach {
@@ -21,6 +29,24 @@ fn organizations(reach: &Reach) -> Option<Vec<OrganizationId>> {
 }
 
 /// `GET /api/v1/users?limit=&cursor=&q=`
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    params(
+        ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("q" = Option<String>, Query, description = "Part of an email address or name, any case", max_length = 200),
+    ),
+    responses(
+        (status = 200, description = "Live users in the caller's reach, by creation time then id", body = UserPage),
+        (status = 400, description = "A bad limit, cursor or search; a vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Missing the scope users:read", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
@@ -45,13 +71,32 @@ pub async fn list(
                 limit,
                 |u| (u.created_at, u.id.to_string()),
                 |u| accounts::listing(conn, u).map_err(Problem::from),
-            ))
+            )
+            .map(|p| UserPage {
+                items: p.items,
+                next_cursor: p.next_cursor,
+            }))
         })
         .await?;
     Ok(HttpResponse::Ok().json(result?))
 }
 
 /// `GET /api/v1/users/{id}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    params(("id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user", body = UserListing),
+        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Missing the scope users:read", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
 pub async fn show(
     state: web::Data<AppState>,
     caller: Caller,

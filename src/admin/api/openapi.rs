@@ -1,0 +1,82 @@
+//! The OpenAPI 3.1 document of the admin API (`GET /api/v1/openapi.json`,
+//! public), generated from the handlers' annotations, with the two ways to
+//! authenticate: an API key as a bearer token, or an administrator's
+//! session cookie (unsafe methods also send `X-CSRF-Token`).
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::admin::api::{problem, session, users};
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ost_…")
+                    .description(Some("An API key made by `ostiary api-key create`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::session::COOKIE,
+                "An administrator's session; unsafe methods also send the X-CSRF-Token header from GET /api/v1/session.",
+            ))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Ostiary admin API",
+        version = "1",
+        description = "Administration of Ostiary as JSON: see docs/admin-api.md. Errors are RFC 9457 problem documents."
+    ),
+    paths(json, session::show, users::list, users::show),
+    components(schemas(
+        problem::ProblemBody,
+        problem::FieldError,
+        session::SessionView,
+        session::VendorView,
+        users::UserPage,
+        crate::users::accounts::UserListing,
+    )),
+    modifiers(&Security),
+    tags(
+        (name = "meta", description = "This document"),
+        (name = "session", description = "The caller"),
+        (name = "users", description = "User accounts"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as JSON text, made once.
+pub fn document() -> &'static str {
+    static DOC: OnceLock<String> = OnceLock::new();
+    DOC.get_or_init(|| ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".into()))
+}
+
+/// `GET /api/v1/openapi.json`
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "This OpenAPI 3.1 document", content_type = "application/json")),
+    security(())
+)]
+pub async fn json() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document())
+}
