@@ -57,10 +57,56 @@ pub fn configure(cfg: &mut ServiceConfig) {
             }),
     )
     .app_data(web::PathConfig::default().error_handler(|_, _| Problem::not_found().into()))
-    .default_service(web::to(|| async {
-        Err::<actix_web::HttpResponse, Problem>(Problem::new(
+    .default_service(web::to(fallback));
+}
+
+/// Whether `path` (under `/api/v1`) fits the route `pattern`, whose
+/// `{name}` segments match any one segment.
+fn fits(pattern: &str, path: &str) -> bool {
+    let (mut p, mut q) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (p.next(), q.next()) {
+            (None, None) => return true,
+            (Some(want), Some(got)) if want == got => {}
+            (Some(want), Some(got)) if want.starts_with('{') && !got.is_empty() => {}
+            _ => return false,
+        }
+    }
+}
+
+/// No route took the request: 405 with `Allow` when the path exists with
+/// other methods, else 404.
+async fn fallback(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, Problem> {
+    let local = req.path().strip_prefix("/api/v1").unwrap_or(req.path());
+    let methods: Vec<String> = OPERATIONS
+        .iter()
+        .filter(|(_, pattern)| fits(pattern, local))
+        .map(|(method, _)| method.to_ascii_uppercase())
+        .collect();
+    if methods.is_empty() {
+        return Err(Problem::new(
             actix_web::http::StatusCode::NOT_FOUND,
             "no such API operation",
-        ))
-    }));
+        ));
+    }
+    let mut problem = Problem::new(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} is not allowed here", req.method()),
+    );
+    problem.allow = Some(methods.join(", "));
+    Err(problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fits;
+
+    #[test]
+    fn paths_fit_their_patterns() {
+        assert!(fits("/users/{id}", "/users/abc"));
+        assert!(!fits("/users/{id}", "/users/"));
+        assert!(!fits("/users/{id}", "/users/a/b"));
+        assert!(fits("/users", "/users"));
+        assert!(!fits("/users", "/users/x"));
+    }
 }

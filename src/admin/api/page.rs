@@ -1,9 +1,9 @@
 //! Keyset pagination of admin-API lists (S8, SR-104): `limit` 1–100
 //! (default 20), an opaque `cursor` naming the last item's (creation time,
-//! id), answers `{"items": [...], "next_cursor": "…" | null}`.
+//! id), answers `{"items": [...], "next_cursor": "…" | null}`. A cursor is
+//! `{microseconds}.{id}`: clients pass it back as given; any text of that
+//! shape is a valid position, anything else is refused with 400.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +45,7 @@ impl PageQuery {
         };
         let after =
             match self.cursor.as_deref() {
-                None | Some("") => None,
+                None => None,
                 Some(raw) => Some(decode(raw).ok_or_else(|| {
                     Problem::invalid("cursor", "is not a cursor this API gave out")
                 })?),
@@ -65,18 +65,24 @@ impl PageQuery {
     }
 }
 
+/// The shape of a cursor (also in the OpenAPI document).
+pub const CURSOR_PATTERN: &str = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$";
+
 /// The cursor after an item created at `at` with `id`.
 pub fn encode(at: NaiveDateTime, id: &str) -> String {
-    let micros = at.and_utc().timestamp_micros();
-    URL_SAFE_NO_PAD.encode(format!("{micros}|{id}"))
+    format!("{}.{id}", at.and_utc().timestamp_micros())
 }
 
 fn decode(raw: &str) -> Option<(NaiveDateTime, String)> {
-    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (micros, id) = text.split_once('|')?;
+    let (micros, id) = raw.split_once('.')?;
+    let digits = (1..=16).contains(&micros.len()) && micros.bytes().all(|b| b.is_ascii_digit());
+    let id_ok =
+        (1..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !(digits && id_ok) {
+        return None;
+    }
     let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
-    (!id.is_empty() && id.len() <= 100).then(|| (at, id.to_owned()))
+    Some((at, id.to_owned()))
 }
 
 /// One page of a list.
@@ -135,7 +141,18 @@ mod tests {
             q(None, Some(&cursor)).check().unwrap().after,
             Some((at, "abc".into()))
         );
-        for bad in ["!!", "bm9waXBl", "fA"] {
+        assert_eq!(cursor, "1700000000123456.abc");
+        assert!(q(None, Some("0.x")).check().is_ok());
+        for bad in [
+            "",
+            "!!",
+            "bm9waXBl",
+            "1.",
+            ".x",
+            "12345678901234567.x",
+            "1.a b",
+            "1.a.b",
+        ] {
             assert!(q(None, Some(bad)).check().is_err(), "{bad}");
         }
     }

@@ -25,6 +25,8 @@ pub struct Problem {
     pub detail: String,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<i64>,
+    /// The `Allow` header of a 405.
+    pub allow: Option<String>,
     /// The cause, for the log only.
     cause: Option<String>,
 }
@@ -36,6 +38,7 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            allow: None,
             cause: None,
         }
     }
@@ -153,6 +156,11 @@ impl ResponseError for Problem {
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             headers.insert(RETRY_AFTER, v);
+        }
+        if let Some(allow) = &self.allow
+            && let Ok(v) = HeaderValue::from_str(allow)
+        {
+            headers.insert(actix_web::http::header::ALLOW, v);
         }
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(

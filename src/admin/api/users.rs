@@ -35,7 +35,7 @@ fn organizations(reach: &Reach) -> Option<Vec<OrganizationId>> {
     tag = "users",
     params(
         ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
         ("q" = Option<String>, Query, description = "Part of an email address or name, any case", max_length = 200),
     ),
     responses(
