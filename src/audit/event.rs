@@ -36,6 +36,16 @@ pub struct Actor {
     pub request_id: Option<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// A support (vendor) key's declared user and ticket (S8): recorded in
+    /// every audit record the actor makes.
+    pub vendor: Option<VendorClaim>,
+}
+
+/// What a vendor key says it acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorClaim {
+    pub actor_user_id: String,
+    pub ticket_reference: String,
 }
 
 impl Actor {
@@ -48,6 +58,7 @@ impl Actor {
             request_id: None,
             ip: None,
             user_agent: None,
+            vendor: None,
         }
     }
 
@@ -71,6 +82,8 @@ pub enum Action {
     IdentityLinked,
     IdentityUnlinked,
     ApiKeyCreated,
+    UserDisabled,
+    UserEnabled,
     ApiKeyRevoked,
     ApiKeyRotated,
     FederatedLoginRefused,
@@ -142,6 +155,8 @@ impl Action {
             Self::IdentityLinked => "identity.linked",
             Self::IdentityUnlinked => "identity.unlinked",
             Self::ApiKeyCreated => "api_key.created",
+            Self::UserDisabled => "user.disabled",
+            Self::UserEnabled => "user.enabled",
             Self::ApiKeyRevoked => "api_key.revoked",
             Self::ApiKeyRotated => "api_key.rotated",
             Self::FederatedLoginRefused => "login.federated_refused",

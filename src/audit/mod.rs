@@ -6,7 +6,7 @@ mod chain;
 mod event;
 
 pub use chain::{VerifyReport, verify};
-pub use event::{Action, Actor, ActorKind, Event, Outcome};
+pub use event::{Action, Actor, ActorKind, Event, Outcome, VendorClaim};
 
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -36,7 +36,7 @@ pub fn record(
         outcome: event.outcome.as_str().to_owned(),
         ip: actor.ip.clone(),
         user_agent: actor.user_agent.clone(),
-        details: event.details.to_string(),
+        details: with_vendor(event.details, actor).to_string(),
         prev_hash: last_hash,
         hash: String::new(),
     };
@@ -44,6 +44,25 @@ pub fn record(
     rows::append(conn, &row)?;
     metrics::counter!("ostiary_audit_events_total", "action" => event.action.as_str()).increment(1);
     Ok(())
+}
+
+/// The details, plus the vendor key's claim when the actor has one.
+fn with_vendor(details: serde_json::Value, actor: &Actor) -> serde_json::Value {
+    let Some(vendor) = &actor.vendor else {
+        return details;
+    };
+    let claim = serde_json::json!({
+        "actor_user_id": vendor.actor_user_id,
+        "ticket_reference": vendor.ticket_reference,
+    });
+    match details {
+        serde_json::Value::Object(mut map) => {
+            map.insert("vendor".into(), claim);
+            serde_json::Value::Object(map)
+        }
+        serde_json::Value::Null => serde_json::json!({ "vendor": claim }),
+        other => serde_json::json!({ "details": other, "vendor": claim }),
+    }
 }
 
 /// Append `event` in a transaction of its own, on the blocking pool: for

@@ -298,3 +298,20 @@ pub fn find_in_reach(
         .first(conn)
         .optional()?)
 }
+
+/// Set a live user's `locked` flag (disabled by an administrator).
+pub fn set_locked(
+    conn: &mut DbConnection,
+    id: &UserId,
+    locked: bool,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::deleted_at.is_null()),
+    )
+    .set((users::locked.eq(locked), users::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(())
+}

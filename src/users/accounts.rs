@@ -131,7 +131,17 @@ pub fn delete_user(
     user_id: &UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::store::logout::Notice>, AppError> {
-    write_tx(conn, |conn| {
+    write_tx(conn, |conn| delete_user_tx(conn, actor, user_id, now))
+}
+
+/// [`delete_user`] inside the caller's write transaction.
+pub fn delete_user_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: &UserId,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::store::logout::Notice>, AppError> {
+    {
         // `deleted_by` references a user; system actors are in the audit record.
         let by = (actor.kind == ActorKind::User)
             .then_some(actor.id.as_deref())
@@ -156,7 +166,7 @@ pub fn delete_user(
             now,
         )?;
         Ok(ended.notices)
-    })
+    }
 }
 
 /// A user as `user list` and the admin API show it (S1).

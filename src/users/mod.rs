@@ -3,6 +3,7 @@
 //! administrator (setup), invitations, and what a new password must be.
 
 pub mod accounts;
+pub mod admin;
 pub mod invitations;
 pub mod password_rules;
 pub mod setup;

@@ -55,6 +55,7 @@ impl RequestContext {
             request_id: Some(self.request_id.clone()),
             ip: Some(self.ip.clone()),
             user_agent: Some(self.user_agent.clone()),
+            vendor: None,
         }
     }
 }

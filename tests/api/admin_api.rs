@@ -24,6 +24,7 @@ crate::on_all_backends!(
     callers_see_only_their_organizations,
     lists_page_by_cursor_with_checked_limits,
     api_keys_from_the_cli,
+    administrators_disable_enable_and_delete_users,
 );
 
 fn actor() -> ostiary::audit::Actor {
@@ -529,7 +530,6 @@ async fn the_openapi_document_and_the_routes_agree() {
 
     let (_, k) = key(&app, |s| s.scopes = vec!["*".into()]).await;
     for (method, path, operation) in documented {
-        assert_eq!(method, "get", "only reads so far: {path}");
         for (name, scheme) in operation["security"]
             .as_array()
             .map(Vec::as_slice)
@@ -540,7 +540,14 @@ async fn the_openapi_document_and_the_routes_agree() {
             assert!(schemes.get(name).is_some(), "{path}: {name} {scheme}");
         }
         let concrete = path.replace("{id}", "no-such-id");
-        let answer = call(&app, &format!("/api/v1{concrete}"), &k).await;
+        let answer = app
+            .browser()
+            .send(
+                method.to_ascii_uppercase().parse().unwrap(),
+                &format!("/api/v1{concrete}"),
+                &[("authorization", &format!("Bearer {k}"))],
+            )
+            .await;
         let status = answer.status.as_u16().to_string();
         assert!(
             operation["responses"].get(&status).is_some(),
@@ -600,4 +607,172 @@ async fn schemathesis_finds_nothing_against_the_document() {
         "{report}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+async fn send(app: &TestApp, method: &str, path: &str, key: &str) -> Page {
+    app.browser()
+        .send(
+            method.parse().unwrap(),
+            path,
+            &[("authorization", &format!("Bearer {key}"))],
+        )
+        .await
+}
+
+async fn administrators_disable_enable_and_delete_users(backend: Backend) {
+    // SR-100: every change needs users:write, reaches only the caller's
+    // organizations, leaves superusers to global callers; audited with
+    // before/after and a vendor key's claim.
+    let app = TestApp::spawn(backend).await;
+    let in_a = |role: Role| move |s: &mut UserSpec| s.organization = Some(("Org A".into(), role));
+    let alice = app
+        .create_user_with("alice@a.test", PASSWORD, in_a(Role::Member))
+        .await;
+    let root = app
+        .create_user_with("root@a.test", PASSWORD, |s| {
+            s.superuser = true;
+            s.organization = Some(("Org A".into(), Role::Member));
+        })
+        .await;
+    users(&app, &["bob@b.test".into()], Some("Org B")).await;
+    let bob = app
+        .db_run(|conn| ostiary::store::users::find_by_email(conn, "bob@b.test"))
+        .await
+        .unwrap()
+        .id;
+    let (_, reader) = key(&app, |s| s.organization = Some("Org A".into())).await;
+    let (_, writer) = key(&app, |s| {
+        s.organization = Some("Org A".into());
+        s.scopes = vec!["users:write".into()];
+    })
+    .await;
+    let (mut alice_b, _) = app.login("alice@a.test", PASSWORD).await;
+    assert!(alice_b.is_signed_in().await);
+
+    let disable = format!("/api/v1/users/{alice}/disable");
+    problem(
+        &send(&app, "POST", &disable, &reader).await,
+        StatusCode::FORBIDDEN,
+    );
+    let done = send(&app, "POST", &disable, &writer).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(json(&done)["disabled"], true);
+    assert!(!alice_b.is_signed_in().await, "her sessions ended");
+    assert_ne!(
+        app.login("alice@a.test", PASSWORD).await.1.status,
+        StatusCode::SEE_OTHER,
+        "a disabled account does not sign in"
+    );
+    let row = &app.audit_rows("user.disabled").await[0];
+    assert!(
+        row.details.contains("\"before\":{\"disabled\":false}"),
+        "{}",
+        row.details
+    );
+    assert_eq!(row.actor_type, "api_key");
+    let enabled = send(
+        &app,
+        "POST",
+        &format!("/api/v1/users/{alice}/enable"),
+        &writer,
+    )
+    .await;
+    assert_eq!(json(&enabled)["disabled"], false);
+    let (mut again, res) = app.login("alice@a.test", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let revoked = send(
+        &app,
+        "POST",
+        &format!("/api/v1/users/{alice}/revoke-sessions"),
+        &writer,
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    assert!(!again.is_signed_in().await);
+
+    // Out of reach: another organization's user is not found; a superuser
+    // in the organization is not the organization's to change.
+    for op in ["disable", "enable", "revoke-sessions"] {
+        problem(
+            &send(&app, "POST", &format!("/api/v1/users/{bob}/{op}"), &writer).await,
+            StatusCode::NOT_FOUND,
+        );
+        problem(
+            &send(&app, "POST", &format!("/api/v1/users/{root}/{op}"), &writer).await,
+            StatusCode::FORBIDDEN,
+        );
+    }
+    problem(
+        &send(&app, "DELETE", &format!("/api/v1/users/{bob}"), &writer).await,
+        StatusCode::NOT_FOUND,
+    );
+    // An undeclared method on a known path: 405 naming the allowed ones.
+    let put = send(&app, "PUT", &format!("/api/v1/users/{alice}"), &writer).await;
+    problem(&put, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        put.header("allow").contains("DELETE"),
+        "{}",
+        put.header("allow")
+    );
+
+    // A vendor key's claim is in the audit record of its change.
+    let (_, vendor) = key(&app, |s| {
+        s.vendor = true;
+        s.scopes = vec!["users:write".into()];
+    })
+    .await;
+    let claimed = app
+        .browser()
+        .send(
+            "POST".parse().unwrap(),
+            &format!("/api/v1/users/{alice}/revoke-sessions"),
+            &[
+                ("authorization", &format!("Bearer {vendor}")),
+                ("x-actor-user-id", &alice),
+                ("x-ticket-reference", "T-77"),
+            ],
+        )
+        .await;
+    assert_eq!(claimed.status, StatusCode::OK, "{}", claimed.body);
+    let row = &app.audit_rows("session.revoke_all").await;
+    let row = row.first().map(|r| r.details.clone()).unwrap_or_default();
+    assert!(row.contains("T-77") && row.contains(&alice), "{row}");
+
+    // A session caller: an organization admin, CSRF header required for
+    // changes, and never their own account.
+    let boss = app
+        .create_user_with("boss@a.test", PASSWORD, in_a(Role::Admin))
+        .await;
+    let (mut b, _) = app.login("boss@a.test", PASSWORD).await;
+    let csrf = json(&b.get("/api/v1/session").await)["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let no_csrf = b.send("POST".parse().unwrap(), &disable, &[]).await;
+    problem(&no_csrf, StatusCode::FORBIDDEN);
+    let with_csrf = b
+        .send(
+            "POST".parse().unwrap(),
+            &disable,
+            &[("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(with_csrf.status, StatusCode::OK, "{}", with_csrf.body);
+    let own = b
+        .send(
+            "POST".parse().unwrap(),
+            &format!("/api/v1/users/{boss}/disable"),
+            &[("x-csrf-token", &csrf)],
+        )
+        .await;
+    problem(&own, StatusCode::CONFLICT);
+
+    // Soft delete: gone from the API, audited.
+    let gone = send(&app, "DELETE", &format!("/api/v1/users/{alice}"), &writer).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.body);
+    problem(
+        &call(&app, &format!("/api/v1/users/{alice}"), &reader).await,
+        StatusCode::NOT_FOUND,
+    );
+    assert!(app.audited("user.deleted").await);
 }

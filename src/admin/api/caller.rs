@@ -15,7 +15,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use crate::admin::api::problem::Problem;
 use crate::admin::api_keys::{self, Refused};
 use crate::admin::scopes::{self, Scope};
-use crate::audit::{Actor, ActorKind};
+use crate::audit::{Actor, ActorKind, VendorClaim};
 use crate::auth::guard::header_token;
 use crate::auth::{MaybeSession, csrf};
 use crate::domain::{OrganizationId, UserId};
@@ -150,6 +150,10 @@ async fn by_key(
     let mut actor = ctx.actor();
     actor.kind = ActorKind::ApiKey;
     actor.id = Some(key.id.clone());
+    actor.vendor = vendor.as_ref().map(|v| VendorClaim {
+        actor_user_id: v.actor_user_id.to_string(),
+        ticket_reference: v.ticket_reference.clone(),
+    });
     Ok(Caller {
         actor,
         reach,

@@ -33,6 +33,10 @@ operations! {
     get "/session" => session::show,
     get "/users" => users::list,
     get "/users/{id}" => users::show,
+    delete "/users/{id}" => users::delete,
+    post "/users/{id}/disable" => users::disable,
+    post "/users/{id}/enable" => users::enable,
+    post "/users/{id}/revoke-sessions" => users::revoke_sessions,
 }
 
 /// The routes under `/api/v1` (mounted by `routes`).

@@ -45,7 +45,16 @@ impl Modify for Security {
         version = "1",
         description = "Administration of Ostiary as JSON: see docs/admin-api.md. Errors are RFC 9457 problem documents."
     ),
-    paths(json, session::show, users::list, users::show),
+    paths(
+        json,
+        session::show,
+        users::list,
+        users::show,
+        users::delete,
+        users::disable,
+        users::enable,
+        users::revoke_sessions
+    ),
     components(schemas(
         problem::ProblemBody,
         problem::FieldError,

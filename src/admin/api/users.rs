@@ -12,6 +12,7 @@ use crate::domain::{OrganizationId, UserId};
 use crate::state::AppState;
 use crate::store::users;
 use crate::users::accounts::{self, UserListing};
+use crate::users::admin::{self, Change, Refusal};
 
 /// One page of users.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -115,4 +116,130 @@ pub async fn show(
         )
         .await?;
     Ok(HttpResponse::Ok().json(found.ok_or_else(Problem::not_found)?))
+}
+
+async fn change(
+    state: &AppState,
+    caller: &Caller,
+    id: String,
+    change: Change,
+) -> Result<Option<UserListing>, Problem> {
+    caller.require(Scope::write("users"))?;
+    let reach = admin::Reach {
+        organizations: organizations(&caller.reach),
+    };
+    match admin::apply(state, &caller.actor, reach, &UserId::from(id), change).await? {
+        Ok(user) => Ok(user),
+        Err(Refusal::NotFound) => Err(Problem::not_found()),
+        Err(Refusal::Protected) => Err(Problem::forbidden(
+            "only a caller of global reach changes a superuser",
+        )),
+        Err(Refusal::Itself) => Err(Problem::new(
+            actix_web::http::StatusCode::CONFLICT,
+            "you cannot disable or delete your own account here",
+        )),
+    }
+}
+
+fn changed(user: Option<UserListing>) -> Result<HttpResponse, Problem> {
+    Ok(HttpResponse::Ok().json(user.ok_or_else(Problem::not_found)?))
+}
+
+/// `POST /api/v1/users/{id}/disable`
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/disable",
+    tag = "users",
+    params(("id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "Disabled: the account signs in no more, its sessions and grants are gone", body = UserListing),
+        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Missing users:write or the CSRF header; or a superuser, out of this caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The caller's own account", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub async fn disable(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    changed(change(&state, &caller, path.into_inner(), Change::Disable).await?)
+}
+
+/// `POST /api/v1/users/{id}/enable`
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/enable",
+    tag = "users",
+    params(("id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "Enabled again", body = UserListing),
+        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Missing users:write or the CSRF header; or a superuser, out of this caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub async fn enable(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    changed(change(&state, &caller, path.into_inner(), Change::Enable).await?)
+}
+
+/// `POST /api/v1/users/{id}/revoke-sessions`
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/revoke-sessions",
+    tag = "users",
+    params(("id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "Every session and grant of the user ended", body = UserListing),
+        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Missing users:write or the CSRF header; or a superuser, out of this caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub async fn revoke_sessions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    changed(change(&state, &caller, path.into_inner(), Change::RevokeSessions).await?)
+}
+
+/// `DELETE /api/v1/users/{id}` (soft delete)
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    params(("id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 204, description = "Deleted (soft): the account answers 404 from now on"),
+        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Missing users:write or the CSRF header; or a superuser, out of this caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The caller's own account", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    change(&state, &caller, path.into_inner(), Change::Delete).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
