@@ -106,3 +106,87 @@ pub fn recent_for_user(
         .select(AuditRow::as_select())
         .load(conn)?)
 }
+
+/// What an audit-log query asks for (every field optional).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub outcome: Option<String>,
+    pub since: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+    /// A piece of the details, the target id or the actor id.
+    pub search: Option<String>,
+    /// Only events of these organizations (`None`: all).
+    pub organizations: Option<Vec<String>>,
+}
+
+/// One page of audit records in creation order (then id), after the key
+/// `after`.
+pub fn filtered_page(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, AppError> {
+    let t = security_audit_logs::table;
+    let mut query = t.select(AuditRow::as_select()).into_boxed();
+    if let Some(v) = &filter.actor_id {
+        query = query.filter(security_audit_logs::actor_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.action {
+        query = query.filter(security_audit_logs::action.eq(v.clone()));
+    }
+    if let Some(v) = &filter.target_type {
+        query = query.filter(security_audit_logs::target_type.eq(v.clone()));
+    }
+    if let Some(v) = &filter.target_id {
+        query = query.filter(security_audit_logs::target_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.outcome {
+        query = query.filter(security_audit_logs::outcome.eq(v.clone()));
+    }
+    if let Some(v) = filter.since {
+        query = query.filter(security_audit_logs::created_at.ge(v));
+    }
+    if let Some(v) = filter.until {
+        query = query.filter(security_audit_logs::created_at.lt(v));
+    }
+    if let Some(q) = &filter.search {
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        query = query.filter(
+            security_audit_logs::details
+                .like(pattern.clone())
+                .escape('\\')
+                .or(security_audit_logs::target_id
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(security_audit_logs::actor_id.like(pattern).escape('\\')),
+        );
+    }
+    if let Some(orgs) = &filter.organizations {
+        query = query.filter(security_audit_logs::organization_id.eq_any(orgs.clone()));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            security_audit_logs::created_at
+                .gt(at)
+                .or(security_audit_logs::created_at
+                    .eq(at)
+                    .and(security_audit_logs::id.gt(id))),
+        );
+    }
+    Ok(query
+        .order((
+            security_audit_logs::created_at.asc(),
+            security_audit_logs::id.asc(),
+        ))
+        .limit(limit)
+        .load(conn)?)
+}

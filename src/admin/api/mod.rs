@@ -3,6 +3,7 @@
 //! or administrator session) and asks it for a scope; errors are
 //! [`problem::Problem`]s; lists page with [`page`].
 
+pub mod audit;
 pub mod caller;
 pub mod openapi;
 pub mod page;
@@ -30,6 +31,7 @@ macro_rules! operations {
 
 operations! {
     get "/openapi.json" => openapi::json,
+    get "/audit-events" => audit::list,
     get "/session" => session::show,
     get "/users" => users::list,
     get "/users/{id}" => users::show,

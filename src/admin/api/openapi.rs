@@ -9,7 +9,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::admin::api::{problem, session, users};
+use crate::admin::api::{audit, problem, session, users};
 
 struct Security;
 
@@ -47,6 +47,7 @@ impl Modify for Security {
     ),
     paths(
         json,
+        audit::list,
         session::show,
         users::list,
         users::show,
@@ -61,6 +62,8 @@ impl Modify for Security {
         session::SessionView,
         session::VendorView,
         users::UserPage,
+        audit::AuditPage,
+        audit::AuditEventView,
         crate::users::accounts::UserListing,
     )),
     modifiers(&Security),
@@ -68,6 +71,7 @@ impl Modify for Security {
         (name = "meta", description = "This document"),
         (name = "session", description = "The caller"),
         (name = "users", description = "User accounts"),
+        (name = "audit", description = "The audit log, read only"),
     )
 )]
 pub struct ApiDoc;
