@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::admin::api::caller::{Caller, Reach};
 use crate::admin::api::page::{self, PageQuery};
-use crate::admin::api::problem::{Problem, ProblemBody};
+use crate::admin::api::problem::{Problem, Refusals};
 use crate::admin::scopes::Scope;
 use crate::state::AppState;
 use crate::store::audit::{self, AuditFilter, AuditRow};
@@ -122,10 +122,7 @@ fn instant(field: &str, value: Option<String>) -> Result<Option<NaiveDateTime>, 
     ),
     responses(
         (status = 200, description = "Events in creation order", body = AuditPage),
-        (status = 400, description = "A bad filter, limit or cursor; a vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Missing the scope audit:read", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+        Refusals,
     ),
     security(("api_key" = []), ("session" = []))
 )]

@@ -171,3 +171,33 @@ impl ResponseError for Problem {
         res
     }
 }
+
+/// The refusals any authenticated operation can answer (for the OpenAPI
+/// document).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Refusals {
+    /// Invalid input (the fields are named), or a vendor key without
+    /// `X-Actor-User-Id` and `X-Ticket-Reference`.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(ProblemBody),
+    /// No usable credentials: an unknown, expired or revoked key, no session.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(ProblemBody),
+    /// A missing scope or CSRF header, a network the key may not be used
+    /// from, or an object out of the caller's reach to change.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(ProblemBody),
+    /// Over the key's rate: retry after `Retry-After` seconds.
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooMany(ProblemBody),
+}
+
+/// No such object in the caller's reach.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Missing {
+    /// No such object in the caller's reach.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(ProblemBody),
+}

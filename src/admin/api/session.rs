@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use serde::Serialize;
 
 use crate::admin::api::caller::{Caller, Reach};
-use crate::admin::api::problem::{Problem, ProblemBody};
+use crate::admin::api::problem::{Problem, Refusals};
 
 /// A support key's declared purpose.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -36,10 +36,7 @@ pub struct SessionView {
     tag = "session",
     responses(
         (status = 200, description = "The caller", body = SessionView),
-        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator, or not from an allowed network", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+        Refusals,
     ),
     security(("api_key" = []), ("session" = []))
 )]

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::admin::api::caller::{Caller, Reach};
 use crate::admin::api::page::{self, PageQuery};
-use crate::admin::api::problem::{Problem, ProblemBody};
+use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals};
 use crate::admin::scopes::Scope;
 use crate::domain::{OrganizationId, UserId};
 use crate::state::AppState;
@@ -41,10 +41,7 @@ fn organizations(reach: &Reach) -> Option<Vec<OrganizationId>> {
     ),
     responses(
         (status = 200, description = "Live users in the caller's reach, by creation time then id", body = UserPage),
-        (status = 400, description = "A bad limit, cursor or search; a vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Missing the scope users:read", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+        Refusals,
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -90,11 +87,8 @@ pub async fn list(
     params(("id" = String, Path, description = "The user's id")),
     responses(
         (status = 200, description = "The user", body = UserListing),
-        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Missing the scope users:read", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+        Refusals,
+        Missing,
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -153,12 +147,9 @@ fn changed(user: Option<UserListing>) -> Result<HttpResponse, Problem> {
     params(("id" = String, Path, description = "The user's id")),
     responses(
         (status = 200, description = "Disabled: the account signs in no more, its sessions and grants are gone", body = UserListing),
-        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Missing users:write or the CSRF header; or a superuser, out of this caller's reach", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        Refusals,
+        Missing,
         (status = 409, description = "The caller's own account", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -178,11 +169,8 @@ pub async fn disable(
     params(("id" = String, Path, description = "The user's id")),
     responses(
         (status = 200, description = "Enabled again", body = UserListing),
-        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Missing users:write or the CSRF header; or a superuser, out of this caller's reach", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+        Refusals,
+        Missing,
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -202,11 +190,8 @@ pub async fn enable(
     params(("id" = String, Path, description = "The user's id")),
     responses(
         (status = 200, description = "Every session and grant of the user ended", body = UserListing),
-        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Missing users:write or the CSRF header; or a superuser, out of this caller's reach", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
+        Refusals,
+        Missing,
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -226,12 +211,9 @@ pub async fn revoke_sessions(
     params(("id" = String, Path, description = "The user's id")),
     responses(
         (status = 204, description = "Deleted (soft): the account answers 404 from now on"),
-        (status = 400, description = "A vendor key without its headers", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No usable credentials", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Missing users:write or the CSRF header; or a superuser, out of this caller's reach", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such user in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        Refusals,
+        Missing,
         (status = 409, description = "The caller's own account", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 429, description = "Over the key's rate", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("api_key" = []), ("session" = []))
 )]
