@@ -2,7 +2,8 @@
 //! it, end all its sessions, soft-delete it — one implementation for the
 //! admin API now and the console later. The target is looked up within
 //! the caller's reach (other organizations' users are not found); only a
-//! caller of global reach changes a superuser (SR-100); nobody disables or
+//! caller of global reach changes a superuser or an organization's owner
+//! (SR-100); nobody disables or
 //! deletes their own account this way. Every change is audited with the
 //! actor (and a vendor key's claim), the target and before/after.
 
@@ -15,7 +16,7 @@ use crate::domain::{OrganizationId, UserId};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::logout::{self, Notice};
-use crate::store::{naive, users, write_tx};
+use crate::store::{naive, orgs, users, write_tx};
 use crate::users::accounts::{self, UserListing};
 
 /// What a caller may reach.
@@ -45,7 +46,7 @@ pub enum Change {
 pub enum Refusal {
     /// No such live user in reach.
     NotFound,
-    /// A superuser, and the caller's reach is not global.
+    /// A superuser or an owner, and the caller's reach is not global.
     Protected,
     /// The caller's own account.
     Itself,
@@ -66,7 +67,15 @@ fn apply_tx(
     let Some(user) = users::find_in_reach(conn, reach.organizations.as_deref(), target)? else {
         return Ok(Err(Refusal::NotFound));
     };
-    if user.superuser && !reach.global() {
+    // SR-100: an organization's caller acts as its administrator, and an
+    // administrator does not change a superuser or an owner.
+    let owner = match &reach.organizations {
+        Some(orgs) => !orgs::organization_ids_with_role(conn, target, &["owner"])?
+            .iter()
+            .all(|o| !orgs.contains(o)),
+        None => false,
+    };
+    if (user.superuser || owner) && !reach.global() {
         return Ok(Err(Refusal::Protected));
     }
     let own = actor.id.as_deref() == Some(target.as_str());

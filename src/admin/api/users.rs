@@ -126,7 +126,7 @@ async fn change(
         Ok(user) => Ok(user),
         Err(Refusal::NotFound) => Err(Problem::not_found()),
         Err(Refusal::Protected) => Err(Problem::forbidden(
-            "only a caller of global reach changes a superuser",
+            "only a caller of global reach changes a superuser or an owner",
         )),
         Err(Refusal::Itself) => Err(Problem::new(
             actix_web::http::StatusCode::CONFLICT,
