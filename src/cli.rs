@@ -207,6 +207,14 @@ pub enum UserCommand {
         #[arg(long, value_name = "NAME")]
         org: Option<String>,
     },
+    /// Disable an account (ID or email): it signs in no more, its
+    /// sessions and grants end.
+    Disable { user: String },
+    /// Enable a disabled account again.
+    Enable { user: String },
+    /// Soft-delete an account (its sessions, grants and linked upstream
+    /// identities end).
+    Delete { user: String },
 }
 
 /// `ostiary config …`
@@ -307,6 +315,15 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                     .map_err(|e| AppError::Internal(format!("json: {e}")))?,
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Disable { user }) => {
+            user_change(config, user, crate::users::admin::Change::Disable).await
+        }
+        Command::User(UserCommand::Enable { user }) => {
+            user_change(config, user, crate::users::admin::Change::Enable).await
+        }
+        Command::User(UserCommand::Delete { user }) => {
+            user_change(config, user, crate::users::admin::Change::Delete).await
         }
         Command::User(UserCommand::Create {
             email,
@@ -481,6 +498,47 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `user disable|enable|delete ID|EMAIL`: the same service as the admin
+/// API, with the reach of an operator; prints the account (or what was
+/// deleted).
+async fn user_change(
+    config: Config,
+    user: String,
+    change: crate::users::admin::Change,
+) -> Result<ExitCode, AppError> {
+    use crate::users::admin::{self, Reach, Refusal};
+    let state = prepare_state(config, Arc::new(SystemClock)).await?;
+    let wanted = user.trim().to_owned();
+    let found = state
+        .db
+        .run(move |conn| {
+            if wanted.contains('@') {
+                let email = crate::domain::Email::parse(&wanted).map_err(AppError::BadRequest)?;
+                Ok(crate::store::users::find_by_email(conn, email.as_str())?.map(|u| u.id))
+            } else {
+                let id = crate::domain::UserId::from(wanted);
+                Ok(crate::store::users::find(conn, &id)?.map(|u| u.id))
+            }
+        })
+        .await?;
+    let id = found.ok_or_else(|| AppError::BadRequest(format!("no live user {user:?}")))?;
+    let reach = Reach {
+        organizations: None,
+    };
+    let actor = crate::audit::Actor::system("cli");
+    match admin::apply(&state, &actor, reach, &id, change).await? {
+        Ok(Some(listing)) => print_json(
+            &serde_json::to_value(listing).map_err(|e| AppError::Internal(format!("json: {e}")))?,
+        ),
+        Ok(None) => print_json(&serde_json::json!({ "deleted": id })),
+        Err(Refusal::NotFound) => {
+            return Err(AppError::BadRequest(format!("no live user {user:?}")));
+        }
+        Err(refusal) => return Err(AppError::Internal(format!("refused: {refusal:?}"))),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_password() -> Result<Password, AppError> {

@@ -492,6 +492,17 @@ async fn api_keys_from_the_cli(backend: Backend) {
     let again = ostiary(dir.path(), &["api-key", "list"], &env, None);
     let all: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(all.as_array().unwrap().len(), 2, "{}", text(&again.stderr));
+
+    // The CLI changes accounts through the same service as the API.
+    let disabled = succeeds(dir.path(), &["user", "disable", "ops@acme.test"], &env);
+    assert_eq!(disabled["disabled"], true);
+    let id = disabled["id"].as_str().unwrap().to_owned();
+    let enabled = succeeds(dir.path(), &["user", "enable", &id], &env);
+    assert_eq!(enabled["disabled"], false);
+    let deleted = succeeds(dir.path(), &["user", "delete", "ops@acme.test"], &env);
+    assert_eq!(deleted["deleted"], id.as_str());
+    let err = fails(dir.path(), &["user", "disable", "ops@acme.test"], &env, 1);
+    assert!(err.contains("no live user"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
