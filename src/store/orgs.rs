@@ -137,3 +137,76 @@ pub fn is_member(
         .get_result::<i64>(conn)?
         > 0)
 }
+
+/// One page of organizations (all, or only `ids`), by creation time then
+/// id, after the key `after`; `search` matches the name.
+pub fn page(
+    conn: &mut DbConnection,
+    ids: Option<&[OrganizationId]>,
+    search: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<Organization>, AppError> {
+    let mut query = organizations::table
+        .select(Organization::as_select())
+        .into_boxed();
+    if let Some(ids) = ids {
+        query = query.filter(organizations::id.eq_any(ids.iter().map(|i| i.to_string())));
+    }
+    if let Some(q) = search {
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.filter(
+            crate::store::users::lower(organizations::name)
+                .like(format!("%{escaped}%"))
+                .escape('\\'),
+        );
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            organizations::created_at
+                .gt(at)
+                .or(organizations::created_at
+                    .eq(at)
+                    .and(organizations::id.gt(id))),
+        );
+    }
+    Ok(query
+        .order((organizations::created_at.asc(), organizations::id.asc()))
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// The organization `id`, if it exists (and is in `ids` when given).
+pub fn find_in(
+    conn: &mut DbConnection,
+    ids: Option<&[OrganizationId]>,
+    id: &OrganizationId,
+) -> Result<Option<Organization>, AppError> {
+    if ids.is_some_and(|ids| !ids.contains(id)) {
+        return Ok(None);
+    }
+    Ok(organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// (user id, email, role) of every live member, by email.
+pub fn members_of(
+    conn: &mut DbConnection,
+    id: &OrganizationId,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    use crate::db::schema::users;
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq(id))
+        .filter(users::deleted_at.is_null())
+        .select((users::id, users::email, memberships::role))
+        .order(users::email.asc())
+        .load(conn)?)
+}

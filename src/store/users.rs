@@ -224,7 +224,10 @@ pub fn count_superusers(conn: &mut DbConnection) -> Result<i64, AppError> {
         .get_result(conn)?)
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+diesel::define_sql_function!(
+    /// SQL `lower()`: case-insensitive matching on both databases.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
 
 /// Which live users an admin-API caller may see: all, or the members of
 /// some organizations (`None` / `Some(ids)`), filtered in the query.

@@ -319,6 +319,59 @@ async fn callers_see_only_their_organizations(backend: Backend) {
     let all = json(&call(&app, "/api/v1/users", &global).await);
     assert_eq!(all["items"].as_array().unwrap().len(), 3);
 
+    // Organizations: the same reach.
+    problem(
+        &call(&app, "/api/v1/organizations", &org_key).await,
+        StatusCode::FORBIDDEN,
+    );
+    let (_, org_reader) = key(&app, |s| {
+        s.organization = Some("Org A".into());
+        s.scopes = vec!["organizations:read".into()];
+    })
+    .await;
+    let listed = json(&call(&app, "/api/v1/organizations", &org_reader).await);
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["name"], "Org A");
+    let org_a = items[0]["id"].as_str().unwrap().to_owned();
+    let org_b = app
+        .db_run(|conn| ostiary::store::orgs::find_by_name(conn, "Org B"))
+        .await
+        .unwrap()
+        .id;
+    problem(
+        &call(&app, &format!("/api/v1/organizations/{org_b}"), &org_reader).await,
+        StatusCode::NOT_FOUND,
+    );
+    problem(
+        &call(
+            &app,
+            &format!("/api/v1/organizations/{org_b}/members"),
+            &org_reader,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    );
+    let members = json(
+        &call(
+            &app,
+            &format!("/api/v1/organizations/{org_a}/members"),
+            &org_reader,
+        )
+        .await,
+    );
+    let emails: Vec<&str> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["a1@a.test", "a2@a.test"]);
+    assert_eq!(members[0]["role"], "member");
+    let (_, all_orgs) = key(&app, |s| s.scopes = vec!["organizations:read".into()]).await;
+    let every = json(&call(&app, "/api/v1/organizations?q=org", &all_orgs).await);
+    assert_eq!(every["items"].as_array().unwrap().len(), 2);
+
     // Sessions: an organization admin reaches their organization; a plain
     // member is refused; a superuser reaches all.
     let admin = app

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod caller;
 pub mod openapi;
+pub mod organizations;
 pub mod page;
 pub mod problem;
 pub mod session;
@@ -32,6 +33,9 @@ macro_rules! operations {
 operations! {
     get "/openapi.json" => openapi::json,
     get "/audit-events" => audit::list,
+    get "/organizations" => organizations::list,
+    get "/organizations/{id}" => organizations::show,
+    get "/organizations/{id}/members" => organizations::members,
     get "/session" => session::show,
     get "/users" => users::list,
     get "/users/{id}" => users::show,

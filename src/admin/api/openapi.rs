@@ -9,7 +9,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::admin::api::{audit, problem, session, users};
+use crate::admin::api::{audit, organizations, problem, session, users};
 
 struct Security;
 
@@ -48,6 +48,9 @@ impl Modify for Security {
     paths(
         json,
         audit::list,
+        organizations::list,
+        organizations::show,
+        organizations::members,
         session::show,
         users::list,
         users::show,
@@ -63,6 +66,9 @@ impl Modify for Security {
         session::VendorView,
         users::UserPage,
         audit::AuditPage,
+        organizations::OrganizationView,
+        organizations::OrganizationPage,
+        organizations::MemberView,
         audit::AuditEventView,
         crate::users::accounts::UserListing,
     )),
@@ -72,6 +78,7 @@ impl Modify for Security {
         (name = "session", description = "The caller"),
         (name = "users", description = "User accounts"),
         (name = "audit", description = "The audit log, read only"),
+        (name = "organizations", description = "Organizations and their members"),
     )
 )]
 pub struct ApiDoc;
