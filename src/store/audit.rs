@@ -155,11 +155,7 @@ pub fn filtered_page(
         query = query.filter(security_audit_logs::created_at.lt(v));
     }
     if let Some(q) = &filter.search {
-        let escaped = q
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
+        let pattern = crate::store::contains_pattern(q);
         query = query.filter(
             security_audit_logs::details
                 .like(pattern.clone())

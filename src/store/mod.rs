@@ -54,6 +54,16 @@ where
     })
 }
 
+/// A `LIKE` pattern (escape character `\`) matching text that contains `text`
+/// literally: its `%`, `_` and backslashes are not wildcards.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// A UTC instant as stored (`TIMESTAMP` without zone).
 pub fn naive(t: DateTime<Utc>) -> NaiveDateTime {
     t.naive_utc()
@@ -62,4 +72,15 @@ pub fn naive(t: DateTime<Utc>) -> NaiveDateTime {
 /// A stored `TIMESTAMP` back as UTC.
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn like_wildcards_are_taken_literally() {
+        assert_eq!(contains_pattern("a%b_c\\d"), "%a\\%b\\_c\\\\d%");
+        assert_eq!(contains_pattern("plain"), "%plain%");
+    }
 }

@@ -154,14 +154,9 @@ pub fn page(
         query = query.filter(organizations::id.eq_any(ids.iter().map(|i| i.to_string())));
     }
     if let Some(q) = search {
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         query = query.filter(
             crate::store::users::lower(organizations::name)
-                .like(format!("%{escaped}%"))
+                .like(crate::store::contains_pattern(&q.to_lowercase()))
                 .escape('\\'),
         );
     }

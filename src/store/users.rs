@@ -264,12 +264,7 @@ pub fn page_in_reach(
 ) -> Result<Vec<User>, AppError> {
     let mut query = in_reach(organizations);
     if let Some(q) = search {
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
+        let pattern = crate::store::contains_pattern(&q.to_lowercase());
         query = query.filter(
             lower(users::email)
                 .like(pattern.clone())
