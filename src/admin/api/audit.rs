@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::admin::api::caller::{Caller, Reach};
+use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, PageQuery};
 use crate::admin::api::problem::{Problem, Refusals};
 use crate::admin::scopes::Scope;
@@ -155,10 +155,10 @@ pub async fn list(
         since: instant("since", query.since)?,
         until: instant("until", query.until)?,
         search: request.search.clone(),
-        organizations: match &caller.reach {
-            Reach::Global => None,
-            Reach::Organizations(list) => Some(list.iter().map(ToString::to_string).collect()),
-        },
+        organizations: caller
+            .reach
+            .organization_ids()
+            .map(|ids| ids.iter().map(ToString::to_string).collect()),
     };
     let limit = request.limit;
     let rows = state

@@ -32,6 +32,16 @@ pub enum Reach {
     Organizations(Vec<OrganizationId>),
 }
 
+impl Reach {
+    /// The organizations the caller is limited to (`None`: everything).
+    pub fn organization_ids(&self) -> Option<Vec<OrganizationId>> {
+        match self {
+            Reach::Global => None,
+            Reach::Organizations(list) => Some(list.clone()),
+        }
+    }
+}
+
 /// A support key's declared purpose, recorded with its actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vendor {

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use crate::admin::api::caller::{Caller, Reach};
+use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, PageQuery};
 use crate::admin::api::problem::{Missing, Problem, Refusals};
 use crate::admin::scopes::Scope;
@@ -46,13 +46,6 @@ fn view(org: Organization) -> OrganizationView {
     }
 }
 
-fn reach_ids(reach: &Reach) -> Option<Vec<OrganizationId>> {
-    match reach {
-        Reach::Global => None,
-        Reach::Organizations(list) => Some(list.clone()),
-    }
-}
-
 /// `GET /api/v1/organizations`
 #[utoipa::path(
     get,
@@ -76,7 +69,7 @@ pub async fn list(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("organizations"))?;
     let request = query.check()?;
-    let ids = reach_ids(&caller.reach);
+    let ids = caller.reach.organization_ids();
     let limit = request.limit;
     let rows = state
         .db
@@ -122,7 +115,7 @@ pub async fn show(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("organizations"))?;
     let (ids, id) = (
-        reach_ids(&caller.reach),
+        caller.reach.organization_ids(),
         OrganizationId::from(path.into_inner()),
     );
     let found = state
@@ -152,7 +145,7 @@ pub async fn members(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("organizations"))?;
     let (ids, id) = (
-        reach_ids(&caller.reach),
+        caller.reach.organization_ids(),
         OrganizationId::from(path.into_inner()),
     );
     let found = state

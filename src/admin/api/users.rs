@@ -4,11 +4,11 @@
 
 use actix_web::{HttpResponse, web};
 
-use crate::admin::api::caller::{Caller, Reach};
+use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, PageQuery};
 use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals};
 use crate::admin::scopes::Scope;
-use crate::domain::{OrganizationId, UserId};
+use crate::domain::UserId;
 use crate::state::AppState;
 use crate::store::users;
 use crate::users::accounts::{self, UserListing};
@@ -20,13 +20,6 @@ pub struct UserPage {
     pub items: Vec<UserListing>,
     /// Pass as `cursor` for the next page; `null` on the last.
     pub next_cursor: Option<String>,
-}
-
-fn organizations(reach: &Reach) -> Option<Vec<OrganizationId>> {
-    match reach {
-        Reach::Global => None,
-        Reach::Organizations(list) => Some(list.clone()),
-    }
 }
 
 /// `GET /api/v1/users?limit=&cursor=&q=`
@@ -52,7 +45,7 @@ pub async fn list(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("users"))?;
     let request = query.check()?;
-    let orgs = organizations(&caller.reach);
+    let orgs = caller.reach.organization_ids();
     let limit = request.limit;
     let result = state
         .db
@@ -99,7 +92,7 @@ pub async fn show(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("users"))?;
     let id = UserId::from(path.into_inner());
-    let orgs = organizations(&caller.reach);
+    let orgs = caller.reach.organization_ids();
     let found = state
         .db
         .run(
@@ -120,7 +113,7 @@ async fn change(
 ) -> Result<Option<UserListing>, Problem> {
     caller.require(Scope::write("users"))?;
     let reach = admin::Reach {
-        organizations: organizations(&caller.reach),
+        organizations: caller.reach.organization_ids(),
     };
     match admin::apply(state, &caller.actor, reach, &UserId::from(id), change).await? {
         Ok(user) => Ok(user),
