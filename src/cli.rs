@@ -215,6 +215,17 @@ pub enum UserCommand {
     /// Soft-delete an account (its sessions, grants and linked upstream
     /// identities end).
     Delete { user: String },
+    /// Bring a soft-deleted account back (by ID).
+    Restore { user: String },
+    /// Forget the sign-in throttle's counters on an account.
+    Unlock { user: String },
+    /// Mark an account's email address verified.
+    VerifyEmail { user: String },
+    /// Remove every second factor (TOTP, backup codes, passkeys) and end
+    /// the sessions: the user enrols again.
+    ResetMfa { user: String },
+    /// One account as JSON (ID or email).
+    Show { user: String },
 }
 
 /// `ostiary config …`
@@ -322,6 +333,19 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
         Command::User(UserCommand::Enable { user }) => {
             user_change(config, user, crate::users::admin::Change::Enable).await
         }
+        Command::User(UserCommand::Restore { user }) => {
+            user_change(config, user, crate::users::admin::Change::Restore).await
+        }
+        Command::User(UserCommand::Unlock { user }) => {
+            user_change(config, user, crate::users::admin::Change::Unlock).await
+        }
+        Command::User(UserCommand::VerifyEmail { user }) => {
+            user_change(config, user, crate::users::admin::Change::VerifyEmail).await
+        }
+        Command::User(UserCommand::ResetMfa { user }) => {
+            user_change(config, user, crate::users::admin::Change::ResetMfa).await
+        }
+        Command::User(UserCommand::Show { user }) => user_show(config, user).await,
         Command::User(UserCommand::Delete { user }) => {
             user_change(config, user, crate::users::admin::Change::Delete).await
         }
@@ -500,43 +524,69 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
     }
 }
 
-/// `user disable|enable|delete ID|EMAIL`: the same service as the admin
-/// API, with the reach of an operator; prints the account (or what was
-/// deleted).
-async fn user_change(
-    config: Config,
-    user: String,
-    change: crate::users::admin::Change,
-) -> Result<ExitCode, AppError> {
-    use crate::users::admin::{self, Reach, Refusal};
-    let state = prepare_state(config, Arc::new(SystemClock)).await?;
+/// The account named by `ID|EMAIL` (a deleted one too with `deleted`,
+/// by id only).
+async fn find_user(
+    state: &crate::state::AppState,
+    user: &str,
+    deleted: bool,
+) -> Result<crate::store::users::User, AppError> {
     let wanted = user.trim().to_owned();
     let found = state
         .db
         .run(move |conn| {
             if wanted.contains('@') {
                 let email = crate::domain::Email::parse(&wanted).map_err(AppError::BadRequest)?;
-                Ok(crate::store::users::find_by_email(conn, email.as_str())?.map(|u| u.id))
+                crate::store::users::find_by_email(conn, email.as_str())
             } else {
                 let id = crate::domain::UserId::from(wanted);
-                Ok(crate::store::users::find(conn, &id)?.map(|u| u.id))
+                crate::store::users::find_in_reach(conn, None, deleted, &id)
             }
         })
         .await?;
-    let id = found.ok_or_else(|| AppError::BadRequest(format!("no live user {user:?}")))?;
+    found.ok_or_else(|| AppError::BadRequest(format!("no user {user:?}")))
+}
+
+fn print_listing(listing: &crate::users::accounts::UserListing) -> Result<(), AppError> {
+    print_json(
+        &serde_json::to_value(listing).map_err(|e| AppError::Internal(format!("json: {e}")))?,
+    );
+    Ok(())
+}
+
+/// `user show ID|EMAIL`
+async fn user_show(config: Config, user: String) -> Result<ExitCode, AppError> {
+    let state = prepare_state(config, Arc::new(SystemClock)).await?;
+    let found = find_user(&state, &user, true).await?;
+    let listing = state
+        .db
+        .run(move |conn| crate::users::accounts::listing(conn, found))
+        .await?;
+    print_listing(&listing)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `user disable|enable|delete|restore|unlock|verify-email|reset-mfa
+/// ID|EMAIL`: the same service as the admin API, with the reach of an
+/// operator; prints the account (or what was deleted).
+async fn user_change(
+    config: Config,
+    user: String,
+    change: crate::users::admin::Change,
+) -> Result<ExitCode, AppError> {
+    use crate::users::admin::{self, Reach};
+    let state = prepare_state(config, Arc::new(SystemClock)).await?;
+    let id = find_user(&state, &user, change == admin::Change::Restore)
+        .await?
+        .id;
     let reach = Reach {
         organizations: None,
     };
     let actor = crate::audit::Actor::system("cli");
     match admin::apply(&state, &actor, reach, &id, change).await? {
-        Ok(Some(listing)) => print_json(
-            &serde_json::to_value(listing).map_err(|e| AppError::Internal(format!("json: {e}")))?,
-        ),
+        Ok(Some(listing)) => print_listing(&listing)?,
         Ok(None) => print_json(&serde_json::json!({ "deleted": id })),
-        Err(Refusal::NotFound) => {
-            return Err(AppError::BadRequest(format!("no live user {user:?}")));
-        }
-        Err(refusal) => return Err(AppError::Internal(format!("refused: {refusal:?}"))),
+        Err(refusal) => return Err(AppError::BadRequest(refusal.message().to_owned())),
     }
     Ok(ExitCode::SUCCESS)
 }

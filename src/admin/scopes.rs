@@ -63,6 +63,11 @@ pub fn parse(raw: &str) -> Result<String, String> {
     }
 }
 
+/// Every area's `read` scope: what an auditor holds.
+pub fn read_only() -> Vec<String> {
+    AREAS.iter().map(|a| Scope::read(a).to_string()).collect()
+}
+
 /// Whether the granted scopes (as stored) allow `wanted`.
 pub fn allows(granted: &[String], wanted: Scope) -> bool {
     granted.iter().any(|g| {
@@ -88,5 +93,9 @@ mod tests {
         assert!(allows(&granted, Scope::read("audit")));
         assert!(!allows(&granted, Scope::read("clients")));
         assert!(allows(&["*".to_owned()], Scope::write("keys")));
+        let auditor = read_only();
+        assert!(allows(&auditor, Scope::read("audit")));
+        assert!(allows(&auditor, Scope::read("api-keys")));
+        assert!(!AREAS.iter().any(|a| allows(&auditor, Scope::write(a))));
     }
 }

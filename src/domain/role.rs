@@ -1,16 +1,26 @@
-//! Organization roles.
+//! Organization roles: owner and admin administer the organization,
+//! an auditor reads it (and its audit log), a member belongs to it.
 
 use std::fmt;
 use std::str::FromStr;
 
 /// A member's role in an organization.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Owner,
     Admin,
+    Auditor,
     Member,
 }
 
@@ -19,6 +29,7 @@ impl Role {
         match self {
             Self::Owner => "owner",
             Self::Admin => "admin",
+            Self::Auditor => "auditor",
             Self::Member => "member",
         }
     }
@@ -36,9 +47,10 @@ impl FromStr for Role {
         match s {
             "owner" => Ok(Self::Owner),
             "admin" => Ok(Self::Admin),
+            "auditor" => Ok(Self::Auditor),
             "member" => Ok(Self::Member),
             other => Err(format!(
-                "unknown role {other:?}: use owner, admin or member"
+                "unknown role {other:?}: use owner, admin, auditor or member"
             )),
         }
     }

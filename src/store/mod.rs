@@ -54,14 +54,16 @@ where
     })
 }
 
-/// A `LIKE` pattern (escape character `\`) matching text that contains `text`
-/// literally: its `%`, `_` and backslashes are not wildcards.
-pub fn contains_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
+/// `text` with the `LIKE` wildcards escaped (escape character `\`).
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
         .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+        .replace('_', "\\_")
+}
+
+/// A `LIKE` pattern (escape character `\`) matching `text` anywhere.
+pub fn contains_pattern(text: &str) -> String {
+    format!("%{}%", escape_like(text))
 }
 
 /// A UTC instant as stored (`TIMESTAMP` without zone).

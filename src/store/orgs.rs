@@ -97,6 +97,17 @@ pub fn memberships_of(
         .load(conn)?)
 }
 
+/// (organization id, role) for every membership of a user.
+pub fn roles_of(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+) -> Result<Vec<(OrganizationId, String)>, AppError> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .select((memberships::organization_id, memberships::role))
+        .load(conn)?)
+}
+
 /// Ids of the organizations the user belongs to.
 pub fn organization_ids_of(
     conn: &mut DbConnection,

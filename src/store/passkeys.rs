@@ -84,6 +84,11 @@ pub fn delete_for_user(
     Ok(found)
 }
 
+/// Delete every passkey of a user; how many there were.
+pub fn delete_all_for_user(conn: &mut DbConnection, user_id: &UserId) -> Result<usize, AppError> {
+    Ok(diesel::delete(passkeys::table.filter(passkeys::user_id.eq(user_id))).execute(conn)?)
+}
+
 /// Record a use: the updated credential (counter, backup state) and time.
 pub fn record_use(
     conn: &mut DbConnection,

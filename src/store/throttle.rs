@@ -46,3 +46,20 @@ pub fn clear(conn: &mut DbConnection, key: &str) -> Result<(), AppError> {
     diesel::delete(login_throttles::table.filter(login_throttles::key.eq(key))).execute(conn)?;
     Ok(())
 }
+
+/// Forget every counter on one account: the account's own, each source's
+/// on it, and its second factor's (an administrator's unlock). Returns how
+/// many there were.
+pub fn clear_account(conn: &mut DbConnection, email: &str, user_id: &str) -> Result<usize, AppError> {
+    let account = crate::auth::throttle::account_key(email);
+    let per_source = format!("{}|ip:%", crate::store::escape_like(&account));
+    Ok(diesel::delete(
+        login_throttles::table.filter(
+            login_throttles::key
+                .eq(account)
+                .or(login_throttles::key.like(per_source).escape('\\'))
+                .or(login_throttles::key.eq(crate::auth::throttle::second_factor_key(user_id))),
+        ),
+    )
+    .execute(conn)?)
+}

@@ -233,16 +233,17 @@ diesel::define_sql_function!(
 /// some organizations (`None` / `Some(ids)`), filtered in the query.
 fn in_reach<'a>(
     organizations: Option<&'a [crate::domain::OrganizationId]>,
+    include_deleted: bool,
 ) -> users::BoxedQuery<
     'a,
     crate::db::MultiBackend,
     diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<User, crate::db::MultiBackend>>,
 > {
     use crate::db::schema::memberships;
-    let mut query = users::table
-        .filter(users::deleted_at.is_null())
-        .select(User::as_select())
-        .into_boxed();
+    let mut query = users::table.select(User::as_select()).into_boxed();
+    if !include_deleted {
+        query = query.filter(users::deleted_at.is_null());
+    }
     if let Some(orgs) = organizations {
         let members = memberships::table
             .filter(memberships::organization_id.eq_any(orgs.iter().map(|o| o.to_string())))
@@ -252,17 +253,18 @@ fn in_reach<'a>(
     query
 }
 
-/// One page of live users in reach, by creation time then id, after the
-/// (created_at, id) key `after`; `search` matches email or name,
-/// case-insensitively.
+/// One page of users in reach (live ones, or deleted ones too), by
+/// creation time then id, after the (created_at, id) key `after`; `search`
+/// matches email or name, case-insensitively.
 pub fn page_in_reach(
     conn: &mut DbConnection,
     organizations: Option<&[crate::domain::OrganizationId]>,
+    include_deleted: bool,
     search: Option<&str>,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<User>, AppError> {
-    let mut query = in_reach(organizations);
+    let mut query = in_reach(organizations, include_deleted);
     if let Some(q) = search {
         let pattern = crate::store::contains_pattern(&q.to_lowercase());
         query = query.filter(
@@ -285,13 +287,14 @@ pub fn page_in_reach(
         .load(conn)?)
 }
 
-/// The live user `id`, if in reach.
+/// The user `id` (live, or deleted too), if in reach.
 pub fn find_in_reach(
     conn: &mut DbConnection,
     organizations: Option<&[crate::domain::OrganizationId]>,
+    include_deleted: bool,
     id: &UserId,
 ) -> Result<Option<User>, AppError> {
-    Ok(in_reach(organizations)
+    Ok(in_reach(organizations, include_deleted)
         .filter(users::id.eq(id.clone()))
         .first(conn)
         .optional()?)
@@ -310,6 +313,76 @@ pub fn set_locked(
             .filter(users::deleted_at.is_null()),
     )
     .set((users::locked.eq(locked), users::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Bring a soft-deleted user back; `false` when another live account has
+/// taken the address meanwhile (the unique index decides).
+pub fn restore(conn: &mut DbConnection, id: &UserId, now: NaiveDateTime) -> Result<bool, AppError> {
+    // A savepoint: a unique violation must not abort the caller's
+    // transaction (PostgreSQL).
+    match conn.transaction(|conn| {
+        diesel::update(
+            users::table
+                .filter(users::id.eq(id))
+                .filter(users::deleted_at.is_not_null()),
+        )
+        .set((
+            users::deleted_at.eq(None::<NaiveDateTime>),
+            users::deleted_by.eq(None::<String>),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+    }) {
+        Ok(n) => Ok(n > 0),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An administrator moves a live user to a new (normalized) address, not
+/// yet proven; `false` when another live account has it.
+pub fn set_unverified_email(
+    conn: &mut DbConnection,
+    id: &UserId,
+    email: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    // A savepoint: a unique violation must not abort the caller's
+    // transaction (PostgreSQL).
+    match conn.transaction(|conn| {
+        diesel::update(
+            users::table
+                .filter(users::id.eq(id))
+                .filter(users::deleted_at.is_null()),
+        )
+        .set((
+            users::email.eq(email),
+            users::email_verified.eq(false),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+    }) {
+        Ok(n) => Ok(n > 0),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Grant or withdraw a live user's superuser flag.
+pub fn set_superuser(
+    conn: &mut DbConnection,
+    id: &UserId,
+    superuser: bool,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::deleted_at.is_null()),
+    )
+    .set((users::superuser.eq(superuser), users::updated_at.eq(now)))
     .execute(conn)?;
     Ok(())
 }

@@ -179,6 +179,8 @@ pub struct UserListing {
     pub name: String,
     pub disabled: bool,
     pub superuser: bool,
+    /// Soft-deleted (only superusers see such accounts, with `include_deleted`).
+    pub deleted: bool,
     /// `{"organization", "role"}` per membership.
     #[schema(value_type = Vec<Object>)]
     pub roles: Vec<serde_json::Value>,
@@ -205,6 +207,7 @@ pub fn listing(conn: &mut DbConnection, user: User) -> Result<UserListing, AppEr
         name: user.display_name,
         disabled: user.locked,
         superuser: user.superuser,
+        deleted: user.deleted_at.is_some(),
         roles,
         identities,
     })

@@ -31,14 +31,16 @@ pub struct InvitationSpec {
 }
 
 /// A created invitation, as printed by the CLI (the URL only now).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CreatedInvitation {
     pub id: String,
     pub organization: String,
+    #[schema(value_type = String)]
     pub organization_id: OrganizationId,
     pub email: String,
     pub role: Role,
     pub expires_at: DateTime<Utc>,
+    /// The link to accept, shown only now (it carries the secret token).
     pub accept_url: String,
     pub email_sent: bool,
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod admin_create;
 pub mod invitations;
 pub mod password_rules;
 pub mod setup;

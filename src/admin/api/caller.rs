@@ -187,25 +187,35 @@ async fn by_session(
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         csrf::verify(req, state, Some(&current), header_token(req))?;
     }
-    let reach = if current.user.superuser {
-        Reach::Global
+    // SR-100: a superuser reaches everything; an organization's owner or
+    // admin administers it; an auditor (and nobody else) only reads it.
+    let (reach, scopes) = if current.user.superuser {
+        (Reach::Global, vec!["*".to_owned()])
     } else {
         let id = current.user.id.clone();
-        let administered = state
+        let (administered, audited) = state
             .db
-            .run(move |conn| orgs::organization_ids_with_role(conn, &id, &["owner", "admin"]))
+            .run(move |conn| {
+                Ok((
+                    orgs::organization_ids_with_role(conn, &id, &["owner", "admin"])?,
+                    orgs::organization_ids_with_role(conn, &id, &["auditor"])?,
+                ))
+            })
             .await?;
-        if administered.is_empty() {
+        if !administered.is_empty() {
+            (Reach::Organizations(administered), vec!["*".to_owned()])
+        } else if !audited.is_empty() {
+            (Reach::Organizations(audited), scopes::read_only())
+        } else {
             return Err(Problem::forbidden(
-                "this needs an administrator of Ostiary or of an organization",
+                "this needs an administrator or auditor of Ostiary or of an organization",
             ));
         }
-        Reach::Organizations(administered)
     };
     Ok(Caller {
         actor: current.actor(ctx),
         reach,
-        scopes: vec!["*".into()],
+        scopes,
         vendor: None,
         csrf_token: Some(csrf::issue(req, state, Some(&current)).token),
     })

@@ -10,6 +10,8 @@ pub mod organizations;
 pub mod page;
 pub mod problem;
 pub mod session;
+pub mod user_actions;
+pub mod user_sessions;
 pub mod users;
 
 use actix_web::web::{self, ServiceConfig};
@@ -38,11 +40,19 @@ operations! {
     get "/organizations/{id}/members" => organizations::members,
     get "/session" => session::show,
     get "/users" => users::list,
+    post "/users" => users::create,
     get "/users/{id}" => users::show,
+    patch "/users/{id}" => users::update,
     delete "/users/{id}" => users::delete,
-    post "/users/{id}/disable" => users::disable,
-    post "/users/{id}/enable" => users::enable,
-    post "/users/{id}/revoke-sessions" => users::revoke_sessions,
+    post "/users/{id}/restore" => users::restore,
+    post "/users/{id}/disable" => user_actions::disable,
+    post "/users/{id}/enable" => user_actions::enable,
+    post "/users/{id}/revoke-sessions" => user_actions::revoke_sessions,
+    post "/users/{id}/unlock" => user_actions::unlock,
+    post "/users/{id}/verify-email" => user_actions::verify_email,
+    post "/users/{id}/reset-mfa" => user_actions::reset_mfa,
+    get "/users/{id}/sessions" => user_sessions::list,
+    delete "/users/{id}/sessions/{session_id}" => user_sessions::revoke,
 }
 
 /// The routes under `/api/v1` (mounted by `routes`).

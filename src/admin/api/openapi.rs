@@ -9,7 +9,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::admin::api::{audit, organizations, problem, session, users};
+use crate::admin::api::{
+    audit, organizations, problem, session, user_actions, user_sessions, users,
+};
 
 struct Security;
 
@@ -53,11 +55,19 @@ impl Modify for Security {
         organizations::members,
         session::show,
         users::list,
+        users::create,
         users::show,
+        users::update,
         users::delete,
-        users::disable,
-        users::enable,
-        users::revoke_sessions
+        users::restore,
+        user_actions::disable,
+        user_actions::enable,
+        user_actions::revoke_sessions,
+        user_actions::unlock,
+        user_actions::verify_email,
+        user_actions::reset_mfa,
+        user_sessions::list,
+        user_sessions::revoke
     ),
     components(schemas(
         problem::ProblemBody,
@@ -65,6 +75,11 @@ impl Modify for Security {
         session::SessionView,
         session::VendorView,
         users::UserPage,
+        users::CreateUser,
+        users::UpdateUser,
+        user_sessions::SessionView,
+        user_sessions::SessionList,
+        crate::domain::Role,
         audit::AuditPage,
         organizations::OrganizationView,
         organizations::OrganizationPage,
@@ -77,6 +92,7 @@ impl Modify for Security {
         (name = "meta", description = "This document"),
         (name = "session", description = "The caller"),
         (name = "users", description = "User accounts"),
+        (name = "sessions", description = "Users' browser sessions"),
         (name = "audit", description = "The audit log, read only"),
         (name = "organizations", description = "Organizations and their members"),
     )

@@ -20,6 +20,28 @@ pub struct PageQuery {
     pub q: Option<String>,
 }
 
+/// `include_deleted=true|false` (default false): soft-deleted objects too,
+/// for callers of global reach only (S8).
+#[derive(Debug, Default, Deserialize)]
+pub struct DeletedQuery {
+    pub include_deleted: Option<String>,
+}
+
+impl DeletedQuery {
+    /// Whether to include deleted objects; 400 on a bad value, 403 when
+    /// asked by a caller of organization reach.
+    pub fn check(&self, global: bool) -> Result<bool, Problem> {
+        match self.include_deleted.as_deref() {
+            None | Some("false") => Ok(false),
+            Some("true") if global => Ok(true),
+            Some("true") => Err(Problem::forbidden(
+                "only a caller of global reach sees deleted objects",
+            )),
+            Some(_) => Err(Problem::invalid("include_deleted", "must be true or false")),
+        }
+    }
+}
+
 /// A checked page request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {

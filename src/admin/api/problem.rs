@@ -201,3 +201,19 @@ pub enum Missing {
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(ProblemBody),
 }
+
+/// The request conflicts with the object's state.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Conflicting {
+    /// The request conflicts with the object's state (named in `detail`).
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(ProblemBody),
+}
+
+impl Problem {
+    /// 409 with a reason.
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, detail)
+    }
+}
