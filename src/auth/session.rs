@@ -250,7 +250,7 @@ pub async fn revoke(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                revoke_tx(conn, &actor, &user_id, &session_id, now)
+                crate::users::admin::revoke_session_tx(conn, &actor, &user_id, &session_id, now)
             })
         })
         .await?;
@@ -261,31 +261,6 @@ pub async fn revoke(
         }
         None => false,
     })
-}
-
-/// [`revoke`] inside the caller's write transaction: the back-channel
-/// logouts to send after commit, or `None` if the session is not the
-/// user's or already ended.
-pub fn revoke_tx(
-    conn: &mut crate::db::DbConnection,
-    actor: &Actor,
-    user_id: &UserId,
-    session_id: &SessionId,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<Vec<logout::Notice>>, AppError> {
-    if !sessions::revoke(conn, user_id, session_id, naive(now))? {
-        return Ok(None);
-    }
-    let notices = logout::end_sessions(conn, std::slice::from_ref(session_id), naive(now))?;
-    audit::record(
-        conn,
-        actor,
-        Event::new(Action::SessionRevoked, Outcome::Success)
-            .target("session", session_id.as_str())
-            .details(serde_json::json!({ "user_id": user_id.as_str() })),
-        now,
-    )?;
-    Ok(Some(notices))
 }
 
 /// "Sign out all devices": revoke every session of the user — or, with

@@ -24,26 +24,7 @@ use crate::config::ThrottleConfig;
 use crate::store::throttle::Throttle;
 use crate::store::{naive, utc};
 
-/// Counter key for an account (normalized email).
-pub fn account_key(email: &str) -> String {
-    format!("account:{email}")
-}
-
-/// Counter key for a user's second factor (separate from the password's,
-/// and not reset by starting the login again: SR-92).
-pub fn second_factor_key(user_id: &str) -> String {
-    format!("mfa:{user_id}")
-}
-
-/// Counter key for one source's attempts on one account.
-pub fn account_source_key(email: &str, ip: &str) -> String {
-    format!("account:{email}|ip:{ip}")
-}
-
-/// Counter key for a client address.
-pub fn ip_key(ip: &str) -> String {
-    format!("ip:{ip}")
-}
+pub use crate::store::throttle::{account_key, account_source_key, ip_key, second_factor_key};
 
 /// Whether a key currently refuses attempts.
 pub fn is_blocked(row: Option<&Throttle>, now: DateTime<Utc>) -> bool {

@@ -21,6 +21,27 @@ pub struct Throttle {
     pub locked_until: Option<NaiveDateTime>,
 }
 
+/// Counter key for an account (normalized email).
+pub fn account_key(email: &str) -> String {
+    format!("account:{email}")
+}
+
+/// Counter key for a user's second factor (separate from the password's,
+/// and not reset by starting the login again: SR-92).
+pub fn second_factor_key(user_id: &str) -> String {
+    format!("mfa:{user_id}")
+}
+
+/// Counter key for one source's attempts on one account.
+pub fn account_source_key(email: &str, ip: &str) -> String {
+    format!("account:{email}|ip:{ip}")
+}
+
+/// Counter key for a client address.
+pub fn ip_key(ip: &str) -> String {
+    format!("ip:{ip}")
+}
+
 pub fn get(conn: &mut DbConnection, key: &str) -> Result<Option<Throttle>, AppError> {
     Ok(login_throttles::table
         .filter(login_throttles::key.eq(key))
@@ -50,15 +71,19 @@ pub fn clear(conn: &mut DbConnection, key: &str) -> Result<(), AppError> {
 /// Forget every counter on one account: the account's own, each source's
 /// on it, and its second factor's (an administrator's unlock). Returns how
 /// many there were.
-pub fn clear_account(conn: &mut DbConnection, email: &str, user_id: &str) -> Result<usize, AppError> {
-    let account = crate::auth::throttle::account_key(email);
+pub fn clear_account(
+    conn: &mut DbConnection,
+    email: &str,
+    user_id: &str,
+) -> Result<usize, AppError> {
+    let account = account_key(email);
     let per_source = format!("{}|ip:%", crate::store::escape_like(&account));
     Ok(diesel::delete(
         login_throttles::table.filter(
             login_throttles::key
                 .eq(account)
                 .or(login_throttles::key.like(per_source).escape('\\'))
-                .or(login_throttles::key.eq(crate::auth::throttle::second_factor_key(user_id))),
+                .or(login_throttles::key.eq(second_factor_key(user_id))),
         ),
     )
     .execute(conn)?)

@@ -22,7 +22,9 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::logout::{self, Notice};
 use crate::store::users::User;
-use crate::store::{backup_codes, mfa_totp, naive, orgs, passkeys, throttle, users, write_tx};
+use crate::store::{
+    backup_codes, mfa_totp, naive, orgs, passkeys, sessions, throttle, users, write_tx,
+};
 use crate::users::accounts::{self, UserListing};
 
 /// What a caller may reach.
@@ -106,6 +108,32 @@ impl Refusal {
 /// The account after a change (none once deleted) and the back-channel
 /// logouts to send.
 type Applied = (Option<UserListing>, Vec<Notice>);
+
+/// End one session of a user (and the grants made in it) inside the
+/// caller's write transaction, audited: the back-channel
+/// logouts to send after commit, or `None` if the session is not the
+/// user's or already ended.
+pub fn revoke_session_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: &UserId,
+    session_id: &SessionId,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<logout::Notice>>, AppError> {
+    if !sessions::revoke(conn, user_id, session_id, naive(now))? {
+        return Ok(None);
+    }
+    let notices = logout::end_sessions(conn, std::slice::from_ref(session_id), naive(now))?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Action::SessionRevoked, Outcome::Success)
+            .target("session", session_id.as_str())
+            .details(serde_json::json!({ "user_id": user_id.as_str() })),
+        now,
+    )?;
+    Ok(Some(notices))
+}
 
 /// Whether an organization's caller must leave `user` alone (SR-100).
 fn protected(conn: &mut DbConnection, reach: &Reach, user: &User) -> Result<bool, AppError> {
@@ -261,7 +289,7 @@ fn apply_tx(
             ended.notices
         }
         Change::RevokeSession(session) => {
-            match crate::auth::session::revoke_tx(conn, actor, target, session, now)? {
+            match revoke_session_tx(conn, actor, target, session, now)? {
                 Some(notices) => notices,
                 None => return Ok(Err(Refusal::NotFound)),
             }
@@ -283,7 +311,14 @@ fn apply_tx(
                 "before": { "email_verified": user.email_verified },
                 "after": { "email_verified": true },
             });
-            record(conn, actor, Action::UserEmailVerifiedByAdmin, target, details, now)?;
+            record(
+                conn,
+                actor,
+                Action::UserEmailVerifiedByAdmin,
+                target,
+                details,
+                now,
+            )?;
             Vec::new()
         }
         Change::ResetMfa => {
@@ -305,7 +340,8 @@ fn apply_tx(
             if user.deleted_at.is_none() {
                 Vec::new()
             } else if users::restore(conn, target, naive(now))? {
-                let details = json!({ "before": { "deleted": true }, "after": { "deleted": false } });
+                let details =
+                    json!({ "before": { "deleted": true }, "after": { "deleted": false } });
                 record(conn, actor, Action::UserRestored, target, details, now)?;
                 Vec::new()
             } else {

@@ -68,7 +68,10 @@ async fn organization(
         },
     };
     let lookup = id.clone();
-    let name = state.db.run(move |conn| orgs::name_of(conn, &lookup)).await?;
+    let name = state
+        .db
+        .run(move |conn| orgs::name_of(conn, &lookup))
+        .await?;
     Ok(match name {
         Some(name) => Ok(Some((id, name))),
         None => Err(Refusal::Organization("names no organization")),
@@ -96,9 +99,12 @@ pub async fn create(
         None => None,
         Some(password) => {
             let names: Vec<&str> = org.iter().map(|(_, name)| name.as_str()).collect();
-            if let Err(rule) =
-                password_rules::check_new_password(&state.config, password, spec.email.as_str(), &names)
-            {
+            if let Err(rule) = password_rules::check_new_password(
+                &state.config,
+                password,
+                spec.email.as_str(),
+                &names,
+            ) {
                 return Ok(Err(Refusal::Password(rule.to_string())));
             }
             Some(state.hasher.hash(password).await?)

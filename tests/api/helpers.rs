@@ -760,6 +760,27 @@ impl Browser {
         self.finish(res).await
     }
 
+    /// A request of any method with a JSON body (the admin API).
+    pub async fn send_json(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &serde_json::Value,
+    ) -> Page {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
+            .json(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.unwrap();
+        self.finish(res).await
+    }
+
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         self.post_form_with(path, fields, &[]).await
     }

@@ -77,7 +77,7 @@ impl Modify for Security {
         users::UserPage,
         users::CreateUser,
         users::UpdateUser,
-        user_sessions::SessionView,
+        user_sessions::UserSessionView,
         user_sessions::SessionList,
         crate::domain::Role,
         audit::AuditPage,

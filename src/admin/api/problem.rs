@@ -217,3 +217,23 @@ impl Problem {
         Self::new(StatusCode::CONFLICT, detail)
     }
 }
+
+/// Well-formed input that breaks a rule no schema can express.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Unprocessable {
+    /// Well-formed, but a rule refuses it (an address that is not one, a
+    /// password too weak, an unknown organization): the fields are named.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Unprocessable(ProblemBody),
+}
+
+impl Problem {
+    /// 422 naming the field whose value a rule refuses (the request
+    /// matched the document's schema, which cannot express the rule).
+    pub fn unprocessable(field: &str, message: impl Into<String>) -> Self {
+        let mut p = Self::invalid(field, message);
+        p.status = StatusCode::UNPROCESSABLE_ENTITY;
+        p
+    }
+}

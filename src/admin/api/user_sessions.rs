@@ -17,7 +17,7 @@ use crate::users::admin::{self, Change};
 
 /// A live session, without anything that would let one use it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SessionView {
+pub struct UserSessionView {
     pub id: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
@@ -33,7 +33,7 @@ pub struct SessionView {
 /// A user's live sessions, newest first (at most 100).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionList {
-    pub items: Vec<SessionView>,
+    pub items: Vec<UserSessionView>,
 }
 
 /// `GET /api/v1/users/{id}/sessions`
@@ -71,7 +71,7 @@ pub async fn list(
         .ok_or_else(Problem::not_found)?;
     let items = found
         .into_iter()
-        .map(|s| SessionView {
+        .map(|s| UserSessionView {
             id: s.id.to_string(),
             created_at: utc(s.created_at),
             last_seen_at: utc(s.last_seen_at),
@@ -110,8 +110,14 @@ pub async fn revoke(
     caller.require(Scope::write("sessions"))?;
     let (user, session) = path.into_inner();
     let change = Change::RevokeSession(SessionId::from(session));
-    admin::apply(&state, &caller.actor, reach_of(&caller), &UserId::from(user), change)
-        .await?
-        .map_err(crate::admin::api::users::refused)?;
+    admin::apply(
+        &state,
+        &caller.actor,
+        reach_of(&caller),
+        &UserId::from(user),
+        change,
+    )
+    .await?
+    .map_err(crate::admin::api::users::refused)?;
     Ok(HttpResponse::NoContent().finish())
 }

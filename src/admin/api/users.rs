@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, DeletedQuery, PageQuery};
-use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals};
+use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals, Unprocessable};
 use crate::admin::scopes::Scope;
 use crate::domain::{Email, OrganizationId, Password, Role, UserId};
 use crate::state::AppState;
@@ -114,12 +114,12 @@ pub async fn show(
     let orgs = caller.reach.organization_ids();
     let found = state
         .db
-        .run(move |conn| {
-            match users::find_in_reach(conn, orgs.as_deref(), include_deleted, &id)? {
+        .run(
+            move |conn| match users::find_in_reach(conn, orgs.as_deref(), include_deleted, &id)? {
                 Some(user) => accounts::listing(conn, user).map(Some),
                 None => Ok(None),
-            }
-        })
+            },
+        )
         .await?;
     Ok(HttpResponse::Ok().json(found.ok_or_else(Problem::not_found)?))
 }
@@ -143,9 +143,15 @@ pub async fn change(
     change: Change,
 ) -> Result<Option<UserListing>, Problem> {
     caller.require(Scope::write("users"))?;
-    admin::apply(state, &caller.actor, reach_of(caller), &UserId::from(id), change)
-        .await?
-        .map_err(refused)
+    admin::apply(
+        state,
+        &caller.actor,
+        reach_of(caller),
+        &UserId::from(id),
+        change,
+    )
+    .await?
+    .map_err(refused)
 }
 
 /// The user after a change, as the answer.
@@ -158,7 +164,7 @@ pub fn changed(user: Option<UserListing>) -> Result<HttpResponse, Problem> {
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     /// The address (stored trimmed and lowercased).
-    #[schema(max_length = 254)]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
     #[schema(max_length = 200)]
     pub name: Option<String>,
@@ -180,17 +186,18 @@ pub struct CreateUser {
 }
 
 fn email_field(field: &str, raw: &str) -> Result<Email, Problem> {
-    Email::parse(raw).map_err(|message| Problem::invalid(field, message))
+    Email::parse(raw).map_err(|message| Problem::unprocessable(field, message))
 }
 
 fn name_field(raw: Option<String>) -> Result<Option<String>, Problem> {
     match raw {
-        Some(name) if name.trim().chars().count() > 200 => {
+        Some(name) if name.chars().count() > 200 => {
             Err(Problem::invalid("name", "must be at most 200 characters"))
         }
-        Some(name) if name.chars().any(char::is_control) => {
-            Err(Problem::invalid("name", "must not contain control characters"))
-        }
+        Some(name) if name.chars().any(char::is_control) => Err(Problem::unprocessable(
+            "name",
+            "must not contain control characters",
+        )),
         other => Ok(other),
     }
 }
@@ -203,12 +210,12 @@ fn create_refused(refusal: admin_create::Refusal) -> Problem {
             p
         }
         admin_create::Refusal::Organization(message) => {
-            Problem::invalid("organization_id", message)
+            Problem::unprocessable("organization_id", message)
         }
         admin_create::Refusal::EmailTaken => {
             Problem::conflict("another account has this email address")
         }
-        admin_create::Refusal::Password(message) => Problem::invalid("password", message),
+        admin_create::Refusal::Password(message) => Problem::unprocessable("password", message),
     }
 }
 
@@ -222,6 +229,7 @@ fn create_refused(refusal: admin_create::Refusal) -> Problem {
         (status = 201, description = "Created", body = UserListing),
         Refusals,
         Conflicting,
+        Unprocessable,
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -272,6 +280,7 @@ pub struct UpdateUser {
         Refusals,
         Missing,
         Conflicting,
+        Unprocessable,
     ),
     security(("api_key" = []), ("session" = []))
 )]
