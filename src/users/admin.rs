@@ -217,12 +217,11 @@ fn update_tx(
         after.insert("email".into(), json!(email.as_str()));
         after.insert("email_verified".into(), json!(false));
     }
-    if let Some(name) = profile.display_name.as_deref().map(str::trim) {
-        if name != user.display_name {
-            users::set_display_name(conn, &user.id, name, naive(now))?;
-            before.insert("display_name".into(), json!(user.display_name));
-            after.insert("display_name".into(), json!(name));
-        }
+    let name = profile.display_name.as_deref().map(str::trim);
+    if let Some(name) = name.filter(|n| *n != user.display_name) {
+        users::set_display_name(conn, &user.id, name, naive(now))?;
+        before.insert("display_name".into(), json!(user.display_name));
+        after.insert("display_name".into(), json!(name));
     }
     if let Some(superuser) = profile.superuser.filter(|s| *s != user.superuser) {
         users::set_superuser(conn, &user.id, superuser, naive(now))?;
