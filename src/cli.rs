@@ -72,6 +72,9 @@ pub enum Command {
     /// Manage admin-API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(crate::admin::cli::ApiKeyCommand),
+    /// Manage organizations and their members.
+    #[command(subcommand)]
+    Org(crate::admin::org_cli::OrgCommand),
 }
 
 /// `ostiary invitation …`
@@ -519,6 +522,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
         Command::ApiKey(command) => {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
             print_json(&crate::admin::cli::run(&state, command).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Org(command) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            print_json(&crate::admin::org_cli::run(&state, command).await?);
             Ok(ExitCode::SUCCESS)
         }
     }

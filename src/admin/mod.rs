@@ -5,4 +5,5 @@
 pub mod api;
 pub mod api_keys;
 pub mod cli;
+pub mod org_cli;
 pub mod scopes;

@@ -1,4 +1,4 @@
-//! Organizations and memberships (roles owner/admin/member).
+//! Organizations and memberships (roles owner/admin/auditor/member).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -32,20 +32,84 @@ pub fn find_or_create(
         name: name.to_owned(),
         created_at: now,
     };
-    let inserted = diesel::insert_into(organizations::table)
-        .values((
-            organizations::id.eq(&org.id),
-            organizations::name.eq(&org.name),
-            organizations::created_at.eq(org.created_at),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok((org, true)),
+    match insert(conn, &org) {
+        Ok(()) => Ok((org, true)),
         Err(e) if is_unique_violation(&e) => find_by_name(conn, name)?
             .map(|o| (o, false))
             .ok_or(AppError::NotFound),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Insert an organization (the unique name decides: the diesel error is
+/// returned for the caller to tell a taken name).
+pub fn insert(conn: &mut DbConnection, org: &Organization) -> Result<(), diesel::result::Error> {
+    diesel::insert_into(organizations::table)
+        .values((
+            organizations::id.eq(&org.id),
+            organizations::name.eq(&org.name),
+            organizations::created_at.eq(org.created_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Rename an organization (a taken name is the diesel error).
+pub fn rename(
+    conn: &mut DbConnection,
+    id: &OrganizationId,
+    name: &str,
+) -> Result<(), diesel::result::Error> {
+    diesel::update(organizations::table.find(id))
+        .set(organizations::name.eq(name))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The user's role in an organization, if a member.
+pub fn role_in(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    organization_id: &OrganizationId,
+) -> Result<Option<String>, AppError> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::organization_id.eq(organization_id))
+        .select(memberships::role)
+        .first(conn)
+        .optional()?)
+}
+
+/// Change a member's role.
+pub fn set_role(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    organization_id: &OrganizationId,
+    role: &str,
+) -> Result<(), AppError> {
+    diesel::update(
+        memberships::table
+            .filter(memberships::user_id.eq(user_id))
+            .filter(memberships::organization_id.eq(organization_id)),
+    )
+    .set(memberships::role.eq(role))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Remove a membership.
+pub fn remove_member(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    organization_id: &OrganizationId,
+) -> Result<(), AppError> {
+    diesel::delete(
+        memberships::table
+            .filter(memberships::user_id.eq(user_id))
+            .filter(memberships::organization_id.eq(organization_id)),
+    )
+    .execute(conn)?;
+    Ok(())
 }
 
 pub fn find_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<Organization>, AppError> {

@@ -6,5 +6,6 @@ pub mod accounts;
 pub mod admin;
 pub mod admin_create;
 pub mod invitations;
+pub mod organizations;
 pub mod password_rules;
 pub mod setup;

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod caller;
 pub mod openapi;
+pub mod organization_writes;
 pub mod organizations;
 pub mod page;
 pub mod problem;
@@ -36,8 +37,13 @@ operations! {
     get "/openapi.json" => openapi::json,
     get "/audit-events" => audit::list,
     get "/organizations" => organizations::list,
+    post "/organizations" => organization_writes::create,
     get "/organizations/{id}" => organizations::show,
+    patch "/organizations/{id}" => organization_writes::update,
     get "/organizations/{id}/members" => organizations::members,
+    put "/organizations/{id}/members/{user_id}" => organization_writes::set_member,
+    delete "/organizations/{id}/members/{user_id}" => organization_writes::remove_member,
+    post "/organizations/{id}/invitations" => organization_writes::invite,
     get "/session" => session::show,
     get "/users" => users::list,
     post "/users" => users::create,

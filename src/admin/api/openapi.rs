@@ -10,7 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::api::{
-    audit, organizations, problem, session, user_actions, user_sessions, users,
+    audit, organization_writes, organizations, problem, session, user_actions, user_sessions, users,
 };
 
 struct Security;
@@ -53,6 +53,11 @@ impl Modify for Security {
         organizations::list,
         organizations::show,
         organizations::members,
+        organization_writes::create,
+        organization_writes::update,
+        organization_writes::set_member,
+        organization_writes::remove_member,
+        organization_writes::invite,
         session::show,
         users::list,
         users::create,
@@ -84,6 +89,11 @@ impl Modify for Security {
         organizations::OrganizationView,
         organizations::OrganizationPage,
         organizations::MemberView,
+        organization_writes::OrganizationBody,
+        organization_writes::MemberBody,
+        organization_writes::MembershipView,
+        organization_writes::InvitationBody,
+        crate::users::invitations::CreatedInvitation,
         audit::AuditEventView,
         crate::users::accounts::UserListing,
     )),

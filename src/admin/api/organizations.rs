@@ -34,11 +34,11 @@ pub struct OrganizationPage {
 pub struct MemberView {
     pub user_id: String,
     pub email: String,
-    /// `owner`, `admin` or `member`.
+    /// `owner`, `admin`, `auditor` or `member`.
     pub role: String,
 }
 
-fn view(org: Organization) -> OrganizationView {
+pub fn view(org: Organization) -> OrganizationView {
     OrganizationView {
         id: org.id.to_string(),
         name: org.name,

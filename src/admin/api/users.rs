@@ -202,7 +202,7 @@ fn name_field(raw: Option<String>) -> Result<Option<String>, Problem> {
     }
 }
 
-fn create_refused(refusal: admin_create::Refusal) -> Problem {
+pub fn create_refused(refusal: admin_create::Refusal) -> Problem {
     match refusal {
         admin_create::Refusal::NeedsGlobal(field) => {
             let mut p = Problem::invalid(field, "this value needs a caller of global reach");
