@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::admin::scopes;
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::{random_token, sha256_hex};
-use crate::domain::TextList;
+use crate::domain::{OrganizationId, TextList};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
@@ -28,7 +28,10 @@ const WINDOW_SECS: i64 = 60;
 #[derive(Debug, Clone, Default)]
 pub struct KeySpec {
     pub name: String,
+    /// Bound to this organization, by name (the CLI) …
     pub organization: Option<String>,
+    /// … or by id (the API).
+    pub organization_id: Option<OrganizationId>,
     pub scopes: Vec<String>,
     pub expires_in: Option<Duration>,
     pub allowed_ips: Vec<String>,
@@ -36,13 +39,83 @@ pub struct KeySpec {
     pub vendor: bool,
 }
 
+/// Who manages keys: an operator (the CLI: everything), or an admin-API
+/// caller, whose reach and scopes bound every key it makes, rotates or
+/// revokes — a key never begets a key stronger than itself (SR-100).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    /// `None`: every key; else keys bound to these organizations.
+    pub organizations: Option<Vec<OrganizationId>>,
+    pub scopes: Vec<String>,
+}
+
+impl Manager {
+    pub fn operator() -> Self {
+        Self {
+            organizations: None,
+            scopes: vec!["*".into()],
+        }
+    }
+
+    /// Whether every one of `wanted` is within the manager's scopes.
+    fn covers(&self, wanted: &[String]) -> bool {
+        wanted.iter().all(|w| scopes::covers(&self.scopes, w))
+    }
+
+    fn reaches(&self, org: Option<&OrganizationId>) -> bool {
+        match (&self.organizations, org) {
+            (None, _) => true,
+            (Some(list), Some(org)) => list.contains(org),
+            (Some(_), None) => false,
+        }
+    }
+}
+
+/// Invalid input: the API's field, the CLI's flag, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub flag: &'static str,
+    pub message: String,
+}
+
+/// Why a key was not made, rotated or revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyRefusal {
+    /// No such key in reach.
+    NotFound,
+    /// Beyond the manager's scopes or reach (the field says which).
+    Beyond(&'static str),
+    Invalid(Invalid),
+    /// Revoked or expired: nothing to rotate.
+    Dead,
+    AlreadyRevoked,
+}
+
+impl KeyRefusal {
+    /// The refusal as the CLI reports it.
+    pub fn into_error(self) -> AppError {
+        match self {
+            Self::NotFound => AppError::NotFound,
+            Self::Beyond(field) => bad(format!("{field}: beyond what you may grant")),
+            Self::Invalid(i) => bad(format!("{} {}", i.flag, i.message)),
+            Self::Dead => {
+                AppError::Conflict("the API key is revoked or expired: create a new one".into())
+            }
+            Self::AlreadyRevoked => AppError::Conflict("the API key is already revoked".into()),
+        }
+    }
+}
+
 /// A key as shown (never the key itself, never its hash).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct KeyView {
     pub id: String,
     pub name: String,
     pub prefix: String,
+    /// The organization's name (none: a global key).
     pub organization: Option<String>,
+    pub organization_id: Option<String>,
     pub scopes: Vec<String>,
     pub vendor: bool,
     pub allowed_ips: Vec<String>,
@@ -56,9 +129,10 @@ pub struct KeyView {
 }
 
 /// A new key: its view and, this once, the key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Created {
     pub id: String,
+    /// The key itself: shown only in this answer.
     pub key: String,
     #[serde(flatten)]
     pub view: KeyView,
@@ -68,7 +142,16 @@ fn bad(message: impl Into<String>) -> AppError {
     AppError::BadRequest(message.into())
 }
 
-fn view(conn: &mut crate::db::DbConnection, row: ApiKeyRow) -> Result<KeyView, AppError> {
+fn invalid(field: &'static str, flag: &'static str, message: impl Into<String>) -> KeyRefusal {
+    KeyRefusal::Invalid(Invalid {
+        field,
+        flag,
+        message: message.into(),
+    })
+}
+
+/// How a key is shown; `created_at` and `id` also page the list.
+pub fn view(conn: &mut crate::db::DbConnection, row: ApiKeyRow) -> Result<KeyView, AppError> {
     let organization = match &row.organization_id {
         Some(id) => orgs::name_of(conn, id)?,
         None => None,
@@ -78,6 +161,7 @@ fn view(conn: &mut crate::db::DbConnection, row: ApiKeyRow) -> Result<KeyView, A
         name: row.name,
         prefix: row.prefix,
         organization,
+        organization_id: row.organization_id.map(|o| o.to_string()),
         scopes: row.scopes.to_vec(),
         vendor: row.vendor,
         allowed_ips: row.allowed_ips.to_vec(),
@@ -92,17 +176,25 @@ fn view(conn: &mut crate::db::DbConnection, row: ApiKeyRow) -> Result<KeyView, A
 }
 
 /// The checked parts of a spec: scopes, networks (canonical CIDR).
-fn checked(spec: &KeySpec) -> Result<(Vec<String>, Vec<String>), AppError> {
+fn checked(spec: &KeySpec) -> Result<(Vec<String>, Vec<String>), KeyRefusal> {
     let name = spec.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(bad("--name must be 1 to 100 characters"));
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(invalid(
+            "name",
+            "--name",
+            "must be 1 to 100 characters, none of them control characters",
+        ));
     }
     if spec.scopes.is_empty() {
-        return Err(bad("--scope is required (e.g. users:read, or * for all)"));
+        return Err(invalid(
+            "scopes",
+            "--scope",
+            "is required (e.g. users:read, or * for all)",
+        ));
     }
     let mut scopes = Vec::new();
     for raw in &spec.scopes {
-        let scope = scopes::parse(raw).map_err(bad)?;
+        let scope = scopes::parse(raw).map_err(|m| invalid("scopes", "--scope", m))?;
         if !scopes.contains(&scope) {
             scopes.push(scope);
         }
@@ -110,9 +202,11 @@ fn checked(spec: &KeySpec) -> Result<(Vec<String>, Vec<String>), AppError> {
     let mut nets = Vec::new();
     for raw in &spec.allowed_ips {
         let net = parse_net(raw).ok_or_else(|| {
-            bad(format!(
-                "--allow-ip {raw:?} is not an address or CIDR block (e.g. 203.0.113.0/24)"
-            ))
+            invalid(
+                "allowed_ips",
+                "--allow-ip",
+                format!("{raw:?} is not an address or CIDR block (e.g. 203.0.113.0/24)"),
+            )
         })?;
         nets.push(net.to_string());
     }
@@ -120,12 +214,38 @@ fn checked(spec: &KeySpec) -> Result<(Vec<String>, Vec<String>), AppError> {
         .rate_limit_per_min
         .is_some_and(|n| !(1..=100_000).contains(&n))
     {
-        return Err(bad("--rate-limit must be 1/min to 100000/min"));
+        return Err(invalid(
+            "rate_limit_per_min",
+            "--rate-limit",
+            "must be 1/min to 100000/min",
+        ));
     }
     if spec.expires_in.is_some_and(|d| d <= Duration::zero()) {
-        return Err(bad("--expires-in must be positive"));
+        return Err(invalid("expires_in", "--expires-in", "must be positive"));
     }
     Ok((scopes, nets))
+}
+
+/// `30s`, `15m`, `12h`, `30d` (at most ten years); why not in words.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let bad = || format!("{raw:?}: use a number and s, m, h or d (e.g. 30s, 15m, 12h, 30d)");
+    let split = raw.len().checked_sub(1).ok_or_else(bad)?;
+    if !raw.is_char_boundary(split) {
+        return Err(bad());
+    }
+    let (number, unit) = raw.split_at(split);
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => Some(n),
+        "m" => n.checked_mul(60),
+        "h" => n.checked_mul(3600),
+        "d" => n.checked_mul(86_400),
+        _ => None,
+    }
+    .filter(|s| (0..=10 * 365 * 86_400).contains(s))
+    .ok_or_else(bad)?;
+    Ok(Duration::seconds(secs))
 }
 
 /// An address or CIDR block.
@@ -141,7 +261,7 @@ fn new_row(
     spec: &KeySpec,
     scopes: Vec<String>,
     nets: Vec<String>,
-    organization_id: Option<crate::domain::OrganizationId>,
+    organization_id: Option<OrganizationId>,
     created_by: Option<String>,
     now: DateTime<Utc>,
 ) -> (ApiKeyRow, String) {
@@ -182,42 +302,94 @@ fn audit_details(view: &KeyView) -> serde_json::Value {
     })
 }
 
-/// Make a key; the answer holds the key, which is not stored.
-pub async fn create(state: &AppState, actor: &Actor, spec: KeySpec) -> Result<Created, AppError> {
-    let (scopes, nets) = checked(&spec)?;
-    let (actor, now) = (actor.clone(), state.now());
+/// The organization a new key is bound to: named, or given by id, or the
+/// manager's only one; within the manager's reach.
+fn organization_of(
+    conn: &mut crate::db::DbConnection,
+    manager: &Manager,
+    spec: &KeySpec,
+) -> Result<Result<Option<OrganizationId>, KeyRefusal>, AppError> {
+    let id = match (&spec.organization, &spec.organization_id) {
+        (Some(name), _) => match orgs::find_by_name(conn, name.trim())? {
+            Some(org) => Some(org.id),
+            None => {
+                return Ok(Err(invalid(
+                    "organization_id",
+                    "--org",
+                    format!("names no organization ({name:?})"),
+                )));
+            }
+        },
+        (None, Some(id)) => match orgs::find_in(conn, manager.organizations.as_deref(), id)? {
+            Some(org) => Some(org.id),
+            None => {
+                return Ok(Err(invalid(
+                    "organization_id",
+                    "--org",
+                    "names no organization in your reach",
+                )));
+            }
+        },
+        (None, None) => match manager.organizations.as_deref() {
+            Some([only]) => Some(only.clone()),
+            _ => None,
+        },
+    };
+    if !manager.reaches(id.as_ref()) {
+        return Ok(Err(KeyRefusal::Beyond("organization_id")));
+    }
+    Ok(Ok(id))
+}
+
+/// Make a key as `manager`; the answer holds the key, which is not stored.
+pub async fn create_by(
+    state: &AppState,
+    actor: &Actor,
+    manager: &Manager,
+    spec: KeySpec,
+) -> Result<Result<Created, KeyRefusal>, AppError> {
+    let (scopes, nets) = match checked(&spec) {
+        Ok(parts) => parts,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    if !manager.covers(&scopes) {
+        return Ok(Err(KeyRefusal::Beyond("scopes")));
+    }
+    let (actor, manager, now) = (actor.clone(), manager.clone(), state.now());
     state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let organization_id = match &spec.organization {
-                    Some(name) => Some(
-                        orgs::find_by_name(conn, name.trim())?
-                            .ok_or_else(|| bad(format!("no organization named {name:?}")))?
-                            .id,
-                    ),
-                    None => None,
+                let organization_id = match organization_of(conn, &manager, &spec)? {
+                    Ok(id) => id,
+                    Err(refusal) => return Ok(Err(refusal)),
                 };
                 let (row, key) =
                     new_row(&spec, scopes, nets, organization_id, actor.id.clone(), now);
                 api_keys::insert(conn, &row)?;
                 let view = view(conn, row)?;
-                audit::record(
-                    conn,
-                    &actor,
-                    Event::new(Action::ApiKeyCreated, Outcome::Success)
-                        .target("api_key", view.id.as_str())
-                        .details(audit_details(&view)),
-                    now,
-                )?;
-                Ok(Created {
+                let mut event = Event::new(Action::ApiKeyCreated, Outcome::Success)
+                    .target("api_key", view.id.as_str())
+                    .details(audit_details(&view));
+                if let Some(org) = &view.organization_id {
+                    event = event.organization(org);
+                }
+                audit::record(conn, &actor, event, now)?;
+                Ok(Ok(Created {
                     id: view.id.clone(),
                     key,
                     view,
-                })
+                }))
             })
         })
         .await
+}
+
+/// Make a key as the operator (the CLI).
+pub async fn create(state: &AppState, actor: &Actor, spec: KeySpec) -> Result<Created, AppError> {
+    create_by(state, actor, &Manager::operator(), spec)
+        .await?
+        .map_err(KeyRefusal::into_error)
 }
 
 /// Every key, oldest first.
@@ -233,18 +405,39 @@ pub async fn list(state: &AppState) -> Result<Vec<KeyView>, AppError> {
         .await
 }
 
-/// Revoke a key now.
-pub async fn revoke(state: &AppState, actor: &Actor, id: &str) -> Result<KeyView, AppError> {
-    let (actor, id, now) = (actor.clone(), id.to_owned(), state.now());
+/// The live key `id` the manager may touch: in reach, and no stronger
+/// than the manager.
+fn touchable(
+    conn: &mut crate::db::DbConnection,
+    manager: &Manager,
+    id: &str,
+) -> Result<Result<ApiKeyRow, KeyRefusal>, AppError> {
+    let Some(row) = api_keys::find_in(conn, manager.organizations.as_deref(), id)? else {
+        return Ok(Err(KeyRefusal::NotFound));
+    };
+    if !manager.covers(&row.scopes) {
+        return Ok(Err(KeyRefusal::Beyond("scopes")));
+    }
+    Ok(Ok(row))
+}
+
+/// Revoke a key now, as `manager`.
+pub async fn revoke_by(
+    state: &AppState,
+    actor: &Actor,
+    manager: &Manager,
+    id: &str,
+) -> Result<Result<KeyView, KeyRefusal>, AppError> {
+    let (actor, manager, id, now) = (actor.clone(), manager.clone(), id.to_owned(), state.now());
     state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
+                if let Err(refusal) = touchable(conn, &manager, &id)? {
+                    return Ok(Err(refusal));
+                }
                 if !api_keys::revoke(conn, &id, naive(now))? {
-                    return Err(match api_keys::find(conn, &id)? {
-                        Some(_) => AppError::Conflict(format!("API key {id} is already revoked")),
-                        None => AppError::NotFound,
-                    });
+                    return Ok(Err(KeyRefusal::AlreadyRevoked));
                 }
                 let row = api_keys::find(conn, &id)?.ok_or(AppError::NotFound)?;
                 let view = view(conn, row)?;
@@ -253,38 +446,55 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: &str) -> Result<KeyView
                     &actor,
                     Event::new(Action::ApiKeyRevoked, Outcome::Success)
                         .target("api_key", id.as_str())
-                        .details(audit_details(&view)),
+                        .details(json!({
+                            "before": { "revoked": false },
+                            "after": { "revoked": true },
+                            "key": audit_details(&view),
+                        })),
                     now,
                 )?;
-                Ok(view)
+                Ok(Ok(view))
             })
         })
         .await
 }
 
-/// Replace a key by a new one with the same settings; the old one keeps
-/// working for `overlap` (never longer than it would have).
-pub async fn rotate(
+/// Revoke a key now, as the operator.
+pub async fn revoke(state: &AppState, actor: &Actor, id: &str) -> Result<KeyView, AppError> {
+    revoke_by(state, actor, &Manager::operator(), id)
+        .await?
+        .map_err(KeyRefusal::into_error)
+}
+
+/// Replace a key by a new one with the same settings, as `manager`; the
+/// old one keeps working for `overlap` (never longer than it would have).
+pub async fn rotate_by(
     state: &AppState,
     actor: &Actor,
+    manager: &Manager,
     id: &str,
     overlap: Duration,
-) -> Result<Created, AppError> {
+) -> Result<Result<Created, KeyRefusal>, AppError> {
     if overlap < Duration::zero() || overlap > Duration::days(30) {
-        return Err(bad("--overlap must be between 0s and 30d"));
+        return Ok(Err(invalid(
+            "overlap",
+            "--overlap",
+            "must be between 0s and 30d",
+        )));
     }
-    let (actor, id, now) = (actor.clone(), id.to_owned(), state.now());
+    let (actor, manager, id, now) = (actor.clone(), manager.clone(), id.to_owned(), state.now());
     state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let old = api_keys::find(conn, &id)?.ok_or(AppError::NotFound)?;
+                let old = match touchable(conn, &manager, &id)? {
+                    Ok(old) => old,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
                 let live =
                     old.revoked_at.is_none() && old.expires_at.is_none_or(|at| utc(at) > now);
                 if !live {
-                    return Err(AppError::Conflict(format!(
-                        "API key {id} is revoked or expired: create a new one"
-                    )));
+                    return Ok(Err(KeyRefusal::Dead));
                 }
                 let spec = KeySpec {
                     name: old.name.clone(),
@@ -315,14 +525,26 @@ pub async fn rotate(
                         })),
                     now,
                 )?;
-                Ok(Created {
+                Ok(Ok(Created {
                     id: view.id.clone(),
                     key,
                     view,
-                })
+                }))
             })
         })
         .await
+}
+
+/// Rotate a key as the operator.
+pub async fn rotate(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    overlap: Duration,
+) -> Result<Created, AppError> {
+    rotate_by(state, actor, &Manager::operator(), id, overlap)
+        .await?
+        .map_err(KeyRefusal::into_error)
 }
 
 /// Why a presented key is refused.

@@ -54,27 +54,9 @@ pub struct CreateArgs {
     org: Option<String>,
 }
 
-/// `30s`, `15m`, `12h`, `30d`.
+/// `30s`, `15m`, `12h`, `30d` for `flag`.
 pub fn parse_duration(flag: &str, raw: &str) -> Result<Duration, AppError> {
-    let raw = raw.trim();
-    let bad = || {
-        AppError::BadRequest(format!(
-            "{flag} {raw:?}: use a number and s, m, h or d (e.g. 30s, 15m, 12h, 30d)"
-        ))
-    };
-    let split = raw.len().checked_sub(1).ok_or_else(bad)?;
-    let (number, unit) = raw.split_at(split);
-    let n: i64 = number.parse().map_err(|_| bad())?;
-    let secs = match unit {
-        "s" => Some(n),
-        "m" => n.checked_mul(60),
-        "h" => n.checked_mul(3600),
-        "d" => n.checked_mul(86_400),
-        _ => None,
-    }
-    .filter(|s| (0..=10 * 365 * 86_400).contains(s))
-    .ok_or_else(bad)?;
-    Ok(Duration::seconds(secs))
+    api_keys::parse_duration(raw).map_err(|why| AppError::BadRequest(format!("{flag} {why}")))
 }
 
 /// `600/min`.
@@ -108,6 +90,7 @@ pub async fn run(state: &AppState, command: ApiKeyCommand) -> Result<Value, AppE
                 allowed_ips: args.allowed_ips,
                 rate_limit_per_min: args.rate_limit.as_deref().map(parse_rate).transpose()?,
                 vendor: args.vendor,
+                ..KeySpec::default()
             };
             to_json(&api_keys::create(state, &actor, spec).await?)
         }

@@ -68,6 +68,21 @@ pub fn read_only() -> Vec<String> {
     AREAS.iter().map(|a| Scope::read(a).to_string()).collect()
 }
 
+/// Whether the granted scopes cover the scope `wanted` as written (`*`
+/// only by `*`; `area:read` also by `area:write`).
+pub fn covers(granted: &[String], wanted: &str) -> bool {
+    if granted.iter().any(|g| g == "*") {
+        return true;
+    }
+    match wanted.split_once(':') {
+        Some((area, "read")) => granted
+            .iter()
+            .any(|g| *g == wanted || *g == format!("{area}:write")),
+        Some(_) => granted.iter().any(|g| g == wanted),
+        None => false,
+    }
+}
+
 /// Whether the granted scopes (as stored) allow `wanted`.
 pub fn allows(granted: &[String], wanted: Scope) -> bool {
     granted.iter().any(|g| {
@@ -93,6 +108,9 @@ mod tests {
         assert!(allows(&granted, Scope::read("audit")));
         assert!(!allows(&granted, Scope::read("clients")));
         assert!(allows(&["*".to_owned()], Scope::write("keys")));
+        assert!(covers(&granted, "users:read") && covers(&granted, "users:write"));
+        assert!(!covers(&granted, "*") && !covers(&granted, "clients:read"));
+        assert!(covers(&["*".to_owned()], "*"));
         let auditor = read_only();
         assert!(allows(&auditor, Scope::read("audit")));
         assert!(allows(&auditor, Scope::read("api-keys")));

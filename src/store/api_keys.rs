@@ -69,6 +69,47 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<ApiKeyRow>, AppError> {
         .load(conn)?)
 }
 
+/// Keys bound to `organizations` (or every key), by creation time then
+/// id, after the key `after`.
+pub fn page(
+    conn: &mut DbConnection,
+    organizations: Option<&[OrganizationId]>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<ApiKeyRow>, AppError> {
+    let mut query = api_keys::table.select(ApiKeyRow::as_select()).into_boxed();
+    if let Some(orgs) = organizations {
+        query = query.filter(api_keys::organization_id.eq_any(orgs.iter().map(|o| o.to_string())));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            api_keys::created_at
+                .gt(at)
+                .or(api_keys::created_at.eq(at).and(api_keys::id.gt(id))),
+        );
+    }
+    Ok(query
+        .order((api_keys::created_at.asc(), api_keys::id.asc()))
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// The key `id` if bound to one of `organizations` (or any key).
+pub fn find_in(
+    conn: &mut DbConnection,
+    organizations: Option<&[OrganizationId]>,
+    id: &str,
+) -> Result<Option<ApiKeyRow>, AppError> {
+    let mut query = api_keys::table
+        .filter(api_keys::id.eq(id))
+        .select(ApiKeyRow::as_select())
+        .into_boxed();
+    if let Some(orgs) = organizations {
+        query = query.filter(api_keys::organization_id.eq_any(orgs.iter().map(|o| o.to_string())));
+    }
+    Ok(query.first(conn).optional()?)
+}
+
 /// Mark revoked at `now`; whether a live key was revoked.
 pub fn revoke(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, AppError> {
     Ok(diesel::update(

@@ -3,6 +3,7 @@
 //! or administrator session) and asks it for a scope; errors are
 //! [`problem::Problem`]s; lists page with [`page`].
 
+pub mod api_key_ops;
 pub mod audit;
 pub mod caller;
 pub mod openapi;
@@ -14,6 +15,7 @@ pub mod session;
 pub mod user_actions;
 pub mod user_sessions;
 pub mod users;
+pub mod whole;
 
 use actix_web::web::{self, ServiceConfig};
 
@@ -35,6 +37,11 @@ macro_rules! operations {
 
 operations! {
     get "/openapi.json" => openapi::json,
+    get "/api-keys" => api_key_ops::list,
+    post "/api-keys" => api_key_ops::create,
+    get "/api-keys/{id}" => api_key_ops::show,
+    post "/api-keys/{id}/rotate" => api_key_ops::rotate,
+    post "/api-keys/{id}/revoke" => api_key_ops::revoke,
     get "/audit-events" => audit::list,
     get "/organizations" => organizations::list,
     post "/organizations" => organization_writes::create,

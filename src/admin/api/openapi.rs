@@ -10,7 +10,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::api::{
-    audit, organization_writes, organizations, problem, session, user_actions, user_sessions, users,
+    api_key_ops, audit, organization_writes, organizations, problem, session, user_actions,
+    user_sessions, users,
 };
 
 struct Security;
@@ -49,6 +50,11 @@ impl Modify for Security {
     ),
     paths(
         json,
+        api_key_ops::list,
+        api_key_ops::create,
+        api_key_ops::show,
+        api_key_ops::rotate,
+        api_key_ops::revoke,
         audit::list,
         organizations::list,
         organizations::show,
@@ -80,6 +86,10 @@ impl Modify for Security {
         session::SessionView,
         session::VendorView,
         users::UserPage,
+        api_key_ops::KeyPage,
+        api_key_ops::CreateKey,
+        crate::admin::api_keys::KeyView,
+        crate::admin::api_keys::Created,
         users::CreateUser,
         users::UpdateUser,
         user_sessions::UserSessionView,
@@ -104,6 +114,7 @@ impl Modify for Security {
         (name = "users", description = "User accounts"),
         (name = "sessions", description = "Users' browser sessions"),
         (name = "audit", description = "The audit log, read only"),
+        (name = "api-keys", description = "Keys of this API"),
         (name = "organizations", description = "Organizations and their members"),
     )
 )]

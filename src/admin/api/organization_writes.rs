@@ -208,6 +208,7 @@ pub struct InvitationBody {
     /// How long the link works, 1 to 2160 hours (default: the configured
     /// invitation lifetime).
     #[schema(minimum = 1, maximum = 2160)]
+    #[serde(default, deserialize_with = "crate::admin::api::whole::option_i64")]
     pub expires_in_hours: Option<i64>,
 }
 
