@@ -493,19 +493,8 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
         }
         Command::Keys(KeysCommand::List) => {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
-            let rows = state.db.run(crate::store::signing_keys::all).await?;
-            let list: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|k| {
-                    json!({
-                        "kid": k.id, "alg": k.alg, "state": k.state,
-                        "created_at": k.created_at.and_utc(),
-                        "activated_at": k.activated_at.map(|t| t.and_utc()),
-                        "retired_at": k.retired_at.map(|t| t.and_utc()),
-                    })
-                })
-                .collect();
-            print_json(&serde_json::Value::Array(list));
+            let list = state.db.run(signing::listing).await?;
+            print_json(&serde_json::to_value(list).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
         Command::Mfa(command) => {

@@ -149,9 +149,39 @@ pub fn changed(
     Ok(signing_keys::fingerprint(conn, naive(now - policy.retention))? != set.fingerprint())
 }
 
+/// A signing key as `keys list` and the admin API show it (never the
+/// private key).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KeyListing {
+    pub kid: String,
+    pub alg: String,
+    /// `next` (published, not yet signing), `current` (signs) or `retired`
+    /// (published until the retention period ends).
+    pub state: String,
+    pub created_at: DateTime<Utc>,
+    pub activated_at: Option<DateTime<Utc>>,
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// Every signing key, as listed.
+pub fn listing(conn: &mut DbConnection) -> Result<Vec<KeyListing>, AppError> {
+    Ok(signing_keys::all(conn)?
+        .into_iter()
+        .map(|k| KeyListing {
+            kid: k.id,
+            alg: k.alg,
+            state: k.state,
+            created_at: k.created_at.and_utc(),
+            activated_at: k.activated_at.map(|t| t.and_utc()),
+            retired_at: k.retired_at.map(|t| t.and_utc()),
+        })
+        .collect())
+}
+
 /// What `keys rotate` did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Rotation {
+    #[schema(value_type = String)]
     pub alg: Alg,
     pub activated: String,
     pub retired: Vec<String>,

@@ -7,11 +7,12 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::admin_api::{call, json, key, problem, send, users};
-use crate::helpers::{Backend, Page, TestApp};
+use crate::helpers::{Backend, PASSWORD, Page, TestApp};
 
 crate::on_all_backends!(
     keys_are_made_rotated_and_revoked_over_the_api,
     keys_never_beget_stronger_keys_or_cross_organizations,
+    signing_keys_list_and_rotate_with_global_reach,
 );
 
 async fn post(app: &TestApp, path: &str, key: &str, body: Value) -> Page {
@@ -248,4 +249,89 @@ async fn keys_never_beget_stronger_keys_or_cross_organizations(backend: Backend)
         &call(&app, &format!("/api/v1/api-keys/{b_id}"), &org_key).await,
         StatusCode::NOT_FOUND,
     );
+}
+
+async fn signing_keys_list_and_rotate_with_global_reach(backend: Backend) {
+    // S3, SR-101: the deployment's signing keys; rotation is audited, needs
+    // global reach, and a session that signed in recently.
+    let app = TestApp::spawn(backend).await;
+    users(&app, &["a@a.test".into()], Some("Org A")).await;
+    let (_, global) = key(&app, |s| s.scopes = vec!["keys:write".into()]).await;
+    let listed = json(&call(&app, "/api/v1/signing-keys", &global).await);
+    let current = |list: &Value| -> String {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["state"] == "current" && k["alg"] == "RS256")
+            .map(|k| k["kid"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let before = current(&listed);
+    assert!(!listed.to_string().contains("private"), "{listed}");
+    let rotated = post(
+        &app,
+        "/api/v1/signing-keys/rotate",
+        &global,
+        json!({"alg": "RS256"}),
+    )
+    .await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.body);
+    assert_eq!(json(&rotated)["retired"][0], before.as_str());
+    let after = json(&call(&app, "/api/v1/signing-keys", &global).await);
+    assert_ne!(current(&after), before);
+    assert!(app.audited("key.rotated").await);
+
+    let (_, org_key) = key(&app, |s| {
+        s.organization = Some("Org A".into());
+        s.scopes = vec!["keys:write".into()];
+    })
+    .await;
+    problem(
+        &call(&app, "/api/v1/signing-keys", &org_key).await,
+        StatusCode::FORBIDDEN,
+    );
+    problem(
+        &post(&app, "/api/v1/signing-keys/rotate", &org_key, json!({})).await,
+        StatusCode::FORBIDDEN,
+    );
+    let (_, reader) = key(&app, |s| s.scopes = vec!["keys:read".into()]).await;
+    problem(
+        &post(&app, "/api/v1/signing-keys/rotate", &reader, json!({})).await,
+        StatusCode::FORBIDDEN,
+    );
+
+    // A superuser's session: only with a recent sign-in.
+    app.create_user_with("root@example.com", PASSWORD, |s| s.superuser = true)
+        .await;
+    let (mut root, _) = app.login("root@example.com", PASSWORD).await;
+    let csrf = json(&root.get("/api/v1/session").await)["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let headers = [("x-csrf-token", csrf.as_str())];
+    app.clock.advance(chrono::Duration::hours(2));
+    let stale = root
+        .send_json(
+            "POST".parse().unwrap(),
+            "/api/v1/signing-keys/rotate",
+            &headers,
+            &json!({}),
+        )
+        .await;
+    let p = problem(&stale, StatusCode::FORBIDDEN);
+    assert!(
+        p["detail"].as_str().unwrap().contains("sign in again"),
+        "{p}"
+    );
+    root.reauthenticate("root@example.com", PASSWORD).await;
+    let fresh = root
+        .send_json(
+            "POST".parse().unwrap(),
+            "/api/v1/signing-keys/rotate",
+            &headers,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
 }

@@ -167,6 +167,7 @@ pub async fn create(
     body: web::Json<CreateKey>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("api-keys"))?;
+    caller.require_recent()?;
     let body = body.into_inner();
     if body.scopes.len() > 30 || body.allowed_ips.as_ref().is_some_and(|l| l.len() > 50) {
         return Err(Problem::invalid("scopes", "too many items"));
@@ -223,6 +224,7 @@ pub async fn rotate(
     query: web::Query<RotateQuery>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("api-keys"))?;
+    caller.require_recent()?;
     let overlap = api_keys::parse_duration(query.overlap.as_deref().unwrap_or("1h"))
         .map_err(|why| Problem::unprocessable("overlap", why))?;
     let created = api_keys::rotate_by(

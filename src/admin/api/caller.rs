@@ -58,6 +58,9 @@ pub struct Caller {
     pub vendor: Option<Vendor>,
     /// The CSRF token for a session caller (`GET /api/v1/session`).
     pub csrf_token: Option<String>,
+    /// Whether the caller proved itself recently: always for a key; for a
+    /// session, a sign-in within the re-authentication window (SR-101).
+    pub recent: bool,
 }
 
 impl Caller {
@@ -72,6 +75,19 @@ impl Caller {
 
     pub fn scopes(&self) -> &[String] {
         &self.scopes
+    }
+
+    /// Refuse (403) a session whose sign-in is older than the
+    /// re-authentication window: key rotation and secrets shown once need
+    /// a fresh sign-in (SR-101).
+    pub fn require_recent(&self) -> Result<(), Problem> {
+        if self.recent {
+            Ok(())
+        } else {
+            Err(Problem::forbidden(
+                "sign in again first: this needs a recent sign-in",
+            ))
+        }
     }
 }
 
@@ -170,6 +186,7 @@ async fn by_key(
         scopes: key.scopes.to_vec(),
         vendor,
         csrf_token: None,
+        recent: true,
     })
 }
 
@@ -218,6 +235,7 @@ async fn by_session(
         scopes,
         vendor: None,
         csrf_token: Some(csrf::issue(req, state, Some(&current)).token),
+        recent: crate::auth::recent::is_recent(state, &current),
     })
 }
 

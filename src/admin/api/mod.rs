@@ -12,6 +12,7 @@ pub mod organizations;
 pub mod page;
 pub mod problem;
 pub mod session;
+pub mod signing_keys;
 pub mod user_actions;
 pub mod user_sessions;
 pub mod users;
@@ -52,6 +53,8 @@ operations! {
     delete "/organizations/{id}/members/{user_id}" => organization_writes::remove_member,
     post "/organizations/{id}/invitations" => organization_writes::invite,
     get "/session" => session::show,
+    get "/signing-keys" => signing_keys::list,
+    post "/signing-keys/rotate" => signing_keys::rotate,
     get "/users" => users::list,
     post "/users" => users::create,
     get "/users/{id}" => users::show,

@@ -10,8 +10,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::api::{
-    api_key_ops, audit, organization_writes, organizations, problem, session, user_actions,
-    user_sessions, users,
+    api_key_ops, audit, organization_writes, organizations, problem, session, signing_keys,
+    user_actions, user_sessions, users,
 };
 
 struct Security;
@@ -65,6 +65,8 @@ impl Modify for Security {
         organization_writes::remove_member,
         organization_writes::invite,
         session::show,
+        signing_keys::list,
+        signing_keys::rotate,
         users::list,
         users::create,
         users::show,
@@ -86,6 +88,10 @@ impl Modify for Security {
         session::SessionView,
         session::VendorView,
         users::UserPage,
+        signing_keys::KeyList,
+        signing_keys::RotateBody,
+        crate::keys::signing::KeyListing,
+        crate::keys::signing::Rotation,
         api_key_ops::KeyPage,
         api_key_ops::CreateKey,
         crate::admin::api_keys::KeyView,
@@ -115,6 +121,7 @@ impl Modify for Security {
         (name = "sessions", description = "Users' browser sessions"),
         (name = "audit", description = "The audit log, read only"),
         (name = "api-keys", description = "Keys of this API"),
+        (name = "signing-keys", description = "Token signing keys"),
         (name = "organizations", description = "Organizations and their members"),
     )
 )]
