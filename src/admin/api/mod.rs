@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod caller;
+pub mod clients;
 pub mod openapi;
 pub mod organization_writes;
 pub mod organizations;
@@ -36,6 +37,13 @@ macro_rules! operations {
 operations! {
     get "/openapi.json" => openapi::json,
     get "/audit-events" => audit::list,
+    get "/clients" => clients::list,
+    post "/clients" => clients::create,
+    get "/clients/{id}" => clients::show,
+    patch "/clients/{id}" => clients::update,
+    delete "/clients/{id}" => clients::delete,
+    post "/clients/{id}/rotate-secret" => clients::rotate_secret,
+    post "/clients/{id}/restore" => clients::restore,
     get "/organizations" => organizations::list,
     post "/organizations" => organization_writes::create,
     get "/organizations/{id}" => organizations::show,

@@ -10,7 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::api::{
-    audit, organization_writes, organizations, problem, session, user_actions, user_sessions, users,
+    audit, clients, organization_writes, organizations, problem, session, user_actions, user_sessions, users,
 };
 
 struct Security;
@@ -50,6 +50,13 @@ impl Modify for Security {
     paths(
         json,
         audit::list,
+        clients::list,
+        clients::create,
+        clients::show,
+        clients::update,
+        clients::delete,
+        clients::rotate_secret,
+        clients::restore,
         organizations::list,
         organizations::show,
         organizations::members,
@@ -96,6 +103,12 @@ impl Modify for Security {
         crate::users::invitations::CreatedInvitation,
         audit::AuditEventView,
         crate::users::accounts::UserListing,
+        clients::ClientPage,
+        clients::NewClient,
+        clients::ClientChanges,
+        crate::oidc::clients::view::ClientView,
+        crate::oidc::clients::CreatedClient,
+        crate::oidc::clients::admin::RotatedSecret,
     )),
     modifiers(&Security),
     tags(
@@ -105,6 +118,7 @@ impl Modify for Security {
         (name = "sessions", description = "Users' browser sessions"),
         (name = "audit", description = "The audit log, read only"),
         (name = "organizations", description = "Organizations and their members"),
+        (name = "clients", description = "OIDC clients (applications)"),
     )
 )]
 pub struct ApiDoc;
