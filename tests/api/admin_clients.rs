@@ -70,7 +70,14 @@ fn expect(answer: &Answer, status: StatusCode) -> &Value {
 
 /// The field a 400 problem names.
 fn field(answer: &Answer) -> &str {
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.text);
+    named(answer, StatusCode::BAD_REQUEST)
+}
+
+/// The field a problem of `status` names: 400 for a value refused alone,
+/// 409 for settings that contradict each other, 404 for an organization
+/// out of reach.
+fn named(answer: &Answer, status: StatusCode) -> &str {
+    assert_eq!(answer.status, status, "{}", answer.text);
     answer.json["errors"][0]["field"]
         .as_str()
         .unwrap_or_default()
@@ -256,7 +263,7 @@ async fn clients_are_created_listed_and_shown(backend: Backend) {
         Some(json!({"name": "No URIs"})),
     )
     .await;
-    assert_eq!(field(&answer), "redirect_uris");
+    assert_eq!(named(&answer, StatusCode::CONFLICT), "redirect_uris");
     let mut bad = web("bad");
     bad["grant_types"] = json!(["password"]);
     assert_eq!(
@@ -300,7 +307,7 @@ async fn organization_callers_reach_only_their_clients(backend: Backend) {
     let a_key = key(&app, &["clients:write"], Some("Org A")).await;
 
     // Made by Org A's key: Org A's. A global key chooses any organization
-    // (or none); an unknown one is refused naming the field.
+    // (or none); an unknown one is not found, the field named.
     let mine = call(&app, "POST", "/clients", &a_key, Some(service("a-svc"))).await;
     let mine = expect(&mine, StatusCode::CREATED).clone();
     assert_eq!(mine["organization_id"], org_a.as_str());
@@ -318,14 +325,20 @@ async fn organization_callers_reach_only_their_clients(backend: Backend) {
     let mut unknown = service("x");
     unknown["organization_id"] = json!("no-such-org");
     assert_eq!(
-        field(&call(&app, "POST", "/clients", &global, Some(unknown)).await),
+        named(
+            &call(&app, "POST", "/clients", &global, Some(unknown)).await,
+            StatusCode::NOT_FOUND
+        ),
         "organization_id"
     );
     // Org A's key may not place a client in Org B.
     let mut elsewhere = service("sneaky");
     elsewhere["organization_id"] = json!(org_b);
     assert_eq!(
-        field(&call(&app, "POST", "/clients", &a_key, Some(elsewhere)).await),
+        named(
+            &call(&app, "POST", "/clients", &a_key, Some(elsewhere)).await,
+            StatusCode::NOT_FOUND
+        ),
         "organization_id"
     );
 
@@ -684,43 +697,61 @@ async fn updates_are_validated_like_creation(backend: Backend) {
     assert_eq!(cleared.json["name"], "Renamed");
 
     // The same rules as creation, the field named, nothing changed.
-    for (body, named) in [
+    for (body, status, field) in [
         (
             json!({"redirect_uris": ["https://rp.example/cb#frag"]}),
+            400,
             "redirect_uris",
         ),
-        (json!({"redirect_uris": []}), "redirect_uris"),
-        (json!({"name": " "}), "name"),
+        (json!({"redirect_uris": []}), 409, "redirect_uris"),
+        (json!({"name": " "}), 400, "name"),
         (
             json!({"token_endpoint_auth_method": "none"}),
+            409,
             "token_endpoint_auth_method",
         ),
         (
             json!({"token_endpoint_auth_method": "private_key_jwt"}),
+            409,
             "jwks",
         ),
         (
             json!({"post_logout_redirect_uris": ["http://evil.example/bye"]}),
+            400,
             "post_logout_redirect_uris",
         ),
         (
             json!({"backchannel_logout_uri": "javascript:alert(1)"}),
+            400,
             "backchannel_logout_uri",
         ),
         (
             json!({"allowed_origins": ["https://app.example/path"]}),
+            400,
             "allowed_origins",
         ),
-        (json!({"consent": "maybe"}), "consent"),
-        (json!({"scopes": ["bad scope"]}), "scopes"),
+        (json!({"consent": "maybe"}), 400, "consent"),
+        (json!({"scopes": ["bad scope"]}), 400, "scopes"),
         (
             json!({"access_token_signed_response_alg": "none"}),
+            400,
             "access_token_signed_response_alg",
         ),
     ] {
         let answer = call(&app, "PATCH", "/clients/rp", &writer, Some(body.clone())).await;
-        assert_eq!(field(&answer), named, "{body}: {}", answer.text);
+        let status = StatusCode::from_u16(status).unwrap();
+        assert_eq!(named(&answer, status), field, "{body}: {}", answer.text);
     }
+    // With its keys, private_key_jwt is fine.
+    let jwt = call(
+        &app,
+        "PATCH",
+        "/clients/rp",
+        &writer,
+        Some(json!({"token_endpoint_auth_method": "private_key_jwt", "jwks": {"keys": []}})),
+    )
+    .await;
+    assert_eq!(expect(&jwt, StatusCode::OK)["jwks"], json!({"keys": []}));
     let unknown = call(
         &app,
         "PATCH",
@@ -753,7 +784,7 @@ async fn updates_are_validated_like_creation(backend: Backend) {
 
     // Audited: before and after of what changed, no secret.
     let rows = app.audit_rows("client.updated").await;
-    assert_eq!(rows.len(), 2, "one row per change made");
+    assert_eq!(rows.len(), 3, "one row per change made");
     let first = rows.last().unwrap();
     let details: Value = serde_json::from_str(&first.details).unwrap();
     assert_eq!(details["before"]["name"], "App rp");

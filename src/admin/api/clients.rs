@@ -5,6 +5,7 @@
 //! Needs `clients:read` / `clients:write`; another organization's client
 //! is not found (404).
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Deserializer};
 
@@ -53,6 +54,19 @@ fn cursor_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// A JWKS document: the client's public keys for `private_key_jwt`.
+#[derive(Debug, Clone, serde::Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Jwks {
+    #[schema(value_type = Vec<Object>, max_items = 50)]
+    pub keys: Vec<serde_json::Value>,
+}
+
+impl Jwks {
+    fn text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
 /// A new client. Lists left out take the defaults of `ostiary client create`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -68,7 +82,7 @@ pub struct NewClient {
     pub public: bool,
     /// The owning organization. An organization's caller may leave it out
     /// when it administers one organization; one outside the caller's reach
-    /// is refused with 400 naming this field.
+    /// answers 404 naming this field.
     #[schema(max_length = 100)]
     pub organization_id: Option<String>,
     #[serde(default)]
@@ -89,9 +103,8 @@ pub struct NewClient {
     /// client_secret_basic (default), client_secret_post, private_key_jwt
     /// or none (public clients).
     pub token_endpoint_auth_method: Option<String>,
-    /// The client's public keys (a JWKS document) for private_key_jwt.
-    #[schema(max_length = 32768)]
-    pub jwks: Option<String>,
+    /// The client's public keys for private_key_jwt.
+    pub jwks: Option<Jwks>,
     /// RS256 (default), ES256 or EdDSA.
     pub id_token_signed_response_alg: Option<String>,
     /// RS256 (default), ES256 or EdDSA.
@@ -110,8 +123,10 @@ pub struct NewClient {
 }
 
 /// A present field, even `null` (`Some(None)`: clear the setting).
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Changes to a client: fields left out stay as they are; `null` clears an
@@ -136,8 +151,8 @@ pub struct ClientChanges {
     pub backchannel_logout_uri: Option<Option<String>>,
     pub token_endpoint_auth_method: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 32768)]
-    pub jwks: Option<Option<String>>,
+    #[schema(value_type = Option<Jwks>)]
+    pub jwks: Option<Option<Jwks>>,
     pub id_token_signed_response_alg: Option<String>,
     pub access_token_signed_response_alg: Option<String>,
     pub consent: Option<String>,
@@ -175,7 +190,7 @@ impl NewClient {
             scopes: self.scopes,
             backchannel_logout_uri: self.backchannel_logout_uri,
             token_endpoint_auth_method: self.token_endpoint_auth_method,
-            jwks: self.jwks,
+            jwks: self.jwks.as_ref().map(Jwks::text),
             id_token_signed_response_alg: alg(
                 "id_token_signed_response_alg",
                 self.id_token_signed_response_alg,
@@ -205,7 +220,7 @@ impl ClientChanges {
             scopes: self.scopes,
             backchannel_logout_uri: self.backchannel_logout_uri,
             token_endpoint_auth_method: self.token_endpoint_auth_method,
-            jwks: self.jwks,
+            jwks: self.jwks.map(|j| j.as_ref().map(Jwks::text)),
             id_token_signed_response_alg: alg(
                 "id_token_signed_response_alg",
                 self.id_token_signed_response_alg,
@@ -227,18 +242,28 @@ impl ClientChanges {
 fn refused(refusal: Refusal) -> Problem {
     match refusal {
         Refusal::NotFound => Problem::not_found(),
-        Refusal::Invalid(invalid) => Problem::invalid(invalid.field, invalid.message),
+        Refusal::Invalid(invalid) => {
+            let conflict = invalid.conflict;
+            let mut problem = Problem::invalid(invalid.field, invalid.message);
+            if conflict {
+                problem.status = StatusCode::CONFLICT;
+            }
+            problem
+        }
+        Refusal::NoOrganization => {
+            let mut problem =
+                Problem::invalid("organization_id", "no such organization in your reach");
+            problem.status = StatusCode::NOT_FOUND;
+            problem
+        }
         Refusal::Public => Problem::new(
-            actix_web::http::StatusCode::CONFLICT,
+            StatusCode::CONFLICT,
             "a public client has no secret to rotate",
         ),
         Refusal::GlobalOnly => {
             Problem::forbidden("only a caller of global reach restores a deleted client")
         }
-        Refusal::NotDeleted => Problem::new(
-            actix_web::http::StatusCode::CONFLICT,
-            "the client is not deleted",
-        ),
+        Refusal::NotDeleted => Problem::new(StatusCode::CONFLICT, "the client is not deleted"),
     }
 }
 
@@ -332,7 +357,8 @@ pub async fn show(
     responses(
         (status = 201, description = "Registered; `client_secret` (confidential clients) is shown only now", body = CreatedClient),
         Refusals,
-        (status = 409, description = "A client with this id exists", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`organization_id` names no organization in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "A client with this id exists, or settings that contradict each other (the field is named)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -362,6 +388,7 @@ pub async fn create(
         (status = 200, description = "The client as it is now", body = ClientView),
         Refusals,
         Missing,
+        (status = 409, description = "The settings would contradict each other (the field is named)", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("api_key" = []), ("session" = []))
 )]

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod caller;
+pub mod client_schema;
 pub mod clients;
 pub mod openapi;
 pub mod organization_writes;

@@ -9,6 +9,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::admin::api::client_schema::ClientSchemas;
 use crate::admin::api::{
     audit, clients, organization_writes, organizations, problem, session, user_actions, user_sessions, users,
 };
@@ -106,11 +107,12 @@ impl Modify for Security {
         clients::ClientPage,
         clients::NewClient,
         clients::ClientChanges,
+        clients::Jwks,
         crate::oidc::clients::view::ClientView,
         crate::oidc::clients::CreatedClient,
         crate::oidc::clients::admin::RotatedSecret,
     )),
-    modifiers(&Security),
+    modifiers(&Security, &ClientSchemas),
     tags(
         (name = "meta", description = "This document"),
         (name = "session", description = "The caller"),

@@ -21,7 +21,7 @@ use crate::oidc::clients::spec::{self, ClientSpec, Invalid};
 use crate::oidc::clients::view::{self, ClientView};
 use crate::state::AppState;
 use crate::store::clients::{self, Client};
-use crate::store::{grants, naive, write_tx};
+use crate::store::{grants, naive, orgs, write_tx};
 
 /// Which clients a caller reaches: `None` every client (global reach),
 /// else those of these organizations.
@@ -34,6 +34,9 @@ pub enum Refusal {
     NotFound,
     /// A refused setting.
     Invalid(Invalid),
+    /// The organization asked for is not in the caller's reach (or does
+    /// not exist).
+    NoOrganization,
     /// A public client has no secret to rotate.
     Public,
     /// Only a caller of global reach does this (restore).
@@ -165,21 +168,18 @@ pub async fn show(
 
 /// The organization a new client belongs to: an organization caller's
 /// own (it names one when it has several); a global caller's choice.
-fn owner(reach: &Reach, asked: Option<OrganizationId>) -> Result<Option<OrganizationId>, Invalid> {
+fn owner(reach: &Reach, asked: Option<OrganizationId>) -> Result<Option<OrganizationId>, Refusal> {
     let Some(mine) = reach else {
         return Ok(asked);
     };
     match asked {
         Some(org) if mine.contains(&org) => Ok(Some(org)),
-        Some(_) => Err(Invalid::new(
-            "organization_id",
-            "is not an organization you administer",
-        )),
+        Some(_) => Err(Refusal::NoOrganization),
         None if mine.len() == 1 => Ok(mine.first().cloned()),
-        None => Err(Invalid::new(
+        None => Err(Refusal::Invalid(Invalid::new(
             "organization_id",
             "name which of your organizations the client belongs to",
-        )),
+        ))),
     }
 }
 
@@ -192,18 +192,23 @@ pub async fn create(
 ) -> Done<CreatedClient> {
     spec.organization_id = match owner(&reach, spec.organization_id.take()) {
         Ok(org) => org,
-        Err(invalid) => return Ok(Err(Refusal::Invalid(invalid))),
+        Err(refusal) => return Ok(Err(refusal)),
     };
     let (envelope, actor, now) = (state.envelope.clone(), actor.clone(), state.now());
-    let created = state
+    state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                register::create_tx(conn, &envelope, &actor, &spec, now)
+                if let Some(org) = &spec.organization_id
+                    && orgs::find_in(conn, None, org)?.is_none()
+                {
+                    return Ok(Err(Refusal::NoOrganization));
+                }
+                Ok(register::create_tx(conn, &envelope, &actor, &spec, now)?
+                    .map_err(Refusal::Invalid))
             })
         })
-        .await?;
-    Ok(created.map_err(Refusal::Invalid))
+        .await
 }
 
 fn event(action: Action, client: &Client, details: serde_json::Value) -> Event {

@@ -150,6 +150,7 @@ fn refused(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::NotFound => AppError::BadRequest("no such client".into()),
         Refusal::Invalid(invalid) => AppError::BadRequest(invalid.to_string()),
+        Refusal::NoOrganization => AppError::BadRequest("--org: no such organization".into()),
         Refusal::Public => AppError::Conflict("a public client has no secret to rotate".into()),
         Refusal::GlobalOnly => AppError::BadRequest("only global reach restores".into()),
         Refusal::NotDeleted => AppError::Conflict("the client is not deleted".into()),

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::oidc::clients::spec::{self, ClientSpec, Invalid};
 use crate::oidc::clients::view::ClientView;
 use crate::store::clients::{self, Client};
-use crate::store::{naive, orgs, write_tx};
+use crate::store::{naive, write_tx};
 
 /// The new client and, for a confidential one, its secret: printed or
 /// answered once.
@@ -41,11 +41,6 @@ pub fn create_tx(
         Ok(s) => s,
         Err(invalid) => return Ok(Err(invalid)),
     };
-    if let Some(org) = &spec.organization_id
-        && orgs::find_in(conn, None, org)?.is_none()
-    {
-        return Ok(Err(Invalid::new("organization_id", "no such organization")));
-    }
     let id = ClientId::from(
         spec.id
             .clone()

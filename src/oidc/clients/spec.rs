@@ -37,11 +37,14 @@ pub struct ClientSpec {
     pub organization_id: Option<OrganizationId>,
 }
 
-/// A refused setting: which field (its JSON name in the admin API) and why.
+/// A refused setting: which field (its JSON name in the admin API) and
+/// why. `conflict`: the value is fine alone but contradicts another
+/// setting (the admin API answers 409 rather than 400).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
     pub field: &'static str,
     pub message: String,
+    pub conflict: bool,
 }
 
 impl Invalid {
@@ -49,6 +52,15 @@ impl Invalid {
         Self {
             field,
             message: message.into(),
+            conflict: false,
+        }
+    }
+
+    /// A setting that contradicts another one.
+    pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            conflict: true,
+            ..Self::new(field, message)
         }
     }
 }
@@ -117,7 +129,7 @@ fn one(
 /// Check every setting of `spec`; the auth method, grants and scopes to
 /// store (defaults filled in), or the first refused field.
 pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
-    if spec.name.trim().is_empty() || spec.name.len() > 200 {
+    if spec.name.trim().is_empty() || spec.name.chars().count() > 200 {
         return Err(Invalid::new("name", "must be 1 to 200 characters"));
     }
     no_controls("name", &spec.name)?;
@@ -173,13 +185,13 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
         ));
     }
     if spec.public != (method == auth_method::NONE) {
-        return Err(Invalid::new(
+        return Err(Invalid::conflict(
             METHOD,
             "public clients use auth method none, and only they do",
         ));
     }
     if method == auth_method::PRIVATE_KEY_JWT && spec.jwks.is_none() {
-        return Err(Invalid::new(
+        return Err(Invalid::conflict(
             "jwks",
             "private_key_jwt needs the client's public keys (a JWKS document)",
         ));
@@ -194,6 +206,7 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
             ));
         }
     }
+    list("grant_types", &spec.grant_types)?;
     let mut grants = if spec.grant_types.is_empty() {
         vec![
             grant::AUTHORIZATION_CODE.to_owned(),
@@ -203,7 +216,6 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
         spec.grant_types.clone()
     };
     grants.dedup();
-    list("grant_types", &grants)?;
     for g in &grants {
         if !grant::ALL.contains(&g.as_str()) {
             return Err(Invalid::new(
@@ -213,17 +225,18 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
         }
     }
     if spec.public && grants.iter().any(|g| g == grant::CLIENT_CREDENTIALS) {
-        return Err(Invalid::new(
+        return Err(Invalid::conflict(
             "grant_types",
             "public clients cannot use client_credentials",
         ));
     }
     if grants.iter().any(|g| g == grant::AUTHORIZATION_CODE) && spec.redirect_uris.is_empty() {
-        return Err(Invalid::new(
+        return Err(Invalid::conflict(
             "redirect_uris",
             "the authorization_code grant needs at least one redirect URI",
         ));
     }
+    list("scopes", &spec.scopes)?;
     let scopes = if spec.scopes.is_empty() {
         ["openid", "profile", "email", "offline_access", "groups"]
             .map(str::to_owned)
@@ -231,7 +244,6 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
     } else {
         spec.scopes.clone()
     };
-    list("scopes", &scopes)?;
     for s in &scopes {
         let parsed =
             crate::oidc::scope::parse(s).map_err(|e| Invalid::new("scopes", e.description))?;

@@ -21,7 +21,8 @@ pub struct ClientView {
     pub scopes: Vec<String>,
     pub backchannel_logout_uri: Option<String>,
     /// The client's public keys (a JWKS document) for `private_key_jwt`.
-    pub jwks: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub jwks: Option<serde_json::Value>,
     pub id_token_signed_response_alg: String,
     pub access_token_signed_response_alg: String,
     /// `skip` (first-party) or `required`.
@@ -51,7 +52,10 @@ impl ClientView {
             grant_types: client.grant_types(),
             scopes: client.scopes(),
             backchannel_logout_uri: client.backchannel_logout_uri.clone(),
-            jwks: client.jwks.clone(),
+            jwks: client
+                .jwks
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok()),
             id_token_signed_response_alg: client.id_token_signed_response_alg.clone(),
             access_token_signed_response_alg: client.access_token_signed_response_alg.clone(),
             consent: client.consent.clone(),
