@@ -74,8 +74,8 @@ fn field(answer: &Answer) -> &str {
 }
 
 /// The field a problem of `status` names: 400 for a value refused alone,
-/// 409 for settings that contradict each other, 404 for an organization
-/// out of reach.
+/// 422 for settings that contradict each other or an organization out of
+/// reach.
 fn named(answer: &Answer, status: StatusCode) -> &str {
     assert_eq!(answer.status, status, "{}", answer.text);
     answer.json["errors"][0]["field"]
@@ -263,7 +263,10 @@ async fn clients_are_created_listed_and_shown(backend: Backend) {
         Some(json!({"name": "No URIs"})),
     )
     .await;
-    assert_eq!(named(&answer, StatusCode::CONFLICT), "redirect_uris");
+    assert_eq!(
+        named(&answer, StatusCode::UNPROCESSABLE_ENTITY),
+        "redirect_uris"
+    );
     let mut bad = web("bad");
     bad["grant_types"] = json!(["password"]);
     assert_eq!(
@@ -307,7 +310,7 @@ async fn organization_callers_reach_only_their_clients(backend: Backend) {
     let a_key = key(&app, &["clients:write"], Some("Org A")).await;
 
     // Made by Org A's key: Org A's. A global key chooses any organization
-    // (or none); an unknown one is not found, the field named.
+    // (or none); an unknown one is refused (422), the field named.
     let mine = call(&app, "POST", "/clients", &a_key, Some(service("a-svc"))).await;
     let mine = expect(&mine, StatusCode::CREATED).clone();
     assert_eq!(mine["organization_id"], org_a.as_str());
@@ -327,7 +330,7 @@ async fn organization_callers_reach_only_their_clients(backend: Backend) {
     assert_eq!(
         named(
             &call(&app, "POST", "/clients", &global, Some(unknown)).await,
-            StatusCode::NOT_FOUND
+            StatusCode::UNPROCESSABLE_ENTITY
         ),
         "organization_id"
     );
@@ -337,7 +340,7 @@ async fn organization_callers_reach_only_their_clients(backend: Backend) {
     assert_eq!(
         named(
             &call(&app, "POST", "/clients", &a_key, Some(elsewhere)).await,
-            StatusCode::NOT_FOUND
+            StatusCode::UNPROCESSABLE_ENTITY
         ),
         "organization_id"
     );
@@ -703,16 +706,16 @@ async fn updates_are_validated_like_creation(backend: Backend) {
             400,
             "redirect_uris",
         ),
-        (json!({"redirect_uris": []}), 409, "redirect_uris"),
+        (json!({"redirect_uris": []}), 422, "redirect_uris"),
         (json!({"name": " "}), 400, "name"),
         (
             json!({"token_endpoint_auth_method": "none"}),
-            409,
+            422,
             "token_endpoint_auth_method",
         ),
         (
             json!({"token_endpoint_auth_method": "private_key_jwt"}),
-            409,
+            422,
             "jwks",
         ),
         (

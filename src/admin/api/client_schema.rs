@@ -3,7 +3,7 @@
 //! URIs and scopes as patterns, added to the generated `NewClient` and
 //! `ClientChanges` schemas, so that a request the document calls valid is
 //! one the service accepts alone (combinations that contradict each other
-//! answer 409). A URI pattern describes the usual forms — https, and
+//! answer 422, declared in tests/schemathesis.toml). A URI pattern describes the usual forms — https, and
 //! loopback http — while the service also accepts reverse-domain app
 //! schemes for redirect URIs.
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, PageQuery};
-use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals};
+use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals, Unprocessable};
 use crate::admin::scopes::Scope;
 use crate::crypto::signing::Alg;
 use crate::domain::{ClientId, OrganizationId};
@@ -82,7 +82,7 @@ pub struct NewClient {
     pub public: bool,
     /// The owning organization. An organization's caller may leave it out
     /// when it administers one organization; one outside the caller's reach
-    /// answers 404 naming this field.
+    /// (or unknown) answers 422 naming this field.
     #[schema(max_length = 100)]
     pub organization_id: Option<String>,
     #[serde(default)]
@@ -242,19 +242,14 @@ impl ClientChanges {
 fn refused(refusal: Refusal) -> Problem {
     match refusal {
         Refusal::NotFound => Problem::not_found(),
-        Refusal::Invalid(invalid) => {
-            let conflict = invalid.conflict;
-            let mut problem = Problem::invalid(invalid.field, invalid.message);
-            if conflict {
-                problem.status = StatusCode::CONFLICT;
-            }
-            problem
+        // A value refused alone is 400; well-formed settings a rule
+        // refuses together (or an organization out of reach) are 422.
+        Refusal::Invalid(invalid) if invalid.conflict => {
+            Problem::unprocessable(invalid.field, invalid.message)
         }
+        Refusal::Invalid(invalid) => Problem::invalid(invalid.field, invalid.message),
         Refusal::NoOrganization => {
-            let mut problem =
-                Problem::invalid("organization_id", "no such organization in your reach");
-            problem.status = StatusCode::NOT_FOUND;
-            problem
+            Problem::unprocessable("organization_id", "no such organization in your reach")
         }
         Refusal::Public => Problem::new(
             StatusCode::CONFLICT,
@@ -357,8 +352,8 @@ pub async fn show(
     responses(
         (status = 201, description = "Registered; `client_secret` (confidential clients) is shown only now", body = CreatedClient),
         Refusals,
-        (status = 404, description = "`organization_id` names no organization in the caller's reach", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "A client with this id exists, or settings that contradict each other (the field is named)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "A client with this id exists", body = ProblemBody, content_type = "application/problem+json"),
+        Unprocessable,
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -388,7 +383,7 @@ pub async fn create(
         (status = 200, description = "The client as it is now", body = ClientView),
         Refusals,
         Missing,
-        (status = 409, description = "The settings would contradict each other (the field is named)", body = ProblemBody, content_type = "application/problem+json"),
+        Unprocessable,
     ),
     security(("api_key" = []), ("session" = []))
 )]

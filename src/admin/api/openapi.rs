@@ -11,7 +11,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::admin::api::client_schema::ClientSchemas;
 use crate::admin::api::{
-    audit, clients, organization_writes, organizations, problem, session, user_actions, user_sessions, users,
+    audit, clients, organization_writes, organizations, problem, session, user_actions,
+    user_sessions, users,
 };
 
 struct Security;

@@ -39,7 +39,7 @@ pub struct ClientSpec {
 
 /// A refused setting: which field (its JSON name in the admin API) and
 /// why. `conflict`: the value is fine alone but contradicts another
-/// setting (the admin API answers 409 rather than 400).
+/// setting (the admin API answers 422 rather than 400).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
     pub field: &'static str,
