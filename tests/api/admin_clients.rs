@@ -698,6 +698,16 @@ async fn updates_are_validated_like_creation(backend: Backend) {
     .await;
     assert!(expect(&cleared, StatusCode::OK)["logo_uri"].is_null());
     assert_eq!(cleared.json["name"], "Renamed");
+    // A change to nothing is answered but neither stored nor audited.
+    let same = call(
+        &app,
+        "PATCH",
+        "/clients/rp",
+        &writer,
+        Some(json!({"name": "Renamed"})),
+    )
+    .await;
+    assert_eq!(expect(&same, StatusCode::OK)["name"], "Renamed");
 
     // The same rules as creation, the field named, nothing changed.
     for (body, status, field) in [

@@ -251,10 +251,14 @@ pub async fn update(
                     Err(invalid) => return Ok(Err(Refusal::Invalid(invalid))),
                 };
                 spec.apply(&settings, &mut client);
+                let (old, new) = view::diff(&before, &ClientView::of(&client));
+                if old.as_object().is_some_and(|o| o.is_empty()) {
+                    // Nothing changes: nothing to store or audit.
+                    return Ok(Ok(before));
+                }
                 client.updated_at = naive(now);
                 clients::update_settings(conn, &client)?;
                 let after = ClientView::of(&client);
-                let (old, new) = view::diff(&before, &after);
                 audit::record(
                     conn,
                     &actor,
