@@ -1,5 +1,5 @@
 //! The command line (clap): `serve` (default), `migrate`, `user create`,
-//! `user list`, `config check`, `audit verify`, `client create`, `keys`, `mfa`, `invitation create`,
+//! `user list`, `config check`, `audit verify`, `client …`, `keys`, `mfa`, `invitation create`,
 //! `provider …`. Commands a script reads print JSON on
 //! stdout; problems go to stderr with a non-zero exit code.
 
@@ -25,7 +25,6 @@ use crate::db::migrations::run_migrations;
 use crate::domain::{Email, Password, Role};
 use crate::error::AppError;
 use crate::keys::signing;
-use crate::oidc::clients::ClientSpec;
 
 /// Ostiary, an OpenID Connect identity provider.
 #[derive(Debug, Parser)]
@@ -56,7 +55,7 @@ pub enum Command {
     Audit(AuditCommand),
     /// Manage OIDC clients (applications).
     #[command(subcommand)]
-    Client(ClientCommand),
+    Client(crate::oidc::clients::cli::ClientCommand),
     /// Manage token signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -96,72 +95,6 @@ pub enum InvitationCommand {
         #[arg(long, value_name = "N")]
         expires_in_hours: Option<i64>,
     },
-}
-
-/// `ostiary client …`
-#[derive(Debug, Subcommand)]
-pub enum ClientCommand {
-    /// Register a client; prints {"client_id", "client_secret"} (the secret only now).
-    Create(Box<ClientCreateArgs>),
-}
-
-/// Flags of `ostiary client create`.
-#[derive(Debug, clap::Args)]
-pub struct ClientCreateArgs {
-    /// Display name shown on the consent page.
-    #[arg(long)]
-    name: String,
-    /// Client id (default: generated).
-    #[arg(long)]
-    id: Option<String>,
-    /// A public client (no secret; must use PKCE).
-    #[arg(long)]
-    public: bool,
-    /// Allowed redirect URI, compared exactly (repeatable).
-    #[arg(long = "redirect-uri", value_name = "URI")]
-    redirect_uris: Vec<String>,
-    /// Allowed post-logout redirect URI (repeatable).
-    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
-    post_logout_redirect_uris: Vec<String>,
-    /// Allowed grant type (repeatable; default authorization_code + refresh_token).
-    #[arg(long = "grant-type", value_name = "T")]
-    grant_types: Vec<String>,
-    /// Allowed scope (repeatable; default openid profile email offline_access groups).
-    #[arg(long = "scope", value_name = "S")]
-    scopes: Vec<String>,
-    /// URI that receives back-channel logout tokens.
-    #[arg(long, value_name = "URI")]
-    backchannel_logout_uri: Option<String>,
-    /// client_secret_basic (default), client_secret_post, private_key_jwt or none.
-    #[arg(long, value_name = "M")]
-    token_endpoint_auth_method: Option<String>,
-    /// File with the client's public JWKS (for private_key_jwt).
-    #[arg(long, value_name = "FILE")]
-    jwks: Option<PathBuf>,
-    /// ID token algorithm: RS256 (default), ES256 or EdDSA.
-    #[arg(long, value_name = "A")]
-    id_token_signed_response_alg: Option<Alg>,
-    /// Access token algorithm: RS256 (default), ES256 or EdDSA.
-    #[arg(long, value_name = "A")]
-    access_token_signed_response_alg: Option<Alg>,
-    /// skip (first-party) or required (default).
-    #[arg(long, value_name = "skip|required")]
-    consent: Option<String>,
-    /// Logo shown on the sign-in and consent pages (https).
-    #[arg(long, value_name = "URI")]
-    logo_uri: Option<String>,
-    /// The application's privacy policy, linked on the sign-in and consent pages (https).
-    #[arg(long, value_name = "URI")]
-    policy_uri: Option<String>,
-    /// The application's terms of service, linked on the sign-in and consent pages (https).
-    #[arg(long, value_name = "URI")]
-    tos_uri: Option<String>,
-    /// A resource server its access tokens may be for (RFC 8707 `resource`; repeatable; default audience: all of them, else the client id).
-    #[arg(long = "audience", value_name = "URI")]
-    audiences: Vec<String>,
-    /// A browser origin (scheme://host[:port]) allowed to call the token endpoints (CORS; repeatable; default none).
-    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
-    allowed_origins: Vec<String>,
 }
 
 /// `ostiary keys …`
@@ -409,44 +342,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             }
         }
         Command::Config(ConfigCommand::Check) => Ok(ExitCode::SUCCESS),
-        Command::Client(ClientCommand::Create(args)) => {
-            let jwks = match &args.jwks {
-                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
-                    AppError::BadRequest(format!("cannot read --jwks {}: {e}", path.display()))
-                })?),
-                None => None,
-            };
-            let args = *args;
-            let spec = ClientSpec {
-                name: args.name,
-                id: args.id,
-                public: args.public,
-                redirect_uris: args.redirect_uris,
-                post_logout_redirect_uris: args.post_logout_redirect_uris,
-                grant_types: args.grant_types,
-                scopes: args.scopes,
-                backchannel_logout_uri: args.backchannel_logout_uri,
-                token_endpoint_auth_method: args.token_endpoint_auth_method,
-                jwks,
-                id_token_signed_response_alg: args.id_token_signed_response_alg,
-                access_token_signed_response_alg: args.access_token_signed_response_alg,
-                consent: args.consent,
-                logo_uri: args.logo_uri,
-                policy_uri: args.policy_uri,
-                tos_uri: args.tos_uri,
-                audiences: args.audiences,
-                allowed_origins: args.allowed_origins,
-            };
+        Command::Client(command) => {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
-            let envelope = state.envelope.clone();
-            let now = state.now();
-            let created = state
-                .db
-                .run(move |conn| {
-                    crate::oidc::clients::create(conn, &envelope, &Actor::system("cli"), &spec, now)
-                })
-                .await?;
-            print_json(&serde_json::to_value(&created).unwrap_or_default());
+            print_json(&crate::oidc::clients::cli::run(&state, command).await?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Keys(KeysCommand::Rotate { alg }) => {

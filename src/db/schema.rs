@@ -133,6 +133,9 @@ diesel::table! {
         tos_uri -> Nullable<Text>,
         audiences -> Text,
         allowed_origins -> Text,
+        organization_id -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Text>,
     }
 }
 

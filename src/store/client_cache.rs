@@ -44,6 +44,18 @@ impl ClientCache {
         }
     }
 
+    /// Drop what this instance remembers of client `id` (and the origins):
+    /// after a change, deletion or secret rotation the next lookup here
+    /// reads the database. Other instances follow within [`TTL`].
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.remove(id);
+        }
+        if let Ok(mut slot) = self.origins.write() {
+            *slot = None;
+        }
+    }
+
     /// Every origin some client allows (CORS), at most [`TTL`] old.
     pub async fn allowed_origins(&self, db: &Db) -> Result<Arc<Vec<String>>, AppError> {
         if let Ok(cached) = self.origins.read()

@@ -1,12 +1,15 @@
 //! OIDC clients (applications). List-valued settings are JSON arrays in
 //! text columns, decoded when the row is read ([`TextList`]); the secret is stored only as a keyed hash (SR-35).
+//! A client may belong to an organization; a deleted one (soft, S8) is
+//! invisible to every protocol lookup ([`find`]) and only the admin
+//! lookups with `include_deleted` see it.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::clients;
 use crate::db::{DbConnection, is_unique_violation};
-use crate::domain::{ClientId, TextList};
+use crate::domain::{ClientId, OrganizationId, TextList};
 use crate::error::AppError;
 
 /// A client row.
@@ -43,6 +46,12 @@ pub struct Client {
     /// Browser origins allowed to call the token endpoints (CORS).
     #[diesel(serialize_as = String)]
     pub allowed_origins: TextList,
+    /// The organization whose administrators manage it (`None`: only
+    /// administrators of global reach).
+    pub organization_id: Option<OrganizationId>,
+    /// Soft deletion (S8): when, and by whom (an actor id).
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted_by: Option<String>,
 }
 
 impl Client {
@@ -88,9 +97,11 @@ pub fn insert(conn: &mut DbConnection, client: &Client) -> Result<(), AppError> 
     }
 }
 
+/// The live (not deleted) client `id`: every protocol lookup uses this.
 pub fn find(conn: &mut DbConnection, id: &ClientId) -> Result<Option<Client>, AppError> {
     Ok(clients::table
         .filter(clients::id.eq(id))
+        .filter(clients::deleted_at.is_null())
         .select(Client::as_select())
         .first(conn)
         .optional()?)
@@ -103,6 +114,7 @@ pub fn with_backchannel(
 ) -> Result<Vec<Client>, AppError> {
     Ok(clients::table
         .filter(clients::id.eq_any(ids))
+        .filter(clients::deleted_at.is_null())
         .filter(clients::backchannel_logout_uri.is_not_null())
         .select(Client::as_select())
         .load(conn)?)
@@ -112,6 +124,7 @@ pub fn with_backchannel(
 pub fn all_allowed_origins(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
     let lists: Vec<String> = clients::table
         .filter(clients::allowed_origins.ne("[]"))
+        .filter(clients::deleted_at.is_null())
         .select(clients::allowed_origins)
         .load(conn)?;
     let mut all = Vec::new();
@@ -123,4 +136,135 @@ pub fn all_allowed_origins(conn: &mut DbConnection) -> Result<Vec<String>, AppEr
     all.sort();
     all.dedup();
     Ok(all)
+}
+
+type Boxed<'a> = clients::BoxedQuery<
+    'a,
+    crate::db::MultiBackend,
+    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Client, crate::db::MultiBackend>>,
+>;
+
+/// Clients in reach: `organizations` `None` is every client, else those
+/// owned by one of them; deleted ones only with `include_deleted`.
+fn in_reach(organizations: Option<&[OrganizationId]>, include_deleted: bool) -> Boxed<'_> {
+    let mut query = clients::table.select(Client::as_select()).into_boxed();
+    if !include_deleted {
+        query = query.filter(clients::deleted_at.is_null());
+    }
+    if let Some(orgs) = organizations {
+        query = query.filter(clients::organization_id.eq_any(orgs.iter().map(|o| o.to_string())));
+    }
+    query
+}
+
+/// One page of clients in reach, by creation time then id, after the
+/// (created_at, id) key `after`; `search` matches id or name, any case.
+pub fn page_in_reach(
+    conn: &mut DbConnection,
+    organizations: Option<&[OrganizationId]>,
+    include_deleted: bool,
+    search: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<Client>, AppError> {
+    let mut query = in_reach(organizations, include_deleted);
+    if let Some(q) = search {
+        let pattern = crate::store::contains_pattern(&q.to_lowercase());
+        query = query.filter(
+            crate::store::users::lower(clients::id)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(crate::store::users::lower(clients::name)
+                    .like(pattern)
+                    .escape('\\')),
+        );
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            clients::created_at
+                .gt(at)
+                .or(clients::created_at.eq(at).and(clients::id.gt(id))),
+        );
+    }
+    Ok(query
+        .order((clients::created_at.asc(), clients::id.asc()))
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// The client `id` if in reach (deleted only with `include_deleted`).
+pub fn find_in_reach(
+    conn: &mut DbConnection,
+    organizations: Option<&[OrganizationId]>,
+    include_deleted: bool,
+    id: &ClientId,
+) -> Result<Option<Client>, AppError> {
+    Ok(in_reach(organizations, include_deleted)
+        .filter(clients::id.eq(id.to_string()))
+        .first(conn)
+        .optional()?)
+}
+
+/// Store every setting of `client` (not its id, secret, owner or
+/// deletion), stamped `updated_at`.
+pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), AppError> {
+    diesel::update(clients::table.filter(clients::id.eq(&client.id)))
+        .set((
+            clients::name.eq(&client.name),
+            clients::token_endpoint_auth_method.eq(&client.token_endpoint_auth_method),
+            clients::redirect_uris.eq(client.redirect_uris.to_json()),
+            clients::post_logout_redirect_uris.eq(client.post_logout_redirect_uris.to_json()),
+            clients::grant_types.eq(client.grant_types.to_json()),
+            clients::scopes.eq(client.scopes.to_json()),
+            clients::backchannel_logout_uri.eq(&client.backchannel_logout_uri),
+            clients::jwks.eq(&client.jwks),
+            clients::id_token_signed_response_alg.eq(&client.id_token_signed_response_alg),
+            clients::access_token_signed_response_alg.eq(&client.access_token_signed_response_alg),
+            clients::consent.eq(&client.consent),
+            clients::updated_at.eq(client.updated_at),
+            clients::logo_uri.eq(&client.logo_uri),
+            clients::policy_uri.eq(&client.policy_uri),
+            clients::tos_uri.eq(&client.tos_uri),
+            clients::audiences.eq(client.audiences.to_json()),
+            clients::allowed_origins.eq(client.allowed_origins.to_json()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replace a client's secret hash (rotation: the old secret stops at once).
+pub fn set_secret_hash(
+    conn: &mut DbConnection,
+    id: &ClientId,
+    secret_hash: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(clients::table.filter(clients::id.eq(id)))
+        .set((
+            clients::secret_hash.eq(Some(secret_hash)),
+            clients::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Mark a client deleted (`Some((when, by))`) or live again (`None`).
+pub fn set_deleted(
+    conn: &mut DbConnection,
+    id: &ClientId,
+    deleted: Option<(NaiveDateTime, Option<String>)>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (at, by) = match deleted {
+        Some((at, by)) => (Some(at), by),
+        None => (None, None),
+    };
+    diesel::update(clients::table.filter(clients::id.eq(id)))
+        .set((
+            clients::deleted_at.eq(at),
+            clients::deleted_by.eq(by),
+            clients::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -127,3 +127,29 @@ pub fn revoke_for_user_client(
     }
     Ok(ids.len())
 }
+
+/// Revoke every live grant of a client and their refresh tokens (the
+/// client was deleted); returns how many grants were live.
+pub fn revoke_for_client(
+    conn: &mut DbConnection,
+    client_id: &ClientId,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let family = grants::table
+        .filter(grants::client_id.eq(client_id.to_string()))
+        .select(grants::id);
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::grant_id.eq_any(family))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(diesel::update(
+        grants::table
+            .filter(grants::client_id.eq(client_id.to_string()))
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(Some(now)))
+    .execute(conn)?)
+}

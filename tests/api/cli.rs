@@ -355,7 +355,7 @@ async fn client_create_and_keys_commands(backend: Backend) {
             vec!["--redirect-uri", "https://a.example.com/cb#frag"],
             "fragment",
         ),
-        (vec![], "at least one --redirect-uri"),
+        (vec![], "at least one redirect URI"),
         (vec!["--grant-type", "password"], "password"),
         (
             vec!["--public", "--grant-type", "client_credentials"],

@@ -12,6 +12,7 @@ mod oauth_support;
 
 mod account;
 mod admin_api;
+mod admin_clients;
 mod admin_keys;
 mod admin_organizations;
 mod admin_users;

@@ -6,6 +6,8 @@
 pub mod api_key_ops;
 pub mod audit;
 pub mod caller;
+pub mod client_schema;
+pub mod clients;
 pub mod openapi;
 pub mod organization_writes;
 pub mod organizations;
@@ -44,6 +46,13 @@ operations! {
     post "/api-keys/{id}/rotate" => api_key_ops::rotate,
     post "/api-keys/{id}/revoke" => api_key_ops::revoke,
     get "/audit-events" => audit::list,
+    get "/clients" => clients::list,
+    post "/clients" => clients::create,
+    get "/clients/{id}" => clients::show,
+    patch "/clients/{id}" => clients::update,
+    delete "/clients/{id}" => clients::delete,
+    post "/clients/{id}/rotate-secret" => clients::rotate_secret,
+    post "/clients/{id}/restore" => clients::restore,
     get "/organizations" => organizations::list,
     post "/organizations" => organization_writes::create,
     get "/organizations/{id}" => organizations::show,

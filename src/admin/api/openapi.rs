@@ -9,9 +9,10 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::admin::api::client_schema::ClientSchemas;
 use crate::admin::api::{
-    api_key_ops, audit, organization_writes, organizations, problem, session, signing_keys,
-    user_actions, user_sessions, users,
+    api_key_ops, audit, clients, organization_writes, organizations, problem, session,
+    signing_keys, user_actions, user_sessions, users,
 };
 
 struct Security;
@@ -56,6 +57,13 @@ impl Modify for Security {
         api_key_ops::rotate,
         api_key_ops::revoke,
         audit::list,
+        clients::list,
+        clients::create,
+        clients::show,
+        clients::update,
+        clients::delete,
+        clients::rotate_secret,
+        clients::restore,
         organizations::list,
         organizations::show,
         organizations::members,
@@ -112,8 +120,15 @@ impl Modify for Security {
         crate::users::invitations::CreatedInvitation,
         audit::AuditEventView,
         crate::users::accounts::UserListing,
+        clients::ClientPage,
+        clients::NewClient,
+        clients::ClientChanges,
+        clients::Jwks,
+        crate::oidc::clients::view::ClientView,
+        crate::oidc::clients::CreatedClient,
+        crate::oidc::clients::admin::RotatedSecret,
     )),
-    modifiers(&Security),
+    modifiers(&Security, &ClientSchemas),
     tags(
         (name = "meta", description = "This document"),
         (name = "session", description = "The caller"),
@@ -123,6 +138,7 @@ impl Modify for Security {
         (name = "api-keys", description = "Keys of this API"),
         (name = "signing-keys", description = "Token signing keys"),
         (name = "organizations", description = "Organizations and their members"),
+        (name = "clients", description = "OIDC clients (applications)"),
     )
 )]
 pub struct ApiDoc;

@@ -50,8 +50,19 @@ pub struct PageRequest {
     pub search: Option<String>,
 }
 
+/// Whether `id` may end a cursor: letters, digits and `-`, 1 to 100.
+fn plain_id(id: &str) -> bool {
+    (1..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 impl PageQuery {
     pub fn check(&self) -> Result<PageRequest, Problem> {
+        self.check_for(plain_id)
+    }
+
+    /// As [`PageQuery::check`] for a list whose ids are not plain (client
+    /// ids hold `_` and `.` too): `id_ok` says which ids a cursor may end with.
+    pub fn check_for(&self, id_ok: fn(&str) -> bool) -> Result<PageRequest, Problem> {
         let limit = match self.limit.as_deref() {
             None => DEFAULT_LIMIT,
             Some(raw) => raw
@@ -68,7 +79,7 @@ impl PageQuery {
         let after =
             match self.cursor.as_deref() {
                 None => None,
-                Some(raw) => Some(decode(raw).ok_or_else(|| {
+                Some(raw) => Some(decode(raw, id_ok).ok_or_else(|| {
                     Problem::invalid("cursor", "is not a cursor this API gave out")
                 })?),
             };
@@ -95,12 +106,10 @@ pub fn encode(at: NaiveDateTime, id: &str) -> String {
     format!("{}.{id}", at.and_utc().timestamp_micros())
 }
 
-fn decode(raw: &str) -> Option<(NaiveDateTime, String)> {
+fn decode(raw: &str, id_ok: fn(&str) -> bool) -> Option<(NaiveDateTime, String)> {
     let (micros, id) = raw.split_once('.')?;
     let digits = (1..=16).contains(&micros.len()) && micros.bytes().all(|b| b.is_ascii_digit());
-    let id_ok =
-        (1..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if !(digits && id_ok) {
+    if !(digits && id_ok(id)) {
         return None;
     }
     let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
