@@ -47,6 +47,59 @@ pub struct Manager {
     /// `None`: every key; else keys bound to these organizations.
     pub organizations: Option<Vec<OrganizationId>>,
     pub scopes: Vec<String>,
+    /// When the manager is itself a key: its limits, which every key it
+    /// makes inherits and which bound every key it touches.
+    pub limits: Option<KeyLimits>,
+}
+
+/// What confines a key besides its scopes and organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyLimits {
+    pub vendor: bool,
+    /// CIDR blocks (none: anywhere).
+    pub nets: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub rate_limit_per_min: Option<i32>,
+}
+
+impl KeyLimits {
+    /// The limits of a stored key.
+    pub fn of(row: &ApiKeyRow) -> Self {
+        Self {
+            vendor: row.vendor,
+            nets: row.allowed_ips.to_vec(),
+            expires_at: row.expires_at.map(utc),
+            rate_limit_per_min: row.rate_limit_per_min,
+        }
+    }
+
+    /// The first limit of ours that `other` escapes, by field name: a
+    /// vendor key's duty to name user and ticket, a network, an expiry, a
+    /// rate.
+    fn escaped_by(&self, other: &KeyLimits) -> Option<&'static str> {
+        let ours: Vec<ipnet::IpNet> = self.nets.iter().filter_map(|n| n.parse().ok()).collect();
+        let within = |net: &String| {
+            net.parse::<ipnet::IpNet>()
+                .is_ok_and(|n| ours.iter().any(|o| o.contains(&n)))
+        };
+        if self.vendor && !other.vendor {
+            Some("vendor")
+        } else if !ours.is_empty() && (other.nets.is_empty() || !other.nets.iter().all(within)) {
+            Some("allowed_ips")
+        } else if self
+            .expires_at
+            .is_some_and(|ours| other.expires_at.is_none_or(|theirs| theirs > ours))
+        {
+            Some("expires_in")
+        } else if self
+            .rate_limit_per_min
+            .is_some_and(|ours| other.rate_limit_per_min.is_none_or(|theirs| theirs > ours))
+        {
+            Some("rate_limit_per_min")
+        } else {
+            None
+        }
+    }
 }
 
 impl Manager {
@@ -54,7 +107,31 @@ impl Manager {
         Self {
             organizations: None,
             scopes: vec!["*".into()],
+            limits: None,
         }
+    }
+
+    /// Fill what a new key leaves open with the manager's own limits, so
+    /// that by default a key makes a key like itself.
+    fn inherit(&self, spec: &mut KeySpec, now: DateTime<Utc>) {
+        let Some(limits) = &self.limits else {
+            return;
+        };
+        spec.vendor |= limits.vendor;
+        if spec.allowed_ips.is_empty() {
+            spec.allowed_ips = limits.nets.clone();
+        }
+        if spec.expires_in.is_none() {
+            spec.expires_in = limits.expires_at.map(|at| at - now);
+        }
+        if spec.rate_limit_per_min.is_none() {
+            spec.rate_limit_per_min = limits.rate_limit_per_min;
+        }
+    }
+
+    /// The limit of the manager's that `other` escapes, if any.
+    fn escaped_by(&self, other: &KeyLimits) -> Option<&'static str> {
+        self.limits.as_ref().and_then(|l| l.escaped_by(other))
     }
 
     /// Whether every one of `wanted` is within the manager's scopes.
@@ -346,8 +423,10 @@ pub async fn create_by(
     state: &AppState,
     actor: &Actor,
     manager: &Manager,
-    spec: KeySpec,
+    mut spec: KeySpec,
 ) -> Result<Result<Created, KeyRefusal>, AppError> {
+    let now = state.now();
+    manager.inherit(&mut spec, now);
     let (scopes, nets) = match checked(&spec) {
         Ok(parts) => parts,
         Err(refusal) => return Ok(Err(refusal)),
@@ -355,7 +434,16 @@ pub async fn create_by(
     if !manager.covers(&scopes) {
         return Ok(Err(KeyRefusal::Beyond("scopes")));
     }
-    let (actor, manager, now) = (actor.clone(), manager.clone(), state.now());
+    let limits = KeyLimits {
+        vendor: spec.vendor,
+        nets: nets.clone(),
+        expires_at: spec.expires_in.map(|d| now + d),
+        rate_limit_per_min: spec.rate_limit_per_min,
+    };
+    if let Some(field) = manager.escaped_by(&limits) {
+        return Ok(Err(KeyRefusal::Beyond(field)));
+    }
+    let (actor, manager) = (actor.clone(), manager.clone());
     state
         .db
         .run(move |conn| {
@@ -417,6 +505,9 @@ fn touchable(
     };
     if !manager.covers(&row.scopes) {
         return Ok(Err(KeyRefusal::Beyond("scopes")));
+    }
+    if let Some(field) = manager.escaped_by(&KeyLimits::of(&row)) {
+        return Ok(Err(KeyRefusal::Beyond(field)));
     }
     Ok(Ok(row))
 }

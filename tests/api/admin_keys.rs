@@ -188,6 +188,90 @@ async fn keys_never_beget_stronger_keys_or_cross_organizations(backend: Backend)
         StatusCode::FORBIDDEN,
     );
 
+    // Nor does a confined key beget a freer one: a vendor key's duty to
+    // name user and ticket, its networks, expiry and rate carry over.
+    let (_, vendor) = key(&app, |s| {
+        s.vendor = true;
+        s.scopes = vec!["api-keys:write".into(), "users:read".into()];
+        s.allowed_ips = vec!["127.0.0.0/8".into()];
+        s.expires_in = Some(chrono::Duration::days(1));
+        s.rate_limit_per_min = Some(50);
+    })
+    .await;
+    let a_user = app
+        .db_run(|conn| ostiary::store::users::find_by_email(conn, "a@a.test"))
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let as_vendor = |body: Value| {
+        let (app, vendor, a_user) = (&app, vendor.clone(), a_user.clone());
+        async move {
+            app.browser()
+                .send_json(
+                    "POST".parse().unwrap(),
+                    "/api/v1/api-keys",
+                    &[
+                        ("authorization", &format!("Bearer {vendor}")),
+                        ("x-actor-user-id", &a_user),
+                        ("x-ticket-reference", "T-1"),
+                    ],
+                    &body,
+                )
+                .await
+        }
+    };
+    let child = as_vendor(json!({"name": "child", "scopes": ["users:read"]})).await;
+    assert_eq!(child.status, StatusCode::CREATED, "{}", child.body);
+    let child = json(&child);
+    assert_eq!(child["vendor"], true, "inherits the vendor duty: {child}");
+    assert_eq!(child["allowed_ips"][0], "127.0.0.0/8");
+    assert_eq!(child["rate_limit_per_min"], 50);
+    assert!(child["expires_at"].is_string());
+    for (body, field) in [
+        (
+            json!({"name": "x", "scopes": ["users:read"], "vendor": false}),
+            "",
+        ),
+        (
+            json!({"name": "x", "scopes": ["users:read"], "allowed_ips": ["0.0.0.0/0"]}),
+            "allowed_ips",
+        ),
+        (
+            json!({"name": "x", "scopes": ["users:read"], "expires_in": "30d"}),
+            "expires_in",
+        ),
+        (
+            json!({"name": "x", "scopes": ["users:read"], "rate_limit_per_min": 5000}),
+            "rate_limit_per_min",
+        ),
+    ] {
+        let page = as_vendor(body).await;
+        if field.is_empty() {
+            // `vendor: false` is overridden, never honoured.
+            assert_eq!(json(&page)["vendor"], true, "{}", page.body);
+        } else {
+            let p = problem(&page, StatusCode::FORBIDDEN);
+            assert_eq!(p["errors"][0]["field"], field, "{p}");
+        }
+    }
+    // A free key with the same scopes is stronger: not the vendor key's to
+    // rotate (its new secret would be free of the duty).
+    let (free_id, _) = key(&app, |s| s.scopes = vec!["users:read".into()]).await;
+    let rotate_free = app
+        .browser()
+        .send(
+            "POST".parse().unwrap(),
+            &format!("/api/v1/api-keys/{free_id}/rotate"),
+            &[
+                ("authorization", &format!("Bearer {vendor}")),
+                ("x-actor-user-id", &a_user),
+                ("x-ticket-reference", "T-1"),
+            ],
+        )
+        .await;
+    problem(&rotate_free, StatusCode::FORBIDDEN);
+
     // An organization's key: keys of its organization only.
     let (own_id, org_key) = key(&app, |s| {
         s.organization = Some("Org A".into());

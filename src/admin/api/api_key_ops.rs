@@ -20,6 +20,7 @@ fn manager(caller: &Caller) -> Manager {
     Manager {
         organizations: caller.reach.organization_ids(),
         scopes: caller.scopes().to_vec(),
+        limits: caller.key_limits.clone(),
     }
 }
 

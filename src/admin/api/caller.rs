@@ -58,6 +58,9 @@ pub struct Caller {
     pub vendor: Option<Vendor>,
     /// The CSRF token for a session caller (`GET /api/v1/session`).
     pub csrf_token: Option<String>,
+    /// A key caller's own limits (vendor duty, networks, expiry, rate),
+    /// which bound the keys it makes and touches.
+    pub key_limits: Option<api_keys::KeyLimits>,
     /// Whether the caller proved itself recently: always for a key; for a
     /// session, a sign-in within the re-authentication window (SR-101).
     pub recent: bool,
@@ -187,6 +190,7 @@ async fn by_key(
         vendor,
         csrf_token: None,
         recent: true,
+        key_limits: Some(api_keys::KeyLimits::of(&key)),
     })
 }
 
@@ -234,6 +238,7 @@ async fn by_session(
         reach,
         scopes,
         vendor: None,
+        key_limits: None,
         csrf_token: Some(csrf::issue(req, state, Some(&current)).token),
         recent: crate::auth::recent::is_recent(state, &current),
     })
