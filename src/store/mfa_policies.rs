@@ -9,7 +9,7 @@ use crate::db::schema::{mfa_policies, mfa_upstream_acknowledgments};
 use crate::error::AppError;
 
 /// One policy rule.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = mfa_policies)]
 pub struct PolicyRow {
     pub id: String,
@@ -21,7 +21,7 @@ pub struct PolicyRow {
 }
 
 /// An acknowledgment row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = mfa_upstream_acknowledgments)]
 pub struct Acknowledgment {
     pub upstream: String,
@@ -31,6 +31,20 @@ pub struct Acknowledgment {
 
 pub fn list(conn: &mut DbConnection) -> Result<Vec<PolicyRow>, AppError> {
     Ok(mfa_policies::table
+        .order((mfa_policies::scope, mfa_policies::subject))
+        .select(PolicyRow::as_select())
+        .load(conn)?)
+}
+
+/// The rules of `scope` for these subjects only.
+pub fn list_of(
+    conn: &mut DbConnection,
+    scope: &str,
+    subjects: &[String],
+) -> Result<Vec<PolicyRow>, AppError> {
+    Ok(mfa_policies::table
+        .filter(mfa_policies::scope.eq(scope))
+        .filter(mfa_policies::subject.eq_any(subjects))
         .order((mfa_policies::scope, mfa_policies::subject))
         .select(PolicyRow::as_select())
         .load(conn)?)

@@ -367,13 +367,15 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
         ostiary::auth::mfa::admin::set(
             conn,
             &ostiary::audit::Actor::system("test"),
+            None,
             ostiary::auth::mfa::policy::Scope::Upstream,
             Some("oidc"),
             "required",
             now,
         )
     })
-    .await;
+    .await
+    .unwrap();
     let mut carol = app.browser();
     let authorize = start(&mut carol, &provider.id).await;
     let callback = upstream_login(&authorize, "carol").await;

@@ -346,9 +346,10 @@ async fn upstream_mfa_counts_only_when_acknowledged_and_reported(backend: Backen
     assert_eq!(amr("google", &["pwd", "otp"]).await, ["fed"]);
     let now = app.state.now();
     app.db_run(move |conn| {
-        ostiary::auth::mfa::admin::acknowledge_upstream(conn, &actor(), "google", now)
+        ostiary::auth::mfa::admin::acknowledge_upstream(conn, &actor(), None, "google", now)
     })
-    .await;
+    .await
+    .unwrap();
     assert!(app.audited("mfa.upstream_acknowledged").await);
     assert_eq!(
         amr("google", &["pwd", "otp"]).await,

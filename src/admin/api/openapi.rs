@@ -13,6 +13,7 @@ use crate::admin::api::{
     api_key_ops, audit, organization_writes, organizations, problem, session, signing_keys,
     user_actions, user_sessions, users,
 };
+use crate::admin::api::{mfa_policies, providers};
 
 struct Security;
 
@@ -64,6 +65,16 @@ impl Modify for Security {
         organization_writes::set_member,
         organization_writes::remove_member,
         organization_writes::invite,
+        mfa_policies::list,
+        mfa_policies::set,
+        mfa_policies::remove,
+        mfa_policies::acknowledge_upstream,
+        providers::list,
+        providers::show,
+        providers::create,
+        providers::update,
+        providers::delete,
+        providers::restore,
         session::show,
         signing_keys::list,
         signing_keys::rotate,
@@ -112,6 +123,23 @@ impl Modify for Security {
         crate::users::invitations::CreatedInvitation,
         audit::AuditEventView,
         crate::users::accounts::UserListing,
+        mfa_policies::RuleScope,
+        mfa_policies::Requirement,
+        mfa_policies::RuleBody,
+        mfa_policies::Upstream,
+        mfa_policies::AcknowledgeBody,
+        mfa_policies::Acknowledged,
+        crate::auth::mfa::admin::Configured,
+        crate::store::mfa_policies::PolicyRow,
+        crate::store::mfa_policies::Acknowledgment,
+        providers::ProviderPage,
+        providers::NewProvider,
+        providers::ProviderChange,
+        providers::AuthMethod,
+        crate::federation::registry::ProviderView,
+        crate::federation::registry::Restored,
+        crate::federation::Kind,
+        crate::federation::spec::Settings,
     )),
     modifiers(&Security),
     tags(
@@ -123,6 +151,8 @@ impl Modify for Security {
         (name = "api-keys", description = "Keys of this API"),
         (name = "signing-keys", description = "Token signing keys"),
         (name = "organizations", description = "Organizations and their members"),
+        (name = "providers", description = "Upstream sign-in providers"),
+        (name = "policies", description = "MFA policies and acknowledgments of upstream MFA"),
     )
 )]
 pub struct ApiDoc;
