@@ -174,11 +174,12 @@ enum SecretChange<'a> {
 
 /// The organization `spec` names, checked against the caller's reach: a
 /// caller limited to organizations names one of them (by default its only
-/// one) and never makes a provider global.
+/// one when `creating`) and never makes a provider global.
 fn organization_of(
     conn: &mut crate::db::DbConnection,
     reach: &Reach,
     spec: &ProviderSpec,
+    creating: bool,
 ) -> Result<Result<Option<OrganizationId>, Refusal>, AppError> {
     let found = match (&spec.organization_id, &spec.organization) {
         (Some(id), _) => match reach.ids() {
@@ -198,7 +199,7 @@ fn organization_of(
     Ok(match (reach.ids(), found) {
         (None, found) => Ok(found),
         (Some(ids), Some(id)) if ids.contains(&id) => Ok(Some(id)),
-        (Some([only]), None) => Ok(Some(only.clone())),
+        (Some([only]), None) if creating => Ok(Some(only.clone())),
         (Some(_), _) => Err(invalid(
             "organization_id",
             "must be an organization you administer",
@@ -256,7 +257,7 @@ fn checked_row(
     if let Some(refusal) = privileged(reach, spec, &domains, before) {
         return Ok(Err(refusal));
     }
-    let organization_id = match organization_of(conn, reach, spec)? {
+    let organization_id = match organization_of(conn, reach, spec, before.is_none())? {
         Ok(id) => id,
         Err(refusal) => return Ok(Err(refusal)),
     };

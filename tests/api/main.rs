@@ -14,6 +14,7 @@ mod account;
 mod admin_api;
 mod admin_keys;
 mod admin_organizations;
+mod admin_providers;
 mod admin_users;
 mod app_context;
 mod audiences;

@@ -263,7 +263,13 @@ fn reach(caller: &Caller) -> Reach {
 /// A refusal of the registry as a problem naming the field.
 fn refusal(r: Refusal) -> Problem {
     match r {
-        Refusal::Invalid { field, message } => Problem::invalid(&field, spec::for_api(&message).1),
+        Refusal::Invalid { field, message } => {
+            let text = spec::for_api(&message).1;
+            let text = text
+                .strip_prefix(&format!("{field}: "))
+                .map_or(text.clone(), str::to_owned);
+            Problem::invalid(&field, text)
+        }
         Refusal::Privileged { field, message } => {
             let mut p = Problem::invalid(field, message);
             p.status = StatusCode::FORBIDDEN;
