@@ -9,7 +9,7 @@ use crate::db::schema::{mfa_policies, mfa_upstream_acknowledgments};
 use crate::error::AppError;
 
 /// One policy rule.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = mfa_policies)]
 pub struct PolicyRow {
     pub id: String,
@@ -21,7 +21,7 @@ pub struct PolicyRow {
 }
 
 /// An acknowledgment row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = mfa_upstream_acknowledgments)]
 pub struct Acknowledgment {
     pub upstream: String,

@@ -90,7 +90,7 @@ async fn expect(
     value
 }
 
-/// The field a 400/403 problem names.
+/// The field a 403/422 problem names.
 fn field(problem: &Value) -> &str {
     problem["errors"][0]["field"].as_str().unwrap_or_default()
 }
@@ -167,7 +167,8 @@ async fn providers_by_global_and_organization_keys(backend: Backend) {
         .await;
         assert_eq!(made["has_secret"], true, "{made}");
     }
-    // Kinds not implemented yet, and bad input: 400 naming the field.
+    // Kinds not implemented yet and settings a rule refuses: 422 naming
+    // the field; an unknown field: 400.
     let saml = json!({"kind": "saml", "name": "S", "client_id": "s"});
     let refused = expect(
         &app,
@@ -175,7 +176,7 @@ async fn providers_by_global_and_organization_keys(backend: Backend) {
         "/providers",
         &global,
         Some(saml),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(field(&refused), "kind", "{refused}");
@@ -187,7 +188,7 @@ async fn providers_by_global_and_organization_keys(backend: Backend) {
         "/providers",
         &global,
         Some(no_issuer),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(field(&refused), "issuer", "{refused}");
@@ -199,7 +200,7 @@ async fn providers_by_global_and_organization_keys(backend: Backend) {
         "/providers",
         &global,
         Some(no_secret),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(field(&refused), "client_secret", "{refused}");
@@ -251,7 +252,7 @@ async fn providers_by_global_and_organization_keys(backend: Backend) {
         "/providers",
         &key_a,
         Some(elsewhere),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(field(&refused), "organization_id");
@@ -307,7 +308,7 @@ async fn providers_by_global_and_organization_keys(backend: Backend) {
         &path,
         &key_a,
         Some(json!({"organization_id": null})),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(field(&refused), "organization_id");
@@ -344,7 +345,7 @@ async fn providers_by_global_and_organization_keys(backend: Backend) {
         &path,
         &key_a,
         Some(json!({"issuer": "ftp://nope"})),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(field(&refused), "issuer", "{refused}");
@@ -781,7 +782,7 @@ async fn mfa_policies_by_global_and_organization_keys(backend: Backend) {
         "/mfa-policies/login_method/carrier-pigeon",
         &global,
         required(),
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(field(&refused), "subject");

@@ -10,13 +10,13 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use crate::admin::api::caller::Caller;
-use crate::admin::api::problem::{Missing, Problem, Refusals};
+use crate::admin::api::problem::{Missing, Problem, Refusals, Unprocessable};
 use crate::admin::scopes::Scope;
-use crate::auth::mfa::admin::{self, Configured, OutOfReach};
+use crate::auth::mfa::admin::{self, OutOfReach};
 use crate::auth::mfa::policy;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::mfa_policies::PolicyRow;
+use crate::store::mfa_policies::{Acknowledgment, PolicyRow};
 
 /// What a rule applies to.
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
@@ -93,6 +93,60 @@ pub struct AcknowledgeBody {
     pub upstream: Upstream,
 }
 
+/// A rule.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PolicyView {
+    pub id: String,
+    /// global, login_method, upstream, organization or client.
+    pub scope: String,
+    /// `*`, a login method, an upstream type, an organization's or a
+    /// client's id.
+    pub subject: String,
+    /// `required` or `optional`.
+    pub requirement: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn policy_view(row: PolicyRow) -> PolicyView {
+    PolicyView {
+        id: row.id,
+        scope: row.scope,
+        subject: row.subject,
+        requirement: row.requirement,
+        created_at: row.created_at.and_utc().to_rfc3339(),
+        updated_at: row.updated_at.and_utc().to_rfc3339(),
+    }
+}
+
+/// An acknowledgment that sign-ins through an upstream type may rely on
+/// its own MFA.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AcknowledgmentView {
+    pub upstream: String,
+    /// The actor's id.
+    pub acknowledged_by: String,
+    /// RFC 3339, UTC.
+    pub acknowledged_at: String,
+}
+
+fn acknowledgment_view(row: Acknowledgment) -> AcknowledgmentView {
+    AcknowledgmentView {
+        upstream: row.upstream,
+        acknowledged_by: row.acknowledged_by,
+        acknowledged_at: row.acknowledged_at.and_utc().to_rfc3339(),
+    }
+}
+
+/// The rules (and acknowledgments) in the caller's reach.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PolicyList {
+    pub policies: Vec<PolicyView>,
+    /// Empty for callers limited to organizations.
+    pub upstream_acknowledgments: Vec<AcknowledgmentView>,
+}
+
 /// The answer of an acknowledgment.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Acknowledged {
@@ -113,7 +167,9 @@ fn out_of_reach(why: OutOfReach) -> Problem {
 /// Bad input of the service, naming `field`.
 fn invalid(field: &str, e: AppError) -> Problem {
     match e {
-        AppError::BadRequest(message) => Problem::invalid(field, message),
+        AppError::BadRequest(message) => {
+            Problem::unprocessable(field, message.replace("--subject", "subject"))
+        }
         other => other.into(),
     }
 }
@@ -132,7 +188,7 @@ fn subject(scope: RuleScope, given: &str) -> Option<String> {
     path = "/api/v1/mfa-policies",
     tag = "policies",
     responses(
-        (status = 200, description = "The rules in the caller's reach and (global reach only) the upstream acknowledgments", body = Configured),
+        (status = 200, description = "The rules in the caller's reach and (global reach only) the upstream acknowledgments", body = PolicyList),
         Refusals,
     ),
     security(("api_key" = []), ("session" = []))
@@ -144,7 +200,14 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
         .db
         .run(move |conn| admin::list(conn, reach.as_deref()))
         .await?;
-    Ok(HttpResponse::Ok().json(all))
+    Ok(HttpResponse::Ok().json(PolicyList {
+        policies: all.policies.into_iter().map(policy_view).collect(),
+        upstream_acknowledgments: all
+            .upstream_acknowledgments
+            .into_iter()
+            .map(acknowledgment_view)
+            .collect(),
+    }))
 }
 
 /// `PUT /api/v1/mfa-policies/{scope}/{subject}`
@@ -158,9 +221,10 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
     ),
     request_body = RuleBody,
     responses(
-        (status = 200, description = "The rule as it is now", body = PolicyRow),
+        (status = 200, description = "The rule as it is now", body = PolicyView),
         Refusals,
         Missing,
+        Unprocessable,
     ),
     security(("api_key" = []), ("session" = []))
 )]
@@ -198,7 +262,7 @@ pub async fn set(
         .await
         .map_err(|e| invalid("subject", e))?
         .map_err(out_of_reach)?;
-    Ok(HttpResponse::Ok().json(row))
+    Ok(HttpResponse::Ok().json(policy_view(row)))
 }
 
 /// `DELETE /api/v1/mfa-policies/{scope}/{subject}`
@@ -214,6 +278,7 @@ pub async fn set(
         (status = 204, description = "The rule is gone"),
         Refusals,
         Missing,
+        Unprocessable,
     ),
     security(("api_key" = []), ("session" = []))
 )]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, PageQuery};
-use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals};
+use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals, Unprocessable};
 use crate::admin::scopes::Scope;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
@@ -51,7 +51,7 @@ impl AuthMethod {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProvider {
-    /// `saml` and `ldap` are refused until they are implemented.
+    /// `saml` and `ldap` are refused (422) until they are implemented.
     pub kind: Kind,
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
@@ -268,7 +268,7 @@ fn refusal(r: Refusal) -> Problem {
             let text = text
                 .strip_prefix(&format!("{field}: "))
                 .map_or(text.clone(), str::to_owned);
-            Problem::invalid(&field, text)
+            Problem::unprocessable(&field, text)
         }
         Refusal::Privileged { field, message } => {
             let mut p = Problem::invalid(field, message);
@@ -374,6 +374,7 @@ pub async fn show(
     responses(
         (status = 201, description = "Registered: `callback_url` is the redirect URI to register upstream", body = ProviderView),
         Refusals,
+        Unprocessable,
         (status = 409, description = "A domain is claimed by another provider", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("api_key" = []), ("session" = []))
@@ -431,6 +432,7 @@ pub async fn create(
         (status = 200, description = "Changed", body = ProviderView),
         Refusals,
         Missing,
+        Unprocessable,
         (status = 409, description = "A domain is claimed by another provider", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("api_key" = []), ("session" = []))

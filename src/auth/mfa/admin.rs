@@ -207,7 +207,7 @@ pub fn acknowledge_upstream(
 }
 
 /// The rules and acknowledgments a caller sees.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Configured {
     pub policies: Vec<PolicyRow>,
     pub upstream_acknowledgments: Vec<Acknowledgment>,
