@@ -218,7 +218,12 @@ fn privileged(
     reach.ids()?;
     let (old_domains, old_trust) =
         before.map_or((&[][..], false), |b| (b.domains.as_slice(), b.trust_email));
-    if domains != old_domains {
+    let sorted = |list: &[String]| {
+        let mut list = list.to_vec();
+        list.sort();
+        list
+    };
+    if sorted(domains) != sorted(old_domains) {
         return Some(Refusal::Privileged {
             field: "domains",
             message: "only a caller of global reach claims or releases email domains: a claimed domain sends every sign-in of that domain to this provider".into(),

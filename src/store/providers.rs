@@ -276,9 +276,11 @@ pub fn restore(
             providers::updated_at.eq(at),
         ))
         .execute(conn)?;
-    if let Some(why) = claim(conn, &row.id, &back)? {
+    if let Some(Refused::DomainTaken { domain, .. }) = claim(conn, &row.id, &back)? {
         // Claimed by someone else between the look and the insert.
-        return Err(AppError::Conflict(format!("{why:?}")));
+        return Err(AppError::Conflict(format!(
+            "the domain {domain} was just claimed by another provider; try again"
+        )));
     }
     Ok((back, lost))
 }

@@ -511,7 +511,7 @@ async fn domains_and_trusted_emails_are_for_global_callers(backend: Backend) {
         Method::PATCH,
         &path,
         &key_a,
-        Some(json!({"name": "Mine, renamed", "domains": ["a.test"]})),
+        Some(json!({"name": "Mine, renamed", "domains": ["A.test."]})),
         StatusCode::OK,
     )
     .await;
