@@ -1,5 +1,6 @@
 //! What an admin says about a provider (the flags of `provider create`,
-//! later the admin API's fields) and the checked, stored form of it. Each
+//! the admin API's fields: [`for_api`] names them) and the checked, stored
+//! form of it. Each
 //! kind has its required flags and defaults (S7): `oidc`, `okta`,
 //! `jumpcloud` need `--issuer`; `google` defaults to Google's issuer and may
 //! restrict a Workspace domain; `entra` derives its issuer from

@@ -1,6 +1,6 @@
 //! Changing MFA policies and acknowledging upstream MFA (S5), with their
-//! audit records — the operations behind `ostiary mfa …` (and the admin
-//! console later). Subjects are checked: a login method or upstream type
+//! audit records — the operations behind `ostiary mfa …` and
+//! `/api/v1/mfa-policies`. Subjects are checked: a login method or upstream type
 //! must be known, an organization is named (by name or id) and stored by
 //! id, a client must exist.
 //!
