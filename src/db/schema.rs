@@ -409,6 +409,9 @@ diesel::table! {
         updated_at -> Timestamp,
         allow_local_passwords -> Bool,
         keep_tokens -> Bool,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Text>,
+        released_domains -> Nullable<Text>,
     }
 }
 

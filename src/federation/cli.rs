@@ -25,8 +25,11 @@ pub enum ProviderCommand {
     Show { id: String },
     /// Change a provider; flags not given keep their value.
     Update(Box<UpdateArgs>),
-    /// Delete a provider.
+    /// Delete a provider (soft: it signs nobody in and releases its
+    /// domains; `restore` brings it back).
     Delete { id: String },
+    /// Bring a deleted provider back, with the domains still free.
+    Restore { id: String },
     /// Fetch an OIDC provider's discovery document and keys now, through the
     /// outbound-call rules; prints what was found, exits 1 naming the problem.
     Test { id: String },
@@ -158,7 +161,10 @@ fn apply(spec: &mut ProviderSpec, flags: Flags) {
             *slot = value;
         }
     };
-    set(&mut spec.organization, organization);
+    if organization.is_some() {
+        spec.organization = organization;
+        spec.organization_id = None;
+    }
     set(&mut spec.button_label, button_label);
     set(&mut spec.issuer, issuer);
     set(&mut spec.client_id, client_id);
@@ -191,6 +197,7 @@ pub async fn run(
     read_secret: impl FnOnce() -> Result<String, AppError>,
 ) -> Result<Value, AppError> {
     let actor = Actor::system("cli");
+    let reach = registry::Reach::global();
     match command {
         ProviderCommand::Create(args) => {
             let args = *args;
@@ -209,10 +216,10 @@ pub async fn run(
                 ..ProviderSpec::default()
             };
             apply(&mut spec, args.flags);
-            to_json(&registry::create(state, &actor, args.kind, spec, secret).await?)
+            to_json(&registry::create(state, &actor, &reach, args.kind, spec, secret).await??)
         }
         ProviderCommand::List => to_json(&registry::list(state).await?),
-        ProviderCommand::Show { id } => to_json(&registry::show(state, &id).await?),
+        ProviderCommand::Show { id } => to_json(&registry::show(state, &reach, &id, false).await?),
         ProviderCommand::Update(args) => {
             let args = *args;
             let secret = args
@@ -244,10 +251,11 @@ pub async fn run(
                 }
                 if args.no_organization {
                     spec.organization = None;
+                    spec.organization_id = None;
                 }
                 apply(spec, args.flags);
             };
-            to_json(&registry::update(state, &actor, &args.id, change, secret).await?)
+            to_json(&registry::update(state, &actor, &reach, &args.id, change, secret).await??)
         }
         ProviderCommand::Test { id } => crate::federation::oidc_upstream::test(state, &id)
             .await
@@ -259,8 +267,11 @@ pub async fn run(
                 other => AppError::BadRequest(format!("{}: {}", other.reason(), other.detail())),
             }),
         ProviderCommand::Delete { id } => {
-            registry::delete(state, &actor, &id).await?;
-            Ok(json!({ "deleted": id }))
+            let gone = registry::delete(state, &actor, &reach, &id).await?;
+            Ok(json!({ "deleted": id, "released_domains": gone.released_domains }))
+        }
+        ProviderCommand::Restore { id } => {
+            to_json(&registry::restore(state, &actor, &reach, &id).await?)
         }
     }
 }

@@ -5,11 +5,15 @@
 use serde::{Deserialize, Serialize};
 
 /// A provider's kind, as `--kind` spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Oidc,
     Google,
+    /// Microsoft Entra ID (also accepted as `microsoft`).
+    #[serde(alias = "microsoft")]
     Entra,
     Okta,
     Jumpcloud,

@@ -1,14 +1,23 @@
-//! The provider registry as a service: create, list, show, update and
-//! delete providers, for the CLI now and the admin API and console later
-//! (one implementation of each rule). Secrets are sealed with the envelope
-//! key before they are stored and never leave this module (SR-115); every
+//! The provider registry as a service: create, list, show, update,
+//! (soft-)delete and restore providers, for the CLI and the admin API (one
+//! implementation of each rule). Secrets are sealed with the envelope key
+//! before they are stored and never leave this module (SR-115); every
 //! change is audited with its actor, without the secret.
+//!
+//! Reach (S8, SR-100): a caller limited to some organizations sees and
+//! changes only their providers (in the query; others are not found), and
+//! what it creates belongs to one of them. Claiming email domains and
+//! trusting a provider's emails are for callers of global reach only: a
+//! claimed domain routes every sign-in of that domain to the provider, and
+//! a trusted email links a sign-in to the existing account with that
+//! address — either would let one organization take over another's users.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::domain::OrganizationId;
 use crate::error::AppError;
 use crate::federation::Kind;
 use crate::federation::spec::{self, ProviderSpec, Settings};
@@ -16,14 +25,69 @@ use crate::state::AppState;
 use crate::store::providers::{self, ProviderRow, Refused};
 use crate::store::{naive, orgs, utc, write_tx};
 
+/// What a caller reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// `None`: every provider; else those of these organizations only.
+    pub organizations: Option<Vec<OrganizationId>>,
+}
+
+impl Reach {
+    /// Everything (the CLI, a superuser, a global key).
+    pub fn global() -> Self {
+        Self {
+            organizations: None,
+        }
+    }
+
+    fn ids(&self) -> Option<&[OrganizationId]> {
+        self.organizations.as_deref()
+    }
+}
+
+/// Why a change was refused before anything was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Bad input: the admin API's field at fault and why (in the CLI's
+    /// words: `spec::for_api` says it with field names).
+    Invalid { field: String, message: String },
+    /// A field only a caller of global reach may set (SR-100).
+    Privileged {
+        field: &'static str,
+        message: String,
+    },
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Invalid { message, .. } | Refusal::Privileged { message, .. } => {
+                AppError::BadRequest(message)
+            }
+        }
+    }
+}
+
+/// A change's outcome: done, or refused (nothing written).
+pub type Checked<T> = Result<Result<T, Refusal>, AppError>;
+
+fn invalid(field: &str, message: impl Into<String>) -> Refusal {
+    Refusal::Invalid {
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
 /// A provider as shown (JSON): never its secret, only whether it has one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProviderView {
     pub id: String,
     pub kind: Kind,
     pub name: String,
     pub enabled: bool,
+    /// The organization's name (users created just in time join it).
     pub organization: Option<String>,
+    pub organization_id: Option<String>,
     pub domains: Vec<String>,
     pub trust_email: bool,
     pub jit: bool,
@@ -36,6 +100,13 @@ pub struct ProviderView {
     pub callback_url: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Soft-deleted then (seen only with `include_deleted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// The domains its deletion released (a restore claims back those
+    /// still free).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub released_domains: Vec<String>,
 }
 
 fn secret_context(id: &str) -> String {
@@ -48,10 +119,6 @@ pub fn callback_url(state: &AppState, id: &str) -> String {
         "{}/login/providers/{id}/callback",
         state.config.public_base()
     )
-}
-
-fn bad(message: impl Into<String>) -> AppError {
-    AppError::BadRequest(message.into())
 }
 
 fn view(
@@ -68,8 +135,17 @@ fn view(
         Some(id) => orgs::name_of(conn, id)?,
         None => None,
     };
+    let released_domains = match &row.released_domains {
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            AppError::Internal(format!("provider {}: released domains: {e}", row.id))
+        })?,
+        None => Vec::new(),
+    };
     Ok(ProviderView {
         domains: providers::domains_of(conn, &row.id)?,
+        organization_id: row.organization_id.as_ref().map(ToString::to_string),
+        deleted_at: row.deleted_at.map(utc),
+        released_domains,
         callback_url: callback_url(state, &row.id),
         id: row.id,
         kind,
@@ -96,42 +172,120 @@ enum SecretChange<'a> {
     Keep(Option<String>),
 }
 
+/// The organization `spec` names, checked against the caller's reach: a
+/// caller limited to organizations names one of them (by default its only
+/// one when `creating`) and never makes a provider global.
+fn organization_of(
+    conn: &mut crate::db::DbConnection,
+    reach: &Reach,
+    spec: &ProviderSpec,
+    creating: bool,
+) -> Result<Result<Option<OrganizationId>, Refusal>, AppError> {
+    let found = match (&spec.organization_id, &spec.organization) {
+        (Some(id), _) => match reach.ids() {
+            Some(ids) if !ids.contains(id) => None,
+            _ => orgs::find_in(conn, None, id)?.map(|o| Some(o.id)),
+        }
+        .ok_or_else(|| invalid("organization_id", "is not an organization you administer")),
+        (None, Some(name)) => orgs::find_by_name(conn, name.trim())?
+            .map(|o| Some(o.id))
+            .ok_or_else(|| invalid("organization", format!("no organization named {name:?}"))),
+        (None, None) => Ok(None),
+    };
+    let found = match found {
+        Ok(found) => found,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    Ok(match (reach.ids(), found) {
+        (None, found) => Ok(found),
+        (Some(ids), Some(id)) if ids.contains(&id) => Ok(Some(id)),
+        (Some([only]), None) if creating => Ok(Some(only.clone())),
+        (Some(_), _) => Err(invalid(
+            "organization_id",
+            "must be an organization you administer",
+        )),
+    })
+}
+
+/// SR-100: what only a caller of global reach may set. `before` is the
+/// provider being changed (none for a new one).
+fn privileged(
+    reach: &Reach,
+    spec: &ProviderSpec,
+    domains: &[String],
+    before: Option<&ProviderView>,
+) -> Option<Refusal> {
+    reach.ids()?;
+    let (old_domains, old_trust) =
+        before.map_or((&[][..], false), |b| (b.domains.as_slice(), b.trust_email));
+    let sorted = |list: &[String]| {
+        let mut list = list.to_vec();
+        list.sort();
+        list
+    };
+    if sorted(domains) != sorted(old_domains) {
+        return Some(Refusal::Privileged {
+            field: "domains",
+            message: "only a caller of global reach claims or releases email domains: a claimed domain sends every sign-in of that domain to this provider".into(),
+        });
+    }
+    if spec.trust_email && !old_trust {
+        return Some(Refusal::Privileged {
+            field: "trust_email",
+            message: "only a caller of global reach makes a provider trusted for emails: it links sign-ins to existing accounts with the same address".into(),
+        });
+    }
+    None
+}
+
 /// The checked row for `spec` (secret sealed) and its domains.
 #[allow(clippy::too_many_arguments)]
 fn checked_row(
     state: &AppState,
     conn: &mut crate::db::DbConnection,
+    reach: &Reach,
     id: &str,
     kind: Kind,
     spec: &ProviderSpec,
     secret: SecretChange<'_>,
-    created_at: DateTime<Utc>,
+    before: Option<&ProviderView>,
     now: DateTime<Utc>,
-) -> Result<(ProviderRow, Vec<String>), AppError> {
+) -> Checked<(ProviderRow, Vec<String>)> {
     let allow_private = state.config.oidc.allow_private_targets;
-    let (settings, domains) = spec::validate(kind, spec, allow_private).map_err(bad)?;
+    let (settings, domains) = match spec::validate(kind, spec, allow_private) {
+        Ok(checked) => checked,
+        Err(message) => {
+            let (field, _) = spec::for_api(&message);
+            return Ok(Err(Refusal::Invalid { field, message }));
+        }
+    };
+    if let Some(refusal) = privileged(reach, spec, &domains, before) {
+        return Ok(Err(refusal));
+    }
+    let organization_id = match organization_of(conn, reach, spec, before.is_none())? {
+        Ok(id) => id,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     let secret = match secret {
         SecretChange::New(s) if s.is_empty() || s.len() > 4096 => {
-            return Err(bad("the client secret must be 1 to 4096 bytes"));
+            return Ok(Err(invalid(
+                "client_secret",
+                "the client secret must be 1 to 4096 bytes",
+            )));
         }
         SecretChange::New(s) => Some(state.envelope.encrypt(s.as_bytes(), &secret_context(id))?),
         SecretChange::Keep(sealed) => sealed,
     };
     if settings.needs_secret() && secret.is_none() {
-        return Err(bad(format!(
-            "--kind {} with {} needs --client-secret-stdin",
-            kind.as_str(),
-            settings.token_endpoint_auth_method
+        return Ok(Err(invalid(
+            "client_secret",
+            format!(
+                "--kind {} with {} needs --client-secret-stdin",
+                kind.as_str(),
+                settings.token_endpoint_auth_method
+            ),
         )));
     }
-    let organization_id = match &spec.organization {
-        Some(name) => Some(
-            orgs::find_by_name(conn, name.trim())?
-                .ok_or_else(|| bad(format!("no organization named {name:?}")))?
-                .id,
-        ),
-        None => None,
-    };
     let settings_json = serde_json::to_string(&settings)
         .map_err(|e| AppError::Internal(format!("provider settings: {e}")))?;
     let row = ProviderRow {
@@ -145,12 +299,15 @@ fn checked_row(
         button_label: spec.button_label.as_deref().map(|l| l.trim().to_owned()),
         settings: settings_json,
         secret,
-        created_at: naive(created_at),
+        created_at: naive(before.map_or(now, |b| b.created_at)),
         updated_at: naive(now),
         allow_local_passwords: spec.allow_local_passwords,
         keep_tokens: spec.keep_tokens,
+        deleted_at: None,
+        deleted_by: None,
+        released_domains: None,
     };
-    Ok((row, domains))
+    Ok(Ok((row, domains)))
 }
 
 fn refused(why: Refused) -> AppError {
@@ -176,6 +333,7 @@ fn details(view: &ProviderView) -> serde_json::Value {
         "kind": view.kind,
         "name": view.name,
         "enabled": view.enabled,
+        "organization_id": view.organization_id,
         "domains": view.domains,
         "trust_email": view.trust_email,
         "jit": view.jit,
@@ -189,13 +347,14 @@ fn details(view: &ProviderView) -> serde_json::Value {
 pub async fn create(
     state: &AppState,
     actor: &Actor,
+    reach: &Reach,
     kind: Kind,
     spec: ProviderSpec,
     secret: Option<String>,
-) -> Result<ProviderView, AppError> {
+) -> Checked<ProviderView> {
     let now = state.now();
     let id = uuid::Uuid::now_v7().to_string();
-    let (st, actor) = (state.clone(), actor.clone());
+    let (st, actor, reach) = (state.clone(), actor.clone(), reach.clone());
     state
         .db
         .run(move |conn| {
@@ -204,7 +363,11 @@ pub async fn create(
                     Some(s) => SecretChange::New(s),
                     None => SecretChange::Keep(None),
                 };
-                let (row, domains) = checked_row(&st, conn, &id, kind, &spec, secret, now, now)?;
+                let (row, domains) =
+                    match checked_row(&st, conn, &reach, &id, kind, &spec, secret, None, now)? {
+                        Ok(checked) => checked,
+                        Err(refusal) => return Ok(Err(refusal)),
+                    };
                 if let Some(why) = providers::insert(conn, &row, &domains)? {
                     return Err(refused(why));
                 }
@@ -214,16 +377,16 @@ pub async fn create(
                     &actor,
                     Event::new(Action::ProviderCreated, Outcome::Success)
                         .target("provider", created.id.as_str())
-                        .details(details(&created)),
+                        .details(json!({ "after": details(&created) })),
                     now,
                 )?;
-                Ok(created)
+                Ok(Ok(created))
             })
         })
         .await
 }
 
-/// Every provider, by name.
+/// Every live provider, by name (the CLI's list).
 pub async fn list(state: &AppState) -> Result<Vec<ProviderView>, AppError> {
     let st = state.clone();
     state
@@ -237,13 +400,45 @@ pub async fn list(state: &AppState) -> Result<Vec<ProviderView>, AppError> {
         .await
 }
 
-/// One provider.
-pub async fn show(state: &AppState, id: &str) -> Result<ProviderView, AppError> {
-    let (st, id) = (state.clone(), id.to_owned());
+/// Up to `limit` providers in reach, by creation time then id, after
+/// `after`, whose name or id contains `search`; deleted ones too when
+/// `deleted` (global reach only: others see none).
+pub async fn page(
+    state: &AppState,
+    reach: &Reach,
+    deleted: bool,
+    search: Option<String>,
+    after: Option<(chrono::NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<ProviderView>, AppError> {
+    let (st, reach) = (state.clone(), reach.clone());
+    let deleted = deleted && reach.ids().is_none();
     state
         .db
         .run(move |conn| {
-            let row = providers::find(conn, &id)?.ok_or(AppError::NotFound)?;
+            providers::page_in_reach(conn, reach.ids(), deleted, search.as_deref(), after, limit)?
+                .into_iter()
+                .map(|row| view(&st, conn, row))
+                .collect()
+        })
+        .await
+}
+
+/// One provider in reach (a deleted one too when `deleted`, for callers
+/// of global reach).
+pub async fn show(
+    state: &AppState,
+    reach: &Reach,
+    id: &str,
+    deleted: bool,
+) -> Result<ProviderView, AppError> {
+    let (st, id, reach) = (state.clone(), id.to_owned(), reach.clone());
+    let deleted = deleted && reach.ids().is_none();
+    state
+        .db
+        .run(move |conn| {
+            let row = providers::find_in_reach(conn, reach.ids(), &id, deleted)?
+                .ok_or(AppError::NotFound)?;
             view(&st, conn, row)
         })
         .await
@@ -254,7 +449,8 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
     let s = &view.settings;
     ProviderSpec {
         name: view.name.clone(),
-        organization: view.organization.clone(),
+        organization: None,
+        organization_id: view.organization_id.clone().map(OrganizationId::from),
         domains: view.domains.clone(),
         trust_email: view.trust_email,
         jit: view.jit,
@@ -283,22 +479,25 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
     }
 }
 
-/// Change a provider: `change` edits its current spec; a new secret
-/// replaces the sealed one, none keeps it. Checked like a creation.
+/// Change a live provider in reach: `change` edits its current spec; a
+/// new secret replaces the sealed one, none keeps it. Checked like a
+/// creation.
 pub async fn update(
     state: &AppState,
     actor: &Actor,
+    reach: &Reach,
     id: &str,
     change: impl FnOnce(&mut ProviderSpec) + Send + 'static,
     secret: Option<String>,
-) -> Result<ProviderView, AppError> {
+) -> Checked<ProviderView> {
     let now = state.now();
-    let (st, actor, id) = (state.clone(), actor.clone(), id.to_owned());
+    let (st, actor, id, reach) = (state.clone(), actor.clone(), id.to_owned(), reach.clone());
     state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let old = providers::find(conn, &id)?.ok_or(AppError::NotFound)?;
+                let old = providers::find_in_reach(conn, reach.ids(), &id, false)?
+                    .ok_or(AppError::NotFound)?;
                 let kept_secret = old.secret.clone();
                 let before = view(&st, conn, old)?;
                 let mut spec = spec_of(&before);
@@ -307,16 +506,21 @@ pub async fn update(
                     Some(s) => SecretChange::New(s),
                     None => SecretChange::Keep(kept_secret),
                 };
-                let (row, domains) = checked_row(
+                let checked = checked_row(
                     &st,
                     conn,
+                    &reach,
                     &id,
                     before.kind,
                     &spec,
                     change,
-                    before.created_at,
+                    Some(&before),
                     now,
                 )?;
+                let (row, domains) = match checked {
+                    Ok(checked) => checked,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
                 if let Some(why) = providers::update(conn, &row, &domains)? {
                     return Err(refused(why));
                 }
@@ -333,32 +537,102 @@ pub async fn update(
                         })),
                     now,
                 )?;
-                Ok(after)
+                Ok(Ok(after))
             })
         })
         .await
 }
 
-/// Delete a provider (and its claimed domains).
-pub async fn delete(state: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
+/// Delete a live provider in reach (soft, S8): it shows no button, routes
+/// no domain and signs nobody in from now on; the domains it claimed are
+/// released (another provider may claim them). The provider as deleted.
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    reach: &Reach,
+    id: &str,
+) -> Result<ProviderView, AppError> {
+    let now = state.now();
+    let (st, actor, id, reach) = (state.clone(), actor.clone(), id.to_owned(), reach.clone());
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let row = providers::find_in_reach(conn, reach.ids(), &id, false)?
+                    .ok_or(AppError::NotFound)?;
+                let before = view(&st, conn, row)?;
+                let by = actor.id.clone().unwrap_or_else(|| "system".into());
+                let released = providers::soft_delete(conn, &id, &by, naive(now))?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Action::ProviderDeleted, Outcome::Success)
+                        .target("provider", id.as_str())
+                        .details(json!({
+                            "before": details(&before),
+                            "after": { "deleted": true },
+                            "released_domains": released,
+                        })),
+                    now,
+                )?;
+                let gone =
+                    providers::find_in_reach(conn, None, &id, true)?.ok_or(AppError::NotFound)?;
+                view(&st, conn, gone)
+            })
+        })
+        .await
+}
+
+/// A restored provider and the released domains it could not claim back
+/// (another provider claimed them meanwhile).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Restored {
+    pub provider: ProviderView,
+    pub domains_lost: Vec<String>,
+}
+
+/// Bring a soft-deleted provider back (global reach only: others find
+/// nothing). It claims again the domains still free.
+pub async fn restore(
+    state: &AppState,
+    actor: &Actor,
+    reach: &Reach,
+    id: &str,
+) -> Result<Restored, AppError> {
+    if reach.ids().is_some() {
+        return Err(AppError::NotFound);
+    }
     let now = state.now();
     let (st, actor, id) = (state.clone(), actor.clone(), id.to_owned());
     state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
+                let row =
+                    providers::find_in_reach(conn, None, &id, true)?.ok_or(AppError::NotFound)?;
+                if row.deleted_at.is_none() {
+                    return Err(AppError::Conflict("this provider is not deleted".into()));
+                }
+                let (back, lost) = providers::restore(conn, &row, naive(now))?;
                 let row = providers::find(conn, &id)?.ok_or(AppError::NotFound)?;
-                let gone = view(&st, conn, row)?;
-                providers::delete(conn, &id)?;
+                let restored = view(&st, conn, row)?;
                 audit::record(
                     conn,
                     &actor,
-                    Event::new(Action::ProviderDeleted, Outcome::Success)
+                    Event::new(Action::ProviderRestored, Outcome::Success)
                         .target("provider", id.as_str())
-                        .details(details(&gone)),
+                        .details(json!({
+                            "before": { "deleted": true },
+                            "after": details(&restored),
+                            "domains_reclaimed": back,
+                            "domains_lost": lost,
+                        })),
                     now,
                 )?;
-                Ok(())
+                Ok(Restored {
+                    provider: restored,
+                    domains_lost: lost,
+                })
             })
         })
         .await

@@ -1,5 +1,6 @@
 //! What an admin says about a provider (the flags of `provider create`,
-//! later the admin API's fields) and the checked, stored form of it. Each
+//! the admin API's fields: [`for_api`] names them) and the checked, stored
+//! form of it. Each
 //! kind has its required flags and defaults (S7): `oidc`, `okta`,
 //! `jumpcloud` need `--issuer`; `google` defaults to Google's issuer and may
 //! restrict a Workspace domain; `entra` derives its issuer from
@@ -8,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::OrganizationId;
 use crate::federation::Kind;
 use crate::federation::upstream_url;
 
@@ -25,7 +27,10 @@ const AUTH_METHODS: [&str; 3] = [
 #[derive(Debug, Clone, Default)]
 pub struct ProviderSpec {
     pub name: String,
+    /// The organization by name (the CLI's `--organization`)…
     pub organization: Option<String>,
+    /// …or by id (the admin API; wins over the name).
+    pub organization_id: Option<OrganizationId>,
     pub domains: Vec<String>,
     pub trust_email: bool,
     pub jit: bool,
@@ -47,7 +52,7 @@ pub struct ProviderSpec {
 }
 
 /// The kind-specific settings as stored (a JSON object) and shown.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
@@ -252,9 +257,90 @@ pub fn validate(
     Ok((settings, domains))
 }
 
+/// The admin API's field for a flag as [`validate`] names it
+/// (`--client-secret-stdin` is `client_secret`, `--domain` `domains`, …).
+fn field_for(flag: &str) -> String {
+    match flag {
+        "client-secret-stdin" => "client_secret".into(),
+        "domain" => "domains".into(),
+        "scope" => "scopes".into(),
+        other => other.replace('-', "_"),
+    }
+}
+
+/// A message of [`validate`] for the admin API: the field at fault and the
+/// message with fields instead of flags (`--kind okta needs --issuer` is
+/// about `issuer`: "kind okta needs issuer").
+pub fn for_api(message: &str) -> (String, String) {
+    let flag_at = |text: &str| -> Option<String> {
+        let rest = text.strip_prefix("--")?;
+        let end = rest
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
+            .unwrap_or(rest.len());
+        Some(rest[..end].to_owned())
+    };
+    let field = match message.find(" needs --") {
+        Some(at) => flag_at(&message[at + " needs ".len()..]),
+        None => flag_at(message),
+    }
+    .map_or_else(|| "kind".to_owned(), |f| field_for(&f));
+    let mut text = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("--") {
+        text.push_str(&rest[..at]);
+        let flag = flag_at(&rest[at..]).unwrap_or_default();
+        text.push_str(&field_for(&flag));
+        rest = &rest[at + 2 + flag.len()..];
+    }
+    text.push_str(rest);
+    (field, text)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ProviderSpec, validate};
+    use super::{ProviderSpec, for_api, validate};
+
+    #[test]
+    fn messages_name_the_api_field() {
+        for (message, field, text) in [
+            (
+                "--kind okta needs --issuer",
+                "issuer",
+                "kind okta needs issuer",
+            ),
+            (
+                "--kind saml is not available yet",
+                "kind",
+                "kind saml is not available yet",
+            ),
+            (
+                "--issuer does not apply to --kind github",
+                "issuer",
+                "issuer does not apply to kind github",
+            ),
+            (
+                "--domain: \"x\" is not a domain",
+                "domains",
+                "domains: \"x\" is not a domain",
+            ),
+            (
+                "--kind oidc with client_secret_basic needs --client-secret-stdin",
+                "client_secret",
+                "kind oidc with client_secret_basic needs client_secret",
+            ),
+            (
+                "--token-endpoint-auth-method must be one of a",
+                "token_endpoint_auth_method",
+                "token_endpoint_auth_method must be one of a",
+            ),
+        ] {
+            assert_eq!(
+                for_api(message),
+                (field.to_owned(), text.to_owned()),
+                "{message}"
+            );
+        }
+    }
     use crate::federation::Kind;
 
     fn spec() -> ProviderSpec {

@@ -36,6 +36,20 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<PolicyRow>, AppError> {
         .load(conn)?)
 }
 
+/// The rules of `scope` for these subjects only.
+pub fn list_of(
+    conn: &mut DbConnection,
+    scope: &str,
+    subjects: &[String],
+) -> Result<Vec<PolicyRow>, AppError> {
+    Ok(mfa_policies::table
+        .filter(mfa_policies::scope.eq(scope))
+        .filter(mfa_policies::subject.eq_any(subjects))
+        .order((mfa_policies::scope, mfa_policies::subject))
+        .select(PolicyRow::as_select())
+        .load(conn)?)
+}
+
 pub fn find(
     conn: &mut DbConnection,
     scope: &str,

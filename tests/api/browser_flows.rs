@@ -131,22 +131,26 @@ async fn every_flow_reaches_the_application_in_chromium() {
         ostiary::federation::registry::create(
             &app.state,
             &ostiary::audit::Actor::system("test"),
+            &ostiary::federation::registry::Reach::global(),
             kind,
             spec,
             Some("unused".into()),
         )
         .await
+        .unwrap()
         .unwrap();
     }
     // Addresses of this domain sign in through the provider (identifier-first).
     ostiary::federation::registry::update(
         &app.state,
         &ostiary::audit::Actor::system("test"),
+        &ostiary::federation::registry::Reach::global(),
         &provider.id,
         |s| s.domains = vec!["acme-sso.test".into()],
         None,
     )
     .await
+    .unwrap()
     .unwrap();
 
     let mut accounts = Vec::new();

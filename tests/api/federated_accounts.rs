@@ -35,9 +35,17 @@ async fn set(
     provider: &str,
     change: impl FnOnce(&mut ProviderSpec) + Send + 'static,
 ) {
-    registry::update(&app.state, &actor(), provider, change, None)
-        .await
-        .unwrap();
+    registry::update(
+        &app.state,
+        &actor(),
+        &ostiary::federation::registry::Reach::global(),
+        provider,
+        change,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
 }
 
 async fn identity_of(
@@ -301,11 +309,13 @@ async fn entra_multi_tenant_checks_the_issuer_against_the_tenant(backend: Backen
         let view = registry::create(
             &app.state,
             &actor(),
+            &ostiary::federation::registry::Reach::global(),
             Kind::Entra,
             spec,
             Some("rp-secret".into()),
         )
         .await
+        .unwrap()
         .unwrap();
         created.push(view);
     }
@@ -386,9 +396,17 @@ async fn identifier_first_sends_claimed_domains_to_their_provider(backend: Backe
         enabled: true,
         ..Default::default()
     };
-    let provider = registry::create(&app.state, &actor(), Kind::Oidc, spec, Some("s".into()))
-        .await
-        .unwrap();
+    let provider = registry::create(
+        &app.state,
+        &actor(),
+        &ostiary::federation::registry::Reach::global(),
+        Kind::Oidc,
+        spec,
+        Some("s".into()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     app.create_user("gina@corp.test", PASSWORD).await;
     app.create_user("hal@elsewhere.test", PASSWORD).await;
     let to_provider = format!("/login/providers/{}?return_to=", provider.id);
@@ -488,9 +506,17 @@ async fn starts_in_flight_per_address_are_bounded(backend: Backend) {
         enabled: true,
         ..Default::default()
     };
-    let provider = registry::create(&app.state, &actor(), Kind::Github, spec, Some("s".into()))
-        .await
-        .unwrap();
+    let provider = registry::create(
+        &app.state,
+        &actor(),
+        &ostiary::federation::registry::Reach::global(),
+        Kind::Github,
+        spec,
+        Some("s".into()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let limit = ostiary::federation::pending::IN_FLIGHT_PER_IP as usize;
     let path = format!("/login/providers/{}", provider.id);
     let handles: Vec<_> = (0..limit + 10)
@@ -537,9 +563,17 @@ async fn another_ostiary_as_the_upstream(backend: Backend) {
         trust_email: true,
         ..Default::default()
     };
-    let provider = registry::create(&app.state, &actor(), Kind::Oidc, spec, Some("s".into()))
-        .await
-        .unwrap();
+    let provider = registry::create(
+        &app.state,
+        &actor(),
+        &ostiary::federation::registry::Reach::global(),
+        Kind::Oidc,
+        spec,
+        Some("s".into()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let client = upstream
         .client_named("Downstream Ostiary")
         .redirect_uris(&[&provider.callback_url])
@@ -549,6 +583,7 @@ async fn another_ostiary_as_the_upstream(backend: Backend) {
     registry::update(
         &app.state,
         &actor(),
+        &ostiary::federation::registry::Reach::global(),
         &provider.id,
         move |s| {
             s.issuer = Some(issuer);
@@ -557,6 +592,7 @@ async fn another_ostiary_as_the_upstream(backend: Backend) {
         client.secret.clone(),
     )
     .await
+    .unwrap()
     .unwrap();
     let ann = upstream.create_user("ann@partner.example", PASSWORD).await;
 

@@ -217,11 +217,13 @@ pub async fn registered_upstreams(
         let provider = ostiary::federation::registry::create(
             &app.state,
             &actor,
+            &ostiary::federation::registry::Reach::global(),
             *kind,
             spec,
             Some("rp-secret".into()),
         )
         .await
+        .unwrap()
         .unwrap();
         created.push(provider);
     }
@@ -235,11 +237,13 @@ pub async fn registered_upstreams(
             ostiary::federation::registry::update(
                 &app.state,
                 &actor,
+                &ostiary::federation::registry::Reach::global(),
                 &provider.id,
                 move |s| s.issuer = Some(issuer),
                 None,
             )
             .await
+            .unwrap()
             .unwrap(),
         );
     }
@@ -363,13 +367,15 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
         ostiary::auth::mfa::admin::set(
             conn,
             &ostiary::audit::Actor::system("test"),
+            None,
             ostiary::auth::mfa::policy::Scope::Upstream,
             Some("oidc"),
             "required",
             now,
         )
     })
-    .await;
+    .await
+    .unwrap();
     let mut carol = app.browser();
     let authorize = start(&mut carol, &provider.id).await;
     let callback = upstream_login(&authorize, "carol").await;
@@ -386,11 +392,13 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     ostiary::federation::registry::update(
         &app.state,
         &actor,
+        &ostiary::federation::registry::Reach::global(),
         &provider.id,
         |s| s.trust_email = false,
         None,
     )
     .await
+    .unwrap()
     .unwrap();
     let mut bob = app.browser();
     let authorize = start(&mut bob, &provider.id).await;
@@ -510,11 +518,13 @@ async fn github_sign_in_reads_the_private_email(backend: Backend) {
         let created = ostiary::federation::registry::create(
             &app.state,
             &actor,
+            &ostiary::federation::registry::Reach::global(),
             Kind::Github,
             spec,
             Some("gh-secret".into()),
         )
         .await
+        .unwrap()
         .unwrap();
         ids.push(created.id);
     }

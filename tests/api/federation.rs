@@ -37,10 +37,18 @@ async fn provider(app: &TestApp, name: &str, tweak: impl FnOnce(&mut ProviderSpe
         ..ProviderSpec::default()
     };
     tweak(&mut spec);
-    registry::create(&app.state, &actor(), Kind::Oidc, spec, Some("s".into()))
-        .await
-        .unwrap()
-        .id
+    registry::create(
+        &app.state,
+        &actor(),
+        &ostiary::federation::registry::Reach::global(),
+        Kind::Oidc,
+        spec,
+        Some("s".into()),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id
 }
 
 fn identity(provider: &str, subject: &str, email: Option<&str>, verified: bool) -> Identity {
@@ -273,16 +281,32 @@ async fn refusals_say_why_and_sign_nobody_in(backend: Backend) {
     // A disabled provider signs nobody in, not even linked identities.
     let fine = identity(&open, "fine", Some("fine@example.com"), true);
     let fine_id = user_of(&sign_in(&app, &fine).await);
-    registry::update(&app.state, &actor(), &open, |s| s.enabled = false, None)
-        .await
-        .unwrap();
+    registry::update(
+        &app.state,
+        &actor(),
+        &ostiary::federation::registry::Reach::global(),
+        &open,
+        |s| s.enabled = false,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(
         sign_in(&app, &fine).await,
         Resolved::Refused("provider_disabled")
     );
-    registry::update(&app.state, &actor(), &open, |s| s.enabled = true, None)
-        .await
-        .unwrap();
+    registry::update(
+        &app.state,
+        &actor(),
+        &ostiary::federation::registry::Reach::global(),
+        &open,
+        |s| s.enabled = true,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
 
     // A deleted account's identities go with it: the next sign-in starts a
     // new account instead of reaching the deleted one.
@@ -322,9 +346,10 @@ async fn upstream_mfa_counts_only_when_acknowledged_and_reported(backend: Backen
     assert_eq!(amr("google", &["pwd", "otp"]).await, ["fed"]);
     let now = app.state.now();
     app.db_run(move |conn| {
-        ostiary::auth::mfa::admin::acknowledge_upstream(conn, &actor(), "google", now)
+        ostiary::auth::mfa::admin::acknowledge_upstream(conn, &actor(), None, "google", now)
     })
-    .await;
+    .await
+    .unwrap();
     assert!(app.audited("mfa.upstream_acknowledged").await);
     assert_eq!(
         amr("google", &["pwd", "otp"]).await,

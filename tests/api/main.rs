@@ -15,6 +15,7 @@ mod admin_api;
 mod admin_clients;
 mod admin_keys;
 mod admin_organizations;
+mod admin_providers;
 mod admin_users;
 mod app_context;
 mod audiences;

@@ -36,13 +36,15 @@ async fn set(app: &TestApp, scope: Scope, subject: Option<&str>, requirement: &s
         admin::set(
             c,
             &Actor::system("test"),
+            None,
             scope,
             subject.as_deref(),
             &requirement,
             now,
         )
     })
-    .await;
+    .await
+    .unwrap();
 }
 
 /// Enrol through the login-time pages from `/login/mfa/enroll…`; returns

@@ -286,13 +286,19 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
         (false.into(), true.into())
     );
 
-    // The freed domain can be claimed again; delete removes the provider.
+    // The freed domain can be claimed again; delete hides the provider.
     let okta = with_secret(dir.path(), OKTA_FOR_ACME, &env, "s");
     assert_eq!(okta["settings"]["issuer"], "https://acme.okta.com");
     let gone = succeeds(dir.path(), &["provider", "delete", &id], &env);
     assert_eq!(gone["deleted"], id.as_str());
     let err = refused(dir.path(), &["provider", "show", &id], &env, None);
     assert!(err.to_lowercase().contains("not found"), "{err}");
+    // Deleting is soft: `restore` brings it back (audited).
+    let back = succeeds(dir.path(), &["provider", "restore", &id], &env);
+    assert_eq!(back["provider"]["id"], id.as_str());
+    assert_eq!(back["provider"]["has_secret"], true);
+    succeeds(dir.path(), &["provider", "show", &id], &env);
+    assert_eq!(app.audit_rows("provider.restored").await.len(), 1);
 
     // Every change is audited with its actor, never with the secret.
     let rows = app.audit_rows("provider.created").await;

@@ -8,11 +8,13 @@ pub mod audit;
 pub mod caller;
 pub mod client_schema;
 pub mod clients;
+pub mod mfa_policies;
 pub mod openapi;
 pub mod organization_writes;
 pub mod organizations;
 pub mod page;
 pub mod problem;
+pub mod providers;
 pub mod session;
 pub mod signing_keys;
 pub mod user_actions;
@@ -61,6 +63,16 @@ operations! {
     put "/organizations/{id}/members/{user_id}" => organization_writes::set_member,
     delete "/organizations/{id}/members/{user_id}" => organization_writes::remove_member,
     post "/organizations/{id}/invitations" => organization_writes::invite,
+    get "/mfa-policies" => mfa_policies::list,
+    post "/mfa-policies/acknowledge-upstream" => mfa_policies::acknowledge_upstream,
+    put "/mfa-policies/{scope}/{subject}" => mfa_policies::set,
+    delete "/mfa-policies/{scope}/{subject}" => mfa_policies::remove,
+    get "/providers" => providers::list,
+    post "/providers" => providers::create,
+    get "/providers/{id}" => providers::show,
+    patch "/providers/{id}" => providers::update,
+    delete "/providers/{id}" => providers::delete,
+    post "/providers/{id}/restore" => providers::restore,
     get "/session" => session::show,
     get "/signing-keys" => signing_keys::list,
     post "/signing-keys/rotate" => signing_keys::rotate,

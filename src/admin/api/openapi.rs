@@ -14,6 +14,7 @@ use crate::admin::api::{
     api_key_ops, audit, clients, organization_writes, organizations, problem, session,
     signing_keys, user_actions, user_sessions, users,
 };
+use crate::admin::api::{mfa_policies, providers};
 
 struct Security;
 
@@ -72,6 +73,16 @@ impl Modify for Security {
         organization_writes::set_member,
         organization_writes::remove_member,
         organization_writes::invite,
+        mfa_policies::list,
+        mfa_policies::set,
+        mfa_policies::remove,
+        mfa_policies::acknowledge_upstream,
+        providers::list,
+        providers::show,
+        providers::create,
+        providers::update,
+        providers::delete,
+        providers::restore,
         session::show,
         signing_keys::list,
         signing_keys::rotate,
@@ -127,6 +138,23 @@ impl Modify for Security {
         crate::oidc::clients::view::ClientView,
         crate::oidc::clients::CreatedClient,
         crate::oidc::clients::admin::RotatedSecret,
+        mfa_policies::RuleScope,
+        mfa_policies::Requirement,
+        mfa_policies::RuleBody,
+        mfa_policies::Upstream,
+        mfa_policies::AcknowledgeBody,
+        mfa_policies::Acknowledged,
+        mfa_policies::PolicyList,
+        mfa_policies::PolicyView,
+        mfa_policies::AcknowledgmentView,
+        providers::ProviderPage,
+        providers::NewProvider,
+        providers::ProviderChange,
+        providers::AuthMethod,
+        crate::federation::registry::ProviderView,
+        crate::federation::registry::Restored,
+        crate::federation::Kind,
+        crate::federation::spec::Settings,
     )),
     modifiers(&Security, &ClientSchemas),
     tags(
@@ -139,6 +167,8 @@ impl Modify for Security {
         (name = "signing-keys", description = "Token signing keys"),
         (name = "organizations", description = "Organizations and their members"),
         (name = "clients", description = "OIDC clients (applications)"),
+        (name = "providers", description = "Upstream sign-in providers"),
+        (name = "policies", description = "MFA policies and acknowledgments of upstream MFA"),
     )
 )]
 pub struct ApiDoc;

@@ -71,25 +71,36 @@ pub async fn run(state: &AppState, command: MfaCommand) -> Result<serde_json::Va
             let row = state
                 .db
                 .run(move |conn| {
-                    admin::set(conn, &actor, scope, subject.as_deref(), &requirement, now)
+                    admin::set(
+                        conn,
+                        &actor,
+                        None,
+                        scope,
+                        subject.as_deref(),
+                        &requirement,
+                        now,
+                    )
                 })
-                .await?;
+                .await??;
             Ok(serde_json::to_value(row).unwrap_or_default())
         }
         MfaCommand::Policy(PolicyCommand::Remove { scope: s, subject }) => {
             let scope = scope(&s)?;
             let removed = state
                 .db
-                .run(move |conn| admin::remove(conn, &actor, scope, subject.as_deref(), now))
-                .await?;
+                .run(move |conn| admin::remove(conn, &actor, None, scope, subject.as_deref(), now))
+                .await??;
             Ok(serde_json::json!({ "removed": removed }))
         }
-        MfaCommand::Policy(PolicyCommand::List) => state.db.run(admin::list).await,
+        MfaCommand::Policy(PolicyCommand::List) => {
+            let all = state.db.run(|conn| admin::list(conn, None)).await?;
+            serde_json::to_value(all).map_err(|e| AppError::Internal(format!("json: {e}")))
+        }
         MfaCommand::AcknowledgeUpstream { upstream } => {
             let created = state
                 .db
-                .run(move |conn| admin::acknowledge_upstream(conn, &actor, &upstream, now))
-                .await?;
+                .run(move |conn| admin::acknowledge_upstream(conn, &actor, None, &upstream, now))
+                .await??;
             Ok(serde_json::json!({ "acknowledged": true, "new": created }))
         }
     }
