@@ -33,6 +33,9 @@ pub enum AppError {
     /// The input is invalid; the message is shown to the user.
     #[error("{0}")]
     BadRequest(String),
+    /// The signed-in user may not do this; the message is shown.
+    #[error("{0}")]
+    Forbidden(String),
     /// Missing or wrong CSRF token, or a cross-site request.
     #[error("the form was not submitted from this site or has expired")]
     Csrf,
@@ -52,6 +55,7 @@ impl AppError {
             Self::Conflict(_) => "error.conflict",
             Self::BadRequest(_) => "error.bad_request",
             Self::Csrf => "error.csrf",
+            Self::Forbidden(_) => "error.forbidden",
             Self::Overloaded => "error.overloaded",
             Self::MailUnavailable => "error.mail",
             _ => "error.internal",
@@ -64,7 +68,7 @@ impl AppError {
     fn public_message(&self) -> String {
         let t = Tr::current();
         match self {
-            Self::Conflict(m) | Self::BadRequest(m) => m.clone(),
+            Self::Conflict(m) | Self::BadRequest(m) | Self::Forbidden(m) => m.clone(),
             Self::NotFound => t.text("error.not_found.message").into(),
             Self::Csrf => t.text("error.csrf.message").into(),
             Self::Overloaded => t.text("error.overloaded.message").into(),
@@ -80,7 +84,7 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Csrf | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Overloaded | Self::MailUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -35,6 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
     // The admin API (S8)
     .service(web::scope("/api/v1").configure(crate::admin::api::configure))
+    // The admin console (S8)
+    .configure(crate::admin::console::configure)
     // Operations
     .route("/healthz", web::get().to(ops::get_healthz))
     .route("/readyz", web::get().to(ops::get_readyz))

@@ -8,7 +8,7 @@ use std::fmt::Display;
 use askama::filters::Safe;
 
 use crate::i18n::locale::Locale;
-use crate::i18n::{de, en};
+use crate::i18n::{console, de, en};
 
 /// The messages of one language. Every page struct carries one as `t`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,16 +46,16 @@ impl Tr {
     /// headings handed to shared pages). English when the language lacks
     /// it; the key itself when English lacks it too.
     pub fn text(&self, key: &str) -> &'static str {
-        let table = match self.locale {
-            Locale::En => en::MESSAGES,
-            Locale::De => de::MESSAGES,
-        };
-        lookup(table, key)
-            .or_else(|| lookup(en::MESSAGES, key))
-            .unwrap_or_else(|| {
-                tracing::warn!(key, "missing message");
-                "?"
-            })
+        self.try_text(key).unwrap_or_else(|| {
+            tracing::warn!(key, "missing message");
+            "?"
+        })
+    }
+
+    /// The message `key`, if the catalogue has it (in this language, else
+    /// in English).
+    pub fn try_text(&self, key: &str) -> Option<&'static str> {
+        find(self.locale, key).or_else(|| find(Locale::En, key))
     }
 
     /// The message `key` for a template, printed as written.
@@ -95,6 +95,15 @@ fn lookup(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
+/// The hosted pages' catalogue of `locale`, then the console's.
+fn find(locale: Locale, key: &str) -> Option<&'static str> {
+    let (main, console) = match locale {
+        Locale::En => (en::MESSAGES, console::english()),
+        Locale::De => (de::MESSAGES, console::german()),
+    };
+    lookup(main, key).or_else(|| console.iter().find_map(|table| lookup(table, key)))
+}
+
 /// HTML-escape a value put into a catalogue entry, as askama would.
 fn escape(value: &impl Display) -> String {
     match askama::filters::escape(value, askama::filters::Html) {
@@ -115,9 +124,20 @@ mod tests {
         set
     }
 
+    fn all(main: &[(&str, &str)], console: [&[(&str, &str)]; console::AREAS]) -> BTreeSet<String> {
+        let mut set = keys(main);
+        for table in console {
+            for key in keys(table) {
+                assert!(set.insert(key.clone()), "duplicate key {key}");
+            }
+        }
+        set
+    }
+
     #[test]
     fn english_and_german_have_the_same_keys() {
-        let (en, de) = (keys(en::MESSAGES), keys(de::MESSAGES));
+        let en = all(en::MESSAGES, console::english());
+        let de = all(de::MESSAGES, console::german());
         let only_en: Vec<_> = en.difference(&de).collect();
         let only_de: Vec<_> = de.difference(&en).collect();
         assert!(only_en.is_empty(), "missing in de: {only_en:?}");
@@ -126,7 +146,7 @@ mod tests {
 
     #[test]
     fn every_key_used_by_a_template_or_flow_exists() {
-        let en = keys(en::MESSAGES);
+        let en = all(en::MESSAGES, console::english());
         let mut missing = Vec::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let calls = [

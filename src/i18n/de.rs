@@ -54,6 +54,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     ("error.conflict", "Das ist gerade nicht möglich"),
     ("error.bad_request", "Ungültige Anfrage"),
+    ("error.forbidden", "Nicht erlaubt"),
     ("error.csrf", "Anfrage abgelehnt"),
     (
         "error.csrf.message",

@@ -54,6 +54,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     ("error.conflict", "That cannot be done now"),
     ("error.bad_request", "Invalid request"),
+    ("error.forbidden", "Not allowed"),
     ("error.csrf", "Request refused"),
     (
         "error.csrf.message",

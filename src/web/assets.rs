@@ -14,6 +14,16 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/css/ostiary.css"),
     ),
     (
+        "/static/css/console.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/css/console.css"),
+    ),
+    (
+        "/static/js/console.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/js/console.js"),
+    ),
+    (
         "/static/js/webauthn.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/js/webauthn.js"),

@@ -6,6 +6,7 @@
 // Test code: failing loudly is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod console_support;
 mod helpers;
 mod mfa_support;
 mod oauth_support;
@@ -25,6 +26,7 @@ mod browser;
 mod browser_flows;
 mod cli;
 mod config_secrets;
+mod console;
 mod cors;
 mod device;
 mod discovery;

@@ -17,7 +17,7 @@ use crate::admin::api_keys::{self, Refused};
 use crate::admin::scopes::{self, Scope};
 use crate::audit::{Actor, ActorKind, VendorClaim};
 use crate::auth::guard::header_token;
-use crate::auth::{MaybeSession, csrf};
+use crate::auth::{CurrentSession, MaybeSession, csrf};
 use crate::domain::{OrganizationId, UserId};
 use crate::state::AppState;
 use crate::store::{orgs, users};
@@ -208,8 +208,25 @@ async fn by_session(
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         csrf::verify(req, state, Some(&current), header_token(req))?;
     }
-    // SR-100: a superuser reaches everything; an organization's owner or
-    // admin administers it; an auditor (and nobody else) only reads it.
+    for_session(req, state, ctx, &current)
+        .await?
+        .ok_or_else(|| {
+            Problem::forbidden(
+                "this needs an administrator or auditor of Ostiary or of an organization",
+            )
+        })
+}
+
+/// The caller a signed-in user is in the API and the console (SR-100): a
+/// superuser reaches everything; an organization's owner or admin
+/// administers it; an auditor (and nobody else) only reads it. `None` for
+/// anybody else.
+pub async fn for_session(
+    req: &HttpRequest,
+    state: &AppState,
+    ctx: &RequestContext,
+    current: &CurrentSession,
+) -> Result<Option<Caller>, crate::error::AppError> {
     let (reach, scopes) = if current.user.superuser {
         (Reach::Global, vec!["*".to_owned()])
     } else {
@@ -228,20 +245,18 @@ async fn by_session(
         } else if !audited.is_empty() {
             (Reach::Organizations(audited), scopes::read_only())
         } else {
-            return Err(Problem::forbidden(
-                "this needs an administrator or auditor of Ostiary or of an organization",
-            ));
+            return Ok(None);
         }
     };
-    Ok(Caller {
+    Ok(Some(Caller {
         actor: current.actor(ctx),
         reach,
         scopes,
         vendor: None,
         key_limits: None,
-        csrf_token: Some(csrf::issue(req, state, Some(&current)).token),
-        recent: crate::auth::recent::is_recent(state, &current),
-    })
+        csrf_token: Some(csrf::issue(req, state, Some(current)).token),
+        recent: crate::auth::recent::is_recent(state, current),
+    }))
 }
 
 impl FromRequest for Caller {

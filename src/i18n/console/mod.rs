@@ -1,0 +1,47 @@
+//! The admin console's messages (S8), one file per area so each area's
+//! English and German sit side by side: [`common`] (layout, navigation,
+//! shared words), [`dashboard`], [`users`], [`organizations`],
+//! [`applications`], [`providers`], [`settings`] (MFA policies, signing
+//! keys, API keys) and [`branding`]. Keys start with `admin.`.
+
+pub mod applications;
+pub mod branding;
+pub mod common;
+pub mod dashboard;
+pub mod organizations;
+pub mod providers;
+pub mod settings;
+pub mod users;
+
+/// How many areas there are.
+pub const AREAS: usize = 8;
+
+type Table = &'static [(&'static str, &'static str)];
+
+/// The English tables.
+pub fn english() -> [Table; AREAS] {
+    [
+        common::EN,
+        dashboard::EN,
+        users::EN,
+        organizations::EN,
+        applications::EN,
+        providers::EN,
+        settings::EN,
+        branding::EN,
+    ]
+}
+
+/// The German tables (Sie-Form).
+pub fn german() -> [Table; AREAS] {
+    [
+        common::DE,
+        dashboard::DE,
+        users::DE,
+        organizations::DE,
+        applications::DE,
+        providers::DE,
+        settings::DE,
+        branding::DE,
+    ]
+}
