@@ -31,6 +31,7 @@ pub mod revoked_tokens;
 pub mod sessions;
 pub mod setup;
 pub mod signing_keys;
+pub mod stats;
 pub mod throttle;
 pub mod users;
 pub mod webauthn_challenges;

@@ -15,10 +15,7 @@ async fn signed_out_browsers_go_to_sign_in_and_back() {
     let mut b = app.browser();
     let res = b.get("/admin?q=ada").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        res.location(),
-        "/login?return_to=%2Fadmin%3Fq%3Dada"
-    );
+    assert_eq!(res.location(), "/login?return_to=%2Fadmin%3Fq%3Dada");
 }
 
 #[tokio::test]
@@ -112,6 +109,55 @@ async fn the_dashboard_in_chromium() {
     }
     let app = TestApp::spawn_for_browser(Backend::Sqlite).await;
     let admin = superuser(&app, "root@example.com").await;
+    for i in 0..3 {
+        let email = format!("user{i}@example.com");
+        app.create_user(&email, PASSWORD).await;
+        app.login(&email, PASSWORD).await;
+        app.login(&email, "not the password").await;
+    }
     let seen = in_chromium(&app, "console_dashboard.mjs", &admin, json!({})).await;
     assert_eq!(seen["charts"], json!(true), "{seen}");
+}
+
+/// The number in the dashboard tile labelled `label`.
+fn tile(body: &str, label: &str) -> String {
+    let end = body
+        .find(&format!("<span class=\"stat-label\">{label}</span>"))
+        .unwrap();
+    let start = body[..end].rfind("<span class=\"stat-value\">").unwrap() + 25;
+    body[start..end].split('<').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_what_the_caller_reaches() {
+    // SR-100: an organization's admin sees numbers about its members only.
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let root = superuser(&app, "root@example.com").await;
+    let boss = org_admin(&app, "boss@example.com", "Acme", Role::Admin).await;
+    app.create_user_with("member@example.com", PASSWORD, |s| {
+        s.organization = Some(("Acme".into(), Role::Member));
+    })
+    .await;
+    app.create_user("outsider@example.com", PASSWORD).await;
+    // One failed and one successful sign-in of the outsider.
+    app.login("outsider@example.com", "wrong password").await;
+    app.login("outsider@example.com", PASSWORD).await;
+
+    let mut b = signed_in(&app, &root).await;
+    let global = page(&mut b, "/admin", StatusCode::OK).await;
+    assert_eq!(tile(&global.body, "Users"), "4", "{}", global.body);
+    assert_eq!(tile(&global.body, "Users with a second factor"), "50 %");
+    assert!(global.body.contains("role=\"img\""), "{}", global.body);
+    let failed = tile(&global.body, "Failed sign-ins, last 24 hours");
+    assert_eq!(failed, "1");
+
+    let mut b = signed_in(&app, &boss).await;
+    let org = page(&mut b, "/admin", StatusCode::OK).await;
+    assert_eq!(tile(&org.body, "Users"), "2", "{}", org.body);
+    assert_eq!(tile(&org.body, "Failed sign-ins, last 24 hours"), "0");
+    assert!(
+        org.body.contains("The members of your organizations"),
+        "{}",
+        org.body
+    );
 }

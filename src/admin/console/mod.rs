@@ -6,6 +6,7 @@
 //! CSRF token (`auth::guard::Checked`) and answer `303` to a page showing
 //! the outcome (`?notice=` / `?error=`, catalogue text only).
 
+pub mod charts;
 pub mod chrome;
 pub mod dashboard;
 pub mod guard;
