@@ -6,6 +6,7 @@
 //! objects are not found), keyset pagination edges and problem+json
 //! errors with the request id.
 
+use crate::console_support::with_second_factor;
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -379,7 +380,7 @@ async fn callers_see_only_their_organizations(backend: Backend) {
             s.organization = Some(("Org A".into(), Role::Admin));
         })
         .await;
-    let (mut boss, _) = app.login("boss@a.test", PASSWORD).await;
+    let mut boss = with_second_factor(&app, "boss@a.test").await;
     let session = json(&boss.get("/api/v1/session").await);
     assert_eq!(session["actor_id"], admin.as_str());
     assert!(
@@ -399,7 +400,7 @@ async fn callers_see_only_their_organizations(backend: Backend) {
     problem(&plain.get("/api/v1/users").await, StatusCode::FORBIDDEN);
     app.create_user_with("root@example.com", PASSWORD, |s| s.superuser = true)
         .await;
-    let (mut root, _) = app.login("root@example.com", PASSWORD).await;
+    let mut root = with_second_factor(&app, "root@example.com").await;
     let everyone = json(&root.get("/api/v1/users").await);
     assert_eq!(everyone["items"].as_array().unwrap().len(), 6);
 }
@@ -823,7 +824,7 @@ async fn administrators_disable_enable_and_delete_users(backend: Backend) {
     let boss = app
         .create_user_with("boss@a.test", PASSWORD, in_a(Role::Admin))
         .await;
-    let (mut b, _) = app.login("boss@a.test", PASSWORD).await;
+    let mut b = with_second_factor(&app, "boss@a.test").await;
     let csrf = json(&b.get("/api/v1/session").await)["csrf_token"]
         .as_str()
         .unwrap()

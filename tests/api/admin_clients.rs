@@ -6,6 +6,7 @@
 //! reach (another organization's client is not found: SR-100), missing
 //! scopes (403) and the audit trail with before/after and no secrets.
 
+use crate::console_support::with_second_factor;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -444,7 +445,7 @@ async fn organization_callers_reach_only_their_clients(backend: Backend) {
     let now = app.state.now().naive_utc();
     app.db_run(move |conn| ostiary::store::orgs::add_member(conn, &boss_id, &c_id, "admin", now))
         .await;
-    let (mut browser, _) = app.login("boss@a.test", PASSWORD).await;
+    let mut browser = with_second_factor(&app, "boss@a.test").await;
     let session = browser.get("/api/v1/session").await;
     let csrf = serde_json::from_str::<Value>(&session.body).unwrap()["csrf_token"]
         .as_str()

@@ -3,6 +3,7 @@
 //! never makes or rotates a key stronger than itself, an organization's
 //! caller reaches only its organization's keys, and the key is shown once.
 
+use crate::console_support::{reauthenticate, second_factor_admin};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -388,7 +389,7 @@ async fn signing_keys_list_and_rotate_with_global_reach(backend: Backend) {
     // A superuser's session: only with a recent sign-in.
     app.create_user_with("root@example.com", PASSWORD, |s| s.superuser = true)
         .await;
-    let (mut root, _) = app.login("root@example.com", PASSWORD).await;
+    let (mut root, root_admin) = second_factor_admin(&app, "root@example.com").await;
     let csrf = json(&root.get("/api/v1/session").await)["csrf_token"]
         .as_str()
         .unwrap()
@@ -408,7 +409,7 @@ async fn signing_keys_list_and_rotate_with_global_reach(backend: Backend) {
         p["detail"].as_str().unwrap().contains("sign in again"),
         "{p}"
     );
-    root.reauthenticate("root@example.com", PASSWORD).await;
+    reauthenticate(&app, &mut root, &root_admin).await;
     let fresh = root
         .send_json(
             "POST".parse().unwrap(),

@@ -3,6 +3,7 @@
 //! per role, with other organizations' objects answering 404 and the owner
 //! role kept to global callers.
 
+use crate::console_support::with_second_factor;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -301,7 +302,7 @@ async fn members_roles_and_invitations_keep_to_reach(backend: Backend) {
     assert!(app.audited("membership.added").await);
 
     // Nobody changes their own role (an administrator's session).
-    let (mut bb, _) = app.login("boss@a.test", PASSWORD).await;
+    let mut bb = with_second_factor(&app, "boss@a.test").await;
     let csrf = json(&bb.get("/api/v1/session").await)["csrf_token"]
         .as_str()
         .unwrap()

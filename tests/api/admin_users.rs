@@ -4,6 +4,7 @@
 //! organization admin and auditor sessions), with cross-organization
 //! attempts answered 404 and privilege-bearing fields kept to global reach.
 
+use crate::console_support::with_second_factor;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -468,7 +469,7 @@ async fn auditors_read_and_change_nothing(backend: Backend) {
         s.organization = Some(("Org A".into(), Role::Auditor));
     })
     .await;
-    let (mut eve, _) = app.login("eve@a.test", PASSWORD).await;
+    let mut eve = with_second_factor(&app, "eve@a.test").await;
     let session = json(&eve.get("/api/v1/session").await);
     let scopes = session["scopes"].to_string();
     assert!(

@@ -62,6 +62,11 @@ async fn the_console_needs_a_second_factor() {
         "{}",
         res.location()
     );
+    // The admin API refuses such a session outright (the same rule).
+    assert_eq!(
+        fresh.get("/api/v1/users").await.status,
+        StatusCode::FORBIDDEN
+    );
     // With the code step done, the console opens.
     let mut b2 = signed_in(&app, &admin).await;
     let dash = page(&mut b2, "/admin", StatusCode::OK).await;

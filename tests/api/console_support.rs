@@ -91,3 +91,42 @@ pub async fn in_chromium(app: &TestApp, script: &str, admin: &Admin, mut config:
     let seen = run_in_chromium(app, script, &[&config.to_string()]).await;
     seen["result"].clone()
 }
+
+/// A browser of the existing user `email` (password [`PASSWORD`]) signed
+/// in with an authenticator app it enrols first: administration needs a
+/// second step (SR-101).
+pub async fn with_second_factor(app: &TestApp, email: &str) -> Browser {
+    second_factor_admin(app, email).await.0
+}
+
+/// [`with_second_factor`], with the enrolled administrator.
+pub async fn second_factor_admin(app: &TestApp, email: &str) -> (Browser, Admin) {
+    let (mut b, res) = app.login(email, PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (secret, _) = enroll_totp(app, &mut b).await;
+    let admin = Admin {
+        email: email.to_owned(),
+        secret,
+        last_step: 0,
+    };
+    (signed_in(app, &admin).await, admin)
+}
+
+/// Sign in again in `b` (re-authentication) with password and code.
+pub async fn reauthenticate(app: &TestApp, b: &mut Browser, admin: &Admin) {
+    app.clock.advance(chrono::Duration::seconds(30));
+    let res = b.reauthenticate(&admin.email, PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let challenge = b.get(res.location()).await;
+    let done = b
+        .post_from(
+            &challenge,
+            "/login/mfa/totp",
+            &[
+                ("code", &code(app, &admin.secret, 0)),
+                ("return_to", "/admin"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+}

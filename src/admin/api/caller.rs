@@ -208,13 +208,25 @@ async fn by_session(
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         csrf::verify(req, state, Some(&current), header_token(req))?;
     }
-    for_session(req, state, ctx, &current)
+    let caller = for_session(req, state, ctx, &current)
         .await?
         .ok_or_else(|| {
             Problem::forbidden(
                 "this needs an administrator or auditor of Ostiary or of an organization",
             )
-        })
+        })?;
+    if !has_second_factor(&current) {
+        return Err(Problem::forbidden(
+            "administration needs a sign-in with a second step (authenticator app, passkey or backup code)",
+        ));
+    }
+    Ok(caller)
+}
+
+/// Whether a session may administer (SR-101): its sign-in had a second
+/// step. The console steps such a session up; the API refuses it.
+pub fn has_second_factor(current: &CurrentSession) -> bool {
+    crate::auth::mfa::acr::is_multi_factor(&current.session.amr)
 }
 
 /// The caller a signed-in user is in the API and the console (SR-100): a

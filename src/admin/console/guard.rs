@@ -15,7 +15,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 
 use crate::admin::api::caller::{self, Caller};
 use crate::admin::console::chrome::Chrome;
-use crate::auth::mfa::{acr, pending};
+use crate::auth::mfa::pending;
 use crate::auth::recent::reauthenticate_redirect;
 use crate::auth::{CurrentSession, MaybeSession};
 use crate::error::AppError;
@@ -91,7 +91,7 @@ impl FromRequest for Console {
                 return Err(AppError::Forbidden(t.text("admin.forbidden").into()).into());
             };
             // SR-101: the console needs a second sign-in step.
-            if !acr::is_multi_factor(&current.session.amr) {
+            if !caller::has_second_factor(&current) {
                 return Err(answer(
                     match pending::step_up(&state, current.actor(&ctx), &current).await? {
                         Some(next) => crate::flow::login::after_first_factor(next, Some(&back)),
