@@ -899,13 +899,11 @@ pub fn browser_peer() -> bool {
 }
 
 /// Run the Chromium script `script` of `tests/interop` with the app's base
-/// URL, a screenshot directory (`OSTIARY_SCREENSHOT_DIR`, else a temporary
-/// one) and `args`; asserts that it succeeded and returns what it saw (the
+/// URL, the screenshot directory (`OSTIARY_SCREENSHOT_DIR`, else
+/// `target/tmp/screenshots`, kept for people to look at) and `args`; asserts that it succeeded and returns what it saw (the
 /// JSON of its last output line).
 pub async fn run_in_chromium(app: &TestApp, script: &str, args: &[&str]) -> serde_json::Value {
-    let shots = std::env::var("OSTIARY_SCREENSHOT_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| std::env::temp_dir().join("ostiary-screenshots"));
+    let shots = crate::browser_flows::screenshot_dir();
     std::fs::create_dir_all(&shots).unwrap();
     let output = tokio::process::Command::new("node")
         .current_dir(interop_dir())
