@@ -126,6 +126,7 @@ async fn respond(
             &redirect_uri,
             &scopes,
             &params,
-        ),
+        )
+        .await,
     }
 }

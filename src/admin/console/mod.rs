@@ -8,6 +8,7 @@
 
 pub mod api_key_new;
 pub mod api_keys;
+pub mod branding;
 pub mod chrome;
 pub mod dashboard;
 pub mod guard;
@@ -21,5 +22,6 @@ use actix_web::web::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes)
         .configure(signing_keys::routes)
-        .configure(api_keys::routes);
+        .configure(api_keys::routes)
+        .configure(branding::routes);
 }
