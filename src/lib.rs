@@ -11,7 +11,8 @@
 //!    API, with the API-key service it authenticates with);
 //! 3. services: `auth` (sessions, CSRF, throttling, sign-in, MFA, passkeys,
 //!    self-service), `users` (accounts, setup, invitations, password rules),
-//!    `federation` (upstream identity providers), `jobs` (maintenance);
+//!    `federation` (upstream identity providers), `branding` (organizations'
+//!    look on the hosted pages), `jobs` (maintenance);
 //! 4. `web` (request context, headers, rendering) and `state` (`AppState`);
 //! 5. `mail`, `keys` (signing-key lifecycle), `audit` (hash-chained log);
 //! 6. `store` (queries per aggregate) and `db` (SQLite | PostgreSQL, pool,
@@ -23,6 +24,7 @@ pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod branding;
 pub mod cli;
 pub mod clock;
 pub mod config;

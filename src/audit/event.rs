@@ -160,6 +160,9 @@ pub enum Action {
     MembershipAdded,
     MembershipChanged,
     MembershipRemoved,
+    BrandingUpdated,
+    BrandingLogoChanged,
+    BrandingLogoRemoved,
 }
 
 impl Action {
@@ -249,6 +252,9 @@ impl Action {
             Self::MembershipAdded => "membership.added",
             Self::MembershipChanged => "membership.changed",
             Self::MembershipRemoved => "membership.removed",
+            Self::BrandingUpdated => "branding.updated",
+            Self::BrandingLogoChanged => "branding.logo_changed",
+            Self::BrandingLogoRemoved => "branding.logo_removed",
         }
     }
 }

@@ -472,6 +472,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organization_branding (organization_id) {
+        organization_id -> Text,
+        display_name -> Nullable<Text>,
+        primary_color -> Nullable<Text>,
+        accent_color -> Nullable<Text>,
+        logo -> Nullable<Binary>,
+        logo_type -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
@@ -483,6 +496,7 @@ diesel::joinable!(federation_logins -> providers (provider_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    organization_branding,
     providers,
     provider_domains,
     identities,

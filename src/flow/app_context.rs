@@ -10,7 +10,8 @@
 use actix_web::HttpResponse;
 use actix_web::http::header::{CONTENT_SECURITY_POLICY, HeaderValue};
 
-use crate::domain::redirect_uri;
+use crate::branding::{self, Brand};
+use crate::domain::{OrganizationId, redirect_uri};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::clients::Client;
@@ -27,8 +28,12 @@ pub struct AppContext {
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
+    /// The branding of the client's organization, once looked up
+    /// ([`AppContext::branded`]).
+    pub brand: Option<Brand>,
     /// CSP source of the origin the flow ends at.
     form_target: Option<String>,
+    organization_id: Option<OrganizationId>,
 }
 
 impl AppContext {
@@ -55,8 +60,19 @@ impl AppContext {
             logo_uri: shown(&client.logo_uri),
             policy_uri: shown(&client.policy_uri),
             tos_uri: shown(&client.tos_uri),
+            brand: None,
             form_target: headers::origin_source(target),
+            organization_id: client.organization_id.clone(),
         }
+    }
+
+    /// This context with the branding of the client's organization, if
+    /// it has any.
+    pub async fn branded(mut self, state: &AppState) -> Result<Self, AppError> {
+        if let Some(org) = &self.organization_id {
+            self.brand = branding::brand_of(state, org).await?;
+        }
+        Ok(self)
     }
 
     /// The application of the authorization request in `return_to`, if it
@@ -75,7 +91,9 @@ impl AppContext {
         if !redirect_uri::matches(&client.redirect_uris(), &redirect) {
             return Ok(None);
         }
-        Ok(Some(Self::new(state, &client, &redirect)))
+        Ok(Some(
+            Self::new(state, &client, &redirect).branded(state).await?,
+        ))
     }
 
     /// The page's Content-Security-Policy.

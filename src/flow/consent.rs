@@ -67,7 +67,7 @@ pub fn scope_views(scopes: &[String], t: Tr) -> Vec<ScopeView> {
 
 /// Render the page for a request that needs consent; `redirect_uri` is the
 /// verified address the answer goes to.
-pub fn page(
+pub async fn page(
     req: &HttpRequest,
     state: &AppState,
     current: &CurrentSession,
@@ -77,7 +77,9 @@ pub fn page(
     params: &RawParams,
 ) -> Result<HttpResponse, AppError> {
     let t = Tr::current();
-    let app = AppContext::new(state, client, redirect_uri);
+    let app = AppContext::new(state, client, redirect_uri)
+        .branded(state)
+        .await?;
     let page = ConsentPage {
         t,
         csrf_token: csrf::issue(req, state, Some(current)).token,

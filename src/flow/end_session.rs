@@ -205,21 +205,26 @@ async fn run(
             && h.exp.is_some_and(|exp| now <= exp + HINT_GRACE_SECS)
     });
     if !silent {
-        return confirm_page(req, state, current, back);
+        return confirm_page(req, state, current, back).await;
     }
     session::logout(state, current.actor(ctx), current).await?;
     signed_out(back.as_ref())
 }
 
-fn confirm_page(
+async fn confirm_page(
     req: &HttpRequest,
     state: &AppState,
     current: &session::CurrentSession,
     back: Option<Return>,
 ) -> Result<HttpResponse, AppError> {
-    let app = back
-        .as_ref()
-        .map(|b| AppContext::new(state, &b.client, &b.uri));
+    let app = match back.as_ref() {
+        Some(b) => Some(
+            AppContext::new(state, &b.client, &b.uri)
+                .branded(state)
+                .await?,
+        ),
+        None => None,
+    };
     let page = EndSessionConfirmPage {
         t: crate::i18n::Tr::current(),
         csrf_token: csrf::issue(req, state, Some(current)).token,

@@ -6,6 +6,7 @@ pub mod account;
 pub mod account_providers;
 pub mod app_context;
 pub mod authorize;
+pub mod branding;
 pub mod change_email;
 pub mod change_password;
 pub mod consent;

@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod backup_codes;
+pub mod branding;
 pub mod client_cache;
 pub mod clients;
 pub mod codes;

@@ -27,6 +27,8 @@ mod browser_flows;
 mod cli;
 mod config_secrets;
 mod console;
+mod console_branding;
+mod console_keys;
 mod cors;
 mod device;
 mod discovery;

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::admin::api::caller::Caller;
-use crate::admin::api::page::{self, PageQuery};
+use crate::admin::api::page::{self, PageQuery, PageRequest};
 use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals, Unprocessable};
 use crate::admin::api_keys::{self, Created, KeyRefusal, KeySpec, KeyView, Manager};
 use crate::admin::scopes::Scope;
@@ -16,7 +16,9 @@ use crate::domain::OrganizationId;
 use crate::state::AppState;
 use crate::store::api_keys as rows;
 
-fn manager(caller: &Caller) -> Manager {
+/// The key manager a caller is: its reach, its scopes and, for a key, its
+/// limits (the API and the console).
+pub fn manager(caller: &Caller) -> Manager {
     Manager {
         organizations: caller.reach.organization_ids(),
         scopes: caller.scopes().to_vec(),
@@ -24,7 +26,8 @@ fn manager(caller: &Caller) -> Manager {
     }
 }
 
-fn refused(refusal: KeyRefusal) -> Problem {
+/// A refusal as the API answers it.
+pub fn refused(refusal: KeyRefusal) -> Problem {
     match refusal {
         KeyRefusal::NotFound => Problem::not_found(),
         KeyRefusal::Beyond(field) => {
@@ -65,11 +68,20 @@ pub async fn list(
     caller: Caller,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(Scope::read("api-keys"))?;
     let request = query.check()?;
+    Ok(HttpResponse::Ok().json(key_page(&state, &caller, request).await?))
+}
+
+/// One page of the keys in the caller's reach (the API and the console).
+pub async fn key_page(
+    state: &AppState,
+    caller: &Caller,
+    request: PageRequest,
+) -> Result<KeyPage, Problem> {
+    caller.require(Scope::read("api-keys"))?;
     let orgs = caller.reach.organization_ids();
     let limit = request.limit;
-    let result = state
+    state
         .db
         .run(move |conn| {
             let found = rows::page(conn, orgs.as_deref(), request.after, limit + 1)?;
@@ -84,8 +96,7 @@ pub async fn list(
                 next_cursor: p.next_cursor,
             }))
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(result?))
+        .await?
 }
 
 /// `GET /api/v1/api-keys/{id}`
@@ -169,9 +180,21 @@ pub async fn create(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("api-keys"))?;
     caller.require_recent()?;
-    let body = body.into_inner();
-    if body.scopes.len() > 30 || body.allowed_ips.as_ref().is_some_and(|l| l.len() > 50) {
+    let spec = spec_of(body.into_inner())?;
+    let created = api_keys::create_by(&state, &caller.actor, &manager(&caller), spec)
+        .await?
+        .map_err(refused)?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// What a request to make a key asks for, its sizes and lifetime checked
+/// (the API and the console); the rest is checked by `create_by`.
+pub fn spec_of(body: CreateKey) -> Result<KeySpec, Problem> {
+    if body.scopes.len() > 30 {
         return Err(Problem::invalid("scopes", "too many items"));
+    }
+    if body.allowed_ips.as_ref().is_some_and(|l| l.len() > 50) {
+        return Err(Problem::invalid("allowed_ips", "too many items"));
     }
     let expires_in = body
         .expires_in
@@ -179,7 +202,7 @@ pub async fn create(
         .map(api_keys::parse_duration)
         .transpose()
         .map_err(|why| Problem::unprocessable("expires_in", why))?;
-    let spec = KeySpec {
+    Ok(KeySpec {
         name: body.name,
         organization: None,
         organization_id: body.organization_id.map(OrganizationId::from),
@@ -188,11 +211,7 @@ pub async fn create(
         allowed_ips: body.allowed_ips.unwrap_or_default(),
         rate_limit_per_min: body.rate_limit_per_min,
         vendor: body.vendor,
-    };
-    let created = api_keys::create_by(&state, &caller.actor, &manager(&caller), spec)
-        .await?
-        .map_err(refused)?;
-    Ok(HttpResponse::Created().json(created))
+    })
 }
 
 /// Query of `POST /api/v1/api-keys/{id}/rotate`.
@@ -201,6 +220,13 @@ pub struct RotateQuery {
     /// How long the old key keeps working: `0s` to `30d` (default `1h`).
     #[param(max_length = 20)]
     pub overlap: Option<String>,
+}
+
+/// How long a rotated key keeps working (default `1h`; the API and the
+/// console).
+pub fn overlap_of(raw: Option<&str>) -> Result<chrono::Duration, Problem> {
+    api_keys::parse_duration(raw.unwrap_or("1h"))
+        .map_err(|why| Problem::unprocessable("overlap", why))
 }
 
 /// `POST /api/v1/api-keys/{id}/rotate`
@@ -226,8 +252,7 @@ pub async fn rotate(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("api-keys"))?;
     caller.require_recent()?;
-    let overlap = api_keys::parse_duration(query.overlap.as_deref().unwrap_or("1h"))
-        .map_err(|why| Problem::unprocessable("overlap", why))?;
+    let overlap = overlap_of(query.overlap.as_deref())?;
     let created = api_keys::rotate_by(
         &state,
         &caller.actor,

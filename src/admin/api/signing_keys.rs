@@ -13,7 +13,9 @@ use crate::crypto::signing::Alg;
 use crate::keys::signing::{self, KeyListing, Rotation};
 use crate::state::AppState;
 
-fn global(caller: &Caller) -> Result<(), Problem> {
+/// Signing keys belong to the whole deployment: refuse (403) a caller of
+/// organization reach.
+pub fn global(caller: &Caller) -> Result<(), Problem> {
     match caller.reach.organization_ids() {
         None => Ok(()),
         Some(_) => Err(Problem::forbidden(
@@ -40,10 +42,31 @@ pub struct KeyList {
     security(("api_key" = []), ("session" = []))
 )]
 pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, Problem> {
-    caller.require(Scope::read("keys"))?;
-    global(&caller)?;
-    let items = state.db.run(signing::listing).await?;
+    let items = listing(&state, &caller).await?;
     Ok(HttpResponse::Ok().json(KeyList { items }))
+}
+
+/// Every signing key, for a caller who may read them (the API and the
+/// console).
+pub async fn listing(state: &AppState, caller: &Caller) -> Result<Vec<KeyListing>, Problem> {
+    caller.require(Scope::read("keys"))?;
+    global(caller)?;
+    Ok(state.db.run(signing::listing).await?)
+}
+
+/// Rotate the keys of `alg` for a caller who may (the API and the
+/// console): the scope, global reach and a recent sign-in (SR-101);
+/// audited by `keys::signing::rotate`.
+pub async fn rotate_as(state: &AppState, caller: &Caller, alg: Alg) -> Result<Rotation, Problem> {
+    caller.require(Scope::write("keys"))?;
+    global(caller)?;
+    caller.require_recent()?;
+    let (envelope, policy, now) = (state.envelope.clone(), state.key_policy(), state.now());
+    let actor = caller.actor.clone();
+    Ok(state
+        .db
+        .run(move |conn| signing::rotate(conn, &envelope, &actor, alg, policy, now))
+        .await?)
 }
 
 /// Body of `POST /api/v1/signing-keys/rotate`.
@@ -72,15 +95,7 @@ pub async fn rotate(
     caller: Caller,
     body: web::Json<RotateBody>,
 ) -> Result<HttpResponse, Problem> {
-    caller.require(Scope::write("keys"))?;
-    global(&caller)?;
-    caller.require_recent()?;
     let alg = body.into_inner().alg.unwrap_or(Alg::RS256);
-    let (envelope, policy, now) = (state.envelope.clone(), state.key_policy(), state.now());
-    let actor = caller.actor.clone();
-    let rotation = state
-        .db
-        .run(move |conn| signing::rotate(conn, &envelope, &actor, alg, policy, now))
-        .await?;
+    let rotation = rotate_as(&state, &caller, alg).await?;
     Ok(HttpResponse::Ok().json(rotation))
 }

@@ -6,15 +6,23 @@
 //! CSRF token (`auth::guard::Checked`) and answer `303` to a page showing
 //! the outcome (`?notice=` / `?error=`, catalogue text only).
 
+pub mod api_key_new;
+pub mod api_keys;
+pub mod branding;
 pub mod charts;
 pub mod chrome;
 pub mod dashboard;
 pub mod guard;
+pub mod org_options;
 pub mod respond;
+pub mod signing_keys;
 
 use actix_web::web::ServiceConfig;
 
 /// Register the console's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(dashboard::routes);
+    cfg.configure(dashboard::routes)
+        .configure(signing_keys::routes)
+        .configure(api_keys::routes)
+        .configure(branding::routes);
 }
