@@ -9,6 +9,11 @@
 pub mod chrome;
 pub mod dashboard;
 pub mod guard;
+pub mod organization_invite;
+pub mod organization_new;
+pub mod organization_page;
+pub mod organization_writes;
+pub mod organizations;
 pub mod respond;
 
 use actix_web::web::ServiceConfig;
@@ -16,4 +21,5 @@ use actix_web::web::ServiceConfig;
 /// Register the console's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes);
+    cfg.configure(organizations::routes);
 }
