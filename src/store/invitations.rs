@@ -63,3 +63,19 @@ pub fn accept(
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The invitations to an organization not accepted yet (expired ones
+/// too), newest first, at most `limit`.
+pub fn pending_of(
+    conn: &mut DbConnection,
+    organization_id: &OrganizationId,
+    limit: i64,
+) -> Result<Vec<Invitation>, AppError> {
+    Ok(invitations::table
+        .filter(invitations::organization_id.eq(organization_id))
+        .filter(invitations::accepted_at.is_null())
+        .select(Invitation::as_select())
+        .order((invitations::created_at.desc(), invitations::id.desc()))
+        .limit(limit)
+        .load(conn)?)
+}

@@ -266,17 +266,45 @@ pub fn find_in(
         .optional()?)
 }
 
-/// (user id, email, role) of every live member, by email.
-pub fn members_of(
-    conn: &mut DbConnection,
-    id: &OrganizationId,
-) -> Result<Vec<(String, String, String)>, AppError> {
+/// A live member of an organization.
+#[derive(Debug, Clone, Queryable)]
+pub struct Member {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    /// `owner`, `admin`, `auditor` or `member`.
+    pub role: String,
+}
+
+/// Every live member, by email.
+pub fn members_of(conn: &mut DbConnection, id: &OrganizationId) -> Result<Vec<Member>, AppError> {
     use crate::db::schema::users;
     Ok(memberships::table
         .inner_join(users::table)
         .filter(memberships::organization_id.eq(id))
         .filter(users::deleted_at.is_null())
-        .select((users::id, users::email, memberships::role))
+        .select((
+            users::id,
+            users::email,
+            users::display_name,
+            memberships::role,
+        ))
         .order(users::email.asc())
+        .load(conn)?)
+}
+
+/// (organization id, number of live members) for each of `ids` that has
+/// members.
+pub fn member_counts(
+    conn: &mut DbConnection,
+    ids: &[OrganizationId],
+) -> Result<Vec<(String, i64)>, AppError> {
+    use crate::db::schema::users;
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq_any(ids.iter().map(|i| i.to_string())))
+        .filter(users::deleted_at.is_null())
+        .group_by(memberships::organization_id)
+        .select((memberships::organization_id, diesel::dsl::count_star()))
         .load(conn)?)
 }

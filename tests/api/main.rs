@@ -29,6 +29,7 @@ mod config_secrets;
 mod console;
 mod console_branding;
 mod console_keys;
+mod console_organizations;
 mod cors;
 mod device;
 mod discovery;

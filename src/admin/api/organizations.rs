@@ -160,10 +160,10 @@ pub async fn members(
     let members: Vec<MemberView> = found
         .ok_or_else(Problem::not_found)?
         .into_iter()
-        .map(|(user_id, email, role)| MemberView {
-            user_id,
-            email,
-            role,
+        .map(|m| MemberView {
+            user_id: m.user_id,
+            email: m.email,
+            role: m.role,
         })
         .collect();
     Ok(HttpResponse::Ok().json(members))

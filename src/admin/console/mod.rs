@@ -14,6 +14,11 @@ pub mod chrome;
 pub mod dashboard;
 pub mod guard;
 pub mod org_options;
+pub mod organization_invite;
+pub mod organization_new;
+pub mod organization_page;
+pub mod organization_writes;
+pub mod organizations;
 pub mod respond;
 pub mod signing_keys;
 
@@ -22,6 +27,7 @@ use actix_web::web::ServiceConfig;
 /// Register the console's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes)
+        .configure(organizations::routes)
         .configure(signing_keys::routes)
         .configure(api_keys::routes)
         .configure(branding::routes);
