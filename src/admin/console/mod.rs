@@ -6,6 +6,12 @@
 //! CSRF token (`auth::guard::Checked`) and answer `303` to a page showing
 //! the outcome (`?notice=` / `?error=`, catalogue text only).
 
+pub mod application_form;
+pub mod application_kind;
+pub mod application_new;
+pub mod application_page;
+pub mod application_secret;
+pub mod applications;
 pub mod chrome;
 pub mod dashboard;
 pub mod guard;
@@ -16,4 +22,5 @@ use actix_web::web::ServiceConfig;
 /// Register the console's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes);
+    cfg.configure(applications::routes);
 }
