@@ -13,21 +13,58 @@ use crate::state::AppState;
 /// Scopes with a meaning here (clients may register custom ones too).
 pub const SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "groups"];
 
+/// The discovery document's own address, below the issuer.
+pub const PATH: &str = "/.well-known/openid-configuration";
+
+/// The endpoints a client is configured with, as the discovery document
+/// advertises them (also shown in the console's configuration snippet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub issuer: String,
+    pub discovery: String,
+    pub authorization: String,
+    pub token: String,
+    pub userinfo: String,
+    pub jwks: String,
+    pub introspection: String,
+    pub revocation: String,
+    pub end_session: String,
+    pub device_authorization: String,
+}
+
+impl Endpoints {
+    pub fn of(config: &Config) -> Self {
+        let base = config.public_base();
+        let url = |path: &str| format!("{base}{path}");
+        Self {
+            issuer: base.to_owned(),
+            discovery: url(PATH),
+            authorization: url("/authorize"),
+            token: url("/token"),
+            userinfo: url("/userinfo"),
+            jwks: url("/jwks"),
+            introspection: url("/introspect"),
+            revocation: url("/revoke"),
+            end_session: url("/end_session"),
+            device_authorization: url("/device_authorization"),
+        }
+    }
+}
+
 /// The discovery document.
 pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
-    let base = config.public_base();
-    let url = |path: &str| format!("{base}{path}");
+    let at = Endpoints::of(config);
     let algs = ["RS256", "ES256", "EdDSA"];
     let doc = json!({
-        "issuer": base,
-        "authorization_endpoint": url("/authorize"),
-        "token_endpoint": url("/token"),
-        "userinfo_endpoint": url("/userinfo"),
-        "jwks_uri": url("/jwks"),
-        "introspection_endpoint": url("/introspect"),
-        "revocation_endpoint": url("/revoke"),
-        "end_session_endpoint": url("/end_session"),
-        "device_authorization_endpoint": url("/device_authorization"),
+        "issuer": at.issuer,
+        "authorization_endpoint": at.authorization,
+        "token_endpoint": at.token,
+        "userinfo_endpoint": at.userinfo,
+        "jwks_uri": at.jwks,
+        "introspection_endpoint": at.introspection,
+        "revocation_endpoint": at.revocation,
+        "end_session_endpoint": at.end_session,
+        "device_authorization_endpoint": at.device_authorization,
         "scopes_supported": SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],

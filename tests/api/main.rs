@@ -27,6 +27,7 @@ mod browser_flows;
 mod cli;
 mod config_secrets;
 mod console;
+mod console_applications;
 mod console_branding;
 mod console_keys;
 mod console_organizations;

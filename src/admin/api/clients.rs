@@ -17,7 +17,7 @@ use crate::crypto::signing::Alg;
 use crate::domain::{ClientId, OrganizationId};
 use crate::oidc::clients::admin::{self, ClientPatch, Refusal, RotatedSecret};
 use crate::oidc::clients::view::ClientView;
-use crate::oidc::clients::{ClientSpec, CreatedClient};
+use crate::oidc::clients::{ClientSpec, CreatedClient, spec};
 use crate::state::AppState;
 
 /// One page of clients.
@@ -28,8 +28,8 @@ pub struct ClientPage {
     pub next_cursor: Option<String>,
 }
 
-/// A client id may end a cursor.
-fn cursor_id(id: &str) -> bool {
+/// A client id may end a cursor (also the console's list).
+pub fn cursor_id(id: &str) -> bool {
     (1..=128).contains(&id.len())
         && id
             .bytes()
@@ -153,11 +153,8 @@ pub struct ClientChanges {
     pub allowed_origins: Option<Vec<String>>,
 }
 
-fn alg(field: &str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
-    raw.map(|a| {
-        Alg::parse(&a).ok_or_else(|| Problem::invalid(field, "must be RS256, ES256 or EdDSA"))
-    })
-    .transpose()
+fn alg(field: &'static str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
+    spec::alg(field, raw.as_deref()).map_err(|i| Problem::invalid(i.field, i.message))
 }
 
 impl NewClient {

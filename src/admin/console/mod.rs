@@ -8,6 +8,12 @@
 
 pub mod api_key_new;
 pub mod api_keys;
+pub mod application_form;
+pub mod application_kind;
+pub mod application_new;
+pub mod application_page;
+pub mod application_secret;
+pub mod applications;
 pub mod branding;
 pub mod charts;
 pub mod chrome;
@@ -28,6 +34,7 @@ use actix_web::web::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes)
         .configure(organizations::routes)
+        .configure(applications::routes)
         .configure(signing_keys::routes)
         .configure(api_keys::routes)
         .configure(branding::routes);

@@ -126,6 +126,15 @@ fn one(
     uris(field, item.as_slice(), check)
 }
 
+/// A token signing algorithm as an administrator writes it (`RS256`,
+/// `ES256`, `EdDSA`); `None` when not given. The admin API and the console
+/// read `id_token_signed_response_alg` and
+/// `access_token_signed_response_alg` through this.
+pub fn alg(field: &'static str, raw: Option<&str>) -> Result<Option<Alg>, Invalid> {
+    let refused = || Invalid::new(field, "must be RS256, ES256 or EdDSA");
+    raw.map(|a| Alg::parse(a).ok_or_else(refused)).transpose()
+}
+
 /// Check every setting of `spec`; the auth method, grants and scopes to
 /// store (defaults filled in), or the first refused field.
 pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
