@@ -10,10 +10,18 @@ pub mod chrome;
 pub mod dashboard;
 pub mod guard;
 pub mod respond;
+pub mod user_actions;
+pub mod user_edit;
+pub mod user_form;
+pub mod user_invite;
+pub mod user_new;
+pub mod user_page;
+pub mod users;
 
 use actix_web::web::ServiceConfig;
 
 /// Register the console's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes);
+    cfg.configure(users::routes);
 }
