@@ -66,8 +66,9 @@ pub struct SessionView {
     pub methods: String,
 }
 
-/// "Password + one-time code" for `["pwd", "otp", "mfa"]`.
-fn describe_amr(amr: &[String], t: Tr) -> String {
+/// "Password + one-time code" for `["pwd", "otp", "mfa"]` (also the
+/// console's sessions of a user).
+pub fn describe_amr(amr: &[String], t: Tr) -> String {
     let words: Vec<&str> = amr
         .iter()
         .filter_map(|m| match m.as_str() {

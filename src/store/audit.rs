@@ -93,7 +93,19 @@ pub fn recent_for_user(
     user_id: &UserId,
     limit: i64,
 ) -> Result<Vec<AuditRow>, AppError> {
-    Ok(security_audit_logs::table
+    recent_for_user_in(conn, user_id, None, limit)
+}
+
+/// [`recent_for_user`] limited like [`AuditFilter::organizations`]: only
+/// events of these organizations (`None`: all), as an organization's
+/// caller reads the audit log (the console's user page).
+pub fn recent_for_user_in(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    organizations: Option<&[String]>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, AppError> {
+    let mut query = security_audit_logs::table
         .filter(
             security_audit_logs::actor_id
                 .eq(user_id)
@@ -101,9 +113,14 @@ pub fn recent_for_user(
                     .eq("user")
                     .and(security_audit_logs::target_id.eq(user_id))),
         )
+        .select(AuditRow::as_select())
+        .into_boxed();
+    if let Some(orgs) = organizations {
+        query = query.filter(security_audit_logs::organization_id.eq_any(orgs.to_vec()));
+    }
+    Ok(query
         .order(security_audit_logs::seq.desc())
         .limit(limit)
-        .select(AuditRow::as_select())
         .load(conn)?)
 }
 

@@ -68,6 +68,42 @@ pub fn clear(conn: &mut DbConnection, key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The counters on one account: the account's own, each source's on it,
+/// and its second factor's.
+fn on_account(
+    email: &str,
+    user_id: &str,
+) -> Box<
+    dyn BoxableExpression<
+            login_throttles::table,
+            crate::db::MultiBackend,
+            SqlType = diesel::sql_types::Bool,
+        >,
+> {
+    let account = account_key(email);
+    let per_source = format!("{}|ip:%", crate::store::escape_like(&account));
+    Box::new(
+        login_throttles::key
+            .eq(account)
+            .or(login_throttles::key.like(per_source).escape('\\'))
+            .or(login_throttles::key.eq(second_factor_key(user_id))),
+    )
+}
+
+/// Every counter on one account (what [`clear_account`] forgets), for the
+/// console's "locked out?" answer.
+pub fn of_account(
+    conn: &mut DbConnection,
+    email: &str,
+    user_id: &str,
+) -> Result<Vec<Throttle>, AppError> {
+    Ok(login_throttles::table
+        .filter(on_account(email, user_id))
+        .select(Throttle::as_select())
+        .limit(100)
+        .load(conn)?)
+}
+
 /// Forget every counter on one account: the account's own, each source's
 /// on it, and its second factor's (an administrator's unlock). Returns how
 /// many there were.
@@ -76,15 +112,5 @@ pub fn clear_account(
     email: &str,
     user_id: &str,
 ) -> Result<usize, AppError> {
-    let account = account_key(email);
-    let per_source = format!("{}|ip:%", crate::store::escape_like(&account));
-    Ok(diesel::delete(
-        login_throttles::table.filter(
-            login_throttles::key
-                .eq(account)
-                .or(login_throttles::key.like(per_source).escape('\\'))
-                .or(login_throttles::key.eq(second_factor_key(user_id))),
-        ),
-    )
-    .execute(conn)?)
+    Ok(diesel::delete(login_throttles::table.filter(on_account(email, user_id))).execute(conn)?)
 }

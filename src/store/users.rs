@@ -264,7 +264,32 @@ pub fn page_in_reach(
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<User>, AppError> {
+    page_in_reach_where(
+        conn,
+        organizations,
+        include_deleted,
+        false,
+        search,
+        after,
+        limit,
+    )
+}
+
+/// [`page_in_reach`], only disabled accounts when `disabled_only` (the
+/// console's status filter).
+pub fn page_in_reach_where(
+    conn: &mut DbConnection,
+    organizations: Option<&[crate::domain::OrganizationId]>,
+    include_deleted: bool,
+    disabled_only: bool,
+    search: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<User>, AppError> {
     let mut query = in_reach(organizations, include_deleted);
+    if disabled_only {
+        query = query.filter(users::locked.eq(true));
+    }
     if let Some(q) = search {
         let pattern = crate::store::contains_pattern(&q.to_lowercase());
         query = query.filter(

@@ -105,6 +105,37 @@ impl Refusal {
     }
 }
 
+/// Why a display name was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadName {
+    /// More than 200 characters.
+    TooLong,
+    /// A control character.
+    Control,
+}
+
+impl BadName {
+    /// Why, in words (the API says this).
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::TooLong => "must be at most 200 characters",
+            Self::Control => "must not contain control characters",
+        }
+    }
+}
+
+/// The rule for a display name an administrator sets (the API and the
+/// console): at most 200 characters, no control characters.
+pub fn check_display_name(name: &str) -> Result<(), BadName> {
+    if name.chars().count() > 200 {
+        Err(BadName::TooLong)
+    } else if name.chars().any(char::is_control) {
+        Err(BadName::Control)
+    } else {
+        Ok(())
+    }
+}
+
 /// The account after a change (none once deleted) and the back-channel
 /// logouts to send.
 type Applied = (Option<UserListing>, Vec<Notice>);
@@ -135,8 +166,9 @@ pub fn revoke_session_tx(
     Ok(Some(notices))
 }
 
-/// Whether an organization's caller must leave `user` alone (SR-100).
-fn protected(conn: &mut DbConnection, reach: &Reach, user: &User) -> Result<bool, AppError> {
+/// Whether an organization's caller must leave `user` alone (SR-100);
+/// the console reads it to offer no change the service would refuse.
+pub fn protected(conn: &mut DbConnection, reach: &Reach, user: &User) -> Result<bool, AppError> {
     let Some(orgs) = &reach.organizations else {
         return Ok(false);
     };

@@ -41,7 +41,7 @@ pub enum Refusal {
     /// A live account has this address.
     EmailTaken,
     /// The password breaks the rules (SR-80, SR-81).
-    Password(String),
+    Password(crate::domain::Refusal),
 }
 
 /// The organization to create into: in reach, existing; its name.
@@ -105,7 +105,7 @@ pub async fn create(
                 spec.email.as_str(),
                 &names,
             ) {
-                return Ok(Err(Refusal::Password(rule.to_string())));
+                return Ok(Err(Refusal::Password(rule)));
             }
             Some(state.hasher.hash(password).await?)
         }

@@ -190,15 +190,12 @@ fn email_field(field: &str, raw: &str) -> Result<Email, Problem> {
 }
 
 fn name_field(raw: Option<String>) -> Result<Option<String>, Problem> {
-    match raw {
-        Some(name) if name.chars().count() > 200 => {
-            Err(Problem::invalid("name", "must be at most 200 characters"))
+    match raw.as_deref().map(admin::check_display_name) {
+        Some(Err(bad @ admin::BadName::TooLong)) => Err(Problem::invalid("name", bad.message())),
+        Some(Err(bad @ admin::BadName::Control)) => {
+            Err(Problem::unprocessable("name", bad.message()))
         }
-        Some(name) if name.chars().any(char::is_control) => Err(Problem::unprocessable(
-            "name",
-            "must not contain control characters",
-        )),
-        other => Ok(other),
+        Some(Ok(())) | None => Ok(raw),
     }
 }
 
@@ -215,7 +212,9 @@ pub fn create_refused(refusal: admin_create::Refusal) -> Problem {
         admin_create::Refusal::EmailTaken => {
             Problem::conflict("another account has this email address")
         }
-        admin_create::Refusal::Password(message) => Problem::unprocessable("password", message),
+        admin_create::Refusal::Password(rule) => {
+            Problem::unprocessable("password", rule.to_string())
+        }
     }
 }
 

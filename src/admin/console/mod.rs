@@ -27,6 +27,13 @@ pub mod organization_writes;
 pub mod organizations;
 pub mod respond;
 pub mod signing_keys;
+pub mod user_actions;
+pub mod user_edit;
+pub mod user_form;
+pub mod user_invite;
+pub mod user_new;
+pub mod user_page;
+pub mod users;
 
 use actix_web::web::ServiceConfig;
 
@@ -37,5 +44,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(applications::routes)
         .configure(signing_keys::routes)
         .configure(api_keys::routes)
-        .configure(branding::routes);
+        .configure(branding::routes)
+        .configure(users::routes);
 }
