@@ -9,6 +9,15 @@
 pub mod chrome;
 pub mod dashboard;
 pub mod guard;
+pub mod mfa_policies;
+pub mod mfa_policy_wizard;
+pub mod provider_fields;
+pub mod provider_form;
+pub mod provider_kinds;
+pub mod provider_mfa;
+pub mod provider_page;
+pub mod provider_wizard;
+pub mod providers;
 pub mod respond;
 
 use actix_web::web::ServiceConfig;
@@ -16,4 +25,5 @@ use actix_web::web::ServiceConfig;
 /// Register the console's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes);
+    cfg.configure(providers::routes);
 }
