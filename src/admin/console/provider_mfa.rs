@@ -14,12 +14,14 @@ use crate::error::AppError;
 use crate::federation::Kind;
 use crate::state::AppState;
 
-/// Accept `kind`'s upstream MFA, then `303` to `back` with the outcome.
+/// Accept `kind`'s upstream MFA, then `303` to `back` with `notice` (or
+/// the refusal).
 pub async fn accept(
     console: &Console,
     state: &AppState,
     kind: Kind,
     back: &str,
+    notice: &str,
 ) -> Result<HttpResponse, AppError> {
     if console.caller.require(Scope::write("policies")).is_err() {
         return Ok(respond::refused(back, "mfa_global_only"));
@@ -35,7 +37,7 @@ pub async fn accept(
         .run(move |conn| admin::acknowledge_upstream(conn, &actor, reach.as_deref(), upstream, now))
         .await?;
     Ok(match answer {
-        Ok(_) => respond::done(back, "mfa_accepted"),
+        Ok(_) => respond::done(back, notice),
         Err(OutOfReach::GlobalOnly) => respond::refused(back, "mfa_global_only"),
         Err(OutOfReach::NotFound) => return Err(AppError::NotFound),
     })

@@ -237,5 +237,6 @@ pub async fn accept_mfa(
         .require(Scope::write("providers"))
         .map_err(respond::problem)?;
     let provider = find(&console, &state, &id).await?;
-    provider_mfa::accept(&console, &state, provider.kind, &path_of(&provider.id)).await
+    let back = path_of(&provider.id);
+    provider_mfa::accept(&console, &state, provider.kind, &back, "mfa_accepted").await
 }

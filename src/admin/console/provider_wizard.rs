@@ -200,7 +200,14 @@ pub async fn create(
         Outcome::Done(created) => {
             let path = format!("/admin/providers/{}", created.id);
             if form.accept_mfa.is_some() {
-                return provider_mfa::accept(&console, &state, created.kind, &path).await;
+                return provider_mfa::accept(
+                    &console,
+                    &state,
+                    created.kind,
+                    &path,
+                    "provider_created_mfa_accepted",
+                )
+                .await;
             }
             Ok(respond::done(&path, "provider_created"))
         }

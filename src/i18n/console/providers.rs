@@ -29,6 +29,10 @@ pub const EN: &[(&str, &str)] = &[
         "admin.notice.mfa_accepted",
         "Sign-ins through this type of provider now count its own second factor.",
     ),
+    (
+        "admin.notice.provider_created_mfa_accepted",
+        "The provider is saved, and sign-ins through this type of provider now count its own second factor. Register the callback URL at the provider, then test the connection.",
+    ),
     ("admin.notice.mfa_policy_saved", "The MFA rule is saved."),
     (
         "admin.notice.mfa_policy_deleted",
@@ -599,6 +603,10 @@ pub const DE: &[(&str, &str)] = &[
     (
         "admin.notice.mfa_accepted",
         "Anmeldungen über diese Art von Anbieter zählen jetzt dessen eigenen zweiten Faktor.",
+    ),
+    (
+        "admin.notice.provider_created_mfa_accepted",
+        "Der Anbieter ist gespeichert, und Anmeldungen über diese Art von Anbieter zählen jetzt dessen eigenen zweiten Faktor. Hinterlegen Sie die Callback-URL beim Anbieter und testen Sie dann die Verbindung.",
     ),
     (
         "admin.notice.mfa_policy_saved",
