@@ -27,6 +27,7 @@ mod browser_flows;
 mod cli;
 mod config_secrets;
 mod console;
+mod console_providers;
 mod cors;
 mod device;
 mod discovery;
