@@ -10,7 +10,6 @@ use crate::error::AppError;
 use crate::federation::Kind;
 use crate::federation::registry;
 use crate::federation::spec::ProviderSpec;
-use crate::federation::upstream::UpstreamError;
 use crate::state::AppState;
 
 /// `ostiary provider …`
@@ -30,8 +29,10 @@ pub enum ProviderCommand {
     Delete { id: String },
     /// Bring a deleted provider back, with the domains still free.
     Restore { id: String },
-    /// Fetch an OIDC provider's discovery document and keys now, through the
-    /// outbound-call rules; prints what was found, exits 1 naming the problem.
+    /// Check a provider's upstream now, step by step, through the
+    /// outbound-call rules (OIDC kinds: discovery, issuer, endpoints, keys;
+    /// GitHub: API and web addresses); prints what was found, exits 1
+    /// naming the first failed step.
     Test { id: String },
 }
 
@@ -257,15 +258,23 @@ pub async fn run(
             };
             to_json(&registry::update(state, &actor, &reach, &args.id, change, secret).await??)
         }
-        ProviderCommand::Test { id } => crate::federation::oidc_upstream::test(state, &id)
-            .await
-            .map_err(|e| match e {
-                UpstreamError::Unavailable => AppError::BadRequest(format!(
-                    "no OIDC provider {id} (test covers the OIDC kinds)"
-                )),
-                UpstreamError::Internal(e) => e,
-                other => AppError::BadRequest(format!("{}: {}", other.reason(), other.detail())),
-            }),
+        ProviderCommand::Test { id } => {
+            let view = registry::show(state, &reach, &id, false).await?;
+            let report = crate::federation::probe::run(state, &view).await?;
+            match report.checks.iter().find(|c| !c.passed_ok()) {
+                None => to_json(&report),
+                Some(failed) => Err(AppError::BadRequest(format!(
+                    "{}: {}{}",
+                    failed.step.as_str(),
+                    failed.reason.map_or("failed", |r| r.as_str()),
+                    failed
+                        .detail
+                        .as_deref()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default()
+                ))),
+            }
+        }
         ProviderCommand::Delete { id } => {
             let gone = registry::delete(state, &actor, &reach, &id).await?;
             Ok(json!({ "deleted": id, "released_domains": gone.released_domains }))

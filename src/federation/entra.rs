@@ -30,6 +30,13 @@ fn template(authority: &str) -> String {
     format!("{authority}/{{tenantid}}/v2.0")
 }
 
+/// Whether a discovery document of the multi-tenant `authority` names its
+/// issuer as it must: the template, literally or percent-encoded.
+pub fn names_template(authority: &str, named: &str) -> bool {
+    let expected = template(authority);
+    named == expected || named == expected.replace('{', "%7B").replace('}', "%7D")
+}
+
 /// Discovery (and keys) of a multi-tenant authority whose configured
 /// address is `issuer` (`{authority}/common/v2.0`).
 pub async fn discover(
@@ -44,11 +51,11 @@ pub async fn discover(
         .body(Vec::new())
         .map_err(|e| UpstreamError::Internal(AppError::Internal(format!("request: {e}"))))?;
     let metadata: CoreProviderMetadata = json(out, request, "discovery").await?;
-    let expected = template(authority);
     let named = metadata.issuer().as_str();
-    if named != expected && named != expected.replace('{', "%7B").replace('}', "%7D") {
+    if !names_template(authority, named) {
         return Err(UpstreamError::Unreachable(format!(
-            "discovery of {issuer} names issuer {named}, expected {expected}"
+            "discovery of {issuer} names issuer {named}, expected {}",
+            template(authority)
         )));
     }
     let http = |request| out.call(request);

@@ -91,6 +91,13 @@ impl Kind {
         }
     }
 
+    /// Whether providers of this kind can be registered yet (SAML and LDAP
+    /// are not implemented: [`crate::federation::spec::validate`] refuses
+    /// them).
+    pub fn available(self) -> bool {
+        !matches!(self, Kind::Saml | Kind::Ldap)
+    }
+
     /// Kinds configured by an issuer and OIDC discovery.
     pub fn is_oidc(self) -> bool {
         matches!(

@@ -13,6 +13,7 @@ pub mod links;
 pub mod oidc_upstream;
 pub mod outbound;
 pub mod pending;
+pub mod probe;
 pub mod provisioning;
 pub mod realm;
 pub mod registry;

@@ -34,7 +34,7 @@ use crate::federation::outbound::Outbound;
 use crate::federation::pending::remember;
 use crate::federation::spec::Settings;
 use crate::federation::upstream::{
-    Finished, Intent, Opened, Started, UpstreamError, outbound, provider, usable,
+    Finished, Intent, Opened, Started, UpstreamError, outbound, usable,
 };
 use crate::federation::{Kind, entra, registry};
 use crate::state::AppState;
@@ -159,27 +159,6 @@ async fn discover(
     CoreProviderMetadata::discover_async(issuer_url, &http)
         .await
         .map_err(|e| UpstreamError::Unreachable(format!("discovery of {issuer}: {e}")))
-}
-
-/// "Test connection": fetch the provider's discovery document and keys now
-/// (through the same outbound rules, bypassing the cache) and say what was
-/// found. Works for disabled providers too, so they can be checked first.
-pub async fn test(state: &AppState, provider_id: &str) -> Result<serde_json::Value, UpstreamError> {
-    let (row, kind, settings) = provider(state, provider_id).await?;
-    if !kind.is_oidc() {
-        return Err(UpstreamError::Unavailable);
-    }
-    let issuer = settings.issuer.clone().ok_or(UpstreamError::Unavailable)?;
-    let found = discover(&outbound(state)?, &settings, &issuer).await?;
-    Ok(serde_json::json!({
-        "ok": true,
-        "issuer": found.issuer().as_str(),
-        "authorization_endpoint": found.authorization_endpoint().as_str(),
-        "token_endpoint": found.token_endpoint().map(|u| u.as_str()),
-        "userinfo_endpoint": found.userinfo_endpoint().map(|u| u.as_str()),
-        "jwks_keys": found.jwks().keys().len(),
-        "callback_url": registry::callback_url(state, &row.id),
-    }))
 }
 
 fn client(

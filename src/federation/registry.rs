@@ -343,6 +343,17 @@ fn details(view: &ProviderView) -> serde_json::Value {
     })
 }
 
+/// A fresh provider id, as [`create`] makes them: for a form that shows
+/// the callback URL (which holds the id) before the provider is saved.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Whether `id` is shaped like the ids [`new_id`] makes.
+fn well_formed(id: &str) -> bool {
+    uuid::Uuid::parse_str(id).is_ok_and(|u| u.hyphenated().to_string() == id)
+}
+
 /// Register a provider; its id and callback URL are in the answer.
 pub async fn create(
     state: &AppState,
@@ -352,13 +363,34 @@ pub async fn create(
     spec: ProviderSpec,
     secret: Option<String>,
 ) -> Checked<ProviderView> {
+    create_as(state, actor, reach, &new_id(), kind, spec, secret).await
+}
+
+/// [`create`] under an id handed out earlier by [`new_id`] (the console's
+/// wizard shows the callback URL to register upstream before saving). An
+/// id of another shape, or one already used — by any provider, deleted
+/// too: the same form sent twice — is refused (field `id`).
+pub async fn create_as(
+    state: &AppState,
+    actor: &Actor,
+    reach: &Reach,
+    id: &str,
+    kind: Kind,
+    spec: ProviderSpec,
+    secret: Option<String>,
+) -> Checked<ProviderView> {
     let now = state.now();
-    let id = uuid::Uuid::now_v7().to_string();
-    let (st, actor, reach) = (state.clone(), actor.clone(), reach.clone());
+    if !well_formed(id) {
+        return Ok(Err(invalid("id", "is not a provider id")));
+    }
+    let (st, actor, reach, id) = (state.clone(), actor.clone(), reach.clone(), id.to_owned());
     state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
+                if providers::find_in_reach(conn, None, &id, true)?.is_some() {
+                    return Ok(Err(invalid("id", "a provider with this id exists already")));
+                }
                 let secret = match &secret {
                     Some(s) => SecretChange::New(s),
                     None => SecretChange::Keep(None),

@@ -124,7 +124,7 @@ pub fn validate(
     spec: &ProviderSpec,
     allow_private: bool,
 ) -> Result<(Settings, Vec<String>), String> {
-    if matches!(kind, Kind::Saml | Kind::Ldap) {
+    if !kind.available() {
         return Err(format!(
             "--kind {} is not available yet: this version federates OIDC providers and GitHub",
             kind.as_str()

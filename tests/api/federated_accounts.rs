@@ -11,7 +11,7 @@
 use reqwest::StatusCode;
 
 use ostiary::federation::Kind;
-use ostiary::federation::registry::{self, ProviderView};
+use ostiary::federation::registry::{self, ProviderView, Reach};
 use ostiary::federation::spec::ProviderSpec;
 
 use crate::federated_login::{node_peer, registered_upstream, start, upstream, upstream_login};
@@ -309,7 +309,7 @@ async fn entra_multi_tenant_checks_the_issuer_against_the_tenant(backend: Backen
         let view = registry::create(
             &app.state,
             &actor(),
-            &ostiary::federation::registry::Reach::global(),
+            &Reach::global(),
             Kind::Entra,
             spec,
             Some("rp-secret".into()),
@@ -329,10 +329,17 @@ async fn entra_multi_tenant_checks_the_issuer_against_the_tenant(backend: Backen
     }
 
     // `common`: discovery names the template; "test connection" accepts it.
-    let tested = ostiary::federation::oidc_upstream::test(&app.state, &created[0].id)
+    let common = registry::show(&app.state, &Reach::global(), &created[0].id, false)
         .await
         .unwrap();
-    assert_eq!(tested["issuer"], format!("{authority}/{{tenantid}}/v2.0"));
+    let tested = ostiary::federation::probe::run(&app.state, &common)
+        .await
+        .unwrap();
+    assert!(tested.ok, "{tested:?}");
+    assert_eq!(
+        tested.issuer.as_deref(),
+        Some(format!("{authority}/{{tenantid}}/v2.0").as_str())
+    );
 
     // Each configuration signs the person in, keyed by tenant and object id
     // (never the email), the same user every time.

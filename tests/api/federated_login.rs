@@ -83,7 +83,7 @@ async fn spawn_node(
     (child, lines, serde_json::from_str(&first).unwrap())
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -91,7 +91,11 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn upstream_on(port: u16, redirect_uri: &str, env: Vec<(&'static str, String)>) -> Upstream {
+pub async fn upstream_on(
+    port: u16,
+    redirect_uri: &str,
+    env: Vec<(&'static str, String)>,
+) -> Upstream {
     let mut vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     vars.push(("REDIRECT_URI", redirect_uri));
     let (child, lines, started) = spawn_node("oidc_provider_server.mjs", port, &vars).await;
@@ -272,11 +276,12 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
     let actor = ostiary::audit::Actor::system("test");
 
     // "Test connection" reads the upstream's discovery document and keys.
-    let tested = ostiary::federation::oidc_upstream::test(&app.state, &provider.id)
+    let tested = ostiary::federation::probe::run(&app.state, &provider)
         .await
         .unwrap();
-    assert_eq!(tested["issuer"], op.issuer.as_str());
-    assert!(tested["jwks_keys"].as_u64().unwrap() >= 1, "{tested}");
+    assert!(tested.ok, "{tested:?}");
+    assert_eq!(tested.issuer.as_deref(), Some(op.issuer.as_str()));
+    assert!(tested.jwks_keys.unwrap() >= 1, "{tested:?}");
 
     // The login page offers the provider.
     let mut b = app.browser();
@@ -472,14 +477,14 @@ async fn upstream_oidc_sign_in_end_to_end(backend: Backend) {
 }
 
 /// The GitHub stand-in (tests/interop/github_standin.mjs), stopped when dropped.
-struct GithubStandin {
-    web: String,
-    api: String,
+pub struct GithubStandin {
+    pub web: String,
+    pub api: String,
     _child: tokio::process::Child,
     _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
 }
 
-async fn github_standin() -> GithubStandin {
+pub async fn github_standin() -> GithubStandin {
     let (child, lines, started) = spawn_node("github_standin.mjs", free_port(), &[]).await;
     GithubStandin {
         web: started["web"].as_str().unwrap().to_owned(),

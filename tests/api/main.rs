@@ -31,6 +31,7 @@ mod console_applications;
 mod console_branding;
 mod console_keys;
 mod console_organizations;
+mod console_providers;
 mod console_users;
 mod cors;
 mod device;

@@ -6,8 +6,8 @@
 // any console error or CSP violation recorded as a failure.
 //
 // A script imports { run } and passes an async function (ctx) => result;
-// ctx has: base, admin, variants, open(v) -> page (signed in), shot(v, page,
-// name), visit(v, page, path, name) (goto + expect 200 + shot), expect(cond,
+// ctx has: base, admin, variants, open(v) -> page (signed in), bare(v) ->
+// page (signed out), shot(v, page, name), visit(v, page, path, name) (goto + expect 200 + shot), expect(cond,
 // message), totp(). run() prints one JSON line {result, errors, shots} and
 // exits 1 on any failure. Arguments: BASE SHOT_DIR CONFIG_JSON, where
 // CONFIG_JSON is {admin: {email, password, secret, lastStep}, ...}.
@@ -73,7 +73,9 @@ export async function run(body) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  let signedIn = null; // storage state of the admin's session
+  // Storage state of the admin's session (a script run after another may
+  // pass the first one's as config.signedIn, to skip signing in again).
+  let signedIn = config.signedIn ?? null;
   const contexts = [];
   const watch = (page, where) => {
     page.expectedFailures = [];
@@ -110,6 +112,17 @@ export async function run(body) {
         await signIn(page, base, config.admin);
         signedIn = await context.storageState();
       }
+      return page;
+    },
+    /** A page of variant `v` in a browser nobody signed in to. */
+    async bare(v) {
+      const context = await browser.newContext({
+        viewport: v.viewport, locale: v.locale, colorScheme: v.colorScheme,
+        isMobile: !!v.mobile, hasTouch: !!v.mobile,
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      watch(page, v.name);
       return page;
     },
     async shot(v, page, name) {

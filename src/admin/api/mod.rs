@@ -73,6 +73,7 @@ operations! {
     patch "/providers/{id}" => providers::update,
     delete "/providers/{id}" => providers::delete,
     post "/providers/{id}/restore" => providers::restore,
+    post "/providers/{id}/test" => providers::test,
     get "/session" => session::show,
     get "/signing-keys" => signing_keys::list,
     post "/signing-keys/rotate" => signing_keys::rotate,

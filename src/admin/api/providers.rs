@@ -4,6 +4,8 @@
 //! caller limited to organizations reaches only their providers (others,
 //! and global ones, are not found) and may not claim email domains or
 //! trust a provider's emails (SR-100). The client secret is write-only.
+//! "Test connection" (`POST …/{id}/test`) is `federation::probe`, as in
+//! the console and `ostiary provider test`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -16,6 +18,7 @@ use crate::admin::scopes::Scope;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
 use crate::federation::Kind;
+use crate::federation::probe::{self, Report};
 use crate::federation::registry::{self, ProviderView, Reach, Refusal, Restored};
 use crate::federation::spec::{self, ProviderSpec};
 use crate::state::AppState;
@@ -497,4 +500,28 @@ pub async fn restore(
     let back =
         registry::restore(&state, &caller.actor, &reach(&caller), &path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(back))
+}
+
+/// `POST /api/v1/providers/{id}/test`
+#[utoipa::path(
+    post,
+    path = "/api/v1/providers/{id}/test",
+    tag = "providers",
+    params(("id" = String, Path, description = "The provider's id")),
+    responses(
+        (status = 200, description = "The upstream checked now, step by step, through the outbound-call rules (OIDC kinds: discovery, issuer, endpoints, keys; GitHub: API and web addresses); `ok` when every step passed. A failed step names a reason, and a detail only when it is the upstream's own word (an HTTP status, the issuer its document names)", body = Report),
+        Refusals,
+        Missing,
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub async fn test(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(Scope::write("providers"))?;
+    let found = registry::show(&state, &reach(&caller), &path.into_inner(), false).await?;
+    let report = probe::run(&state, &found).await?;
+    Ok(HttpResponse::Ok().json(report))
 }

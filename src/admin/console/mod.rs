@@ -19,12 +19,21 @@ pub mod charts;
 pub mod chrome;
 pub mod dashboard;
 pub mod guard;
+pub mod mfa_policies;
+pub mod mfa_policy_wizard;
 pub mod org_options;
 pub mod organization_invite;
 pub mod organization_new;
 pub mod organization_page;
 pub mod organization_writes;
 pub mod organizations;
+pub mod provider_fields;
+pub mod provider_form;
+pub mod provider_kinds;
+pub mod provider_mfa;
+pub mod provider_page;
+pub mod provider_wizard;
+pub mod providers;
 pub mod respond;
 pub mod signing_keys;
 pub mod user_actions;
@@ -45,5 +54,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(signing_keys::routes)
         .configure(api_keys::routes)
         .configure(branding::routes)
-        .configure(users::routes);
+        .configure(users::routes)
+        .configure(providers::routes);
 }

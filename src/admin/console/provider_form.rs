@@ -1,0 +1,398 @@
+//! The provider form of the wizard and of a provider's page: what it
+//! posts, how that becomes a `federation::spec::ProviderSpec` (the same
+//! spec the admin API and the CLI fill in, checked by the same registry),
+//! and how the registry's refusals become messages next to the fields.
+//!
+//! Email domains and trusted email are for callers of global reach
+//! (SR-100). Their inputs are only shown to them, and the form says so
+//! with `privileged=1`: without it the provider's current domains and
+//! trust are kept; with it they are passed on, and the registry refuses
+//! them from anyone else.
+
+use serde::Deserialize;
+
+use crate::admin::console::provider_kinds::KindView;
+use crate::domain::OrganizationId;
+use crate::error::AppError;
+use crate::federation::registry::{ProviderView, Refusal};
+use crate::federation::spec::ProviderSpec;
+
+/// What the provider form posts (a checkbox is present when ticked).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProviderForm {
+    #[serde(default)]
+    pub csrf_token: String,
+    /// The wizard's: the kind and the id its callback URL was shown with.
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub provider_id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub button_label: String,
+    #[serde(default)]
+    pub organization_id: String,
+    /// Set by the form of a caller of global reach: `domains` and
+    /// `trust_email` are in it.
+    #[serde(default)]
+    pub privileged: Option<String>,
+    /// Separated by spaces, commas or lines.
+    #[serde(default)]
+    pub domains: String,
+    #[serde(default)]
+    pub trust_email: Option<String>,
+    #[serde(default)]
+    pub jit: Option<String>,
+    #[serde(default)]
+    pub allow_local_passwords: Option<String>,
+    #[serde(default)]
+    pub keep_tokens: Option<String>,
+    #[serde(default)]
+    pub enabled: Option<String>,
+    /// Accept the upstream's own MFA for this kind (wizard, global reach).
+    #[serde(default)]
+    pub accept_mfa: Option<String>,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub client_id: String,
+    /// Empty: none (wizard) or keep the stored one (page).
+    #[serde(default)]
+    pub client_secret: String,
+    /// Separated by spaces.
+    #[serde(default)]
+    pub scopes: String,
+    #[serde(default)]
+    pub hosted_domain: String,
+    #[serde(default)]
+    pub tenant: String,
+    #[serde(default)]
+    pub authority_url: String,
+    #[serde(default)]
+    pub api_url: String,
+    #[serde(default)]
+    pub web_url: String,
+    #[serde(default)]
+    pub token_endpoint_auth_method: String,
+}
+
+crate::csrf_field!(ProviderForm);
+
+fn text(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+fn list(value: &str, separators: &[char]) -> Vec<String> {
+    value
+        .split(|c: char| c.is_whitespace() || separators.contains(&c))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl ProviderForm {
+    /// The form of a new provider: every kind's defaults (signs in, creates
+    /// users on first sign-in).
+    pub fn new_for(kind: &KindView, provider_id: String) -> Self {
+        Self {
+            kind: kind.slug.to_owned(),
+            provider_id,
+            jit: Some("on".into()),
+            enabled: Some("on".into()),
+            ..Self::default()
+        }
+    }
+
+    /// The form showing a stored provider (never its secret).
+    pub fn of(view: &ProviderView) -> Self {
+        let s = &view.settings;
+        let on = |b: bool| b.then(|| "on".to_owned());
+        Self {
+            kind: view.kind.as_str().to_owned(),
+            provider_id: view.id.clone(),
+            name: view.name.clone(),
+            button_label: view.button_label.clone().unwrap_or_default(),
+            organization_id: view.organization_id.clone().unwrap_or_default(),
+            domains: view.domains.join("\n"),
+            trust_email: on(view.trust_email),
+            jit: on(view.jit),
+            allow_local_passwords: on(view.allow_local_passwords),
+            keep_tokens: on(view.keep_tokens),
+            enabled: on(view.enabled),
+            issuer: s.issuer.clone().unwrap_or_default(),
+            client_id: s.client_id.clone(),
+            scopes: s.scopes.join(" "),
+            hosted_domain: s.hosted_domain.clone().unwrap_or_default(),
+            tenant: s.tenant.clone().unwrap_or_default(),
+            authority_url: s.authority_url.clone().unwrap_or_default(),
+            api_url: s.api_url.clone().unwrap_or_default(),
+            web_url: s.web_url.clone().unwrap_or_default(),
+            token_endpoint_auth_method: s.token_endpoint_auth_method.clone(),
+            ..Self::default()
+        }
+    }
+
+    /// The spec of a new provider of `kind`.
+    pub fn spec(&self, kind: &KindView) -> ProviderSpec {
+        let mut spec = ProviderSpec::default();
+        self.apply(kind, &mut spec);
+        spec
+    }
+
+    /// Put what the form says into `spec` (a stored provider's, to change
+    /// it): the kind's own fields, the flags, and domains and trusted email
+    /// only when the form carried them.
+    pub fn apply(&self, kind: &KindView, spec: &mut ProviderSpec) {
+        spec.name = self.name.trim().to_owned();
+        spec.button_label = text(&self.button_label);
+        spec.organization = None;
+        spec.organization_id = text(&self.organization_id).map(OrganizationId::from);
+        if self.privileged.is_some() {
+            spec.domains = list(&self.domains, &[',', ';']);
+            spec.trust_email = self.trust_email.is_some();
+        }
+        spec.jit = self.jit.is_some();
+        spec.allow_local_passwords = self.allow_local_passwords.is_some();
+        spec.keep_tokens = self.keep_tokens.is_some();
+        spec.enabled = self.enabled.is_some();
+        spec.client_id = text(&self.client_id);
+        if kind.has_issuer() {
+            spec.issuer = text(&self.issuer);
+        }
+        if kind.has_hosted_domain() {
+            spec.hosted_domain = text(&self.hosted_domain);
+        }
+        if kind.has_tenant() {
+            spec.tenant = text(&self.tenant);
+            spec.authority_url = text(&self.authority_url);
+        }
+        if kind.has_enterprise_urls() {
+            spec.api_url = text(&self.api_url);
+            spec.web_url = text(&self.web_url);
+        }
+        if kind.has_scopes() {
+            spec.scopes = list(&self.scopes, &[]);
+            spec.token_endpoint_auth_method = text(&self.token_endpoint_auth_method);
+        }
+    }
+
+    /// The secret typed in, if any.
+    pub fn secret(&self) -> Option<String> {
+        (!self.client_secret.is_empty()).then(|| self.client_secret.clone())
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        match name {
+            "trust_email" => self.trust_email.is_some(),
+            "jit" => self.jit.is_some(),
+            "allow_local_passwords" => self.allow_local_passwords.is_some(),
+            "keep_tokens" => self.keep_tokens.is_some(),
+            "enabled" => self.enabled.is_some(),
+            "accept_mfa" => self.accept_mfa.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// The fields a refusal can name (each has its message,
+/// `admin.providers.invalid.<field>`).
+pub const FIELDS: [&str; 15] = [
+    "name",
+    "button_label",
+    "organization_id",
+    "domains",
+    "trust_email",
+    "issuer",
+    "client_id",
+    "client_secret",
+    "scopes",
+    "hosted_domain",
+    "tenant",
+    "authority_url",
+    "api_url",
+    "web_url",
+    "token_endpoint_auth_method",
+];
+
+/// What was wrong with a posted form: messages (catalogue keys) by field,
+/// and one for the whole form when no field is to blame.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors {
+    pub fields: Vec<(&'static str, &'static str)>,
+    pub form: Option<&'static str>,
+}
+
+impl FieldErrors {
+    /// The message key for `field`, if it is at fault.
+    pub fn of(&self, field: &str) -> Option<&'static str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, key)| *key)
+    }
+
+    pub fn any(&self) -> bool {
+        !self.fields.is_empty() || self.form.is_some()
+    }
+
+    fn field(field: &str, key: &'static str) -> Self {
+        match FIELDS.iter().find(|f| **f == field) {
+            Some(f) => Self {
+                fields: vec![(f, key)],
+                form: Some("admin.error.invalid"),
+            },
+            None => Self {
+                fields: Vec::new(),
+                form: Some(key),
+            },
+        }
+    }
+
+    /// The registry's refusal, next to its field.
+    pub fn refusal(refusal: &Refusal) -> Self {
+        match refusal {
+            Refusal::Invalid { field, .. } => {
+                let field = match field.as_str() {
+                    "organization" => "organization_id",
+                    other => other,
+                };
+                match FIELDS.iter().find(|f| **f == field) {
+                    Some(f) => Self::field(f, invalid_key(f)),
+                    None => Self::field("", "admin.providers.invalid.form"),
+                }
+            }
+            Refusal::Privileged { field, .. } => Self::field(
+                field,
+                if *field == "domains" {
+                    "admin.providers.privileged.domains"
+                } else {
+                    "admin.providers.privileged.trust_email"
+                },
+            ),
+        }
+    }
+
+    /// A domain another provider claims (the registry's conflict).
+    pub fn domain_taken() -> Self {
+        Self::field("domains", "admin.providers.invalid.domain_taken")
+    }
+}
+
+/// `admin.providers.invalid.<field>` for a field of [`FIELDS`].
+fn invalid_key(field: &str) -> &'static str {
+    match field {
+        "name" => "admin.providers.invalid.name",
+        "button_label" => "admin.providers.invalid.button_label",
+        "organization_id" => "admin.providers.invalid.organization_id",
+        "domains" => "admin.providers.invalid.domains",
+        "trust_email" => "admin.providers.invalid.trust_email",
+        "issuer" => "admin.providers.invalid.issuer",
+        "client_id" => "admin.providers.invalid.client_id",
+        "client_secret" => "admin.providers.invalid.client_secret",
+        "scopes" => "admin.providers.invalid.scopes",
+        "hosted_domain" => "admin.providers.invalid.hosted_domain",
+        "tenant" => "admin.providers.invalid.tenant",
+        "authority_url" => "admin.providers.invalid.authority_url",
+        "api_url" => "admin.providers.invalid.api_url",
+        "web_url" => "admin.providers.invalid.web_url",
+        _ => "admin.providers.invalid.token_endpoint_auth_method",
+    }
+}
+
+/// The outcome of a create or change, for the console: done, or the
+/// form's errors and the status to show them with (422; 403 for what
+/// only a caller of global reach may set; 409 for a claimed domain).
+pub enum Outcome<T> {
+    Done(T),
+    Refused(actix_web::http::StatusCode, FieldErrors),
+}
+
+/// Sort the registry's answer into done and refused.
+pub fn outcome<T>(answer: Result<Result<T, Refusal>, AppError>) -> Result<Outcome<T>, AppError> {
+    use actix_web::http::StatusCode;
+    Ok(match answer {
+        Ok(Ok(done)) => Outcome::Done(done),
+        Ok(Err(refusal)) => {
+            let status = match refusal {
+                Refusal::Privileged { .. } => StatusCode::FORBIDDEN,
+                Refusal::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            Outcome::Refused(status, FieldErrors::refusal(&refusal))
+        }
+        Err(AppError::Conflict(_)) => {
+            Outcome::Refused(StatusCode::CONFLICT, FieldErrors::domain_taken())
+        }
+        Err(e) => return Err(e),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::federation::Kind;
+    use crate::i18n::{Locale, Tr};
+
+    #[test]
+    fn the_form_fills_only_its_kinds_fields_and_domains_when_privileged() {
+        let form = ProviderForm {
+            name: " Corp ".into(),
+            issuer: "https://idp.example.com".into(),
+            tenant: "common".into(),
+            client_id: "rp".into(),
+            scopes: "openid  groups".into(),
+            domains: "a.example, b.example\nc.example".into(),
+            trust_email: Some("on".into()),
+            jit: Some("on".into()),
+            ..ProviderForm::default()
+        };
+        let oidc = form.spec(&KindView::of(Kind::Oidc));
+        assert_eq!(oidc.name, "Corp");
+        assert_eq!(oidc.issuer.as_deref(), Some("https://idp.example.com"));
+        assert_eq!(oidc.tenant, None);
+        assert_eq!(oidc.scopes, ["openid", "groups"]);
+        assert!(oidc.domains.is_empty() && !oidc.trust_email && oidc.jit && !oidc.enabled);
+        let privileged = ProviderForm {
+            privileged: Some("1".into()),
+            ..form.clone()
+        };
+        let entra = privileged.spec(&KindView::of(Kind::Entra));
+        assert_eq!(entra.issuer, None);
+        assert_eq!(entra.tenant.as_deref(), Some("common"));
+        assert_eq!(entra.domains, ["a.example", "b.example", "c.example"]);
+        assert!(entra.trust_email);
+    }
+
+    #[test]
+    fn every_refusal_has_a_message_in_both_languages() {
+        for lang in [Locale::En, Locale::De] {
+            let t = Tr::new(lang);
+            for field in FIELDS.iter().chain(["organization", "id", "kind"].iter()) {
+                let errors = FieldErrors::refusal(&Refusal::Invalid {
+                    field: (*field).to_owned(),
+                    message: String::new(),
+                });
+                for key in errors.fields.iter().map(|(_, k)| *k).chain(errors.form) {
+                    assert!(t.try_text(key).is_some(), "{key}");
+                }
+            }
+            for field in ["domains", "trust_email"] {
+                let errors = FieldErrors::refusal(&Refusal::Privileged {
+                    field,
+                    message: String::new(),
+                });
+                assert_eq!(
+                    errors.of(field).map(|k| t.try_text(k).is_some()),
+                    Some(true)
+                );
+            }
+            assert!(
+                FieldErrors::domain_taken()
+                    .of("domains")
+                    .and_then(|k| t.try_text(k))
+                    .is_some()
+            );
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The "New SSO provider" wizard (S7, S8): step 1 picks the kind (cards;
+//! SAML and LDAP show as coming soon), step 2 shows the callback URL to
+//! register upstream — before saving: the provider's id is handed out
+//! with the form (`registry::new_id`) — and the kind's fields. Saving goes
+//! through `registry::create_as`, the admin API's create with that id.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Query};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::admin::console::chrome::Chrome;
+use crate::admin::console::guard::Console;
+use crate::admin::console::provider_fields::FieldsView;
+use crate::admin::console::provider_form::{FieldErrors, Outcome, ProviderForm, outcome};
+use crate::admin::console::provider_kinds::KindView;
+use crate::admin::console::provider_mfa;
+use crate::admin::console::respond;
+use crate::admin::scopes::Scope;
+use crate::auth::guard::Checked;
+use crate::error::AppError;
+use crate::federation::registry::{self, Reach, Refusal};
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::web::render::html;
+
+/// Step 1: the kinds.
+#[derive(Template)]
+#[template(path = "admin/providers/choose.html")]
+pub struct ChoosePage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub kinds: Vec<KindView>,
+    /// The kind picked, if any.
+    pub picked: String,
+    pub error: Option<&'static str>,
+}
+
+/// Step 2: the callback URL and the kind's fields.
+#[derive(Template)]
+#[template(path = "admin/providers/new.html")]
+pub struct NewPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub callback_url: String,
+    pub fields: FieldsView,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct KindQuery {
+    pub kind: Option<String>,
+}
+
+fn reach(console: &Console) -> Reach {
+    Reach {
+        organizations: console.caller.reach.organization_ids(),
+    }
+}
+
+/// `GET /admin/providers/new` (step 1) and `?kind=…` (step 2).
+pub async fn new_provider(
+    console: Console,
+    state: web::Data<AppState>,
+    query: Query<KindQuery>,
+) -> Result<HttpResponse, AppError> {
+    console
+        .caller
+        .require(Scope::write("providers"))
+        .map_err(respond::problem)?;
+    let Some(slug) = query.into_inner().kind else {
+        return choose(&console, String::new(), None, StatusCode::OK);
+    };
+    match KindView::parse(&slug) {
+        Some(kind) if kind.available => {
+            let id = registry::new_id();
+            let form = ProviderForm::new_for(&kind, id);
+            step_two(
+                &console,
+                &state,
+                kind,
+                form,
+                FieldErrors::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Some(_) => choose(
+            &console,
+            slug,
+            Some("admin.providers.coming_soon_error"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        None => choose(
+            &console,
+            String::new(),
+            Some("admin.providers.pick_kind"),
+            StatusCode::BAD_REQUEST,
+        ),
+    }
+}
+
+fn choose(
+    console: &Console,
+    picked: String,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    html(
+        status,
+        &ChoosePage {
+            t: console.chrome.t,
+            chrome: console.chrome("providers"),
+            kinds: KindView::all(),
+            picked,
+            error,
+        },
+        vec![],
+    )
+}
+
+async fn step_two(
+    console: &Console,
+    state: &AppState,
+    kind: KindView,
+    form: ProviderForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let callback_url = registry::callback_url(state, &form.provider_id);
+    let fields = FieldsView::load(
+        state,
+        console.caller.reach.organization_ids(),
+        kind,
+        form,
+        errors,
+        true,
+        false,
+    )
+    .await?;
+    html(
+        status,
+        &NewPage {
+            t: console.chrome.t,
+            chrome: console.chrome("providers"),
+            callback_url,
+            fields,
+        },
+        vec![],
+    )
+}
+
+/// `POST /admin/providers/new`
+pub async fn create(
+    console: Console,
+    form: Checked<ProviderForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    console
+        .caller
+        .require(Scope::write("providers"))
+        .map_err(respond::problem)?;
+    let mut form = form.into_inner();
+    let Some(kind) = KindView::parse(&form.kind).filter(|k| k.available) else {
+        return choose(
+            &console,
+            String::new(),
+            Some("admin.providers.pick_kind"),
+            StatusCode::BAD_REQUEST,
+        );
+    };
+    let reach = reach(&console);
+    let answer = registry::create_as(
+        &state,
+        &console.caller.actor,
+        &reach,
+        &form.provider_id,
+        kind.kind,
+        form.spec(&kind),
+        form.secret(),
+    )
+    .await;
+    if let Ok(Err(Refusal::Invalid { field, .. })) = &answer
+        && field == "id"
+    {
+        // Sent twice (the first made it): show what it made; a forged id
+        // starts the form again under a fresh one.
+        if registry::show(&state, &reach, &form.provider_id, false)
+            .await
+            .is_ok()
+        {
+            return Ok(respond::done(
+                &format!("/admin/providers/{}", form.provider_id),
+                "provider_created",
+            ));
+        }
+        form.provider_id = registry::new_id();
+    }
+    match outcome(answer)? {
+        Outcome::Done(created) => {
+            let path = format!("/admin/providers/{}", created.id);
+            if form.accept_mfa.is_some() {
+                return provider_mfa::accept(
+                    &console,
+                    &state,
+                    created.kind,
+                    &path,
+                    "provider_created_mfa_accepted",
+                )
+                .await;
+            }
+            Ok(respond::done(&path, "provider_created"))
+        }
+        Outcome::Refused(status, errors) => {
+            form.client_secret.clear();
+            step_two(&console, &state, kind, form, errors, status).await
+        }
+    }
+}

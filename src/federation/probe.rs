@@ -1,0 +1,516 @@
+//! "Test connection" (S8): check a provider's upstream step by step, the
+//! way sign-in will use it, and say which step failed and why in words an
+//! administrator can act on. OIDC kinds: the issuer's discovery document
+//! is fetched and read, names the configured issuer (for a multi-tenant
+//! Entra authority, its template), names usable authorization and token
+//! endpoints, and its key set is reachable and holds keys. GitHub: its API
+//! and its web address answer. Every call goes through [`Outbound`] (the
+//! outbound-call rules, SR-114) with no cache, so a fixed upstream shows at
+//! once; disabled providers can be tested before they are turned on.
+//!
+//! A report names steps and stable reasons, with a detail only when it is
+//! the upstream's own word (an HTTP status, the issuer its document names);
+//! what went wrong inside (connection errors) goes to the log.
+
+use openidconnect::core::{CoreJsonWebKeySet, CoreProviderMetadata};
+use openidconnect::http::{Method, Request, header};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::federation::outbound::{Outbound, OutboundError};
+use crate::federation::registry::ProviderView;
+use crate::federation::spec::Settings;
+use crate::federation::{Kind, entra, upstream_url};
+use crate::state::AppState;
+
+/// One step of a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// The issuer's discovery document was fetched and read.
+    Discovery,
+    /// The document names the configured issuer.
+    Issuer,
+    /// It names usable authorization and token endpoints.
+    Endpoints,
+    /// Its key set (`jwks_uri`) answers and holds keys.
+    Keys,
+    /// GitHub's API answers.
+    Api,
+    /// GitHub's web address (where people authorize) answers.
+    Web,
+    /// The kind can be tested at all.
+    Kind,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Discovery => "discovery",
+            Self::Issuer => "issuer",
+            Self::Endpoints => "endpoints",
+            Self::Keys => "keys",
+            Self::Api => "api",
+            Self::Web => "web",
+            Self::Kind => "kind",
+        }
+    }
+
+    pub const ALL: [Step; 7] = [
+        Self::Discovery,
+        Self::Issuer,
+        Self::Endpoints,
+        Self::Keys,
+        Self::Api,
+        Self::Web,
+        Self::Kind,
+    ];
+}
+
+/// How a step went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Passed,
+    Failed,
+    /// Not tried: a step it needs failed.
+    Skipped,
+}
+
+/// Why a step failed (or was skipped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// No answer: the name does not resolve, nothing listens, or it took
+    /// too long.
+    Unreachable,
+    /// The outbound rules refuse the address (private, or not https).
+    RefusedAddress,
+    /// An error status (`detail`: the status).
+    HttpStatus,
+    /// The answer is larger than an upstream's answer may be.
+    TooLarge,
+    /// Not a discovery document (or not a key set).
+    NotADocument,
+    /// The document names another issuer (`detail`: the one it names).
+    IssuerMismatch,
+    /// The document names no token endpoint.
+    NoTokenEndpoint,
+    /// An endpoint the outbound rules refuse (private, or not https).
+    EndpointRefused,
+    /// The key set holds no key.
+    NoKeys,
+    /// The address does not answer like GitHub's API.
+    NotAnApi,
+    /// A setting the test needs is missing.
+    NotConfigured,
+    /// This kind cannot be tested (yet).
+    Unsupported,
+    /// Skipped: an earlier step failed.
+    EarlierStepFailed,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unreachable => "unreachable",
+            Self::RefusedAddress => "refused_address",
+            Self::HttpStatus => "http_status",
+            Self::TooLarge => "too_large",
+            Self::NotADocument => "not_a_document",
+            Self::IssuerMismatch => "issuer_mismatch",
+            Self::NoTokenEndpoint => "no_token_endpoint",
+            Self::EndpointRefused => "endpoint_refused",
+            Self::NoKeys => "no_keys",
+            Self::NotAnApi => "not_an_api",
+            Self::NotConfigured => "not_configured",
+            Self::Unsupported => "unsupported",
+            Self::EarlierStepFailed => "earlier_step_failed",
+        }
+    }
+
+    pub const ALL: [Reason; 13] = [
+        Self::Unreachable,
+        Self::RefusedAddress,
+        Self::HttpStatus,
+        Self::TooLarge,
+        Self::NotADocument,
+        Self::IssuerMismatch,
+        Self::NoTokenEndpoint,
+        Self::EndpointRefused,
+        Self::NoKeys,
+        Self::NotAnApi,
+        Self::NotConfigured,
+        Self::Unsupported,
+        Self::EarlierStepFailed,
+    ];
+}
+
+/// One step's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Check {
+    pub step: Step,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// The upstream's own word, when it helps: an HTTP status, the issuer
+    /// its document names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Check {
+    fn passed(step: Step) -> Self {
+        Self {
+            step,
+            status: Status::Passed,
+            reason: None,
+            detail: None,
+        }
+    }
+
+    fn failed(step: Step, why: Failure) -> Self {
+        Self {
+            step,
+            status: Status::Failed,
+            reason: Some(why.reason),
+            detail: why.detail,
+        }
+    }
+
+    fn skipped(step: Step) -> Self {
+        Self {
+            step,
+            status: Status::Skipped,
+            reason: Some(Reason::EarlierStepFailed),
+            detail: None,
+        }
+    }
+
+    pub fn passed_ok(&self) -> bool {
+        self.status == Status::Passed
+    }
+}
+
+/// What a test found.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Report {
+    /// Every step passed.
+    pub ok: bool,
+    pub checks: Vec<Check>,
+    /// The issuer the discovery document names (OIDC kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userinfo_endpoint: Option<String>,
+    /// How many keys the key set holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwks_keys: Option<usize>,
+    /// The redirect URI to register upstream.
+    pub callback_url: String,
+}
+
+/// A failed step's reason and detail.
+struct Failure {
+    reason: Reason,
+    detail: Option<String>,
+}
+
+impl Failure {
+    fn bare(reason: Reason) -> Self {
+        Self {
+            reason,
+            detail: None,
+        }
+    }
+}
+
+/// An upstream's answer.
+struct Answer {
+    status: u16,
+    json: bool,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The error status as a failure.
+    fn status_failure(&self) -> Failure {
+        Failure {
+            reason: Reason::HttpStatus,
+            detail: Some(self.status.to_string()),
+        }
+    }
+}
+
+/// Whether an outbound error came from the resolver refusing private
+/// addresses (the rules, not the network).
+fn refused_by_resolver(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.to_string().contains("resolves only to private addresses") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+/// `GET url` through the outbound rules.
+async fn get(out: &Outbound, id: &str, url: &str, accept: &str) -> Result<Answer, Failure> {
+    let request = Request::builder()
+        .method(Method::GET)
+        .uri(url)
+        .header(header::ACCEPT, accept)
+        .body(Vec::new())
+        .map_err(|e| {
+            tracing::info!(provider = %id, "test connection: {url}: {e}");
+            Failure::bare(Reason::RefusedAddress)
+        })?;
+    let response = out.call(request).await.map_err(|e| {
+        tracing::info!(provider = %id, "test connection: {url}: {e}");
+        Failure::bare(match &e {
+            OutboundError::Refused(_) => Reason::RefusedAddress,
+            OutboundError::TooLarge => Reason::TooLarge,
+            OutboundError::Request(inner) if refused_by_resolver(inner) => Reason::RefusedAddress,
+            OutboundError::Request(_) | OutboundError::Http(_) => Reason::Unreachable,
+        })
+    })?;
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    Ok(Answer {
+        status: response.status().as_u16(),
+        json,
+        body: response.into_body(),
+    })
+}
+
+/// The discovery document's address of `issuer` (OIDC Discovery §4).
+fn discovery_url(issuer: &str) -> String {
+    format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    )
+}
+
+/// Test the provider `view` (already found in the caller's reach).
+pub async fn run(state: &AppState, view: &ProviderView) -> Result<Report, AppError> {
+    let out = Outbound::new(state.config.oidc.allow_private_targets)?;
+    let mut report = Report {
+        ok: false,
+        checks: Vec::new(),
+        issuer: None,
+        authorization_endpoint: None,
+        token_endpoint: None,
+        userinfo_endpoint: None,
+        jwks_keys: None,
+        callback_url: view.callback_url.clone(),
+    };
+    let allow_private = state.config.oidc.allow_private_targets;
+    match view.kind {
+        k if k.is_oidc() => oidc(&out, &view.id, &view.settings, allow_private, &mut report).await,
+        Kind::Github => github(&out, &view.id, &view.settings, &mut report).await,
+        _ => report.checks.push(Check::failed(
+            Step::Kind,
+            Failure::bare(Reason::Unsupported),
+        )),
+    }
+    report.ok = report.checks.iter().all(Check::passed_ok);
+    Ok(report)
+}
+
+/// Record `step` as passed or failed; whether it passed.
+fn record(report: &mut Report, step: Step, outcome: Result<(), Failure>) -> bool {
+    match outcome {
+        Ok(()) => {
+            report.checks.push(Check::passed(step));
+            true
+        }
+        Err(why) => {
+            report.checks.push(Check::failed(step, why));
+            false
+        }
+    }
+}
+
+async fn oidc(
+    out: &Outbound,
+    id: &str,
+    settings: &Settings,
+    allow_private: bool,
+    report: &mut Report,
+) {
+    let later = [Step::Issuer, Step::Endpoints, Step::Keys];
+    let Some(issuer) = settings.issuer.as_deref() else {
+        record(
+            report,
+            Step::Discovery,
+            Err(Failure::bare(Reason::NotConfigured)),
+        );
+        report.checks.extend(later.map(Check::skipped));
+        return;
+    };
+    let document = match discover(out, id, issuer).await {
+        Ok(doc) => doc,
+        Err(why) => {
+            record(report, Step::Discovery, Err(why));
+            report.checks.extend(later.map(Check::skipped));
+            return;
+        }
+    };
+    record(report, Step::Discovery, Ok(()));
+    let named = document.issuer().as_str().to_owned();
+    let same = match entra::multi_tenant(settings) {
+        Some(authority) => entra::names_template(authority, &named),
+        None => named == issuer,
+    };
+    let mismatch = Failure {
+        reason: Reason::IssuerMismatch,
+        detail: Some(named.chars().take(300).collect()),
+    };
+    record(
+        report,
+        Step::Issuer,
+        if same { Ok(()) } else { Err(mismatch) },
+    );
+    report.issuer = Some(named);
+
+    let authorization = document.authorization_endpoint().as_str().to_owned();
+    let token = document.token_endpoint().map(|u| u.as_str().to_owned());
+    let endpoints = match &token {
+        None => Err(Failure::bare(Reason::NoTokenEndpoint)),
+        Some(token) => [authorization.as_str(), token.as_str()]
+            .into_iter()
+            .try_for_each(|url| upstream_url::check_target(url, allow_private))
+            .map_err(|e| {
+                tracing::info!(provider = %id, "test connection: endpoint: {e}");
+                Failure::bare(Reason::EndpointRefused)
+            }),
+    };
+    record(report, Step::Endpoints, endpoints);
+    report.authorization_endpoint = Some(authorization);
+    report.token_endpoint = token;
+    report.userinfo_endpoint = document.userinfo_endpoint().map(|u| u.as_str().to_owned());
+
+    let keys = keys(out, id, document.jwks_uri().url().as_str()).await;
+    let counted = keys.as_ref().ok().copied();
+    record(
+        report,
+        Step::Keys,
+        keys.and_then(|n| match n {
+            0 => Err(Failure::bare(Reason::NoKeys)),
+            _ => Ok(()),
+        }),
+    );
+    report.jwks_keys = counted;
+}
+
+/// The issuer's discovery document.
+async fn discover(out: &Outbound, id: &str, issuer: &str) -> Result<CoreProviderMetadata, Failure> {
+    let answer = get(out, id, &discovery_url(issuer), "application/json").await?;
+    if !answer.success() {
+        return Err(answer.status_failure());
+    }
+    serde_json::from_slice(&answer.body).map_err(|e| {
+        tracing::info!(provider = %id, "test connection: discovery document: {e}");
+        Failure::bare(Reason::NotADocument)
+    })
+}
+
+/// How many keys the key set at `url` holds.
+async fn keys(out: &Outbound, id: &str, url: &str) -> Result<usize, Failure> {
+    let answer = get(out, id, url, "application/json").await?;
+    if !answer.success() {
+        return Err(answer.status_failure());
+    }
+    let set: CoreJsonWebKeySet = serde_json::from_slice(&answer.body).map_err(|e| {
+        tracing::info!(provider = %id, "test connection: key set: {e}");
+        Failure::bare(Reason::NotADocument)
+    })?;
+    Ok(set.keys().len())
+}
+
+async fn github(out: &Outbound, id: &str, settings: &Settings, report: &mut Report) {
+    let (Some(api), Some(web)) = (settings.api_url.as_deref(), settings.web_url.as_deref()) else {
+        record(report, Step::Api, Err(Failure::bare(Reason::NotConfigured)));
+        report.checks.push(Check::skipped(Step::Web));
+        return;
+    };
+    // `/meta` is public on github.com; an Enterprise Server in private
+    // mode asks for a sign-in first (401/403 in JSON): reached either way.
+    let api_answer = get(
+        out,
+        id,
+        &format!("{api}/meta"),
+        "application/vnd.github+json",
+    )
+    .await
+    .and_then(|a| match a.status {
+        _ if !a.json && (a.success() || matches!(a.status, 401 | 403)) => {
+            Err(Failure::bare(Reason::NotAnApi))
+        }
+        _ if a.success() || matches!(a.status, 401 | 403) => Ok(()),
+        _ => Err(a.status_failure()),
+    });
+    record(report, Step::Api, api_answer);
+    // The authorization page answers (a redirect to sign in, or a refusal
+    // of the empty request: anything but a server error).
+    let web_answer = get(
+        out,
+        id,
+        &format!("{web}/login/oauth/authorize"),
+        "text/html",
+    )
+    .await
+    .and_then(|a| {
+        if a.status < 500 {
+            Ok(())
+        } else {
+            Err(a.status_failure())
+        }
+    });
+    record(report, Step::Web, web_answer);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Reason, Step, discovery_url};
+
+    #[test]
+    fn the_discovery_address_follows_the_issuer() {
+        assert_eq!(
+            discovery_url("https://idp.example.com"),
+            "https://idp.example.com/.well-known/openid-configuration"
+        );
+        assert_eq!(
+            discovery_url("https://idp.example.com/tenant/"),
+            "https://idp.example.com/tenant/.well-known/openid-configuration"
+        );
+    }
+
+    #[test]
+    fn steps_and_reasons_serialize_as_they_are_named() {
+        for step in Step::ALL {
+            assert_eq!(
+                serde_json::to_value(step).unwrap(),
+                serde_json::json!(step.as_str())
+            );
+        }
+        for reason in Reason::ALL {
+            assert_eq!(
+                serde_json::to_value(reason).unwrap(),
+                serde_json::json!(reason.as_str())
+            );
+        }
+    }
+}
