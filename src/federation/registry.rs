@@ -354,6 +354,19 @@ fn well_formed(id: &str) -> bool {
     uuid::Uuid::parse_str(id).is_ok_and(|u| u.hyphenated().to_string() == id)
 }
 
+/// Whether `id` may still be given to [`create_as`]: shaped like the ids
+/// [`new_id`] makes and used by no provider (deleted ones too).
+pub async fn id_free(state: &AppState, id: &str) -> Result<bool, AppError> {
+    if !well_formed(id) {
+        return Ok(false);
+    }
+    let id = id.to_owned();
+    state
+        .db
+        .run(move |conn| Ok(providers::find_in_reach(conn, None, &id, true)?.is_none()))
+        .await
+}
+
 /// Register a provider; its id and callback URL are in the answer.
 pub async fn create(
     state: &AppState,

@@ -100,6 +100,27 @@ async fn user_id(app: &TestApp, admin: &Admin) -> String {
     .await
 }
 
+/// Step 2 of the wizard for `kind`: the first visit goes on to an address
+/// holding a fresh provider id, and a reload shows the same one (the
+/// callback URL the admin may have registered upstream stays).
+async fn wizard(b: &mut Browser, kind: &str) -> Page {
+    let first = page(
+        b,
+        &format!("/admin/providers/new?kind={kind}"),
+        StatusCode::SEE_OTHER,
+    )
+    .await;
+    let at = first.location().to_owned();
+    assert!(
+        at.starts_with(&format!("/admin/providers/new?kind={kind}&id=")),
+        "{at}"
+    );
+    let form = page(b, &at, StatusCode::OK).await;
+    let again = page(b, &at, StatusCode::OK).await;
+    assert_eq!(again.field("provider_id"), form.field("provider_id"));
+    form
+}
+
 /// Post the wizard's step 2 for `kind` with `fields` (and the form's
 /// kind, provider id and privileged marker).
 async fn submit_wizard(b: &mut Browser, form: &Page, fields: &[(&str, &str)]) -> Page {
@@ -144,6 +165,12 @@ async fn the_wizard_registers_every_kind_and_explains_refusals(backend: Backend)
         assert!(choose.body.contains(&format!("value=\"{kind}\"")), "{kind}");
     }
     assert_eq!(choose.body.matches("Coming soon").count(), 2);
+    let back = page(&mut b, "/admin/providers/new?picked=entra", StatusCode::OK).await;
+    assert!(
+        back.body.contains("value=\"entra\" checked"),
+        "{}",
+        back.body
+    );
     page(
         &mut b,
         "/admin/providers/new?kind=saml",
@@ -212,12 +239,7 @@ async fn the_wizard_registers_every_kind_and_explains_refusals(backend: Backend)
     ];
     let mut made = Vec::new();
     for (kind, bad, error, good) in cases {
-        let form = page(
-            &mut b,
-            &format!("/admin/providers/new?kind={kind}"),
-            StatusCode::OK,
-        )
-        .await;
+        let form = wizard(&mut b, kind).await;
         let id = form.field("provider_id");
         let callback = registry::callback_url(&app.state, &id);
         assert!(callback.ends_with(&format!("/login/providers/{id}/callback")));
@@ -269,6 +291,10 @@ async fn the_wizard_registers_every_kind_and_explains_refusals(backend: Backend)
         assert!(view.has_secret && view.enabled && view.jit && !view.trust_email);
         let shown = page(&mut b, &format!("/admin/providers/{id}"), StatusCode::OK).await;
         assert!(shown.body.contains(&callback) && shown.body.contains(&name));
+        // Its address now leads to a fresh id.
+        let used = format!("/admin/providers/new?kind={kind}&id={id}");
+        let fresh = page(&mut b, &used, StatusCode::SEE_OTHER).await;
+        assert!(!fresh.location().contains(&id));
         // Sent twice: the provider it made, not a second one.
         let again = submit_wizard(&mut b, &refused, &fields).await;
         assert_eq!(again.location(), done.location());
@@ -292,7 +318,7 @@ async fn the_wizard_registers_every_kind_and_explains_refusals(backend: Backend)
     let found = page(&mut b, "/admin/providers?q=okta", StatusCode::OK).await;
     assert!(found.body.contains("Corp okta") && !found.body.contains("Corp github"));
     // A forged id is refused: the form comes back under a fresh one.
-    let form = page(&mut b, "/admin/providers/new?kind=oidc", StatusCode::OK).await;
+    let form = wizard(&mut b, "oidc").await;
     let forged = b
         .post_from(
             &form,
@@ -583,7 +609,7 @@ async fn organization_admins_reach_only_their_providers(backend: Backend) {
 
     // The wizard: its organizations only, no domains; a forged claim is
     // refused and creates nothing.
-    let form = page(&mut b, "/admin/providers/new?kind=oidc", StatusCode::OK).await;
+    let form = wizard(&mut b, "oidc").await;
     assert!(form.body.contains("Org A") && !form.body.contains("Org B"));
     assert!(!form.body.contains("name=\"domains\"") && !form.body.contains("name=\"accept_mfa\""));
     let fields = [

@@ -49,7 +49,13 @@ pub struct NewPage {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct KindQuery {
+    /// Step 2 of this kind…
     pub kind: Option<String>,
+    /// …for this new provider id (given by the first visit, so that a
+    /// reload shows the same callback URL).
+    pub id: Option<String>,
+    /// Step 1 with this kind chosen (back from step 2).
+    pub picked: Option<String>,
 }
 
 fn reach(console: &Console) -> Reach {
@@ -68,12 +74,26 @@ pub async fn new_provider(
         .caller
         .require(Scope::write("providers"))
         .map_err(respond::problem)?;
-    let Some(slug) = query.into_inner().kind else {
-        return choose(&console, String::new(), None, StatusCode::OK);
+    let query = query.into_inner();
+    let Some(slug) = query.kind else {
+        let picked = query.picked.unwrap_or_default();
+        return choose(&console, picked, None, StatusCode::OK);
     };
     match KindView::parse(&slug) {
         Some(kind) if kind.available => {
-            let id = registry::new_id();
+            let id = match query.id {
+                Some(id) if registry::id_free(&state, &id).await? => id,
+                // A fresh id in the address: a reload keeps the callback
+                // URL the admin may have registered upstream already.
+                _ => {
+                    let fresh = format!(
+                        "/admin/providers/new?kind={}&id={}",
+                        kind.slug,
+                        registry::new_id()
+                    );
+                    return Ok(crate::web::render::see_other(&fresh, vec![]));
+                }
+            };
             let form = ProviderForm::new_for(&kind, id);
             step_two(
                 &console,
