@@ -43,8 +43,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/static/{tail:.*}", get_or_head().to(assets::get_asset))
     .route("/favicon.ico", get_or_head().to(assets::get_favicon))
     // Organizations' branding on the hosted pages (S8)
-    .route("/branding/{org}/logo", web::get().to(crate::flow::branding::get_logo))
-    .route("/branding/{org}/theme.css", web::get().to(crate::flow::branding::get_theme))
+    .route(
+        "/branding/{org}/logo",
+        web::get().to(crate::flow::branding::get_logo),
+    )
+    .route(
+        "/branding/{org}/theme.css",
+        web::get().to(crate::flow::branding::get_theme),
+    )
     // OpenID Provider
     .route(
         "/.well-known/openid-configuration",

@@ -62,7 +62,10 @@ mod tests {
         png.extend_from_slice(b"IHDR");
         png.extend_from_slice(&[0; 13]);
         assert_eq!(detect(&png), Some(ImageType::Png));
-        assert_eq!(detect(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 16]), Some(ImageType::Jpeg));
+        assert_eq!(
+            detect(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 16]),
+            Some(ImageType::Jpeg)
+        );
         assert_eq!(
             detect(b"RIFF\x24\0\0\0WEBPVP8 \x18\0\0\0"),
             Some(ImageType::WebP)
@@ -72,7 +75,7 @@ mod tests {
             b"GIF89a\x01\0\x01\0",
             b"hello, I am text named logo.png",
             b"<html><script>alert(1)</script>",
-            &PNG[..],
+            PNG,
             b"",
         ] {
             assert_eq!(detect(refused), None, "{refused:?}");

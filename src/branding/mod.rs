@@ -321,7 +321,10 @@ pub async fn brand_of(state: &AppState, org: &OrganizationId) -> Result<Option<B
 }
 
 /// The theme stylesheet of `org`, if it is branded.
-pub async fn stylesheet(state: &AppState, org: &OrganizationId) -> Result<Option<String>, AppError> {
+pub async fn stylesheet(
+    state: &AppState,
+    org: &OrganizationId,
+) -> Result<Option<String>, AppError> {
     let org = org.clone();
     let look = state
         .db
@@ -339,7 +342,10 @@ pub async fn logo(
     org: &OrganizationId,
 ) -> Result<Option<(ImageType, Vec<u8>)>, AppError> {
     let org = org.clone();
-    let found = state.db.run(move |conn| rows::find_logo(conn, &org)).await?;
+    let found = state
+        .db
+        .run(move |conn| rows::find_logo(conn, &org))
+        .await?;
     Ok(found.and_then(|(mime, bytes, _)| {
         // Served only as one of our types, checked again on the way out.
         let kind = ImageType::from_mime(&mime)?;
@@ -363,7 +369,10 @@ mod tests {
             display_name(&"x".repeat(101)),
             Err(Refusal::Invalid("display_name"))
         );
-        assert_eq!(colour("#AABBCC", "primary_color"), Ok(Some("#aabbcc".into())));
+        assert_eq!(
+            colour("#AABBCC", "primary_color"),
+            Ok(Some("#aabbcc".into()))
+        );
         assert_eq!(colour("", "primary_color"), Ok(None));
         assert_eq!(
             colour("red", "accent_color"),

@@ -91,7 +91,9 @@ impl AppContext {
         if !redirect_uri::matches(&client.redirect_uris(), &redirect) {
             return Ok(None);
         }
-        Ok(Some(Self::new(state, &client, &redirect).branded(state).await?))
+        Ok(Some(
+            Self::new(state, &client, &redirect).branded(state).await?,
+        ))
     }
 
     /// The page's Content-Security-Policy.

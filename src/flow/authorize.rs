@@ -118,15 +118,17 @@ async fn respond(
             client,
             redirect_uri,
             scopes,
-        }) => consent::page(
-            req,
-            state,
-            &current,
-            &client,
-            &redirect_uri,
-            &scopes,
-            &params,
-        )
-        .await,
+        }) => {
+            consent::page(
+                req,
+                state,
+                &current,
+                &client,
+                &redirect_uri,
+                &scopes,
+                &params,
+            )
+            .await
+        }
     }
 }

@@ -41,7 +41,10 @@ pub async fn get_logo(
         .insert_header((header::CONTENT_TYPE, kind.mime()))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, CACHE))
-        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ))
         .insert_header((
             HeaderName::from_static("cross-origin-resource-policy"),
             "same-origin",

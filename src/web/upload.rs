@@ -50,7 +50,9 @@ fn boundary(req: &HttpRequest) -> Option<String> {
     }
     let raw = params.find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("boundary").then_some(v.trim())
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then_some(v.trim())
     })?;
     let b = raw.trim_matches('"');
     let ok = (1..=70).contains(&b.len())
@@ -125,7 +127,10 @@ fn parse(body: &[u8], boundary: &str) -> Option<Upload> {
             return Some(upload);
         }
         rest = rest.strip_prefix(b"\r\n")?;
-        let head_end = find(rest.get(..rest.len().min(MAX_PART_HEADERS + 4))?, b"\r\n\r\n")?;
+        let head_end = find(
+            rest.get(..rest.len().min(MAX_PART_HEADERS + 4))?,
+            b"\r\n\r\n",
+        )?;
         let headers = std::str::from_utf8(rest.get(..head_end)?).ok()?;
         let content_start = head_end + 4;
         let content_len = find(rest.get(content_start..)?, next_part.as_bytes())?;
@@ -183,7 +188,8 @@ mod tests {
         assert!(parse(b"--XyZ\r\nno headers end", "XyZ").is_none());
         let unterminated = b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nvalue";
         assert!(parse(unterminated, "XyZ").is_none());
-        let many: Vec<(&str, Option<&str>, &[u8])> = (0..20).map(|_| ("a", None, &b"1"[..])).collect();
+        let many: Vec<(&str, Option<&str>, &[u8])> =
+            (0..20).map(|_| ("a", None, &b"1"[..])).collect();
         assert!(parse(&body(&many), "XyZ").is_none());
         assert!(parse(&body(&[]), "XyZ").unwrap().file.is_none());
     }

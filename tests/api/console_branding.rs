@@ -160,7 +160,11 @@ async fn logos_are_judged_by_their_bytes_and_served_strictly(backend: Backend) {
         StatusCode::OK,
     )
     .await;
-    assert!(refused.body.contains("not a PNG, JPEG or WebP"), "{}", refused.body);
+    assert!(
+        refused.body.contains("not a PNG, JPEG or WebP"),
+        "{}",
+        refused.body
+    );
 
     // A form without a file, and one without the CSRF token.
     let none = upload(&app, &b, &form, &acme, b"").await;
@@ -256,7 +260,12 @@ async fn oversized_uploads_are_refused_without_reading_them(backend: Backend) {
 
     // A whole body within the form's limit whose file is one byte over.
     let mut form_page = b.clone();
-    let form = page(&mut form_page, &format!("/admin/branding/{acme}"), StatusCode::OK).await;
+    let form = page(
+        &mut form_page,
+        &format!("/admin/branding/{acme}"),
+        StatusCode::OK,
+    )
+    .await;
     let mut big = png();
     big.resize(LOGO_MAX + 1, 0);
     let res = upload(&app, &b, &form, &acme, &big).await;
@@ -349,7 +358,12 @@ async fn organization_admins_brand_only_their_organizations(backend: Backend) {
     let overview = page(&mut b, "/admin/branding", StatusCode::OK).await;
     assert!(overview.body.contains("Acme") && !overview.body.contains("Globex"));
     let form = page(&mut b, &format!("/admin/branding/{acme}"), StatusCode::OK).await;
-    page(&mut b, &format!("/admin/branding/{globex}"), StatusCode::NOT_FOUND).await;
+    page(
+        &mut b,
+        &format!("/admin/branding/{globex}"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
     let look = b
         .post_from(
             &form,
@@ -388,7 +402,12 @@ async fn organization_admins_brand_only_their_organizations(backend: Backend) {
     assert_eq!(remove.status, StatusCode::FORBIDDEN);
     assert_eq!(stored_logo(&app, &acme).await, Some(png()));
     assert!(!app.audited("branding.updated").await);
-    page(&mut ab, &format!("/admin/branding/{globex}"), StatusCode::NOT_FOUND).await;
+    page(
+        &mut ab,
+        &format!("/admin/branding/{globex}"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }
 
 /// A client of organization `org` (redirect URI [`REDIRECT`]).
@@ -444,16 +463,16 @@ async fn sign_in_pages_of_the_organizations_applications_are_branded(backend: Ba
 
     let login = login_page_for(&app, "acme-notes").await;
     assert!(
-        login
-            .body
-            .contains(&format!("<link rel=\"stylesheet\" href=\"/branding/{acme}/theme.css?v=")),
+        login.body.contains(&format!(
+            "<link rel=\"stylesheet\" href=\"/branding/{acme}/theme.css?v="
+        )),
         "{}",
         login.body
     );
     assert!(
-        login
-            .body
-            .contains(&format!("<img class=\"brand-logo\" src=\"/branding/{acme}/logo?v=")),
+        login.body.contains(&format!(
+            "<img class=\"brand-logo\" src=\"/branding/{acme}/logo?v="
+        )),
         "{}",
         login.body
     );
@@ -491,7 +510,11 @@ async fn branding_in_chromium() {
         assert_eq!(v["logo_shown"], json!(true), "{seen}");
         assert_eq!(v["themed"], json!(true), "{seen}");
     }
-    assert_eq!(seen["en-desktop"]["button"], json!("rgb(11, 110, 79)"), "{seen}");
+    assert_eq!(
+        seen["en-desktop"]["button"],
+        json!("rgb(11, 110, 79)"),
+        "{seen}"
+    );
     let logo = stored_logo(&app, &acme).await.unwrap();
     assert!(logo.starts_with(b"\x89PNG"), "the script's PNG was stored");
 }

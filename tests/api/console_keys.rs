@@ -151,12 +151,32 @@ async fn api_keys_are_shown_once_work_and_are_revoked(backend: Backend) {
     assert!(list.body.contains("users:read") && list.body.contains("sessions:write"));
     let created = app.audit_rows("api_key.created").await;
     assert_eq!(created.len(), 1);
-    assert!(!created[0].details.contains(&key[4..]), "no key in the audit");
+    assert!(
+        !created[0].details.contains(&key[4..]),
+        "no key in the audit"
+    );
+
+    // Its page shows it (never the key) and offers rotate and revoke.
+    let id = api_keys::list(&app.state).await.unwrap()[0].id.clone();
+    assert!(
+        list.body
+            .contains(&format!("href=\"/admin/api-keys/{id}\""))
+    );
+    let shown = page(&mut b, &format!("/admin/api-keys/{id}"), StatusCode::OK).await;
+    assert!(!shown.body.contains(&key), "{}", shown.body);
+    for text in [
+        "127.0.0.1/32, 10.0.0.0/8",
+        "100 requests per minute",
+        "/rotate",
+        "/revoke",
+    ] {
+        assert!(shown.body.contains(text), "{text}: {}", shown.body);
+    }
+    page(&mut b, "/admin/api-keys/no-such-key", StatusCode::NOT_FOUND).await;
 
     // Revoked: the key is refused at once.
-    let id = api_keys::list(&app.state).await.unwrap()[0].id.clone();
     let revoked = b
-        .post_from(&list, &format!("/admin/api-keys/{id}/revoke"), &[])
+        .post_from(&shown, &format!("/admin/api-keys/{id}/revoke"), &[])
         .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
     assert_eq!(revoked.location(), "/admin/api-keys?notice=api_key_revoked");
@@ -236,15 +256,27 @@ async fn api_key_forms_show_what_is_wrong(backend: Backend) {
         (vec![("name", "No scope")], "Choose at least one scope"),
         (vec![("name", ""), ("scope", "users:read")], "Enter a name"),
         (
-            vec![("name", "x"), ("scope", "users:read"), ("expires_in", "soon")],
+            vec![
+                ("name", "x"),
+                ("scope", "users:read"),
+                ("expires_in", "soon"),
+            ],
             "Enter a number and s, m, h or d",
         ),
         (
-            vec![("name", "x"), ("scope", "users:read"), ("allowed_ips", "example.com")],
+            vec![
+                ("name", "x"),
+                ("scope", "users:read"),
+                ("allowed_ips", "example.com"),
+            ],
             "addresses or CIDR blocks",
         ),
         (
-            vec![("name", "x"), ("scope", "users:read"), ("rate_limit_per_min", "0")],
+            vec![
+                ("name", "x"),
+                ("scope", "users:read"),
+                ("rate_limit_per_min", "0"),
+            ],
             "whole number from 1 to 100000",
         ),
         (
@@ -252,7 +284,11 @@ async fn api_key_forms_show_what_is_wrong(backend: Backend) {
             "Choose at least one scope",
         ),
         (
-            vec![("name", "x"), ("scope", "users:read"), ("organization_id", "nope")],
+            vec![
+                ("name", "x"),
+                ("scope", "users:read"),
+                ("organization_id", "nope"),
+            ],
             "Choose an organization you administer",
         ),
     ] {
@@ -265,10 +301,18 @@ async fn api_key_forms_show_what_is_wrong(backend: Backend) {
     // What was typed is kept.
     let res = make_key(
         &mut b,
-        &[("name", "Keep <me>"), ("scope", "audit:read"), ("expires_in", "soon")],
+        &[
+            ("name", "Keep <me>"),
+            ("scope", "audit:read"),
+            ("expires_in", "soon"),
+        ],
     )
     .await;
-    assert!(res.body.contains("value=\"Keep &#60;me&#62;\""), "{}", res.body);
+    assert!(
+        res.body.contains("value=\"Keep &#60;me&#62;\""),
+        "{}",
+        res.body
+    );
     assert!(
         res.body.contains("value=\"audit:read\" checked"),
         "{}",
@@ -325,7 +369,11 @@ async fn organization_admins_and_auditors_keep_to_their_keys(backend: Backend) {
         .post_from(
             &form,
             "/admin/api-keys",
-            &[("name", "Mine"), ("scope", "users:read"), ("organization_id", "")],
+            &[
+                ("name", "Mine"),
+                ("scope", "users:read"),
+                ("organization_id", ""),
+            ],
         )
         .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
@@ -341,13 +389,24 @@ async fn organization_admins_and_auditors_keep_to_their_keys(backend: Backend) {
         .post_from(
             &form,
             "/admin/api-keys",
-            &[("name", "Theirs"), ("scope", "users:read"), ("organization_id", &globex)],
+            &[
+                ("name", "Theirs"),
+                ("scope", "users:read"),
+                ("organization_id", &globex),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(key_count(&app).await, count);
-    // … and cannot revoke or rotate another organization's or a global key.
+    // … and cannot see, revoke or rotate another organization's or a
+    // global key.
     for other in [&theirs.id, &global.id] {
+        page(
+            &mut b,
+            &format!("/admin/api-keys/{other}"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
         for action in ["revoke", "rotate"] {
             let res = b
                 .post_from(
@@ -373,11 +432,24 @@ async fn organization_admins_and_auditors_keep_to_their_keys(backend: Backend) {
     assert!(!list.body.contains("/admin/api-keys/new"), "{}", list.body);
     assert!(!list.body.contains("/revoke"), "{}", list.body);
     page(&mut ab, "/admin/api-keys/new", StatusCode::FORBIDDEN).await;
+    let own = page(
+        &mut ab,
+        &format!("/admin/api-keys/{}", ours.id),
+        StatusCode::OK,
+    )
+    .await;
+    assert!(!own.body.contains("/revoke") && !own.body.contains("/rotate"));
     let count = key_count(&app).await;
     for (action, fields) in [
-        ("/admin/api-keys".to_owned(), vec![("name", "Sneaky"), ("scope", "users:read")]),
+        (
+            "/admin/api-keys".to_owned(),
+            vec![("name", "Sneaky"), ("scope", "users:read")],
+        ),
         (format!("/admin/api-keys/{}/revoke", ours.id), vec![]),
-        (format!("/admin/api-keys/{}/rotate", ours.id), vec![("overlap", "1h")]),
+        (
+            format!("/admin/api-keys/{}/rotate", ours.id),
+            vec![("overlap", "1h")],
+        ),
     ] {
         let res = ab.post_from(&list, &action, &fields).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{action}");

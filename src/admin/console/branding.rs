@@ -222,7 +222,9 @@ pub async fn post_logo(
         Some(&console.current),
         form.field("csrf_token"),
     )?;
-    let Some((_, bytes)) = form.file.filter(|(name, bytes)| name == "logo" && !bytes.is_empty())
+    let Some((_, bytes)) = form
+        .file
+        .filter(|(name, bytes)| name == "logo" && !bytes.is_empty())
     else {
         return Ok(respond::refused(&back, "logo_missing"));
     };

@@ -22,6 +22,7 @@ use actix_web::web::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes)
         .configure(signing_keys::routes)
+        .configure(api_key_new::routes)
         .configure(api_keys::routes)
         .configure(branding::routes);
 }

@@ -73,7 +73,10 @@ pub const EN: &[(&str, &str)] = &[
         "admin.error.logo_type",
         "That file is not a PNG, JPEG or WebP image (SVG is not accepted).",
     ),
-    ("admin.error.logo_missing", "Choose an image file to upload."),
+    (
+        "admin.error.logo_missing",
+        "Choose an image file to upload.",
+    ),
 ];
 
 /// German (Sie-Form).
@@ -137,7 +140,10 @@ pub const DE: &[(&str, &str)] = &[
         "admin.branding.error.colour",
         "Bitte geben Sie eine Farbe als # und sechs Hexadezimalziffern ein (z. B. #2f5bd8) oder lassen Sie das Feld leer.",
     ),
-    ("admin.notice.branding_saved", "Erscheinungsbild gespeichert."),
+    (
+        "admin.notice.branding_saved",
+        "Erscheinungsbild gespeichert.",
+    ),
     ("admin.notice.logo_saved", "Logo hochgeladen."),
     ("admin.notice.logo_removed", "Logo entfernt."),
     (
