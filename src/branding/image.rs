@@ -75,7 +75,7 @@ mod tests {
             b"GIF89a\x01\0\x01\0",
             b"hello, I am text named logo.png",
             b"<html><script>alert(1)</script>",
-            &PNG[..],
+            PNG,
             b"",
         ] {
             assert_eq!(detect(refused), None, "{refused:?}");

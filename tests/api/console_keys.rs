@@ -156,10 +156,27 @@ async fn api_keys_are_shown_once_work_and_are_revoked(backend: Backend) {
         "no key in the audit"
     );
 
-    // Revoked: the key is refused at once.
+    // Its page shows it (never the key) and offers rotate and revoke.
     let id = api_keys::list(&app.state).await.unwrap()[0].id.clone();
+    assert!(
+        list.body
+            .contains(&format!("href=\"/admin/api-keys/{id}\""))
+    );
+    let shown = page(&mut b, &format!("/admin/api-keys/{id}"), StatusCode::OK).await;
+    assert!(!shown.body.contains(&key), "{}", shown.body);
+    for text in [
+        "127.0.0.1/32, 10.0.0.0/8",
+        "100 requests per minute",
+        "/rotate",
+        "/revoke",
+    ] {
+        assert!(shown.body.contains(text), "{text}: {}", shown.body);
+    }
+    page(&mut b, "/admin/api-keys/no-such-key", StatusCode::NOT_FOUND).await;
+
+    // Revoked: the key is refused at once.
     let revoked = b
-        .post_from(&list, &format!("/admin/api-keys/{id}/revoke"), &[])
+        .post_from(&shown, &format!("/admin/api-keys/{id}/revoke"), &[])
         .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
     assert_eq!(revoked.location(), "/admin/api-keys?notice=api_key_revoked");
@@ -381,8 +398,15 @@ async fn organization_admins_and_auditors_keep_to_their_keys(backend: Backend) {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(key_count(&app).await, count);
-    // … and cannot revoke or rotate another organization's or a global key.
+    // … and cannot see, revoke or rotate another organization's or a
+    // global key.
     for other in [&theirs.id, &global.id] {
+        page(
+            &mut b,
+            &format!("/admin/api-keys/{other}"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
         for action in ["revoke", "rotate"] {
             let res = b
                 .post_from(
@@ -408,6 +432,13 @@ async fn organization_admins_and_auditors_keep_to_their_keys(backend: Backend) {
     assert!(!list.body.contains("/admin/api-keys/new"), "{}", list.body);
     assert!(!list.body.contains("/revoke"), "{}", list.body);
     page(&mut ab, "/admin/api-keys/new", StatusCode::FORBIDDEN).await;
+    let own = page(
+        &mut ab,
+        &format!("/admin/api-keys/{}", ours.id),
+        StatusCode::OK,
+    )
+    .await;
+    assert!(!own.body.contains("/revoke") && !own.body.contains("/rotate"));
     let count = key_count(&app).await;
     for (action, fields) in [
         (

@@ -56,16 +56,19 @@ await run(async (ctx) => {
     const res = await fetch(`${direct(ctx.base)}/api/v1/session`, { headers: { authorization: `Bearer ${key}` } });
     ctx.expect(res.status === 200, `the key works (${res.status})`);
 
-    // Listed, never shown again; then revoked after confirming.
+    // Listed, never shown again; then revoked on its page after confirming.
     await page.locator('a.button-primary[href="/admin/api-keys"]').click();
     await page.waitForURL(/\/admin\/api-keys$/);
     seen.listed_once = (await page.content()).includes(key);
     const row = page.locator('tbody tr', { hasText: name });
     ctx.expect((await row.textContent()).includes('1'), 'the use is counted');
     await ctx.shot(v, page, 'api-keys');
-    await row.locator('details.confirm summary.button-danger').click();
+    await row.locator('a.key-link').click();
+    await page.waitForURL(/\/admin\/api-keys\/[0-9a-f-]+$/);
+    await ctx.shot(v, page, 'api-key');
+    await page.locator('details.confirm summary.button-danger').click();
     await ctx.shot(v, page, 'api-key-revoke-confirm');
-    await row.locator('form[action$="/revoke"] button[type=submit]').click();
+    await page.locator('form[action$="/revoke"] button[type=submit]').click();
     await page.waitForURL(/notice=api_key_revoked/);
     ctx.expect(
       (await page.locator('tbody tr', { hasText: name }).textContent()).match(/Revoked|Widerrufen/),

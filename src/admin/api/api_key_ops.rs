@@ -117,8 +117,13 @@ pub async fn show(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
+    Ok(HttpResponse::Ok().json(key_view(&state, &caller, path.into_inner()).await?))
+}
+
+/// The key `id` in the caller's reach, else 404 (the API and the console).
+pub async fn key_view(state: &AppState, caller: &Caller, id: String) -> Result<KeyView, Problem> {
     caller.require(Scope::read("api-keys"))?;
-    let (orgs, id) = (caller.reach.organization_ids(), path.into_inner());
+    let orgs = caller.reach.organization_ids();
     let found = state
         .db
         .run(
@@ -128,7 +133,7 @@ pub async fn show(
             },
         )
         .await?;
-    Ok(HttpResponse::Ok().json(found.ok_or_else(Problem::not_found)?))
+    found.ok_or_else(Problem::not_found)
 }
 
 /// Body of `POST /api/v1/api-keys`.

@@ -7,13 +7,13 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::web;
+use actix_web::web::{self, ServiceConfig};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::admin::api::api_key_ops::{CreateKey, manager, overlap_of, spec_of};
 use crate::admin::api_keys::{self, Created, KeyRefusal};
-use crate::admin::console::api_keys::{KeyRow, PAGE};
+use crate::admin::console::api_keys::{KeyRow, OVERLAPS, PAGE, overlap_key};
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
 use crate::admin::console::org_options::{self, OrgOption};
@@ -28,17 +28,11 @@ use crate::web::render::html;
 
 const NEW: &str = "/admin/api-keys/new";
 
-/// How long a rotated key may keep working, as offered.
-pub const OVERLAPS: &[&str] = &["0s", "1h", "1d", "7d"];
-
-/// The message key naming an overlap of [`OVERLAPS`].
-pub fn overlap_key(overlap: &str) -> &'static str {
-    match overlap {
-        "0s" => "admin.api_keys.overlap.0s",
-        "1h" => "admin.api_keys.overlap.1h",
-        "1d" => "admin.api_keys.overlap.1d",
-        _ => "admin.api_keys.overlap.7d",
-    }
+/// Registered before `api_keys::routes`: `/admin/api-keys/new` is no key id.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.route(PAGE, web::post().to(post_create))
+        .route(NEW, web::get().to(get_new))
+        .route("/admin/api-keys/{id}/rotate", web::post().to(post_rotate));
 }
 
 /// The new-key form as posted (`scope` repeats, one per checked box).
@@ -97,7 +91,7 @@ impl KeyForm {
         };
         let nets: Vec<String> = self
             .allowed_ips
-            .split(|c: char| c == '\n' || c == ',')
+            .split(['\n', ','])
             .filter_map(given)
             .collect();
         Ok(CreateKey {

@@ -1,9 +1,10 @@
 //! `/admin/api-keys` (S8, SR-56, SR-100): the admin-API keys in the
 //! caller's reach — name, scopes, organization, expiry, last use, use
-//! count, state — and revoking one. Listing and revoking go through the
-//! admin API's `key_page` and `admin::api_keys::revoke_by`, so reach and
-//! scopes are the API's; making and rotating keys (a secret shown once)
-//! are in [`super::api_key_new`].
+//! count, state — one key's page, and revoking one. Listing, showing and
+//! revoking go through the admin API's `key_page`, `key_view` and
+//! `admin::api_keys::revoke_by`, so reach and scopes are the API's;
+//! making and rotating keys (a secret shown once) are in
+//! `api_key_new`.
 
 use actix_web::HttpResponse;
 use actix_web::web::{self, ServiceConfig};
@@ -11,12 +12,12 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::admin::api::api_key_ops::{key_page, manager};
+use crate::admin::api::api_key_ops::{key_page, key_view, manager};
 use crate::admin::api::page::PageQuery;
 use crate::admin::api_keys::{self, KeyRefusal, KeyView};
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
-use crate::admin::console::{api_key_new, respond};
+use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
 use crate::auth::guard::{Checked, CsrfOnly};
 use crate::error::AppError;
@@ -27,13 +28,21 @@ pub const PAGE: &str = "/admin/api-keys";
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.route(PAGE, web::get().to(get_list))
-        .route(PAGE, web::post().to(api_key_new::post_create))
-        .route("/admin/api-keys/new", web::get().to(api_key_new::get_new))
-        .route(
-            "/admin/api-keys/{id}/rotate",
-            web::post().to(api_key_new::post_rotate),
-        )
+        .route("/admin/api-keys/{id}", web::get().to(get_key))
         .route("/admin/api-keys/{id}/revoke", web::post().to(post_revoke));
+}
+
+/// How long a rotated key may keep working, as offered.
+pub const OVERLAPS: &[&str] = &["0s", "1h", "1d", "7d"];
+
+/// The message key naming an overlap of [`OVERLAPS`].
+pub fn overlap_key(overlap: &str) -> &'static str {
+    match overlap {
+        "0s" => "admin.api_keys.overlap.0s",
+        "1h" => "admin.api_keys.overlap.1h",
+        "1d" => "admin.api_keys.overlap.1d",
+        _ => "admin.api_keys.overlap.7d",
+    }
 }
 
 /// A key as the list shows it.
@@ -103,13 +112,21 @@ pub struct ApiKeysPage {
     pub next: Option<String>,
     /// Whether this is a later page (a link back to the first).
     pub later: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/keys/api_key.html")]
+pub struct ApiKeyPage {
+    pub t: Tr,
+    pub chrome: Chrome,
+    pub key: KeyRow,
     /// The overlaps a rotation offers.
     pub overlaps: &'static [&'static str],
 }
 
-impl ApiKeysPage {
+impl ApiKeyPage {
     pub fn overlap_label(&self, overlap: &str) -> &'static str {
-        self.t.text(api_key_new::overlap_key(overlap))
+        self.t.text(overlap_key(overlap))
     }
 }
 
@@ -145,7 +162,23 @@ pub async fn get_list(
         keys: page.items.into_iter().map(|k| KeyRow::of(k, now)).collect(),
         next,
         later,
-        overlaps: api_key_new::OVERLAPS,
+    })
+}
+
+/// `GET /admin/api-keys/{id}`: one key, with rotate and revoke.
+pub async fn get_key(
+    console: Console,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let key = key_view(&state, &console.caller, path.into_inner())
+        .await
+        .map_err(respond::problem)?;
+    respond::page(&ApiKeyPage {
+        t: console.chrome.t,
+        chrome: console.chrome("api-keys"),
+        key: KeyRow::of(key, state.now()),
+        overlaps: OVERLAPS,
     })
 }
 

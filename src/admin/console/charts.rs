@@ -218,7 +218,7 @@ fn nice_max(max: u64) -> u64 {
     while unit < u64::MAX / 10 {
         for m in [1u64, 2, 4, 5, 8] {
             let candidate = m * unit;
-            if candidate >= max && candidate % 4 == 0 {
+            if candidate >= max && candidate.is_multiple_of(4) {
                 return candidate;
             }
         }
@@ -245,7 +245,7 @@ mod tests {
             (999, 1000),
         ] {
             let got = nice_max(max);
-            assert!(got >= max && got % 4 == 0, "{max} -> {got}");
+            assert!(got >= max && got.is_multiple_of(4), "{max} -> {got}");
             assert_eq!(got, want, "{max}");
         }
     }

@@ -12,14 +12,13 @@ use serde::Deserialize;
 
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
-use crate::admin::console::provider_kinds::KindView;
-use crate::admin::console::{mfa_policy_wizard, respond};
+use crate::admin::console::mfa_policy_wizard::{self, method_key, scope_key, upstream_key};
+use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
 use crate::auth::mfa::admin::{self, OutOfReach};
 use crate::auth::mfa::policy::{self, UPSTREAM_TYPES};
 use crate::domain::{ClientId, OrganizationId};
 use crate::error::AppError;
-use crate::federation::Kind;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::store::{clients, orgs};
@@ -39,36 +38,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 const HOME: &str = "/admin/mfa-policies";
-
-/// The catalogue key of a rule scope's name.
-pub fn scope_key(scope: policy::Scope) -> &'static str {
-    match scope {
-        policy::Scope::Global => "admin.mfa_policies.scope.global",
-        policy::Scope::LoginMethod => "admin.mfa_policies.scope.login_method",
-        policy::Scope::Upstream => "admin.mfa_policies.scope.upstream",
-        policy::Scope::Organization => "admin.mfa_policies.scope.organization",
-        policy::Scope::Client => "admin.mfa_policies.scope.client",
-    }
-}
-
-/// The catalogue key of a login method's name.
-pub fn method_key(method: &str) -> Option<&'static str> {
-    match method {
-        "password" => Some("admin.mfa_policies.method.password"),
-        "email_code" => Some("admin.mfa_policies.method.email_code"),
-        "passkey" => Some("admin.mfa_policies.method.passkey"),
-        _ => None,
-    }
-}
-
-/// The catalogue key of an upstream type's name (a provider kind's).
-pub fn upstream_key(upstream: &str) -> Option<&'static str> {
-    let kind = match upstream {
-        "microsoft" => Some(Kind::Entra),
-        other => Kind::parse(other),
-    };
-    kind.map(|k| KindView::of(k).label)
-}
 
 /// One rule as listed.
 pub struct RuleRow {

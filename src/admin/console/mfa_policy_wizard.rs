@@ -4,6 +4,8 @@
 //! organizations only see organizations), then which one and whether MFA
 //! is required. It posts to `POST /admin/mfa-policies`.
 
+use crate::admin::console::provider_kinds::KindView;
+use crate::federation::Kind;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Query};
@@ -12,7 +14,6 @@ use serde::Deserialize;
 
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
-use crate::admin::console::mfa_policies::{method_key, scope_key, upstream_key};
 use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
 use crate::auth::mfa::policy::{self, LOGIN_METHODS, UPSTREAM_TYPES};
@@ -220,4 +221,34 @@ async fn rule(
         },
         vec![],
     )
+}
+
+/// The catalogue key of a rule scope's name.
+pub fn scope_key(scope: policy::Scope) -> &'static str {
+    match scope {
+        policy::Scope::Global => "admin.mfa_policies.scope.global",
+        policy::Scope::LoginMethod => "admin.mfa_policies.scope.login_method",
+        policy::Scope::Upstream => "admin.mfa_policies.scope.upstream",
+        policy::Scope::Organization => "admin.mfa_policies.scope.organization",
+        policy::Scope::Client => "admin.mfa_policies.scope.client",
+    }
+}
+
+/// The catalogue key of a login method's name.
+pub fn method_key(method: &str) -> Option<&'static str> {
+    match method {
+        "password" => Some("admin.mfa_policies.method.password"),
+        "email_code" => Some("admin.mfa_policies.method.email_code"),
+        "passkey" => Some("admin.mfa_policies.method.passkey"),
+        _ => None,
+    }
+}
+
+/// The catalogue key of an upstream type's name (a provider kind's).
+pub fn upstream_key(upstream: &str) -> Option<&'static str> {
+    let kind = match upstream {
+        "microsoft" => Some(Kind::Entra),
+        other => Kind::parse(other),
+    };
+    kind.map(|k| KindView::of(k).label)
 }

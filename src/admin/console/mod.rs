@@ -52,6 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(organizations::routes)
         .configure(applications::routes)
         .configure(signing_keys::routes)
+        .configure(api_key_new::routes)
         .configure(api_keys::routes)
         .configure(branding::routes)
         .configure(users::routes)
