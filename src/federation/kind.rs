@@ -92,7 +92,7 @@ impl Kind {
     }
 
     /// Whether providers of this kind can be registered yet (SAML and LDAP
-    /// are not implemented: [`crate::federation::spec::validate`] refuses
+    /// are not implemented: the provider validation (`spec::validate`) refuses
     /// them).
     pub fn available(self) -> bool {
         !matches!(self, Kind::Saml | Kind::Ldap)

@@ -2,13 +2,13 @@
 //! caller's reach — search, keyset pages, deleted ones for callers of
 //! global reach — through [`crate::oidc::clients::admin::list`], as the
 //! admin API lists them. The area's routes: the wizard
-//! ([`super::application_new`]), an application's page
-//! ([`super::application_page`]) and its secret ([`super::application_secret`]).
+//! (`application_new`), an application's page
+//! (`application_page`) and its secret (`application_secret`).
 
 use std::collections::BTreeMap;
 
 use actix_web::HttpResponse;
-use actix_web::web::{self, ServiceConfig};
+use actix_web::web;
 use askama::Template;
 
 use crate::admin::api::clients::cursor_id;
@@ -16,7 +16,7 @@ use crate::admin::api::page::{self, DeletedQuery, PageQuery};
 use crate::admin::console::application_kind::Kind;
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
-use crate::admin::console::{application_new, application_page, application_secret, respond};
+use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
@@ -25,14 +25,6 @@ use crate::oidc::clients::admin::{self, Refusal};
 use crate::oidc::clients::view::ClientView;
 use crate::state::AppState;
 use crate::store::orgs;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/admin/applications", web::get().to(get_list));
-    // Before `{id}`: "new" is the wizard.
-    application_new::routes(cfg);
-    application_secret::routes(cfg);
-    application_page::routes(cfg);
-}
 
 /// An application's page.
 pub fn app_path(id: &str) -> String {

@@ -14,6 +14,7 @@ pub mod application_new;
 pub mod application_page;
 pub mod application_secret;
 pub mod applications;
+pub mod area_routes;
 pub mod branding;
 pub mod charts;
 pub mod chrome;
@@ -49,12 +50,12 @@ use actix_web::web::ServiceConfig;
 /// Register the console's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(dashboard::routes)
-        .configure(organizations::routes)
-        .configure(applications::routes)
+        .configure(area_routes::organizations)
+        .configure(area_routes::applications)
         .configure(signing_keys::routes)
         .configure(api_key_new::routes)
         .configure(api_keys::routes)
         .configure(branding::routes)
-        .configure(users::routes)
+        .configure(area_routes::users)
         .configure(providers::routes);
 }

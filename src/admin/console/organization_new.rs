@@ -11,7 +11,6 @@ use serde::Deserialize;
 use crate::admin::api::users::reach_of;
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
-use crate::admin::console::organization_writes::refused;
 use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
 use crate::auth::guard::Checked;
@@ -111,4 +110,17 @@ pub async fn create(
         ),
         Err(other) => refused("/admin/organizations", other),
     }
+}
+
+/// A service refusal as the console's answer: back to `back` with the
+/// refusal's message (`admin.error.org_*`); an organization out of reach
+/// is not found (checked before the service is called).
+pub fn refused(back: &str, refusal: Refusal) -> Result<HttpResponse, AppError> {
+    let key = match refusal {
+        Refusal::NotFound => "org_member_not_found",
+        Refusal::NeedsGlobal => "org_needs_global",
+        Refusal::NameTaken => "org_name_taken",
+        Refusal::Itself => "org_itself",
+    };
+    Ok(respond::refused(back, key))
 }

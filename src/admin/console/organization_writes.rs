@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::admin::api::users::reach_of;
 use crate::admin::console::guard::Console;
-use crate::admin::console::organization_new::NameForm;
+use crate::admin::console::organization_new::{NameForm, refused};
 use crate::admin::console::organization_page::{FormState, Forms, in_reach, render};
 use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
@@ -22,19 +22,6 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::users;
 use crate::users::organizations::{self, MemberChange, Refusal, check_name};
-
-/// A service refusal as the console's answer: back to `back` with the
-/// refusal's message (`admin.error.org_*`); an organization out of reach
-/// is not found (checked before the service is called).
-pub fn refused(back: &str, refusal: Refusal) -> Result<HttpResponse, AppError> {
-    let key = match refusal {
-        Refusal::NotFound => "org_member_not_found",
-        Refusal::NeedsGlobal => "org_needs_global",
-        Refusal::NameTaken => "org_name_taken",
-        Refusal::Itself => "org_itself",
-    };
-    Ok(respond::refused(back, key))
-}
 
 fn page_of(org: &OrganizationId) -> String {
     format!("/admin/organizations/{org}")

@@ -7,54 +7,18 @@
 use std::collections::HashMap;
 
 use actix_web::HttpResponse;
-use actix_web::web::{self, ServiceConfig};
+use actix_web::web;
 use askama::Template;
 
 use crate::admin::api::page::{self, PageQuery};
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
-use crate::admin::console::{
-    organization_invite, organization_new, organization_page, organization_writes, respond,
-};
+use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::store::orgs;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    let post = web::post;
-    cfg.route("/admin/organizations", web::get().to(list))
-        .route("/admin/organizations", post().to(organization_new::create))
-        .route(
-            "/admin/organizations/new",
-            web::get().to(organization_new::form),
-        )
-        .route(
-            "/admin/organizations/{id}",
-            web::get().to(organization_page::show),
-        )
-        .route(
-            "/admin/organizations/{id}/name",
-            post().to(organization_writes::rename),
-        )
-        .route(
-            "/admin/organizations/{id}/members",
-            post().to(organization_writes::add_member),
-        )
-        .route(
-            "/admin/organizations/{id}/members/{user_id}/role",
-            post().to(organization_writes::change_role),
-        )
-        .route(
-            "/admin/organizations/{id}/members/{user_id}/remove",
-            post().to(organization_writes::remove_member),
-        )
-        .route(
-            "/admin/organizations/{id}/invitations",
-            post().to(organization_invite::invite),
-        );
-}
 
 /// One organization in the list.
 pub struct OrganizationRow {

@@ -3,7 +3,7 @@
 //! query and paging (`store::users::page_in_reach`, `admin::api::page`);
 //! and the routes of the users area.
 
-use actix_web::web::{self, ServiceConfig};
+use actix_web::web;
 use actix_web::{HttpResponse, web::Query};
 use askama::Template;
 use chrono::NaiveDateTime;
@@ -13,42 +13,14 @@ use crate::admin::api::page::{self, DeletedQuery, PageQuery};
 use crate::admin::api::problem::Problem;
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
+use crate::admin::console::respond;
 use crate::admin::console::user_form::role_label;
-use crate::admin::console::{respond, user_actions, user_edit, user_invite, user_new, user_page};
 use crate::admin::scopes::Scope;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::store::users;
 use crate::users::accounts::{self, UserListing};
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/admin/users", web::get().to(get_list))
-        .route("/admin/users/new", web::get().to(user_new::get_new))
-        .route("/admin/users/new", web::post().to(user_new::post_new))
-        .route(
-            "/admin/users/invite",
-            web::get().to(user_invite::get_invite),
-        )
-        .route(
-            "/admin/users/invite",
-            web::post().to(user_invite::post_invite),
-        )
-        .route("/admin/users/{id}", web::get().to(user_page::get_user))
-        .route("/admin/users/{id}/edit", web::get().to(user_edit::get_edit))
-        .route(
-            "/admin/users/{id}/edit",
-            web::post().to(user_edit::post_edit),
-        )
-        .route(
-            "/admin/users/{id}/sessions/{session}/end",
-            web::post().to(user_actions::post_end_session),
-        )
-        .route(
-            "/admin/users/{id}/{action}",
-            web::post().to(user_actions::post_action),
-        );
-}
 
 /// The console path of user `id`; 404 for anything that is no id (the
 /// path goes into `Location` headers).
