@@ -163,6 +163,7 @@ pub enum Action {
     BrandingUpdated,
     BrandingLogoChanged,
     BrandingLogoRemoved,
+    AuditVerified,
 }
 
 impl Action {
@@ -255,6 +256,7 @@ impl Action {
             Self::BrandingUpdated => "branding.updated",
             Self::BrandingLogoChanged => "branding.logo_changed",
             Self::BrandingLogoRemoved => "branding.logo_removed",
+            Self::AuditVerified => "audit.verified",
         }
     }
 }

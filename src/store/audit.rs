@@ -138,6 +138,16 @@ pub struct AuditFilter {
     pub search: Option<String>,
     /// Only events of these organizations (`None`: all).
     pub organizations: Option<Vec<String>>,
+    /// Only events of this organization (within `organizations`).
+    pub organization_id: Option<String>,
+    /// The caller's address, exactly.
+    pub ip: Option<String>,
+    /// Events of one request (drill-down).
+    pub request_id: Option<String>,
+    /// Events of one sign-in session (drill-down).
+    pub session_id: Option<String>,
+    /// Newest first (the console) instead of creation order (the API).
+    pub newest_first: bool,
 }
 
 /// One page of audit records in creation order (then id), after the key
@@ -186,20 +196,46 @@ pub fn filtered_page(
     if let Some(orgs) = &filter.organizations {
         query = query.filter(security_audit_logs::organization_id.eq_any(orgs.clone()));
     }
-    if let Some((at, id)) = after {
-        query = query.filter(
-            security_audit_logs::created_at
-                .gt(at)
-                .or(security_audit_logs::created_at
-                    .eq(at)
-                    .and(security_audit_logs::id.gt(id))),
-        );
+    if let Some(v) = &filter.organization_id {
+        query = query.filter(security_audit_logs::organization_id.eq(v.clone()));
     }
-    Ok(query
-        .order((
-            security_audit_logs::created_at.asc(),
-            security_audit_logs::id.asc(),
-        ))
-        .limit(limit)
-        .load(conn)?)
+    if let Some(v) = &filter.ip {
+        query = query.filter(security_audit_logs::ip.eq(v.clone()));
+    }
+    if let Some(v) = &filter.request_id {
+        query = query.filter(security_audit_logs::request_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.session_id {
+        query = query.filter(security_audit_logs::session_id.eq(v.clone()));
+    }
+    let at = security_audit_logs::created_at;
+    let id_ = security_audit_logs::id;
+    if filter.newest_first {
+        if let Some((t, id)) = after {
+            query = query.filter(at.lt(t).or(at.eq(t).and(id_.lt(id))));
+        }
+        query = query.order((at.desc(), id_.desc()));
+    } else {
+        if let Some((t, id)) = after {
+            query = query.filter(at.gt(t).or(at.eq(t).and(id_.gt(id))));
+        }
+        query = query.order((at.asc(), id_.asc()));
+    }
+    Ok(query.limit(limit).load(conn)?)
+}
+
+/// The event `id`, when it is in one of `organizations` (`None`: any).
+pub fn find_in(
+    conn: &mut DbConnection,
+    id: &str,
+    organizations: Option<&[String]>,
+) -> Result<Option<AuditRow>, AppError> {
+    let mut query = security_audit_logs::table
+        .filter(security_audit_logs::id.eq(id))
+        .select(AuditRow::as_select())
+        .into_boxed();
+    if let Some(orgs) = organizations {
+        query = query.filter(security_audit_logs::organization_id.eq_any(orgs.to_vec()));
+    }
+    Ok(query.first(conn).optional()?)
 }

@@ -28,6 +28,7 @@ mod cli;
 mod config_secrets;
 mod console;
 mod console_applications;
+mod console_audit;
 mod console_branding;
 mod console_keys;
 mod console_organizations;

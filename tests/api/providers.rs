@@ -206,14 +206,14 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
         "Acme Google"
     );
 
-    // `provider test` explains what it cannot do: GitHub is not OIDC, and an
-    // upstream that cannot be reached is named (exit 1).
+    // `provider test` names the step that failed and why (exit 1): the
+    // GitHub Enterprise API and the Entra tenant's discovery cannot be reached.
     let gh = github["id"].as_str().unwrap();
     let err = refused(dir.path(), &["provider", "test", gh], &env, None);
-    assert!(err.contains("test covers the OIDC kinds"), "{err}");
+    assert!(err.contains("api: unreachable"), "{err}");
     let entra_id = entra["id"].as_str().unwrap();
     let err = refused(dir.path(), &["provider", "test", entra_id], &env, None);
-    assert!(err.contains("upstream_unreachable"), "{err}");
+    assert!(err.contains("discovery: "), "{err}");
 
     // A claimed domain belongs to one provider.
     let err = refused(dir.path(), OKTA_FOR_ACME, &env, Some("s\n"));

@@ -48,6 +48,7 @@ operations! {
     post "/api-keys/{id}/rotate" => api_key_ops::rotate,
     post "/api-keys/{id}/revoke" => api_key_ops::revoke,
     get "/audit-events" => audit::list,
+    get "/audit-events/{id}" => audit::show,
     get "/clients" => clients::list,
     post "/clients" => clients::create,
     get "/clients/{id}" => clients::show,

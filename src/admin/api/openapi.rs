@@ -58,6 +58,7 @@ impl Modify for Security {
         api_key_ops::rotate,
         api_key_ops::revoke,
         audit::list,
+        audit::show,
         clients::list,
         clients::create,
         clients::show,

@@ -84,6 +84,12 @@ const NAV: &[NavItem] = &[
         global_only: false,
     },
     NavItem {
+        section: "audit",
+        href: "/admin/audit",
+        label: "admin.nav.audit",
+        global_only: false,
+    },
+    NavItem {
         section: "branding",
         href: "/admin/branding",
         label: "admin.nav.branding",

@@ -15,6 +15,8 @@ pub mod application_page;
 pub mod application_secret;
 pub mod applications;
 pub mod area_routes;
+pub mod audit_event;
+pub mod audit_log;
 pub mod branding;
 pub mod charts;
 pub mod chrome;
@@ -56,6 +58,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(api_key_new::routes)
         .configure(api_keys::routes)
         .configure(branding::routes)
+        .configure(audit_log::routes)
         .configure(area_routes::users)
         .configure(providers::routes);
 }

@@ -2,9 +2,10 @@
 //! English and German sit side by side: [`common`] (layout, navigation,
 //! shared words), [`dashboard`], [`users`], [`organizations`],
 //! [`applications`], [`providers`], [`settings`] (MFA policies, signing
-//! keys, API keys) and [`branding`]. Keys start with `admin.`.
+//! keys, API keys), [`branding`] and [`audit`]. Keys start with `admin.`.
 
 pub mod applications;
+pub mod audit;
 pub mod branding;
 pub mod common;
 pub mod dashboard;
@@ -14,7 +15,7 @@ pub mod settings;
 pub mod users;
 
 /// How many areas there are.
-pub const AREAS: usize = 8;
+pub const AREAS: usize = 9;
 
 type Table = &'static [(&'static str, &'static str)];
 
@@ -29,6 +30,7 @@ pub fn english() -> [Table; AREAS] {
         providers::EN,
         settings::EN,
         branding::EN,
+        audit::EN,
     ]
 }
 
@@ -43,5 +45,6 @@ pub fn german() -> [Table; AREAS] {
         providers::DE,
         settings::DE,
         branding::DE,
+        audit::DE,
     ]
 }

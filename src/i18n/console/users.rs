@@ -128,6 +128,7 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.users.since", "Since"),
     ("admin.users.events", "Recent activity"),
     ("admin.users.events_none", "Nothing recorded yet."),
+    ("admin.users.all_events", "All activity in the audit log"),
     ("admin.users.when", "When"),
     ("admin.users.event", "Event"),
     ("admin.users.outcome", "Outcome"),
@@ -399,6 +400,10 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.users.since", "Seit"),
     ("admin.users.events", "Letzte Aktivität"),
     ("admin.users.events_none", "Noch nichts aufgezeichnet."),
+    (
+        "admin.users.all_events",
+        "Alle Aktivität im Audit-Protokoll",
+    ),
     ("admin.users.when", "Wann"),
     ("admin.users.event", "Ereignis"),
     ("admin.users.outcome", "Ergebnis"),

@@ -1,0 +1,7 @@
+DROP INDEX security_audit_logs_session_idx;
+DROP INDEX security_audit_logs_request_idx;
+DROP INDEX security_audit_logs_ip_idx;
+DROP INDEX security_audit_logs_org_idx;
+DROP INDEX security_audit_logs_target_idx;
+DROP INDEX security_audit_logs_actor_idx;
+DROP INDEX security_audit_logs_created_idx;
