@@ -5,9 +5,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{audit_chain_head, security_audit_logs};
+use crate::db::MultiBackend;
+use crate::db::schema::{audit_chain_head, memberships, security_audit_logs};
 use crate::domain::UserId;
 use crate::error::AppError;
+use diesel::expression::BoxableExpression;
 
 /// One audit record as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -97,7 +99,7 @@ pub fn recent_for_user(
 }
 
 /// [`recent_for_user`] limited like [`AuditFilter::organizations`]: only
-/// events of these organizations (`None`: all), as an organization's
+/// events these organizations reach (`None`: all), as an organization's
 /// caller reads the audit log (the console's user page).
 pub fn recent_for_user_in(
     conn: &mut DbConnection,
@@ -116,12 +118,45 @@ pub fn recent_for_user_in(
         .select(AuditRow::as_select())
         .into_boxed();
     if let Some(orgs) = organizations {
-        query = query.filter(security_audit_logs::organization_id.eq_any(orgs.to_vec()));
+        query = query.filter(in_reach(orgs.to_vec()));
     }
     Ok(query
         .order(security_audit_logs::seq.desc())
         .limit(limit)
         .load(conn)?)
+}
+
+/// What an organization's caller reaches of the log: its organizations'
+/// events, and untagged events (sign-ins, a person's own changes) whose
+/// actor or object is one of its members. Events tagged with another
+/// organization stay out, whoever they concern.
+fn in_reach(
+    orgs: Vec<String>,
+) -> Box<
+    dyn BoxableExpression<
+            security_audit_logs::table,
+            MultiBackend,
+            SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>,
+        >,
+> {
+    let members = || {
+        memberships::table
+            .filter(memberships::organization_id.eq_any(orgs.clone()))
+            .select(memberships::user_id)
+    };
+    let untagged_member = security_audit_logs::organization_id.is_null().and(
+        security_audit_logs::target_type
+            .eq("user")
+            .and(security_audit_logs::target_id.eq_any(members().nullable()))
+            .or(security_audit_logs::actor_type
+                .eq("user")
+                .and(security_audit_logs::actor_id.eq_any(members().nullable()))),
+    );
+    Box::new(
+        security_audit_logs::organization_id
+            .eq_any(orgs.clone())
+            .or(untagged_member),
+    )
 }
 
 /// What an audit-log query asks for (every field optional).
@@ -136,7 +171,8 @@ pub struct AuditFilter {
     pub until: Option<NaiveDateTime>,
     /// A piece of the details, the target id or the actor id.
     pub search: Option<String>,
-    /// Only events of these organizations (`None`: all).
+    /// Only events these organizations reach: theirs, and untagged ones
+    /// of their members (`None`: all).
     pub organizations: Option<Vec<String>>,
     /// Only events of this organization (within `organizations`).
     pub organization_id: Option<String>,
@@ -194,7 +230,7 @@ pub fn filtered_page(
         );
     }
     if let Some(orgs) = &filter.organizations {
-        query = query.filter(security_audit_logs::organization_id.eq_any(orgs.clone()));
+        query = query.filter(in_reach(orgs.clone()));
     }
     if let Some(v) = &filter.organization_id {
         query = query.filter(security_audit_logs::organization_id.eq(v.clone()));
@@ -235,7 +271,7 @@ pub fn find_in(
         .select(AuditRow::as_select())
         .into_boxed();
     if let Some(orgs) = organizations {
-        query = query.filter(security_audit_logs::organization_id.eq_any(orgs.to_vec()));
+        query = query.filter(in_reach(orgs.to_vec()));
     }
     Ok(query.first(conn).optional()?)
 }

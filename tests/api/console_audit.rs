@@ -217,6 +217,39 @@ async fn organization_admins_read_only_their_organizations_events(backend: Backe
     record(&app, Action::UserUpdated, "acme-member", Some(&acme)).await;
     record(&app, Action::UserUpdated, "globex-member", Some(&globex)).await;
     record(&app, Action::UserUpdated, "nobodys-member", None).await;
+    // Untagged events of members (a sign-in) are theirs to read; an event
+    // about a member tagged with another organization is not.
+    let user_id = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.db_run(move |conn| ostiary::store::users::find_by_email(conn, email))
+                .await
+                .unwrap()
+                .id
+                .to_string()
+        }
+    };
+    let (acme_boss, globex_boss) = (
+        user_id("boss@acme.test").await,
+        user_id("boss@globex.test").await,
+    );
+    let failed = |target: String, org: Option<String>| {
+        let app = &app;
+        async move {
+            let mut event = Event::new(Action::LoginFailed, Outcome::Failure)
+                .target("user", target)
+                .details(json!({ "marker": "failed-sign-in" }));
+            if let Some(org) = org {
+                event = event.organization(org);
+            }
+            audit::record_alone(&app.state.db, Actor::system("test"), event, app.state.now())
+                .await
+                .unwrap();
+        }
+    };
+    failed(acme_boss.clone(), None).await;
+    failed(globex_boss.clone(), None).await;
+    failed(acme_boss.clone(), Some(globex.clone())).await;
     let theirs = app
         .audit_rows("user.updated")
         .await
@@ -252,6 +285,15 @@ async fn organization_admins_read_only_their_organizations_events(backend: Backe
             StatusCode::NOT_FOUND,
         )
         .await;
+        let failures = page(&mut b, "/admin/audit?action=login.failure", StatusCode::OK).await;
+        assert_eq!(
+            failures.body.matches("<code>login.failure</code>").count(),
+            1,
+            "{}",
+            failures.body
+        );
+        assert!(failures.body.contains(&acme_boss), "{}", failures.body);
+        assert!(!failures.body.contains(&globex_boss), "{}", failures.body);
     }
     // An organization's API key likewise.
     let (_, acme_key) = key(&app, |s| {

@@ -1,7 +1,8 @@
 //! `GET /api/v1/audit-events` and `GET /api/v1/audit-events/{id}` (S8,
 //! S9): the audit log, read only, with filters; needs `audit:read`. An
-//! organization's caller sees only its organization's events (in the
-//! query). Events made with a vendor key carry `vendor`. The console's
+//! organization's caller sees its organizations' events and the untagged
+//! ones (sign-ins, a person's own changes) of their members — never an
+//! event tagged with another organization (in the query). Events made with a vendor key carry `vendor`. The console's
 //! audit pages read through [`AuditQuery::filter`] and [`event`] too.
 
 use actix_web::{HttpResponse, web};
