@@ -317,6 +317,27 @@ async fn members_roles_and_invitations_keep_to_reach(backend: Backend) {
         .await;
     problem(&own, StatusCode::CONFLICT);
 
+    // An invitation's link is a secret shown once: a session that signed
+    // in long ago signs in again first, as in the console (SR-101).
+    app.clock.advance(chrono::Duration::hours(2));
+    let stale = bb
+        .send_json(
+            "POST".parse().unwrap(),
+            &format!("/api/v1/organizations/{a}/invitations"),
+            &[("x-csrf-token", &csrf)],
+            &json!({"email": "late@a.test"}),
+        )
+        .await;
+    let refused = problem(&stale, StatusCode::FORBIDDEN);
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("recent sign-in"),
+        "{refused}"
+    );
+    assert!(!app.audited("invitation.created").await);
+
     // Invitations: into one's own organization only, owner by global only;
     // the link is in the answer once.
     let invite = |org: &str| format!("/api/v1/organizations/{org}/invitations");

@@ -407,6 +407,24 @@ async fn invitations_are_sent_shown_once_and_listed(backend: Backend) {
         !shown.body.contains("token="),
         "the link is not shown again"
     );
+
+    // The link is a secret: an old sign-in signs in again first (SR-101),
+    // as for an invitation from the users page and the API.
+    app.clock.advance(chrono::Duration::hours(2));
+    let stale = b
+        .post_from(
+            &shown,
+            &action,
+            &[("email", "late@example.com"), ("role", "member")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::SEE_OTHER, "{}", stale.body);
+    assert!(
+        stale.location().starts_with("/login?force=1"),
+        "{}",
+        stale.location()
+    );
+    assert_eq!(invitations_of(&app, &acme).await, vec!["new@example.com"]);
 }
 
 async fn organization_admins_never_reach_other_organizations(backend: Backend) {

@@ -235,6 +235,9 @@ pub async fn invite(
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("users"))?;
+    // The answer holds the invitation link (shown once): a browser
+    // session must have signed in recently, as in the console.
+    caller.require_recent()?;
     let body = body.into_inner();
     let ttl_hours = body
         .expires_in_hours

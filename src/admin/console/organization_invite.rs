@@ -17,6 +17,7 @@ use crate::admin::console::organization_writes::MemberForm;
 use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
 use crate::auth::guard::Checked;
+use crate::auth::recent::reauthenticate_redirect;
 use crate::domain::{Email, OrganizationId, Role};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -60,6 +61,13 @@ pub async fn invite(
     let org = in_reach(&state, &console, &OrganizationId::from(path.into_inner()))
         .await?
         .id;
+    // The link it shows once lets its holder make an account in the
+    // organization: like every invitation, it needs a recent sign-in.
+    if !console.caller.recent {
+        return Ok(reauthenticate_redirect(&format!(
+            "/admin/organizations/{org}"
+        )));
+    }
     let form = form.into_inner();
     let again = |error: &'static str| Forms {
         invite: FormState {
