@@ -646,9 +646,14 @@ async fn organization_admins_reach_only_their_providers(backend: Backend) {
     let res = b.post_from(&shown, &format!("{path}/restore"), &[]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 
-    // MFA rules: its organization's only.
+    // MFA rules: its organization's only, in the navigation too.
     let rules = page(&mut b, "/admin/mfa-policies", StatusCode::OK).await;
     assert!(!rules.body.contains("accept-upstream"));
+    assert!(
+        listed.body.contains("href=\"/admin/mfa-policies\""),
+        "{}",
+        listed.body
+    );
     let choose = page(&mut b, "/admin/mfa-policies/new", StatusCode::OK).await;
     assert!(
         choose.body.contains("value=\"organization\"") && !choose.body.contains("value=\"global\"")

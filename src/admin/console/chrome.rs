@@ -69,7 +69,7 @@ const NAV: &[NavItem] = &[
         section: "mfa-policies",
         href: "/admin/mfa-policies",
         label: "admin.nav.mfa_policies",
-        global_only: true,
+        global_only: false,
     },
     NavItem {
         section: "signing-keys",
