@@ -164,6 +164,7 @@ pub enum Action {
     BrandingLogoChanged,
     BrandingLogoRemoved,
     AuditVerified,
+    InvitationRevoked,
 }
 
 impl Action {
@@ -257,6 +258,7 @@ impl Action {
             Self::BrandingLogoChanged => "branding.logo_changed",
             Self::BrandingLogoRemoved => "branding.logo_removed",
             Self::AuditVerified => "audit.verified",
+            Self::InvitationRevoked => "invitation.revoked",
         }
     }
 }

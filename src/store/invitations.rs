@@ -1,5 +1,5 @@
 //! Invitations to an organization with a role: SHA-256 of the token,
-//! expiry, accepted once.
+//! expiry, accepted once, revoked (removed) while open.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -78,4 +78,31 @@ pub fn pending_of(
         .order((invitations::created_at.desc(), invitations::id.desc()))
         .limit(limit)
         .load(conn)?)
+}
+
+/// Remove the open invitation `id` of `organization_id`; the removed row,
+/// or `None` when there is no such open invitation (accepted, revoked, or
+/// another organization's).
+pub fn revoke(
+    conn: &mut DbConnection,
+    organization_id: &OrganizationId,
+    id: &str,
+) -> Result<Option<Invitation>, AppError> {
+    let Some(row) = invitations::table
+        .filter(invitations::id.eq(id))
+        .filter(invitations::organization_id.eq(organization_id))
+        .filter(invitations::accepted_at.is_null())
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let n = diesel::delete(
+        invitations::table
+            .filter(invitations::id.eq(id))
+            .filter(invitations::accepted_at.is_null()),
+    )
+    .execute(conn)?;
+    Ok((n == 1).then_some(row))
 }

@@ -3,7 +3,8 @@
 //! flag and the owner role need global reach; an organization's caller
 //! creates and invites only into its own organizations (and must name one
 //! when it has several). The account itself is made by
-//! [`accounts::create_user`], the invitation by [`invitations::create`].
+//! [`accounts::create_user`], the invitation by [`invitations::create`]
+//! (and revoked by [`invitations::revoke`]).
 
 use crate::audit::Actor;
 use crate::domain::{Email, OrganizationId, Password, Role};
@@ -178,4 +179,27 @@ pub async fn invite(
     )
     .await?;
     Ok(Some(Ok(created)))
+}
+
+/// Revoke the open invitation `id` into `organization`, within `reach`
+/// (the one rule for the API and the console). `false` when the
+/// organization is out of reach or there is no such open invitation.
+pub async fn revoke_invitation(
+    state: &AppState,
+    actor: &Actor,
+    reach: &Reach,
+    organization: OrganizationId,
+    id: String,
+) -> Result<bool, AppError> {
+    if reach
+        .organizations
+        .as_ref()
+        .is_some_and(|orgs| !orgs.contains(&organization))
+    {
+        return Ok(false);
+    }
+    if id.len() > 100 {
+        return Ok(false);
+    }
+    invitations::revoke(state, actor, organization, id).await
 }

@@ -6,7 +6,8 @@
 //! accepts and the others see "already accepted".
 //!
 //! Who may invite: the CLI is operator-level; owner/admin checks apply when
-//! the admin console offers invitations.
+//! the admin console offers invitations. An open invitation can be revoked:
+//! its link stops working at once.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -328,6 +329,41 @@ pub async fn accept(
                     now,
                 )?;
                 Ok(Accepted::Joined { user_id, created })
+            })
+        })
+        .await
+}
+
+/// Revoke the open invitation `id` of `organization`: its link stops
+/// working. `false` when there is no such open invitation (accepted,
+/// revoked already, or another organization's). Audited with the actor.
+pub async fn revoke(
+    state: &AppState,
+    actor: &Actor,
+    organization: OrganizationId,
+    id: String,
+) -> Result<bool, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let Some(row) = invitations::revoke(conn, &organization, &id)? else {
+                    return Ok(false);
+                };
+                audit::record(
+                    conn,
+                    &actor,
+                    Event::new(Action::InvitationRevoked, Outcome::Success)
+                        .target("invitation", row.id.as_str())
+                        .organization(organization.as_str())
+                        .details(serde_json::json!({
+                            "email": row.email,
+                            "role": row.role,
+                        })),
+                    now,
+                )?;
+                Ok(true)
             })
         })
         .await

@@ -392,6 +392,37 @@ async fn members_roles_and_invitations_keep_to_reach(backend: Backend) {
         StatusCode::UNPROCESSABLE_ENTITY,
     );
     assert_eq!(bad["errors"][0]["field"], "email");
+
+    // Revoking: another organization's key finds nothing; ours revokes
+    // once (audited), and the link stops working.
+    let id = made["id"].as_str().unwrap();
+    let revoke = format!("{}/{id}", invite(&a));
+    let (_, b_key) = key(&app, |s| {
+        s.organization = Some("Org B".into());
+        s.scopes = vec!["users:write".into()];
+    })
+    .await;
+    problem(
+        &send(&app, "DELETE", &revoke, &b_key).await,
+        StatusCode::NOT_FOUND,
+    );
+    problem(
+        &send(&app, "DELETE", &format!("{}/{id}", invite(&b)), &b_key).await,
+        StatusCode::NOT_FOUND,
+    );
+    let revoked = send(&app, "DELETE", &revoke, &org_key).await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.body);
+    let link = made["accept_url"].as_str().unwrap();
+    let path = &link[link.find("/invitation?").unwrap()..];
+    assert_eq!(
+        app.browser().get(path).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    problem(
+        &send(&app, "DELETE", &revoke, &org_key).await,
+        StatusCode::NOT_FOUND,
+    );
+    assert_eq!(app.audit_rows("invitation.revoked").await.len(), 1);
 }
 
 async fn organizations_from_the_cli(backend: Backend) {

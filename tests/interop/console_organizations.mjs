@@ -47,7 +47,14 @@ await run(async (ctx) => {
     ctx.expect(link.includes('/invitation?token='), `the invitation link (${link})`);
     await ctx.shot(v, page, 'organization-invited');
     await submit(page, page.locator(`main a.button-primary[href="/admin/organizations/${id}"]`), new RegExp(`/admin/organizations/${id}$`));
-    ctx.expect(await page.locator('td', { hasText: `new-${v.name}@example.com` }).count() === 1, 'the invitation is listed');
+    const invited = page.locator('tr', { has: page.locator('td > span.break', { hasText: `new-${v.name}@example.com` }) });
+    ctx.expect(await invited.count() === 1, 'the invitation is listed');
+
+    // An invitation is revoked after confirming.
+    await invited.locator('details.confirm > summary').click();
+    await ctx.shot(v, page, 'organization-revoke-invitation');
+    await submit(page, invited.locator('form[action$="/revoke"] button[type=submit]'), /notice=org_invitation_revoked/);
+    ctx.expect(await page.locator('td > span.break', { hasText: `new-${v.name}@example.com` }).count() === 0, 'the revoked invitation is gone');
 
     // A role changes.
     const first = page.locator('.org-members tbody tr', { hasText: stays });

@@ -64,6 +64,7 @@ operations! {
     put "/organizations/{id}/members/{user_id}" => organization_writes::set_member,
     delete "/organizations/{id}/members/{user_id}" => organization_writes::remove_member,
     post "/organizations/{id}/invitations" => organization_writes::invite,
+    delete "/organizations/{id}/invitations/{invitation_id}" => organization_writes::revoke_invitation,
     get "/mfa-policies" => mfa_policies::list,
     post "/mfa-policies/acknowledge-upstream" => mfa_policies::acknowledge_upstream,
     put "/mfa-policies/{scope}/{subject}" => mfa_policies::set,

@@ -74,6 +74,7 @@ impl Modify for Security {
         organization_writes::set_member,
         organization_writes::remove_member,
         organization_writes::invite,
+        organization_writes::revoke_invitation,
         mfa_policies::list,
         mfa_policies::set,
         mfa_policies::remove,

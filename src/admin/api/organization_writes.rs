@@ -1,5 +1,6 @@
 //! Changing organizations through `/api/v1/organizations` (S2, S8):
-//! create (global reach), rename, set and remove members' roles, invite —
+//! create (global reach), rename, set and remove members' roles, invite
+//! and revoke invitations —
 //! through `users::organizations` and `users::admin_create`, the services
 //! the CLI and the console use. Needs `organizations:write`.
 
@@ -261,4 +262,42 @@ pub async fn invite(
         .ok_or_else(Problem::not_found)?
         .map_err(create_refused)?;
     Ok(HttpResponse::Created().json(created))
+}
+
+/// `DELETE /api/v1/organizations/{id}/invitations/{invitation_id}`
+#[utoipa::path(
+    delete,
+    path = "/api/v1/organizations/{id}/invitations/{invitation_id}",
+    tag = "organizations",
+    params(
+        ("id" = String, Path, description = "The organization's id"),
+        ("invitation_id" = String, Path, description = "The invitation's id (`id` of its creation)"),
+    ),
+    responses(
+        (status = 204, description = "Revoked: the link no longer works"),
+        Refusals,
+        Missing,
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub async fn revoke_invitation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(Scope::write("users"))?;
+    let (org, id) = path.into_inner();
+    let revoked = admin_create::revoke_invitation(
+        &state,
+        &caller.actor,
+        &reach_of(&caller),
+        OrganizationId::from(org),
+        id,
+    )
+    .await?;
+    if revoked {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(Problem::not_found())
+    }
 }

@@ -69,6 +69,10 @@ pub fn organizations(cfg: &mut ServiceConfig) {
         .route(
             "/admin/organizations/{id}/invitations",
             post().to(organization_invite::invite),
+        )
+        .route(
+            "/admin/organizations/{id}/invitations/{invitation}/revoke",
+            post().to(organization_invite::revoke),
         );
 }
 

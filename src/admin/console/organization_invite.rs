@@ -3,11 +3,14 @@
 //! `users::admin_create::invite` as `POST /api/v1/organizations/{id}/invitations`
 //! does (the owner role needs global reach, SR-100; audited). The link is
 //! emailed and shown once on the answer page, for when mail is not set up.
+//! An open invitation is revoked through `users::admin_create::revoke_invitation`
+//! (as `DELETE /api/v1/organizations/{id}/invitations/{invitation_id}`).
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use serde::Deserialize;
 
 use crate::admin::api::users::reach_of;
 use crate::admin::console::chrome::Chrome;
@@ -111,4 +114,43 @@ pub async fn invite(
         },
         vec![],
     )
+}
+
+/// The revoke button's form.
+#[derive(Debug, Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+crate::csrf_field!(RevokeForm);
+
+/// `POST /admin/organizations/{id}/invitations/{invitation}/revoke`: the
+/// link stops working (after confirming on the page). Another
+/// organization's, an accepted or an already revoked invitation: the page
+/// says it is gone.
+pub async fn revoke(
+    console: Console,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    _form: Checked<RevokeForm>,
+) -> Result<HttpResponse, AppError> {
+    console
+        .caller
+        .require(Scope::write("users"))
+        .map_err(respond::problem)?;
+    let (org, invitation) = path.into_inner();
+    let org = in_reach(&state, &console, &OrganizationId::from(org))
+        .await?
+        .id;
+    let back = format!("/admin/organizations/{org}");
+    let reach = reach_of(&console.caller);
+    let revoked =
+        admin_create::revoke_invitation(&state, &console.caller.actor, &reach, org, invitation)
+            .await?;
+    Ok(if revoked {
+        respond::done(&back, "org_invitation_revoked")
+    } else {
+        respond::refused(&back, "org_invitation_gone")
+    })
 }

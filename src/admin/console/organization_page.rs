@@ -78,6 +78,7 @@ pub struct MemberRow {
 
 /// An invitation not accepted yet.
 pub struct InvitationRow {
+    pub id: String,
     pub email: String,
     pub role_label: &'static str,
     pub created: String,
@@ -185,6 +186,7 @@ pub async fn render(
             expires: when(i.expires_at),
             expired: i.expires_at <= now,
             email: i.email,
+            id: i.id,
         })
         .collect();
     let rename = forms.rename.unwrap_or_else(|| FormState {

@@ -37,6 +37,13 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.organizations.role_of", "Role of {}"),
     ("admin.organizations.change_role", "Change role"),
     ("admin.organizations.remove", "Remove…"),
+    ("admin.organizations.revoke", "Revoke…"),
+    (
+        "admin.organizations.revoke_confirm",
+        "Revoke the invitation of {}? The link stops working.",
+    ),
+    ("admin.organizations.revoke_yes", "Yes, revoke"),
+    ("admin.organizations.invitation_actions", "Actions"),
     (
         "admin.organizations.remove_confirm",
         "Remove <strong>{}</strong> from this organization? They lose what their role allowed at once; their account stays.",
@@ -101,6 +108,14 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.notice.org_role_changed", "Role changed."),
     ("admin.notice.org_member_removed", "Member removed."),
     (
+        "admin.notice.org_invitation_revoked",
+        "Invitation revoked: its link no longer works.",
+    ),
+    (
+        "admin.error.org_invitation_gone",
+        "This invitation is no longer open: it was accepted or revoked already.",
+    ),
+    (
         "admin.error.org_needs_global",
         "Only a superuser can do this: creating organizations and anything about owners needs access to all of Ostiary.",
     ),
@@ -158,6 +173,13 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.organizations.role_of", "Rolle von {}"),
     ("admin.organizations.change_role", "Rolle ändern"),
     ("admin.organizations.remove", "Entfernen…"),
+    ("admin.organizations.revoke", "Widerrufen…"),
+    (
+        "admin.organizations.revoke_confirm",
+        "Die Einladung von {} widerrufen? Der Link funktioniert dann nicht mehr.",
+    ),
+    ("admin.organizations.revoke_yes", "Ja, widerrufen"),
+    ("admin.organizations.invitation_actions", "Aktionen"),
     (
         "admin.organizations.remove_confirm",
         "<strong>{}</strong> aus dieser Organisation entfernen? Die Rechte der Rolle entfallen sofort; das Konto bleibt bestehen.",
@@ -224,6 +246,14 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.notice.org_member_added", "Mitglied hinzugefügt."),
     ("admin.notice.org_role_changed", "Rolle geändert."),
     ("admin.notice.org_member_removed", "Mitglied entfernt."),
+    (
+        "admin.notice.org_invitation_revoked",
+        "Einladung widerrufen: ihr Link funktioniert nicht mehr.",
+    ),
+    (
+        "admin.error.org_invitation_gone",
+        "Diese Einladung ist nicht mehr offen: sie wurde schon angenommen oder widerrufen.",
+    ),
     (
         "admin.error.org_needs_global",
         "Das kann nur ein Superuser: Organisationen anlegen und alles, was Eigentümer betrifft, erfordert Zugriff auf ganz Ostiary.",
