@@ -136,6 +136,7 @@ diesel::table! {
         organization_id -> Nullable<Text>,
         deleted_at -> Nullable<Timestamp>,
         deleted_by -> Nullable<Text>,
+        require_pkce -> Bool,
     }
 }
 

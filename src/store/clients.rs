@@ -52,6 +52,9 @@ pub struct Client {
     /// Soft deletion (S8): when, and by whom (an actor id).
     pub deleted_at: Option<NaiveDateTime>,
     pub deleted_by: Option<String>,
+    /// PKCE required even though it is confidential (public clients
+    /// always need it).
+    pub require_pkce: bool,
 }
 
 impl Client {
@@ -227,6 +230,7 @@ pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), A
             clients::tos_uri.eq(&client.tos_uri),
             clients::audiences.eq(client.audiences.to_json()),
             clients::allowed_origins.eq(client.allowed_origins.to_json()),
+            clients::require_pkce.eq(client.require_pkce),
         ))
         .execute(conn)?;
     Ok(())

@@ -183,6 +183,37 @@ async fn clients_are_created_listed_and_shown(backend: Backend) {
     let spa = expect(&spa, StatusCode::CREATED).clone();
     assert!(spa["client_secret"].is_null());
     assert_eq!(spa["token_endpoint_auth_method"], "none");
+    // PKCE: always for a public client; a confidential one asks for it
+    // (SR-13) and can lift it again.
+    assert_eq!(spa["require_pkce"], true);
+    assert_eq!(body["require_pkce"], false);
+    let mut strict = web("strict");
+    strict["require_pkce"] = json!(true);
+    let strict = call(&app, "POST", "/clients", &writer, Some(strict)).await;
+    assert_eq!(expect(&strict, StatusCode::CREATED)["require_pkce"], true);
+    let lifted = call(
+        &app,
+        "PATCH",
+        "/clients/strict",
+        &writer,
+        Some(json!({"require_pkce": false})),
+    )
+    .await;
+    assert_eq!(expect(&lifted, StatusCode::OK)["require_pkce"], false);
+    let kept = call(
+        &app,
+        "PATCH",
+        "/clients/strict",
+        &writer,
+        Some(json!({"name": "Strict"})),
+    )
+    .await;
+    assert_eq!(expect(&kept, StatusCode::OK)["require_pkce"], false);
+    assert!(
+        audit_text(&app, "client.updated")
+            .await
+            .contains("require_pkce")
+    );
     // The same id again: 409.
     assert_eq!(
         call(&app, "POST", "/clients", &writer, Some(web("wiki")))
@@ -239,7 +270,7 @@ async fn clients_are_created_listed_and_shown(backend: Backend) {
             None => break,
         }
     }
-    assert_eq!(seen.len(), 4);
+    assert_eq!(seen.len(), 5);
     assert_eq!(seen[0], "wiki");
     assert!(seen.contains(&"a.b_c".to_owned()));
     let found = call(&app, "GET", "/clients?q=SPA", &reader, None).await;
@@ -910,6 +941,30 @@ async fn clients_from_the_cli(backend: Backend) {
         "{}",
         text(&out.stderr)
     );
+    // PKCE required of a confidential web app, and lifted again.
+    let web = succeeds(
+        dir.path(),
+        &[
+            "client",
+            "create",
+            "--name",
+            "Web",
+            "--id",
+            "web",
+            "--redirect-uri",
+            "https://web.example/cb",
+            "--require-pkce",
+        ],
+        &env,
+    );
+    assert_eq!(web["require_pkce"], true);
+    let web = succeeds(
+        dir.path(),
+        &["client", "update", "web", "--require-pkce", "false"],
+        &env,
+    );
+    assert_eq!(web["require_pkce"], false);
+    succeeds(dir.path(), &["client", "delete", "web"], &env);
     let rotated = succeeds(dir.path(), &["client", "rotate-secret", "svc"], &env);
     assert_eq!(rotated["client_id"], "svc");
     let new = rotated["client_secret"].as_str().unwrap().to_owned();

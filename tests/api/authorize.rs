@@ -197,9 +197,21 @@ async fn pkce_is_required_for_public_clients_and_plain_refused(backend: Backend)
     // With S256 the public client gets a code bound to the challenge.
     let row = authorized(&app, &mut b, &public, &[]).await;
     assert_eq!(row.code_challenge, Some(pkce().1));
-    // PKCE stays optional for confidential clients.
+    // PKCE stays optional for confidential clients …
     let row = authorized(&app, &mut b, &confidential, &no_pkce).await;
     assert_eq!(row.code_challenge, None);
+    // … unless they require it (SR-13: recommended for all clients).
+    let strict = app
+        .client("strict-web")
+        .require_pkce()
+        .skip_consent()
+        .register()
+        .await
+        .id;
+    let p = redirected(&app, &b.get(&url(&strict, &no_pkce)).await);
+    assert_eq!(get(&p, "error"), Some("invalid_request"));
+    let row = authorized(&app, &mut b, &strict, &[]).await;
+    assert_eq!(row.code_challenge, Some(pkce().1));
 }
 
 async fn prompt_none_without_session_is_login_required(backend: Backend) {

@@ -112,6 +112,8 @@ async fn the_wizard_registers_each_kind(backend: Backend) {
             ("post_logout_redirect_uris", "https://wiki.example/"),
             ("skip_consent", "skip"),
             ("id_token_signed_response_alg", "ES256"),
+            ("pkce_shown", "1"),
+            ("require_pkce", "1"),
         ],
     )
     .await;
@@ -152,6 +154,15 @@ async fn the_wizard_registers_each_kind(backend: Backend) {
     assert!(done.body.contains("data-copy=\"app-snippet\""));
     let web = stored(&app, "wiki").await.unwrap();
     assert!(!web.public);
+    // PKCE required: the wizard's box is ticked for web apps (SR-13).
+    assert!(web.require_pkce);
+    let form = page(&mut b, "/admin/applications/new?kind=web", StatusCode::OK).await;
+    assert!(
+        form.body
+            .contains("name=\"require_pkce\" type=\"checkbox\" value=\"1\" checked"),
+        "{}",
+        form.body
+    );
     assert_eq!(web.token_endpoint_auth_method, "client_secret_basic");
     assert_eq!(web.grant_types(), ["authorization_code", "refresh_token"]);
     assert_eq!(

@@ -577,6 +577,12 @@ impl ClientBuilder<'_> {
         self
     }
 
+    /// PKCE required although confidential.
+    pub fn require_pkce(mut self) -> Self {
+        self.spec.require_pkce = true;
+        self
+    }
+
     pub fn backchannel_logout_uri(mut self, uri: &str) -> Self {
         self.spec.backchannel_logout_uri = Some(uri.into());
         self

@@ -152,6 +152,18 @@ async fn pkce_is_enforced(backend: Backend) {
         redeem(&app, &spa, &code, Some(&verifier)).await.status,
         StatusCode::OK
     );
+    // SR-13: so is the code of a confidential client that requires PKCE.
+    let strict = app
+        .client("strict-web")
+        .grants(CODE_AND_REFRESH)
+        .require_pkce()
+        .register()
+        .await;
+    let code = insert_code(&app, &who, &strict.id, "openid", None).await;
+    assert_eq!(
+        redeem(&app, &strict, &code, None).await.error(),
+        "invalid_grant"
+    );
 }
 
 async fn expired_code_is_refused(backend: Backend) {

@@ -102,6 +102,10 @@ pub struct NewClient {
     #[serde(default)]
     #[schema(max_items = 50)]
     pub allowed_origins: Vec<String>,
+    /// Require PKCE (S256) of this confidential client too (public
+    /// clients always need it; recommended, RFC 9700).
+    #[serde(default)]
+    pub require_pkce: bool,
 }
 
 /// A present field, even `null` (`Some(None)`: clear the setting).
@@ -151,6 +155,8 @@ pub struct ClientChanges {
     pub audiences: Option<Vec<String>>,
     #[schema(max_items = 50)]
     pub allowed_origins: Option<Vec<String>>,
+    /// Require PKCE (S256) of this confidential client too.
+    pub require_pkce: Option<bool>,
 }
 
 fn alg(field: &'static str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
@@ -185,6 +191,7 @@ impl NewClient {
             audiences: self.audiences,
             allowed_origins: self.allowed_origins,
             organization_id: self.organization_id.map(OrganizationId::from),
+            require_pkce: self.require_pkce,
         })
     }
 }
@@ -214,6 +221,7 @@ impl ClientChanges {
             tos_uri: self.tos_uri,
             audiences: self.audiences,
             allowed_origins: self.allowed_origins,
+            require_pkce: self.require_pkce,
         })
     }
 }

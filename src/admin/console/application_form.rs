@@ -36,6 +36,8 @@ pub struct AppForm {
     pub access_token_signed_response_alg: Option<String>,
     pub consent_shown: Option<String>,
     pub skip_consent: Option<String>,
+    pub pkce_shown: Option<String>,
+    pub require_pkce: Option<String>,
     pub backchannel_logout_uri: Option<String>,
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
@@ -103,6 +105,13 @@ impl AppForm {
         ))
     }
 
+    /// The PKCE box, when the form showed it.
+    fn pkce(&self) -> Option<bool> {
+        self.pkce_shown
+            .as_ref()
+            .map(|_| self.require_pkce.is_some())
+    }
+
     fn consent(&self) -> Option<String> {
         self.consent_shown.as_ref().map(|_| {
             if self.skip_consent.is_some() {
@@ -159,6 +168,7 @@ impl AppForm {
             audiences: list(&self.audiences),
             allowed_origins: list(&self.allowed_origins),
             organization_id: text(&self.organization_id).map(OrganizationId::from),
+            require_pkce: kind.public() || self.pkce().unwrap_or(false),
         })
     }
 
@@ -183,6 +193,7 @@ impl AppForm {
             tos_uri: clearable(&self.tos_uri),
             audiences: list(&self.audiences),
             allowed_origins: list(&self.allowed_origins),
+            require_pkce: self.pkce(),
         })
     }
 }
@@ -203,6 +214,8 @@ pub struct Fields {
     pub id_token_signed_response_alg: String,
     pub access_token_signed_response_alg: String,
     pub skip_consent: bool,
+    /// PKCE required (always for public clients).
+    pub require_pkce: bool,
     pub backchannel_logout_uri: String,
     pub logo_uri: String,
     pub policy_uri: String,
@@ -231,6 +244,7 @@ impl Fields {
             id_token_signed_response_alg: view.id_token_signed_response_alg.clone(),
             access_token_signed_response_alg: view.access_token_signed_response_alg.clone(),
             skip_consent: view.consent == "skip",
+            require_pkce: view.require_pkce,
             backchannel_logout_uri: view.backchannel_logout_uri.clone().unwrap_or_default(),
             logo_uri: view.logo_uri.clone().unwrap_or_default(),
             policy_uri: view.policy_uri.clone().unwrap_or_default(),
@@ -245,6 +259,8 @@ impl Fields {
         Self {
             organization_id: organization_id.unwrap_or_default(),
             grants: kind.grants(),
+            // RFC 9700 2.1.1: PKCE for every client that uses codes.
+            require_pkce: kind.grants().iter().any(|g| g == grant::AUTHORIZATION_CODE),
             ..Self::default()
         }
     }
@@ -266,6 +282,7 @@ impl Fields {
             id_token_signed_response_alg: v(&form.id_token_signed_response_alg),
             access_token_signed_response_alg: v(&form.access_token_signed_response_alg),
             skip_consent: form.skip_consent.is_some(),
+            require_pkce: form.require_pkce.is_some(),
             backchannel_logout_uri: v(&form.backchannel_logout_uri),
             logo_uri: v(&form.logo_uri),
             policy_uri: v(&form.policy_uri),

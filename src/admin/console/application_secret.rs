@@ -187,6 +187,7 @@ mod tests {
             name: "App".into(),
             organization_id: None,
             public,
+            require_pkce: public,
             token_endpoint_auth_method: if public {
                 "none"
             } else {

@@ -31,7 +31,7 @@ pub const EN: &[(&str, &str)] = &[
     ),
     (
         "admin.applications.kind.web_setup",
-        "Confidential client: authorization code and refresh tokens, client secret (HTTP Basic), PKCE S256 recommended.",
+        "Confidential client: authorization code and refresh tokens, client secret (HTTP Basic), PKCE S256 required (you can lift it in the next step).",
     ),
     ("admin.applications.kind.spa", "Single-page application"),
     (
@@ -210,6 +210,11 @@ pub const EN: &[(&str, &str)] = &[
     ),
     ("admin.applications.overview", "Overview"),
     ("admin.applications.pkce", "PKCE"),
+    ("admin.applications.require_pkce", "Require PKCE"),
+    (
+        "admin.applications.require_pkce_hint",
+        "Every sign-in must carry a PKCE challenge (S256), which stops stolen or injected codes. Recommended for every application (RFC 9700); leave it off only for software that cannot send one.",
+    ),
     (
         "admin.applications.pkce_required",
         "Required (S256) for every sign-in",
@@ -301,7 +306,7 @@ pub const DE: &[(&str, &str)] = &[
     ),
     (
         "admin.applications.kind.web_setup",
-        "Vertraulicher Client: Autorisierungscode und Refresh-Tokens, Client-Geheimnis (HTTP Basic), PKCE S256 empfohlen.",
+        "Vertraulicher Client: Autorisierungscode und Refresh-Tokens, Client-Geheimnis (HTTP Basic), PKCE S256 verlangt (im nächsten Schritt abschaltbar).",
     ),
     ("admin.applications.kind.spa", "Single-Page-Anwendung"),
     (
@@ -486,6 +491,11 @@ pub const DE: &[(&str, &str)] = &[
     ),
     ("admin.applications.overview", "Überblick"),
     ("admin.applications.pkce", "PKCE"),
+    ("admin.applications.require_pkce", "PKCE verlangen"),
+    (
+        "admin.applications.require_pkce_hint",
+        "Jede Anmeldung muss eine PKCE-Challenge (S256) mitsenden; das verhindert gestohlene oder eingeschleuste Codes. Für jede Anwendung empfohlen (RFC 9700); schalten Sie es nur für Software ab, die keine senden kann.",
+    ),
     (
         "admin.applications.pkce_required",
         "Pflicht (S256) bei jeder Anmeldung",

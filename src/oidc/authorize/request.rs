@@ -298,7 +298,7 @@ pub fn validate(
         params.get("code_challenge"),
         params.get("code_challenge_method"),
     ) {
-        (None, None) if client.public => {
+        (None, None) if client.public || client.require_pkce => {
             return Err(OAuthError::invalid_request(
                 "PKCE (code_challenge with S256) is required for this client",
             ));

@@ -68,6 +68,7 @@ pub struct ClientPatch {
     pub tos_uri: Option<Option<String>>,
     pub audiences: Option<Vec<String>>,
     pub allowed_origins: Option<Vec<String>>,
+    pub require_pkce: Option<bool>,
 }
 
 impl ClientPatch {
@@ -108,6 +109,7 @@ impl ClientPatch {
         set(&mut spec.tos_uri, self.tos_uri);
         set(&mut spec.audiences, self.audiences);
         set(&mut spec.allowed_origins, self.allowed_origins);
+        set(&mut spec.require_pkce, self.require_pkce);
     }
 }
 

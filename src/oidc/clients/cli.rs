@@ -132,6 +132,9 @@ pub struct SettingArgs {
     /// A browser origin (scheme://host[:port]) allowed to call the token endpoints (CORS; repeatable; default none).
     #[arg(long = "allowed-origin", value_name = "ORIGIN")]
     allowed_origins: Vec<String>,
+    /// Require PKCE (S256) of a confidential client too (public clients always need it); `--require-pkce false` lifts it.
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    require_pkce: Option<bool>,
 }
 
 fn read_jwks(path: Option<&Path>) -> Result<Option<String>, AppError> {
@@ -186,6 +189,7 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             audiences: s.audiences,
             allowed_origins: s.allowed_origins,
             organization_id: None,
+            require_pkce: s.require_pkce.unwrap_or(false),
         },
         args.org,
     ))
@@ -210,6 +214,7 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
         tos_uri: s.tos_uri.map(Some),
         audiences: list(s.audiences),
         allowed_origins: list(s.allowed_origins),
+        require_pkce: s.require_pkce,
     };
     for setting in args.clear {
         match setting.as_str() {

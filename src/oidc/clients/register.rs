@@ -72,6 +72,7 @@ pub fn create_tx(
         organization_id: spec.organization_id.clone(),
         deleted_at: None,
         deleted_by: None,
+        require_pkce: false,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

@@ -35,6 +35,8 @@ pub struct ClientSpec {
     pub allowed_origins: Vec<String>,
     /// The owning organization (`None`: managed by global administrators).
     pub organization_id: Option<OrganizationId>,
+    /// PKCE required although confidential (public clients always).
+    pub require_pkce: bool,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -299,6 +301,7 @@ impl ClientSpec {
             audiences: client.audiences(),
             allowed_origins: client.allowed_origins(),
             organization_id: client.organization_id.clone(),
+            require_pkce: client.require_pkce,
         }
     }
 
@@ -330,5 +333,6 @@ impl ClientSpec {
         client.tos_uri = self.tos_uri.clone();
         client.audiences = TextList::from(self.audiences.as_slice());
         client.allowed_origins = TextList::from(self.allowed_origins.as_slice());
+        client.require_pkce = self.require_pkce || self.public;
     }
 }

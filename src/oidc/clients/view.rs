@@ -14,6 +14,9 @@ pub struct ClientView {
     pub organization_id: Option<String>,
     /// A public client has no secret (auth method `none`, PKCE).
     pub public: bool,
+    /// Every authorization request must carry a PKCE challenge (S256):
+    /// always for public clients, by choice for confidential ones.
+    pub require_pkce: bool,
     pub token_endpoint_auth_method: String,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
@@ -46,6 +49,7 @@ impl ClientView {
             name: client.name.clone(),
             organization_id: client.organization_id.as_ref().map(|o| o.to_string()),
             public: client.public,
+            require_pkce: client.public || client.require_pkce,
             token_endpoint_auth_method: client.token_endpoint_auth_method.clone(),
             redirect_uris: client.redirect_uris(),
             post_logout_redirect_uris: client.post_logout_redirect_uris(),

@@ -64,9 +64,10 @@ fn check(
         (None, Some(_)) => Err(OAuthError::invalid_grant(
             "code_verifier sent for a code issued without code_challenge",
         )),
-        // SR-13: public clients must have used PKCE.
-        (None, None) if client.public => {
-            Err(OAuthError::invalid_grant("public clients must use PKCE"))
+        // SR-13: public clients, and clients that require it, must have
+        // used PKCE.
+        (None, None) if client.public || client.require_pkce => {
+            Err(OAuthError::invalid_grant("this client must use PKCE"))
         }
         (None, None) => Ok(()),
     }
