@@ -3,7 +3,8 @@
 //! `Content-Length` over it is refused before a byte is read, a streamed
 //! body as soon as it passes the limit — and then split into its parts.
 //! Only what an upload form sends is understood: a few text fields and
-//! one file; anything else is refused as malformed.
+//! one file; anything else is refused as malformed. [`read_body`] reads a
+//! raw body (the admin API's uploads) under the same limit.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
@@ -68,6 +69,18 @@ pub async fn read_form(
     limit: usize,
 ) -> Result<Upload, UploadError> {
     let boundary = boundary(req).ok_or(UploadError::Malformed)?;
+    let body = read_body(req, payload, limit).await?;
+    parse(&body, &boundary).ok_or(UploadError::Malformed)
+}
+
+/// Read the body of `req` from `payload`, refusing more than `limit`
+/// bytes: a declared length before reading, a streamed body as soon as it
+/// passes the limit.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: Payload,
+    limit: usize,
+) -> Result<actix_web::web::Bytes, UploadError> {
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
@@ -76,12 +89,11 @@ pub async fn read_form(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(UploadError::TooLarge);
     }
-    let body = match payload.to_bytes_limited(limit).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(_)) => return Err(UploadError::Malformed),
-        Err(_) => return Err(UploadError::TooLarge),
-    };
-    parse(&body, &boundary).ok_or(UploadError::Malformed)
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(_)) => Err(UploadError::Malformed),
+        Err(_) => Err(UploadError::TooLarge),
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

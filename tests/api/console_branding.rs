@@ -4,7 +4,7 @@
 //! `#rrggbb`; organization admins brand only their organizations and
 //! auditors only look; the sign-in pages of the organization's
 //! applications link its theme and show its logo. In Chromium at both
-//! widths.
+//! widths. The admin API's branding calls the same service.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -23,6 +23,7 @@ crate::on_all_backends!(
     colours_are_only_hex_and_make_the_theme,
     organization_admins_brand_only_their_organizations,
     sign_in_pages_of_the_organizations_applications_are_branded,
+    branding_through_the_api,
 );
 
 /// The largest logo (`branding::LOGO_MAX`).
@@ -517,4 +518,171 @@ async fn branding_in_chromium() {
     );
     let logo = stored_logo(&app, &acme).await.unwrap();
     assert!(logo.starts_with(b"\x89PNG"), "the script's PNG was stored");
+}
+
+/// `method path` with the API key `key` and a raw `body` of `content_type`.
+async fn api_raw(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    key: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Page {
+    let res = reqwest::Client::new()
+        .request(method.parse().unwrap(), format!("{}{path}", app.base))
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    Page {
+        status: res.status(),
+        headers: res.headers().clone(),
+        body: res.text().await.unwrap(),
+    }
+}
+
+async fn branding_through_the_api(backend: Backend) {
+    // The console's rules through /api/v1 (SR-100, SR-104): reach, checked
+    // colours, logos by their bytes and under the limit, audited.
+    let app = TestApp::spawn(backend).await;
+    org_admin(&app, "boss@acme.test", "Acme", Role::Admin).await;
+    org_admin(&app, "boss@globex.test", "Globex", Role::Admin).await;
+    let (acme, globex) = (org_id(&app, "Acme").await, org_id(&app, "Globex").await);
+    let (_, writer) = crate::admin_api::key(&app, |s| {
+        s.organization = Some("Acme".into());
+        s.scopes = vec!["organizations:write".into()];
+    })
+    .await;
+    let (_, reader) = crate::admin_api::key(&app, |s| {
+        s.organization = Some("Acme".into());
+        s.scopes = vec!["organizations:read".into()];
+    })
+    .await;
+    let at = |org: &str| format!("/api/v1/organizations/{org}/branding");
+    let json_of = |p: &Page| -> serde_json::Value { serde_json::from_str(&p.body).unwrap() };
+
+    let shown = crate::admin_api::call(&app, &at(&acme), &reader).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert_eq!(json_of(&shown)["logo_url"], serde_json::Value::Null);
+
+    let look = |body: serde_json::Value| serde_json::to_vec(&body).unwrap();
+    let saved = api_raw(
+        &app,
+        "PUT",
+        &at(&acme),
+        &writer,
+        "application/json",
+        look(json!({"display_name": "Acme Corp", "primary_color": "#1A2B3C"})),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let saved = json_of(&saved);
+    assert_eq!(saved["primary_color"], "#1a2b3c");
+    assert_eq!(saved["display_name"], "Acme Corp");
+    assert!(saved["theme_url"].as_str().unwrap().contains("/theme.css"));
+    let bad = api_raw(
+        &app,
+        "PUT",
+        &at(&acme),
+        &writer,
+        "application/json",
+        look(json!({"primary_color": "red; background: url(x)"})),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert_eq!(json_of(&bad)["errors"][0]["field"], "primary_color");
+    let refused = api_raw(
+        &app,
+        "PUT",
+        &at(&acme),
+        &reader,
+        "application/json",
+        look(json!({})),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // The logo: an image by its bytes, not its declared type.
+    let logo = format!("{}/logo", at(&acme));
+    let not_image = api_raw(&app, "PUT", &logo, &writer, "image/png", b"<svg/>".to_vec()).await;
+    assert_eq!(
+        not_image.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        not_image.body
+    );
+    assert_eq!(json_of(&not_image)["errors"][0]["field"], "logo");
+    let huge = api_raw(
+        &app,
+        "PUT",
+        &logo,
+        &writer,
+        "image/png",
+        vec![0; 300 * 1024],
+    )
+    .await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", huge.body);
+    assert!(stored_logo(&app, &acme).await.is_none());
+    let put = api_raw(
+        &app,
+        "PUT",
+        &logo,
+        &writer,
+        "application/octet-stream",
+        png(),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    let url = json_of(&put)["logo_url"].as_str().unwrap().to_owned();
+    let served = app.browser().get(&url).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.header("content-type"), "image/png");
+    assert_eq!(stored_logo(&app, &acme).await, Some(png()));
+
+    // Another organization's branding is not found, for every operation.
+    let theirs = at(&globex);
+    assert_eq!(
+        crate::admin_api::call(&app, &theirs, &writer).await.status,
+        StatusCode::NOT_FOUND
+    );
+    for (method, path, body) in [
+        (
+            "PUT",
+            theirs.clone(),
+            look(json!({"display_name": "Owned"})),
+        ),
+        ("PUT", format!("{theirs}/logo"), png()),
+        ("DELETE", format!("{theirs}/logo"), Vec::new()),
+    ] {
+        let res = api_raw(&app, method, &path, &writer, "application/json", body).await;
+        assert_eq!(
+            res.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path}: {}",
+            res.body
+        );
+    }
+    assert!(stored_logo(&app, &globex).await.is_none());
+
+    let removed = api_raw(
+        &app,
+        "DELETE",
+        &logo,
+        &writer,
+        "application/json",
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.body);
+    assert!(stored_logo(&app, &acme).await.is_none());
+    for action in [
+        "branding.updated",
+        "branding.logo_changed",
+        "branding.logo_removed",
+    ] {
+        assert_eq!(app.audit_rows(action).await.len(), 1, "{action}");
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod api_key_ops;
 pub mod audit;
+pub mod branding;
 pub mod caller;
 pub mod client_schema;
 pub mod clients;
@@ -59,6 +60,10 @@ operations! {
     get "/organizations" => organizations::list,
     post "/organizations" => organization_writes::create,
     get "/organizations/{id}" => organizations::show,
+    get "/organizations/{id}/branding" => branding::show,
+    put "/organizations/{id}/branding" => branding::set_look,
+    put "/organizations/{id}/branding/logo" => branding::set_logo,
+    delete "/organizations/{id}/branding/logo" => branding::remove_logo,
     patch "/organizations/{id}" => organization_writes::update,
     get "/organizations/{id}/members" => organizations::members,
     put "/organizations/{id}/members/{user_id}" => organization_writes::set_member,

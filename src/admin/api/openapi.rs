@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::admin::api::client_schema::ClientSchemas;
 use crate::admin::api::{
-    api_key_ops, audit, clients, organization_writes, organizations, problem, session,
+    api_key_ops, audit, branding, clients, organization_writes, organizations, problem, session,
     signing_keys, user_actions, user_sessions, users,
 };
 use crate::admin::api::{mfa_policies, providers};
@@ -59,6 +59,10 @@ impl Modify for Security {
         api_key_ops::revoke,
         audit::list,
         audit::show,
+        branding::show,
+        branding::set_look,
+        branding::set_logo,
+        branding::remove_logo,
         clients::list,
         clients::create,
         clients::show,
@@ -133,6 +137,8 @@ impl Modify for Security {
         organization_writes::InvitationBody,
         crate::users::invitations::CreatedInvitation,
         audit::AuditEventView,
+        branding::BrandingView,
+        branding::LookBody,
         crate::users::accounts::UserListing,
         clients::ClientPage,
         clients::NewClient,
