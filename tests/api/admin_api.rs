@@ -27,6 +27,7 @@ crate::on_all_backends!(
     api_keys_from_the_cli,
     administrators_disable_enable_and_delete_users,
     the_audit_log_reads_with_filters,
+    bodies_must_be_json_objects,
 );
 
 pub fn actor() -> ostiary::audit::Actor {
@@ -975,4 +976,57 @@ async fn the_audit_log_reads_with_filters(backend: Backend) {
         );
         assert_eq!(body["errors"][0]["field"], field, "{query}");
     }
+}
+
+async fn bodies_must_be_json_objects(backend: Backend) {
+    // Found by schemathesis: serde fills a struct from an array, so `[null]`
+    // rotated the signing keys as `{}` would. Every body is one object.
+    let app = TestApp::spawn(backend).await;
+    let (_, writer) = key(&app, |s| {
+        s.scopes = vec!["keys:write".into(), "organizations:write".into()];
+    })
+    .await;
+    let auth = format!("Bearer {writer}");
+    let before = app.audit_rows("key.rotated").await.len();
+    for (method, path, body) in [
+        (
+            "POST",
+            "/api/v1/signing-keys/rotate",
+            serde_json::json!([null]),
+        ),
+        (
+            "POST",
+            "/api/v1/signing-keys/rotate",
+            serde_json::json!("RS256"),
+        ),
+        ("POST", "/api/v1/organizations", serde_json::json!(["Acme"])),
+    ] {
+        let answer = app
+            .browser()
+            .send_json(
+                method.parse().unwrap(),
+                path,
+                &[("authorization", &auth)],
+                &body,
+            )
+            .await;
+        let refused = problem(&answer, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            refused["detail"], "body: must be a JSON object",
+            "{path} {body}"
+        );
+    }
+    assert_eq!(app.audit_rows("key.rotated").await.len(), before);
+    assert!(!app.audited("organization.created").await);
+    // An object still works.
+    let rotated = app
+        .browser()
+        .send_json(
+            "POST".parse().unwrap(),
+            "/api/v1/signing-keys/rotate",
+            &[("authorization", &auth)],
+            &serde_json::json!({"alg": "ES256"}),
+        )
+        .await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.body);
 }

@@ -7,6 +7,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, PageQuery, PageRequest};
 use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals, Unprocessable};
@@ -181,7 +182,7 @@ pub struct CreateKey {
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateKey>,
+    body: Body<CreateKey>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("api-keys"))?;
     caller.require_recent()?;

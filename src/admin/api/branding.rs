@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
+use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::problem::{Missing, Problem, Refusals};
 use crate::admin::scopes::Scope;
@@ -132,7 +133,7 @@ pub async fn set_look(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<LookBody>,
+    body: Body<LookBody>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("organizations"))?;
     let org = OrganizationId::from(path.into_inner());

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Deserializer};
 
+use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, DeletedQuery, PageQuery};
 use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals, Unprocessable};
@@ -347,7 +348,7 @@ pub async fn show(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewClient>,
+    body: Body<NewClient>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("clients"))?;
     // SR-101: a secret is shown; a session must have signed in recently.
@@ -380,7 +381,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<ClientChanges>,
+    body: Body<ClientChanges>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("clients"))?;
     let patch = body.into_inner().into_patch()?;

@@ -9,6 +9,7 @@
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
+use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::problem::{Missing, Problem, Refusals, Unprocessable};
 use crate::admin::scopes::Scope;
@@ -232,7 +233,7 @@ pub async fn set(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(RuleScope, String)>,
-    body: web::Json<RuleBody>,
+    body: Body<RuleBody>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("policies"))?;
     let (scope, given) = path.into_inner();
@@ -331,7 +332,7 @@ pub async fn remove(
 pub async fn acknowledge_upstream(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<AcknowledgeBody>,
+    body: Body<AcknowledgeBody>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("policies"))?;
     let upstream = body.upstream.as_str();

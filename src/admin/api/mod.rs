@@ -5,6 +5,7 @@
 
 pub mod api_key_ops;
 pub mod audit;
+pub mod body;
 pub mod branding;
 pub mod caller;
 pub mod client_schema;

@@ -7,6 +7,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::organizations::{OrganizationView, view};
 use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals, Unprocessable};
@@ -59,7 +60,7 @@ fn name_of(body: OrganizationBody) -> Result<String, Problem> {
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<OrganizationBody>,
+    body: Body<OrganizationBody>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("organizations"))?;
     let name = name_of(body.into_inner())?;
@@ -89,7 +90,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<OrganizationBody>,
+    body: Body<OrganizationBody>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("organizations"))?;
     let name = name_of(body.into_inner())?;
@@ -138,7 +139,7 @@ pub async fn set_member(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<MemberBody>,
+    body: Body<MemberBody>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("organizations"))?;
     let (org, user) = path.into_inner();
@@ -232,7 +233,7 @@ pub async fn invite(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<InvitationBody>,
+    body: Body<InvitationBody>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("users"))?;

@@ -11,6 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, DeletedQuery, PageQuery};
 use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals, Unprocessable};
@@ -376,7 +377,7 @@ pub async fn show(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewProvider>,
+    body: Body<NewProvider>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("providers"))?;
     let b = body.into_inner();
@@ -435,7 +436,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<ProviderChange>,
+    body: Body<ProviderChange>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("providers"))?;
     let mut change = body.into_inner();

@@ -6,6 +6,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::problem::{Problem, Refusals};
 use crate::admin::scopes::Scope;
@@ -93,7 +94,7 @@ pub struct RotateBody {
 pub async fn rotate(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<RotateBody>,
+    body: Body<RotateBody>,
 ) -> Result<HttpResponse, Problem> {
     let alg = body.into_inner().alg.unwrap_or(Alg::RS256);
     let rotation = rotate_as(&state, &caller, alg).await?;

@@ -6,6 +6,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, DeletedQuery, PageQuery};
 use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals, Unprocessable};
@@ -235,7 +236,7 @@ pub fn create_refused(refusal: admin_create::Refusal) -> Problem {
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateUser>,
+    body: Body<CreateUser>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("users"))?;
     let body = body.into_inner();
@@ -287,7 +288,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<UpdateUser>,
+    body: Body<UpdateUser>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let profile = Profile {
