@@ -276,6 +276,12 @@ fn checked_row(
         SecretChange::New(s) => Some(state.envelope.encrypt(s.as_bytes(), &secret_context(id))?),
         SecretChange::Keep(sealed) => sealed,
     };
+    if kind == Kind::Ldap && settings.needs_secret() && secret.is_none() {
+        return Ok(Err(invalid(
+            "bind_password",
+            "--kind ldap with --bind-dn needs --bind-password-stdin",
+        )));
+    }
     if settings.needs_secret() && secret.is_none() {
         return Ok(Err(invalid(
             "client_secret",
@@ -507,7 +513,7 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
             Kind::Entra | Kind::Github => None,
             _ => s.issuer.clone(),
         },
-        client_id: Some(s.client_id.clone()),
+        client_id: Some(s.client_id.clone()).filter(|_| view.kind != Kind::Ldap),
         scopes: s.scopes.clone(),
         hosted_domain: s.hosted_domain.clone(),
         tenant: s.tenant.clone(),
@@ -520,7 +526,9 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
             Kind::Github => s.web_url.clone(),
             _ => None,
         },
-        token_endpoint_auth_method: Some(s.token_endpoint_auth_method.clone()),
+        token_endpoint_auth_method: Some(s.token_endpoint_auth_method.clone())
+            .filter(|_| view.kind != Kind::Ldap),
+        ldap: s.ldap.as_ref().map(|l| l.spec()).unwrap_or_default(),
     }
 }
 

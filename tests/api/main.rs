@@ -8,6 +8,7 @@
 
 mod console_support;
 mod helpers;
+mod ldap_support;
 mod mfa_support;
 mod oauth_support;
 
@@ -45,6 +46,7 @@ mod guards;
 mod i18n;
 mod interop;
 mod invitations;
+mod ldap;
 mod login;
 mod mail_sink;
 mod maintenance;

@@ -348,6 +348,22 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.providers.check.api", "GitHub API"),
     ("admin.providers.check.web", "GitHub sign-in page"),
     ("admin.providers.check.kind", "Type of provider"),
+    ("admin.providers.check.connect", "Directory connection"),
+    ("admin.providers.check.tls", "TLS"),
+    ("admin.providers.check.service_bind", "Service account"),
+    ("admin.providers.check.search_base", "Search bases"),
+    (
+        "admin.providers.reason.tls_failed",
+        "TLS could not be set up: the certificate is not trusted or does not name this host.",
+    ),
+    (
+        "admin.providers.reason.bind_refused",
+        "The directory refused the service account's DN or password.",
+    ),
+    (
+        "admin.providers.reason.base_not_found",
+        "A base DN names no entry the service account can read.",
+    ),
     (
         "admin.providers.reason.unreachable",
         "No answer: check the address, and that Ostiary's server can reach it.",
@@ -947,6 +963,25 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.providers.check.api", "GitHub-API"),
     ("admin.providers.check.web", "GitHub-Anmeldeseite"),
     ("admin.providers.check.kind", "Art des Anbieters"),
+    (
+        "admin.providers.check.connect",
+        "Verbindung zum Verzeichnis",
+    ),
+    ("admin.providers.check.tls", "TLS"),
+    ("admin.providers.check.service_bind", "Dienstkonto"),
+    ("admin.providers.check.search_base", "Such-Basen"),
+    (
+        "admin.providers.reason.tls_failed",
+        "TLS kam nicht zustande: Das Zertifikat ist nicht vertrauenswürdig oder nennt diesen Host nicht.",
+    ),
+    (
+        "admin.providers.reason.bind_refused",
+        "Das Verzeichnis hat DN oder Passwort des Dienstkontos abgelehnt.",
+    ),
+    (
+        "admin.providers.reason.base_not_found",
+        "Eine Basis-DN nennt keinen Eintrag, den das Dienstkonto lesen kann.",
+    ),
     (
         "admin.providers.reason.unreachable",
         "Keine Antwort: Prüfen Sie die Adresse und ob der Server von Ostiary sie erreicht.",

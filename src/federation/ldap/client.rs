@@ -1,0 +1,530 @@
+//! The directory client (SR-130…SR-132): checks a person's password at an
+//! LDAP server or Active Directory and reads who they are. Passwords that
+//! are empty, only whitespace or contain NUL are refused before anything is
+//! sent (an empty simple bind is an *unauthenticated* bind that servers
+//! answer with success). TLS is verified (LDAPS or StartTLS, optionally a
+//! CA file); connect and operation timeouts bound every step. Search-then-
+//! bind looks the person up with the service account (exactly one entry)
+//! and binds as them; direct bind fills the DN template. Every value the
+//! person typed is escaped (RFC 4515 / RFC 4514). Any failure of the
+//! directory itself is [`DirectoryError::Unavailable`]: the caller fails
+//! closed with a generic message, the detail goes to the log.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, Scope, SearchEntry, SearchOptions};
+use zeroize::Zeroizing;
+
+use crate::federation::ldap::escape::{self, dn_value, filter_value};
+use crate::federation::ldap::settings::LdapSettings;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(10);
+/// AD's `userAccountControl` flag of a disabled account.
+const ACCOUNTDISABLE: u64 = 0x2;
+/// `LDAP_MATCHING_RULE_IN_CHAIN`: AD's transitive membership.
+const IN_CHAIN: &str = "1.2.840.113556.1.4.1941";
+const MAX_USERNAME: usize = 256;
+
+/// Why a directory sign-in did not work.
+#[derive(Debug)]
+pub enum DirectoryError {
+    /// Refused before any bind: an empty, blank or NUL-containing
+    /// password, or an unusable username (SR-130).
+    Refused,
+    /// Unknown person, several entries, or a wrong password (one answer
+    /// for all; the detail is for the log).
+    BadCredentials(String),
+    /// The directory says the account may not sign in (disabled, locked,
+    /// expired, password expired): a stable code for the page.
+    AccountState(&'static str),
+    /// The directory could not be used (down, TLS, timeout, service
+    /// account refused, unexpected answer): fail closed (SR-132).
+    Unavailable(String),
+}
+
+impl DirectoryError {
+    /// What the log says.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Refused => "refused before bind".into(),
+            Self::BadCredentials(d) | Self::Unavailable(d) => d.clone(),
+            Self::AccountState(code) => (*code).to_owned(),
+        }
+    }
+}
+
+/// A person as the directory knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub dn: String,
+    /// `entryUUID`, or `objectGUID` with Active Directory.
+    pub subject: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub groups: Vec<String>,
+}
+
+/// A directory to ask, with the service account's password when it
+/// searches.
+pub struct Directory {
+    pub settings: LdapSettings,
+    pub bind_password: Option<Zeroizing<String>>,
+}
+
+/// SR-130: a password that must never reach a bind.
+pub fn unusable_password(password: &str) -> bool {
+    password.trim().is_empty() || password.contains('\0')
+}
+
+fn unavailable(what: &str, e: impl std::fmt::Display) -> DirectoryError {
+    DirectoryError::Unavailable(format!("{what}: {e}"))
+}
+
+/// The AD sub-code of a failed bind (`…, data 775, …`) as a stable reason,
+/// when it says the account (not the password) is the problem.
+pub fn ad_account_state(text: &str) -> Option<&'static str> {
+    let code = text.split("data ").nth(1)?.get(..3)?;
+    match code {
+        "530" | "531" => Some("ldap_logon_restricted"),
+        "532" | "773" => Some("ldap_password_expired"),
+        "533" => Some("ldap_account_disabled"),
+        "701" => Some("ldap_account_expired"),
+        "775" => Some("ldap_account_locked"),
+        _ => None,
+    }
+}
+
+/// An AD `objectGUID` (16 bytes, the first three fields little-endian) in
+/// its usual text form.
+pub fn guid_text(b: &[u8]) -> Option<String> {
+    let b: &[u8; 16] = b.try_into().ok()?;
+    Some(format!(
+        "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+        b[3],
+        b[2],
+        b[1],
+        b[0],
+        b[5],
+        b[4],
+        b[7],
+        b[6],
+        b[8],
+        b[9],
+        b[10],
+        b[11],
+        b[12],
+        b[13],
+        b[14],
+        b[15]
+    ))
+}
+
+/// The value of the first RDN of a DN (`cn=admins,ou=groups,…` → `admins`).
+pub fn rdn_value(dn: &str) -> String {
+    let mut out = String::new();
+    let mut chars = dn.chars();
+    let mut started = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if started => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '=' if !started => started = true,
+            ',' | '+' if started => break,
+            c if started => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Attributes read from an entry, case-insensitively.
+struct Attrs(HashMap<String, Vec<String>>, HashMap<String, Vec<Vec<u8>>>);
+
+impl Attrs {
+    fn of(entry: SearchEntry) -> (String, Self) {
+        let lower = |m: HashMap<String, Vec<String>>| {
+            m.into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect()
+        };
+        let bin = entry
+            .bin_attrs
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
+        (entry.dn, Self(lower(entry.attrs), bin))
+    }
+
+    fn first(&self, name: &str) -> Option<String> {
+        self.0
+            .get(name)
+            .and_then(|v| v.first())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0.get(name).cloned().unwrap_or_default()
+    }
+
+    fn bytes(&self, name: &str) -> Option<Vec<u8>> {
+        self.1.get(name).and_then(|v| v.first()).cloned()
+    }
+}
+
+impl Directory {
+    fn user_attributes(&self) -> Vec<&'static str> {
+        let mut attrs = vec!["mail", "cn", "displayName", "memberOf"];
+        if self.settings.active_directory {
+            attrs.extend(["objectGUID", "userAccountControl"]);
+        } else {
+            attrs.push("entryUUID");
+        }
+        attrs
+    }
+
+    /// Open a connection: TLS as configured, verified.
+    pub async fn connect(&self) -> Result<Ldap, DirectoryError> {
+        let s = &self.settings;
+        let mut tls = native_tls::TlsConnector::builder();
+        if let Some(path) = &s.ca_file {
+            let pem = std::fs::read(path).map_err(|e| unavailable("CA file", e))?;
+            for cert in pem_blocks(&pem) {
+                let cert = native_tls::Certificate::from_pem(cert.as_bytes())
+                    .map_err(|e| unavailable("CA file", e))?;
+                tls.add_root_certificate(cert);
+            }
+        }
+        let connector = tls.build().map_err(|e| unavailable("TLS", e))?;
+        let settings = LdapConnSettings::new()
+            .set_conn_timeout(CONNECT_TIMEOUT)
+            .set_connector(connector)
+            .set_starttls(s.starttls);
+        let (conn, ldap) = tokio::time::timeout(
+            CONNECT_TIMEOUT + OPERATION_TIMEOUT,
+            LdapConnAsync::with_settings(settings, &s.url),
+        )
+        .await
+        .map_err(|e| unavailable("connect", e))?
+        .map_err(|e| unavailable("connect", e))?;
+        ldap3::drive!(conn);
+        Ok(ldap)
+    }
+
+    /// Whether the directory's address answers at all (a TCP connection,
+    /// for "test connection").
+    pub async fn reach(&self) -> Result<(), DirectoryError> {
+        let url = url::Url::parse(&self.settings.url).map_err(|e| unavailable("url", e))?;
+        let host = url
+            .host_str()
+            .unwrap_or_default()
+            .trim_matches(['[', ']'])
+            .to_owned();
+        let default = if url.scheme() == "ldaps" { 636 } else { 389 };
+        let port = url.port().unwrap_or(default);
+        tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            tokio::net::TcpStream::connect((host, port)),
+        )
+        .await
+        .map_err(|e| unavailable("connect", e))?
+        .map_err(|e| unavailable("connect", e))?;
+        Ok(())
+    }
+
+    /// Whether `base` names an entry the bound account can read.
+    pub async fn base_exists(ldap: &mut Ldap, base: &str) -> Result<bool, DirectoryError> {
+        let result = ldap
+            .with_timeout(OPERATION_TIMEOUT)
+            .search(base, Scope::Base, "(objectClass=*)", vec!["1.1"])
+            .await
+            .map_err(|e| unavailable("search base", e))?;
+        match result.1.rc {
+            0 => Ok(!result.0.is_empty()),
+            // noSuchObject
+            32 => Ok(false),
+            _ => Err(unavailable("search base", result.1)),
+        }
+    }
+
+    /// Bind as the service account (search-then-bind).
+    pub async fn service_bind(&self, ldap: &mut Ldap) -> Result<(), DirectoryError> {
+        let (Some(dn), Some(pw)) = (&self.settings.bind_dn, &self.bind_password) else {
+            return Ok(());
+        };
+        if unusable_password(pw) {
+            return Err(DirectoryError::Unavailable(
+                "service account: no usable bind password".into(),
+            ));
+        }
+        ldap.with_timeout(OPERATION_TIMEOUT)
+            .simple_bind(dn, pw)
+            .await
+            .map_err(|e| unavailable("service bind", e))?
+            .success()
+            .map_err(|e| unavailable("service bind", e))?;
+        Ok(())
+    }
+
+    /// Find the one entry the filter names under the user base.
+    async fn find_user(
+        &self,
+        ldap: &mut Ldap,
+        username: &str,
+    ) -> Result<(String, Attrs), DirectoryError> {
+        let s = &self.settings;
+        let base = s.user_base_dn.as_deref().unwrap_or_default();
+        let filter = escape::fill(&s.user_filter, username, filter_value);
+        let (entries, _) = ldap
+            .with_search_options(SearchOptions::new().sizelimit(2))
+            .with_timeout(OPERATION_TIMEOUT)
+            .search(base, Scope::Subtree, &filter, self.user_attributes())
+            .await
+            .map_err(|e| unavailable("user search", e))?
+            // 4: sizeLimitExceeded, more than one entry.
+            .non_error()
+            .map_err(|e| unavailable("user search", e))?;
+        let mut entries = entries.into_iter();
+        match (entries.next(), entries.next()) {
+            (Some(one), None) => Ok(Attrs::of(SearchEntry::construct(one))),
+            (None, _) => Err(DirectoryError::BadCredentials(format!(
+                "no entry for {filter} under {base}"
+            ))),
+            (Some(_), Some(_)) => Err(DirectoryError::BadCredentials(format!(
+                "several entries for {filter} under {base}"
+            ))),
+        }
+    }
+
+    /// Bind as the person; a refusal is a bad password, or the account's
+    /// state when AD says so.
+    async fn user_bind(ldap: &mut Ldap, dn: &str, password: &str) -> Result<(), DirectoryError> {
+        let result = ldap
+            .with_timeout(OPERATION_TIMEOUT)
+            .simple_bind(dn, password)
+            .await
+            .map_err(|e| unavailable("user bind", e))?;
+        match result.rc {
+            0 => Ok(()),
+            // invalidCredentials (AD adds the reason), inappropriateAuthentication,
+            // unwillingToPerform (e.g. an unauthenticated bind refused).
+            49 | 48 | 53 => match ad_account_state(&result.text) {
+                Some(state) => Err(DirectoryError::AccountState(state)),
+                None => Err(DirectoryError::BadCredentials(format!(
+                    "bind refused for {dn}: {} {}",
+                    result.rc, result.text
+                ))),
+            },
+            _ => Err(unavailable("user bind", result)),
+        }
+    }
+
+    /// Read the person's own entry (direct bind).
+    async fn read_entry(&self, ldap: &mut Ldap, dn: &str) -> Result<Attrs, DirectoryError> {
+        let (entries, _) = ldap
+            .with_timeout(OPERATION_TIMEOUT)
+            .search(dn, Scope::Base, "(objectClass=*)", self.user_attributes())
+            .await
+            .map_err(|e| unavailable("read entry", e))?
+            .success()
+            .map_err(|e| unavailable("read entry", e))?;
+        let entry = entries
+            .into_iter()
+            .next()
+            .ok_or_else(|| DirectoryError::Unavailable(format!("{dn}: entry not readable")))?;
+        Ok(Attrs::of(SearchEntry::construct(entry)).1)
+    }
+
+    /// Group names: `memberOf`, and the groups under `--group-base-dn`
+    /// naming the person (AD: nested, through `LDAP_MATCHING_RULE_IN_CHAIN`).
+    async fn groups(
+        &self,
+        ldap: &mut Ldap,
+        dn: &str,
+        username: &str,
+        attrs: &Attrs,
+    ) -> Result<Vec<String>, DirectoryError> {
+        let mut groups: Vec<String> = attrs.all("memberof").iter().map(|g| rdn_value(g)).collect();
+        if let Some(base) = &self.settings.group_base_dn {
+            let dn = filter_value(dn);
+            let filter = if self.settings.active_directory {
+                format!("(&(objectClass=group)(member:{IN_CHAIN}:={dn}))")
+            } else {
+                format!(
+                    "(|(member={dn})(uniqueMember={dn})(memberUid={}))",
+                    filter_value(username)
+                )
+            };
+            let (entries, _) = ldap
+                .with_search_options(SearchOptions::new().sizelimit(1000))
+                .with_timeout(OPERATION_TIMEOUT)
+                .search(base, Scope::Subtree, &filter, vec!["cn"])
+                .await
+                .map_err(|e| unavailable("group search", e))?
+                .non_error()
+                .map_err(|e| unavailable("group search", e))?;
+            for entry in entries {
+                let (gdn, a) = Attrs::of(SearchEntry::construct(entry));
+                groups.push(a.first("cn").unwrap_or_else(|| rdn_value(&gdn)));
+            }
+        }
+        groups.retain(|g| !g.is_empty());
+        groups.sort();
+        groups.dedup();
+        Ok(groups)
+    }
+
+    fn person(
+        &self,
+        dn: String,
+        attrs: &Attrs,
+        groups: Vec<String>,
+    ) -> Result<Person, DirectoryError> {
+        let subject = if self.settings.active_directory {
+            attrs.bytes("objectguid").and_then(|b| guid_text(&b))
+        } else {
+            attrs.first("entryuuid").map(|u| u.to_ascii_lowercase())
+        }
+        .ok_or_else(|| {
+            DirectoryError::Unavailable(format!(
+                "{dn}: no {} to identify the person",
+                if self.settings.active_directory {
+                    "objectGUID"
+                } else {
+                    "entryUUID"
+                }
+            ))
+        })?;
+        Ok(Person {
+            dn,
+            subject,
+            email: attrs.first("mail"),
+            name: attrs.first("displayname").or_else(|| attrs.first("cn")),
+            groups,
+        })
+    }
+
+    /// Check `password` for `username` and read the person.
+    pub async fn authenticate(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Person, DirectoryError> {
+        let username = username.trim();
+        if unusable_password(password)
+            || username.is_empty()
+            || username.len() > MAX_USERNAME
+            || username.chars().any(char::is_control)
+        {
+            return Err(DirectoryError::Refused);
+        }
+        let mut ldap = self.connect().await?;
+        let outcome = self.authenticate_on(&mut ldap, username, password).await;
+        let _ = ldap.unbind().await;
+        outcome
+    }
+
+    async fn authenticate_on(
+        &self,
+        ldap: &mut Ldap,
+        username: &str,
+        password: &str,
+    ) -> Result<Person, DirectoryError> {
+        let (dn, attrs) = match &self.settings.user_dn_template {
+            Some(template) => {
+                let dn = escape::fill(template, username, dn_value);
+                Self::user_bind(ldap, &dn, password).await?;
+                let attrs = self.read_entry(ldap, &dn).await?;
+                (dn, attrs)
+            }
+            None => {
+                self.service_bind(ldap).await?;
+                let (dn, attrs) = self.find_user(ldap, username).await?;
+                Self::user_bind(ldap, &dn, password).await?;
+                // Back to the service account for the group search.
+                self.service_bind(ldap).await?;
+                (dn, attrs)
+            }
+        };
+        if self.settings.active_directory
+            && attrs
+                .first("useraccountcontrol")
+                .and_then(|v| v.parse::<u64>().ok())
+                .is_some_and(|uac| uac & ACCOUNTDISABLE != 0)
+        {
+            return Err(DirectoryError::AccountState("ldap_account_disabled"));
+        }
+        let groups = self.groups(ldap, &dn, username, &attrs).await?;
+        self.person(dn, &attrs, groups)
+    }
+}
+
+/// The PEM certificate blocks of a file.
+fn pem_blocks(pem: &[u8]) -> Vec<String> {
+    const END: &str = "-----END CERTIFICATE-----";
+    let text = String::from_utf8_lossy(pem);
+    text.split_inclusive(END)
+        .filter(|b| b.contains("-----BEGIN CERTIFICATE-----") && b.ends_with(END))
+        .map(|b| b.trim().to_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ad_account_state, guid_text, pem_blocks, rdn_value, unusable_password};
+
+    /// SR-130: these never reach a bind.
+    #[test]
+    fn empty_blank_and_nul_passwords_are_unusable() {
+        for bad in ["", " ", "\t\n", "a\0b", "\0"] {
+            assert!(unusable_password(bad), "{bad:?}");
+        }
+        assert!(!unusable_password("correct horse"));
+        assert!(!unusable_password(" padded "));
+    }
+
+    /// SR-132: AD's reasons for a refused bind become clear messages.
+    #[test]
+    fn ad_bind_codes_name_the_account_state() {
+        let text = |code: &str| {
+            format!(
+                "80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data {code}, v3839"
+            )
+        };
+        assert_eq!(ad_account_state(&text("52e")), None);
+        assert_eq!(ad_account_state(&text("525")), None);
+        assert_eq!(
+            ad_account_state(&text("533")),
+            Some("ldap_account_disabled")
+        );
+        assert_eq!(ad_account_state(&text("775")), Some("ldap_account_locked"));
+        assert_eq!(
+            ad_account_state(&text("532")),
+            Some("ldap_password_expired")
+        );
+        assert_eq!(ad_account_state(&text("701")), Some("ldap_account_expired"));
+        assert_eq!(ad_account_state("invalid credentials"), None);
+    }
+
+    #[test]
+    fn attributes_are_read_as_directories_write_them() {
+        let guid = [
+            0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd,
+            0xee, 0xff,
+        ];
+        assert_eq!(
+            guid_text(&guid).as_deref(),
+            Some("00112233-4455-6677-8899-aabbccddeeff")
+        );
+        assert_eq!(guid_text(&[1, 2, 3]), None);
+        assert_eq!(rdn_value("cn=admins,ou=groups,dc=example,dc=com"), "admins");
+        assert_eq!(rdn_value("CN=Sales\\, EMEA,OU=Groups"), "Sales, EMEA");
+        let two = "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n";
+        assert_eq!(pem_blocks(two.as_bytes()).len(), 2);
+    }
+}

@@ -1,0 +1,533 @@
+//! LDAP / Active Directory sign-in (S7, SR-84, SR-130…SR-133) against a real
+//! OpenLDAP `slapd` the tests start (`ldap_support`): an address of the
+//! claimed domain is asked for its directory password on our login page,
+//! which is checked at the directory (StartTLS or LDAPS, verified against
+//! the test CA; search-then-bind or direct bind), throttled like a local
+//! password before any bind, and resolved through provisioning
+//! (`amr: ["pwd"]`). Injection strings and unusable passwords never bind.
+
+use reqwest::StatusCode;
+
+use ostiary::federation::Kind;
+use ostiary::federation::ldap::client::{Directory, DirectoryError};
+use ostiary::federation::ldap::settings::{LdapSpec, validate};
+use ostiary::federation::registry::{self, ProviderView, Reach};
+use ostiary::federation::spec::ProviderSpec;
+
+use crate::cli::{ostiary as ostiary_cli, text};
+use crate::helpers::{Backend, Browser, TestApp, TestDatabase};
+use crate::ldap_support::{
+    GROUPS, PEOPLE, PEOPLE_LIST, SERVICE_DN, SERVICE_PASSWORD, Slapd, person_dn, slapd_peer,
+};
+
+crate::on_all_backends!(
+    ldap_sign_in_through_the_login_page,
+    ldap_refuses_injection_and_unusable_passwords_without_binding,
+    ldap_throttle_applies_before_any_bind,
+    ldap_direct_bind_over_ldaps_and_directory_down,
+    ldap_providers_from_the_cli_and_tested,
+);
+
+/// Search-then-bind over StartTLS with the test CA, people found by mail.
+fn starttls_spec(slapd: &Slapd) -> LdapSpec {
+    LdapSpec {
+        url: Some(slapd.ldap_url.clone()),
+        starttls: true,
+        bind_dn: Some(SERVICE_DN.into()),
+        user_base_dn: Some(PEOPLE.into()),
+        user_filter: Some("(mail={username})".into()),
+        group_base_dn: Some(GROUPS.into()),
+        ca_file: Some(slapd.ca_file.display().to_string()),
+        ..LdapSpec::default()
+    }
+}
+
+async fn ldap_provider(app: &TestApp, ldap: LdapSpec, secret: Option<&str>) -> ProviderView {
+    let spec = ProviderSpec {
+        name: "Corp Directory".into(),
+        domains: vec!["example.com".into()],
+        trust_email: true,
+        jit: true,
+        enabled: true,
+        ldap,
+        ..ProviderSpec::default()
+    };
+    registry::create(
+        &app.state,
+        &ostiary::audit::Actor::system("test"),
+        &Reach::global(),
+        Kind::Ldap,
+        spec,
+        secret.map(str::to_owned),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+async fn login_page(b: &mut Browser) -> crate::helpers::Page {
+    let page = b.get("/login?return_to=%2Faccount").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page
+}
+
+async fn post_login(b: &mut Browser, email: &str, password: &str) -> crate::helpers::Page {
+    let form = login_page(b).await;
+    b.post_from(
+        &form,
+        "/login",
+        &[
+            ("email", email),
+            ("password", password),
+            ("return_to", "/account"),
+        ],
+    )
+    .await
+}
+
+async fn spawn(backend: Backend, tweak: impl FnOnce(&mut ostiary::config::Config)) -> TestApp {
+    TestApp::spawn_with(backend, |c| {
+        c.oidc.allow_private_targets = true;
+        tweak(c);
+    })
+    .await
+}
+
+async fn ldap_sign_in_through_the_login_page(backend: Backend) {
+    if !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = spawn(backend, |_| {}).await;
+    let provider = ldap_provider(&app, starttls_spec(&slapd), Some(SERVICE_PASSWORD)).await;
+    assert_eq!(provider.kind, Kind::Ldap);
+    assert!(provider.has_secret);
+    let shown = serde_json::to_value(&provider).unwrap();
+    assert!(!shown.to_string().contains(SERVICE_PASSWORD), "{shown}");
+    assert_eq!(shown["settings"]["ldap"]["starttls"], true);
+    assert!(app.audited("provider.created").await);
+
+    // Identifier-first: the address alone asks for the directory password
+    // on our page (no redirect anywhere).
+    let (alice_uid, alice_mail, alice_name, alice_pw) = PEOPLE_LIST[0];
+    let mut b = app.browser();
+    let asked = post_login(&mut b, alice_mail, "").await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("directory password"), "{}", asked.body);
+    assert!(b.session_cookie().is_none());
+
+    // A wrong directory password: the one failure message, no session.
+    let wrong = post_login(&mut b, alice_mail, "not-her-password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
+    assert!(
+        wrong.body.contains("Incorrect email or password"),
+        "{}",
+        wrong.body
+    );
+    assert!(b.session_cookie().is_none());
+    assert_eq!(slapd.binds_as(&person_dn(alice_uid)), 1);
+
+    // The right one: signed in, created just in time, amr pwd.
+    let done = post_login(&mut b, alice_mail, alice_pw).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/account");
+    assert!(b.is_signed_in().await);
+    let session = app.session_of(&b).await;
+    assert_eq!(session.amr.to_vec(), ["pwd"]);
+    assert!(app.audited("user.provisioned").await);
+    let user_id = session.user_id.clone();
+    let identities = app
+        .db_run(move |conn| ostiary::store::identities::of_user(conn, &user_id))
+        .await;
+    assert_eq!(identities.len(), 1);
+    assert_eq!(identities[0].0.provider_id, provider.id);
+    // The subject is the entry's entryUUID, never the address.
+    assert_eq!(
+        identities[0].0.subject.len(),
+        36,
+        "{}",
+        identities[0].0.subject
+    );
+    assert!(!identities[0].0.subject.contains('@'));
+
+    // Again in a new browser: the same user (found by its identity).
+    let mut again = app.browser();
+    let second = post_login(&mut again, alice_mail, alice_pw).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    assert_eq!(app.session_of(&again).await.user_id, session.user_id);
+    let account = again.get("/account").await;
+    assert!(account.body.contains(alice_name), "{}", account.body);
+
+    // Two entries answer the filter: refused as a failed sign-in (SR-131:
+    // exactly one result).
+    let mut twin = app.browser();
+    let ambiguous = post_login(&mut twin, "twin@example.com", "twin-pw").await;
+    assert_eq!(
+        ambiguous.status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        ambiguous.body
+    );
+    assert_eq!(slapd.binds_as(&person_dn("twin1")), 0);
+    assert_eq!(slapd.binds_as(&person_dn("twin2")), 0);
+
+    // Groups: found under --group-base-dn (groupOfNames members).
+    let directory = ostiary::federation::ldap::sign_in::directory(&app.state, &provider.id)
+        .await
+        .unwrap();
+    let person = directory.authenticate(alice_mail, alice_pw).await.unwrap();
+    assert_eq!(person.groups, ["admins", "engineers"]);
+    assert_eq!(person.email.as_deref(), Some(alice_mail));
+    assert_eq!(person.name.as_deref(), Some(alice_name));
+    let (_, carol_mail, _, carol_pw) = PEOPLE_LIST[2];
+    let carol = directory.authenticate(carol_mail, carol_pw).await.unwrap();
+    assert_eq!(carol.groups, ["sales"]);
+}
+
+/// SR-130, SR-131: what the person types can neither widen the search nor
+/// bind without a password.
+async fn ldap_refuses_injection_and_unusable_passwords_without_binding(backend: Backend) {
+    if !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = spawn(backend, |c| {
+        c.throttle.account_delay_after = 100;
+        c.throttle.account_lock_after = 100;
+        c.throttle.ip_lock_after = 1000;
+    })
+    .await;
+    let provider = ldap_provider(&app, starttls_spec(&slapd), Some(SERVICE_PASSWORD)).await;
+    let (bob_uid, bob_mail, _, bob_pw) = PEOPLE_LIST[1];
+    let mut b = app.browser();
+
+    // SR-130: blank passwords are refused before any bind (an empty simple
+    // bind would be an unauthenticated bind that servers accept).
+    let before = slapd.binds();
+    for blank in [" ", "   ", "\t"] {
+        let page = post_login(&mut b, bob_mail, blank).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNAUTHORIZED,
+            "{blank:?}: {}",
+            page.body
+        );
+        assert!(b.session_cookie().is_none());
+    }
+    assert_eq!(
+        slapd.binds(),
+        before,
+        "a blank password reached the directory"
+    );
+    // Also when asked directly: empty, blank and NUL never bind.
+    let directory = ostiary::federation::ldap::sign_in::directory(&app.state, &provider.id)
+        .await
+        .unwrap();
+    for bad in ["", "  ", "\0", "bob\0-directory-pw"] {
+        assert!(matches!(
+            directory.authenticate(bob_mail, bad).await,
+            Err(DirectoryError::Refused)
+        ));
+    }
+    assert_eq!(
+        slapd.binds(),
+        before,
+        "an unusable password reached the directory"
+    );
+
+    // SR-131: filter metacharacters are escaped (RFC 4515): with the right
+    // password of bob, none of these finds bob (or anyone).
+    for typed in [
+        "*@example.com",
+        "b*b@example.com",
+        "*)(uid=*@example.com",
+        "bob@example.com)(|(uid=*",
+        "*)(mail=bob@example.com",
+        "x)(objectClass=*)(mail=bob@example.com",
+    ] {
+        let page = post_login(&mut b, typed, bob_pw).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNAUTHORIZED,
+            "{typed}: {}",
+            page.body
+        );
+        assert!(b.session_cookie().is_none(), "{typed}");
+        assert!(matches!(
+            directory.authenticate(typed, bob_pw).await,
+            Err(DirectoryError::BadCredentials(_))
+        ));
+    }
+    assert_eq!(slapd.binds_as(&person_dn(bob_uid)), 0);
+    // A NUL in the name is refused before anything is sent.
+    assert!(matches!(
+        directory.authenticate("bob\0@example.com", bob_pw).await,
+        Err(DirectoryError::Refused)
+    ));
+    // Still works for the real address.
+    let page = post_login(&mut b, bob_mail, bob_pw).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+}
+
+/// SR-84: directory passwords count in the same throttle as local ones,
+/// checked before any bind reaches the directory.
+async fn ldap_throttle_applies_before_any_bind(backend: Backend) {
+    if !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = spawn(backend, |c| {
+        c.throttle.account_delay_after = 100;
+        c.throttle.account_lock_after = 3;
+        c.throttle.lock_secs = 600;
+    })
+    .await;
+    ldap_provider(&app, starttls_spec(&slapd), Some(SERVICE_PASSWORD)).await;
+    let (carol_uid, carol_mail, _, carol_pw) = PEOPLE_LIST[2];
+    let mut b = app.browser();
+    for _ in 0..3 {
+        let page = post_login(&mut b, carol_mail, "guess").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{}", page.body);
+    }
+    assert_eq!(slapd.binds_as(&person_dn(carol_uid)), 3);
+    // Locked for this source: even the right password is refused, and
+    // nothing reaches the directory.
+    let refused = post_login(&mut b, carol_mail, carol_pw).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    assert!(!refused.header("retry-after").is_empty());
+    assert!(b.session_cookie().is_none());
+    assert_eq!(
+        slapd.binds_as(&person_dn(carol_uid)),
+        3,
+        "a throttled attempt reached the directory"
+    );
+    let reasons: Vec<String> = app
+        .audit_rows("login.failure")
+        .await
+        .iter()
+        .map(|r| format!("{:?}", r))
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("throttled")),
+        "{reasons:?}"
+    );
+    // The lock ends: the right password signs in.
+    app.clock.advance(chrono::Duration::seconds(601));
+    let done = post_login(&mut b, carol_mail, carol_pw).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+}
+
+/// LDAPS with direct bind (a DN template, no service account); a stopped
+/// directory fails closed with the generic message (SR-132).
+async fn ldap_direct_bind_over_ldaps_and_directory_down(backend: Backend) {
+    if !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = spawn(backend, |_| {}).await;
+    // Without our CA the directory's certificate is not trusted.
+    let untrusted = Directory {
+        settings: validate(
+            &LdapSpec {
+                url: Some(slapd.ldaps_url.clone()),
+                user_dn_template: Some(format!("uid={{username}},{PEOPLE}")),
+                ..LdapSpec::default()
+            },
+            true,
+        )
+        .unwrap(),
+        bind_password: None,
+    };
+    assert!(matches!(
+        untrusted.authenticate("dave", "dave-directory-pw").await,
+        Err(DirectoryError::Unavailable(_))
+    ));
+    let spec = LdapSpec {
+        url: Some(slapd.ldaps_url.clone()),
+        user_dn_template: Some(format!("uid={{username}},{PEOPLE}")),
+        user_filter: Some("(uid={username})".into()),
+        ca_file: Some(slapd.ca_file.display().to_string()),
+        ..LdapSpec::default()
+    };
+    let direct = Directory {
+        settings: validate(&spec, true).unwrap(),
+        bind_password: None,
+    };
+    let (dave_uid, _, dave_name, dave_pw) = PEOPLE_LIST[3];
+    let dave = direct.authenticate(dave_uid, dave_pw).await.unwrap();
+    assert_eq!(dave.dn, person_dn(dave_uid));
+    assert_eq!(dave.name.as_deref(), Some(dave_name));
+    assert!(matches!(
+        direct.authenticate(dave_uid, "wrong").await,
+        Err(DirectoryError::BadCredentials(_))
+    ));
+    // RFC 4514: a DN value cannot add RDNs.
+    assert!(matches!(
+        direct.authenticate("dave,ou=people", dave_pw).await,
+        Err(DirectoryError::BadCredentials(_))
+    ));
+
+    // Sign-in through the page, then the directory goes away.
+    let provider = ldap_provider(
+        &app,
+        LdapSpec {
+            user_filter: Some("(mail={username})".into()),
+            user_dn_template: None,
+            bind_dn: Some(SERVICE_DN.into()),
+            user_base_dn: Some(PEOPLE.into()),
+            ..spec
+        },
+        Some(SERVICE_PASSWORD),
+    )
+    .await;
+    let (_, dave_mail, _, _) = PEOPLE_LIST[3];
+    let mut b = app.browser();
+    let ok = post_login(&mut b, dave_mail, dave_pw).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let tested = ostiary::federation::probe::run(&app.state, &provider)
+        .await
+        .unwrap();
+    assert!(tested.ok, "{tested:?}");
+    drop(slapd);
+    let mut other = app.browser();
+    let down = post_login(&mut other, dave_mail, dave_pw).await;
+    assert_eq!(
+        down.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        down.body
+    );
+    assert!(
+        down.body.contains("not available right now"),
+        "{}",
+        down.body
+    );
+    assert!(!down.body.contains("127.0.0.1"), "{}", down.body);
+    assert!(other.session_cookie().is_none());
+    let tested = ostiary::federation::probe::run(&app.state, &provider)
+        .await
+        .unwrap();
+    assert!(!tested.ok);
+    assert_eq!(
+        serde_json::to_value(&tested.checks[0]).unwrap()["reason"],
+        "unreachable"
+    );
+}
+
+/// `provider create --kind ldap` (S7 flags, the bind password on stdin,
+/// plaintext refused) and `provider test` naming each step.
+async fn ldap_providers_from_the_cli_and_tested(backend: Backend) {
+    if !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let db = TestDatabase::create(&backend);
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("OSTIARY_DATABASE_URL", db.url.as_str()),
+        ("OSTIARY_OIDC__ALLOW_PRIVATE_TARGETS", "true"),
+    ];
+    let ca = slapd.ca_file.display().to_string();
+    let create = |url: &str, extra: &[&str]| {
+        let mut args = vec![
+            "provider",
+            "create",
+            "--kind",
+            "ldap",
+            "--name",
+            "Corp Directory",
+            "--url",
+            url,
+            "--bind-dn",
+            SERVICE_DN,
+            "--bind-password-stdin",
+            "--user-base-dn",
+            PEOPLE,
+            "--user-filter",
+            "(mail={username})",
+            "--group-base-dn",
+            GROUPS,
+        ];
+        args.extend_from_slice(extra);
+        args.iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<String>>()
+    };
+    let run = |args: &[String], stdin: Option<&str>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ostiary_cli(dir.path(), &args, &env, stdin)
+    };
+    // SR-132: ldap:// without StartTLS is refused unless allowed.
+    let plain = run(&create(&slapd.ldap_url, &[]), Some("x\n"));
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(
+        text(&plain.stderr).contains("--starttls"),
+        "{}",
+        text(&plain.stderr)
+    );
+    // The bind password is required for search-then-bind.
+    let no_pw: Vec<String> = create(&slapd.ldap_url, &["--starttls", "--ca-file", &ca])
+        .into_iter()
+        .filter(|a| a != "--bind-password-stdin")
+        .collect();
+    let missing = run(&no_pw, None);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("--bind-password-stdin"),
+        "{}",
+        text(&missing.stderr)
+    );
+
+    let out = run(
+        &create(
+            &slapd.ldap_url,
+            &["--starttls", "--ca-file", &ca, "--domain", "example.com"],
+        ),
+        Some(&format!("{SERVICE_PASSWORD}\n")),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["kind"], "ldap");
+    assert_eq!(created["has_secret"], true);
+    assert_eq!(
+        created["settings"]["ldap"]["user_filter"],
+        "(mail={username})"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(SERVICE_PASSWORD));
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let tested = run(&["provider".into(), "test".into(), id.clone()], None);
+    assert!(tested.status.success(), "{}", text(&tested.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&tested.stdout).unwrap();
+    let steps: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["connect", "tls", "service_bind", "search_base"]);
+
+    // A wrong service password: the service bind step fails, by name.
+    let updated = run(
+        &[
+            "provider".into(),
+            "update".into(),
+            id.clone(),
+            "--bind-password-stdin".into(),
+        ],
+        Some("wrong-service-pw\n"),
+    );
+    assert!(updated.status.success(), "{}", text(&updated.stderr));
+    let failed = run(&["provider".into(), "test".into(), id], None);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        text(&failed.stderr).contains("service_bind: bind_refused"),
+        "{}",
+        text(&failed.stderr)
+    );
+}

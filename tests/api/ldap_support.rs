@@ -1,0 +1,278 @@
+//! A real OpenLDAP `slapd` for the LDAP tests (peers guide §4): its own
+//! temp dir, a CA and a server certificate made with `openssl` for
+//! StartTLS and LDAPS, `slapadd` of people, a service account and groups,
+//! then `slapd` in the foreground on free ports, logging operations so a
+//! test can count the binds that reached it. Stopped when dropped.
+//! Without slapd the tests are skipped loudly (failed under
+//! `OSTIARY_REQUIRE_PEERS=1`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::federated_login::free_port;
+use crate::helpers::peer_available;
+
+pub const SUFFIX: &str = "dc=example,dc=com";
+pub const PEOPLE: &str = "ou=people,dc=example,dc=com";
+pub const GROUPS: &str = "ou=groups,dc=example,dc=com";
+pub const SERVICE_DN: &str = "cn=ostiary,ou=services,dc=example,dc=com";
+pub const SERVICE_PASSWORD: &str = "service-account-pw";
+
+/// The people of the directory: (uid, mail, display name, password).
+pub const PEOPLE_LIST: [(&str, &str, &str, &str); 4] = [
+    (
+        "alice",
+        "alice@example.com",
+        "Alice Example",
+        "alice-directory-pw",
+    ),
+    ("bob", "bob@example.com", "Bob Example", "bob-directory-pw"),
+    (
+        "carol",
+        "carol@example.com",
+        "Carol Example",
+        "carol-directory-pw",
+    ),
+    (
+        "dave",
+        "dave@example.com",
+        "Dave Example",
+        "dave-directory-pw",
+    ),
+];
+
+/// Whether slapd, slapadd and openssl are here.
+pub fn slapd_peer() -> bool {
+    let found = |p: &str| {
+        Path::new(p).exists()
+            || Command::new("which")
+                .arg(p)
+                .output()
+                .is_ok_and(|o| o.status.success())
+    };
+    peer_available(
+        "OpenLDAP slapd",
+        found("/usr/sbin/slapd") && found("/usr/sbin/slapadd") && found("openssl"),
+        "DEBIAN_FRONTEND=noninteractive apt-get install -y slapd ldap-utils",
+    )
+}
+
+/// A running slapd.
+pub struct Slapd {
+    /// `ldap://127.0.0.1:PORT` (StartTLS offered).
+    pub ldap_url: String,
+    /// `ldaps://127.0.0.1:PORT`.
+    pub ldaps_url: String,
+    /// The CA that signed the server certificate (PEM).
+    pub ca_file: PathBuf,
+    log: PathBuf,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Slapd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn certificates(dir: &Path) {
+    let p = |f: &str| dir.join(f).display().to_string();
+    run(Command::new("openssl").args([
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Ostiary Test LDAP CA",
+        "-keyout",
+        &p("ca.key"),
+        "-out",
+        &p("ca.pem"),
+    ]));
+    run(Command::new("openssl").args([
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        &p("server.key"),
+        "-out",
+        &p("server.csr"),
+    ]));
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .unwrap();
+    run(Command::new("openssl").args([
+        "x509",
+        "-req",
+        "-days",
+        "2",
+        "-in",
+        &p("server.csr"),
+        "-CA",
+        &p("ca.pem"),
+        "-CAkey",
+        &p("ca.key"),
+        "-CAcreateserial",
+        "-out",
+        &p("server.pem"),
+        "-extfile",
+        &p("ext.cnf"),
+    ]));
+}
+
+fn ldif() -> String {
+    let mut out = format!(
+        "dn: {SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n\
+         dn: {PEOPLE}\nobjectClass: organizationalUnit\nou: people\n\n\
+         dn: {GROUPS}\nobjectClass: organizationalUnit\nou: groups\n\n\
+         dn: ou=services,{SUFFIX}\nobjectClass: organizationalUnit\nou: services\n\n\
+         dn: {SERVICE_DN}\nobjectClass: person\ncn: ostiary\nsn: service\nuserPassword: {SERVICE_PASSWORD}\n\n"
+    );
+    for (uid, mail, name, pw) in PEOPLE_LIST {
+        let sn = name.split(' ').next_back().unwrap_or(name);
+        out.push_str(&format!(
+            "dn: uid={uid},{PEOPLE}\nobjectClass: inetOrgPerson\nuid: {uid}\ncn: {name}\nsn: {sn}\n\
+             displayName: {name}\nmail: {mail}\nuserPassword: {pw}\n\n"
+        ));
+    }
+    // Two entries with the same mail: a search naming it is ambiguous.
+    out.push_str(&format!(
+        "dn: uid=twin1,{PEOPLE}\nobjectClass: inetOrgPerson\nuid: twin1\ncn: Twin\nsn: Twin\nmail: twin@example.com\nuserPassword: twin-pw\n\n\
+         dn: uid=twin2,{PEOPLE}\nobjectClass: inetOrgPerson\nuid: twin2\ncn: Twin\nsn: Twin\nmail: twin@example.com\nuserPassword: twin-pw\n\n"
+    ));
+    out.push_str(&format!(
+        "dn: cn=engineers,{GROUPS}\nobjectClass: groupOfNames\ncn: engineers\nmember: uid=alice,{PEOPLE}\nmember: uid=bob,{PEOPLE}\n\n\
+         dn: cn=admins,{GROUPS}\nobjectClass: groupOfNames\ncn: admins\nmember: uid=alice,{PEOPLE}\n\n\
+         dn: cn=sales,{GROUPS}\nobjectClass: groupOfNames\ncn: sales\nmember: uid=carol,{PEOPLE}\n\n"
+    ));
+    out
+}
+
+impl Slapd {
+    /// Start a directory with the people, groups and service account above.
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        certificates(d);
+        std::fs::create_dir(d.join("db")).unwrap();
+        let conf = format!(
+            "include /etc/ldap/schema/core.schema\n\
+             include /etc/ldap/schema/cosine.schema\n\
+             include /etc/ldap/schema/inetorgperson.schema\n\
+             include /etc/ldap/schema/nis.schema\n\
+             modulepath /usr/lib/ldap\n\
+             moduleload back_mdb\n\
+             pidfile {dir}/slapd.pid\n\
+             TLSCACertificateFile {dir}/ca.pem\n\
+             TLSCertificateFile {dir}/server.pem\n\
+             TLSCertificateKeyFile {dir}/server.key\n\
+             database mdb\n\
+             maxsize 10485760\n\
+             suffix \"{SUFFIX}\"\n\
+             rootdn \"cn=admin,{SUFFIX}\"\n\
+             rootpw admin-root-pw\n\
+             directory {dir}/db\n\
+             access to attrs=userPassword by self write by anonymous auth by * none\n\
+             access to * by users read by * none\n",
+            dir = d.display()
+        );
+        std::fs::write(d.join("slapd.conf"), conf).unwrap();
+        std::fs::write(d.join("data.ldif"), ldif()).unwrap();
+        let conf_path = d.join("slapd.conf").display().to_string();
+        run(Command::new("/usr/sbin/slapadd").args([
+            "-f",
+            &conf_path,
+            "-l",
+            &d.join("data.ldif").display().to_string(),
+        ]));
+        let (plain, tls) = (free_port(), free_port());
+        let log = d.join("slapd.log");
+        let child = Command::new("/usr/sbin/slapd")
+            .args([
+                "-f",
+                &conf_path,
+                "-h",
+                &format!("ldap://127.0.0.1:{plain}/ ldaps://127.0.0.1:{tls}/"),
+                // Foreground, logging connections and operations (stats).
+                "-d",
+                "256",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let slapd = Self {
+            ldap_url: format!("ldap://127.0.0.1:{plain}"),
+            ldaps_url: format!("ldaps://127.0.0.1:{tls}"),
+            ca_file: d.join("ca.pem"),
+            log,
+            child,
+            _dir: dir,
+        };
+        for port in [plain, tls] {
+            let mut ready = false;
+            for _ in 0..100 {
+                if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .is_ok()
+                {
+                    ready = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(
+                ready,
+                "slapd did not listen on {port}: {}",
+                std::fs::read_to_string(&slapd.log).unwrap_or_default()
+            );
+        }
+        slapd
+    }
+
+    /// How many simple binds with `dn` reached the directory so far.
+    pub fn binds_as(&self, dn: &str) -> usize {
+        // slapd writes its log lines a moment after answering.
+        std::thread::sleep(Duration::from_millis(150));
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        // One `method=` line per bind attempt (a success adds a `mech=` one).
+        let needle = format!("BIND dn=\"{dn}\" method=");
+        log.lines().filter(|l| l.contains(&needle)).count()
+    }
+
+    /// How many binds of any DN reached the directory so far.
+    pub fn binds(&self) -> usize {
+        std::thread::sleep(Duration::from_millis(150));
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        log.lines()
+            .filter(|l| l.contains(" BIND dn=") && l.contains(" method="))
+            .count()
+    }
+}
+
+/// The DN of a person of the directory.
+pub fn person_dn(uid: &str) -> String {
+    format!("uid={uid},{PEOPLE}")
+}
