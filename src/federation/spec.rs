@@ -447,6 +447,59 @@ mod tests {
     }
 
     #[test]
+    fn ldap_takes_only_its_own_flags() {
+        use crate::federation::ldap::settings::LdapSpec;
+        let ldap = LdapSpec {
+            url: Some("ldaps://ldap.example.com".into()),
+            bind_dn: Some("cn=svc,dc=example,dc=com".into()),
+            user_base_dn: Some("ou=people,dc=example,dc=com".into()),
+            ..LdapSpec::default()
+        };
+        let s = ProviderSpec {
+            name: "Directory".into(),
+            ldap: ldap.clone(),
+            ..ProviderSpec::default()
+        };
+        let (settings, _) = validate(Kind::Ldap, &s, false).unwrap();
+        assert!(settings.needs_secret() && settings.client_id.is_empty());
+        assert_eq!(
+            settings.ldap.map(|l| l.user_filter).as_deref(),
+            Some("(uid={username})")
+        );
+        let with_client = ProviderSpec {
+            client_id: Some("x".into()),
+            ..s.clone()
+        };
+        assert!(
+            validate(Kind::Ldap, &with_client, false)
+                .unwrap_err()
+                .contains("--client-id does not apply")
+        );
+        let keep = ProviderSpec {
+            keep_tokens: true,
+            ..s
+        };
+        assert!(validate(Kind::Ldap, &keep, false).is_err());
+        let oidc = ProviderSpec {
+            issuer: Some("https://idp.example.com".into()),
+            ldap,
+            ..spec()
+        };
+        assert!(
+            validate(Kind::Oidc, &oidc, false)
+                .unwrap_err()
+                .contains("--url does not apply")
+        );
+        assert_eq!(
+            for_api("--kind ldap with --bind-dn needs --bind-password-stdin"),
+            (
+                "bind_password".to_owned(),
+                "kind ldap with bind_dn needs bind_password".to_owned()
+            )
+        );
+    }
+
+    #[test]
     fn domains_are_normalized_and_checked() {
         let s = ProviderSpec {
             issuer: Some("https://idp.example.com".into()),

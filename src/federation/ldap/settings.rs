@@ -185,10 +185,15 @@ fn address(raw: &str, allow_private: bool) -> Result<Url, String> {
         None => return Err("--url has no host".into()),
         Some(Host::Ipv4(ip)) => upstream_url::is_private(ip.into()),
         Some(Host::Ipv6(ip)) => upstream_url::is_private(ip.into()),
-        Some(Host::Domain(name)) => {
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
-            name == "localhost" || name.ends_with(".localhost")
-        }
+        // ldap:// is not a "special" scheme: an address literal is a name
+        // to the URL parser.
+        Some(Host::Domain(name)) => match name.parse::<std::net::IpAddr>() {
+            Ok(ip) => upstream_url::is_private(ip),
+            Err(_) => {
+                let name = name.trim_end_matches('.').to_ascii_lowercase();
+                name == "localhost" || name.ends_with(".localhost")
+            }
+        },
     };
     if private && !allow_private {
         return Err(
@@ -348,6 +353,28 @@ mod tests {
             (
                 LdapSpec {
                     url: Some("ldaps://127.0.0.1".into()),
+                    ..spec()
+                },
+                "--url",
+            ),
+            (
+                LdapSpec {
+                    url: Some("ldap://10.0.0.5".into()),
+                    starttls: true,
+                    ..spec()
+                },
+                "--url",
+            ),
+            (
+                LdapSpec {
+                    url: Some("ldaps://[::1]:636".into()),
+                    ..spec()
+                },
+                "--url",
+            ),
+            (
+                LdapSpec {
+                    url: Some("ldaps://LOCALHOST".into()),
                     ..spec()
                 },
                 "--url",
