@@ -238,6 +238,24 @@ fn privileged(
     None
 }
 
+/// SR-100: a CA file is a path on this server, read when it is checked:
+/// only a caller of global reach names one (refused before it is read).
+fn ca_file_privileged(
+    reach: &Reach,
+    spec: &ProviderSpec,
+    before: Option<&ProviderView>,
+) -> Option<Refusal> {
+    reach.ids()?;
+    let old_ca = before
+        .and_then(|b| b.settings.ldap.as_ref())
+        .and_then(|l| l.ca_file.as_deref());
+    (spec.ldap.ca_file.as_deref().map(str::trim) != old_ca).then(|| Refusal::Privileged {
+        field: "ca_file",
+        message: "only a caller of global reach names a CA file: it is a path on this server"
+            .into(),
+    })
+}
+
 /// The checked row for `spec` (secret sealed) and its domains.
 #[allow(clippy::too_many_arguments)]
 fn checked_row(
@@ -252,6 +270,9 @@ fn checked_row(
     now: DateTime<Utc>,
 ) -> Checked<(ProviderRow, Vec<String>)> {
     let allow_private = state.config.oidc.allow_private_targets;
+    if let Some(refusal) = ca_file_privileged(reach, spec, before) {
+        return Ok(Err(refusal));
+    }
     let (settings, domains) = match spec::validate(kind, spec, allow_private) {
         Ok(checked) => checked,
         Err(message) => {

@@ -26,6 +26,7 @@ crate::on_all_backends!(
     ldap_throttle_applies_before_any_bind,
     ldap_direct_bind_over_ldaps_and_directory_down,
     ldap_providers_from_the_cli_and_tested,
+    ldap_providers_through_the_admin_api,
 );
 
 /// Search-then-bind over StartTLS with the test CA, people found by mail.
@@ -530,4 +531,136 @@ async fn ldap_providers_from_the_cli_and_tested(backend: Backend) {
         "{}",
         text(&failed.stderr)
     );
+}
+
+/// An API key with `scopes`, of the organization `org` when given.
+async fn api_key(app: &TestApp, scopes: &[&str], org: Option<&str>) -> String {
+    if let Some(name) = org {
+        let (name, now) = (name.to_owned(), app.state.now().naive_utc());
+        app.db_run(move |conn| ostiary::store::orgs::find_or_create(conn, &name, now))
+            .await;
+    }
+    let spec = ostiary::admin::api_keys::KeySpec {
+        name: "test key".into(),
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        organization: org.map(str::to_owned),
+        ..Default::default()
+    };
+    ostiary::admin::api_keys::create(&app.state, &ostiary::audit::Actor::system("test"), spec)
+        .await
+        .unwrap()
+        .key
+}
+
+async fn api(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    key: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let res = reqwest::Client::new()
+        .request(method, format!("{}/api/v1{path}", app.base))
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert!(
+        !text.contains(SERVICE_PASSWORD),
+        "the bind password came back: {text}"
+    );
+    (status, serde_json::from_str(&text).unwrap_or_default())
+}
+
+/// The admin API's `ldap` object: the same rules as the CLI; the bind
+/// password is write-only; a CA file (a server path) is for global callers.
+async fn ldap_providers_through_the_admin_api(backend: Backend) {
+    let app = spawn(backend, |_| {}).await;
+    let global = api_key(&app, &["providers:write"], None).await;
+    let ldap = serde_json::json!({
+        "url": "ldap://ldap.example.com",
+        "bind_dn": SERVICE_DN,
+        "user_base_dn": PEOPLE,
+        "user_filter": "(mail={username})",
+    });
+    let body = |ldap: serde_json::Value| serde_json::json!({"kind": "ldap", "name": "Directory", "ldap": ldap});
+    // SR-132: plaintext refused, naming the field.
+    let (status, refused) = api(
+        &app,
+        reqwest::Method::POST,
+        "/providers",
+        &global,
+        body(ldap.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.to_string().contains("starttls"), "{refused}");
+    let mut tls = ldap.clone();
+    tls["starttls"] = true.into();
+    // The bind password is required to search.
+    let (status, missing) = api(
+        &app,
+        reqwest::Method::POST,
+        "/providers",
+        &global,
+        body(tls.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{missing}");
+    assert!(missing.to_string().contains("bind_password"), "{missing}");
+    tls["bind_password"] = SERVICE_PASSWORD.into();
+    let (status, made) = api(
+        &app,
+        reqwest::Method::POST,
+        "/providers",
+        &global,
+        body(tls.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["kind"], "ldap");
+    assert_eq!(made["has_secret"], true);
+    assert_eq!(made["settings"]["ldap"]["url"], "ldap://ldap.example.com");
+    let id = made["id"].as_str().unwrap().to_owned();
+    // A change keeps what is not sent.
+    let (status, changed) = api(
+        &app,
+        reqwest::Method::PATCH,
+        &format!("/providers/{id}"),
+        &global,
+        serde_json::json!({"ldap": {"group_base_dn": GROUPS}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["settings"]["ldap"]["group_base_dn"], GROUPS);
+    assert_eq!(changed["settings"]["ldap"]["bind_dn"], SERVICE_DN);
+    // Unknown fields in the object are refused.
+    let mut odd = tls.clone();
+    odd["password_attribute"] = "userPassword".into();
+    let (status, _) = api(
+        &app,
+        reqwest::Method::POST,
+        "/providers",
+        &global,
+        body(odd),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // An organization's key may not name a file on the server.
+    let org_key = api_key(&app, &["providers:write"], Some("Org A")).await;
+    let mut with_ca = tls;
+    with_ca["ca_file"] = "/etc/ssl/certs/ca-certificates.crt".into();
+    let (status, refused) = api(
+        &app,
+        reqwest::Method::POST,
+        "/providers",
+        &org_key,
+        body(with_ca),
+    )
+    .await;
+    assert!(status.is_client_error(), "{status} {refused}");
+    assert!(refused.to_string().contains("ca_file"), "{refused}");
 }
