@@ -183,6 +183,31 @@ async fn ldap_sign_in_through_the_login_page(backend: Backend) {
     let (_, carol_mail, _, carol_pw) = PEOPLE_LIST[2];
     let carol = directory.authenticate(carol_mail, carol_pw).await.unwrap();
     assert_eq!(carol.groups, ["sales"]);
+
+    // MFA applies as after a local password: a rule requiring it for LDAP
+    // sign-ins sends the person to enrol a factor first, no session yet.
+    let now = app.state.now();
+    app.db_run(move |c| {
+        ostiary::auth::mfa::admin::set(
+            c,
+            &ostiary::audit::Actor::system("test"),
+            None,
+            ostiary::auth::mfa::policy::Scope::Upstream,
+            Some("ldap"),
+            "required",
+            now,
+        )
+    })
+    .await;
+    let mut mfa = app.browser();
+    let enrol = post_login(&mut mfa, alice_mail, alice_pw).await;
+    assert_eq!(enrol.status, StatusCode::SEE_OTHER, "{}", enrol.body);
+    assert!(
+        enrol.location().starts_with("/login/mfa/enroll?"),
+        "{}",
+        enrol.location()
+    );
+    assert!(!mfa.is_signed_in().await);
 }
 
 /// SR-130, SR-131: what the person types can neither widen the search nor

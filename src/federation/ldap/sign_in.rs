@@ -226,3 +226,20 @@ pub async fn attempt(
         first_factor::complete(state, actor, first, replaces).await?,
     ))
 }
+
+/// The names of enabled LDAP providers that allow plaintext `ldap://`
+/// (warned about when the server starts: development only).
+pub async fn plaintext_providers(state: &AppState) -> Result<Vec<String>, AppError> {
+    let rows = state.db.run(crate::store::providers::list).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|p| p.enabled && p.kind == Kind::Ldap.as_str())
+        .filter(|p| {
+            serde_json::from_str::<crate::federation::spec::Settings>(&p.settings)
+                .ok()
+                .and_then(|s| s.ldap)
+                .is_some_and(|l| !l.is_tls())
+        })
+        .map(|p| p.name)
+        .collect())
+}
