@@ -159,6 +159,27 @@ async fn ldap_sign_in_through_the_login_page(backend: Backend) {
     let account = again.get("/account").await;
     assert!(account.body.contains(alice_name), "{}", account.body);
 
+    // Asking for an emailed code with a directory address leads back to
+    // the sign-in page for the directory password (no code is sent).
+    let mut coded = app.browser();
+    let form = coded.get("/login/email?return_to=%2Faccount").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let back = coded
+        .post_from(
+            &form,
+            "/login/email",
+            &[("email", alice_mail), ("return_to", "/account")],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert!(
+        back.location()
+            .starts_with("/login?login_hint=alice%40example.com"),
+        "{}",
+        back.location()
+    );
+    assert!(coded.session_cookie().is_none());
+
     // Two entries answer the filter: refused as a failed sign-in (SR-131:
     // exactly one result).
     let mut twin = app.browser();
