@@ -159,6 +159,23 @@ async fn ldap_sign_in_through_the_login_page(backend: Backend) {
     let account = again.get("/account").await;
     assert!(account.body.contains(alice_name), "{}", account.body);
 
+    // The service connection is pooled: further sign-ins reuse it (no new
+    // connection, no new service bind before the search).
+    let (connections, service_binds) = (slapd.connections(), slapd.binds_as(SERVICE_DN));
+    for _ in 0..2 {
+        let mut next = app.browser();
+        let ok = post_login(&mut next, alice_mail, alice_pw).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    }
+    assert_eq!(
+        slapd.connections(),
+        connections,
+        "a pooled connection was not reused"
+    );
+    // One service bind each: back to the service account after the
+    // person's bind, for the group search.
+    assert_eq!(slapd.binds_as(SERVICE_DN), service_binds + 2);
+
     // Asking for an emailed code with a directory address leads back to
     // the sign-in page for the directory password (no code is sent).
     let mut coded = app.browser();
@@ -219,7 +236,8 @@ async fn ldap_sign_in_through_the_login_page(backend: Backend) {
             now,
         )
     })
-    .await;
+    .await
+    .unwrap();
     let mut mfa = app.browser();
     let enrol = post_login(&mut mfa, alice_mail, alice_pw).await;
     assert_eq!(enrol.status, StatusCode::SEE_OTHER, "{}", enrol.body);
@@ -389,6 +407,7 @@ async fn ldap_direct_bind_over_ldaps_and_directory_down(backend: Backend) {
         )
         .unwrap(),
         bind_password: None,
+        pool_key: None,
     };
     assert!(matches!(
         untrusted.authenticate("dave", "dave-directory-pw").await,
@@ -404,6 +423,7 @@ async fn ldap_direct_bind_over_ldaps_and_directory_down(backend: Backend) {
     let direct = Directory {
         settings: validate(&spec, true).unwrap(),
         bind_password: None,
+        pool_key: None,
     };
     let (dave_uid, _, dave_name, dave_pw) = PEOPLE_LIST[3];
     let dave = direct.authenticate(dave_uid, dave_pw).await.unwrap();

@@ -262,6 +262,13 @@ impl Slapd {
         log.lines().filter(|l| l.contains(&needle)).count()
     }
 
+    /// How many connections the directory accepted so far.
+    pub fn connections(&self) -> usize {
+        std::thread::sleep(Duration::from_millis(150));
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        log.lines().filter(|l| l.contains(" ACCEPT from ")).count()
+    }
+
     /// How many binds of any DN reached the directory so far.
     pub fn binds(&self) -> usize {
         std::thread::sleep(Duration::from_millis(150));

@@ -8,7 +8,8 @@
 //! and binds as them; direct bind fills the DN template. Every value the
 //! person typed is escaped (RFC 4515 / RFC 4514). Any failure of the
 //! directory itself is [`DirectoryError::Unavailable`]: the caller fails
-//! closed with a generic message, the detail goes to the log.
+//! closed with a generic message, the detail goes to the log. Service
+//! connections are pooled ([`pool`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -17,6 +18,7 @@ use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, Scope, SearchEntry, SearchOpt
 use zeroize::Zeroizing;
 
 use crate::federation::ldap::escape::{self, dn_value, filter_value};
+use crate::federation::ldap::pool;
 use crate::federation::ldap::settings::LdapSettings;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -71,6 +73,8 @@ pub struct Person {
 pub struct Directory {
     pub settings: LdapSettings,
     pub bind_password: Option<Zeroizing<String>>,
+    /// The pool of service connections to reuse (`pool::key`), if any.
+    pub pool_key: Option<String>,
 }
 
 /// SR-130: a password that must never reach a bind.
@@ -423,10 +427,58 @@ impl Directory {
         {
             return Err(DirectoryError::Refused);
         }
+        let key = self
+            .pool_key
+            .as_deref()
+            .filter(|_| self.settings.searches());
+        if let Some(key) = key
+            && let Some(mut ldap) = pool::take(key)
+        {
+            match self
+                .authenticate_on(&mut ldap, username, password, true)
+                .await
+            {
+                // The kept connection may have been closed meanwhile: once
+                // more on a new one.
+                Err(DirectoryError::Unavailable(detail)) => {
+                    tracing::debug!("LDAP pooled connection failed, reconnecting: {detail}");
+                }
+                outcome => {
+                    self.release(key, ldap, &outcome).await;
+                    return outcome;
+                }
+            }
+        }
         let mut ldap = self.connect().await?;
-        let outcome = self.authenticate_on(&mut ldap, username, password).await;
-        let _ = ldap.unbind().await;
+        let outcome = self
+            .authenticate_on(&mut ldap, username, password, false)
+            .await;
+        match key {
+            Some(key) => self.release(key, ldap, &outcome).await,
+            None => {
+                let _ = ldap.unbind().await;
+            }
+        }
         outcome
+    }
+
+    /// Keep a search-then-bind connection for the next sign-in when it is
+    /// (again) bound as the service account; otherwise close it.
+    async fn release(&self, key: &str, mut ldap: Ldap, outcome: &Result<Person, DirectoryError>) {
+        let reusable = match outcome {
+            // Bound as the service account again for the group search.
+            Ok(_) => true,
+            // A failed bind leaves the connection anonymous (RFC 4511).
+            Err(DirectoryError::BadCredentials(_) | DirectoryError::AccountState(_)) => {
+                self.service_bind(&mut ldap).await.is_ok()
+            }
+            Err(_) => false,
+        };
+        if reusable {
+            pool::give_back(key, ldap);
+        } else {
+            let _ = ldap.unbind().await;
+        }
     }
 
     async fn authenticate_on(
@@ -434,6 +486,7 @@ impl Directory {
         ldap: &mut Ldap,
         username: &str,
         password: &str,
+        service_bound: bool,
     ) -> Result<Person, DirectoryError> {
         let (dn, attrs) = match &self.settings.user_dn_template {
             Some(template) => {
@@ -443,7 +496,9 @@ impl Directory {
                 (dn, attrs)
             }
             None => {
-                self.service_bind(ldap).await?;
+                if !service_bound {
+                    self.service_bind(ldap).await?;
+                }
                 let (dn, attrs) = self.find_user(ldap, username).await?;
                 Self::user_bind(ldap, &dn, password).await?;
                 // Back to the service account for the group search.

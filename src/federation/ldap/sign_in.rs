@@ -62,9 +62,16 @@ pub fn directory_of(
         .map(|s| registry::open_secret(state, provider_id, s))
         .transpose()?
         .map(Zeroizing::new);
+    let pool_key = match (&bind_password, serde_json::to_string(&settings)) {
+        (Some(pw), Ok(json)) if settings.searches() => {
+            Some(crate::federation::ldap::pool::key(provider_id, &json, pw))
+        }
+        _ => None,
+    };
     Ok(Directory {
         settings,
         bind_password,
+        pool_key,
     })
 }
 
