@@ -176,8 +176,19 @@ impl Attrs {
         self.0.get(name).cloned().unwrap_or_default()
     }
 
+    /// A binary value (`objectGUID`): ldap3 files values that happen to be
+    /// valid UTF-8 with the text ones, whose bytes are then the same.
     fn bytes(&self, name: &str) -> Option<Vec<u8>> {
-        self.1.get(name).and_then(|v| v.first()).cloned()
+        self.1
+            .get(name)
+            .and_then(|v| v.first())
+            .cloned()
+            .or_else(|| {
+                self.0
+                    .get(name)
+                    .and_then(|v| v.first())
+                    .map(|s| s.as_bytes().to_vec())
+            })
     }
 }
 
@@ -564,6 +575,21 @@ mod tests {
         );
         assert_eq!(ad_account_state(&text("701")), Some("ldap_account_expired"));
         assert_eq!(ad_account_state("invalid credentials"), None);
+    }
+
+    #[test]
+    fn a_guid_that_is_valid_utf8_is_still_read() {
+        use std::collections::HashMap;
+        let ascii = "0123456789abcdef";
+        let attrs = super::Attrs(
+            HashMap::from([("objectguid".to_owned(), vec![ascii.to_owned()])]),
+            HashMap::new(),
+        );
+        assert_eq!(attrs.bytes("objectguid").as_deref(), Some(ascii.as_bytes()));
+        assert_eq!(
+            guid_text(ascii.as_bytes()).as_deref(),
+            Some("33323130-3534-3736-3839-616263646566")
+        );
     }
 
     #[test]

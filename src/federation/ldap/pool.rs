@@ -58,13 +58,6 @@ pub fn give_back(key: &str, ldap: Ldap) {
     }
 }
 
-/// Drop every idle connection of every directory.
-pub fn clear() {
-    if let Ok(mut idle) = IDLE.lock() {
-        idle.clear();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::key;
