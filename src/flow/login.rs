@@ -212,12 +212,16 @@ pub async fn post_login(
     // Identifier-first (S7): an address of a domain a provider claims goes
     // there — its password is never checked here, unless the provider
     // lets local passwords in and one was typed.
+    // A directory's addresses (LDAP) always type the directory password
+    // here (`--allow-local-passwords` leaves them the emailed code).
     let wants_local = !form.password.is_empty();
-    if let Some(realm) = realm::sends_to_provider(&state, &form.email, wants_local).await? {
+    if let Some(realm) = realm::of_email(&state, &form.email).await? {
         if realm.password {
             return directory_login(req, state, ctx, session, form, &realm.provider_id).await;
         }
-        return to_provider(&realm.provider_id, form.return_to.as_deref());
+        if !(realm.allow_local_passwords && wants_local) {
+            return to_provider(&realm.provider_id, form.return_to.as_deref());
+        }
     }
     // The first step of an identifier-first sign-in for anyone else: ask
     // for the password (not a failed attempt).

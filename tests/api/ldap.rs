@@ -329,9 +329,22 @@ async fn ldap_refuses_injection_and_unusable_passwords_without_binding(backend: 
         directory.authenticate("bob\0@example.com", bob_pw).await,
         Err(DirectoryError::Refused)
     ));
-    // Still works for the real address.
+    // Still works for the real address — also when the provider lets local
+    // methods in for its domain: a typed password goes to the directory.
+    registry::update(
+        &app.state,
+        &ostiary::audit::Actor::system("test"),
+        &Reach::global(),
+        &provider.id,
+        |s| s.allow_local_passwords = true,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let page = post_login(&mut b, bob_mail, bob_pw).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(slapd.binds_as(&person_dn(bob_uid)), 1);
 }
 
 /// SR-84: directory passwords count in the same throttle as local ones,
