@@ -197,8 +197,8 @@ async fn ldap_sign_in_through_the_login_page(backend: Backend) {
     );
     assert!(coded.session_cookie().is_none());
 
-    // Two entries answer the filter: refused as a failed sign-in (SR-131:
-    // exactly one result).
+    // Three entries answer the filter: refused as a failed sign-in
+    // (SR-131: exactly one result), not as a directory failure.
     let mut twin = app.browser();
     let ambiguous = post_login(&mut twin, "twin@example.com", "twin-pw").await;
     assert_eq!(

@@ -156,10 +156,12 @@ fn ldif() -> String {
              displayName: {name}\nmail: {mail}\nuserPassword: {pw}\n\n"
         ));
     }
-    // Two entries with the same mail: a search naming it is ambiguous.
+    // Three entries with the same mail: a search naming it is ambiguous
+    // (and exceeds the size limit of 2 the sign-in asks for).
     out.push_str(&format!(
         "dn: uid=twin1,{PEOPLE}\nobjectClass: inetOrgPerson\nuid: twin1\ncn: Twin\nsn: Twin\nmail: twin@example.com\nuserPassword: twin-pw\n\n\
-         dn: uid=twin2,{PEOPLE}\nobjectClass: inetOrgPerson\nuid: twin2\ncn: Twin\nsn: Twin\nmail: twin@example.com\nuserPassword: twin-pw\n\n"
+         dn: uid=twin2,{PEOPLE}\nobjectClass: inetOrgPerson\nuid: twin2\ncn: Twin\nsn: Twin\nmail: twin@example.com\nuserPassword: twin-pw\n\n\
+         dn: uid=twin3,{PEOPLE}\nobjectClass: inetOrgPerson\nuid: twin3\ncn: Twin\nsn: Twin\nmail: twin@example.com\nuserPassword: twin-pw\n\n"
     ));
     out.push_str(&format!(
         "dn: cn=engineers,{GROUPS}\nobjectClass: groupOfNames\ncn: engineers\nmember: uid=alice,{PEOPLE}\nmember: uid=bob,{PEOPLE}\n\n\

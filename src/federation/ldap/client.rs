@@ -28,6 +28,10 @@ const ACCOUNTDISABLE: u64 = 0x2;
 /// `LDAP_MATCHING_RULE_IN_CHAIN`: AD's transitive membership.
 const IN_CHAIN: &str = "1.2.840.113556.1.4.1941";
 const MAX_USERNAME: usize = 256;
+/// Groups read at most per sign-in.
+const MAX_GROUPS: i32 = 1000;
+/// `sizeLimitExceeded`: the search found more than it was allowed to return.
+const SIZE_LIMIT_EXCEEDED: u32 = 4;
 
 /// Why a directory sign-in did not work.
 #[derive(Debug)]
@@ -295,15 +299,13 @@ impl Directory {
         let s = &self.settings;
         let base = s.user_base_dn.as_deref().unwrap_or_default();
         let filter = escape::fill(&s.user_filter, username, filter_value);
-        let (entries, _) = ldap
+        let entries = ldap
             .with_search_options(SearchOptions::new().sizelimit(2))
             .with_timeout(OPERATION_TIMEOUT)
             .search(base, Scope::Subtree, &filter, self.user_attributes())
             .await
-            .map_err(|e| unavailable("user search", e))?
-            // 4: sizeLimitExceeded, more than one entry.
-            .non_error()
             .map_err(|e| unavailable("user search", e))?;
+        let entries = entries_of(entries, "user search")?;
         let mut entries = entries.into_iter();
         match (entries.next(), entries.next()) {
             (Some(one), None) => Ok(Attrs::of(SearchEntry::construct(one))),
@@ -375,15 +377,16 @@ impl Directory {
                     filter_value(username)
                 )
             };
-            let (entries, _) = ldap
-                .with_search_options(SearchOptions::new().sizelimit(1000))
+            let result = ldap
+                .with_search_options(SearchOptions::new().sizelimit(MAX_GROUPS))
                 .with_timeout(OPERATION_TIMEOUT)
                 .search(base, Scope::Subtree, &filter, vec!["cn"])
                 .await
-                .map_err(|e| unavailable("group search", e))?
-                .non_error()
                 .map_err(|e| unavailable("group search", e))?;
-            for entry in entries {
+            if result.1.rc == SIZE_LIMIT_EXCEEDED {
+                tracing::warn!("LDAP group search for {dn}: more than {MAX_GROUPS} groups, the rest ignored");
+            }
+            for entry in entries_of(result, "group search")? {
                 let (gdn, a) = Attrs::of(SearchEntry::construct(entry));
                 groups.push(a.first("cn").unwrap_or_else(|| rdn_value(&gdn)));
             }
@@ -527,6 +530,19 @@ impl Directory {
         }
         let groups = self.groups(ldap, &dn, username, &attrs).await?;
         self.person(dn, &attrs, groups)
+    }
+}
+
+/// The entries of a search that succeeded, also when the size limit cut
+/// it short (`sizeLimitExceeded`: the entries so far) or it carried
+/// referrals (not followed).
+fn entries_of(
+    result: ldap3::SearchResult,
+    what: &str,
+) -> Result<Vec<ldap3::ResultEntry>, DirectoryError> {
+    match result.1.rc {
+        0 | SIZE_LIMIT_EXCEEDED | 10 => Ok(result.0),
+        _ => Err(unavailable(what, result.1)),
     }
 }
 
