@@ -17,7 +17,8 @@ use ostiary::federation::spec::ProviderSpec;
 use crate::cli::{ostiary as ostiary_cli, text};
 use crate::helpers::{Backend, Browser, TestApp, TestDatabase};
 use crate::ldap_support::{
-    GROUPS, PEOPLE, PEOPLE_LIST, SERVICE_DN, SERVICE_PASSWORD, Slapd, person_dn, slapd_peer,
+    AD_PEOPLE, ERIN_GUID_TEXT, GROUPS, PEOPLE, PEOPLE_LIST, SERVICE_DN, SERVICE_PASSWORD, SUFFIX,
+    Slapd, person_dn, slapd_peer,
 };
 
 crate::on_all_backends!(
@@ -27,6 +28,7 @@ crate::on_all_backends!(
     ldap_direct_bind_over_ldaps_and_directory_down,
     ldap_providers_from_the_cli_and_tested,
     ldap_providers_through_the_admin_api,
+    ldap_active_directory_code_path,
 );
 
 /// Search-then-bind over StartTLS with the test CA, people found by mail.
@@ -742,4 +744,67 @@ async fn ldap_providers_through_the_admin_api(backend: Backend) {
     .await;
     assert!(status.is_client_error(), "{status} {refused}");
     assert!(refused.to_string().contains("ca_file"), "{refused}");
+}
+
+/// `--active-directory` against a directory with AD's attributes (slapd
+/// with a small AD schema): the default filter finds people by
+/// sAMAccountName, userPrincipalName or mail; the subject is the binary
+/// objectGUID in its text form; `memberOf` names groups; a disabled
+/// `userAccountControl` is refused with a clear message (SR-132).
+async fn ldap_active_directory_code_path(backend: Backend) {
+    if !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = spawn(backend, |_| {}).await;
+    let spec = LdapSpec {
+        url: Some(slapd.ldaps_url.clone()),
+        bind_dn: Some(SERVICE_DN.into()),
+        user_base_dn: Some(format!("ou=staff,{SUFFIX}")),
+        active_directory: true,
+        ca_file: Some(slapd.ca_file.display().to_string()),
+        ..LdapSpec::default()
+    };
+    let provider = ldap_provider(&app, spec, Some(SERVICE_PASSWORD)).await;
+    let directory = ostiary::federation::ldap::sign_in::directory(&app.state, &provider.id)
+        .await
+        .unwrap();
+    let (erin, erin_mail, erin_pw, _) = AD_PEOPLE[0];
+    for typed in [erin, "erin@ad.example.com", erin_mail] {
+        let person = directory.authenticate(typed, erin_pw).await.unwrap();
+        assert_eq!(person.subject, ERIN_GUID_TEXT, "{typed}");
+        assert_eq!(person.email.as_deref(), Some(erin_mail));
+        assert_eq!(person.groups, ["Sales, EMEA", "Staff"]);
+    }
+    let (frank, frank_mail, frank_pw, _) = AD_PEOPLE[1];
+    assert!(matches!(
+        directory.authenticate(frank, frank_pw).await,
+        Err(DirectoryError::AccountState("ldap_account_disabled"))
+    ));
+    // A wrong password says nothing about the account's state.
+    assert!(matches!(
+        directory.authenticate(frank, "wrong").await,
+        Err(DirectoryError::BadCredentials(_))
+    ));
+
+    // Through the login page: erin signs in; frank learns his account is
+    // disabled (only with the right password), and gets no session.
+    let mut b = app.browser();
+    let done = post_login(&mut b, erin_mail, erin_pw).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let user_id = app.session_of(&b).await.user_id;
+    let identities = app
+        .db_run(move |conn| ostiary::store::identities::of_user(conn, &user_id))
+        .await;
+    assert_eq!(identities[0].0.subject, ERIN_GUID_TEXT);
+    let mut f = app.browser();
+    let disabled = post_login(&mut f, frank_mail, frank_pw).await;
+    assert_eq!(disabled.status, StatusCode::FORBIDDEN, "{}", disabled.body);
+    assert!(
+        disabled.body.contains("directory account is disabled"),
+        "{}",
+        disabled.body
+    );
+    assert!(f.session_cookie().is_none());
+    assert!(app.user_count().await == 1, "frank was not created");
 }

@@ -141,6 +141,49 @@ fn certificates(dir: &Path) {
     ]));
 }
 
+/// Enough of Active Directory's schema for its code path: `user` entries
+/// with `objectGUID` (binary), `userAccountControl`, `sAMAccountName`,
+/// `userPrincipalName` and `memberOf` (stored, not computed).
+const AD_SCHEMA: &str = "\
+attributetype ( 1.2.840.113556.1.4.2 NAME 'objectGUID' EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+attributetype ( 1.2.840.113556.1.4.8 NAME 'userAccountControl' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+attributetype ( 1.2.840.113556.1.4.221 NAME 'sAMAccountName' EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 1.2.840.113556.1.4.656 NAME 'userPrincipalName' EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 1.2.840.113556.1.2.102 NAME 'memberOf' EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )
+objectclass ( 1.2.840.113556.1.5.9 NAME 'user' SUP inetOrgPerson STRUCTURAL MAY ( objectGUID $ userAccountControl $ sAMAccountName $ userPrincipalName $ memberOf ) )
+";
+
+/// Active Directory-like people: (sAMAccountName, mail, password,
+/// userAccountControl). 514 is a disabled account (ACCOUNTDISABLE).
+pub const AD_PEOPLE: [(&str, &str, &str, u32); 2] = [
+    ("erin", "erin@example.com", "erin-directory-pw", 512),
+    ("frank", "frank@example.com", "frank-directory-pw", 514),
+];
+
+/// erin's objectGUID as stored (not valid UTF-8), and as text.
+pub const ERIN_GUID: [u8; 16] = [
+    0x78, 0x56, 0x34, 0x12, 0xbc, 0x9a, 0xf0, 0xde, 0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88,
+];
+pub const ERIN_GUID_TEXT: &str = "12345678-9abc-def0-ffee-ddccbbaa9988";
+
+fn ad_ldif() -> String {
+    use base64::Engine;
+    let mut out = format!("dn: ou=staff,{SUFFIX}\nobjectClass: organizationalUnit\nou: staff\n\n");
+    for (i, (sam, mail, pw, uac)) in AD_PEOPLE.into_iter().enumerate() {
+        let mut guid = ERIN_GUID;
+        guid[15] = guid[15].wrapping_add(u8::try_from(i).unwrap());
+        let guid = base64::engine::general_purpose::STANDARD.encode(guid);
+        out.push_str(&format!(
+            "dn: cn={sam},ou=staff,{SUFFIX}\nobjectClass: user\ncn: {sam}\nsn: {sam}\n\
+             sAMAccountName: {sam}\nuserPrincipalName: {sam}@ad.example.com\nmail: {mail}\n\
+             userPassword: {pw}\nuserAccountControl: {uac}\nobjectGUID:: {guid}\n\
+             memberOf: CN=Sales\\, EMEA,OU=Groups,DC=example,DC=com\n\
+             memberOf: CN=Staff,OU=Groups,DC=example,DC=com\n\n"
+        ));
+    }
+    out
+}
+
 fn ldif() -> String {
     let mut out = format!(
         "dn: {SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n\
@@ -183,6 +226,7 @@ impl Slapd {
              include /etc/ldap/schema/cosine.schema\n\
              include /etc/ldap/schema/inetorgperson.schema\n\
              include /etc/ldap/schema/nis.schema\n\
+             include {dir}/ad.schema\n\
              modulepath /usr/lib/ldap\n\
              moduleload back_mdb\n\
              pidfile {dir}/slapd.pid\n\
@@ -200,7 +244,8 @@ impl Slapd {
             dir = d.display()
         );
         std::fs::write(d.join("slapd.conf"), conf).unwrap();
-        std::fs::write(d.join("data.ldif"), ldif()).unwrap();
+        std::fs::write(d.join("ad.schema"), AD_SCHEMA).unwrap();
+        std::fs::write(d.join("data.ldif"), ldif() + &ad_ldif()).unwrap();
         let conf_path = d.join("slapd.conf").display().to_string();
         run(Command::new("/usr/sbin/slapadd").args([
             "-f",
