@@ -311,6 +311,9 @@ async fn ldap_refuses_injection_and_unusable_passwords_without_binding(backend: 
         "bob@example.com)(|(uid=*",
         "*)(mail=bob@example.com",
         "x)(objectClass=*)(mail=bob@example.com",
+        "admin)(|(uid=*@example.com",
+        "bob\\00@example.com",
+        ")(@example.com",
     ] {
         let page = post_login(&mut b, typed, bob_pw).await;
         assert_eq!(
@@ -331,6 +334,22 @@ async fn ldap_refuses_injection_and_unusable_passwords_without_binding(backend: 
         directory.authenticate("bob\0@example.com", bob_pw).await,
         Err(DirectoryError::Refused)
     ));
+    // SR-85: an unknown address (no bind) and a wrong password (a bind)
+    // both take the same minimum time, and say the same.
+    for (typed, password) in [("nobody@example.com", bob_pw), (bob_mail, "wrong")] {
+        let form = login_page(&mut b).await;
+        let started = std::time::Instant::now();
+        let page = b
+            .post_from(&form, "/login", &[("email", typed), ("password", password)])
+            .await;
+        assert!(
+            started.elapsed() >= std::time::Duration::from_millis(300),
+            "{typed}"
+        );
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{typed}");
+        assert!(page.body.contains("Incorrect email or password"), "{typed}");
+    }
+
     // Still works for the real address — also when the provider lets local
     // methods in for its domain: a typed password goes to the directory.
     registry::update(
@@ -346,7 +365,7 @@ async fn ldap_refuses_injection_and_unusable_passwords_without_binding(backend: 
     .unwrap();
     let page = post_login(&mut b, bob_mail, bob_pw).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    assert_eq!(slapd.binds_as(&person_dn(bob_uid)), 1);
+    assert_eq!(slapd.binds_as(&person_dn(bob_uid)), 2);
 }
 
 /// SR-84: directory passwords count in the same throttle as local ones,
@@ -442,6 +461,25 @@ async fn ldap_direct_bind_over_ldaps_and_directory_down(backend: Backend) {
     };
     let (dave_uid, _, dave_name, dave_pw) = PEOPLE_LIST[3];
     let dave = direct.authenticate(dave_uid, dave_pw).await.unwrap();
+    // Plain ldap:// only when explicitly allowed (development).
+    let plain = Directory {
+        settings: validate(
+            &LdapSpec {
+                url: Some(slapd.ldap_url.clone()),
+                allow_plaintext: true,
+                ca_file: None,
+                ..spec.clone()
+            },
+            true,
+        )
+        .unwrap(),
+        bind_password: None,
+        pool_key: None,
+    };
+    assert_eq!(
+        plain.authenticate(dave_uid, dave_pw).await.unwrap().dn,
+        dave.dn
+    );
     assert_eq!(dave.dn, person_dn(dave_uid));
     assert_eq!(dave.name.as_deref(), Some(dave_name));
     assert!(matches!(

@@ -384,7 +384,9 @@ impl Directory {
                 .await
                 .map_err(|e| unavailable("group search", e))?;
             if result.1.rc == SIZE_LIMIT_EXCEEDED {
-                tracing::warn!("LDAP group search for {dn}: more than {MAX_GROUPS} groups, the rest ignored");
+                tracing::warn!(
+                    "LDAP group search for {dn}: more than {MAX_GROUPS} groups, the rest ignored"
+                );
             }
             for entry in entries_of(result, "group search")? {
                 let (gdn, a) = Attrs::of(SearchEntry::construct(entry));

@@ -25,6 +25,9 @@ use crate::federation::upstream::{UpstreamError, usable};
 use crate::state::AppState;
 use crate::store::write_tx;
 
+/// The least time a failed directory sign-in takes (SR-85).
+const FAILURE_FLOOR: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// What the login page says.
 #[derive(Debug)]
 pub enum LdapOutcome {
@@ -168,9 +171,13 @@ pub async fn attempt(
             return Ok(LdapOutcome::Unavailable);
         }
     };
+    let started = tokio::time::Instant::now();
     let person = match directory.authenticate(raw_email, &password).await {
         Ok(person) => person,
         Err(error) => {
+            // SR-85: an unknown person (no bind) and a wrong password (a
+            // bind) answer after the same minimum time.
+            tokio::time::sleep_until(started + FAILURE_FLOOR).await;
             let (reason, outcome) = match &error {
                 DirectoryError::Refused => ("empty_password", LdapOutcome::Failed),
                 DirectoryError::BadCredentials(_) => ("bad_credentials", LdapOutcome::Failed),
