@@ -273,6 +273,14 @@ fn checked_row(
     if let Some(refusal) = ca_file_privileged(reach, spec, before) {
         return Ok(Err(refusal));
     }
+    // A directory is infrastructure reached on the internal network (its
+    // name is not checked against private addresses when connecting).
+    if kind == Kind::Ldap && reach.ids().is_some() {
+        return Ok(Err(Refusal::Privileged {
+            field: "kind",
+            message: "only a caller of global reach registers or changes LDAP providers".into(),
+        }));
+    }
     let (settings, domains) = match spec::validate(kind, spec, allow_private) {
         Ok(checked) => checked,
         Err(message) => {

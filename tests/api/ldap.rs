@@ -768,9 +768,10 @@ async fn ldap_providers_through_the_admin_api(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    // An organization's key may not name a file on the server.
+    // An organization's key may not name a file on the server, nor
+    // register a directory at all (SR-100).
     let org_key = api_key(&app, &["providers:write"], Some("Org A")).await;
-    let mut with_ca = tls;
+    let mut with_ca = tls.clone();
     with_ca["ca_file"] = "/etc/ssl/certs/ca-certificates.crt".into();
     let (status, refused) = api(
         &app,
@@ -782,6 +783,16 @@ async fn ldap_providers_through_the_admin_api(backend: Backend) {
     .await;
     assert!(status.is_client_error(), "{status} {refused}");
     assert!(refused.to_string().contains("ca_file"), "{refused}");
+    let (status, refused) = api(
+        &app,
+        reqwest::Method::POST,
+        "/providers",
+        &org_key,
+        body(tls),
+    )
+    .await;
+    assert!(status.is_client_error(), "{status} {refused}");
+    assert!(refused.to_string().contains("global reach"), "{refused}");
 }
 
 /// `--active-directory` against a directory with AD's attributes (slapd

@@ -212,7 +212,9 @@ impl Directory {
         let s = &self.settings;
         let mut tls = native_tls::TlsConnector::builder();
         if let Some(path) = &s.ca_file {
-            let pem = std::fs::read(path).map_err(|e| unavailable("CA file", e))?;
+            let pem = tokio::fs::read(path)
+                .await
+                .map_err(|e| unavailable("CA file", e))?;
             for cert in pem_blocks(&pem) {
                 let cert = native_tls::Certificate::from_pem(cert.as_bytes())
                     .map_err(|e| unavailable("CA file", e))?;
