@@ -29,6 +29,7 @@ crate::on_all_backends!(
     ldap_providers_from_the_cli_and_tested,
     ldap_providers_through_the_admin_api,
     ldap_active_directory_code_path,
+    ldap_providers_in_the_console,
 );
 
 /// Search-then-bind over StartTLS with the test CA, people found by mail.
@@ -856,4 +857,56 @@ async fn ldap_active_directory_code_path(backend: Backend) {
     );
     assert!(f.session_cookie().is_none());
     assert!(app.user_count().await == 1, "frank was not created");
+}
+
+/// The console shows an LDAP provider (set up with the CLI or the API),
+/// tests its directory step by step, and saves a change without losing the
+/// directory's settings or its bind password.
+async fn ldap_providers_in_the_console(backend: Backend) {
+    if !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = spawn(backend, |_| {}).await;
+    let admin = crate::console_support::superuser(&app, "root@example.org").await;
+    let mut b = crate::console_support::signed_in(&app, &admin).await;
+    let provider = ldap_provider(&app, starttls_spec(&slapd), Some(SERVICE_PASSWORD)).await;
+    let path = format!("/admin/providers/{}", provider.id);
+    let shown = crate::console_support::page(&mut b, &path, StatusCode::OK).await;
+    assert!(shown.body.contains("Corp Directory"), "{}", shown.body);
+    let tested = b.post_from(&shown, &format!("{path}/test"), &[]).await;
+    assert!(tested.status.is_success(), "{}", tested.body);
+    for step in [
+        "Directory connection",
+        "TLS",
+        "Service account",
+        "Search bases",
+    ] {
+        assert!(tested.body.contains(step), "{step}: {}", tested.body);
+    }
+    let saved = b
+        .post_from(
+            &shown,
+            &path,
+            &[
+                ("name", "Corp Directory 2"),
+                ("privileged", "1"),
+                ("domains", "example.com"),
+                ("trust_email", "on"),
+                ("jit", "on"),
+                ("enabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = registry::show(&app.state, &Reach::global(), &provider.id, false)
+        .await
+        .unwrap();
+    assert_eq!(after.name, "Corp Directory 2");
+    assert!(after.has_secret);
+    assert_eq!(after.settings.ldap, provider.settings.ldap);
+    let (_, alice_mail, _, alice_pw) = PEOPLE_LIST[0];
+    let mut person = app.browser();
+    let ok = post_login(&mut person, alice_mail, alice_pw).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
 }
