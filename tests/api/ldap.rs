@@ -448,6 +448,33 @@ async fn ldap_direct_bind_over_ldaps_and_directory_down(backend: Backend) {
         untrusted.authenticate("dave", "dave-directory-pw").await,
         Err(DirectoryError::Unavailable(_))
     ));
+    // The same over StartTLS: the upgrade's certificate is verified too.
+    let untrusted_starttls = Directory {
+        settings: validate(
+            &LdapSpec {
+                url: Some(slapd.ldap_url.clone()),
+                starttls: true,
+                user_dn_template: Some(format!("uid={{username}},{PEOPLE}")),
+                ..LdapSpec::default()
+            },
+            true,
+        )
+        .unwrap(),
+        bind_password: None,
+        pool_key: None,
+    };
+    let before = slapd.binds();
+    assert!(matches!(
+        untrusted_starttls
+            .authenticate("dave", "dave-directory-pw")
+            .await,
+        Err(DirectoryError::Unavailable(_))
+    ));
+    assert_eq!(
+        slapd.binds(),
+        before,
+        "a password was sent over an unverified connection"
+    );
     let spec = LdapSpec {
         url: Some(slapd.ldaps_url.clone()),
         user_dn_template: Some(format!("uid={{username}},{PEOPLE}")),
