@@ -557,6 +557,14 @@ async fn ldap_direct_bind_over_ldaps_and_directory_down(backend: Backend) {
     );
     assert!(!down.body.contains("127.0.0.1"), "{}", down.body);
     assert!(other.session_cookie().is_none());
+    // SR-132: the local break-glass administrator (an address no provider
+    // claims) still signs in.
+    app.create_user("breakglass@local.test", crate::helpers::PASSWORD)
+        .await;
+    let (_, local) = app
+        .login("breakglass@local.test", crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(local.status, StatusCode::SEE_OTHER, "{}", local.body);
     let tested = ostiary::federation::probe::run(&app.state, &provider)
         .await
         .unwrap();
