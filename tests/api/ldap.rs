@@ -17,8 +17,8 @@ use ostiary::federation::spec::ProviderSpec;
 use crate::cli::{ostiary as ostiary_cli, text};
 use crate::helpers::{Backend, Browser, TestApp, TestDatabase};
 use crate::ldap_support::{
-    AD_PEOPLE, ERIN_GUID_TEXT, GROUPS, PEOPLE, PEOPLE_LIST, SERVICE_DN, SERVICE_PASSWORD, SUFFIX,
-    Slapd, person_dn, slapd_peer,
+    AD_PEOPLE, ERIN_GUID_TEXT, GINA, GINA_MAX_FAILURES, GROUPS, PEOPLE, PEOPLE_LIST, SERVICE_DN,
+    SERVICE_PASSWORD, SUFFIX, Slapd, person_dn, slapd_peer,
 };
 
 crate::on_all_backends!(
@@ -861,6 +861,29 @@ async fn ldap_active_directory_code_path(backend: Backend) {
         assert_eq!(person.email.as_deref(), Some(erin_mail));
         assert_eq!(person.groups, ["Sales, EMEA", "Staff"]);
     }
+    // OpenLDAP's password policy locks gina after wrong passwords: the
+    // right one then gets the clear "locked" message (SR-132).
+    let openldap = ostiary::federation::ldap::sign_in::directory(
+        &app.state,
+        &ldap_provider_id_for_gina(&app, &slapd).await,
+    )
+    .await
+    .unwrap();
+    let (gina_mail, gina_pw) = GINA;
+    for _ in 0..GINA_MAX_FAILURES {
+        assert!(matches!(
+            openldap.authenticate(gina_mail, "wrong").await,
+            Err(DirectoryError::BadCredentials(_) | DirectoryError::AccountState(_))
+        ));
+    }
+    assert!(
+        matches!(
+            openldap.authenticate(gina_mail, gina_pw).await,
+            Err(DirectoryError::AccountState("ldap_account_locked"))
+        ),
+        "a locked entry"
+    );
+
     let (frank, frank_mail, frank_pw, _) = AD_PEOPLE[1];
     assert!(matches!(
         directory.authenticate(frank, frank_pw).await,
@@ -944,4 +967,26 @@ async fn ldap_providers_in_the_console(backend: Backend) {
     let mut person = app.browser();
     let ok = post_login(&mut person, alice_mail, alice_pw).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+}
+
+/// A second OpenLDAP provider (no domains) of the same directory.
+async fn ldap_provider_id_for_gina(app: &TestApp, slapd: &Slapd) -> String {
+    let spec = ProviderSpec {
+        name: "OpenLDAP".into(),
+        enabled: true,
+        ldap: starttls_spec(slapd),
+        ..ProviderSpec::default()
+    };
+    registry::create(
+        &app.state,
+        &ostiary::audit::Actor::system("test"),
+        &Reach::global(),
+        Kind::Ldap,
+        spec,
+        Some(SERVICE_PASSWORD.into()),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id
 }

@@ -184,6 +184,22 @@ fn ad_ldif() -> String {
     out
 }
 
+/// gina's password policy locks her entry after [`GINA_MAX_FAILURES`]
+/// wrong passwords (OpenLDAP ppolicy).
+pub const GINA: (&str, &str) = ("gina@example.com", "gina-directory-pw");
+pub const GINA_MAX_FAILURES: usize = 2;
+
+fn policy_ldif() -> String {
+    format!(
+        "dn: ou=policies,{SUFFIX}\nobjectClass: organizationalUnit\nou: policies\n\n\
+         dn: cn=lockout,ou=policies,{SUFFIX}\nobjectClass: device\nobjectClass: pwdPolicy\ncn: lockout\n\
+         pwdAttribute: userPassword\npwdLockout: TRUE\npwdMaxFailure: {GINA_MAX_FAILURES}\npwdLockoutDuration: 600\n\n\
+         dn: uid=gina,{PEOPLE}\nobjectClass: inetOrgPerson\nuid: gina\ncn: Gina Example\nsn: Example\n\
+         mail: {}\nuserPassword: {}\npwdPolicySubentry: cn=lockout,ou=policies,{SUFFIX}\n\n",
+        GINA.0, GINA.1
+    )
+}
+
 fn ldif() -> String {
     let mut out = format!(
         "dn: {SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n\
@@ -229,6 +245,7 @@ impl Slapd {
              include {dir}/ad.schema\n\
              modulepath /usr/lib/ldap\n\
              moduleload back_mdb\n\
+             moduleload ppolicy\n\
              pidfile {dir}/slapd.pid\n\
              TLSCACertificateFile {dir}/ca.pem\n\
              TLSCertificateFile {dir}/server.pem\n\
@@ -240,12 +257,14 @@ impl Slapd {
              rootpw admin-root-pw\n\
              directory {dir}/db\n\
              access to attrs=userPassword by self write by anonymous auth by * none\n\
-             access to * by users read by * none\n",
+             access to * by users read by * none\n\
+             overlay ppolicy\n\
+             ppolicy_use_lockout\n",
             dir = d.display()
         );
         std::fs::write(d.join("slapd.conf"), conf).unwrap();
         std::fs::write(d.join("ad.schema"), AD_SCHEMA).unwrap();
-        std::fs::write(d.join("data.ldif"), ldif() + &ad_ldif()).unwrap();
+        std::fs::write(d.join("data.ldif"), ldif() + &ad_ldif() + &policy_ldif()).unwrap();
         let conf_path = d.join("slapd.conf").display().to_string();
         run(Command::new("/usr/sbin/slapadd").args([
             "-f",

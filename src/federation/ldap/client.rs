@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use ldap3::controls::RawControl;
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, Scope, SearchEntry, SearchOptions};
 use zeroize::Zeroizing;
 
@@ -102,6 +103,51 @@ pub fn ad_account_state(text: &str) -> Option<&'static str> {
         "775" => Some("ldap_account_locked"),
         _ => None,
     }
+}
+
+/// The password policy control (draft-behera-ldap-password-policy).
+const PPOLICY_OID: &str = "1.3.6.1.4.1.42.2.27.8.5.1";
+
+/// The account state a password policy response states, if any: the
+/// value is `SEQUENCE { warning [0] … OPTIONAL, error [1] ENUMERATED
+/// OPTIONAL }`.
+pub fn ppolicy_state(value: &[u8]) -> Option<&'static str> {
+    // One BER length: short form, or long form of up to 4 bytes.
+    fn length(b: &[u8]) -> Option<(usize, usize)> {
+        let first = *b.first()?;
+        if first < 0x80 {
+            return Some((usize::from(first), 1));
+        }
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let len = b
+            .get(1..=n)?
+            .iter()
+            .fold(0_usize, |acc, x| (acc << 8) | usize::from(*x));
+        Some((len, n + 1))
+    }
+    if value.first() != Some(&0x30) {
+        return None;
+    }
+    let (len, used) = length(value.get(1..)?)?;
+    let mut rest = value.get(1 + used..1 + used + len)?;
+    while let Some(&tag) = rest.first() {
+        let (len, used) = length(rest.get(1..)?)?;
+        let content = rest.get(1 + used..1 + used + len)?;
+        if tag == 0x81 {
+            return match content.last()? {
+                0 => Some("ldap_password_expired"),
+                1 => Some("ldap_account_locked"),
+                // changeAfterReset: the password must be changed first.
+                2 => Some("ldap_password_expired"),
+                _ => None,
+            };
+        }
+        rest = rest.get(1 + used + len..)?;
+    }
+    None
 }
 
 /// An AD `objectGUID` (16 bytes, the first three fields little-endian) in
@@ -323,16 +369,33 @@ impl Directory {
     /// Bind as the person; a refusal is a bad password, or the account's
     /// state when AD says so.
     async fn user_bind(ldap: &mut Ldap, dn: &str, password: &str) -> Result<(), DirectoryError> {
+        // Ask for the password policy's word (OpenLDAP ppolicy, 389-DS):
+        // a locked or expired account says so in a response control.
+        let request = RawControl {
+            ctype: PPOLICY_OID.into(),
+            crit: false,
+            val: None,
+        };
         let result = ldap
+            .with_controls(vec![request])
             .with_timeout(OPERATION_TIMEOUT)
             .simple_bind(dn, password)
             .await
             .map_err(|e| unavailable("user bind", e))?;
-        match result.rc {
-            0 => Ok(()),
+        let policy = result
+            .ctrls
+            .iter()
+            .find(|c| c.1.ctype == PPOLICY_OID)
+            .and_then(|c| c.1.val.as_deref())
+            .and_then(ppolicy_state);
+        match (result.rc, policy) {
+            // Bound, but only to change the password.
+            (0, Some(state @ "ldap_password_expired")) => Err(DirectoryError::AccountState(state)),
+            (0, _) => Ok(()),
             // invalidCredentials (AD adds the reason), inappropriateAuthentication,
             // unwillingToPerform (e.g. an unauthenticated bind refused).
-            49 | 48 | 53 => match ad_account_state(&result.text) {
+            (49 | 48 | 53, Some(state)) => Err(DirectoryError::AccountState(state)),
+            (49 | 48 | 53, None) => match ad_account_state(&result.text) {
                 Some(state) => Err(DirectoryError::AccountState(state)),
                 None => Err(DirectoryError::BadCredentials(format!(
                     "bind refused for {dn}: {} {}",
@@ -595,6 +658,36 @@ mod tests {
         );
         assert_eq!(ad_account_state(&text("701")), Some("ldap_account_expired"));
         assert_eq!(ad_account_state("invalid credentials"), None);
+    }
+
+    /// SR-132: a password policy's locked and expired states are read.
+    #[test]
+    fn password_policy_responses_name_the_account_state() {
+        use super::ppolicy_state;
+        assert_eq!(
+            ppolicy_state(&[0x30, 0x03, 0x81, 0x01, 0x01]),
+            Some("ldap_account_locked")
+        );
+        assert_eq!(
+            ppolicy_state(&[0x30, 0x03, 0x81, 0x01, 0x00]),
+            Some("ldap_password_expired")
+        );
+        assert_eq!(
+            ppolicy_state(&[0x30, 0x03, 0x81, 0x01, 0x02]),
+            Some("ldap_password_expired")
+        );
+        // A warning only (grace logins left), then an error after it.
+        assert_eq!(
+            ppolicy_state(&[0x30, 0x05, 0xa0, 0x03, 0x81, 0x01, 0x05]),
+            None
+        );
+        assert_eq!(
+            ppolicy_state(&[0x30, 0x08, 0xa0, 0x03, 0x81, 0x01, 0x05, 0x81, 0x01, 0x01]),
+            Some("ldap_account_locked")
+        );
+        assert_eq!(ppolicy_state(&[0x30]), None);
+        assert_eq!(ppolicy_state(&[0x30, 0x05, 0x81, 0x01]), None);
+        assert_eq!(ppolicy_state(&[]), None);
     }
 
     #[test]
