@@ -4,14 +4,21 @@
 //! then `slapd` in the foreground on free ports, logging operations so a
 //! test can count the binds that reached it. Stopped when dropped.
 //! Without slapd the tests are skipped loudly (failed under
-//! `OSTIARY_REQUIRE_PEERS=1`).
+//! `OSTIARY_REQUIRE_PEERS=1`). Also the steps the LDAP tests share: a
+//! provider of the directory, the login form posted like a browser.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use ostiary::federation::Kind;
+use ostiary::federation::ldap::settings::LdapSpec;
+use ostiary::federation::registry::{self, ProviderView, Reach};
+use ostiary::federation::spec::ProviderSpec;
+use reqwest::StatusCode;
+
 use crate::federated_login::free_port;
-use crate::helpers::peer_available;
+use crate::helpers::{Backend, Browser, TestApp, peer_available};
 
 pub const SUFFIX: &str = "dc=example,dc=com";
 pub const PEOPLE: &str = "ou=people,dc=example,dc=com";
@@ -348,4 +355,69 @@ impl Slapd {
 /// The DN of a person of the directory.
 pub fn person_dn(uid: &str) -> String {
     format!("uid={uid},{PEOPLE}")
+}
+
+/// Search-then-bind over StartTLS with the test CA, people found by mail.
+pub fn starttls_spec(slapd: &Slapd) -> LdapSpec {
+    LdapSpec {
+        url: Some(slapd.ldap_url.clone()),
+        starttls: true,
+        bind_dn: Some(SERVICE_DN.into()),
+        user_base_dn: Some(PEOPLE.into()),
+        user_filter: Some("(mail={username})".into()),
+        group_base_dn: Some(GROUPS.into()),
+        ca_file: Some(slapd.ca_file.display().to_string()),
+        ..LdapSpec::default()
+    }
+}
+
+pub async fn ldap_provider(app: &TestApp, ldap: LdapSpec, secret: Option<&str>) -> ProviderView {
+    let spec = ProviderSpec {
+        name: "Corp Directory".into(),
+        domains: vec!["example.com".into()],
+        trust_email: true,
+        jit: true,
+        enabled: true,
+        ldap,
+        ..ProviderSpec::default()
+    };
+    registry::create(
+        &app.state,
+        &ostiary::audit::Actor::system("test"),
+        &Reach::global(),
+        Kind::Ldap,
+        spec,
+        secret.map(str::to_owned),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+pub async fn login_page(b: &mut Browser) -> crate::helpers::Page {
+    let page = b.get("/login?return_to=%2Faccount").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page
+}
+
+pub async fn post_login(b: &mut Browser, email: &str, password: &str) -> crate::helpers::Page {
+    let form = login_page(b).await;
+    b.post_from(
+        &form,
+        "/login",
+        &[
+            ("email", email),
+            ("password", password),
+            ("return_to", "/account"),
+        ],
+    )
+    .await
+}
+
+pub async fn spawn(backend: Backend, tweak: impl FnOnce(&mut ostiary::config::Config)) -> TestApp {
+    TestApp::spawn_with(backend, |c| {
+        c.oidc.allow_private_targets = true;
+        tweak(c);
+    })
+    .await
 }

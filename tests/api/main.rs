@@ -47,6 +47,7 @@ mod i18n;
 mod interop;
 mod invitations;
 mod ldap;
+mod ldap_admin;
 mod login;
 mod mail_sink;
 mod maintenance;
