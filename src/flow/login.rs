@@ -211,9 +211,9 @@ pub async fn post_login(
     let current = session.0.as_deref();
     // Identifier-first (S7): an address of a domain a provider claims goes
     // there — its password is never checked here, unless the provider
-    // lets local passwords in and one was typed.
-    // A directory's addresses (LDAP) always type the directory password
-    // here (`--allow-local-passwords` leaves them the emailed code).
+    // lets local passwords in and one was typed. A directory's addresses
+    // (LDAP) always type the directory password here
+    // (`--allow-local-passwords` leaves them the emailed code).
     let wants_local = !form.password.is_empty();
     if let Some(realm) = realm::of_email(&state, &form.email).await? {
         if realm.password {
