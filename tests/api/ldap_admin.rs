@@ -292,6 +292,17 @@ async fn ldap_providers_in_the_console(backend: Backend) {
     let path = format!("/admin/providers/{}", provider.id);
     let shown = crate::console_support::page(&mut b, &path, StatusCode::OK).await;
     assert!(shown.body.contains("Corp Directory"), "{}", shown.body);
+    // No redirect URI to register: people type their password here.
+    assert!(
+        !shown.body.contains(&provider.callback_url),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown
+            .body
+            .contains("directory password on the sign-in page")
+    );
     let tested = b.post_from(&shown, &format!("{path}/test"), &[]).await;
     assert!(tested.status.is_success(), "{}", tested.body);
     for step in [

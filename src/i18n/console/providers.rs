@@ -142,6 +142,10 @@ pub const EN: &[(&str, &str)] = &[
         "In the JumpCloud Admin Portal, open SSO Applications → Add New Application → Custom OIDC App, enter this URI as the redirect URI and choose the authorization code grant with client secret (basic). Copy the client ID and secret below.",
     ),
     (
+        "admin.providers.setup.ldap",
+        "People of the claimed domains type their directory password on the sign-in page; nothing is registered at the directory. Change the directory's settings with ostiary provider update or the admin API (see docs/ldap.md).",
+    ),
+    (
         "admin.providers.setup.github",
         "On GitHub, open Settings → Developer settings → OAuth Apps → New OAuth App and enter this URI as the authorization callback URL. Copy the client ID and a new client secret below.",
     ),
@@ -740,6 +744,10 @@ pub const DE: &[(&str, &str)] = &[
     (
         "admin.providers.setup.jumpcloud",
         "Öffnen Sie im JumpCloud Admin Portal „SSO Applications“ → „Add New Application“ → „Custom OIDC App“, tragen Sie diese URI als Redirect URI ein und wählen Sie den Authorization-Code-Grant mit Client Secret (Basic). Übernehmen Sie Client-ID und Geheimnis unten.",
+    ),
+    (
+        "admin.providers.setup.ldap",
+        "Personen der beanspruchten Domains geben ihr Verzeichnis-Passwort auf der Anmeldeseite ein; im Verzeichnis wird nichts registriert. Die Einstellungen des Verzeichnisses ändern Sie mit ostiary provider update oder der Admin-API (siehe docs/ldap.md).",
     ),
     (
         "admin.providers.setup.github",
