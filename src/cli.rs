@@ -512,6 +512,12 @@ async fn serve(config: Config) -> Result<ExitCode, AppError> {
     if app.state().mailer.is_log_only() {
         tracing::warn!("no smtp_url configured: emails are written to this log (development only)");
     }
+    for name in crate::federation::ldap::sign_in::plaintext_providers(app.state()).await? {
+        tracing::warn!(
+            provider = %name,
+            "LDAP provider allows plaintext ldap:// (--allow-plaintext): passwords cross the network unencrypted (development only)"
+        );
+    }
     if open {
         let base = issuer.trim_end_matches('/');
         match (

@@ -1,6 +1,7 @@
 //! `ostiary provider …` (S1, S7): register, list, show, change and delete
 //! upstream providers from the command line; prints JSON. Secrets come on
-//! stdin (`--client-secret-stdin`), never as arguments.
+//! stdin (`--client-secret-stdin`, LDAP's `--bind-password-stdin`), never
+//! as arguments.
 
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -78,12 +79,54 @@ pub struct Flags {
     /// client_secret_basic (default), client_secret_post or private_key_jwt.
     #[arg(long, value_name = "M")]
     token_endpoint_auth_method: Option<String>,
+    /// LDAP: the directory, ldaps://host[:port] or ldap://host[:port].
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// LDAP: upgrade an ldap:// connection with StartTLS.
+    #[arg(long)]
+    starttls: bool,
+    /// LDAP: the service account that searches for people.
+    #[arg(long, value_name = "DN")]
+    bind_dn: Option<String>,
+    /// LDAP: read the service account's password from stdin.
+    #[arg(long)]
+    bind_password_stdin: bool,
+    /// LDAP: where people are searched.
+    #[arg(long, value_name = "DN")]
+    user_base_dn: Option<String>,
+    /// LDAP: the search filter; {username} is the address as typed
+    /// (default (uid={username}); AD: sAMAccountName, userPrincipalName or mail).
+    #[arg(long, value_name = "FILTER")]
+    user_filter: Option<String>,
+    /// LDAP direct bind: the person's DN, e.g. uid={username},ou=people,dc=example,dc=com.
+    #[arg(long, value_name = "DN")]
+    user_dn_template: Option<String>,
+    /// LDAP: where groups naming the person are searched.
+    #[arg(long, value_name = "DN")]
+    group_base_dn: Option<String>,
+    /// LDAP: the directory is Active Directory (objectGUID, nested groups,
+    /// account state).
+    #[arg(long)]
+    active_directory: bool,
+    /// LDAP: a PEM file of CA certificates for LDAPS/StartTLS.
+    #[arg(long, value_name = "PATH")]
+    ca_file: Option<String>,
+    /// LDAP: allow ldap:// without StartTLS (development only).
+    #[arg(long)]
+    allow_plaintext: bool,
+}
+
+impl Flags {
+    /// Whether a secret comes on stdin (client secret or bind password).
+    fn reads_secret(&self) -> bool {
+        self.client_secret_stdin || self.bind_password_stdin
+    }
 }
 
 /// Flags of `ostiary provider create`.
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// oidc, google, entra, okta, jumpcloud or github.
+    /// oidc, google, entra, okta, jumpcloud, github or ldap.
     #[arg(long, value_enum)]
     kind: Kind,
     /// Name shown to people signing in.
@@ -156,6 +199,17 @@ fn apply(spec: &mut ProviderSpec, flags: Flags) {
         api_url,
         web_url,
         token_endpoint_auth_method,
+        url,
+        starttls,
+        bind_dn,
+        bind_password_stdin: _,
+        user_base_dn,
+        user_filter,
+        user_dn_template,
+        group_base_dn,
+        active_directory,
+        ca_file,
+        allow_plaintext,
     } = flags;
     let set = |slot: &mut Option<String>, value: Option<String>| {
         if value.is_some() {
@@ -178,6 +232,17 @@ fn apply(spec: &mut ProviderSpec, flags: Flags) {
         &mut spec.token_endpoint_auth_method,
         token_endpoint_auth_method,
     );
+    let ldap = &mut spec.ldap;
+    set(&mut ldap.url, url);
+    set(&mut ldap.bind_dn, bind_dn);
+    set(&mut ldap.user_base_dn, user_base_dn);
+    set(&mut ldap.user_filter, user_filter);
+    set(&mut ldap.user_dn_template, user_dn_template);
+    set(&mut ldap.group_base_dn, group_base_dn);
+    set(&mut ldap.ca_file, ca_file);
+    ldap.starttls |= starttls;
+    ldap.active_directory |= active_directory;
+    ldap.allow_plaintext |= allow_plaintext;
     if !domains.is_empty() {
         spec.domains = domains;
     }
@@ -202,11 +267,7 @@ pub async fn run(
     match command {
         ProviderCommand::Create(args) => {
             let args = *args;
-            let secret = args
-                .flags
-                .client_secret_stdin
-                .then(read_secret)
-                .transpose()?;
+            let secret = args.flags.reads_secret().then(read_secret).transpose()?;
             let mut spec = ProviderSpec {
                 name: args.name,
                 trust_email: args.trust_email,
@@ -223,11 +284,7 @@ pub async fn run(
         ProviderCommand::Show { id } => to_json(&registry::show(state, &reach, &id, false).await?),
         ProviderCommand::Update(args) => {
             let args = *args;
-            let secret = args
-                .flags
-                .client_secret_stdin
-                .then(read_secret)
-                .transpose()?;
+            let secret = args.flags.reads_secret().then(read_secret).transpose()?;
             let change = move |spec: &mut ProviderSpec| {
                 if let Some(name) = args.name {
                     spec.name = name;

@@ -91,11 +91,10 @@ impl Kind {
         }
     }
 
-    /// Whether providers of this kind can be registered yet (SAML and LDAP
-    /// are not implemented: the provider validation (`spec::validate`) refuses
-    /// them).
+    /// Whether providers of this kind can be registered yet (SAML is not
+    /// implemented: the provider validation (`spec::validate`) refuses it).
     pub fn available(self) -> bool {
-        !matches!(self, Kind::Saml | Kind::Ldap)
+        self != Kind::Saml
     }
 
     /// Kinds configured by an issuer and OIDC discovery.

@@ -9,6 +9,7 @@ pub mod entra;
 pub mod github;
 pub mod identity;
 pub mod kind;
+pub mod ldap;
 pub mod links;
 pub mod oidc_upstream;
 pub mod outbound;

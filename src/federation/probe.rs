@@ -4,7 +4,8 @@
 //! is fetched and read, names the configured issuer (for a multi-tenant
 //! Entra authority, its template), names usable authorization and token
 //! endpoints, and its key set is reachable and holds keys. GitHub: its API
-//! and its web address answer. Every call goes through [`Outbound`] (the
+//! and its web address answer. LDAP: the address answers, TLS is set up
+//! and verified, the service account binds, the base DNs exist. Every call goes through [`Outbound`] (the
 //! outbound-call rules, SR-114) with no cache, so a fixed upstream shows at
 //! once; disabled providers can be tested before they are turned on.
 //!
@@ -41,6 +42,14 @@ pub enum Step {
     Web,
     /// The kind can be tested at all.
     Kind,
+    /// LDAP: the directory's address accepts a connection.
+    Connect,
+    /// LDAP: TLS (LDAPS or StartTLS) is set up and its certificate verified.
+    Tls,
+    /// LDAP: the service account binds.
+    ServiceBind,
+    /// LDAP: the user (and group) base DNs exist.
+    SearchBase,
 }
 
 impl Step {
@@ -53,10 +62,14 @@ impl Step {
             Self::Api => "api",
             Self::Web => "web",
             Self::Kind => "kind",
+            Self::Connect => "connect",
+            Self::Tls => "tls",
+            Self::ServiceBind => "service_bind",
+            Self::SearchBase => "search_base",
         }
     }
 
-    pub const ALL: [Step; 7] = [
+    pub const ALL: [Step; 11] = [
         Self::Discovery,
         Self::Issuer,
         Self::Endpoints,
@@ -64,6 +77,10 @@ impl Step {
         Self::Api,
         Self::Web,
         Self::Kind,
+        Self::Connect,
+        Self::Tls,
+        Self::ServiceBind,
+        Self::SearchBase,
     ];
 }
 
@@ -108,6 +125,13 @@ pub enum Reason {
     Unsupported,
     /// Skipped: an earlier step failed.
     EarlierStepFailed,
+    /// LDAP: the TLS handshake or certificate check failed (or the
+    /// directory does not speak LDAP there).
+    TlsFailed,
+    /// LDAP: the directory refused the service account's bind.
+    BindRefused,
+    /// LDAP: a base DN names no entry the service account can read.
+    BaseNotFound,
 }
 
 impl Reason {
@@ -126,10 +150,13 @@ impl Reason {
             Self::NotConfigured => "not_configured",
             Self::Unsupported => "unsupported",
             Self::EarlierStepFailed => "earlier_step_failed",
+            Self::TlsFailed => "tls_failed",
+            Self::BindRefused => "bind_refused",
+            Self::BaseNotFound => "base_not_found",
         }
     }
 
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 16] = [
         Self::Unreachable,
         Self::RefusedAddress,
         Self::HttpStatus,
@@ -143,6 +170,9 @@ impl Reason {
         Self::NotConfigured,
         Self::Unsupported,
         Self::EarlierStepFailed,
+        Self::TlsFailed,
+        Self::BindRefused,
+        Self::BaseNotFound,
     ];
 }
 
@@ -320,6 +350,7 @@ pub async fn run(state: &AppState, view: &ProviderView) -> Result<Report, AppErr
     match view.kind {
         k if k.is_oidc() => oidc(&out, &view.id, &view.settings, allow_private, &mut report).await,
         Kind::Github => github(&out, &view.id, &view.settings, &mut report).await,
+        Kind::Ldap => ldap(state, view, &mut report).await,
         _ => report.checks.push(Check::failed(
             Step::Kind,
             Failure::bare(Reason::Unsupported),
@@ -330,6 +361,125 @@ pub async fn run(state: &AppState, view: &ProviderView) -> Result<Report, AppErr
 }
 
 /// Record `step` as passed or failed; whether it passed.
+/// LDAP: connect, TLS, service bind, search bases — each step reported,
+/// the directory's own words only in the log.
+async fn ldap(state: &AppState, view: &ProviderView, report: &mut Report) {
+    use crate::federation::ldap::client::Directory;
+    let later = [Step::Tls, Step::ServiceBind, Step::SearchBase];
+    let sealed = if view.has_secret {
+        let id = view.id.clone();
+        match state
+            .db
+            .run(move |conn| crate::store::providers::find(conn, &id))
+            .await
+        {
+            Ok(row) => row.and_then(|r| r.secret),
+            Err(e) => {
+                tracing::warn!(provider = %view.id, "test connection: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let directory = match crate::federation::ldap::sign_in::directory_of(
+        state,
+        &view.id,
+        view.settings.clone(),
+        sealed.as_deref(),
+    ) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::info!(provider = %view.id, "test connection: {}", e.detail());
+            record(
+                report,
+                Step::Connect,
+                Err(Failure::bare(Reason::NotConfigured)),
+            );
+            report.checks.extend(later.map(Check::skipped));
+            return;
+        }
+    };
+    let log = |step: &str, e: &dyn std::fmt::Display| {
+        tracing::info!(provider = %view.id, "test connection: {step}: {e}");
+    };
+    if let Err(e) = directory.reach().await {
+        log("connect", &e.detail());
+        record(
+            report,
+            Step::Connect,
+            Err(Failure::bare(Reason::Unreachable)),
+        );
+        report.checks.extend(later.map(Check::skipped));
+        return;
+    }
+    record(report, Step::Connect, Ok(()));
+    let mut conn = match directory.connect().await {
+        Ok(c) => c,
+        Err(e) => {
+            log("tls", &e.detail());
+            record(report, Step::Tls, Err(Failure::bare(Reason::TlsFailed)));
+            report
+                .checks
+                .extend(later[1..].iter().copied().map(Check::skipped));
+            return;
+        }
+    };
+    if directory.settings.is_tls() {
+        record(report, Step::Tls, Ok(()));
+    } else {
+        report.checks.push(Check {
+            detail: Some("plaintext (--allow-plaintext)".into()),
+            ..Check::passed(Step::Tls)
+        });
+    }
+    if directory.settings.bind_dn.is_none() {
+        report.checks.push(Check {
+            detail: Some("direct bind: no service account".into()),
+            ..Check::passed(Step::ServiceBind)
+        });
+    } else if let Err(e) = directory.service_bind(&mut conn).await {
+        log("service bind", &e.detail());
+        record(
+            report,
+            Step::ServiceBind,
+            Err(Failure::bare(Reason::BindRefused)),
+        );
+        report.checks.push(Check::skipped(Step::SearchBase));
+        let _ = conn.unbind().await;
+        return;
+    } else {
+        record(report, Step::ServiceBind, Ok(()));
+    }
+    let bases: Vec<&String> = [
+        &directory.settings.user_base_dn,
+        &directory.settings.group_base_dn,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut outcome = Ok(());
+    for base in bases {
+        match Directory::base_exists(&mut conn, base).await {
+            Ok(true) => {}
+            Ok(false) => {
+                outcome = Err(Failure {
+                    reason: Reason::BaseNotFound,
+                    detail: Some(base.chars().take(300).collect()),
+                });
+                break;
+            }
+            Err(e) => {
+                log("search base", &e.detail());
+                outcome = Err(Failure::bare(Reason::Unreachable));
+                break;
+            }
+        }
+    }
+    record(report, Step::SearchBase, outcome);
+    let _ = conn.unbind().await;
+}
+
 fn record(report: &mut Report, step: Step, outcome: Result<(), Failure>) -> bool {
     match outcome {
         Ok(()) => {

@@ -2,10 +2,12 @@
 //! provider (`--domain`) sends whoever types such an address on the login
 //! page to that provider; local methods (a password, an email code) for
 //! those addresses count only when the provider allows them
-//! (`--allow-local-passwords`).
+//! (`--allow-local-passwords`). An LDAP provider's addresses are asked for
+//! the directory password on our own page instead.
 
 use crate::error::AppError;
 use crate::federation::Kind;
+use crate::federation::kind::Flow;
 use crate::state::AppState;
 use crate::store::providers;
 
@@ -15,6 +17,9 @@ pub struct Realm {
     pub provider_id: String,
     /// Local accounts of the domain may still sign in with a password.
     pub allow_local_passwords: bool,
+    /// The person types a directory password on our page (LDAP) instead
+    /// of being sent to the provider.
+    pub password: bool,
 }
 
 /// The lower-case domain of an address as typed, if it has one.
@@ -32,11 +37,10 @@ pub async fn sends_to_provider(
     state: &AppState,
     email: &str,
     wants_local: bool,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<Realm>, AppError> {
     Ok(of_email(state, email)
         .await?
-        .filter(|realm| !(realm.allow_local_passwords && wants_local))
-        .map(|realm| realm.provider_id))
+        .filter(|realm| !(realm.allow_local_passwords && wants_local)))
 }
 
 /// The enabled provider claiming the domain of `email`, if any.
@@ -51,8 +55,13 @@ pub async fn of_email(state: &AppState, email: &str) -> Result<Option<Realm>, Ap
                 return Ok(None);
             };
             Ok(providers::find(conn, &id)?
-                .filter(|p| p.enabled && Kind::parse(&p.kind).is_some_and(Kind::uses_callback))
+                .filter(|p| {
+                    p.enabled
+                        && Kind::parse(&p.kind)
+                            .is_some_and(|k| k.uses_callback() || k == Kind::Ldap)
+                })
                 .map(|p| Realm {
+                    password: Kind::parse(&p.kind).is_some_and(|k| k.flow() == Flow::Password),
                     provider_id: p.id,
                     allow_local_passwords: p.allow_local_passwords,
                 }))

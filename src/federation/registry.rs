@@ -238,6 +238,24 @@ fn privileged(
     None
 }
 
+/// SR-100: a CA file is a path on this server, read when it is checked:
+/// only a caller of global reach names one (refused before it is read).
+fn ca_file_privileged(
+    reach: &Reach,
+    spec: &ProviderSpec,
+    before: Option<&ProviderView>,
+) -> Option<Refusal> {
+    reach.ids()?;
+    let old_ca = before
+        .and_then(|b| b.settings.ldap.as_ref())
+        .and_then(|l| l.ca_file.as_deref());
+    (spec.ldap.ca_file.as_deref().map(str::trim) != old_ca).then(|| Refusal::Privileged {
+        field: "ca_file",
+        message: "only a caller of global reach names a CA file: it is a path on this server"
+            .into(),
+    })
+}
+
 /// The checked row for `spec` (secret sealed) and its domains.
 #[allow(clippy::too_many_arguments)]
 fn checked_row(
@@ -252,6 +270,17 @@ fn checked_row(
     now: DateTime<Utc>,
 ) -> Checked<(ProviderRow, Vec<String>)> {
     let allow_private = state.config.oidc.allow_private_targets;
+    if let Some(refusal) = ca_file_privileged(reach, spec, before) {
+        return Ok(Err(refusal));
+    }
+    // A directory is infrastructure reached on the internal network (its
+    // name is not checked against private addresses when connecting).
+    if kind == Kind::Ldap && reach.ids().is_some() {
+        return Ok(Err(Refusal::Privileged {
+            field: "kind",
+            message: "only a caller of global reach registers or changes LDAP providers".into(),
+        }));
+    }
     let (settings, domains) = match spec::validate(kind, spec, allow_private) {
         Ok(checked) => checked,
         Err(message) => {
@@ -276,6 +305,12 @@ fn checked_row(
         SecretChange::New(s) => Some(state.envelope.encrypt(s.as_bytes(), &secret_context(id))?),
         SecretChange::Keep(sealed) => sealed,
     };
+    if kind == Kind::Ldap && settings.needs_secret() && secret.is_none() {
+        return Ok(Err(invalid(
+            "bind_password",
+            "--kind ldap with --bind-dn needs --bind-password-stdin",
+        )));
+    }
     if settings.needs_secret() && secret.is_none() {
         return Ok(Err(invalid(
             "client_secret",
@@ -507,7 +542,7 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
             Kind::Entra | Kind::Github => None,
             _ => s.issuer.clone(),
         },
-        client_id: Some(s.client_id.clone()),
+        client_id: Some(s.client_id.clone()).filter(|_| view.kind != Kind::Ldap),
         scopes: s.scopes.clone(),
         hosted_domain: s.hosted_domain.clone(),
         tenant: s.tenant.clone(),
@@ -520,7 +555,9 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
             Kind::Github => s.web_url.clone(),
             _ => None,
         },
-        token_endpoint_auth_method: Some(s.token_endpoint_auth_method.clone()),
+        token_endpoint_auth_method: Some(s.token_endpoint_auth_method.clone())
+            .filter(|_| view.kind != Kind::Ldap),
+        ldap: s.ldap.as_ref().map(|l| l.spec()).unwrap_or_default(),
     }
 }
 

@@ -5,12 +5,14 @@
 //! `jumpcloud` need `--issuer`; `google` defaults to Google's issuer and may
 //! restrict a Workspace domain; `entra` derives its issuer from
 //! `--authority-url` and `--tenant`; `github` takes GitHub Enterprise
-//! Server addresses as `--api-url` with `--web-url`.
+//! Server addresses as `--api-url` with `--web-url`; `ldap` takes the
+//! directory's flags (`federation::ldap::settings`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::OrganizationId;
 use crate::federation::Kind;
+use crate::federation::ldap::settings::{self as ldap_settings, LdapSettings, LdapSpec};
 use crate::federation::upstream_url;
 
 const GOOGLE_ISSUER: &str = "https://accounts.google.com";
@@ -49,6 +51,8 @@ pub struct ProviderSpec {
     pub api_url: Option<String>,
     pub web_url: Option<String>,
     pub token_endpoint_auth_method: Option<String>,
+    /// `--kind ldap`: the directory.
+    pub ldap: LdapSpec,
 }
 
 /// The kind-specific settings as stored (a JSON object) and shown.
@@ -56,6 +60,8 @@ pub struct ProviderSpec {
 pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    /// Empty for LDAP.
+    #[serde(default)]
     pub client_id: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
@@ -69,13 +75,22 @@ pub struct Settings {
     pub api_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
+    /// Empty for LDAP.
+    #[serde(default)]
     pub token_endpoint_auth_method: String,
+    /// `--kind ldap`: the directory (its bind password is the secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ldap: Option<LdapSettings>,
 }
 
 impl Settings {
-    /// Whether the kind authenticates to the upstream with a shared secret.
+    /// Whether the kind authenticates to the upstream with a shared secret
+    /// (LDAP: the service account's password, when it searches).
     pub fn needs_secret(&self) -> bool {
-        self.token_endpoint_auth_method != "private_key_jwt"
+        match &self.ldap {
+            Some(ldap) => ldap.searches(),
+            None => self.token_endpoint_auth_method != "private_key_jwt",
+        }
     }
 }
 
@@ -126,7 +141,7 @@ pub fn validate(
 ) -> Result<(Settings, Vec<String>), String> {
     if !kind.available() {
         return Err(format!(
-            "--kind {} is not available yet: this version federates OIDC providers and GitHub",
+            "--kind {} is not available yet: this version federates OIDC providers, GitHub and LDAP",
             kind.as_str()
         ));
     }
@@ -145,6 +160,12 @@ pub fn validate(
         if !domains.contains(&d) {
             domains.push(d);
         }
+    }
+    if kind == Kind::Ldap {
+        return validate_ldap(spec, allow_private).map(|settings| (settings, domains));
+    }
+    if let Some(flag) = spec.ldap.first_flag() {
+        return Err(format!("{flag} does not apply to --kind {}", kind.as_str()));
     }
     let method = spec
         .token_endpoint_auth_method
@@ -257,11 +278,44 @@ pub fn validate(
     Ok((settings, domains))
 }
 
+/// `--kind ldap`: only the directory's flags apply.
+fn validate_ldap(spec: &ProviderSpec, allow_private: bool) -> Result<Settings, String> {
+    let kind = Kind::Ldap;
+    for (flag, value) in [
+        ("--issuer", &spec.issuer),
+        ("--client-id", &spec.client_id),
+        ("--hosted-domain", &spec.hosted_domain),
+        ("--tenant", &spec.tenant),
+        ("--authority-url", &spec.authority_url),
+        ("--api-url", &spec.api_url),
+        ("--web-url", &spec.web_url),
+        (
+            "--token-endpoint-auth-method",
+            &spec.token_endpoint_auth_method,
+        ),
+    ] {
+        refuse(kind, flag, value)?;
+    }
+    if !spec.scopes.is_empty() {
+        return Err("--scope does not apply to --kind ldap".into());
+    }
+    if spec.keep_tokens {
+        return Err(
+            "--keep-tokens does not apply to --kind ldap (a directory issues no tokens)".into(),
+        );
+    }
+    Ok(Settings {
+        ldap: Some(ldap_settings::validate(&spec.ldap, allow_private)?),
+        ..Settings::default()
+    })
+}
+
 /// The admin API's field for a flag as [`validate`] names it
 /// (`--client-secret-stdin` is `client_secret`, `--domain` `domains`, …).
 fn field_for(flag: &str) -> String {
     match flag {
         "client-secret-stdin" => "client_secret".into(),
+        "bind-password-stdin" => "bind_password".into(),
         "domain" => "domains".into(),
         "scope" => "scopes".into(),
         other => other.replace('-', "_"),
@@ -390,6 +444,59 @@ mod tests {
             ..spec()
         };
         assert!(validate(Kind::Okta, &wrong, false).is_err());
+    }
+
+    #[test]
+    fn ldap_takes_only_its_own_flags() {
+        use crate::federation::ldap::settings::LdapSpec;
+        let ldap = LdapSpec {
+            url: Some("ldaps://ldap.example.com".into()),
+            bind_dn: Some("cn=svc,dc=example,dc=com".into()),
+            user_base_dn: Some("ou=people,dc=example,dc=com".into()),
+            ..LdapSpec::default()
+        };
+        let s = ProviderSpec {
+            name: "Directory".into(),
+            ldap: ldap.clone(),
+            ..ProviderSpec::default()
+        };
+        let (settings, _) = validate(Kind::Ldap, &s, false).unwrap();
+        assert!(settings.needs_secret() && settings.client_id.is_empty());
+        assert_eq!(
+            settings.ldap.map(|l| l.user_filter).as_deref(),
+            Some("(uid={username})")
+        );
+        let with_client = ProviderSpec {
+            client_id: Some("x".into()),
+            ..s.clone()
+        };
+        assert!(
+            validate(Kind::Ldap, &with_client, false)
+                .unwrap_err()
+                .contains("--client-id does not apply")
+        );
+        let keep = ProviderSpec {
+            keep_tokens: true,
+            ..s
+        };
+        assert!(validate(Kind::Ldap, &keep, false).is_err());
+        let oidc = ProviderSpec {
+            issuer: Some("https://idp.example.com".into()),
+            ldap,
+            ..spec()
+        };
+        assert!(
+            validate(Kind::Oidc, &oidc, false)
+                .unwrap_err()
+                .contains("--url does not apply")
+        );
+        assert_eq!(
+            for_api("--kind ldap with --bind-dn needs --bind-password-stdin"),
+            (
+                "bind_password".to_owned(),
+                "kind ldap with bind_dn needs bind_password".to_owned()
+            )
+        );
     }
 
     #[test]

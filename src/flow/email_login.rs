@@ -176,8 +176,17 @@ pub async fn post_request(
     };
     // Identifier-first: addresses of a claimed domain sign in at their
     // provider unless it lets local methods in.
-    if let Some(provider) = realm::sends_to_provider(&state, email.as_str(), true).await? {
-        return to_provider(&provider, form.return_to.as_deref());
+    if let Some(realm) = realm::sends_to_provider(&state, email.as_str(), true).await? {
+        // A directory (LDAP) signs its addresses in with their directory
+        // password on the sign-in page.
+        if realm.password {
+            let q = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("login_hint", email.as_str())
+                .append_pair("return_to", &safe_return_to(form.return_to.as_deref()))
+                .finish();
+            return Ok(see_other(&format!("/login?{q}"), vec![]));
+        }
+        return to_provider(&realm.provider_id, form.return_to.as_deref());
     }
     let locale = Locale::from_request(&req);
     match email_code::request(&state, ctx.actor(), &email, locale).await? {

@@ -55,7 +55,7 @@ pub struct LoginQuery {
 }
 
 /// Fields posted by the login form.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
     csrf_token: String,
@@ -67,6 +67,16 @@ pub struct LoginForm {
 }
 
 crate::csrf_field!(LoginForm);
+
+impl std::fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginForm")
+            .field("email", &self.email)
+            .field("password", &"***")
+            .field("return_to", &self.return_to)
+            .finish_non_exhaustive()
+    }
+}
 
 /// The form, for the application of `return_to` if there is one; its CSP
 /// lets the form lead on to that application (see [`AppContext`]).
@@ -201,10 +211,17 @@ pub async fn post_login(
     let current = session.0.as_deref();
     // Identifier-first (S7): an address of a domain a provider claims goes
     // there — its password is never checked here, unless the provider
-    // lets local passwords in and one was typed.
+    // lets local passwords in and one was typed. A directory's addresses
+    // (LDAP) always type the directory password here
+    // (`--allow-local-passwords` leaves them the emailed code).
     let wants_local = !form.password.is_empty();
-    if let Some(provider) = realm::sends_to_provider(&state, &form.email, wants_local).await? {
-        return to_provider(&provider, form.return_to.as_deref());
+    if let Some(realm) = realm::of_email(&state, &form.email).await? {
+        if realm.password {
+            return directory_login(req, state, ctx, session, form, &realm.provider_id).await;
+        }
+        if !(realm.allow_local_passwords && wants_local) {
+            return to_provider(&realm.provider_id, form.return_to.as_deref());
+        }
     }
     // The first step of an identifier-first sign-in for anyone else: ask
     // for the password (not a failed attempt).
@@ -252,4 +269,105 @@ pub async fn post_login(
             Ok(res)
         }
     }
+}
+
+/// The login page again with `message` (and `Retry-After` when throttled).
+#[allow(clippy::too_many_arguments)]
+async fn refused_page(
+    req: &HttpRequest,
+    state: &AppState,
+    current: Option<&session::CurrentSession>,
+    status: StatusCode,
+    email: &str,
+    message: String,
+    return_to: Option<String>,
+    retry: Option<i64>,
+) -> Result<HttpResponse, AppError> {
+    let mut res = page(
+        req,
+        state,
+        current,
+        status,
+        email,
+        Some(message),
+        return_to,
+        vec![],
+    )
+    .await?;
+    if let Some(secs) = retry
+        && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string())
+    {
+        res.headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, v);
+    }
+    Ok(res)
+}
+
+/// An address of a domain an LDAP provider claims (S7): the directory
+/// password is asked for on this page and checked at the directory,
+/// throttled like a local password before any bind (SR-84).
+async fn directory_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    session: MaybeSession,
+    form: LoginForm,
+    provider_id: &str,
+) -> Result<HttpResponse, AppError> {
+    use crate::federation::ldap::sign_in::{self as ldap, LdapOutcome};
+    let current = session.0.as_deref();
+    let t = crate::i18n::Tr::for_return_to(form.return_to.as_deref());
+    if form.password.is_empty() {
+        let message = t.text("login.directory_password_needed").to_owned();
+        return page(
+            &req,
+            &state,
+            current,
+            StatusCode::OK,
+            &form.email,
+            Some(message),
+            form.return_to,
+            vec![],
+        )
+        .await;
+    }
+    let replaces = current.map(|c| c.session.id.clone());
+    let password = zeroize::Zeroizing::new(form.password);
+    let outcome = ldap::attempt(
+        &state,
+        ctx.actor(),
+        provider_id,
+        &form.email,
+        password,
+        replaces,
+    )
+    .await?;
+    let (status, message, retry) = match outcome {
+        LdapOutcome::Success(next) => {
+            return Ok(after_first_factor(next, form.return_to.as_deref()));
+        }
+        LdapOutcome::Throttled { wait_secs } => refusal(LoginOutcome::Throttled { wait_secs }, t),
+        LdapOutcome::Failed => refusal(LoginOutcome::Failed, t),
+        LdapOutcome::Refused(reason) => (
+            StatusCode::FORBIDDEN,
+            t.text(&format!("fed.{reason}")).to_owned(),
+            None,
+        ),
+        LdapOutcome::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            t.text("login.directory_unavailable").to_owned(),
+            None,
+        ),
+    };
+    refused_page(
+        &req,
+        &state,
+        current,
+        status,
+        &form.email,
+        message,
+        form.return_to,
+        retry,
+    )
+    .await
 }

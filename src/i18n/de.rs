@@ -1005,4 +1005,33 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Meldet Ihre Organisation Sie an, lassen Sie das Passwort leer: Sie werden zu ihrer Anmeldeseite geleitet.",
     ),
     ("login.providers", "Oder anmelden mit"),
+    // LDAP / Active Directory sign-in (S7)
+    (
+        "login.directory_password_needed",
+        "Ihre Organisation meldet Sie über ihr Verzeichnis an: Geben Sie Ihr Verzeichnis-Passwort ein.",
+    ),
+    (
+        "login.directory_unavailable",
+        "Die Anmeldung ist gerade nicht möglich. Versuchen Sie es gleich noch einmal.",
+    ),
+    (
+        "fed.ldap_account_disabled",
+        "Ihr Verzeichniskonto ist deaktiviert. Wenden Sie sich an Ihre Administration.",
+    ),
+    (
+        "fed.ldap_account_locked",
+        "Ihr Verzeichniskonto ist gesperrt. Wenden Sie sich an Ihre Administration oder versuchen Sie es später erneut.",
+    ),
+    (
+        "fed.ldap_account_expired",
+        "Ihr Verzeichniskonto ist abgelaufen. Wenden Sie sich an Ihre Administration.",
+    ),
+    (
+        "fed.ldap_password_expired",
+        "Ihr Verzeichnis-Passwort ist abgelaufen oder muss geändert werden. Ändern Sie es zuerst bei Ihrer Organisation.",
+    ),
+    (
+        "fed.ldap_logon_restricted",
+        "Ihr Verzeichniskonto darf sich zu dieser Zeit oder von hier nicht anmelden. Wenden Sie sich an Ihre Administration.",
+    ),
 ];

@@ -942,4 +942,33 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "If your organization signs you in, leave the password empty: you will be sent to its sign-in page.",
     ),
     ("login.providers", "Or sign in with"),
+    // LDAP / Active Directory sign-in (S7)
+    (
+        "login.directory_password_needed",
+        "Your organization's directory signs you in: enter your directory password.",
+    ),
+    (
+        "login.directory_unavailable",
+        "Sign-in is not available right now. Try again in a moment.",
+    ),
+    (
+        "fed.ldap_account_disabled",
+        "Your directory account is disabled. Ask your administrator.",
+    ),
+    (
+        "fed.ldap_account_locked",
+        "Your directory account is locked. Ask your administrator or try again later.",
+    ),
+    (
+        "fed.ldap_account_expired",
+        "Your directory account has expired. Ask your administrator.",
+    ),
+    (
+        "fed.ldap_password_expired",
+        "Your directory password has expired or must be changed. Change it with your organization first.",
+    ),
+    (
+        "fed.ldap_logon_restricted",
+        "Your directory account may not sign in at this time or from here. Ask your administrator.",
+    ),
 ];

@@ -8,6 +8,7 @@
 
 mod console_support;
 mod helpers;
+mod ldap_support;
 mod mfa_support;
 mod oauth_support;
 
@@ -46,6 +47,8 @@ mod guards;
 mod i18n;
 mod interop;
 mod invitations;
+mod ldap;
+mod ldap_admin;
 mod login;
 mod mail_sink;
 mod maintenance;

@@ -19,6 +19,7 @@ use crate::admin::scopes::Scope;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
 use crate::federation::Kind;
+use crate::federation::ldap::settings::LdapSpec;
 use crate::federation::probe::{self, Report};
 use crate::federation::registry::{self, ProviderView, Reach, Refusal, Restored};
 use crate::federation::spec::{self, ProviderSpec};
@@ -82,11 +83,14 @@ pub struct NewProvider {
     /// oidc, okta, jumpcloud (required); google (tests only).
     #[schema(max_length = 2000)]
     pub issuer: Option<String>,
+    /// Every kind but ldap (required).
     #[schema(min_length = 1, max_length = 255)]
-    pub client_id: String,
+    pub client_id: Option<String>,
     /// Write-only: never shown again (`has_secret` says whether one is set).
     #[schema(min_length = 1, max_length = 4096, write_only)]
     pub client_secret: Option<String>,
+    /// ldap: the directory (required for that kind).
+    pub ldap: Option<LdapFields>,
     #[schema(max_items = 20, inline)]
     pub scopes: Option<Vec<ScopeName>>,
     /// google: the Workspace domain accounts must belong to.
@@ -174,6 +178,8 @@ pub struct ProviderChange {
     /// Replaces the stored secret (write-only).
     #[schema(min_length = 1, max_length = 4096, write_only)]
     pub client_secret: Option<String>,
+    /// ldap: the directory (required for that kind).
+    pub ldap: Option<LdapFields>,
     /// Replaces the list.
     #[schema(max_items = 20, inline)]
     pub scopes: Option<Vec<ScopeName>>,
@@ -231,6 +237,78 @@ impl ProviderChange {
             self.token_endpoint_auth_method
                 .map(|m| Some(m.as_str().to_owned())),
         );
+        if let Some(l) = &self.ldap {
+            l.apply(&mut spec.ldap);
+        }
+    }
+}
+
+/// The fields of `--kind ldap` (the flags of `provider create`); in a
+/// change, only those sent change.
+#[derive(Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LdapFields {
+    /// ldap: `ldaps://host[:port]`, or `ldap://host[:port]` with `starttls`
+    /// (or `allow_plaintext`, development only).
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    pub starttls: Option<bool>,
+    /// ldap: the service account that searches for people.
+    #[schema(max_length = 1024)]
+    pub bind_dn: Option<String>,
+    /// ldap: the service account's password (write-only).
+    #[schema(min_length = 1, max_length = 4096, write_only)]
+    pub bind_password: Option<String>,
+    #[schema(max_length = 1024)]
+    pub user_base_dn: Option<String>,
+    /// ldap: e.g. `(uid={username})`; `{username}` is the address as typed.
+    #[schema(max_length = 1024)]
+    pub user_filter: Option<String>,
+    /// ldap direct bind: e.g. `uid={username},ou=people,dc=example,dc=com`.
+    #[schema(max_length = 1024)]
+    pub user_dn_template: Option<String>,
+    #[schema(max_length = 1024)]
+    pub group_base_dn: Option<String>,
+    pub active_directory: Option<bool>,
+    /// ldap: a PEM file of CA certificates on the server.
+    #[schema(max_length = 4096)]
+    pub ca_file: Option<String>,
+    pub allow_plaintext: Option<bool>,
+}
+
+impl std::fmt::Debug for LdapFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LdapFields")
+            .field("url", &self.url)
+            .field("bind_dn", &self.bind_dn)
+            .field("user_base_dn", &self.user_base_dn)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LdapFields {
+    fn apply(&self, spec: &mut LdapSpec) {
+        let set = |slot: &mut Option<String>, v: &Option<String>| {
+            if v.is_some() {
+                slot.clone_from(v);
+            }
+        };
+        set(&mut spec.url, &self.url);
+        set(&mut spec.bind_dn, &self.bind_dn);
+        set(&mut spec.user_base_dn, &self.user_base_dn);
+        set(&mut spec.user_filter, &self.user_filter);
+        set(&mut spec.user_dn_template, &self.user_dn_template);
+        set(&mut spec.group_base_dn, &self.group_base_dn);
+        set(&mut spec.ca_file, &self.ca_file);
+        for (slot, v) in [
+            (&mut spec.starttls, self.starttls),
+            (&mut spec.active_directory, self.active_directory),
+            (&mut spec.allow_plaintext, self.allow_plaintext),
+        ] {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        }
     }
 }
 
@@ -393,7 +471,7 @@ pub async fn create(
         button_label: b.button_label,
         enabled: b.enabled.unwrap_or(true),
         issuer: b.issuer,
-        client_id: Some(b.client_id),
+        client_id: b.client_id,
         scopes: strings(b.scopes, |s| s.0),
         hosted_domain: b.hosted_domain,
         tenant: b.tenant,
@@ -401,7 +479,13 @@ pub async fn create(
         api_url: b.api_url,
         web_url: b.web_url,
         token_endpoint_auth_method: b.token_endpoint_auth_method.map(|m| m.as_str().to_owned()),
+        ldap: LdapSpec::default(),
     };
+    let mut spec = spec;
+    let bind_password = b.ldap.as_ref().and_then(|l| l.bind_password.clone());
+    if let Some(l) = &b.ldap {
+        l.apply(&mut spec.ldap);
+    }
     let created = checked(
         registry::create(
             &state,
@@ -409,7 +493,7 @@ pub async fn create(
             &reach(&caller),
             b.kind,
             spec,
-            b.client_secret,
+            b.client_secret.or(bind_password),
         )
         .await,
     )?;
@@ -440,7 +524,10 @@ pub async fn update(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("providers"))?;
     let mut change = body.into_inner();
-    let secret = change.client_secret.take();
+    let secret = change
+        .client_secret
+        .take()
+        .or_else(|| change.ldap.as_mut().and_then(|l| l.bind_password.take()));
     let changed = checked(
         registry::update(
             &state,

@@ -62,7 +62,8 @@ impl KindView {
             label,
             text,
             icon: kind.upstream_type(),
-            available: kind.available(),
+            // LDAP is set up with the CLI or the admin API for now.
+            available: kind.available() && kind.flow() == crate::federation::kind::Flow::Redirect,
         }
     }
 

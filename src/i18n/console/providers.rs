@@ -142,6 +142,10 @@ pub const EN: &[(&str, &str)] = &[
         "In the JumpCloud Admin Portal, open SSO Applications → Add New Application → Custom OIDC App, enter this URI as the redirect URI and choose the authorization code grant with client secret (basic). Copy the client ID and secret below.",
     ),
     (
+        "admin.providers.setup.ldap",
+        "People of the claimed domains type their directory password on the sign-in page; nothing is registered at the directory. Change the directory's settings with ostiary provider update or the admin API (see docs/ldap.md).",
+    ),
+    (
         "admin.providers.setup.github",
         "On GitHub, open Settings → Developer settings → OAuth Apps → New OAuth App and enter this URI as the authorization callback URL. Copy the client ID and a new client secret below.",
     ),
@@ -348,6 +352,22 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.providers.check.api", "GitHub API"),
     ("admin.providers.check.web", "GitHub sign-in page"),
     ("admin.providers.check.kind", "Type of provider"),
+    ("admin.providers.check.connect", "Directory connection"),
+    ("admin.providers.check.tls", "TLS"),
+    ("admin.providers.check.service_bind", "Service account"),
+    ("admin.providers.check.search_base", "Search bases"),
+    (
+        "admin.providers.reason.tls_failed",
+        "TLS could not be set up: the certificate is not trusted or does not name this host.",
+    ),
+    (
+        "admin.providers.reason.bind_refused",
+        "The directory refused the service account's DN or password.",
+    ),
+    (
+        "admin.providers.reason.base_not_found",
+        "A base DN names no entry the service account can read.",
+    ),
     (
         "admin.providers.reason.unreachable",
         "No answer: check the address, and that Ostiary's server can reach it.",
@@ -726,6 +746,10 @@ pub const DE: &[(&str, &str)] = &[
         "Öffnen Sie im JumpCloud Admin Portal „SSO Applications“ → „Add New Application“ → „Custom OIDC App“, tragen Sie diese URI als Redirect URI ein und wählen Sie den Authorization-Code-Grant mit Client Secret (Basic). Übernehmen Sie Client-ID und Geheimnis unten.",
     ),
     (
+        "admin.providers.setup.ldap",
+        "Personen der beanspruchten Domains geben ihr Verzeichnis-Passwort auf der Anmeldeseite ein; im Verzeichnis wird nichts registriert. Die Einstellungen des Verzeichnisses ändern Sie mit ostiary provider update oder der Admin-API (siehe docs/ldap.md).",
+    ),
+    (
         "admin.providers.setup.github",
         "Öffnen Sie auf GitHub „Settings“ → „Developer settings“ → „OAuth Apps“ → „New OAuth App“ und tragen Sie diese URI als Authorization callback URL ein. Übernehmen Sie die Client-ID und ein neues Client-Geheimnis unten.",
     ),
@@ -947,6 +971,25 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.providers.check.api", "GitHub-API"),
     ("admin.providers.check.web", "GitHub-Anmeldeseite"),
     ("admin.providers.check.kind", "Art des Anbieters"),
+    (
+        "admin.providers.check.connect",
+        "Verbindung zum Verzeichnis",
+    ),
+    ("admin.providers.check.tls", "TLS"),
+    ("admin.providers.check.service_bind", "Dienstkonto"),
+    ("admin.providers.check.search_base", "Such-Basen"),
+    (
+        "admin.providers.reason.tls_failed",
+        "TLS kam nicht zustande: Das Zertifikat ist nicht vertrauenswürdig oder nennt diesen Host nicht.",
+    ),
+    (
+        "admin.providers.reason.bind_refused",
+        "Das Verzeichnis hat DN oder Passwort des Dienstkontos abgelehnt.",
+    ),
+    (
+        "admin.providers.reason.base_not_found",
+        "Eine Basis-DN nennt keinen Eintrag, den das Dienstkonto lesen kann.",
+    ),
     (
         "admin.providers.reason.unreachable",
         "Keine Antwort: Prüfen Sie die Adresse und ob der Server von Ostiary sie erreicht.",
