@@ -127,9 +127,10 @@ pub fn recent_for_user_in(
 }
 
 /// What an organization's caller reaches of the log: its organizations'
-/// events, and untagged events (sign-ins, a person's own changes) whose
-/// actor or object is one of its members. Events tagged with another
-/// organization stay out, whoever they concern.
+/// events, and untagged events (sign-ins, a person's own changes) done to
+/// one of its members, or by a member to nothing but themself. Events
+/// tagged with another organization stay out, whoever they concern, and
+/// so do a member's (say a superuser's) actions on other people.
 fn in_reach(
     orgs: Vec<String>,
 ) -> Box<
@@ -144,14 +145,23 @@ fn in_reach(
             .filter(memberships::organization_id.eq_any(orgs.clone()))
             .select(memberships::user_id)
     };
-    let untagged_member = security_audit_logs::organization_id.is_null().and(
-        security_audit_logs::target_type
-            .eq("user")
-            .and(security_audit_logs::target_id.eq_any(members().nullable()))
-            .or(security_audit_logs::actor_type
-                .eq("user")
-                .and(security_audit_logs::actor_id.eq_any(members().nullable()))),
-    );
+    // An untagged event acted on a member, or a member acted on nothing
+    // else than themself (a member who is also a superuser acting on
+    // another organization's user stays out).
+    let on_member = security_audit_logs::target_type
+        .eq("user")
+        .and(security_audit_logs::target_id.eq_any(members().nullable()));
+    let by_member_on_self = security_audit_logs::actor_type
+        .eq("user")
+        .and(security_audit_logs::actor_id.eq_any(members().nullable()))
+        .and(
+            security_audit_logs::target_id
+                .is_null()
+                .or(security_audit_logs::target_id.eq(security_audit_logs::actor_id)),
+        );
+    let untagged_member = security_audit_logs::organization_id
+        .is_null()
+        .and(on_member.or(by_member_on_self));
     Box::new(
         security_audit_logs::organization_id
             .eq_any(orgs.clone())
