@@ -151,7 +151,7 @@ pub async fn update(
     match outcome(answer)? {
         Outcome::Done(_) => Ok(respond::done(&path_of(&provider.id), "provider_saved")),
         Outcome::Refused(status, errors) => {
-            form.client_secret.clear();
+            form.forget_secrets();
             render(&console, &state, provider, form, errors, None, status).await
         }
     }
