@@ -1114,6 +1114,7 @@ async fn the_ldap_wizard_in_chromium() {
     })
     .await;
     let admin = superuser(&app, "root@example.com").await;
+    let boss = org_admin(&app, "boss@a.example", "Org A", Role::Admin).await;
     let seen = in_chromium(
         &app,
         "console_ldap.mjs",
@@ -1125,6 +1126,7 @@ async fn the_ldap_wizard_in_chromium() {
             "bindPassword": SERVICE_PASSWORD,
             "peopleDn": PEOPLE,
             "groupsDn": GROUPS,
+            "orgAdmin": boss.for_script(),
         }),
     )
     .await;

@@ -4,7 +4,9 @@
 // filter prefilled, a refusal of the service next to its field (plaintext
 // without StartTLS) with the bind password not sent back, the directory
 // saved, and "test connection" passing every step against the real slapd
-// of config {ldapUrl, caFile, bindDn, bindPassword, peopleDn, groupsDn}.
+// of config {ldapUrl, caFile, bindDn, bindPassword, peopleDn, groupsDn};
+// config.orgAdmin (optional), an organization's admin, sees the card
+// disabled with its reason.
 // Returns {created: [ids], passed: [count per variant]}.
 import { run } from './console_lib.mjs';
 
@@ -61,6 +63,14 @@ await run(async (ctx) => {
     ctx.expect(ok === 4 && failed === 0, `test connection: ${ok} passed, ${failed} failed`);
     passed.push(ok);
     await ctx.shot(v, page, 'ldap-test-passed');
+
+    // An organization's admin sees the card disabled, with its reason.
+    if (c.orgAdmin) {
+      const theirs = await ctx.open(v, c.orgAdmin);
+      await ctx.visit(v, theirs, '/admin/providers/new', 'ldap-choose-org-admin');
+      ctx.expect(await theirs.locator('#kind-ldap:disabled').count() === 1, 'the LDAP card is disabled for an organization admin');
+      ctx.expect((await theirs.locator('#kind-ldap-soon').innerText()).trim().length > 0, 'with its reason');
+    }
   }
   return { created, passed };
 });
