@@ -1366,6 +1366,26 @@ async fn the_wizard_sets_up_an_ldap_directory(backend: Backend) {
     let retested = b.post_from(&again, &format!("{path}/test"), &[]).await;
     assert!(retested.body.contains("Service account"));
     assert!(!retested.body.contains("check-failed"), "{}", retested.body);
+    // A new password typed on the page replaces the stored one: a wrong
+    // one makes the service bind fail, by name.
+    let mut wrong = change.clone();
+    wrong.retain(|(k, _)| *k != "bind_password");
+    wrong.push(("bind_password", "wrong-service-pw"));
+    let saved = b.post_from(&again, &path, &wrong).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let failing = b.post_from(&again, &format!("{path}/test"), &[]).await;
+    assert_eq!(
+        failing.body.matches("class=\"check check-failed\"").count(),
+        1,
+        "{}",
+        failing.body
+    );
+    assert!(
+        failing.body.contains("refused the service account"),
+        "{}",
+        failing.body
+    );
+    assert!(!failing.body.contains("wrong-service-pw"));
     // Audited, never with the password.
     let rows = app.audit_rows("provider.created").await;
     assert_eq!(rows.len(), 1);

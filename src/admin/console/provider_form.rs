@@ -261,9 +261,9 @@ impl ProviderForm {
         }
     }
 
-    /// The secret typed in, if any (LDAP: the bind password).
-    pub fn secret(&self) -> Option<String> {
-        let typed = if self.kind == "ldap" {
+    /// The secret typed in for `kind`, if any (LDAP: the bind password).
+    pub fn secret(&self, kind: &KindView) -> Option<String> {
+        let typed = if kind.is_ldap() {
             &self.bind_password
         } else {
             &self.client_secret
@@ -481,6 +481,44 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_form_fills_the_ldap_spec_and_its_password_is_the_secret() {
+        let ldap = KindView::of(Kind::Ldap);
+        let fresh = ProviderForm::new_for(&ldap, "id".into());
+        assert_eq!(fresh.user_filter, "(uid={username})");
+        let mut form = ProviderForm {
+            kind: "ldap".into(),
+            name: "Directory".into(),
+            url: " ldaps://ldap.example.com ".into(),
+            bind_dn: "cn=svc,dc=example,dc=com".into(),
+            bind_password: "pw".into(),
+            client_secret: "not this".into(),
+            user_base_dn: "ou=people,dc=example,dc=com".into(),
+            active_directory: Some("on".into()),
+            keep_tokens: Some("on".into()),
+            ..fresh
+        };
+        let spec = form.spec(&ldap);
+        assert_eq!(spec.ldap.url.as_deref(), Some("ldaps://ldap.example.com"));
+        assert!(spec.ldap.active_directory && !spec.ldap.starttls);
+        // Left at a default: the service picks the switch's default.
+        assert_eq!(spec.ldap.user_filter, None);
+        assert_eq!(spec.client_id, None);
+        assert_eq!(form.secret(&ldap).as_deref(), Some("pw"));
+        let oidc = KindView::of(Kind::Oidc);
+        assert_eq!(form.secret(&oidc).as_deref(), Some("not this"));
+        form.user_filter = "(mail={username})".into();
+        assert_eq!(
+            form.spec(&ldap).ldap.user_filter.as_deref(),
+            Some("(mail={username})")
+        );
+        form.forget_secrets();
+        assert_eq!(form.secret(&ldap), None);
+        assert!(form.client_secret.is_empty());
+        // An OIDC form carries no directory settings.
+        assert!(form.spec(&KindView::of(Kind::Oidc)).ldap.is_empty());
+    }
+
+    #[test]
     fn every_refusal_has_a_message_in_both_languages() {
         for lang in [Locale::En, Locale::De] {
             let t = Tr::new(lang);
@@ -503,6 +541,11 @@ mod tests {
                     Some(true)
                 );
             }
+            let kind = FieldErrors::refusal(&Refusal::Privileged {
+                field: "kind",
+                message: String::new(),
+            });
+            assert_eq!(kind.form.map(|k| t.try_text(k).is_some()), Some(true));
             assert!(
                 FieldErrors::domain_taken()
                     .of("domains")

@@ -138,7 +138,7 @@ pub async fn update(
     let provider = find(&console, &state, &id).await?;
     let kind = KindView::of(provider.kind);
     let mut form = form.into_inner();
-    let (change, secret) = (form.clone(), form.secret());
+    let (change, secret) = (form.clone(), form.secret(&kind));
     let answer = registry::update(
         &state,
         &console.caller.actor,

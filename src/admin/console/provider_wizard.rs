@@ -208,7 +208,7 @@ pub async fn create(
         &form.provider_id,
         kind.kind,
         form.spec(&kind),
-        form.secret(),
+        form.secret(&kind),
     )
     .await;
     if let Ok(Err(Refusal::Invalid { field, .. })) = &answer
