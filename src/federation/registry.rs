@@ -256,6 +256,15 @@ fn ca_file_privileged(
     })
 }
 
+/// Whether only a caller of global reach registers or changes providers
+/// of `kind`: a directory (LDAP) is infrastructure reached on the internal
+/// network (its name is not checked against private addresses when
+/// connecting). The console asks this to offer the kind; the refusal is
+/// [`create_as`]'s and [`update`]'s.
+pub fn global_only(kind: Kind) -> bool {
+    kind == Kind::Ldap
+}
+
 /// The checked row for `spec` (secret sealed) and its domains.
 #[allow(clippy::too_many_arguments)]
 fn checked_row(
@@ -273,9 +282,7 @@ fn checked_row(
     if let Some(refusal) = ca_file_privileged(reach, spec, before) {
         return Ok(Err(refusal));
     }
-    // A directory is infrastructure reached on the internal network (its
-    // name is not checked against private addresses when connecting).
-    if kind == Kind::Ldap && reach.ids().is_some() {
+    if global_only(kind) && reach.ids().is_some() {
         return Ok(Err(Refusal::Privileged {
             field: "kind",
             message: "only a caller of global reach registers or changes LDAP providers".into(),

@@ -27,6 +27,7 @@ crate::on_all_backends!(
     organization_admins_reach_only_their_providers,
     auditors_read_but_change_nothing,
     mfa_policies_are_listed_added_changed_and_deleted,
+    the_wizard_sets_up_an_ldap_directory,
 );
 
 /// The id of organization `name` (created when missing).
@@ -150,7 +151,7 @@ async fn the_wizard_registers_every_kind_and_explains_refusals(backend: Backend)
 
     let empty = page(&mut b, "/admin/providers", StatusCode::OK).await;
     assert!(empty.body.contains("No SSO provider yet"), "{}", empty.body);
-    // Step 1: a card per kind; SAML and LDAP are not there yet.
+    // Step 1: a card per kind; SAML is not there yet.
     let choose = page(&mut b, "/admin/providers/new", StatusCode::OK).await;
     for kind in [
         "oidc",
@@ -164,7 +165,7 @@ async fn the_wizard_registers_every_kind_and_explains_refusals(backend: Backend)
     ] {
         assert!(choose.body.contains(&format!("value=\"{kind}\"")), "{kind}");
     }
-    assert_eq!(choose.body.matches("Coming soon").count(), 2);
+    assert_eq!(choose.body.matches("Coming soon").count(), 1);
     let back = page(&mut b, "/admin/providers/new?picked=entra", StatusCode::OK).await;
     assert!(
         back.body.contains("value=\"entra\" checked"),
@@ -1102,6 +1103,43 @@ async fn the_providers_pages_in_chromium() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ldap_wizard_in_chromium() {
+    use crate::ldap_support::{GROUPS, PEOPLE, SERVICE_DN, SERVICE_PASSWORD, Slapd, slapd_peer};
+    if !browser_peer() || !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = TestApp::spawn_for_browser_with(Backend::Sqlite, |c| {
+        c.oidc.allow_private_targets = true;
+    })
+    .await;
+    let admin = superuser(&app, "root@example.com").await;
+    let boss = org_admin(&app, "boss@a.example", "Org A", Role::Admin).await;
+    let seen = in_chromium(
+        &app,
+        "console_ldap.mjs",
+        &admin,
+        json!({
+            "ldapUrl": slapd.ldap_url,
+            "caFile": slapd.ca_file.display().to_string(),
+            "bindDn": SERVICE_DN,
+            "bindPassword": SERVICE_PASSWORD,
+            "peopleDn": PEOPLE,
+            "groupsDn": GROUPS,
+            "orgAdmin": boss.for_script(),
+        }),
+    )
+    .await;
+    assert_eq!(seen["passed"], json!([4, 4]), "{seen}");
+    for id in seen["created"].as_array().unwrap() {
+        let view = stored(&app, id.as_str().unwrap()).await;
+        assert_eq!(view.kind, Kind::Ldap);
+        assert!(view.has_secret);
+        assert!(view.settings.ldap.is_some_and(|l| l.starttls));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_configures_sso_and_a_user_signs_in_through_it() {
     // Issue 14's end-to-end run: an administrator configures an upstream
     // OpenID Provider in the console's wizard (the upstream is panva's
@@ -1167,4 +1205,244 @@ async fn an_admin_configures_sso_and_a_user_signs_in_through_it() {
     assert_eq!(seen["amr"], json!(["fed"]), "{seen}");
     app.assert_audited(&["provider.created", "user.provisioned"])
         .await;
+}
+
+/// The wizard's LDAP / Active Directory kind (issue 14 item 6) against a
+/// real slapd: no callback URL but what the directory needs, every field
+/// of the directory with the service's default filter, the service's
+/// refusals next to their fields, the bind password never shown back (and
+/// kept when left empty), "test connection" passing each step; the kind
+/// is for superusers only (the registry's rule, SR-100).
+async fn the_wizard_sets_up_an_ldap_directory(backend: Backend) {
+    use crate::ldap_support::{GROUPS, PEOPLE, SERVICE_DN, SERVICE_PASSWORD, Slapd, slapd_peer};
+    if !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = crate::ldap_support::spawn(backend, |_| {}).await;
+    let admin = superuser(&app, "root@example.com").await;
+    let mut b = signed_in(&app, &admin).await;
+
+    let choose = page(&mut b, "/admin/providers/new", StatusCode::OK).await;
+    assert!(
+        choose.body.contains("value=\"ldap\" required>")
+            && choose.body.contains("LDAP / Active Directory"),
+        "{}",
+        choose.body
+    );
+    let form = wizard(&mut b, "ldap").await;
+    let id = form.field("provider_id");
+    // Nothing to register upstream: what the directory needs instead.
+    assert!(!form.body.contains("id=\"callback-url\""), "{}", form.body);
+    assert!(form.body.contains("Nothing to register at the directory"));
+    // The service's default filter, prefilled; no client fields.
+    assert_eq!(form.field("user_filter"), "(uid={username})");
+    assert!(!form.body.contains("name=\"client_id\""));
+    assert!(!form.body.contains("name=\"keep_tokens\""));
+    let ca = slapd.ca_file.display().to_string();
+    let good: Vec<(&str, &str)> = vec![
+        ("name", "Corp Directory"),
+        ("url", &slapd.ldap_url),
+        ("starttls", "on"),
+        ("ca_file", &ca),
+        ("bind_dn", SERVICE_DN),
+        ("bind_password", SERVICE_PASSWORD),
+        ("user_base_dn", PEOPLE),
+        ("user_filter", "(mail={username})"),
+        ("group_base_dn", GROUPS),
+        ("domains", "example.com"),
+        ("jit", "on"),
+        ("enabled", "on"),
+    ];
+    let with = |changes: &[(&'static str, &'static str)]| {
+        let mut fields: Vec<(&str, &str)> = good
+            .iter()
+            .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+            .copied()
+            .collect();
+        fields.extend(changes.iter().filter(|(_, v)| !v.is_empty()).copied());
+        fields
+    };
+    // The service's refusals, next to their fields; the password is never
+    // sent back.
+    for (changes, error) in [
+        (&[("starttls", "")][..], "f-url-error"),
+        (&[("user_filter", "(uid=alice)")][..], "f-user-filter-error"),
+        (&[("user_base_dn", "people")][..], "f-user-base-dn-error"),
+        (&[("ca_file", "/nonexistent/ca.pem")][..], "f-ca-file-error"),
+        (&[("bind_password", "")][..], "f-bind-password-error"),
+    ] {
+        let refused = submit_wizard(&mut b, &form, &with(changes)).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{error}: {}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains(&format!("id=\"{error}\"")),
+            "{error}: {}",
+            refused.body
+        );
+        assert!(!refused.body.contains(SERVICE_PASSWORD), "{error}");
+        assert_eq!(refused.field("provider_id"), id);
+        assert_eq!(refused.field("bind_password"), "");
+    }
+    let done = submit_wizard(&mut b, &form, &good).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        done.location(),
+        format!("/admin/providers/{id}?notice=provider_created_directory")
+    );
+    let view = stored(&app, &id).await;
+    assert_eq!(view.kind, Kind::Ldap);
+    assert!(view.has_secret && view.enabled && view.jit && !view.keep_tokens);
+    assert_eq!(view.domains, ["example.com"]);
+    let ldap = view.settings.ldap.clone().unwrap();
+    assert_eq!(ldap.url, slapd.ldap_url);
+    assert!(ldap.starttls && !ldap.allow_plaintext && !ldap.active_directory);
+    assert_eq!(ldap.user_filter, "(mail={username})");
+    assert_eq!(ldap.group_base_dn.as_deref(), Some(GROUPS));
+    assert_eq!(ldap.ca_file.as_deref(), Some(ca.as_str()));
+
+    // Its page: the settings without the password, and every step of
+    // "test connection" passes.
+    let path = format!("/admin/providers/{id}");
+    let shown = page(
+        &mut b,
+        &format!("{path}?notice=provider_created_directory"),
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        shown.body.contains("The directory is saved"),
+        "{}",
+        shown.body
+    );
+    assert!(!shown.body.contains(SERVICE_PASSWORD));
+    assert_eq!(shown.field("bind_password"), "");
+    assert_eq!(shown.field("bind_dn"), SERVICE_DN);
+    assert!(shown.body.contains("A password is stored"));
+    let tested = b.post_from(&shown, &format!("{path}/test"), &[]).await;
+    assert_eq!(tested.status, StatusCode::OK, "{}", tested.body);
+    assert_eq!(
+        tested.body.matches("class=\"check check-passed\"").count(),
+        4,
+        "{}",
+        tested.body
+    );
+    assert!(!tested.body.contains("check-failed"));
+    for step in [
+        "Directory connection",
+        "TLS",
+        "Service account",
+        "Search bases",
+    ] {
+        assert!(tested.body.contains(step), "{step}");
+    }
+    assert!(!tested.body.contains(SERVICE_PASSWORD));
+
+    // Saved with the password left empty: the stored one is kept (the
+    // test still binds); the Active Directory switch with the filter left
+    // at a default takes the service's Active Directory filter.
+    let mut change = with(&[("bind_password", ""), ("user_filter", "(uid={username})")]);
+    change.push(("privileged", "1"));
+    change.push(("active_directory", "on"));
+    change.retain(|(k, _)| *k != "name");
+    change.push(("name", "Corp AD"));
+    let saved = b.post_from(&shown, &path, &change).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = stored(&app, &id).await;
+    assert_eq!(after.name, "Corp AD");
+    assert!(after.has_secret);
+    let ad = after.settings.ldap.unwrap();
+    assert!(ad.active_directory);
+    assert!(
+        ad.user_filter.contains("(sAMAccountName={username})"),
+        "{}",
+        ad.user_filter
+    );
+    let again = page(&mut b, &path, StatusCode::OK).await;
+    let retested = b.post_from(&again, &format!("{path}/test"), &[]).await;
+    assert!(retested.body.contains("Service account"));
+    assert!(!retested.body.contains("check-failed"), "{}", retested.body);
+    // A new password typed on the page replaces the stored one: a wrong
+    // one makes the service bind fail, by name.
+    let mut wrong = change.clone();
+    wrong.retain(|(k, _)| *k != "bind_password");
+    wrong.push(("bind_password", "wrong-service-pw"));
+    let saved = b.post_from(&again, &path, &wrong).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let failing = b.post_from(&again, &format!("{path}/test"), &[]).await;
+    assert_eq!(
+        failing.body.matches("class=\"check check-failed\"").count(),
+        1,
+        "{}",
+        failing.body
+    );
+    assert!(
+        failing.body.contains("refused the service account"),
+        "{}",
+        failing.body
+    );
+    assert!(!failing.body.contains("wrong-service-pw"));
+    // Audited, never with the password.
+    let rows = app.audit_rows("provider.created").await;
+    assert_eq!(rows.len(), 1);
+    assert!(app.audited("provider.updated").await);
+    for row in rows
+        .iter()
+        .chain(app.audit_rows("provider.updated").await.iter())
+    {
+        assert!(!row.details.contains(SERVICE_PASSWORD));
+    }
+
+    // An organization's admin: the card is disabled with its reason, the
+    // step is refused, and a forged post is refused by the registry.
+    let boss = org_admin(&app, "boss@a.example", "Org A", Role::Admin).await;
+    let mut o = signed_in(&app, &boss).await;
+    let theirs = page(&mut o, "/admin/providers/new", StatusCode::OK).await;
+    assert!(
+        theirs
+            .body
+            .contains("value=\"ldap\" disabled aria-describedby=\"kind-ldap-soon\"")
+            && theirs.body.contains("Superusers only"),
+        "{}",
+        theirs.body
+    );
+    let direct = page(
+        &mut o,
+        "/admin/providers/new?kind=ldap",
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(
+        direct
+            .body
+            .contains("Only a superuser can set up this type of provider")
+    );
+    let org = org_id(&app, "Org A").await.to_string();
+    let mut forged = with(&[("ca_file", "")]);
+    forged.retain(|(k, _)| *k != "domains");
+    let fresh = registry::new_id();
+    forged.extend([
+        ("kind", "ldap"),
+        ("provider_id", fresh.as_str()),
+        ("organization_id", org.as_str()),
+    ]);
+    let refused = o.post_from(&theirs, "/admin/providers/new", &forged).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Only a superuser can set up or change an LDAP directory"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains(SERVICE_PASSWORD));
+    assert!(
+        registry::show(&app.state, &Reach::global(), &fresh, true)
+            .await
+            .is_err()
+    );
 }

@@ -313,20 +313,32 @@ async fn ldap_providers_in_the_console(backend: Backend) {
     ] {
         assert!(tested.body.contains(step), "{step}: {}", tested.body);
     }
-    let saved = b
-        .post_from(
-            &shown,
-            &path,
-            &[
-                ("name", "Corp Directory 2"),
-                ("privileged", "1"),
-                ("domains", "example.com"),
-                ("trust_email", "on"),
-                ("jit", "on"),
-                ("enabled", "on"),
-            ],
-        )
-        .await;
+    // Posted as a browser would: the directory's fields as shown (never
+    // the bind password: left empty, the stored one is kept).
+    let shown_fields: Vec<(&str, String)> = [
+        "url",
+        "ca_file",
+        "bind_dn",
+        "user_base_dn",
+        "user_filter",
+        "group_base_dn",
+    ]
+    .into_iter()
+    .map(|f| (f, shown.field(f)))
+    .collect();
+    assert_eq!(shown.field("bind_password"), "");
+    assert!(!shown.body.contains(SERVICE_PASSWORD));
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("name", "Corp Directory 2"),
+        ("privileged", "1"),
+        ("domains", "example.com"),
+        ("trust_email", "on"),
+        ("jit", "on"),
+        ("enabled", "on"),
+        ("starttls", "on"),
+    ];
+    fields.extend(shown_fields.iter().map(|(f, v)| (*f, v.as_str())));
+    let saved = b.post_from(&shown, &path, &fields).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let after = registry::show(&app.state, &Reach::global(), &provider.id, false)
         .await

@@ -38,7 +38,7 @@ async function pages(ctx) {
     await page.locator('a[href="/admin/providers/new"]').first().click();
     await page.waitForURL((u) => u.pathname === '/admin/providers/new');
     ctx.expect(await page.locator('.choice').count() === 8, 'a card per kind');
-    ctx.expect(await page.locator('.choice input:disabled').count() === 2, 'SAML and LDAP are coming soon');
+    ctx.expect(await page.locator('.choice input:disabled').count() === 1, 'SAML is coming soon');
     await ctx.shot(v, page, 'provider-choose');
     await pickKind(ctx, page, 'entra');
 

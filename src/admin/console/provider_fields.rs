@@ -86,6 +86,21 @@ impl FieldsView {
         self.form.organization_id == id
     }
 
+    /// The message key of the secret's error, if any (LDAP: the bind
+    /// password, which the registry checks as the provider's secret).
+    pub fn secret_error(&self) -> Option<&'static str> {
+        match self.errors.of("client_secret") {
+            Some(_) if self.kind.is_ldap() => Some("admin.providers.invalid.bind_password"),
+            found => self.errors.of("bind_password").or(found),
+        }
+    }
+
+    /// The user filter the service applies without one (with or without
+    /// the Active Directory switch).
+    pub fn default_filter(&self, active_directory: bool) -> &'static str {
+        crate::federation::ldap::settings::default_filter(active_directory)
+    }
+
     /// The message key of `field`'s error, if any.
     pub fn error(&self, field: &str) -> Option<&'static str> {
         self.errors.of(field)

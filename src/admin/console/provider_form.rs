@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::admin::console::provider_kinds::KindView;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
+use crate::federation::ldap::settings::{self as ldap_settings, LdapSettings, LdapSpec};
 use crate::federation::registry::{ProviderView, Refusal};
 use crate::federation::spec::ProviderSpec;
 
@@ -75,6 +76,30 @@ pub struct ProviderForm {
     pub web_url: String,
     #[serde(default)]
     pub token_endpoint_auth_method: String,
+    /// LDAP: the directory's address (`ldap://` or `ldaps://`).
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub starttls: Option<String>,
+    #[serde(default)]
+    pub allow_plaintext: Option<String>,
+    #[serde(default)]
+    pub bind_dn: String,
+    /// Write-only, like the client secret: empty keeps the stored one.
+    #[serde(default)]
+    pub bind_password: String,
+    #[serde(default)]
+    pub user_base_dn: String,
+    #[serde(default)]
+    pub user_filter: String,
+    #[serde(default)]
+    pub user_dn_template: String,
+    #[serde(default)]
+    pub group_base_dn: String,
+    #[serde(default)]
+    pub active_directory: Option<String>,
+    #[serde(default)]
+    pub ca_file: String,
 }
 
 crate::csrf_field!(ProviderForm);
@@ -101,6 +126,12 @@ impl ProviderForm {
             provider_id,
             jit: Some("on".into()),
             enabled: Some("on".into()),
+            // The filter the service applies when none is given.
+            user_filter: if kind.is_ldap() {
+                ldap_settings::default_filter(false).to_owned()
+            } else {
+                String::new()
+            },
             ..Self::default()
         }
     }
@@ -132,6 +163,55 @@ impl ProviderForm {
             token_endpoint_auth_method: s.token_endpoint_auth_method.clone(),
             ..Self::default()
         }
+        .with_directory(s.ldap.as_ref())
+    }
+
+    /// The directory's settings shown (never its bind password).
+    fn with_directory(self, ldap: Option<&LdapSettings>) -> Self {
+        let Some(l) = ldap else { return self };
+        let on = |b: bool| b.then(|| "on".to_owned());
+        Self {
+            url: l.url.clone(),
+            starttls: on(l.starttls),
+            allow_plaintext: on(l.allow_plaintext),
+            bind_dn: l.bind_dn.clone().unwrap_or_default(),
+            user_base_dn: l.user_base_dn.clone().unwrap_or_default(),
+            user_filter: l.user_filter.clone(),
+            user_dn_template: l.user_dn_template.clone().unwrap_or_default(),
+            group_base_dn: l.group_base_dn.clone().unwrap_or_default(),
+            active_directory: on(l.active_directory),
+            ca_file: l.ca_file.clone().unwrap_or_default(),
+            ..self
+        }
+    }
+
+    /// What the directory fields say, for the service to check. A filter
+    /// left at one of the service's defaults is not sent: the service
+    /// applies the default of the Active Directory switch.
+    fn directory(&self) -> LdapSpec {
+        let active_directory = self.active_directory.is_some();
+        let user_filter = text(&self.user_filter).filter(|f| {
+            f != ldap_settings::default_filter(false) && f != ldap_settings::default_filter(true)
+        });
+        LdapSpec {
+            url: text(&self.url),
+            starttls: self.starttls.is_some(),
+            bind_dn: text(&self.bind_dn),
+            user_base_dn: text(&self.user_base_dn),
+            user_filter,
+            user_dn_template: text(&self.user_dn_template),
+            group_base_dn: text(&self.group_base_dn),
+            active_directory,
+            ca_file: text(&self.ca_file),
+            allow_plaintext: self.allow_plaintext.is_some(),
+        }
+    }
+
+    /// Forget what was typed into the write-only fields (a refused form
+    /// is shown again without them).
+    pub fn forget_secrets(&mut self) {
+        self.client_secret.clear();
+        self.bind_password.clear();
     }
 
     /// The spec of a new provider of `kind`.
@@ -176,11 +256,19 @@ impl ProviderForm {
             spec.scopes = list(&self.scopes, &[]);
             spec.token_endpoint_auth_method = text(&self.token_endpoint_auth_method);
         }
+        if kind.is_ldap() {
+            spec.ldap = self.directory();
+        }
     }
 
-    /// The secret typed in, if any.
-    pub fn secret(&self) -> Option<String> {
-        (!self.client_secret.is_empty()).then(|| self.client_secret.clone())
+    /// The secret typed in for `kind`, if any (LDAP: the bind password).
+    pub fn secret(&self, kind: &KindView) -> Option<String> {
+        let typed = if kind.is_ldap() {
+            &self.bind_password
+        } else {
+            &self.client_secret
+        };
+        (!typed.is_empty()).then(|| typed.clone())
     }
 
     pub fn checked(&self, name: &str) -> bool {
@@ -191,6 +279,9 @@ impl ProviderForm {
             "keep_tokens" => self.keep_tokens.is_some(),
             "enabled" => self.enabled.is_some(),
             "accept_mfa" => self.accept_mfa.is_some(),
+            "starttls" => self.starttls.is_some(),
+            "allow_plaintext" => self.allow_plaintext.is_some(),
+            "active_directory" => self.active_directory.is_some(),
             _ => false,
         }
     }
@@ -198,12 +289,13 @@ impl ProviderForm {
 
 /// The fields a refusal can name (each has its message,
 /// `admin.providers.invalid.<field>`).
-pub const FIELDS: [&str; 15] = [
+pub const FIELDS: [&str; 27] = [
     "name",
     "button_label",
     "organization_id",
     "domains",
     "trust_email",
+    "keep_tokens",
     "issuer",
     "client_id",
     "client_secret",
@@ -214,6 +306,17 @@ pub const FIELDS: [&str; 15] = [
     "api_url",
     "web_url",
     "token_endpoint_auth_method",
+    "url",
+    "starttls",
+    "allow_plaintext",
+    "bind_dn",
+    "bind_password",
+    "user_base_dn",
+    "user_filter",
+    "user_dn_template",
+    "group_base_dn",
+    "active_directory",
+    "ca_file",
 ];
 
 /// What was wrong with a posted form: messages (catalogue keys) by field,
@@ -265,10 +368,11 @@ impl FieldErrors {
             }
             Refusal::Privileged { field, .. } => Self::field(
                 field,
-                if *field == "domains" {
-                    "admin.providers.privileged.domains"
-                } else {
-                    "admin.providers.privileged.trust_email"
+                match *field {
+                    "domains" => "admin.providers.privileged.domains",
+                    "ca_file" => "admin.providers.privileged.ca_file",
+                    "kind" => "admin.providers.privileged.kind",
+                    _ => "admin.providers.privileged.trust_email",
                 },
             ),
         }
@@ -297,6 +401,18 @@ fn invalid_key(field: &str) -> &'static str {
         "authority_url" => "admin.providers.invalid.authority_url",
         "api_url" => "admin.providers.invalid.api_url",
         "web_url" => "admin.providers.invalid.web_url",
+        "keep_tokens" => "admin.providers.invalid.keep_tokens",
+        "url" => "admin.providers.invalid.url",
+        "starttls" => "admin.providers.invalid.starttls",
+        "allow_plaintext" => "admin.providers.invalid.allow_plaintext",
+        "bind_dn" => "admin.providers.invalid.bind_dn",
+        "bind_password" => "admin.providers.invalid.bind_password",
+        "user_base_dn" => "admin.providers.invalid.user_base_dn",
+        "user_filter" => "admin.providers.invalid.user_filter",
+        "user_dn_template" => "admin.providers.invalid.user_dn_template",
+        "group_base_dn" => "admin.providers.invalid.group_base_dn",
+        "active_directory" => "admin.providers.invalid.active_directory",
+        "ca_file" => "admin.providers.invalid.ca_file",
         _ => "admin.providers.invalid.token_endpoint_auth_method",
     }
 }
@@ -365,6 +481,44 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_form_fills_the_ldap_spec_and_its_password_is_the_secret() {
+        let ldap = KindView::of(Kind::Ldap);
+        let fresh = ProviderForm::new_for(&ldap, "id".into());
+        assert_eq!(fresh.user_filter, "(uid={username})");
+        let mut form = ProviderForm {
+            kind: "ldap".into(),
+            name: "Directory".into(),
+            url: " ldaps://ldap.example.com ".into(),
+            bind_dn: "cn=svc,dc=example,dc=com".into(),
+            bind_password: "pw".into(),
+            client_secret: "not this".into(),
+            user_base_dn: "ou=people,dc=example,dc=com".into(),
+            active_directory: Some("on".into()),
+            keep_tokens: Some("on".into()),
+            ..fresh
+        };
+        let spec = form.spec(&ldap);
+        assert_eq!(spec.ldap.url.as_deref(), Some("ldaps://ldap.example.com"));
+        assert!(spec.ldap.active_directory && !spec.ldap.starttls);
+        // Left at a default: the service picks the switch's default.
+        assert_eq!(spec.ldap.user_filter, None);
+        assert_eq!(spec.client_id, None);
+        assert_eq!(form.secret(&ldap).as_deref(), Some("pw"));
+        let oidc = KindView::of(Kind::Oidc);
+        assert_eq!(form.secret(&oidc).as_deref(), Some("not this"));
+        form.user_filter = "(mail={username})".into();
+        assert_eq!(
+            form.spec(&ldap).ldap.user_filter.as_deref(),
+            Some("(mail={username})")
+        );
+        form.forget_secrets();
+        assert_eq!(form.secret(&ldap), None);
+        assert!(form.client_secret.is_empty());
+        // An OIDC form carries no directory settings.
+        assert!(form.spec(&KindView::of(Kind::Oidc)).ldap.is_empty());
+    }
+
+    #[test]
     fn every_refusal_has_a_message_in_both_languages() {
         for lang in [Locale::En, Locale::De] {
             let t = Tr::new(lang);
@@ -377,7 +531,7 @@ mod tests {
                     assert!(t.try_text(key).is_some(), "{key}");
                 }
             }
-            for field in ["domains", "trust_email"] {
+            for field in ["domains", "trust_email", "ca_file"] {
                 let errors = FieldErrors::refusal(&Refusal::Privileged {
                     field,
                     message: String::new(),
@@ -387,6 +541,11 @@ mod tests {
                     Some(true)
                 );
             }
+            let kind = FieldErrors::refusal(&Refusal::Privileged {
+                field: "kind",
+                message: String::new(),
+            });
+            assert_eq!(kind.form.map(|k| t.try_text(k).is_some()), Some(true));
             assert!(
                 FieldErrors::domain_taken()
                     .of("domains")

@@ -16,7 +16,7 @@ pub struct KindView {
     pub text: &'static str,
     /// Its mark (`partials/provider_icon.html`).
     pub icon: &'static str,
-    /// Whether it can be registered yet (SAML and LDAP: not yet).
+    /// Whether it can be registered yet (SAML: not yet).
     pub available: bool,
 }
 
@@ -62,8 +62,7 @@ impl KindView {
             label,
             text,
             icon: kind.upstream_type(),
-            // LDAP is set up with the CLI or the admin API for now.
-            available: kind.available() && kind.flow() == crate::federation::kind::Flow::Redirect,
+            available: kind.available(),
         }
     }
 
@@ -75,6 +74,33 @@ impl KindView {
     /// The kind spelled `slug`.
     pub fn parse(slug: &str) -> Option<Self> {
         Kind::parse(slug).map(Self::of)
+    }
+
+    /// Whether a caller of `global` reach may register it: available, and
+    /// for a kind only callers of global reach register (LDAP), the
+    /// registry's rule (`registry::global_only`) says so.
+    pub fn open_to(&self, global: bool) -> bool {
+        self.available && (global || !self.global_only())
+    }
+
+    /// Only callers of global reach register it (the registry's rule).
+    pub fn global_only(&self) -> bool {
+        crate::federation::registry::global_only(self.kind)
+    }
+
+    /// A directory (LDAP): its own fields, no client, nothing to register.
+    pub fn is_ldap(&self) -> bool {
+        self.kind == Kind::Ldap
+    }
+
+    /// The upstream sends the browser back to a callback URL.
+    pub fn uses_callback(&self) -> bool {
+        self.kind.uses_callback()
+    }
+
+    /// A client ID and secret (every kind but LDAP).
+    pub fn has_client(&self) -> bool {
+        !self.is_ldap()
     }
 
     /// An issuer address is typed in (the others derive it).
@@ -137,6 +163,9 @@ mod tests {
             }
         }
         assert!(!KindView::of(Kind::Saml).available);
+        let ldap = KindView::of(Kind::Ldap);
+        assert!(ldap.open_to(true) && !ldap.open_to(false));
+        assert!(KindView::of(Kind::Oidc).open_to(false));
         assert_eq!(KindView::parse("entra").map(|k| k.icon), Some("microsoft"));
     }
 }

@@ -138,7 +138,7 @@ pub async fn update(
     let provider = find(&console, &state, &id).await?;
     let kind = KindView::of(provider.kind);
     let mut form = form.into_inner();
-    let (change, secret) = (form.clone(), form.secret());
+    let (change, secret) = (form.clone(), form.secret(&kind));
     let answer = registry::update(
         &state,
         &console.caller.actor,
@@ -151,7 +151,7 @@ pub async fn update(
     match outcome(answer)? {
         Outcome::Done(_) => Ok(respond::done(&path_of(&provider.id), "provider_saved")),
         Outcome::Refused(status, errors) => {
-            form.client_secret.clear();
+            form.forget_secrets();
             render(&console, &state, provider, form, errors, None, status).await
         }
     }

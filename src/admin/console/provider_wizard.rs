@@ -1,8 +1,10 @@
 //! The "New SSO provider" wizard (S7, S8): step 1 picks the kind (cards;
-//! SAML and LDAP show as coming soon), step 2 shows the callback URL to
-//! register upstream — before saving: the provider's id is handed out
-//! with the form (`registry::new_id`) — and the kind's fields. Saving goes
-//! through `registry::create_as`, the admin API's create with that id.
+//! SAML shows as coming soon, LDAP as for superusers only to the others —
+//! `registry::global_only`), step 2 shows the callback URL to register
+//! upstream — before saving: the provider's id is handed out with the form
+//! (`registry::new_id`) — or for a directory what it needs instead, and
+//! the kind's fields. Saving goes through `registry::create_as`, the admin
+//! API's create with that id (which refuses LDAP to anyone else).
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -32,6 +34,8 @@ pub struct ChoosePage {
     pub t: Tr,
     pub chrome: Chrome,
     pub kinds: Vec<KindView>,
+    /// The caller reaches everything (LDAP is open to it).
+    pub global: bool,
     /// The kind picked, if any.
     pub picked: String,
     pub error: Option<&'static str>,
@@ -80,7 +84,7 @@ pub async fn new_provider(
         return choose(&console, picked, None, StatusCode::OK);
     };
     match KindView::parse(&slug) {
-        Some(kind) if kind.available => {
+        Some(kind) if kind.open_to(console.global()) => {
             let id = match query.id {
                 Some(id) if registry::id_free(&state, &id).await? => id,
                 // A fresh id in the address: a reload keeps the callback
@@ -105,6 +109,12 @@ pub async fn new_provider(
             )
             .await
         }
+        Some(kind) if kind.available => choose(
+            &console,
+            String::new(),
+            Some("admin.providers.global_only_error"),
+            StatusCode::FORBIDDEN,
+        ),
         Some(_) => choose(
             &console,
             slug,
@@ -132,6 +142,7 @@ fn choose(
             t: console.chrome.t,
             chrome: console.chrome("providers"),
             kinds: KindView::all(),
+            global: console.global(),
             picked,
             error,
         },
@@ -197,7 +208,7 @@ pub async fn create(
         &form.provider_id,
         kind.kind,
         form.spec(&kind),
-        form.secret(),
+        form.secret(&kind),
     )
     .await;
     if let Ok(Err(Refusal::Invalid { field, .. })) = &answer
@@ -229,10 +240,15 @@ pub async fn create(
                 )
                 .await;
             }
-            Ok(respond::done(&path, "provider_created"))
+            let notice = if kind.uses_callback() {
+                "provider_created"
+            } else {
+                "provider_created_directory"
+            };
+            Ok(respond::done(&path, notice))
         }
         Outcome::Refused(status, errors) => {
-            form.client_secret.clear();
+            form.forget_secrets();
             step_two(&console, &state, kind, form, errors, status).await
         }
     }

@@ -15,6 +15,16 @@ pub const USERNAME: &str = "{username}";
 const OPENLDAP_FILTER: &str = "(uid={username})";
 const AD_FILTER: &str = "(&(objectClass=user)(|(sAMAccountName={username})(userPrincipalName={username})(mail={username})))";
 
+/// The user filter the service applies when none is given: OpenLDAP's,
+/// or Active Directory's (`--active-directory`).
+pub fn default_filter(active_directory: bool) -> &'static str {
+    if active_directory {
+        AD_FILTER
+    } else {
+        OPENLDAP_FILTER
+    }
+}
+
 /// What an admin says about a directory; `None`/`false` is "not given".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LdapSpec {
@@ -258,12 +268,11 @@ pub fn validate(spec: &LdapSpec, allow_private: bool) -> Result<LdapSettings, St
             return Err("--kind ldap needs --user-base-dn".into());
         }
     }
-    let default_filter = if spec.active_directory {
-        AD_FILTER
-    } else {
-        OPENLDAP_FILTER
-    };
-    let user_filter = filter(spec.user_filter.as_deref().unwrap_or(default_filter))?;
+    let user_filter = filter(
+        spec.user_filter
+            .as_deref()
+            .unwrap_or(default_filter(spec.active_directory)),
+    )?;
     let ca_file = spec.ca_file.as_deref().map(ca_file).transpose()?;
     let host = url.host_str().unwrap_or_default();
     let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();

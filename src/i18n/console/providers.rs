@@ -116,7 +116,7 @@ pub const EN: &[(&str, &str)] = &[
         "admin.providers.kind.saml_text",
         "Identity providers that speak SAML (ADFS, Shibboleth, …).",
     ),
-    ("admin.providers.kind.ldap", "LDAP"),
+    ("admin.providers.kind.ldap", "LDAP / Active Directory"),
     (
         "admin.providers.kind.ldap_text",
         "A directory checked with the password people type (Active Directory, OpenLDAP).",
@@ -143,7 +143,7 @@ pub const EN: &[(&str, &str)] = &[
     ),
     (
         "admin.providers.setup.ldap",
-        "People of the claimed domains type their directory password on the sign-in page; nothing is registered at the directory. Change the directory's settings with ostiary provider update or the admin API (see docs/ldap.md).",
+        "People of the claimed domains type their directory password on the sign-in page; nothing is registered at the directory. Change the directory's settings below, then test the connection.",
     ),
     (
         "admin.providers.setup.github",
@@ -497,6 +497,168 @@ pub const EN: &[(&str, &str)] = &[
         "admin.providers.privileged.trust_email",
         "Only a superuser can trust a provider's email addresses: it joins sign-ins to existing accounts with the same address.",
     ),
+    (
+        "admin.notice.provider_created_directory",
+        "The directory is saved. Test the connection to check its service account and search bases.",
+    ),
+    ("admin.providers.superuser_only", "Superusers only"),
+    (
+        "admin.providers.global_only_error",
+        "Only a superuser can set up this type of provider: a directory is reached on the internal network.",
+    ),
+    (
+        "admin.providers.privileged.kind",
+        "Only a superuser can set up or change an LDAP directory: it is reached on the internal network.",
+    ),
+    (
+        "admin.providers.privileged.ca_file",
+        "Only a superuser can name a CA file: it is a path on this server.",
+    ),
+    (
+        "admin.providers.invalid.keep_tokens",
+        "A directory issues no tokens to keep.",
+    ),
+    (
+        "admin.providers.invalid.url",
+        "Enter ldaps://host:port, or ldap://host:port with StartTLS, without path or credentials (private addresses need allow_private_targets).",
+    ),
+    (
+        "admin.providers.invalid.starttls",
+        "StartTLS is for ldap:// addresses only: an ldaps:// address is encrypted already.",
+    ),
+    (
+        "admin.providers.invalid.allow_plaintext",
+        "Plaintext is only allowed when ticked below, for development.",
+    ),
+    (
+        "admin.providers.invalid.bind_dn",
+        "Enter the service account's DN (like cn=ostiary,ou=services,dc=example,dc=com), or a user DN template for direct bind.",
+    ),
+    (
+        "admin.providers.invalid.bind_password",
+        "Enter the service account's password (at most 4096 bytes).",
+    ),
+    (
+        "admin.providers.invalid.user_base_dn",
+        "Enter the DN under which people are searched, like ou=people,dc=example,dc=com.",
+    ),
+    (
+        "admin.providers.invalid.user_filter",
+        "Enter an LDAP filter in parentheses that contains {username}, like (uid={username}).",
+    ),
+    (
+        "admin.providers.invalid.user_dn_template",
+        "Enter a DN that contains {username}, like uid={username},ou=people,dc=example,dc=com.",
+    ),
+    (
+        "admin.providers.invalid.group_base_dn",
+        "Enter a DN like ou=groups,dc=example,dc=com, or nothing.",
+    ),
+    (
+        "admin.providers.invalid.active_directory",
+        "This setting cannot be saved.",
+    ),
+    (
+        "admin.providers.invalid.ca_file",
+        "Enter the path of a readable PEM file of CA certificates on this server (needs ldaps:// or StartTLS).",
+    ),
+    (
+        "admin.providers.ldap.needs_title",
+        "Nothing to register at the directory",
+    ),
+    (
+        "admin.providers.ldap.needs_text",
+        "People of the claimed domains type their directory password on the sign-in page, and Ostiary checks it with the directory. The directory needs:",
+    ),
+    (
+        "admin.providers.ldap.needs_network",
+        "a network path from this server to its LDAP port (636 for ldaps://, 389 for StartTLS);",
+    ),
+    (
+        "admin.providers.ldap.needs_account",
+        "a service account that may search the people (and their groups) under the base DNs — or, for direct bind, a DN template that names each person;",
+    ),
+    (
+        "admin.providers.ldap.needs_tls",
+        "a certificate this server trusts (name a CA file for a private CA).",
+    ),
+    ("admin.providers.ldap.url", "Directory address"),
+    (
+        "admin.providers.ldap.url_hint",
+        "ldaps://host:636, or ldap://host:389 with StartTLS.",
+    ),
+    ("admin.providers.ldap.starttls", "Use StartTLS"),
+    (
+        "admin.providers.ldap.starttls_hint",
+        "Encrypt an ldap:// connection before anything is sent (not for ldaps://).",
+    ),
+    (
+        "admin.providers.ldap.allow_plaintext",
+        "Allow plaintext (development only)",
+    ),
+    ("admin.providers.ldap.warning", "Warning:"),
+    (
+        "admin.providers.ldap.allow_plaintext_hint",
+        "without ldaps:// or StartTLS, people's passwords cross the network unencrypted. Never in production.",
+    ),
+    ("admin.providers.ldap.ca_file", "CA file"),
+    (
+        "admin.providers.ldap.ca_file_hint",
+        "A PEM file on this server with the CA that signed the directory's certificate; empty: the system's CAs.",
+    ),
+    ("admin.providers.ldap.active_directory", "Active Directory"),
+    (
+        "admin.providers.ldap.active_directory_hint",
+        "Read Active Directory's attributes (objectGUID, sAMAccountName, memberOf) and refuse disabled accounts; the default filter becomes Active Directory's.",
+    ),
+    ("admin.providers.ldap.search_title", "Search, then bind"),
+    (
+        "admin.providers.ldap.search_text",
+        "The service account finds the person with the filter, then the person's own password is checked.",
+    ),
+    ("admin.providers.ldap.bind_dn", "Service account DN"),
+    (
+        "admin.providers.ldap.bind_dn_hint",
+        "Read access to people and groups is enough.",
+    ),
+    (
+        "admin.providers.ldap.bind_password",
+        "Service account password",
+    ),
+    (
+        "admin.providers.ldap.bind_password_hint",
+        "Stored encrypted and never shown again.",
+    ),
+    (
+        "admin.providers.ldap.bind_password_keep",
+        "A password is stored (never shown). Leave empty to keep it.",
+    ),
+    (
+        "admin.providers.ldap.bind_password_none",
+        "No password is stored.",
+    ),
+    ("admin.providers.ldap.user_base_dn", "People base DN"),
+    (
+        "admin.providers.ldap.user_base_dn_hint",
+        "Where people are searched, with everything below it.",
+    ),
+    ("admin.providers.ldap.user_filter", "User filter"),
+    (
+        "admin.providers.ldap.user_filter_hint",
+        "{username} stands for what the person types (escaped). A filter left at a default follows the Active Directory switch:",
+    ),
+    ("admin.providers.ldap.direct_title", "Or bind directly"),
+    ("admin.providers.ldap.user_dn_template", "User DN template"),
+    (
+        "admin.providers.ldap.user_dn_template_hint",
+        "Instead of a service account: the person's DN with {username}, bound with their password. Leave the service account empty then.",
+    ),
+    ("admin.providers.ldap.groups_title", "Groups"),
+    ("admin.providers.ldap.group_base_dn", "Groups base DN"),
+    (
+        "admin.providers.ldap.group_base_dn_hint",
+        "Where the person's groups are looked up; empty: no groups (Active Directory reads memberOf).",
+    ),
     // MFA policies.
     ("admin.mfa_policies.title", "MFA policies"),
     ("admin.mfa_policies.new", "New MFA rule"),
@@ -720,7 +882,7 @@ pub const DE: &[(&str, &str)] = &[
         "admin.providers.kind.saml_text",
         "Identitätsanbieter, die SAML sprechen (ADFS, Shibboleth, …).",
     ),
-    ("admin.providers.kind.ldap", "LDAP"),
+    ("admin.providers.kind.ldap", "LDAP / Active Directory"),
     (
         "admin.providers.kind.ldap_text",
         "Ein Verzeichnis, geprüft mit dem eingegebenen Passwort (Active Directory, OpenLDAP).",
@@ -747,7 +909,7 @@ pub const DE: &[(&str, &str)] = &[
     ),
     (
         "admin.providers.setup.ldap",
-        "Personen der beanspruchten Domains geben ihr Verzeichnis-Passwort auf der Anmeldeseite ein; im Verzeichnis wird nichts registriert. Die Einstellungen des Verzeichnisses ändern Sie mit ostiary provider update oder der Admin-API (siehe docs/ldap.md).",
+        "Personen der beanspruchten Domains geben ihr Verzeichnis-Passwort auf der Anmeldeseite ein; im Verzeichnis wird nichts registriert. Ändern Sie die Einstellungen des Verzeichnisses unten und testen Sie dann die Verbindung.",
     ),
     (
         "admin.providers.setup.github",
@@ -1118,6 +1280,171 @@ pub const DE: &[(&str, &str)] = &[
     (
         "admin.providers.privileged.trust_email",
         "Nur ein Superuser kann den E-Mail-Adressen eines Anbieters vertrauen: Das verbindet Anmeldungen mit bestehenden Konten derselben Adresse.",
+    ),
+    (
+        "admin.notice.provider_created_directory",
+        "Das Verzeichnis ist gespeichert. Testen Sie die Verbindung, um Dienstkonto und Such-Basen zu prüfen.",
+    ),
+    ("admin.providers.superuser_only", "Nur für Superuser"),
+    (
+        "admin.providers.global_only_error",
+        "Nur ein Superuser kann diese Art von Anbieter einrichten: Ein Verzeichnis wird im internen Netz erreicht.",
+    ),
+    (
+        "admin.providers.privileged.kind",
+        "Nur ein Superuser kann ein LDAP-Verzeichnis einrichten oder ändern: Es wird im internen Netz erreicht.",
+    ),
+    (
+        "admin.providers.privileged.ca_file",
+        "Nur ein Superuser kann eine CA-Datei angeben: Sie ist ein Pfad auf diesem Server.",
+    ),
+    (
+        "admin.providers.invalid.keep_tokens",
+        "Ein Verzeichnis stellt keine Tokens aus, die man aufbewahren könnte.",
+    ),
+    (
+        "admin.providers.invalid.url",
+        "Geben Sie ldaps://host:port ein, oder ldap://host:port mit StartTLS, ohne Pfad und Zugangsdaten (private Adressen brauchen allow_private_targets).",
+    ),
+    (
+        "admin.providers.invalid.starttls",
+        "StartTLS gilt nur für ldap://-Adressen: Eine ldaps://-Adresse ist schon verschlüsselt.",
+    ),
+    (
+        "admin.providers.invalid.allow_plaintext",
+        "Klartext ist nur erlaubt, wenn unten angekreuzt, für die Entwicklung.",
+    ),
+    (
+        "admin.providers.invalid.bind_dn",
+        "Geben Sie den DN des Dienstkontos ein (etwa cn=ostiary,ou=services,dc=example,dc=com) oder eine DN-Vorlage für die direkte Anmeldung.",
+    ),
+    (
+        "admin.providers.invalid.bind_password",
+        "Geben Sie das Passwort des Dienstkontos ein (höchstens 4096 Bytes).",
+    ),
+    (
+        "admin.providers.invalid.user_base_dn",
+        "Geben Sie den DN ein, unter dem Personen gesucht werden, etwa ou=people,dc=example,dc=com.",
+    ),
+    (
+        "admin.providers.invalid.user_filter",
+        "Geben Sie einen LDAP-Filter in Klammern mit {username} ein, etwa (uid={username}).",
+    ),
+    (
+        "admin.providers.invalid.user_dn_template",
+        "Geben Sie einen DN mit {username} ein, etwa uid={username},ou=people,dc=example,dc=com.",
+    ),
+    (
+        "admin.providers.invalid.group_base_dn",
+        "Geben Sie einen DN wie ou=groups,dc=example,dc=com ein, oder nichts.",
+    ),
+    (
+        "admin.providers.invalid.active_directory",
+        "Diese Einstellung kann nicht gespeichert werden.",
+    ),
+    (
+        "admin.providers.invalid.ca_file",
+        "Geben Sie den Pfad einer lesbaren PEM-Datei mit CA-Zertifikaten auf diesem Server ein (braucht ldaps:// oder StartTLS).",
+    ),
+    (
+        "admin.providers.ldap.needs_title",
+        "Im Verzeichnis ist nichts zu registrieren",
+    ),
+    (
+        "admin.providers.ldap.needs_text",
+        "Personen der beanspruchten Domains geben ihr Verzeichnis-Passwort auf der Anmeldeseite ein, und Ostiary prüft es beim Verzeichnis. Das Verzeichnis braucht:",
+    ),
+    (
+        "admin.providers.ldap.needs_network",
+        "einen Netzwerkweg von diesem Server zu seinem LDAP-Port (636 für ldaps://, 389 für StartTLS);",
+    ),
+    (
+        "admin.providers.ldap.needs_account",
+        "ein Dienstkonto, das die Personen (und ihre Gruppen) unter den Basis-DNs suchen darf – oder für die direkte Anmeldung eine DN-Vorlage, die jede Person benennt;",
+    ),
+    (
+        "admin.providers.ldap.needs_tls",
+        "ein Zertifikat, dem dieser Server vertraut (bei einer eigenen CA geben Sie eine CA-Datei an).",
+    ),
+    ("admin.providers.ldap.url", "Adresse des Verzeichnisses"),
+    (
+        "admin.providers.ldap.url_hint",
+        "ldaps://host:636, oder ldap://host:389 mit StartTLS.",
+    ),
+    ("admin.providers.ldap.starttls", "StartTLS verwenden"),
+    (
+        "admin.providers.ldap.starttls_hint",
+        "Verschlüsselt eine ldap://-Verbindung, bevor etwas gesendet wird (nicht für ldaps://).",
+    ),
+    (
+        "admin.providers.ldap.allow_plaintext",
+        "Klartext erlauben (nur Entwicklung)",
+    ),
+    ("admin.providers.ldap.warning", "Achtung:"),
+    (
+        "admin.providers.ldap.allow_plaintext_hint",
+        "Ohne ldaps:// oder StartTLS gehen die Passwörter der Personen unverschlüsselt durchs Netz. Nie im Betrieb.",
+    ),
+    ("admin.providers.ldap.ca_file", "CA-Datei"),
+    (
+        "admin.providers.ldap.ca_file_hint",
+        "Eine PEM-Datei auf diesem Server mit der CA, die das Zertifikat des Verzeichnisses signiert hat; leer: die CAs des Systems.",
+    ),
+    ("admin.providers.ldap.active_directory", "Active Directory"),
+    (
+        "admin.providers.ldap.active_directory_hint",
+        "Liest die Attribute von Active Directory (objectGUID, sAMAccountName, memberOf) und weist deaktivierte Konten ab; der Standardfilter wird der von Active Directory.",
+    ),
+    ("admin.providers.ldap.search_title", "Suchen, dann anmelden"),
+    (
+        "admin.providers.ldap.search_text",
+        "Das Dienstkonto findet die Person mit dem Filter, dann wird das Passwort der Person selbst geprüft.",
+    ),
+    ("admin.providers.ldap.bind_dn", "DN des Dienstkontos"),
+    (
+        "admin.providers.ldap.bind_dn_hint",
+        "Lesezugriff auf Personen und Gruppen genügt.",
+    ),
+    (
+        "admin.providers.ldap.bind_password",
+        "Passwort des Dienstkontos",
+    ),
+    (
+        "admin.providers.ldap.bind_password_hint",
+        "Wird verschlüsselt gespeichert und nie wieder angezeigt.",
+    ),
+    (
+        "admin.providers.ldap.bind_password_keep",
+        "Ein Passwort ist gespeichert (wird nie angezeigt). Leer lassen, um es zu behalten.",
+    ),
+    (
+        "admin.providers.ldap.bind_password_none",
+        "Kein Passwort gespeichert.",
+    ),
+    ("admin.providers.ldap.user_base_dn", "Basis-DN der Personen"),
+    (
+        "admin.providers.ldap.user_base_dn_hint",
+        "Wo Personen gesucht werden, samt allem darunter.",
+    ),
+    ("admin.providers.ldap.user_filter", "Benutzerfilter"),
+    (
+        "admin.providers.ldap.user_filter_hint",
+        "{username} steht für die Eingabe der Person (maskiert). Ein Filter, der auf einem Standard steht, folgt dem Schalter Active Directory:",
+    ),
+    ("admin.providers.ldap.direct_title", "Oder direkt anmelden"),
+    (
+        "admin.providers.ldap.user_dn_template",
+        "DN-Vorlage der Personen",
+    ),
+    (
+        "admin.providers.ldap.user_dn_template_hint",
+        "Statt eines Dienstkontos: der DN der Person mit {username}, angemeldet mit ihrem Passwort. Lassen Sie das Dienstkonto dann leer.",
+    ),
+    ("admin.providers.ldap.groups_title", "Gruppen"),
+    ("admin.providers.ldap.group_base_dn", "Basis-DN der Gruppen"),
+    (
+        "admin.providers.ldap.group_base_dn_hint",
+        "Wo die Gruppen der Person gesucht werden; leer: keine Gruppen (Active Directory liest memberOf).",
     ),
     // MFA policies.
     ("admin.mfa_policies.title", "MFA-Richtlinien"),
