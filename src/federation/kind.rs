@@ -95,7 +95,12 @@ impl Kind {
     /// are not implemented: the provider validation (`spec::validate`) refuses
     /// them).
     pub fn available(self) -> bool {
-        !matches!(self, Kind::Saml | Kind::Ldap)
+        match self {
+            // SAML: built with the `saml` cargo feature only.
+            Kind::Saml => cfg!(feature = "saml"),
+            Kind::Ldap => false,
+            _ => true,
+        }
     }
 
     /// Kinds configured by an issuer and OIDC discovery.

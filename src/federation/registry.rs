@@ -507,7 +507,6 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
             Kind::Entra | Kind::Github => None,
             _ => s.issuer.clone(),
         },
-        client_id: Some(s.client_id.clone()),
         scopes: s.scopes.clone(),
         hosted_domain: s.hosted_domain.clone(),
         tenant: s.tenant.clone(),
@@ -520,7 +519,15 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
             Kind::Github => s.web_url.clone(),
             _ => None,
         },
-        token_endpoint_auth_method: Some(s.token_endpoint_auth_method.clone()),
+        token_endpoint_auth_method: match view.kind {
+            Kind::Saml => None,
+            _ => Some(s.token_endpoint_auth_method.clone()),
+        },
+        client_id: match view.kind {
+            Kind::Saml => None,
+            _ => Some(s.client_id.clone()),
+        },
+        saml: s.saml.clone(),
     }
 }
 
@@ -706,7 +713,10 @@ pub async fn buttons(state: &AppState) -> Result<Vec<Button>, AppError> {
     Ok(rows
         .into_iter()
         .filter(|p| {
-            p.enabled && Kind::parse(&p.kind).is_some_and(|k| k.is_oidc() || k == Kind::Github)
+            p.enabled
+                && Kind::parse(&p.kind).is_some_and(|k| {
+                    k.is_oidc() || k == Kind::Github || (k == Kind::Saml && k.available())
+                })
         })
         .map(|p| Button {
             icon: Kind::parse(&p.kind).map_or("oidc", Kind::upstream_type),

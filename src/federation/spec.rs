@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::OrganizationId;
 use crate::federation::Kind;
 use crate::federation::upstream_url;
+// SAML (issue 15): its settings, checked in one block of `validate`.
+use crate::federation::saml_settings::{self, SamlSettings};
 
 const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 const ENTRA_AUTHORITY: &str = "https://login.microsoftonline.com";
@@ -49,6 +51,8 @@ pub struct ProviderSpec {
     pub api_url: Option<String>,
     pub web_url: Option<String>,
     pub token_endpoint_auth_method: Option<String>,
+    /// `--kind saml`: the prepared settings (`federation::saml::prepare`).
+    pub saml: Option<SamlSettings>,
 }
 
 /// The kind-specific settings as stored (a JSON object) and shown.
@@ -70,6 +74,9 @@ pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
     pub token_endpoint_auth_method: String,
+    /// `--kind saml` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml: Option<SamlSettings>,
 }
 
 impl Settings {
@@ -145,6 +152,36 @@ pub fn validate(
         if !domains.contains(&d) {
             domains.push(d);
         }
+    }
+    if kind == Kind::Saml {
+        for (flag, value) in [
+            ("--issuer", &spec.issuer),
+            ("--client-id", &spec.client_id),
+            ("--hosted-domain", &spec.hosted_domain),
+            ("--tenant", &spec.tenant),
+            ("--authority-url", &spec.authority_url),
+            ("--api-url", &spec.api_url),
+            ("--web-url", &spec.web_url),
+            (
+                "--token-endpoint-auth-method",
+                &spec.token_endpoint_auth_method,
+            ),
+        ] {
+            refuse(kind, flag, value)?;
+        }
+        let settings = Settings {
+            saml: Some(saml_settings::check(spec.saml.as_ref())?),
+            // The sealed secret of a SAML provider is its SP private key.
+            token_endpoint_auth_method: "saml".into(),
+            ..Settings::default()
+        };
+        return Ok((settings, domains));
+    }
+    if spec.saml.is_some() {
+        return Err(format!(
+            "--metadata-url does not apply to --kind {}",
+            kind.as_str()
+        ));
     }
     let method = spec
         .token_endpoint_auth_method

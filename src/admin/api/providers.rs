@@ -400,6 +400,8 @@ pub async fn create(
         api_url: b.api_url,
         web_url: b.web_url,
         token_endpoint_auth_method: b.token_endpoint_auth_method.map(|m| m.as_str().to_owned()),
+        // SAML providers are created with the CLI (issue 15).
+        saml: None,
     };
     let created = checked(
         registry::create(
