@@ -123,8 +123,9 @@ async fn round(app: &TestApp, b: &mut Browser, provider: &str) -> (String, Strin
     }
     assert!(sso.contains("rsa-sha256"), "{sso}");
     let page = reqwest::get(&sso).await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
+    let status = page.status();
     let html = page.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "the IdP: {html}");
     let action = unescape(
         html.split("action=\"")
             .nth(1)
@@ -289,6 +290,38 @@ async fn saml_sign_in_against_pysaml2(backend: Backend) {
     let (acs, xml, relay) = round(&app, &mut bob, &provider.id).await;
     let done = post(&mut bob, &acs, &xml, &relay).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+
+    // An encrypted assertion (aes128-gcm, rsa-oaep-mgf1p) in a signed
+    // response. NOT accepted yet: samael 0.0.22 reads an EncryptedData's
+    // KeyInfo only when that element itself declares `xmlns:ds`, and
+    // pysaml2 (like most IdPs) declares the namespace elsewhere. The
+    // refusal still ends on our page (docs/saml.md, "Limitations").
+    idp.mode("encrypted_gcm", "carol").await;
+    let mut carol = app.browser();
+    let (acs, xml, relay) = round(&app, &mut carol, &provider.id).await;
+    assert!(xml.contains("EncryptedAssertion") && xml.contains("aes128-gcm"));
+    refused(
+        &app,
+        &mut carol,
+        &acs,
+        &xml,
+        &relay,
+        "encrypted (samael limitation)",
+    )
+    .await;
+
+    // NameID of format emailAddress: the email comes from it.
+    idp.mode("email_nameid", "dave").await;
+    let mut dave = app.browser();
+    let (acs, xml, relay) = round(&app, &mut dave, &provider.id).await;
+    let done = post(&mut dave, &acs, &xml, &relay).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let account = dave.get("/account").await;
+    assert!(
+        account.body.contains("dave@example.com"),
+        "{}",
+        account.body
+    );
 
     // Refusals, each on a fresh sign-in of its own browser.
     for (mode, what) in [

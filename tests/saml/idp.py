@@ -26,6 +26,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import saml2.assertion
+import saml2.entity
+import saml2.sigver
 from saml2 import BINDING_HTTP_REDIRECT, xmldsig
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
@@ -35,9 +37,9 @@ from saml2.server import Server
 # signed: the assertion signed; signed_response: only the response signed;
 # unsigned; sha1: rsa-sha1/sha1 signatures; expired; wrong_audience;
 # encrypted: the assertion encrypted (pysaml2's default algorithms), the
-# response signed; email_nameid: NameID of format emailAddress.
+# response signed; encrypted_gcm: likewise with aes128-gcm; email_nameid: NameID of format emailAddress.
 MODES = {"signed", "signed_response", "unsigned", "sha1", "expired",
-         "wrong_audience", "encrypted", "email_nameid", "both"}
+         "wrong_audience", "encrypted", "encrypted_gcm", "email_nameid", "both"}
 STATE = {"mode": "signed", "user": "alice"}
 
 PORT = int(sys.argv[1])
@@ -65,6 +67,30 @@ def conditions(self, sp_entity_id):
 
 
 saml2.assertion.Policy.conditions = conditions
+
+# encrypted_gcm: the assertion encrypted with aes128-gcm (key transport
+# rsa-oaep-mgf1p), as Ostiary's metadata asks; pysaml2's default is
+# tripledes-cbc.
+_pre_encryption_part = saml2.entity.pre_encryption_part
+
+
+def pre_encryption_part(**kwargs):
+    if STATE["mode"] == "encrypted_gcm":
+        kwargs["msg_enc"] = "http://www.w3.org/2009/xmlenc11#aes128-gcm"
+    return _pre_encryption_part(**kwargs)
+
+
+saml2.entity.pre_encryption_part = pre_encryption_part
+_encrypt_assertion = saml2.sigver.SecurityContext.encrypt_assertion
+
+
+def encrypt_assertion(self, statement, enc_key, template, key_type="des-192", node_xpath=None):
+    if STATE["mode"] == "encrypted_gcm":
+        key_type = "aes-128"
+    return _encrypt_assertion(self, statement, enc_key, template, key_type, node_xpath)
+
+
+saml2.sigver.SecurityContext.encrypt_assertion = encrypt_assertion
 
 
 def config(sp_metadata=None):
@@ -127,8 +153,8 @@ def respond(saml_request):
         name_id=name_id,
         authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
         sign_assertion=mode in {"signed", "sha1", "expired", "wrong_audience", "email_nameid", "both"},
-        sign_response=mode in {"signed_response", "encrypted", "both"},
-        encrypt_assertion=mode == "encrypted",
+        sign_response=mode in {"signed_response", "encrypted", "encrypted_gcm", "both"},
+        encrypt_assertion=mode in {"encrypted", "encrypted_gcm"},
         encrypt_cert_assertion=None,
         sign_alg=xmldsig.SIG_RSA_SHA1 if sha1 else xmldsig.SIG_RSA_SHA256,
         digest_alg=xmldsig.DIGEST_SHA1 if sha1 else xmldsig.DIGEST_SHA256,
