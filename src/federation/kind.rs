@@ -95,12 +95,7 @@ impl Kind {
     /// are not implemented: the provider validation (`spec::validate`) refuses
     /// them).
     pub fn available(self) -> bool {
-        match self {
-            // SAML: built with the `saml` cargo feature only.
-            Kind::Saml => cfg!(feature = "saml"),
-            Kind::Ldap => false,
-            _ => true,
-        }
+        !matches!(self, Kind::Saml | Kind::Ldap)
     }
 
     /// Kinds configured by an issuer and OIDC discovery.

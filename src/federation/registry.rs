@@ -715,7 +715,7 @@ pub async fn buttons(state: &AppState) -> Result<Vec<Button>, AppError> {
         .filter(|p| {
             p.enabled
                 && Kind::parse(&p.kind).is_some_and(|k| {
-                    k.is_oidc() || k == Kind::Github || (k == Kind::Saml && k.available())
+                    k.is_oidc() || k == Kind::Github || (k == Kind::Saml && cfg!(feature = "saml"))
                 })
         })
         .map(|p| Button {

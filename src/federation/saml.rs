@@ -110,11 +110,9 @@ fn read_metadata(xml: &str) -> Result<(EntityDescriptor, String, Vec<Certificate
     plain_xml(xml)?;
     let descriptor = EntityDescriptor::from_str(xml)
         .map_err(|e| format!("the IdP metadata is not a SAML EntityDescriptor: {e}"))?;
-    let entity_id = descriptor
-        .entity_id
-        .clone()
-        .filter(|e| !e.is_empty())
-        .ok_or("the IdP metadata has no entityID")?;
+    if descriptor.entity_id.as_deref().is_none_or(str::is_empty) {
+        return Err("the IdP metadata has no entityID".into());
+    }
     let sp = ServiceProvider {
         idp_metadata: descriptor.clone(),
         ..ServiceProvider::default()
@@ -129,7 +127,6 @@ fn read_metadata(xml: &str) -> Result<(EntityDescriptor, String, Vec<Certificate
         .map_err(|e| format!("the IdP metadata's certificate is unreadable: {e}"))?
         .filter(|c| !c.is_empty())
         .ok_or("the IdP metadata has no signing certificate")?;
-    let _ = entity_id;
     Ok((descriptor, sso, certs))
 }
 
@@ -154,8 +151,9 @@ fn new_sp_key(entity: &str) -> Result<(String, String), openssl::error::ErrorSta
     cert.set_not_after(&*Asn1Time::days_from_now(3650)?)?;
     cert.sign(&key, MessageDigest::sha256())?;
     let cert = cert.build();
-    let key_pem = String::from_utf8(key.private_key_to_pem_pkcs8()?).unwrap_or_default();
-    let cert_pem = String::from_utf8(cert.to_pem()?).unwrap_or_default();
+    // PEM is ASCII.
+    let key_pem = String::from_utf8_lossy(&key.private_key_to_pem_pkcs8()?).into_owned();
+    let cert_pem = String::from_utf8_lossy(&cert.to_pem()?).into_owned();
     Ok((key_pem, cert_pem))
 }
 
@@ -534,7 +532,7 @@ async fn consume(
         .audience_restrictions
         .iter()
         .flatten()
-        .any(|r| r.audience.iter().any(|a| *a == audience));
+        .any(|r| r.audience.contains(&audience));
     if !ours {
         return Err(rejected("Audience is not our entity id"));
     }
