@@ -20,7 +20,7 @@ use ostiary::federation::spec::ProviderSpec;
 
 use crate::helpers::{Backend, Browser, TestApp, hidden_input, peer_available, unescape};
 
-crate::on_all_backends!(saml_sign_in_against_pysaml2);
+crate::on_all_backends!(saml_sign_in_against_pysaml2, saml_provider_from_the_cli);
 
 const POST_COOKIE: &str = "__Host-ostiary_fed_post";
 
@@ -389,4 +389,88 @@ async fn saml_sign_in_against_pysaml2(backend: Backend) {
     refused(&app, &mut m, &acs, &xml, "", "SR-121: IdP-initiated").await;
 
     assert!(app.audited("login.federated_refused").await);
+}
+
+/// `provider create --kind saml --metadata-file PATH` prints our SP's
+/// `entity_id`, `acs_url` and `metadata_url` (S7); metadata without a
+/// signing certificate or with a DTD is refused (SR-120, SR-123).
+async fn saml_provider_from_the_cli(backend: Backend) {
+    if !saml_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let xml = reqwest::get(&idp.metadata_url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let db = crate::helpers::TestDatabase::create(&backend);
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("OSTIARY_DATABASE_URL", db.url.as_str()),
+        ("OSTIARY_ISSUER", "https://id.example.com"),
+    ];
+    let file = dir.path().join("idp.xml");
+    std::fs::write(&file, &xml).unwrap();
+    let path = file.to_str().unwrap();
+    let made = crate::cli::succeeds(
+        dir.path(),
+        &[
+            "provider",
+            "create",
+            "--kind",
+            "saml",
+            "--name",
+            "Corp",
+            "--metadata-file",
+            path,
+            "--saml-preset",
+            "okta",
+        ],
+        &env,
+    );
+    let id = made["id"].as_str().unwrap();
+    assert_eq!(
+        made["entity_id"],
+        format!("https://id.example.com/saml/{id}")
+    );
+    assert_eq!(
+        made["acs_url"],
+        format!("https://id.example.com/saml/{id}/acs")
+    );
+    assert_eq!(
+        made["metadata_url"],
+        format!("https://id.example.com/saml/{id}/metadata")
+    );
+    assert_eq!(made["has_secret"], true, "the SP key, sealed: {made}");
+    assert_eq!(made["settings"]["saml"]["attribute_email"], "email");
+    assert!(!made.to_string().contains("PRIVATE KEY"));
+
+    let unsigned = xml.split("<ns0:KeyDescriptor").next().unwrap().to_owned()
+        + &xml[xml.rfind("</ns0:KeyDescriptor>").map_or(0, |i| i + 20)..];
+    for (bad, says) in [
+        (unsigned, "no signing certificate"),
+        (format!("<!DOCTYPE x>{xml}"), "DTD"),
+    ] {
+        std::fs::write(&file, bad).unwrap();
+        let out = crate::cli::ostiary(
+            dir.path(),
+            &[
+                "provider",
+                "create",
+                "--kind",
+                "saml",
+                "--name",
+                "Bad",
+                "--metadata-file",
+                path,
+            ],
+            &env,
+            None,
+        );
+        assert!(!out.status.success());
+        let err = crate::cli::text(&out.stderr);
+        assert!(err.contains(says), "{says}: {err}");
+    }
 }
