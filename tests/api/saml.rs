@@ -389,6 +389,34 @@ async fn saml_sign_in_against_pysaml2(backend: Backend) {
     refused(&app, &mut m, &acs, &xml, "", "SR-121: IdP-initiated").await;
 
     assert!(app.audited("login.federated_refused").await);
+
+    // An MFA rule for SAML upstreams applies (S5): a person without a
+    // factor enrols one before getting in.
+    let now = app.state.now();
+    app.db_run(move |conn| {
+        ostiary::auth::mfa::admin::set(
+            conn,
+            &ostiary::audit::Actor::system("test"),
+            None,
+            ostiary::auth::mfa::policy::Scope::Upstream,
+            Some("saml"),
+            "required",
+            now,
+        )
+    })
+    .await
+    .unwrap();
+    idp.mode("signed", "erin").await;
+    let mut erin = app.browser();
+    let (acs, xml, relay) = round(&app, &mut erin, &provider.id).await;
+    let enrol = post(&mut erin, &acs, &xml, &relay).await;
+    assert!(
+        enrol.location().starts_with("/login/mfa/enroll"),
+        "{} {}",
+        enrol.status,
+        enrol.location()
+    );
+    assert!(erin.session_cookie().is_none());
 }
 
 /// `provider create --kind saml --metadata-file PATH` prints our SP's
