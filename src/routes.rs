@@ -184,6 +184,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         "/login/providers/{id}/callback",
         web::get().to(crate::flow::federated::get_callback),
     )
+    .configure(saml_routes)
     .route(
         "/account/providers/{id}/link",
         web::post().to(crate::flow::account_providers::post_link),
@@ -192,6 +193,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         "/account/providers/{id}/unlink",
         web::post().to(crate::flow::account_providers::post_unlink),
     );
+}
+
+/// SAML SP endpoints of a provider (S7, feature `saml`).
+fn saml_routes(cfg: &mut ServiceConfig) {
+    #[cfg(feature = "saml")]
+    cfg.route(
+        "/saml/{id}/metadata",
+        web::get().to(crate::flow::saml::get_metadata),
+    )
+    .route(
+        "/saml/{id}/acs",
+        web::post().to(crate::flow::saml::post_acs),
+    );
+    #[cfg(not(feature = "saml"))]
+    let _ = cfg;
 }
 
 /// Self-service account changes (S2, S4).

@@ -243,6 +243,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    saml_assertions (provider_id, assertion_id) {
+        provider_id -> Text,
+        assertion_id -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     client_assertion_jtis (client_id, jti) {
         client_id -> Text,
         jti -> Text,
@@ -520,6 +528,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     device_codes,
     revoked_access_tokens,
     client_assertion_jtis,
+    saml_assertions,
     mfa_totp,
     backup_codes,
     passkeys,

@@ -114,6 +114,8 @@ pub struct Flags {
     /// LDAP: allow ldap:// without StartTLS (development only).
     #[arg(long)]
     allow_plaintext: bool,
+    #[command(flatten)]
+    saml: crate::federation::saml_settings::SamlFlags,
 }
 
 impl Flags {
@@ -210,6 +212,7 @@ fn apply(spec: &mut ProviderSpec, flags: Flags) {
         active_directory,
         ca_file,
         allow_plaintext,
+        saml: _,
     } = flags;
     let set = |slot: &mut Option<String>, value: Option<String>| {
         if value.is_some() {
@@ -255,6 +258,41 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {
     serde_json::to_value(value).map_err(|e| AppError::Internal(format!("json: {e}")))
 }
 
+/// The SAML settings and SP key of a new `--kind saml` provider.
+#[cfg(feature = "saml")]
+async fn saml_prepare(
+    state: &AppState,
+    flags: &crate::federation::saml_settings::SamlFlags,
+    _actor: &Actor,
+) -> Result<
+    (
+        Option<crate::federation::saml_settings::SamlSettings>,
+        Option<String>,
+    ),
+    AppError,
+> {
+    let (settings, key) = crate::federation::saml::prepare(state, flags)
+        .await
+        .map_err(AppError::BadRequest)?;
+    Ok((Some(settings), Some(key)))
+}
+
+/// Without the `saml` feature, `--kind saml` is refused by the spec check.
+#[cfg(not(feature = "saml"))]
+async fn saml_prepare(
+    _state: &AppState,
+    _flags: &crate::federation::saml_settings::SamlFlags,
+    _actor: &Actor,
+) -> Result<
+    (
+        Option<crate::federation::saml_settings::SamlSettings>,
+        Option<String>,
+    ),
+    AppError,
+> {
+    Ok((None, None))
+}
+
 /// Run the command; `read_secret` reads the secret from stdin when asked.
 /// Returns the JSON to print.
 pub async fn run(
@@ -277,8 +315,36 @@ pub async fn run(
                 enabled: !args.disabled,
                 ..ProviderSpec::default()
             };
+            // SAML (issue 15): metadata fetched or read, SP key made.
+            let (saml, secret) = if args.kind == Kind::Saml {
+                saml_prepare(state, &args.flags.saml, &actor).await?
+            } else if args.flags.saml.any() {
+                return Err(AppError::BadRequest(format!(
+                    "--metadata-url, --metadata-file and --attribute-* apply to --kind saml only, not {}",
+                    args.kind.as_str()
+                )));
+            } else {
+                (None, secret)
+            };
+            spec.saml = saml;
             apply(&mut spec, args.flags);
-            to_json(&registry::create(state, &actor, &reach, args.kind, spec, secret).await??)
+            let created =
+                registry::create(state, &actor, &reach, args.kind, spec, secret).await??;
+            let mut out = to_json(&created)?;
+            if created.kind == Kind::Saml
+                && let Some(map) = out.as_object_mut()
+            {
+                let base = state.config.public_base();
+                let base = base.trim_end_matches('/');
+                use crate::federation::saml_settings as s;
+                map.insert("entity_id".into(), json!(s::entity_id(base, &created.id)));
+                map.insert("acs_url".into(), json!(s::acs_url(base, &created.id)));
+                map.insert(
+                    "metadata_url".into(),
+                    json!(s::metadata_url(base, &created.id)),
+                );
+            }
+            Ok(out)
         }
         ProviderCommand::List => to_json(&registry::list(state).await?),
         ProviderCommand::Show { id } => to_json(&registry::show(state, &reach, &id, false).await?),

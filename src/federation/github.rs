@@ -69,6 +69,7 @@ pub async fn start(
     Ok(Started {
         url: format!("{}/login/oauth/authorize?{query}", web_url(&settings)?),
         browser_token,
+        cross_site_post: false,
     })
 }
 

@@ -18,6 +18,9 @@ pub mod probe;
 pub mod provisioning;
 pub mod realm;
 pub mod registry;
+#[cfg(feature = "saml")]
+pub mod saml;
+pub mod saml_settings;
 pub mod sign_in;
 pub mod spec;
 pub mod upstream;

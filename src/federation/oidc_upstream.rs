@@ -227,6 +227,7 @@ pub async fn start(
     Ok(Started {
         url: url.to_string(),
         browser_token,
+        cross_site_post: false,
     })
 }
 

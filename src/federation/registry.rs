@@ -549,7 +549,6 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
             Kind::Entra | Kind::Github => None,
             _ => s.issuer.clone(),
         },
-        client_id: Some(s.client_id.clone()).filter(|_| view.kind != Kind::Ldap),
         scopes: s.scopes.clone(),
         hosted_domain: s.hosted_domain.clone(),
         tenant: s.tenant.clone(),
@@ -562,9 +561,16 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
             Kind::Github => s.web_url.clone(),
             _ => None,
         },
-        token_endpoint_auth_method: Some(s.token_endpoint_auth_method.clone())
-            .filter(|_| view.kind != Kind::Ldap),
+        token_endpoint_auth_method: match view.kind {
+            Kind::Saml | Kind::Ldap => None,
+            _ => Some(s.token_endpoint_auth_method.clone()),
+        },
+        client_id: match view.kind {
+            Kind::Saml | Kind::Ldap => None,
+            _ => Some(s.client_id.clone()),
+        },
         ldap: s.ldap.as_ref().map(|l| l.spec()).unwrap_or_default(),
+        saml: s.saml.clone(),
     }
 }
 
@@ -750,7 +756,10 @@ pub async fn buttons(state: &AppState) -> Result<Vec<Button>, AppError> {
     Ok(rows
         .into_iter()
         .filter(|p| {
-            p.enabled && Kind::parse(&p.kind).is_some_and(|k| k.is_oidc() || k == Kind::Github)
+            p.enabled
+                && Kind::parse(&p.kind).is_some_and(|k| {
+                    k.is_oidc() || k == Kind::Github || (k == Kind::Saml && cfg!(feature = "saml"))
+                })
         })
         .map(|p| Button {
             icon: Kind::parse(&p.kind).map_or("oidc", Kind::upstream_type),

@@ -21,6 +21,8 @@ pub async fn start(
     match provider(state, provider_id).await?.1 {
         Kind::Github => github::start(state, provider_id, intent).await,
         kind if kind.is_oidc() => oidc_upstream::start(state, provider_id, intent).await,
+        #[cfg(feature = "saml")]
+        Kind::Saml => crate::federation::saml::start(state, provider_id, intent).await,
         _ => Err(UpstreamError::Unavailable),
     }
 }

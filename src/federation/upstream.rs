@@ -96,6 +96,9 @@ impl Intent {
 pub struct Started {
     pub url: String,
     pub browser_token: String,
+    /// The provider comes back with a cross-site POST (SAML's ACS): the
+    /// binding cookie must be `SameSite=None` to come along.
+    pub cross_site_post: bool,
 }
 
 /// What the upstream sent to our callback.

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::federation::links::{self, Linked};
 use crate::federation::provisioning::{self, Resolved};
 use crate::federation::sign_in;
-use crate::federation::upstream::{Callback, Failure, Finished, Intent, UpstreamError};
+use crate::federation::upstream::{Callback, Failure, Finished, Intent, Started, UpstreamError};
 use crate::flow::login::{after_first_factor, with_return_to};
 use crate::flow::pages::{continue_to, notice};
 use crate::flow::safe_return_to;
@@ -49,6 +49,39 @@ fn removal() -> Cookie<'static> {
     c
 }
 
+/// Binds a SAML sign-in to this browser. The IdP comes back with a
+/// cross-site POST to the ACS (a form it auto-submits), which carries no
+/// `SameSite=Lax` cookie: this one is `SameSite=None` (`Secure`,
+/// `HttpOnly`, `__Host-`), set only for SAML sign-ins, and worth nothing
+/// alone: the ACS also needs the RelayState of the pending sign-in, which
+/// it takes exactly once.
+pub const POST_COOKIE: &str = "__Host-ostiary_fed_post";
+
+fn post_cookie(token: String) -> Cookie<'static> {
+    Cookie::build(POST_COOKIE, token)
+        .path("/")
+        .secure(true)
+        .http_only(true)
+        .same_site(SameSite::None)
+        .max_age(CookieDuration::minutes(10))
+        .finish()
+}
+
+fn post_removal() -> Cookie<'static> {
+    let mut c = post_cookie(String::new());
+    c.set_max_age(CookieDuration::ZERO);
+    c
+}
+
+/// The cookie binding `started` to this browser.
+fn binding(started: &Started) -> Cookie<'static> {
+    if started.cross_site_post {
+        post_cookie(started.browser_token.clone())
+    } else {
+        cookie(started.browser_token.clone())
+    }
+}
+
 /// `?return_to=` of the start link.
 #[derive(Debug, Deserialize)]
 pub struct StartQuery {
@@ -56,7 +89,7 @@ pub struct StartQuery {
 }
 
 /// A failure page naming what went wrong in words, with the way back.
-fn failed(
+pub(crate) fn failed(
     status: StatusCode,
     reason: &str,
     return_to: Option<&str>,
@@ -65,7 +98,11 @@ fn failed(
 }
 
 /// A failure page whose way back is `back`.
-fn failed_back_to(status: StatusCode, reason: &str, back: &str) -> Result<HttpResponse, AppError> {
+pub(crate) fn failed_back_to(
+    status: StatusCode,
+    reason: &str,
+    back: &str,
+) -> Result<HttpResponse, AppError> {
     let mut res = notice(
         status,
         "fed.failed",
@@ -73,6 +110,8 @@ fn failed_back_to(status: StatusCode, reason: &str, back: &str) -> Result<HttpRe
         Some((back, "fed.back")),
     )?;
     res.add_cookie(&removal())
+        .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
+    res.add_cookie(&post_removal())
         .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
     Ok(res)
 }
@@ -87,7 +126,7 @@ fn log_refusal(ctx: &RequestContext, provider_id: &str, error: &UpstreamError) {
     );
 }
 
-async fn record_refusal(
+pub(crate) async fn record_refusal(
     state: &AppState,
     ctx: &RequestContext,
     provider_id: &str,
@@ -105,7 +144,7 @@ async fn record_refusal(
     .await
 }
 
-fn status_of(error: &UpstreamError) -> StatusCode {
+pub(crate) fn status_of(error: &UpstreamError) -> StatusCode {
     match error {
         UpstreamError::Unavailable => StatusCode::NOT_FOUND,
         UpstreamError::Unreachable(_) => StatusCode::BAD_GATEWAY,
@@ -155,13 +194,11 @@ pub async fn send_upstream(
 ) -> Result<HttpResponse, AppError> {
     let return_to = intent.return_to.clone();
     match sign_in::start(state, provider_id, intent).await {
-        Ok(started) if via == Via::Page => {
-            continue_to(&started.url, vec![cookie(started.browser_token)])
-        }
+        Ok(started) if via == Via::Page => continue_to(&started.url, vec![binding(&started)]),
         Ok(started) => Ok(HttpResponse::SeeOther()
-            .insert_header(("location", started.url))
             .insert_header(("cache-control", "no-store"))
-            .cookie(cookie(started.browser_token))
+            .cookie(binding(&started))
+            .insert_header(("location", started.url))
             .finish()),
         // An unknown provider or a flood of starts is logged, not
         // audited: anyone can ask, and nothing was attempted.
@@ -195,12 +232,24 @@ pub async fn get_callback(
                 return failed(status_of(&error), error.reason(), return_to.as_deref());
             }
         };
+    signed_in(&state, &ctx, &session, finished).await
+}
+
+/// A finished upstream sign-in (callback or SAML ACS): link it, or sign
+/// the person in (provisioning, then the second factor as for every
+/// first factor).
+pub(crate) async fn signed_in(
+    state: &AppState,
+    ctx: &RequestContext,
+    session: &MaybeSession,
+    finished: Finished,
+) -> Result<HttpResponse, AppError> {
     if let Some(user_id) = finished.intent.link_user_id.clone() {
-        return link(&state, &ctx, &session, &user_id, finished).await;
+        return link(state, ctx, session, &user_id, finished).await;
     }
     let return_to = finished.intent.return_to.as_deref();
     let actor = ctx.actor();
-    let user_id = match provisioning::resolve(&state, &actor, &finished.identity).await? {
+    let user_id = match provisioning::resolve(state, &actor, &finished.identity).await? {
         Resolved::User { user_id, .. } => user_id,
         Resolved::LinkRequired { .. } => {
             return failed(StatusCode::CONFLICT, "link_required", return_to);
@@ -212,13 +261,15 @@ pub async fn get_callback(
     let first = FirstFactor {
         user_id,
         method: Method::Federated(finished.kind.login_method()),
-        amr: provisioning::amr(&state, finished.kind, &finished.identity).await?,
+        amr: provisioning::amr(state, finished.kind, &finished.identity).await?,
         clear_throttle: Vec::new(),
     };
     let replaces = session.0.as_deref().map(|c| c.session.id.clone());
-    let next = first_factor::complete(&state, actor, first, replaces).await?;
+    let next = first_factor::complete(state, actor, first, replaces).await?;
     let mut res = after_first_factor(next, return_to);
     res.add_cookie(&removal())
+        .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
+    res.add_cookie(&post_removal())
         .map_err(|e| AppError::Internal(format!("cookie: {e}")))?;
     Ok(res)
 }
@@ -249,6 +300,6 @@ async fn link(
     };
     Ok(see_other(
         &format!("/account?notice={notice}"),
-        vec![removal()],
+        vec![removal(), post_removal()],
     ))
 }

@@ -25,6 +25,8 @@ pub mod mfa_pages;
 pub mod pages;
 pub mod passkeys;
 pub mod password_reset;
+#[cfg(feature = "saml")]
+pub mod saml;
 pub mod security;
 pub mod select_account;
 pub mod setup;

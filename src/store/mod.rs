@@ -29,6 +29,7 @@ pub mod pending_logins;
 pub mod providers;
 pub mod refresh_tokens;
 pub mod revoked_tokens;
+pub mod saml_assertions;
 pub mod sessions;
 pub mod setup;
 pub mod signing_keys;

@@ -58,6 +58,8 @@ mod migrations;
 mod ops;
 mod passkeys;
 mod providers;
+#[cfg(feature = "saml")]
+mod saml;
 mod select_account;
 mod sessions;
 mod setup;

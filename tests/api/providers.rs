@@ -391,7 +391,11 @@ async fn bad_provider_settings_are_explained_and_change_nothing(backend: Backend
         ),
         (
             vec!["--kind", "saml", "--name", "X", "--client-id", "c"],
-            "not available yet",
+            if cfg!(feature = "saml") {
+                "--kind saml needs --metadata-url"
+            } else {
+                "not available yet"
+            },
         ),
         (
             vec![

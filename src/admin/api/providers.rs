@@ -480,6 +480,8 @@ pub async fn create(
         web_url: b.web_url,
         token_endpoint_auth_method: b.token_endpoint_auth_method.map(|m| m.as_str().to_owned()),
         ldap: LdapSpec::default(),
+        // SAML providers are created with the CLI (issue 15).
+        saml: None,
     };
     let mut spec = spec;
     let bind_password = b.ldap.as_ref().and_then(|l| l.bind_password.clone());
