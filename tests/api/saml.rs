@@ -18,7 +18,10 @@ use ostiary::federation::registry::{self, ProviderView, Reach};
 use ostiary::federation::saml_settings::SamlFlags;
 use ostiary::federation::spec::ProviderSpec;
 
-use crate::helpers::{Backend, Browser, TestApp, hidden_input, peer_available, unescape};
+use crate::helpers::{
+    Backend, Browser, TestApp, browser_peer, hidden_input, peer_available, run_in_chromium,
+    unescape,
+};
 
 crate::on_all_backends!(saml_sign_in_against_pysaml2, saml_provider_from_the_cli);
 
@@ -501,4 +504,26 @@ async fn saml_provider_from_the_cli(backend: Backend) {
         let err = crate::cli::text(&out.stderr);
         assert!(err.contains(says), "{says}: {err}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saml_sign_in_in_chromium() {
+    // The IdP's response comes back as a cross-site POST: only a real
+    // browser shows that the SameSite=None binding cookie travels with it.
+    if !saml_peer() || !browser_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let app = TestApp::spawn_for_browser_with(Backend::Sqlite, |c| {
+        c.oidc.allow_private_targets = true;
+    })
+    .await;
+    let provider = provider(&app, &idp).await;
+    idp.mode("signed", "dana").await;
+    let config = serde_json::json!({ "provider": provider.id });
+    let seen = run_in_chromium(&app, "saml_browser.mjs", &[&config.to_string()]).await;
+    for variant in ["en-desktop", "de-phone"] {
+        assert_eq!(seen["result"][variant]["path"], "/account", "{seen}");
+    }
+    assert_eq!(app.audit_rows("login.success").await.len(), 2);
 }
