@@ -37,9 +37,9 @@ pub struct EventRow {
     pub ip: String,
 }
 
-/// The console path of a user, when `id` can be one.
+/// Whether `id` can be a user's console page (`users::user_path`'s rule).
 fn user_link(id: &str) -> bool {
-    (1..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    crate::admin::console::users::user_path(id).is_ok()
 }
 
 impl EventRow {
