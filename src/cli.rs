@@ -174,8 +174,26 @@ pub enum ConfigCommand {
 /// `ostiary audit …`
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain; exits 1 naming the first broken row.
-    Verify,
+    /// Walk the hash chain; exits 1 naming the first broken row. With
+    /// `--checkpoint FILE`, also check that the row the checkpoint names
+    /// still has the hash it states (catches a rewrite of the whole log).
+    Verify {
+        /// A checkpoint made by `audit checkpoint` (or logged by the
+        /// housekeeping job): the JWT, alone in the file.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<std::path::PathBuf>,
+        /// The JWKS published when the checkpoint was made, for a
+        /// checkpoint whose signing key is no longer stored.
+        #[arg(long, value_name = "FILE", requires = "checkpoint")]
+        jwks: Option<std::path::PathBuf>,
+    },
+    /// Sign a checkpoint of the chain head and print it (JSON); keep the
+    /// `checkpoint` where the database's writers cannot change it.
+    Checkpoint {
+        /// Also write the checkpoint JWT alone to FILE.
+        #[arg(long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 /// Entry point of the binary.
@@ -326,7 +344,57 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             print_json(&serde_json::to_value(&created).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify {
+            checkpoint: Some(file),
+            jwks,
+        }) => {
+            let read = |path: &std::path::Path, what: &str| {
+                std::fs::read_to_string(path).map_err(|e| {
+                    AppError::BadRequest(format!("cannot read the {what} {}: {e}", path.display()))
+                })
+            };
+            let token = read(&file, "checkpoint file")?;
+            let jwks = jwks.map(|p| read(&p, "JWKS file")).transpose()?;
+            let issuer = config.public_base().to_owned();
+            let db = Db::connect(config.database_url.expose(), &config.database)?;
+            let report = db
+                .run(move |conn| {
+                    crate::audit::checkpoint::check(conn, &token, &issuer, jwks.as_deref())
+                })
+                .await?;
+            print_json(&serde_json::to_value(&report).unwrap_or_default());
+            if report.ok {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "audit checkpoint check failed: {}",
+                    report.reason.unwrap_or_default()
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Audit(AuditCommand::Checkpoint { output }) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let made = crate::audit::checkpoint::issue(&state).await?;
+            let event = crate::audit::Event::new(
+                crate::audit::Action::AuditCheckpointed,
+                crate::audit::Outcome::Success,
+            )
+            .details(
+                serde_json::json!({ "audit_seq": made.audit_seq, "audit_hash": made.audit_hash }),
+            );
+            crate::audit::record_alone(&state.db, Actor::system("cli"), event, state.now()).await?;
+            if let Some(path) = output {
+                std::fs::write(&path, format!("{}\n", made.checkpoint)).map_err(|e| {
+                    AppError::BadRequest(format!("cannot write {}: {e}", path.display()))
+                })?;
+            }
+            print_json(&serde_json::to_value(&made).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify {
+            checkpoint: None, ..
+        }) => {
             let db = Db::connect(config.database_url.expose(), &config.database)?;
             let report = db.run(crate::audit::verify).await?;
             print_json(&serde_json::to_value(&report).unwrap_or_default());

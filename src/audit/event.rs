@@ -164,6 +164,8 @@ pub enum Action {
     BrandingLogoChanged,
     BrandingLogoRemoved,
     AuditVerified,
+    AuditExported,
+    AuditCheckpointed,
     InvitationRevoked,
 }
 
@@ -258,6 +260,8 @@ impl Action {
             Self::BrandingLogoChanged => "branding.logo_changed",
             Self::BrandingLogoRemoved => "branding.logo_removed",
             Self::AuditVerified => "audit.verified",
+            Self::AuditExported => "audit.exported",
+            Self::AuditCheckpointed => "audit.checkpointed",
             Self::InvitationRevoked => "invitation.revoked",
         }
     }

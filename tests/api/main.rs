@@ -22,6 +22,7 @@ mod admin_users;
 mod app_context;
 mod audiences;
 mod audit;
+mod audit_export;
 mod authorize;
 mod browser;
 mod browser_flows;

@@ -14,7 +14,7 @@ use crate::admin::api::{
     api_key_ops, audit, branding, clients, organization_writes, organizations, problem, session,
     signing_keys, user_actions, user_sessions, users,
 };
-use crate::admin::api::{mfa_policies, providers};
+use crate::admin::api::{audit_checkpoint, audit_export, mfa_policies, providers};
 
 struct Security;
 
@@ -59,6 +59,8 @@ impl Modify for Security {
         api_key_ops::revoke,
         audit::list,
         audit::show,
+        audit_export::export,
+        audit_checkpoint::create,
         branding::show,
         branding::set_look,
         branding::set_logo,
