@@ -375,7 +375,13 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
         }
         Command::Audit(AuditCommand::Checkpoint { output }) => {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
-            let made = crate::audit::checkpoint::issue(&state).await?;
+            let made = crate::audit::checkpoint::issue(
+                &state.db,
+                &state.keys.snapshot(),
+                state.config.public_base(),
+                state.now(),
+            )
+            .await?;
             let event = crate::audit::Event::new(
                 crate::audit::Action::AuditCheckpointed,
                 crate::audit::Outcome::Success,

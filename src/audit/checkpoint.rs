@@ -13,10 +13,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::audit::chain::verify;
-use crate::crypto::signing::Alg;
-use crate::db::DbConnection;
+use crate::crypto::signing::{Alg, KeySet};
+use crate::db::{Db, DbConnection};
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::store::audit as rows;
 
 /// The JWT type of a checkpoint.
@@ -35,29 +34,35 @@ pub struct Checkpoint {
     pub issued_at: String,
 }
 
-/// Sign the statement that row `seq` has `hash`.
+/// Sign, as `issuer` with `keys`' current RS256 key, the statement that
+/// row `seq` has `hash`.
 pub fn sign(
-    state: &AppState,
+    keys: &KeySet,
+    issuer: &str,
     seq: i64,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let claims = json!({
-        "iss": state.config.public_base(),
+        "iss": issuer,
         "iat": now.timestamp(),
         "audit_seq": seq,
         "audit_hash": hash,
     });
     let claims = claims.as_object().cloned().unwrap_or_default();
-    state.keys.snapshot().sign(Alg::RS256, TYP, claims)
+    keys.sign(Alg::RS256, TYP, claims)
 }
 
-/// A checkpoint of the chain head now.
-pub async fn issue(state: &AppState) -> Result<Checkpoint, AppError> {
-    let (seq, hash) = state.db.run(rows::head).await?;
-    let now = state.now();
+/// A checkpoint of the chain head in `db` now.
+pub async fn issue(
+    db: &Db,
+    keys: &KeySet,
+    issuer: &str,
+    now: DateTime<Utc>,
+) -> Result<Checkpoint, AppError> {
+    let (seq, hash) = db.run(rows::head).await?;
     Ok(Checkpoint {
-        checkpoint: sign(state, seq, &hash, now)?,
+        checkpoint: sign(keys, issuer, seq, &hash, now)?,
         audit_seq: seq,
         audit_hash: hash,
         issued_at: now.to_rfc3339(),

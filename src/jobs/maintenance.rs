@@ -117,7 +117,13 @@ pub async fn run(state: AppState, period: std::time::Duration) {
                     tracing::info!(?purged, "expired rows purged");
                 }
                 purge_email(&state, now).await;
-                match crate::audit::checkpoint::sign(&state, seq, &hash, now) {
+                match crate::audit::checkpoint::sign(
+                    &state.keys.snapshot(),
+                    state.config.public_base(),
+                    seq,
+                    &hash,
+                    now,
+                ) {
                     Ok(jwt) => {
                         tracing::info!(audit_seq = seq, audit_hash = %hash, checkpoint = %jwt, "audit checkpoint")
                     }

@@ -22,7 +22,13 @@ pub async fn make(state: &AppState, caller: &Caller) -> Result<Checkpoint, Probl
             "the audit chain spans the whole deployment: checkpoints need global reach",
         ));
     }
-    let made = checkpoint::issue(state).await?;
+    let made = checkpoint::issue(
+        &state.db,
+        &state.keys.snapshot(),
+        state.config.public_base(),
+        state.now(),
+    )
+    .await?;
     let event = Event::new(Action::AuditCheckpointed, Outcome::Success)
         .details(serde_json::json!({ "audit_seq": made.audit_seq, "audit_hash": made.audit_hash }));
     audit::record_alone(&state.db, caller.actor.clone(), event, state.now()).await?;
