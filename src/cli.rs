@@ -108,6 +108,10 @@ pub enum KeysCommand {
     },
     /// List signing keys as JSON.
     List,
+    /// Re-wrap every data key under the current master key
+    /// (`master_key_file`), unwrapping with `previous_master_key_files`;
+    /// resumable, safe with instances running. See docs/security.md.
+    RotateMaster,
 }
 
 /// `ostiary user …`
@@ -462,6 +466,27 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 );
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Command::Keys(KeysCommand::RotateMaster) => {
+            let master = crate::keys::master::MasterKeys::local(
+                &config.master_key_path(),
+                false,
+                &config.previous_master_key_files,
+            )?;
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let now = state.now();
+            let rotated = state
+                .db
+                .run(move |conn| {
+                    crate::keys::master::rotate(conn, &master, &Actor::system("cli"), now)
+                })
+                .await?;
+            print_json(&serde_json::to_value(&rotated).unwrap_or_default());
+            eprintln!(
+                "every data key is wrapped by master key {}: once every instance runs with this master_key_file, remove previous_master_key_files from their configuration",
+                rotated.master_key_id
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Keys(KeysCommand::List) => {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;

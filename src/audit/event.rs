@@ -166,6 +166,7 @@ pub enum Action {
     AuditVerified,
     AuditExported,
     AuditCheckpointed,
+    MasterKeyRewrapped,
     InvitationRevoked,
 }
 
@@ -262,6 +263,7 @@ impl Action {
             Self::AuditVerified => "audit.verified",
             Self::AuditExported => "audit.exported",
             Self::AuditCheckpointed => "audit.checkpointed",
+            Self::MasterKeyRewrapped => "key.master_rewrapped",
             Self::InvitationRevoked => "invitation.revoked",
         }
     }

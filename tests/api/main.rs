@@ -53,6 +53,7 @@ mod ldap_admin;
 mod login;
 mod mail_sink;
 mod maintenance;
+mod master_key;
 mod mfa;
 mod mfa_policy;
 mod migrations;
