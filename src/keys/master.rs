@@ -6,7 +6,7 @@
 //! readable (its `master_key_id` says by which key) and a rerun finishes
 //! the rest; several instances (and several runs) may go at once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -34,7 +34,7 @@ impl MasterKeys {
 
     /// The local key files: `current` (created when `create`) and the
     /// earlier ones, which must exist.
-    pub fn local(current: &PathBuf, create: bool, previous: &[PathBuf]) -> Result<Self, AppError> {
+    pub fn local(current: &Path, create: bool, previous: &[PathBuf]) -> Result<Self, AppError> {
         let current: Arc<dyn KeyProvider> =
             Arc::new(LocalKeyProvider::load_or_create(current, create)?);
         let previous = previous

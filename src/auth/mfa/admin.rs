@@ -183,7 +183,7 @@ pub fn acknowledge_upstream(
             UPSTREAM_TYPES.join(", ")
         )));
     }
-    if upstream == crate::federation::Kind::Ldap.upstream_type() {
+    if upstream == "ldap" {
         return Err(AppError::BadRequest(
             "a directory (LDAP) sign-in is a password sign-in: there is no upstream MFA to accept; require MFA for it with an upstream rule instead".into(),
         ));
