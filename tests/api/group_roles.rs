@@ -699,3 +699,53 @@ async fn group_rules_in_the_cli_are_checked(backend: Backend) {
     );
     assert_eq!(none["group_roles"], json!([]));
 }
+
+/// The rules on a provider's console page in Chromium (en-desktop/light,
+/// de-phone/dark), with a refused line and the saved list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_rules_in_the_console_in_chromium() {
+    use crate::console_support::{in_chromium, superuser};
+    if !crate::helpers::browser_peer() {
+        return;
+    }
+    let app = TestApp::spawn_for_browser_with(Backend::Sqlite, |c| {
+        c.oidc.allow_private_targets = true;
+    })
+    .await;
+    // Not in the directory's claimed domain (example.com).
+    let admin = superuser(&app, "root@ops.test").await;
+    org(&app, "Acme").await;
+    let ldap = ostiary::federation::ldap::settings::LdapSpec {
+        url: Some("ldaps://ldap.example.com".into()),
+        bind_dn: Some("cn=svc,dc=example,dc=com".into()),
+        user_base_dn: Some("ou=people,dc=example,dc=com".into()),
+        ..Default::default()
+    };
+    let provider = ldap_provider(&app, ldap, Some(SERVICE_PASSWORD)).await;
+    let seen = in_chromium(
+        &app,
+        "console_group_roles.mjs",
+        &admin,
+        json!({ "providerId": provider.id }),
+    )
+    .await;
+    assert_eq!(
+        seen["saved"],
+        json!([
+            "admins = Acme:admin\nstaff-en-desktop = Acme:member",
+            "admins = Acme:admin\nstaff-de-phone = Acme:member"
+        ]),
+        "{seen}"
+    );
+    let shown = ostiary::federation::registry::show(
+        &app.state,
+        &ostiary::federation::registry::Reach::global(),
+        &provider.id,
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(shown.group_roles.len(), 2);
+    assert_eq!(shown.group_roles[1].group, "staff-de-phone");
+    assert!(app.audited("provider.updated").await);
+}
