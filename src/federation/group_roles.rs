@@ -196,8 +196,8 @@ fn text_of(rule: &GroupRoleSpec) -> String {
 }
 
 /// The rules' shape, without the database: how many, each group, role and
-/// organization named, no duplicates. [`crate::federation::spec::validate`]
-/// calls it; [`resolve`] checks the organizations.
+/// organization named, no duplicates. `spec::validate` calls it;
+/// [`resolve`] checks the organizations.
 pub fn check(rules: &[GroupRoleSpec]) -> Result<(), RuleError> {
     if rules.len() > MAX_RULES {
         return Err(RuleError {
