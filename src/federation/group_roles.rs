@@ -388,7 +388,7 @@ pub fn apply(
         let org_id = OrganizationId::from(org.as_str());
         match current.get(org) {
             None => {
-                orgs::add_granted(
+                let added = orgs::add_granted(
                     conn,
                     user_id,
                     &org_id,
@@ -396,6 +396,9 @@ pub fn apply(
                     source.provider_id,
                     naive(now),
                 )?;
+                if !added {
+                    continue;
+                }
                 record(
                     conn,
                     Action::MembershipAdded,

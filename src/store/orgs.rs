@@ -156,7 +156,9 @@ pub fn grants_of(
         .collect())
 }
 
-/// Add `user_id` to `org_id` with `role`, granted by `provider_id`'s rule.
+/// Add `user_id` to `org_id` with `role`, granted by `provider_id`'s rule;
+/// `false` when a membership appeared meanwhile (a concurrent sign-in: in
+/// a savepoint, so the transaction goes on on PostgreSQL).
 pub fn add_granted(
     conn: &mut DbConnection,
     user_id: &UserId,
@@ -164,17 +166,23 @@ pub fn add_granted(
     role: &str,
     provider_id: &str,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::user_id.eq(user_id),
-            memberships::organization_id.eq(org_id),
-            memberships::role.eq(role),
-            memberships::created_at.eq(now),
-            memberships::granted_by.eq(Some(provider_id)),
-        ))
-        .execute(conn)?;
-    Ok(())
+) -> Result<bool, AppError> {
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::user_id.eq(user_id),
+                memberships::organization_id.eq(org_id),
+                memberships::role.eq(role),
+                memberships::created_at.eq(now),
+                memberships::granted_by.eq(Some(provider_id)),
+            ))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Remove a membership.
