@@ -410,8 +410,9 @@ pub fn apply(
             }
             Some((was, by)) if ours(by) && was != role.as_str() => {
                 orgs::set_granted_role(conn, user_id, &org_id, role.as_str())?;
-                let weaker = was.parse::<Role>().is_ok_and(|w| rank(w) > rank(*role));
-                lost |= weaker;
+                // A stored role that does not read counts as a loss (fail
+                // closed).
+                lost |= !was.parse::<Role>().is_ok_and(|w| rank(w) <= rank(*role));
                 record(
                     conn,
                     Action::MembershipChanged,
