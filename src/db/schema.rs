@@ -31,6 +31,7 @@ diesel::table! {
         organization_id -> Text,
         role -> Text,
         created_at -> Timestamp,
+        granted_by -> Nullable<Text>,
     }
 }
 
@@ -440,6 +441,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
         tokens -> Nullable<Text>,
+        groups -> Text,
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod entra;
 pub mod github;
+pub mod group_roles;
 pub mod identity;
 pub mod kind;
 pub mod ldap;

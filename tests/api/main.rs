@@ -44,6 +44,7 @@ mod end_session;
 mod federated_accounts;
 mod federated_login;
 mod federation;
+mod group_roles;
 mod guards;
 mod i18n;
 mod interop;

@@ -171,6 +171,9 @@ impl Modify for Security {
         crate::federation::probe::Reason,
         crate::federation::Kind,
         crate::federation::spec::Settings,
+        crate::federation::group_roles::GroupRoleSpec,
+        crate::federation::group_roles::GroupRole,
+        crate::federation::group_roles::GroupRoleView,
     )),
     modifiers(&Security, &ClientSchemas),
     tags(

@@ -19,6 +19,7 @@ use crate::admin::scopes::Scope;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
 use crate::federation::Kind;
+use crate::federation::group_roles::GroupRoleSpec;
 use crate::federation::ldap::settings::LdapSpec;
 use crate::federation::probe::{self, Report};
 use crate::federation::registry::{self, ProviderView, Reach, Refusal, Restored};
@@ -108,6 +109,11 @@ pub struct NewProvider {
     #[schema(max_length = 2000)]
     pub web_url: Option<String>,
     pub token_endpoint_auth_method: Option<AuthMethod>,
+    /// Upstream groups → organization roles (any kind; an allow-list,
+    /// SR-133). The organization by name, within the caller's reach; a
+    /// caller limited to organizations grants no `owner`.
+    #[schema(max_items = 100)]
+    pub group_roles: Option<Vec<GroupRoleSpec>>,
 }
 
 /// An email domain like `example.com`.
@@ -198,6 +204,9 @@ pub struct ProviderChange {
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub web_url: Option<Option<String>>,
     pub token_endpoint_auth_method: Option<AuthMethod>,
+    /// Replaces the list (`[]`: no rules).
+    #[schema(max_items = 100)]
+    pub group_roles: Option<Vec<GroupRoleSpec>>,
 }
 
 impl ProviderChange {
@@ -240,6 +249,7 @@ impl ProviderChange {
         if let Some(l) = &self.ldap {
             l.apply(&mut spec.ldap);
         }
+        set(&mut spec.group_roles, self.group_roles);
     }
 }
 
@@ -336,6 +346,13 @@ fn refusal(r: Refusal) -> Problem {
                 .strip_prefix(&format!("{field}: "))
                 .map_or(text.clone(), str::to_owned);
             Problem::unprocessable(&field, text)
+        }
+        Refusal::GroupRole(rule) => {
+            let text = spec::for_api(&rule.message()).1;
+            let text = text
+                .strip_prefix("group_roles: ")
+                .map_or(text.clone(), str::to_owned);
+            Problem::unprocessable("group_roles", text)
         }
         Refusal::Privileged { field, message } => {
             let mut p = Problem::invalid(field, message);
@@ -482,6 +499,7 @@ pub async fn create(
         ldap: LdapSpec::default(),
         // SAML providers are created with the CLI (issue 15).
         saml: None,
+        group_roles: b.group_roles.unwrap_or_default(),
     };
     let mut spec = spec;
     let bind_password = b.ldap.as_ref().and_then(|l| l.bind_password.clone());
