@@ -72,8 +72,10 @@ FROM generate_series(1, $ROWS) AS i;
 ANALYZE security_audit_logs;
 SQL
 else
-  sqlite3 "$OSTIARY_DATA_DIR/ostiary.db" <<SQL
-PRAGMA journal_mode = WAL;
+  sqlite3 "$OSTIARY_DATA_DIR/ostiary.db" >/dev/null <<SQL
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -2000000;
 CREATE TEMP TABLE actions (n INTEGER PRIMARY KEY, name TEXT);
 INSERT INTO actions (name) SELECT value FROM json_each('$ACTIONS_JSON');
 INSERT INTO security_audit_logs
