@@ -20,6 +20,8 @@ pub mod realm;
 pub mod registry;
 #[cfg(feature = "saml")]
 pub mod saml;
+#[cfg(feature = "saml")]
+pub mod saml_decrypt;
 pub mod saml_settings;
 pub mod sign_in;
 pub mod spec;

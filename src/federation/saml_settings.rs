@@ -50,6 +50,10 @@ pub struct SamlSettings {
     pub attribute_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_groups: Option<String>,
+    /// Accept unsolicited (IdP-initiated) responses: no `InResponseTo`, no
+    /// RelayState of ours (SR-121: off by default; docs/saml.md).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_idp_initiated: bool,
 }
 
 /// The SAML flags of `provider create` (`--kind saml`).
@@ -73,6 +77,10 @@ pub struct SamlFlags {
     /// saml: attribute holding the groups.
     #[arg(long, value_name = "NAME")]
     pub attribute_groups: Option<String>,
+    /// saml: accept IdP-initiated sign-in (unsolicited responses; off by
+    /// default: see docs/saml.md for the risks).
+    #[arg(long)]
+    pub allow_idp_initiated: bool,
 }
 
 impl SamlFlags {
@@ -84,6 +92,7 @@ impl SamlFlags {
             || self.attribute_email.is_some()
             || self.attribute_name.is_some()
             || self.attribute_groups.is_some()
+            || self.allow_idp_initiated
     }
 }
 
