@@ -15,7 +15,9 @@
 //!   cookie); the response is screened before any XML parser sees it
 //!   ([`screen`]: no DTD, entity, comment, CDATA, processing instruction
 //!   or XInclude; exactly one `Assertion`/`EncryptedAssertion` element in
-//!   the whole document; no rsa-1_5 or CBC encryption); then samael
+//!   the whole document; no rsa-1_5 or CBC encryption); an
+//!   `EncryptedAssertion` is decrypted (`saml_decrypt`; a signed response
+//!   is verified before); then samael
 //!   verifies every signature against the IdP's metadata certificates
 //!   (SHA-1 refused) and reduces the document to the signed content only —
 //!   what is consumed is what the signature covers, never a sibling
@@ -38,7 +40,7 @@ use openssl::x509::{X509, X509NameBuilder};
 use samael::crypto::{
     AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode,
 };
-use samael::metadata::{EncryptionMethod, EntityDescriptor, HTTP_REDIRECT_BINDING};
+use samael::metadata::{EncryptionMethod, Endpoint, EntityDescriptor, HTTP_REDIRECT_BINDING};
 use samael::schema::{Assertion, Response};
 use samael::service_provider::ServiceProvider;
 use samael::traits::ToXml;
@@ -51,6 +53,7 @@ use crate::federation::pending::{remember, take};
 use crate::federation::registry;
 use crate::federation::saml_decrypt;
 use crate::federation::saml_settings::{self, PRESETS, SamlFlags, SamlSettings};
+use crate::federation::saml_subject::{self, Subject};
 use crate::federation::upstream::{
     Callback, Failure, Finished, Intent, Started, UpstreamError, outbound, usable,
 };
@@ -97,6 +100,43 @@ const ALLOWED: [AllowedSignatureAlgorithm; 6] = [
 
 fn base(state: &AppState) -> String {
     state.config.public_base().trim_end_matches('/').to_owned()
+}
+
+/// Our public base URL, without a trailing `/`.
+pub fn public_base(state: &AppState) -> String {
+    base(state)
+}
+
+/// The IdP's metadata, parsed (no DTD).
+pub fn idp_descriptor(xml: &str) -> Result<EntityDescriptor, String> {
+    read_metadata(xml).map(|(descriptor, _, _)| descriptor)
+}
+
+/// The IdP's signing certificates (DER).
+pub fn idp_certificates(descriptor: &EntityDescriptor) -> Result<Vec<Vec<u8>>, String> {
+    let sp = ServiceProvider {
+        idp_metadata: descriptor.clone(),
+        ..ServiceProvider::default()
+    };
+    Ok(sp
+        .idp_signing_certs()
+        .map_err(|e| format!("the IdP metadata's certificate is unreadable: {e}"))?
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.der_data().to_vec())
+        .collect())
+}
+
+/// The SP key of a SAML provider (its sealed secret, opened).
+pub fn sp_private_key(
+    state: &AppState,
+    row: &crate::store::providers::ProviderRow,
+) -> Result<PKey<Private>, AppError> {
+    match sp_key(state, row) {
+        Ok(key) => Ok(key),
+        Err(UpstreamError::Internal(e)) => Err(e),
+        Err(e) => Err(AppError::Internal(format!("saml SP key: {}", e.detail()))),
+    }
 }
 
 /// A metadata document must carry no DTD or entity declaration (SR-123).
@@ -274,8 +314,7 @@ fn service_provider(
         certificate: Some(sp_certificate(s)?),
         metadata_url: Some(saml_settings::metadata_url(&base, id)),
         acs_url: Some(saml_settings::acs_url(&base, id)),
-        // Needed by samael's metadata builder; removed from what we publish.
-        slo_url: Some(saml_settings::acs_url(&base, id)),
+        slo_url: Some(saml_settings::slo_url(&base, id)),
         idp_metadata: descriptor,
         allow_idp_initiated: false,
         max_clock_skew: ChronoDuration::seconds(SKEW_SECONDS),
@@ -298,9 +337,14 @@ pub async fn metadata(state: &AppState, id: &str) -> Result<Option<String>, Upst
         .metadata()
         .map_err(|e| AppError::Internal(format!("saml metadata: {e}")))?;
     descriptor.valid_until = None;
+    let slo = saml_settings::slo_url(&base(state), &row.id);
     for sso in descriptor.sp_sso_descriptors.iter_mut().flatten() {
-        // No single logout endpoint exists (yet): publish none.
-        sso.single_logout_services = None;
+        // Single logout: the IdP's LogoutResponse comes back by redirect.
+        sso.single_logout_services = Some(vec![Endpoint {
+            binding: HTTP_REDIRECT_BINDING.into(),
+            location: slo.clone(),
+            response_location: None,
+        }]);
         sso.valid_until = None;
         sso.authn_requests_signed = Some(true);
         sso.want_assertions_signed = Some(true);
@@ -438,7 +482,7 @@ pub async fn finish(
     provider_id: &str,
     browser_token: Option<&str>,
     form: AcsForm,
-) -> Result<Finished, Failure> {
+) -> Result<(Finished, Option<Subject>), Failure> {
     // SR-121: a response without the RelayState of a pending sign-in of
     // this browser is refused, unless the provider accepts IdP-initiated
     // sign-in: then it is read as unsolicited (no InResponseTo allowed) and
@@ -466,10 +510,15 @@ pub async fn finish(
     let return_to = intent.return_to.clone();
     consume(state, provider_id, request_id.as_deref(), form)
         .await
-        .map(|identity| Finished {
-            kind: Kind::Saml,
-            identity,
-            intent,
+        .map(|(identity, subject)| {
+            (
+                Finished {
+                    kind: Kind::Saml,
+                    identity,
+                    intent,
+                },
+                subject,
+            )
         })
         .map_err(|error| Failure { error, return_to })
 }
@@ -495,7 +544,7 @@ async fn consume(
     provider_id: &str,
     request_id: Option<&str>,
     form: AcsForm,
-) -> Result<Identity, UpstreamError> {
+) -> Result<(Identity, Option<Subject>), UpstreamError> {
     let (row, settings) = usable(state, provider_id, |k| k == Kind::Saml).await?;
     let s = settings_of(&settings)?.clone();
     let encoded = form
@@ -623,7 +672,8 @@ async fn consume(
     if !fresh {
         return Err(rejected("assertion replayed"));
     }
-    identity(&row.id, &s, &assertion, row.trust_email)
+    let identity = identity(&row.id, &s, &assertion, row.trust_email)?;
+    Ok((identity, saml_subject::subject_of(&assertion)))
 }
 
 /// SR-121: an unsolicited response (no pending sign-in) answers no

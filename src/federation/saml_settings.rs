@@ -106,6 +106,12 @@ pub fn acs_url(base: &str, id: &str) -> String {
     format!("{base}/saml/{id}/acs")
 }
 
+/// `{issuer}/saml/{id}/slo`: where the IdP's LogoutResponse comes back
+/// (HTTP-Redirect).
+pub fn slo_url(base: &str, id: &str) -> String {
+    format!("{base}/saml/{id}/slo")
+}
+
 /// `{issuer}/saml/{id}/metadata`: our SP metadata.
 pub fn metadata_url(base: &str, id: &str) -> String {
     format!("{base}/saml/{id}/metadata")

@@ -27,7 +27,8 @@ crate::on_all_backends!(
     saml_sign_in_against_pysaml2,
     saml_provider_from_the_cli,
     saml_encrypted_assertions,
-    saml_idp_initiated_switch
+    saml_idp_initiated_switch,
+    saml_single_logout
 );
 
 const POST_COOKIE: &str = "__Host-ostiary_fed_post";
@@ -197,8 +198,8 @@ async fn saml_sign_in_against_pysaml2(backend: Backend) {
     let provider = provider(&app, &idp).await;
     let base = app.base.clone();
 
-    // Our SP metadata: entity id, ACS (HTTP-POST), signing certificate; no
-    // single-logout endpoint that does not exist.
+    // Our SP metadata: entity id, ACS (HTTP-POST), signing certificate,
+    // single-logout endpoint (HTTP-Redirect).
     let mut b = app.browser();
     let metadata = b.get(&format!("/saml/{}/metadata", provider.id)).await;
     assert_eq!(metadata.status, StatusCode::OK);
@@ -210,7 +211,14 @@ async fn saml_sign_in_against_pysaml2(backend: Backend) {
     ] {
         assert!(metadata.body.contains(&part), "{part}: {}", metadata.body);
     }
-    assert!(!metadata.body.contains("SingleLogoutService"));
+    assert!(metadata.body.contains("SingleLogoutService"));
+    assert!(
+        metadata
+            .body
+            .contains(&format!("Location=\"{base}/saml/{}/slo\"", provider.id)),
+        "{}",
+        metadata.body
+    );
     assert!(!metadata.body.contains("-cbc"), "SR-123: {}", metadata.body);
 
     // The login page offers the provider.
@@ -811,4 +819,239 @@ async fn saml_idp_initiated_switch(backend: Backend) {
 
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A browser signed in through the IdP as `user`.
+async fn saml_signed_in(app: &TestApp, idp: &Idp, provider: &str, user: &str) -> Browser {
+    idp.mode("signed", user).await;
+    let mut b = app.browser();
+    let (acs, xml, relay) = round(app, &mut b, provider).await;
+    let done = post(&mut b, &acs, &xml, &relay).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(b.session_cookie().is_some());
+    b
+}
+
+/// The raw value of `name` in the query of `url`.
+fn raw_query_param<'a>(url: &'a str, name: &str) -> &'a str {
+    url.split_once('?')
+        .unwrap()
+        .1
+        .split('&')
+        .find_map(|p| p.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("{name} in {url}"))
+}
+
+/// Sign out on our page: our session ends, and the browser is sent to the
+/// IdP's single logout with a signed LogoutRequest: (IdP URL).
+async fn sign_out(app: &TestApp, b: &mut Browser, idp: &Idp) -> String {
+    let page = b.get("/logout").await;
+    let res = b
+        .post_form("/logout", &[("csrf_token", &page.csrf())])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let to = res.location().to_owned();
+    assert!(
+        to.starts_with(&format!("{}/slo/redirect?", idp.base)),
+        "{to}"
+    );
+    // Our session is gone before the browser reaches the IdP.
+    assert!(b.session_cookie().is_none(), "session cookie kept");
+    let account = b.get("/account").await;
+    assert_eq!(account.status, StatusCode::SEE_OTHER, "still signed in");
+    let _ = app;
+    to
+}
+
+/// What the IdP answers at its SLO endpoint: our `/saml/{id}/slo?…` path.
+async fn at_idp(app: &TestApp, to: &str) -> String {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client.get(to).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    back.strip_prefix(&app.base)
+        .unwrap_or_else(|| panic!("{back} is ours"))
+        .to_owned()
+}
+
+/// SP-initiated single logout (S7): our session ends first, the browser
+/// goes to the IdP with a LogoutRequest signed with rsa-sha256 (verified
+/// here with our published certificate and by pysaml2), and comes back
+/// with a LogoutResponse whose query signature, InResponseTo, Issuer,
+/// Destination and status are checked (SR-120, SR-123); a bad one ends on
+/// a page saying we are signed out here but maybe not at the IdP; an
+/// RP-initiated logout goes on to the RP's post_logout_redirect_uri.
+async fn saml_single_logout(backend: Backend) {
+    if !saml_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let app =
+        TestApp::spawn_for_browser_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let provider = provider(&app, &idp).await;
+    let cert = provider
+        .settings
+        .saml
+        .as_ref()
+        .unwrap()
+        .sp_certificate
+        .clone();
+
+    // The round trip from our logout page.
+    let mut b = saml_signed_in(&app, &idp, &provider.id, "sue").await;
+    let to = sign_out(&app, &mut b, &idp).await;
+    assert!(app.audited("session.logout").await);
+
+    // The LogoutRequest's redirect signature verifies with our certificate
+    // over the parameters as sent (SAML bindings §3.4.4.1).
+    let signed = format!(
+        "SAMLRequest={}&RelayState={}&SigAlg={}",
+        raw_query_param(&to, "SAMLRequest"),
+        raw_query_param(&to, "RelayState"),
+        raw_query_param(&to, "SigAlg")
+    );
+    assert!(
+        raw_query_param(&to, "SigAlg").contains("rsa-sha256"),
+        "{to}"
+    );
+    let signature: String =
+        url::form_urlencoded::parse(format!("s={}", raw_query_param(&to, "Signature")).as_bytes())
+            .next()
+            .unwrap()
+            .1
+            .into_owned();
+    let public = openssl::x509::X509::from_pem(cert.as_bytes())
+        .unwrap()
+        .public_key()
+        .unwrap();
+    let mut verifier =
+        openssl::sign::Verifier::new(openssl::hash::MessageDigest::sha256(), &public).unwrap();
+    verifier.update(signed.as_bytes()).unwrap();
+    assert!(
+        verifier
+            .verify(&STANDARD.decode(signature).unwrap())
+            .unwrap(),
+        "the LogoutRequest signature verifies"
+    );
+
+    let back = at_idp(&app, &to).await;
+    assert!(
+        back.starts_with(&format!("/saml/{}/slo?", provider.id)),
+        "{back}"
+    );
+    let seen: serde_json::Value = reqwest::get(format!("{}/last_logout", idp.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["name_id"], "id-sue", "{seen}");
+    assert_eq!(seen["issuer"], format!("{}/saml/{}", app.base, provider.id));
+    assert_eq!(seen["destination"], format!("{}/slo/redirect", idp.base));
+    assert!(seen["not_on_or_after"].is_string(), "{seen}");
+    assert_eq!(
+        seen["session_index"].as_array().map(Vec::len),
+        Some(1),
+        "{seen}"
+    );
+    assert!(
+        seen["id"].as_str().unwrap().len() >= 40,
+        "unpredictable ID: {seen}"
+    );
+    let done = b.get(&back).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/logout");
+    let done = b.get("/logout").await;
+    assert!(
+        done.body.contains("You have been signed out"),
+        "{}",
+        done.body
+    );
+    // The same answer again (its cookie used up): not confirmed.
+    let again = b.get(&back).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
+
+    // Bad answers: signed out here, maybe not at the IdP.
+    for (mode, what) in [
+        (
+            "slo_bad_signature",
+            "SR-120: LogoutResponse signature broken",
+        ),
+        (
+            "slo_wrong_irt",
+            "LogoutResponse InResponseTo of another request",
+        ),
+        ("slo_failure", "LogoutResponse status Responder"),
+    ] {
+        let mut m = saml_signed_in(&app, &idp, &provider.id, "sam").await;
+        idp.mode(mode, "sam").await;
+        let to = sign_out(&app, &mut m, &idp).await;
+        let back = at_idp(&app, &to).await;
+        let page = m.get(&back).await;
+        assert_eq!(
+            page.status,
+            StatusCode::BAD_REQUEST,
+            "{what}: {}",
+            page.body
+        );
+        assert!(
+            page.body.contains("Signed out here"),
+            "{what}: {}",
+            page.body
+        );
+        assert!(m.session_cookie().is_none(), "{what}");
+        // Another browser (no logout cookie) gets the same page.
+        let mut other = app.browser();
+        let page = other.get(&back).await;
+        assert_eq!(
+            page.status,
+            StatusCode::BAD_REQUEST,
+            "{what}: {}",
+            page.body
+        );
+    }
+
+    // RP-initiated logout: after the IdP, on to the RP's address.
+    app.client("rp-saml").register().await;
+    let mut r = saml_signed_in(&app, &idp, &provider.id, "rita").await;
+    let q = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", "rp-saml")
+        .append_pair("post_logout_redirect_uri", crate::helpers::POST_LOGOUT)
+        .append_pair("state", "s-1")
+        .finish();
+    let confirm = r.get(&format!("/end_session?{q}")).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    let res = r
+        .post_form(
+            "/end_session/confirm",
+            &[
+                ("csrf_token", &confirm.csrf()),
+                ("client_id", "rp-saml"),
+                ("post_logout_redirect_uri", crate::helpers::POST_LOGOUT),
+                ("state", "s-1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let to = res.location().to_owned();
+    assert!(
+        to.starts_with(&format!("{}/slo/redirect?", idp.base)),
+        "{to}"
+    );
+    assert!(r.session_cookie().is_none());
+    let back = at_idp(&app, &to).await;
+    let done = r.get(&back).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        done.location(),
+        format!("{}?state=s-1", crate::helpers::POST_LOGOUT)
+    );
 }

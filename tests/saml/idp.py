@@ -10,6 +10,11 @@ GET /mode?v=MODE&user=U   how the next responses are made (see MODES)
 GET /sso/redirect         HTTP-Redirect SSO: answers a page that auto-POSTs
                           the response to the SP's ACS (the form a browser
                           would submit), signed with rsa-sha256/sha256.
+GET /slo/redirect         Single logout (HTTP-Redirect): parses the SP's
+                          LogoutRequest and redirects back with a LogoutResponse
+                          signed over the query (rsa-sha256); slo_bad_signature,
+                          slo_wrong_irt and slo_failure spoil it.
+GET /last_logout          The last LogoutRequest received (JSON).
 GET /unsolicited?sp=E     IdP-initiated: the same page with a response that
                           answers no request (no InResponseTo, no
                           RelayState), for the SP of entity id E.
@@ -31,7 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import saml2.assertion
 import saml2.entity
 import saml2.sigver
-from saml2 import BINDING_HTTP_REDIRECT, xmldsig
+from saml2 import BINDING_HTTP_REDIRECT, samlp, xmldsig
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NAMEID_FORMAT_EMAILADDRESS, NameID
@@ -49,8 +54,10 @@ from saml2.server import Server
 MODES = {"signed", "signed_response", "unsigned", "sha1", "expired",
          "wrong_audience", "encrypted", "encrypted_gcm", "encrypted_signed",
          "encrypted_unsigned", "encrypted_rsa15", "encrypted_other_key",
-         "email_nameid", "both"}
+         "email_nameid", "both", "slo_bad_signature", "slo_wrong_irt",
+         "slo_failure"}
 STATE = {"mode": "signed", "user": "alice"}
+LAST_LOGOUT = {}
 
 PORT = int(sys.argv[1])
 BASE = f"http://127.0.0.1:{PORT}"
@@ -126,8 +133,10 @@ def config(sp_metadata=None):
     conf = {
         "entityid": f"{BASE}/metadata",
         "service": {"idp": {
-            "endpoints": {"single_sign_on_service": [
-                (f"{BASE}/sso/redirect", BINDING_HTTP_REDIRECT)]},
+            "endpoints": {
+                "single_sign_on_service": [(f"{BASE}/sso/redirect", BINDING_HTTP_REDIRECT)],
+                "single_logout_service": [(f"{BASE}/slo/redirect", BINDING_HTTP_REDIRECT)],
+            },
             "name_id_format": [NAMEID_FORMAT_PERSISTENT],
             "policy": {"default": {
                 "lifetime": {"minutes": 15},
@@ -198,6 +207,42 @@ def response(idp, sp, in_response_to, acs):
     return str(response)
 
 
+def logout(q):
+    """The LogoutResponse redirect for the LogoutRequest in query q."""
+    probe = Server(config=config()).parse_logout_request(q["SAMLRequest"], BINDING_HTTP_REDIRECT)
+    sp = probe.message.issuer.text
+    idp = server_for(sp)
+    msg = idp.parse_logout_request(q["SAMLRequest"], BINDING_HTTP_REDIRECT).message
+    LAST_LOGOUT.clear()
+    LAST_LOGOUT.update({
+        "id": msg.id,
+        "issuer": sp,
+        "destination": msg.destination,
+        "not_on_or_after": msg.not_on_or_after,
+        "name_id": msg.name_id.text if msg.name_id is not None else None,
+        "name_id_format": msg.name_id.format if msg.name_id is not None else None,
+        "session_index": [i.text for i in msg.session_index],
+        "query": q,
+    })
+    mode = STATE["mode"]
+    status = None
+    if mode == "slo_failure":
+        status = samlp.Status(status_code=samlp.StatusCode(value=samlp.STATUS_RESPONDER))
+    response = idp.create_logout_response(msg, [BINDING_HTTP_REDIRECT], status=status, sign=False)
+    if mode == "slo_wrong_irt":
+        response.in_response_to = "_not-the-request"
+    info = idp.apply_binding(
+        BINDING_HTTP_REDIRECT, str(response), response.destination, q.get("RelayState", ""),
+        response=True, sign=True, sigalg=xmldsig.SIG_RSA_SHA256)
+    location = dict(info["headers"])["Location"]
+    if mode == "slo_bad_signature":
+        head, sig = location.split("&Signature=")
+        sig = urllib.parse.unquote(sig)
+        sig = ("B" if sig[0] == "A" else "A") + sig[1:]
+        location = head + "&Signature=" + urllib.parse.quote(sig, safe="")
+    return location
+
+
 def auto_post(acs, xml, relay_state):
     encoded = base64.b64encode(xml.encode()).decode()
     return (
@@ -235,6 +280,14 @@ class Handler(BaseHTTPRequestHandler):
             if url.path == "/sso/redirect":
                 acs, xml = respond(q["SAMLRequest"])
                 return self.send(200, auto_post(acs, xml, q.get("RelayState", "")))
+            if url.path == "/slo/redirect":
+                self.send_response(303)
+                self.send_header("location", logout(q))
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return None
+            if url.path == "/last_logout":
+                return self.send(200, json.dumps(LAST_LOGOUT), "application/json")
             if url.path == "/unsolicited":
                 sp = q["sp"]
                 acs = sp + "/acs"
