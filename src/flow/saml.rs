@@ -21,7 +21,7 @@ use crate::federation::saml::{self, AcsForm, MAX_RESPONSE};
 use crate::federation::saml_logout::{self, Finish};
 use crate::federation::upstream::Failure;
 use crate::flow::federated::{POST_COOKIE, failed, record_refusal, signed_in, status_of};
-use crate::flow::pages::notice;
+use crate::flow::pages::{continue_to, notice};
 use crate::state::AppState;
 use crate::store::sessions;
 use crate::web::RequestContext;
@@ -164,7 +164,8 @@ async fn remember_logout(
 /// logout): the redirect to the IdP's single logout, when that session
 /// came from a SAML IdP with one, carrying `cookies` and going on to
 /// `next` (a verified address, or our signed-out page) once the IdP
-/// answers. `None`: the logout goes on as usual.
+/// answers; the browser is led there by a continue page. `None`: the
+/// logout goes on as usual.
 pub async fn single_logout(
     state: &AppState,
     ctx: &RequestContext,
@@ -175,7 +176,16 @@ pub async fn single_logout(
     match saml_logout::start(state, session_id, next).await {
         Ok(Some(started)) => {
             cookies.push(slo_cookie(started.cookie));
-            Some(see_other(&started.url, cookies))
+            // A page that leads on by a new navigation: a redirect would
+            // continue the logout form's submission to another site, which
+            // its CSP `form-action` blocks (SR-73).
+            match continue_to(&started.url, cookies) {
+                Ok(res) => Some(res),
+                Err(e) => {
+                    tracing::warn!(request_id = %ctx.request_id, "saml single logout not started: {e}");
+                    None
+                }
+            }
         }
         Ok(None) => None,
         Err(e) => {

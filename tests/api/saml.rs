@@ -525,6 +525,9 @@ async fn saml_sign_in_in_chromium() {
     let seen = run_in_chromium(&app, "saml_browser.mjs", &[&config.to_string()]).await;
     for variant in ["en-desktop", "de-phone"] {
         assert_eq!(seen["result"][variant]["path"], "/account", "{seen}");
+        // Single logout through the IdP, back to "signed out".
+        assert_eq!(seen["result"][variant]["slo"], 303, "{seen}");
+        assert_eq!(seen["result"][variant]["signedOut"], true, "{seen}");
     }
     assert_eq!(app.audit_rows("login.success").await.len(), 2);
 }
@@ -849,8 +852,7 @@ async fn sign_out(app: &TestApp, b: &mut Browser, idp: &Idp) -> String {
     let res = b
         .post_form("/logout", &[("csrf_token", &page.csrf())])
         .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let to = res.location().to_owned();
+    let to = continued(&res);
     assert!(
         to.starts_with(&format!("{}/slo/redirect?", idp.base)),
         "{to}"
@@ -861,6 +863,19 @@ async fn sign_out(app: &TestApp, b: &mut Browser, idp: &Idp) -> String {
     assert_eq!(account.status, StatusCode::SEE_OTHER, "still signed in");
     let _ = app;
     to
+}
+
+/// Where a continue page leads (its refresh): a form's next step on
+/// another site is a new navigation, not a redirect (CSP `form-action`).
+fn continued(res: &crate::helpers::Page) -> String {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let url = res
+        .body
+        .split("http-equiv=\"refresh\" content=\"0;url=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("a continue page: {}", res.body));
+    unescape(url)
 }
 
 /// What the IdP answers at its SLO endpoint: our `/saml/{id}/slo?…` path.
@@ -1040,8 +1055,7 @@ async fn saml_single_logout(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let to = res.location().to_owned();
+    let to = continued(&res);
     assert!(
         to.starts_with(&format!("{}/slo/redirect?", idp.base)),
         "{to}"
