@@ -252,6 +252,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    saml_sessions (session_id) {
+        session_id -> Text,
+        provider_id -> Text,
+        sealed -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     client_assertion_jtis (client_id, jti) {
         client_id -> Text,
         jti -> Text,
@@ -531,6 +540,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     revoked_access_tokens,
     client_assertion_jtis,
     saml_assertions,
+    saml_sessions,
     mfa_totp,
     backup_codes,
     passkeys,

@@ -21,7 +21,13 @@ pub mod realm;
 pub mod registry;
 #[cfg(feature = "saml")]
 pub mod saml;
+#[cfg(feature = "saml")]
+pub mod saml_decrypt;
+#[cfg(feature = "saml")]
+pub mod saml_logout;
 pub mod saml_settings;
+#[cfg(feature = "saml")]
+pub mod saml_subject;
 pub mod sign_in;
 pub mod spec;
 pub mod upstream;
