@@ -227,17 +227,46 @@ pub fn filtered_page(
     if let Some(v) = filter.until {
         query = query.filter(security_audit_logs::created_at.lt(v));
     }
-    if let Some(q) = &filter.search {
-        let pattern = crate::store::contains_pattern(q);
+    if let Some(q) = &filter.search
+        && let Some(phrase) = trigram_phrase(conn, q)
+    {
+        // SQLite: the trigram index of migration 000035 (a phrase of a
+        // trigram table matches substrings, case-insensitively like LIKE).
         query = query.filter(
-            security_audit_logs::details
-                .like(pattern.clone())
-                .escape('\\')
-                .or(security_audit_logs::target_id
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(security_audit_logs::actor_id.like(pattern).escape('\\')),
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "security_audit_logs.seq IN (SELECT rowid FROM security_audit_search \
+                 WHERE security_audit_search MATCH ",
+            )
+            .bind::<diesel::sql_types::Text, _>(phrase)
+            .sql(")"),
         );
+    } else if let Some(q) = &filter.search {
+        let pattern = crate::store::contains_pattern(q);
+        if matches!(conn, DbConnection::Pg(_)) {
+            // PostgreSQL: ILIKE (case-insensitive, as SQLite's LIKE and
+            // trigram phrases are), served by the pg_trgm indexes of
+            // migration 000035.
+            use diesel::sql_types::Text;
+            query = query.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("(security_audit_logs.details ILIKE ")
+                    .bind::<Text, _>(pattern.clone())
+                    .sql(" ESCAPE '\\' OR security_audit_logs.target_id ILIKE ")
+                    .bind::<Text, _>(pattern.clone())
+                    .sql(" ESCAPE '\\' OR security_audit_logs.actor_id ILIKE ")
+                    .bind::<Text, _>(pattern)
+                    .sql(" ESCAPE '\\')"),
+            );
+        } else {
+            query = query.filter(
+                security_audit_logs::details
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(security_audit_logs::target_id
+                        .like(pattern.clone())
+                        .escape('\\'))
+                    .or(security_audit_logs::actor_id.like(pattern).escape('\\')),
+            );
+        }
     }
     if let Some(orgs) = &filter.organizations {
         query = query.filter(in_reach(orgs.clone()));
@@ -268,6 +297,14 @@ pub fn filtered_page(
         query = query.order((at.asc(), id_.asc()));
     }
     Ok(query.limit(limit).load(conn)?)
+}
+
+/// On SQLite, `text` as a phrase of the trigram search table (quotes
+/// doubled); `None` elsewhere, or for fewer than 3 characters (no trigram
+/// to look up: those read rows with LIKE).
+fn trigram_phrase(conn: &DbConnection, text: &str) -> Option<String> {
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    (sqlite && text.chars().count() >= 3).then(|| format!("\"{}\"", text.replace('"', "\"\"")))
 }
 
 /// The event `id`, when it is in one of `organizations` (`None`: any).
