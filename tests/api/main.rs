@@ -70,3 +70,4 @@ mod storage;
 mod throttle;
 mod token;
 mod token_resources;
+mod webhooks;
