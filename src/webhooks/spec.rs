@@ -1,7 +1,9 @@
 //! What a webhook subscription may say: a name (1..=100 characters), an
 //! https URL (≤ 2048 characters; no credentials or fragment; no loopback,
 //! private or link-local target unless `oidc.allow_private_targets`, S3)
-//! and 1..=50 event patterns — an action name, `prefix.*` or `*`.
+//! and 1..=50 event patterns — an action name, `prefix.*` or `*`. Values
+//! outside the bounds the API document states are malformed (400); values
+//! within them that a rule refuses are refused (422), the field named.
 
 use std::net::IpAddr;
 
@@ -23,6 +25,7 @@ pub struct Invalid {
     pub refused: bool,
 }
 
+/// Outside the bounds the API document states (400).
 fn malformed(field: &'static str, message: impl Into<String>) -> Invalid {
     Invalid {
         field,
@@ -31,37 +34,49 @@ fn malformed(field: &'static str, message: impl Into<String>) -> Invalid {
     }
 }
 
+/// Within those bounds, but refused by a rule no schema expresses (422).
+fn refused(field: &'static str, message: impl Into<String>) -> Invalid {
+    Invalid {
+        field,
+        message: message.into(),
+        refused: true,
+    }
+}
+
 /// A checked name.
 pub fn name(raw: &str) -> Result<String, Invalid> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
+    if raw.is_empty() || raw.chars().count() > MAX_NAME {
         return Err(malformed("name", "must be 1 to 100 characters"));
     }
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(refused("name", "must not be blank"));
+    }
     if name.chars().any(char::is_control) {
-        return Err(malformed("name", "must not contain control characters"));
+        return Err(refused("name", "must not contain control characters"));
     }
     Ok(name.to_owned())
 }
 
 /// A checked target URL.
 pub fn url(raw: &str, allow_private: bool) -> Result<String, Invalid> {
-    if raw.len() > MAX_URL {
-        return Err(malformed("url", "must be at most 2048 characters"));
+    if raw.is_empty() || raw.chars().count() > MAX_URL {
+        return Err(malformed("url", "must be 1 to 2048 characters"));
     }
-    let url = Url::parse(raw).map_err(|_| malformed("url", "not an absolute URL"))?;
+    let url = Url::parse(raw).map_err(|_| refused("url", "not an absolute URL"))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_private => {}
-        _ => return Err(malformed("url", "must be an https URL")),
+        _ => return Err(refused("url", "must be an https URL")),
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(malformed("url", "must not contain credentials"));
+        return Err(refused("url", "must not contain credentials"));
     }
     if url.fragment().is_some() {
-        return Err(malformed("url", "must not have a fragment"));
+        return Err(refused("url", "must not have a fragment"));
     }
     let private = match url.host() {
-        None => return Err(malformed("url", "has no host")),
+        None => return Err(refused("url", "has no host")),
         Some(Host::Ipv4(ip)) => is_private(IpAddr::V4(ip)),
         Some(Host::Ipv6(ip)) => is_private(IpAddr::V6(ip)),
         Some(Host::Domain(name)) => {
@@ -70,11 +85,7 @@ pub fn url(raw: &str, allow_private: bool) -> Result<String, Invalid> {
         }
     };
     if private && !allow_private {
-        return Err(Invalid {
-            field: "url",
-            message: "points at a loopback or private address".into(),
-            refused: true,
-        });
+        return Err(refused("url", "points at a loopback or private address"));
     }
     Ok(url.to_string())
 }
@@ -101,7 +112,7 @@ pub fn events(raw: &[String]) -> Result<Vec<String>, Invalid> {
     for p in raw {
         let p = p.trim();
         if !known(p) {
-            return Err(malformed(
+            return Err(refused(
                 "events",
                 format!(
                     "unknown event type {:?}: use an audit action such as user.created, a prefix such as user.*, or *",
@@ -150,7 +161,8 @@ mod tests {
     #[test]
     fn urls_are_https_and_public_unless_allowed() {
         assert!(url("https://hooks.example.com/in?t=1", false).is_ok());
-        assert!(!url("http://hooks.example.com/", false).unwrap_err().refused);
+        assert!(url("http://hooks.example.com/", false).unwrap_err().refused);
+        assert!(!url("", false).unwrap_err().refused);
         assert!(url("https://127.0.0.1/x", false).unwrap_err().refused);
         assert!(url("https://localhost/x", false).unwrap_err().refused);
         assert!(url("http://127.0.0.1:9/x", true).is_ok());
