@@ -10,7 +10,7 @@ use openidconnect::http::{Method, Request, header};
 
 use crate::crypto::token::random_bytes;
 use crate::error::AppError;
-use crate::federation::outbound::Outbound;
+use crate::federation::outbound::{Outbound, OutboundError};
 use crate::state::AppState;
 use crate::store::naive;
 use crate::store::webhooks::{self as rows, Attempt, DEAD, DELIVERED, Delivery, PENDING};
@@ -80,7 +80,19 @@ async fn post(out: &Outbound, url: &str, key: &[u8], d: &Delivery, now: DateTime
             Some(i32::from(res.status().as_u16())),
             format!("answered {}", res.status().as_u16()),
         ),
-        Err(e) => Outcome::Failed(None, short(&e.to_string())),
+        Err(e) => Outcome::Failed(None, reason(&e).into()),
+    }
+}
+
+/// Why a call failed, without the URL (its query may hold a token).
+fn reason(e: &OutboundError) -> &'static str {
+    match e {
+        OutboundError::Refused(_) => "refused target: not https or a private address",
+        OutboundError::Request(r) if r.is_timeout() => "timed out",
+        OutboundError::Request(r) if r.is_connect() => "could not connect",
+        OutboundError::Request(_) => "request failed",
+        OutboundError::TooLarge => "response too large",
+        OutboundError::Http(_) => "bad response",
     }
 }
 

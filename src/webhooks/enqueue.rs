@@ -83,6 +83,10 @@ pub async fn run_once(state: &AppState) -> Result<usize, AppError> {
     state
         .db
         .run(move |conn| {
+            // Nothing new (the usual case): no transaction, no lock.
+            if rows::cursor(conn)? >= audit::head(conn)?.0 {
+                return Ok(0);
+            }
             let mut added = 0;
             loop {
                 let (read, n) = batch(conn, now)?;
