@@ -185,6 +185,7 @@ impl Application {
             state.clone(),
             std::time::Duration::from_secs(300),
         ));
+        tokio::spawn(crate::webhooks::worker::run(state.clone()));
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()

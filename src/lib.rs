@@ -46,3 +46,4 @@ pub mod store;
 pub mod telemetry;
 pub mod users;
 pub mod web;
+pub mod webhooks;

@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// The areas of the admin API.
-pub const AREAS: [&str; 9] = [
+pub const AREAS: [&str; 10] = [
     "users",
     "organizations",
     "clients",
@@ -14,6 +14,7 @@ pub const AREAS: [&str; 9] = [
     "sessions",
     "audit",
     "api-keys",
+    "webhooks",
 ];
 
 /// One permission: an area and whether it may change things.

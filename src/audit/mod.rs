@@ -5,6 +5,7 @@
 mod chain;
 pub mod checkpoint;
 mod event;
+pub mod view;
 
 pub use chain::{GENESIS, VerifyReport, row_hash, verify};
 pub use event::{Action, Actor, ActorKind, Event, Outcome, VendorClaim};

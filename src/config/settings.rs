@@ -54,6 +54,25 @@ pub struct Config {
     /// Sign-in needs a verified email address (S2).
     pub require_verified_email: bool,
     pub mail: MailConfig,
+    pub webhooks: WebhooksConfig,
+}
+
+/// Webhook delivery (S9, docs/webhooks.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// How often each instance turns new audit events into deliveries and
+    /// sends the due ones, in milliseconds; 0 turns the background worker
+    /// off (tests drive it by hand).
+    pub worker_period_ms: u64,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            worker_period_ms: 1000,
+        }
+    }
 }
 
 /// Outgoing mail and the flows that send it (S6).
@@ -245,6 +264,7 @@ impl Default for Config {
             smtp_url: None,
             require_verified_email: true,
             mail: MailConfig::default(),
+            webhooks: WebhooksConfig::default(),
         }
     }
 }

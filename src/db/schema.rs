@@ -505,6 +505,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        organization_id -> Nullable<Text>,
+        name -> Text,
+        url -> Text,
+        events -> Text,
+        secret_sealed -> Text,
+        secret_hint -> Text,
+        enabled -> Bool,
+        after_seq -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        audit_event_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_cursor (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
@@ -553,4 +594,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     email_requests,
     invitations,
+    webhooks,
+    webhook_deliveries,
+    webhook_cursor,
 );

@@ -38,6 +38,7 @@ pub mod stats;
 pub mod throttle;
 pub mod users;
 pub mod webauthn_challenges;
+pub mod webhooks;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::Connection;

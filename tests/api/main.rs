@@ -71,3 +71,4 @@ mod storage;
 mod throttle;
 mod token;
 mod token_resources;
+mod webhooks;

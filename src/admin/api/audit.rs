@@ -13,6 +13,7 @@ use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, PageQuery, PageRequest};
 use crate::admin::api::problem::{Missing, Problem, Refusals};
 use crate::admin::scopes::Scope;
+pub use crate::audit::view::{AuditEventView, view};
 use crate::state::AppState;
 use crate::store::audit::{self, AuditFilter, AuditRow};
 
@@ -35,59 +36,11 @@ pub struct AuditQuery {
     pub until: Option<String>,
 }
 
-/// One audit event.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AuditEventView {
-    pub id: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
-    pub action: String,
-    /// `success` or `failure`.
-    pub outcome: String,
-    /// `user`, `api_key`, `system` or `anonymous`.
-    pub actor_type: String,
-    pub actor_id: Option<String>,
-    pub target_type: Option<String>,
-    pub target_id: Option<String>,
-    pub ip: Option<String>,
-    pub request_id: Option<String>,
-    #[schema(value_type = Object)]
-    pub details: serde_json::Value,
-    /// For events made with a vendor key: `{actor_user_id, ticket_reference}`.
-    #[schema(value_type = Option<Object>)]
-    pub vendor: Option<serde_json::Value>,
-}
-
 /// One page of audit events.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditPage {
     pub items: Vec<AuditEventView>,
     pub next_cursor: Option<String>,
-}
-
-/// An event as the API shows it.
-pub fn view(row: AuditRow) -> AuditEventView {
-    let details: serde_json::Value =
-        serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null);
-    AuditEventView {
-        // The claim a vendor key's actor adds (other events may have a
-        // `vendor` field of their own, e.g. an API key's flag).
-        vendor: details
-            .get("vendor")
-            .filter(|v| v.get("ticket_reference").is_some())
-            .cloned(),
-        id: row.id,
-        created_at: row.created_at.and_utc().to_rfc3339(),
-        action: row.action,
-        outcome: row.outcome,
-        actor_type: row.actor_type,
-        actor_id: row.actor_id,
-        target_type: row.target_type,
-        target_id: row.target_id,
-        ip: row.ip,
-        request_id: row.request_id,
-        details,
-    }
 }
 
 fn short(field: &str, value: Option<String>) -> Result<Option<String>, Problem> {

@@ -24,6 +24,8 @@ pub mod signing_keys;
 pub mod user_actions;
 pub mod user_sessions;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhooks;
 pub mod whole;
 
 use actix_web::web::{self, ServiceConfig};
@@ -103,6 +105,15 @@ operations! {
     post "/users/{id}/reset-mfa" => user_actions::reset_mfa,
     get "/users/{id}/sessions" => user_sessions::list,
     delete "/users/{id}/sessions/{session_id}" => user_sessions::revoke,
+    get "/webhooks" => webhooks::list,
+    post "/webhooks" => webhooks::create,
+    get "/webhooks/{id}" => webhooks::show,
+    patch "/webhooks/{id}" => webhooks::update,
+    delete "/webhooks/{id}" => webhooks::delete,
+    post "/webhooks/{id}/rotate-secret" => webhooks::rotate_secret,
+    get "/webhooks/{id}/deliveries" => webhooks::deliveries,
+    get "/webhook-deliveries" => webhook_deliveries::list,
+    post "/webhook-deliveries/{id}/replay" => webhook_deliveries::replay,
 }
 
 /// The routes under `/api/v1` (mounted by `routes`).

@@ -15,6 +15,7 @@ use crate::admin::api::{
     signing_keys, user_actions, user_sessions, users,
 };
 use crate::admin::api::{audit_checkpoint, audit_export, mfa_policies, providers};
+use crate::admin::api::{webhook_deliveries, webhooks};
 
 struct Security;
 
@@ -108,11 +109,27 @@ impl Modify for Security {
         user_actions::verify_email,
         user_actions::reset_mfa,
         user_sessions::list,
-        user_sessions::revoke
+        user_sessions::revoke,
+        webhooks::list,
+        webhooks::create,
+        webhooks::show,
+        webhooks::update,
+        webhooks::delete,
+        webhooks::rotate_secret,
+        webhooks::deliveries,
+        webhook_deliveries::list,
+        webhook_deliveries::replay
     ),
     components(schemas(
         problem::ProblemBody,
         problem::FieldError,
+        webhooks::WebhookList,
+        webhooks::DeliveryList,
+        webhooks::NewWebhookBody,
+        webhooks::WebhookChanges,
+        crate::webhooks::admin::WebhookView,
+        crate::webhooks::admin::WebhookWithSecret,
+        crate::webhooks::admin::DeliveryView,
         session::SessionView,
         session::VendorView,
         users::UserPage,
@@ -188,6 +205,7 @@ impl Modify for Security {
         (name = "clients", description = "OIDC clients (applications)"),
         (name = "providers", description = "Upstream sign-in providers"),
         (name = "policies", description = "MFA policies and acknowledgments of upstream MFA"),
+        (name = "webhooks", description = "Signed webhooks, their deliveries and dead letters"),
     )
 )]
 pub struct ApiDoc;

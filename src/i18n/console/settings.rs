@@ -78,6 +78,7 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.api_keys.area.sessions", "Sessions"),
     ("admin.api_keys.area.audit", "Audit log"),
     ("admin.api_keys.area.api-keys", "API keys"),
+    ("admin.api_keys.area.webhooks", "Webhooks"),
     ("admin.api_keys.organization", "Organization"),
     (
         "admin.api_keys.organization_hint",
@@ -288,6 +289,7 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.api_keys.area.sessions", "Sitzungen"),
     ("admin.api_keys.area.audit", "Protokoll"),
     ("admin.api_keys.area.api-keys", "API-Schlüssel"),
+    ("admin.api_keys.area.webhooks", "Webhooks"),
     ("admin.api_keys.organization", "Organisation"),
     (
         "admin.api_keys.organization_hint",

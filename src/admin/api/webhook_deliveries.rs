@@ -1,0 +1,94 @@
+//! `/api/v1/webhook-deliveries` (S9): the dead-letter queue — deliveries
+//! by status and replay of a dead one — for callers of global reach only
+//! (superusers, global keys): an organization's caller gets 403, even for
+//! its own webhooks. Needs `webhooks:read` / `webhooks:write`.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::admin::api::caller::{Caller, Reach};
+use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals};
+use crate::admin::api::webhooks::{DeliveryList, refused};
+use crate::admin::scopes::Scope;
+use crate::state::AppState;
+use crate::store::webhooks::{DEAD, DELIVERED, PENDING};
+use crate::webhooks::admin::{self, DeliveryView};
+
+/// The query of the list.
+#[derive(Debug, Deserialize)]
+pub struct StatusQuery {
+    pub status: Option<String>,
+}
+
+fn global(caller: &Caller) -> Result<(), Problem> {
+    if caller.reach == Reach::Global {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(
+            "only a superuser (or a key of global reach) inspects and replays dead letters",
+        ))
+    }
+}
+
+/// `GET /api/v1/webhook-deliveries?status=dead`
+#[utoipa::path(
+    get,
+    path = "/api/v1/webhook-deliveries",
+    tag = "webhooks",
+    params(
+        ("status" = Option<String>, Query, description = "`dead` (default), `pending` or `delivered`", pattern = "^(dead|pending|delivered)$"),
+    ),
+    responses(
+        (status = 200, description = "The newest deliveries in that status (at most 200)", body = DeliveryList),
+        Refusals,
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<StatusQuery>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(Scope::read("webhooks"))?;
+    global(&caller)?;
+    let status = match query.status.as_deref() {
+        None | Some("dead") => DEAD,
+        Some("pending") => PENDING,
+        Some("delivered") => DELIVERED,
+        Some(_) => {
+            return Err(Problem::invalid(
+                "status",
+                "must be dead, pending or delivered",
+            ));
+        }
+    };
+    let items = admin::with_status(&state, status).await?;
+    Ok(HttpResponse::Ok().json(DeliveryList { items }))
+}
+
+/// `POST /api/v1/webhook-deliveries/{id}/replay`
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhook-deliveries/{id}/replay",
+    tag = "webhooks",
+    params(("id" = String, Path, description = "The delivery id (its webhook-id)")),
+    responses(
+        (status = 200, description = "Pending again, attempts reset, due now", body = DeliveryView),
+        Refusals,
+        Missing,
+        Conflicting,
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+pub async fn replay(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    caller.require(Scope::write("webhooks"))?;
+    global(&caller)?;
+    let view = admin::replay(&state, &caller.actor, path.into_inner())
+        .await?
+        .map_err(refused)?;
+    Ok(HttpResponse::Ok().json(view))
+}
