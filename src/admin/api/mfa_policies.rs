@@ -326,6 +326,7 @@ pub async fn remove(
     responses(
         (status = 200, description = "Sign-ins through this upstream type may now satisfy MFA with the upstream's own (audited)", body = Acknowledged),
         Refusals,
+        Unprocessable,
     ),
     security(("api_key" = []), ("session" = []))
 )]
