@@ -68,7 +68,7 @@ SELECT 1000 + i, 'bench-' || i,
   '10.' || (i % 50000 / 250) || '.' || (i % 250) || '.1', 'bench',
   CASE WHEN i % 100000 = 0 THEN '{"note":"needle ' || i || '"}' ELSE '{"n":' || i || '}' END,
   'prev-' || i, 'hash-' || i
-FROM generate_series(1, $ROWS) AS i;
+FROM generate_series(1::bigint, $ROWS) AS i;
 ANALYZE security_audit_logs;
 SQL
 else
