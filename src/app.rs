@@ -184,6 +184,11 @@ impl Application {
             state.clone(),
             std::time::Duration::from_secs(300),
         ));
+        #[cfg(feature = "saml")]
+        tokio::spawn(crate::jobs::saml_metadata::run(
+            state.clone(),
+            crate::jobs::saml_metadata::PERIOD,
+        ));
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()

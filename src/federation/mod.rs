@@ -20,6 +20,9 @@ pub mod realm;
 pub mod registry;
 #[cfg(feature = "saml")]
 pub mod saml;
+#[cfg(feature = "saml")]
+pub mod saml_metadata;
+pub mod saml_refresh;
 pub mod saml_settings;
 pub mod sign_in;
 pub mod spec;

@@ -27,7 +27,7 @@ crate::on_all_backends!(saml_sign_in_against_pysaml2, saml_provider_from_the_cli
 
 const POST_COOKIE: &str = "__Host-ostiary_fed_post";
 
-fn saml_peer() -> bool {
+pub(crate) fn saml_peer() -> bool {
     let pysaml2 = std::process::Command::new("python3")
         .args(["-c", "import saml2"])
         .output()
@@ -41,14 +41,14 @@ fn saml_peer() -> bool {
 }
 
 /// The IdP, stopped when dropped.
-struct Idp {
+pub(crate) struct Idp {
     base: String,
-    metadata_url: String,
+    pub(crate) metadata_url: String,
     _child: tokio::process::Child,
     _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
 }
 
-async fn idp() -> Idp {
+pub(crate) async fn idp() -> Idp {
     let port = crate::federated_login::free_port();
     let mut child = tokio::process::Command::new("python3")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/saml/idp.py"))
@@ -74,7 +74,7 @@ async fn idp() -> Idp {
 }
 
 impl Idp {
-    async fn mode(&self, mode: &str, user: &str) {
+    pub(crate) async fn mode(&self, mode: &str, user: &str) {
         let res = reqwest::get(format!("{}/mode?v={mode}&user={user}", self.base))
             .await
             .unwrap();
@@ -114,7 +114,11 @@ async fn provider(app: &TestApp, idp: &Idp) -> ProviderView {
 /// One round to the IdP: start at our button, follow the redirect to the
 /// IdP, and read the form it auto-submits: (ACS path, SAMLResponse XML,
 /// RelayState).
-async fn round(app: &TestApp, b: &mut Browser, provider: &str) -> (String, String, String) {
+pub(crate) async fn round(
+    app: &TestApp,
+    b: &mut Browser,
+    provider: &str,
+) -> (String, String, String) {
     let res = b
         .get(&format!("/login/providers/{provider}?return_to=%2Faccount"))
         .await;
@@ -145,7 +149,12 @@ async fn round(app: &TestApp, b: &mut Browser, provider: &str) -> (String, Strin
     (acs, xml, relay)
 }
 
-async fn post(b: &mut Browser, acs: &str, xml: &str, relay: &str) -> crate::helpers::Page {
+pub(crate) async fn post(
+    b: &mut Browser,
+    acs: &str,
+    xml: &str,
+    relay: &str,
+) -> crate::helpers::Page {
     let encoded = STANDARD.encode(xml.as_bytes());
     b.post_form(acs, &[("SAMLResponse", &encoded), ("RelayState", relay)])
         .await

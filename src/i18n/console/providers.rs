@@ -356,6 +356,40 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.providers.check.tls", "TLS"),
     ("admin.providers.check.service_bind", "Service account"),
     ("admin.providers.check.search_base", "Search bases"),
+    ("admin.providers.check.metadata", "IdP metadata"),
+    ("admin.providers.check.entity_id", "IdP entity ID"),
+    (
+        "admin.providers.check.signing_certificate",
+        "Signing certificate",
+    ),
+    (
+        "admin.providers.check.sso_endpoint",
+        "Single sign-on endpoint",
+    ),
+    (
+        "admin.providers.reason.entity_id_mismatch",
+        "The metadata names another entity ID ({}): the IdP was replaced — import its metadata again.",
+    ),
+    (
+        "admin.providers.reason.no_certificate",
+        "The metadata holds no signing certificate.",
+    ),
+    (
+        "admin.providers.reason.certificate_unreadable",
+        "The signing certificate in the metadata cannot be read.",
+    ),
+    (
+        "admin.providers.reason.certificate_expired",
+        "The signing certificate expired on {}: import the IdP's new metadata.",
+    ),
+    (
+        "admin.providers.reason.certificate_expires_soon",
+        "The signing certificate expires in {} days: renew it at the IdP soon.",
+    ),
+    (
+        "admin.providers.reason.no_sso_endpoint",
+        "The metadata names no HTTP-Redirect single sign-on endpoint.",
+    ),
     (
         "admin.providers.reason.tls_failed",
         "TLS could not be set up: the certificate is not trusted or does not name this host.",
@@ -1140,6 +1174,40 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.providers.check.tls", "TLS"),
     ("admin.providers.check.service_bind", "Dienstkonto"),
     ("admin.providers.check.search_base", "Such-Basen"),
+    ("admin.providers.check.metadata", "IdP-Metadaten"),
+    ("admin.providers.check.entity_id", "Entity-ID des IdP"),
+    (
+        "admin.providers.check.signing_certificate",
+        "Signaturzertifikat",
+    ),
+    (
+        "admin.providers.check.sso_endpoint",
+        "Single-Sign-on-Endpunkt",
+    ),
+    (
+        "admin.providers.reason.entity_id_mismatch",
+        "Die Metadaten nennen eine andere Entity-ID ({}): Der IdP wurde ersetzt – importieren Sie seine Metadaten neu.",
+    ),
+    (
+        "admin.providers.reason.no_certificate",
+        "Die Metadaten enthalten kein Signaturzertifikat.",
+    ),
+    (
+        "admin.providers.reason.certificate_unreadable",
+        "Das Signaturzertifikat in den Metadaten ist nicht lesbar.",
+    ),
+    (
+        "admin.providers.reason.certificate_expired",
+        "Das Signaturzertifikat ist am {} abgelaufen: Importieren Sie die neuen Metadaten des IdP.",
+    ),
+    (
+        "admin.providers.reason.certificate_expires_soon",
+        "Das Signaturzertifikat läuft in {} Tagen ab: Erneuern Sie es bald beim IdP.",
+    ),
+    (
+        "admin.providers.reason.no_sso_endpoint",
+        "Die Metadaten nennen keinen HTTP-Redirect-Single-Sign-on-Endpunkt.",
+    ),
     (
         "admin.providers.reason.tls_failed",
         "TLS kam nicht zustande: Das Zertifikat ist nicht vertrauenswürdig oder nennt diesen Host nicht.",
