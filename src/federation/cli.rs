@@ -275,7 +275,7 @@ async fn saml_prepare(
     ),
     AppError,
 > {
-    let (settings, key) = crate::federation::saml::prepare(state, flags)
+    let (settings, key) = crate::federation::saml_metadata::prepare(state, flags)
         .await
         .map_err(AppError::BadRequest)?;
     Ok((Some(settings), Some(key)))

@@ -3,7 +3,7 @@
 //! ACS `{issuer}/saml/{id}/acs` (HTTP-POST), metadata
 //! `{issuer}/saml/{id}/metadata`.
 //!
-//! - [`prepare`] (`federation::saml_metadata`): IdP metadata by URL
+//! - `federation::saml_metadata::prepare`: IdP metadata by URL
 //!   (through the outbound-call rules) or document, checked here
 //!   ([`read_metadata`]) to name a redirect SSO endpoint and a signing
 //!   certificate; a fresh SP key (RSA 2048, sealed as the provider's
@@ -49,8 +49,6 @@ use crate::federation::upstream::{
 };
 use crate::state::AppState;
 use crate::store::{naive, saml_assertions};
-
-pub use crate::federation::saml_metadata::prepare;
 
 /// Allowed clock skew (SR-121: at most 3 minutes).
 const SKEW_SECONDS: i64 = 180;

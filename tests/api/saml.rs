@@ -87,7 +87,7 @@ async fn provider(app: &TestApp, idp: &Idp) -> ProviderView {
         metadata_url: Some(idp.metadata_url.clone()),
         ..SamlFlags::default()
     };
-    let (settings, key) = ostiary::federation::saml::prepare(&app.state, &flags)
+    let (settings, key) = ostiary::federation::saml_metadata::prepare(&app.state, &flags)
         .await
         .unwrap();
     let spec = ProviderSpec {

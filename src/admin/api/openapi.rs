@@ -161,7 +161,7 @@ impl Modify for Security {
         providers::NewProvider,
         providers::ProviderChange,
         providers::AuthMethod,
-        providers::SamlPreset,
+        provider_saml::SamlPreset,
         crate::federation::saml_refresh::Refreshed,
         crate::federation::saml_refresh::Change,
         crate::federation::registry::ProviderView,

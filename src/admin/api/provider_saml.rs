@@ -8,10 +8,10 @@
 //! feature, kind `saml` is a 422 "not available in this build".
 
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
 use crate::admin::api::caller::Caller;
 use crate::admin::api::problem::{Missing, Problem, Refusals, Unprocessable};
-use crate::admin::api::providers::{NewProvider, ProviderChange};
 use crate::admin::scopes::Scope;
 use crate::federation::Kind;
 use crate::federation::registry::{self, Reach};
@@ -21,6 +21,48 @@ use crate::federation::saml_refresh::Refreshed;
 use crate::federation::saml_settings::SamlSettings;
 use crate::federation::spec::{self, ProviderSpec};
 use crate::state::AppState;
+
+/// The SAML fields of a new provider (`NewProvider`'s).
+#[derive(Debug, Clone, Default)]
+pub struct SamlFields {
+    pub metadata_url: Option<String>,
+    pub metadata_xml: Option<String>,
+    pub saml_preset: Option<SamlPreset>,
+    pub attribute_email: Option<String>,
+    pub attribute_name: Option<String>,
+    pub attribute_groups: Option<String>,
+}
+
+/// The SAML fields of a change (`ProviderChange`'s; `Some(None)`: `null`).
+#[derive(Debug, Clone, Default)]
+pub struct SamlFieldChanges {
+    pub metadata_url: Option<String>,
+    pub metadata_xml: Option<String>,
+    pub attribute_email: Option<Option<String>>,
+    pub attribute_name: Option<Option<String>>,
+    pub attribute_groups: Option<Option<String>>,
+}
+
+/// The attribute names of a SAML IdP product.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SamlPreset {
+    Entra,
+    Okta,
+    Adfs,
+    Google,
+}
+
+impl SamlPreset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Entra => "entra",
+            Self::Okta => "okta",
+            Self::Adfs => "adfs",
+            Self::Google => "google",
+        }
+    }
+}
 
 const NOT_BUILT: &str = "kind saml is not available in this build (built without the saml feature)";
 
@@ -50,7 +92,7 @@ fn one_source<'a>(
 }
 
 /// The first SAML field `b` sets, for a kind it does not apply to.
-fn first_field(b: &NewProvider) -> Option<&'static str> {
+fn first_field(b: &SamlFields) -> Option<&'static str> {
     [
         ("metadata_url", b.metadata_url.is_some()),
         ("metadata_xml", b.metadata_xml.is_some()),
@@ -67,13 +109,15 @@ fn first_field(b: &NewProvider) -> Option<&'static str> {
 /// `saml`; `None` for other kinds (which may set no SAML field).
 pub async fn prepare(
     state: &AppState,
-    b: &NewProvider,
+    kind: Kind,
+    has_client_secret: bool,
+    b: &SamlFields,
 ) -> Result<Option<(SamlSettings, String)>, Problem> {
-    if b.kind != Kind::Saml {
+    if kind != Kind::Saml {
         return match first_field(b) {
             Some(field) => Err(Problem::unprocessable(
                 field,
-                format!("does not apply to kind {}", b.kind.as_str()),
+                format!("does not apply to kind {}", kind.as_str()),
             )),
             None => Ok(None),
         };
@@ -81,7 +125,7 @@ pub async fn prepare(
     if !cfg!(feature = "saml") {
         return Err(Problem::unprocessable("kind", NOT_BUILT));
     }
-    if b.client_secret.is_some() {
+    if has_client_secret {
         return Err(Problem::unprocessable(
             "client_secret",
             "does not apply to kind saml (its key is made by Ostiary)",
@@ -99,7 +143,7 @@ pub async fn prepare(
 #[cfg(feature = "saml")]
 async fn prepare_saml(
     state: &AppState,
-    b: &NewProvider,
+    b: &SamlFields,
     source: Result<&str, &str>,
 ) -> Result<(SamlSettings, String), Problem> {
     let input = Input {
@@ -117,7 +161,7 @@ async fn prepare_saml(
 #[cfg(not(feature = "saml"))]
 async fn prepare_saml(
     _state: &AppState,
-    _b: &NewProvider,
+    _b: &SamlFields,
     _source: Result<&str, &str>,
 ) -> Result<(SamlSettings, String), Problem> {
     Err(Problem::unprocessable("kind", NOT_BUILT))
@@ -175,20 +219,20 @@ impl SamlChange {
     }
 }
 
-/// Take the SAML fields out of `change` for provider `id`: refused for
+/// The SAML fields of a change of provider `id`: refused for
 /// another kind; a new document fetched (or read) and checked now.
 pub async fn change(
     state: &AppState,
     reach: &Reach,
     id: &str,
-    change: &mut ProviderChange,
+    change: SamlFieldChanges,
 ) -> Result<SamlChange, Problem> {
-    let (url, xml) = (change.metadata_url.take(), change.metadata_xml.take());
+    let (url, xml) = (change.metadata_url, change.metadata_xml);
     let out = SamlChange {
         document: None,
-        attribute_email: change.attribute_email.take(),
-        attribute_name: change.attribute_name.take(),
-        attribute_groups: change.attribute_groups.take(),
+        attribute_email: change.attribute_email,
+        attribute_name: change.attribute_name,
+        attribute_groups: change.attribute_groups,
     };
     let any = url.is_some()
         || xml.is_some()

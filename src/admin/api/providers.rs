@@ -120,7 +120,7 @@ pub struct NewProvider {
     #[schema(max_length = 1048576)]
     pub metadata_xml: Option<String>,
     /// saml: where the IdP puts email, name and groups by default.
-    pub saml_preset: Option<SamlPreset>,
+    pub saml_preset: Option<provider_saml::SamlPreset>,
     /// saml: the attribute holding the email (overrides the preset).
     #[schema(min_length = 1, max_length = 255)]
     pub attribute_email: Option<String>,
@@ -130,27 +130,6 @@ pub struct NewProvider {
     /// saml: the attribute holding the groups.
     #[schema(min_length = 1, max_length = 255)]
     pub attribute_groups: Option<String>,
-}
-
-/// The attribute names of a SAML IdP product.
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SamlPreset {
-    Entra,
-    Okta,
-    Adfs,
-    Google,
-}
-
-impl SamlPreset {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Entra => "entra",
-            Self::Okta => "okta",
-            Self::Adfs => "adfs",
-            Self::Google => "google",
-        }
-    }
 }
 
 /// An email domain like `example.com`.
@@ -520,7 +499,15 @@ pub async fn create(
     caller.require(Scope::write("providers"))?;
     let b = body.into_inner();
     // SAML: the IdP metadata fetched (or read) and checked, the SP key made.
-    let saml = provider_saml::prepare(&state, &b).await?;
+    let fields = provider_saml::SamlFields {
+        metadata_url: b.metadata_url.clone(),
+        metadata_xml: b.metadata_xml.clone(),
+        saml_preset: b.saml_preset,
+        attribute_email: b.attribute_email.clone(),
+        attribute_name: b.attribute_name.clone(),
+        attribute_groups: b.attribute_groups.clone(),
+    };
+    let saml = provider_saml::prepare(&state, b.kind, b.client_secret.is_some(), &fields).await?;
     let spec = ProviderSpec {
         name: b.name,
         organization: None,
@@ -591,7 +578,14 @@ pub async fn update(
     caller.require(Scope::write("providers"))?;
     let mut change = body.into_inner();
     let id = path.into_inner();
-    let saml = provider_saml::change(&state, &reach(&caller), &id, &mut change).await?;
+    let fields = provider_saml::SamlFieldChanges {
+        metadata_url: change.metadata_url.take(),
+        metadata_xml: change.metadata_xml.take(),
+        attribute_email: change.attribute_email.take(),
+        attribute_name: change.attribute_name.take(),
+        attribute_groups: change.attribute_groups.take(),
+    };
+    let saml = provider_saml::change(&state, &reach(&caller), &id, fields).await?;
     let secret = change
         .client_secret
         .take()
