@@ -556,3 +556,78 @@ async fn saml_metadata_refresh_keeps_what_works(backend: Backend) {
     .await;
     names_field(status, &refused, "metadata_url", "no URL");
 }
+
+/// The console's wizard in Chromium (en-desktop/light, de-phone/dark):
+/// the SAML card, our SP's addresses before saving, a refused metadata URL
+/// next to its field, the provider created from the IdP's metadata URL and
+/// "test connection" passing; a sign-in through it then works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_saml_wizard_in_chromium() {
+    use crate::console_support::{in_chromium, superuser};
+    if !saml_peer() || !crate::helpers::browser_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let app = TestApp::spawn_for_browser_with(Backend::Sqlite, |c| {
+        c.oidc.allow_private_targets = true;
+    })
+    .await;
+    let admin = superuser(&app, "root@example.com").await;
+    let seen = in_chromium(
+        &app,
+        "console_saml.mjs",
+        &admin,
+        json!({
+            "metadataUrl": idp.metadata_url,
+            "notMetadataUrl": idp.metadata_url.replace("/metadata", "/mode?v=signed"),
+        }),
+    )
+    .await;
+    assert_eq!(seen["passed"], json!([4, 4]), "{seen}");
+    let ids = seen["created"].as_array().unwrap();
+    assert_eq!(ids.len(), 2);
+    let rows = app.audit_rows("provider.created").await;
+    assert_eq!(rows.len(), 2);
+    for id in ids {
+        let id = id.as_str().unwrap();
+        let view = ostiary::federation::registry::show(
+            &app.state,
+            &ostiary::federation::registry::Reach::global(),
+            id,
+            false,
+        )
+        .await
+        .unwrap();
+        assert_eq!(view.kind, ostiary::federation::Kind::Saml);
+        assert!(view.has_secret, "the SP key, sealed");
+        let saml = view.settings.saml.unwrap();
+        assert_eq!(
+            saml.metadata_url.as_deref(),
+            Some(idp.metadata_url.as_str())
+        );
+        assert_eq!(saml.attribute_email.as_deref(), Some("email"));
+    }
+    // A sign-in through a provider the wizard made (the test IdP names
+    // the email `mail`, not Okta's `email`: back to the usual names).
+    idp.mode("signed", "alice").await;
+    let id = ids[0].as_str().unwrap();
+    ostiary::federation::registry::update(
+        &app.state,
+        &ostiary::audit::Actor::system("test"),
+        &ostiary::federation::registry::Reach::global(),
+        id,
+        |spec| {
+            if let Some(s) = spec.saml.as_mut() {
+                s.attribute_email = None;
+            }
+        },
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut b = app.browser();
+    let (acs, xml, relay) = round(&app, &mut b, id).await;
+    let done = post(&mut b, &acs, &xml, &relay).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+}

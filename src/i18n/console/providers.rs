@@ -356,6 +356,76 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.providers.check.tls", "TLS"),
     ("admin.providers.check.service_bind", "Service account"),
     ("admin.providers.check.search_base", "Search bases"),
+    (
+        "admin.notice.provider_created_saml",
+        "The provider is saved. Register its entity ID and ACS URL (or its metadata URL) at the IdP, then test the connection.",
+    ),
+    (
+        "admin.providers.setup.saml",
+        "Register Ostiary at your identity provider as a SAML service provider with these addresses (or give it our metadata URL).",
+    ),
+    (
+        "admin.providers.saml.sp_title",
+        "What to register at the identity provider",
+    ),
+    ("admin.providers.saml.entity_id", "Entity ID (audience)"),
+    (
+        "admin.providers.saml.acs_url",
+        "Assertion Consumer Service URL (HTTP-POST)",
+    ),
+    (
+        "admin.providers.saml.sp_metadata_url",
+        "Ostiary's SAML metadata",
+    ),
+    (
+        "admin.providers.saml.sp_metadata_link",
+        "Open Ostiary's SAML metadata",
+    ),
+    (
+        "admin.providers.saml.sp_before_saving",
+        "These addresses are this provider's already: register them now; the metadata answers once the provider is saved.",
+    ),
+    ("admin.providers.saml.metadata_url", "IdP metadata URL"),
+    (
+        "admin.providers.saml.metadata_url_hint",
+        "Where the identity provider publishes its SAML metadata (https). Ostiary fetches it now and every day.",
+    ),
+    (
+        "admin.providers.saml.metadata_url_replace",
+        "A new address replaces the stored metadata (checked first; Ostiary's key stays). Leave it to keep the metadata.",
+    ),
+    ("admin.providers.saml.preset", "Identity provider product"),
+    (
+        "admin.providers.saml.preset_none",
+        "Other (usual attribute names)",
+    ),
+    (
+        "admin.providers.saml.preset_hint",
+        "Where it puts email, name and groups by default. The fields below override it.",
+    ),
+    ("admin.providers.saml.attributes", "Attribute names"),
+    (
+        "admin.providers.saml.attributes_hint",
+        "Leave empty to use the product's names, or the usual ones shown.",
+    ),
+    ("admin.providers.saml.attribute_email", "Email attribute"),
+    (
+        "admin.providers.saml.attribute_name",
+        "Display name attribute",
+    ),
+    ("admin.providers.saml.attribute_groups", "Groups attribute"),
+    (
+        "admin.providers.invalid.metadata_url",
+        "Ostiary could not use this metadata: it must be reachable over https (not at a private address) and name an entity ID, an HTTP-Redirect sign-on endpoint and a signing certificate.",
+    ),
+    (
+        "admin.providers.invalid.saml_preset",
+        "Choose one of the listed products.",
+    ),
+    (
+        "admin.providers.invalid.attribute",
+        "Enter an attribute name of at most 255 characters, or leave it empty.",
+    ),
     ("admin.providers.check.metadata", "IdP metadata"),
     ("admin.providers.check.entity_id", "IdP entity ID"),
     (
@@ -384,7 +454,7 @@ pub const EN: &[(&str, &str)] = &[
     ),
     (
         "admin.providers.reason.certificate_expires_soon",
-        "The signing certificate expires in {} days: renew it at the IdP soon.",
+        "The signing certificate expires soon (days left: {}): renew it at the IdP.",
     ),
     (
         "admin.providers.reason.no_sso_endpoint",
@@ -1174,6 +1244,79 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.providers.check.tls", "TLS"),
     ("admin.providers.check.service_bind", "Dienstkonto"),
     ("admin.providers.check.search_base", "Such-Basen"),
+    (
+        "admin.notice.provider_created_saml",
+        "Der Anbieter ist gespeichert. Registrieren Sie seine Entity-ID und ACS-URL (oder seine Metadaten-URL) beim IdP und testen Sie dann die Verbindung.",
+    ),
+    (
+        "admin.providers.setup.saml",
+        "Registrieren Sie Ostiary bei Ihrem Identitätsanbieter als SAML-Service-Provider mit diesen Adressen (oder geben Sie ihm unsere Metadaten-URL).",
+    ),
+    (
+        "admin.providers.saml.sp_title",
+        "Was beim Identitätsanbieter zu registrieren ist",
+    ),
+    ("admin.providers.saml.entity_id", "Entity-ID (Audience)"),
+    (
+        "admin.providers.saml.acs_url",
+        "Assertion-Consumer-Service-URL (HTTP-POST)",
+    ),
+    (
+        "admin.providers.saml.sp_metadata_url",
+        "SAML-Metadaten von Ostiary",
+    ),
+    (
+        "admin.providers.saml.sp_metadata_link",
+        "SAML-Metadaten von Ostiary öffnen",
+    ),
+    (
+        "admin.providers.saml.sp_before_saving",
+        "Diese Adressen gehören schon zu diesem Anbieter: Registrieren Sie sie jetzt; die Metadaten antworten, sobald der Anbieter gespeichert ist.",
+    ),
+    ("admin.providers.saml.metadata_url", "Metadaten-URL des IdP"),
+    (
+        "admin.providers.saml.metadata_url_hint",
+        "Wo der Identitätsanbieter seine SAML-Metadaten veröffentlicht (https). Ostiary ruft sie jetzt und täglich ab.",
+    ),
+    (
+        "admin.providers.saml.metadata_url_replace",
+        "Eine neue Adresse ersetzt die gespeicherten Metadaten (vorher geprüft; der Schlüssel von Ostiary bleibt). Unverändert lassen, um sie zu behalten.",
+    ),
+    (
+        "admin.providers.saml.preset",
+        "Produkt des Identitätsanbieters",
+    ),
+    (
+        "admin.providers.saml.preset_none",
+        "Anderes (übliche Attributnamen)",
+    ),
+    (
+        "admin.providers.saml.preset_hint",
+        "Wo es E-Mail, Name und Gruppen standardmäßig ablegt. Die Felder unten haben Vorrang.",
+    ),
+    ("admin.providers.saml.attributes", "Attributnamen"),
+    (
+        "admin.providers.saml.attributes_hint",
+        "Leer lassen, um die Namen des Produkts oder die angezeigten üblichen Namen zu verwenden.",
+    ),
+    ("admin.providers.saml.attribute_email", "E-Mail-Attribut"),
+    (
+        "admin.providers.saml.attribute_name",
+        "Attribut für den Anzeigenamen",
+    ),
+    ("admin.providers.saml.attribute_groups", "Gruppen-Attribut"),
+    (
+        "admin.providers.invalid.metadata_url",
+        "Ostiary konnte diese Metadaten nicht verwenden: Sie müssen über https erreichbar sein (nicht unter einer privaten Adresse) und eine Entity-ID, einen HTTP-Redirect-Anmeldeendpunkt und ein Signaturzertifikat nennen.",
+    ),
+    (
+        "admin.providers.invalid.saml_preset",
+        "Wählen Sie eines der aufgeführten Produkte.",
+    ),
+    (
+        "admin.providers.invalid.attribute",
+        "Geben Sie einen Attributnamen mit höchstens 255 Zeichen ein oder lassen Sie das Feld leer.",
+    ),
     ("admin.providers.check.metadata", "IdP-Metadaten"),
     ("admin.providers.check.entity_id", "Entity-ID des IdP"),
     (
@@ -1202,7 +1345,7 @@ pub const DE: &[(&str, &str)] = &[
     ),
     (
         "admin.providers.reason.certificate_expires_soon",
-        "Das Signaturzertifikat läuft in {} Tagen ab: Erneuern Sie es bald beim IdP.",
+        "Das Signaturzertifikat läuft bald ab (verbleibende Tage: {}): Erneuern Sie es beim IdP.",
     ),
     (
         "admin.providers.reason.no_sso_endpoint",

@@ -1,0 +1,108 @@
+//! SAML in the console's provider wizard and page (issues 14 and 15): our
+//! SP's addresses to register at the IdP (they hold the provider's id,
+//! handed out with the wizard's form), a new provider prepared from its
+//! metadata URL by `federation::saml_metadata` — the CLI's and the admin
+//! API's `prepare` — and a new metadata URL on a provider's page fetched
+//! and checked the same way before the registry stores it (our SP key is
+//! kept). What was wrong goes next to the field; the details to the log.
+
+use crate::admin::console::provider_form::{FieldErrors, ProviderForm};
+use crate::federation::registry::{ProviderView, Refusal};
+use crate::federation::saml_settings::{self, SamlSettings};
+use crate::federation::spec;
+use crate::state::AppState;
+
+/// Our SP's addresses for provider `id`: what to register at the IdP.
+#[derive(Debug, Clone)]
+pub struct SpUrls {
+    pub entity_id: String,
+    pub acs_url: String,
+    pub metadata_url: String,
+}
+
+impl SpUrls {
+    pub fn of(state: &AppState, id: &str) -> Self {
+        let base = state.config.public_base();
+        let base = base.trim_end_matches('/');
+        Self {
+            entity_id: saml_settings::entity_id(base, id),
+            acs_url: saml_settings::acs_url(base, id),
+            metadata_url: saml_settings::metadata_url(base, id),
+        }
+    }
+}
+
+/// A message of `saml_metadata` next to its field.
+fn refused(message: &str) -> FieldErrors {
+    let (field, _) = spec::for_api(message);
+    tracing::info!("console: saml metadata refused: {message}");
+    FieldErrors::refusal(&Refusal::Invalid {
+        field,
+        message: message.to_owned(),
+    })
+}
+
+/// The settings and SP key (PEM) of a new SAML provider from the wizard.
+#[cfg(feature = "saml")]
+pub async fn prepare(
+    state: &AppState,
+    form: &ProviderForm,
+) -> Result<(SamlSettings, String), FieldErrors> {
+    use crate::federation::saml_metadata::{self, Input, Source};
+    let url = form.metadata_url.trim();
+    if url.is_empty() {
+        return Err(refused("--metadata-url: required"));
+    }
+    let [attribute_email, attribute_name, attribute_groups] = form.attributes();
+    let input = Input {
+        source: Some(Source::Url(url.to_owned())),
+        preset: form.preset(),
+        attribute_email,
+        attribute_name,
+        attribute_groups,
+    };
+    saml_metadata::prepare_input(state, input)
+        .await
+        .map_err(|m| refused(&m))
+}
+
+/// Without the `saml` feature the card is not offered.
+#[cfg(not(feature = "saml"))]
+pub async fn prepare(
+    _state: &AppState,
+    _form: &ProviderForm,
+) -> Result<(SamlSettings, String), FieldErrors> {
+    Err(refused("--kind saml is not available in this build"))
+}
+
+/// A SAML provider's settings with the metadata of a new URL typed on its
+/// page (fetched and checked now); `None` when the URL is the stored one
+/// (or none was typed: the metadata is kept).
+#[cfg(feature = "saml")]
+pub async fn replaced(
+    state: &AppState,
+    provider: &ProviderView,
+    form: &ProviderForm,
+) -> Result<Option<SamlSettings>, FieldErrors> {
+    use crate::federation::saml_metadata::{self, Source};
+    let Some(current) = provider.settings.saml.as_ref() else {
+        return Ok(None);
+    };
+    let url = form.metadata_url.trim();
+    if url.is_empty() || current.metadata_url.as_deref() == Some(url) {
+        return Ok(None);
+    }
+    saml_metadata::replace(state, current, &Source::Url(url.to_owned()))
+        .await
+        .map(Some)
+        .map_err(|m| refused(&m))
+}
+
+#[cfg(not(feature = "saml"))]
+pub async fn replaced(
+    _state: &AppState,
+    _provider: &ProviderView,
+    _form: &ProviderForm,
+) -> Result<Option<SamlSettings>, FieldErrors> {
+    Ok(None)
+}
