@@ -19,7 +19,7 @@ use crate::federation::registry::{self, Reach};
 use crate::federation::saml_metadata::{self, Input, Source};
 use crate::federation::saml_refresh::Refreshed;
 use crate::federation::saml_settings::SamlSettings;
-use crate::federation::spec::{self, ProviderSpec};
+use crate::federation::spec::ProviderSpec;
 use crate::state::AppState;
 
 /// The SAML fields of a new provider (`NewProvider`'s).
@@ -67,8 +67,9 @@ impl SamlPreset {
 const NOT_BUILT: &str = "kind saml is not available in this build (built without the saml feature)";
 
 /// A message of `saml_metadata` as a problem naming the field.
+#[cfg(feature = "saml")]
 fn problem(message: &str) -> Problem {
-    let (field, text) = spec::for_api(message);
+    let (field, text) = crate::federation::spec::for_api(message);
     let text = text
         .strip_prefix(&format!("{field}: "))
         .map_or(text.clone(), str::to_owned);
