@@ -23,6 +23,7 @@ crate::on_all_backends!(
     saml_providers_through_the_admin_api,
     saml_provider_refusals_and_reach,
     saml_metadata_refresh_keeps_what_works,
+    saml_metadata_from_the_cli_and_the_console_page,
 );
 
 /// An API key with `scopes`, of the organization `org` when given.
@@ -630,4 +631,156 @@ async fn the_saml_wizard_in_chromium() {
     let (acs, xml, relay) = round(&app, &mut b, id).await;
     let done = post(&mut b, &acs, &xml, &relay).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+}
+
+/// `ostiary provider refresh-metadata` and `provider test` for a SAML
+/// provider; the console's provider page shows our SP's addresses and
+/// replaces the IdP metadata with a new URL (checked first: a refused one
+/// changes nothing; our SP key stays).
+async fn saml_metadata_from_the_cli_and_the_console_page(backend: Backend) {
+    use crate::cli::{fails, succeeds};
+    use crate::console_support::{page, signed_in, superuser};
+    if !saml_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let doc = metadata_of(&idp).await;
+    let served = Served::start().await;
+    served.set(200, &doc);
+
+    // The CLI.
+    let db = crate::helpers::TestDatabase::create(&backend);
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("OSTIARY_DATABASE_URL", db.url.as_str()),
+        ("OSTIARY_OIDC__ALLOW_PRIVATE_TARGETS", "true"),
+    ];
+    let made = succeeds(
+        dir.path(),
+        &[
+            "provider",
+            "create",
+            "--kind",
+            "saml",
+            "--name",
+            "Corp",
+            "--metadata-url",
+            &served.url,
+        ],
+        &env,
+    );
+    let id = made["id"].as_str().unwrap().to_owned();
+    assert!(
+        made["acs_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/saml/{id}/acs")),
+        "{made}"
+    );
+    let done = succeeds(dir.path(), &["provider", "refresh-metadata", &id], &env);
+    assert_eq!(done["result"], "unchanged", "{done}");
+    let tested = succeeds(dir.path(), &["provider", "test", &id], &env);
+    assert_eq!(tested["ok"], true, "{tested}");
+    assert_eq!(tested["checks"].as_array().unwrap().len(), 4, "{tested}");
+    served.set(500, &doc);
+    let said = fails(dir.path(), &["provider", "refresh-metadata", &id], &env, 1);
+    assert!(said.contains("kept") && said.contains("HTTP 500"), "{said}");
+
+    // The console's provider page.
+    served.set(200, &doc);
+    let app = TestApp::spawn_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let key = api_key(&app, None).await;
+    let (status, made) = api(
+        &app,
+        Method::POST,
+        "/providers",
+        &key,
+        json!({"kind": "saml", "name": "Corp", "metadata_url": served.url}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let id = made["id"].as_str().unwrap().to_owned();
+    let path = format!("/admin/providers/{id}");
+    let admin = superuser(&app, "root@example.com").await;
+    let mut b = signed_in(&app, &admin).await;
+    let shown = page(&mut b, &path, StatusCode::OK).await;
+    for part in [
+        format!(
+            "<code id=\"sp-acs-url\">{}</code>",
+            made["acs_url"].as_str().unwrap()
+        ),
+        format!(
+            "<code id=\"sp-entity-id\">{}</code>",
+            made["entity_id"].as_str().unwrap()
+        ),
+        format!("href=\"{}\"", made["metadata_url"].as_str().unwrap()),
+    ] {
+        assert!(shown.body.contains(&part), "{part}: {}", shown.body);
+    }
+    // A refused document: next to its field, nothing changed.
+    let other = Served::start().await;
+    other.set(200, &without_keys(&doc));
+    let refused = save_page(&mut b, &shown, &path, &other.url).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("f-metadata-url-error"),
+        "{}",
+        refused.body
+    );
+    let (_, still) = api(
+        &app,
+        Method::GET,
+        &format!("/providers/{id}"),
+        &key,
+        json!(null),
+    )
+    .await;
+    assert_eq!(still["settings"]["saml"]["metadata_url"], served.url);
+    assert!(
+        still["settings"]["saml"].get("attribute_email").is_none(),
+        "{still}"
+    );
+    // A usable one replaces the metadata; the SP certificate stays.
+    let shown = page(&mut b, &path, StatusCode::OK).await;
+    let saved = save_page(&mut b, &shown, &path, &idp.metadata_url).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let (_, after) = api(
+        &app,
+        Method::GET,
+        &format!("/providers/{id}"),
+        &key,
+        json!(null),
+    )
+    .await;
+    let saml = &after["settings"]["saml"];
+    assert_eq!(saml["metadata_url"], idp.metadata_url);
+    assert_eq!(saml["attribute_email"], "mail");
+    assert_eq!(
+        saml["sp_certificate"],
+        made["settings"]["saml"]["sp_certificate"]
+    );
+    assert!(app.audited("provider.updated").await);
+}
+
+/// Save a SAML provider's page with the metadata URL `url` and the email
+/// attribute `mail`.
+async fn save_page(
+    b: &mut crate::helpers::Browser,
+    shown: &crate::helpers::Page,
+    path: &str,
+    url: &str,
+) -> crate::helpers::Page {
+    let fields = [
+        ("name", "Corp"),
+        ("jit", "on"),
+        ("enabled", "on"),
+        ("metadata_url", url),
+        ("attribute_email", "mail"),
+    ];
+    b.post_from(shown, path, &fields).await
 }
