@@ -580,6 +580,7 @@ async fn the_saml_wizard_in_chromium() {
         &admin,
         json!({
             "metadataUrl": idp.metadata_url,
+            "metadataXml": metadata_of(&idp).await,
             "notMetadataUrl": idp.metadata_url.replace("/metadata", "/mode?v=signed"),
         }),
     )
@@ -589,7 +590,7 @@ async fn the_saml_wizard_in_chromium() {
     assert_eq!(ids.len(), 2);
     let rows = app.audit_rows("provider.created").await;
     assert_eq!(rows.len(), 2);
-    for id in ids {
+    for (n, id) in ids.iter().enumerate() {
         let id = id.as_str().unwrap();
         let view = ostiary::federation::registry::show(
             &app.state,
@@ -602,10 +603,9 @@ async fn the_saml_wizard_in_chromium() {
         assert_eq!(view.kind, ostiary::federation::Kind::Saml);
         assert!(view.has_secret, "the SP key, sealed");
         let saml = view.settings.saml.unwrap();
-        assert_eq!(
-            saml.metadata_url.as_deref(),
-            Some(idp.metadata_url.as_str())
-        );
+        // The second variant loaded the metadata file: no URL.
+        let url = (n == 0).then_some(idp.metadata_url.as_str());
+        assert_eq!(saml.metadata_url.as_deref(), url);
         assert_eq!(saml.attribute_email.as_deref(), Some("email"));
     }
     // A sign-in through a provider the wizard made (the test IdP names
@@ -765,6 +765,77 @@ async fn saml_metadata_from_the_cli_and_the_console_page(backend: Backend) {
         made["settings"]["saml"]["sp_certificate"]
     );
     assert!(app.audited("provider.updated").await);
+
+    // The document pasted on the page (the stored URL left in its field)
+    // replaces the metadata: no URL any more.
+    let shown = page(&mut b, &path, StatusCode::OK).await;
+    let fields = [
+        ("name", "Corp"),
+        ("jit", "on"),
+        ("enabled", "on"),
+        ("metadata_url", idp.metadata_url.as_str()),
+        ("metadata_xml", doc.as_str()),
+    ];
+    let saved = b.post_from(&shown, &path, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let (_, after) = api(
+        &app,
+        Method::GET,
+        &format!("/providers/{id}"),
+        &key,
+        json!(null),
+    )
+    .await;
+    assert!(
+        after["settings"]["saml"].get("metadata_url").is_none(),
+        "{after}"
+    );
+
+    // The wizard with a pasted document larger than the console's usual
+    // 16 KiB form (trailing white space); a URL and a document together
+    // are refused.
+    let start = b.get("/admin/providers/new?kind=saml").await;
+    assert_eq!(start.status, StatusCode::SEE_OTHER);
+    let step = page(&mut b, start.location(), StatusCode::OK).await;
+    let new_id = start.location().split("id=").nth(1).unwrap().to_owned();
+    let big = format!("{doc}{}", "\n".repeat(40 * 1024));
+    let mut fields = vec![
+        ("kind", "saml"),
+        ("provider_id", new_id.as_str()),
+        ("name", "Pasted"),
+        ("jit", "on"),
+        ("enabled", "on"),
+        ("metadata_xml", big.as_str()),
+        ("metadata_url", idp.metadata_url.as_str()),
+    ];
+    let both = b.post_from(&step, "/admin/providers/new", &fields).await;
+    assert_eq!(
+        both.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        both.body
+    );
+    assert!(both.body.contains("f-metadata-xml-error"), "{}", both.body);
+    fields.pop();
+    let made = b.post_from(&step, "/admin/providers/new", &fields).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(
+        made.location(),
+        format!("/admin/providers/{new_id}?notice=provider_created_saml")
+    );
+    let (_, pasted) = api(
+        &app,
+        Method::GET,
+        &format!("/providers/{new_id}"),
+        &key,
+        json!(null),
+    )
+    .await;
+    assert_eq!(
+        pasted["settings"]["saml"]["idp_entity_id"],
+        idp.metadata_url
+    );
+    assert_eq!(pasted["has_secret"], true);
 }
 
 /// Save a SAML provider's page with the metadata URL `url` and the email

@@ -3,7 +3,8 @@
 // register at the IdP (entity ID, ACS URL, metadata URL — they hold the
 // provider's id, shown before saving), a metadata URL the outbound rules
 // or the checks refuse shown next to its field, the provider created from
-// the pysaml2 IdP's metadata URL of config {metadataUrl}, its page showing
+// the pysaml2 IdP's metadata URL of config {metadataUrl} (first variant)
+// or its metadata file {metadataXml} loaded into the form (second), its page showing
 // the same addresses with a link to our SP metadata, and "test connection"
 // passing every step.
 // Returns {created: [ids], passed: [count per variant], acs: [urls]}.
@@ -42,7 +43,19 @@ await run(async (ctx) => {
     ctx.expect((await page.locator('#sp-entity-id').innerText()).trim() === entity, 'the same id after a refusal');
     await ctx.shot(v, page, 'saml-refused');
 
-    await page.locator('#f-metadata-url').fill(c.metadataUrl);
+    // The first variant gives the metadata URL; the second loads the
+    // metadata file into the document field (the form posts its text).
+    const byUrl = created.length === 0;
+    if (byUrl) {
+      await page.locator('#f-metadata-url').fill(c.metadataUrl);
+    } else {
+      await page.locator('#f-metadata-url').fill('');
+      await page.locator('#f-metadata-file').setInputFiles({
+        name: 'idp-metadata.xml', mimeType: 'application/xml', buffer: Buffer.from(c.metadataXml),
+      });
+      await page.locator('#f-metadata-file-status:not(:empty)').waitFor();
+      ctx.expect((await page.locator('#f-metadata-xml').inputValue()).includes('EntityDescriptor'), 'the file is in the document field');
+    }
     await page.locator('#f-saml-preset').selectOption('okta');
     await ctx.shot(v, page, 'saml-filled');
     await page.locator('form.provider-form button[type=submit]').click();
@@ -51,7 +64,7 @@ await run(async (ctx) => {
     ctx.expect((await page.locator('#sp-acs-url').innerText()).trim() === acsUrl, 'the page shows the ACS URL');
     ctx.expect((await page.locator('#sp-entity-id').innerText()).trim() === entity, 'the page shows the entity ID');
     ctx.expect(await page.locator('#sp-metadata-link').getAttribute('href') === `${ctx.base}/saml/${id}/metadata`, 'a link to our SP metadata');
-    ctx.expect(await page.locator('#f-metadata-url').inputValue() === c.metadataUrl, 'the metadata URL is shown');
+    ctx.expect(await page.locator('#f-metadata-url').inputValue() === (byUrl ? c.metadataUrl : ''), 'the metadata URL is shown');
     ctx.expect(await page.locator('#f-attribute-email').inputValue() === 'email', "the preset's email attribute");
     acs.push(acsUrl);
     await ctx.shot(v, page, 'saml-created');

@@ -105,6 +105,10 @@ pub struct ProviderForm {
     /// provider's page replaces the stored metadata).
     #[serde(default)]
     pub metadata_url: String,
+    /// SAML: the IdP metadata document, pasted or loaded from a file by
+    /// the page's script (never shown back: the stored one is not).
+    #[serde(default)]
+    pub metadata_xml: String,
     /// SAML (wizard): entra, okta, adfs, google or empty.
     #[serde(default)]
     pub saml_preset: String,
@@ -345,7 +349,7 @@ impl ProviderForm {
 
 /// The fields a refusal can name (each has its message,
 /// `admin.providers.invalid.<field>`).
-pub const FIELDS: [&str; 32] = [
+pub const FIELDS: [&str; 33] = [
     "name",
     "button_label",
     "organization_id",
@@ -374,6 +378,7 @@ pub const FIELDS: [&str; 32] = [
     "active_directory",
     "ca_file",
     "metadata_url",
+    "metadata_xml",
     "saml_preset",
     "attribute_email",
     "attribute_name",
@@ -475,6 +480,7 @@ fn invalid_key(field: &str) -> &'static str {
         "active_directory" => "admin.providers.invalid.active_directory",
         "ca_file" => "admin.providers.invalid.ca_file",
         "metadata_url" => "admin.providers.invalid.metadata_url",
+        "metadata_xml" => "admin.providers.invalid.metadata_xml",
         "saml_preset" => "admin.providers.invalid.saml_preset",
         "attribute_email" | "attribute_name" | "attribute_groups" => {
             "admin.providers.invalid.attribute"

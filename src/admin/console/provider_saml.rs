@@ -6,11 +6,29 @@
 //! and checked the same way before the registry stores it (our SP key is
 //! kept). What was wrong goes next to the field; the details to the log.
 
+use actix_web::web::FormConfig;
+
 use crate::admin::console::provider_form::{FieldErrors, ProviderForm};
+use crate::error::AppError;
 use crate::federation::registry::{ProviderView, Refusal};
 use crate::federation::saml_settings::{self, SamlSettings};
 use crate::federation::spec;
 use crate::state::AppState;
+
+/// The body limit of the provider forms: a pasted metadata document (at
+/// most 1 MiB, `saml_metadata::MAX_METADATA`) form-encoded, and the rest.
+pub const FORM_LIMIT: usize = 3 * 1024 * 1024 + 16 * 1024;
+
+/// The provider forms' body limit (the console's other forms keep 16 KiB);
+/// an unreadable form is refused as everywhere (`routes`).
+pub fn form_config() -> FormConfig {
+    FormConfig::default()
+        .limit(FORM_LIMIT)
+        .error_handler(|err, _| {
+            tracing::info!(error = %err, "unreadable form");
+            AppError::BadRequest(crate::i18n::Tr::current().text("error.form").into()).into()
+        })
+}
 
 /// Our SP's addresses for provider `id`: what to register at the IdP.
 #[derive(Debug, Clone)]
@@ -48,14 +66,13 @@ pub async fn prepare(
     state: &AppState,
     form: &ProviderForm,
 ) -> Result<(SamlSettings, String), FieldErrors> {
-    use crate::federation::saml_metadata::{self, Input, Source};
-    let url = form.metadata_url.trim();
-    if url.is_empty() {
+    use crate::federation::saml_metadata::{self, Input};
+    let Some(source) = source_of(form, None)? else {
         return Err(refused("--metadata-url: required"));
-    }
+    };
     let [attribute_email, attribute_name, attribute_groups] = form.attributes();
     let input = Input {
-        source: Some(Source::Url(url.to_owned())),
+        source: Some(source),
         preset: form.preset(),
         attribute_email,
         attribute_name,
@@ -64,6 +81,33 @@ pub async fn prepare(
     saml_metadata::prepare_input(state, input)
         .await
         .map_err(|m| refused(&m))
+}
+
+/// The metadata the form gives: a URL or a pasted (or loaded) document,
+/// not both — but a document with the `stored` URL left in its field (a
+/// provider's page) is the document; `None`: neither.
+#[cfg(feature = "saml")]
+fn source_of(
+    form: &ProviderForm,
+    stored: Option<&str>,
+) -> Result<Option<crate::federation::saml_metadata::Source>, FieldErrors> {
+    use crate::federation::saml_metadata::Source;
+    let (url, xml) = (form.metadata_url.trim(), form.metadata_xml.trim());
+    match (url.is_empty(), xml.is_empty()) {
+        (false, false) if stored == Some(url) => Ok(Some(Source::Text {
+            flag: "--metadata-xml",
+            xml: xml.to_owned(),
+        })),
+        (false, false) => Err(refused(
+            "--metadata-xml: give the metadata URL or the document, not both",
+        )),
+        (false, true) => Ok(Some(Source::Url(url.to_owned()))),
+        (true, false) => Ok(Some(Source::Text {
+            flag: "--metadata-xml",
+            xml: xml.to_owned(),
+        })),
+        (true, true) => Ok(None),
+    }
 }
 
 /// Without the `saml` feature the card is not offered.
@@ -88,11 +132,14 @@ pub async fn replaced(
     let Some(current) = provider.settings.saml.as_ref() else {
         return Ok(None);
     };
-    let url = form.metadata_url.trim();
-    if url.is_empty() || current.metadata_url.as_deref() == Some(url) {
+    let source = match source_of(form, current.metadata_url.as_deref())? {
+        Some(Source::Url(url)) if current.metadata_url.as_deref() == Some(url.as_str()) => None,
+        other => other,
+    };
+    let Some(source) = source else {
         return Ok(None);
-    }
-    saml_metadata::replace(state, current, &Source::Url(url.to_owned()))
+    };
+    saml_metadata::replace(state, current, &source)
         .await
         .map(Some)
         .map_err(|m| refused(&m))

@@ -426,6 +426,27 @@ pub const EN: &[(&str, &str)] = &[
         "admin.providers.invalid.attribute",
         "Enter an attribute name of at most 255 characters, or leave it empty.",
     ),
+    (
+        "admin.providers.saml.metadata_xml",
+        "Or the IdP metadata document",
+    ),
+    (
+        "admin.providers.saml.metadata_xml_hint",
+        "Paste the XML, or choose the file (at most 1 MiB). Without a URL, the metadata is not refreshed: replace it here when the IdP changes it.",
+    ),
+    ("admin.providers.saml.metadata_file", "IdP metadata file"),
+    (
+        "admin.providers.saml.metadata_file_loaded",
+        "The file is loaded into the field above.",
+    ),
+    (
+        "admin.providers.saml.metadata_file_too_large",
+        "This file is larger than 1 MiB: it is not metadata Ostiary reads.",
+    ),
+    (
+        "admin.providers.invalid.metadata_xml",
+        "Ostiary could not use this document: give either a URL or a document, and the metadata must name an entity ID, an HTTP-Redirect sign-on endpoint and a signing certificate, with no DTD.",
+    ),
     ("admin.providers.check.metadata", "IdP metadata"),
     ("admin.providers.check.entity_id", "IdP entity ID"),
     (
@@ -1316,6 +1337,30 @@ pub const DE: &[(&str, &str)] = &[
     (
         "admin.providers.invalid.attribute",
         "Geben Sie einen Attributnamen mit höchstens 255 Zeichen ein oder lassen Sie das Feld leer.",
+    ),
+    (
+        "admin.providers.saml.metadata_xml",
+        "Oder das Metadaten-Dokument des IdP",
+    ),
+    (
+        "admin.providers.saml.metadata_xml_hint",
+        "Fügen Sie das XML ein oder wählen Sie die Datei (höchstens 1 MiB). Ohne URL werden die Metadaten nicht aktualisiert: Ersetzen Sie sie hier, wenn der IdP sie ändert.",
+    ),
+    (
+        "admin.providers.saml.metadata_file",
+        "Metadaten-Datei des IdP",
+    ),
+    (
+        "admin.providers.saml.metadata_file_loaded",
+        "Die Datei ist in das Feld oben geladen.",
+    ),
+    (
+        "admin.providers.saml.metadata_file_too_large",
+        "Diese Datei ist größer als 1 MiB: Solche Metadaten liest Ostiary nicht.",
+    ),
+    (
+        "admin.providers.invalid.metadata_xml",
+        "Ostiary konnte dieses Dokument nicht verwenden: Geben Sie entweder eine URL oder ein Dokument an; die Metadaten müssen eine Entity-ID, einen HTTP-Redirect-Anmeldeendpunkt und ein Signaturzertifikat nennen, ohne DTD.",
     ),
     ("admin.providers.check.metadata", "IdP-Metadaten"),
     ("admin.providers.check.entity_id", "Entity-ID des IdP"),
