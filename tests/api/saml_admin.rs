@@ -791,6 +791,53 @@ async fn saml_metadata_from_the_cli_and_the_console_page(backend: Backend) {
         "{after}"
     );
 
+    // "Refresh IdP metadata" on the page of a URL-based provider: the
+    // outcome as a notice; a refused document keeps the stored one.
+    let (_, by_url) = api(
+        &app,
+        Method::POST,
+        "/providers",
+        &key,
+        json!({"kind": "saml", "name": "By URL", "metadata_url": served.url}),
+    )
+    .await;
+    let by_url = format!("/admin/providers/{}", by_url["id"].as_str().unwrap());
+    let shown = page(&mut b, &by_url, StatusCode::OK).await;
+    assert!(shown.body.contains("/refresh-metadata\""), "{}", shown.body);
+    let refresh = format!("{by_url}/refresh-metadata");
+    let same = b.post_from(&shown, &refresh, &[]).await;
+    assert_eq!(
+        same.location(),
+        format!("{by_url}?notice=saml_metadata_unchanged")
+    );
+    served.set(500, &doc);
+    let kept = b.post_from(&shown, &refresh, &[]).await;
+    assert_eq!(
+        kept.location(),
+        format!("{by_url}?error=saml_metadata_kept")
+    );
+    let notice = page(&mut b, kept.location(), StatusCode::OK).await;
+    assert!(
+        notice.body.contains("stored metadata is kept"),
+        "{}",
+        notice.body
+    );
+    assert!(app.audited("provider.metadata_refresh_failed").await);
+    // A provider without a URL shows no such button.
+    let shown = page(&mut b, &path, StatusCode::OK).await;
+    assert!(
+        !shown.body.contains("/refresh-metadata\""),
+        "{}",
+        shown.body
+    );
+    let none = b
+        .post_from(&shown, &format!("{path}/refresh-metadata"), &[])
+        .await;
+    assert_eq!(
+        none.location(),
+        format!("{path}?error=saml_metadata_no_url")
+    );
+
     // The wizard with a pasted document larger than the console's usual
     // 16 KiB form (trailing white space); a URL and a document together
     // are refused.

@@ -46,6 +46,15 @@ impl ProviderPage {
         format!("admin.providers.check.{}", step.as_str())
     }
 
+    /// A SAML provider whose IdP metadata has a URL to refresh it from.
+    pub fn refreshable(provider: &ProviderView) -> bool {
+        provider
+            .settings
+            .saml
+            .as_ref()
+            .is_some_and(|s| s.metadata_url.is_some())
+    }
+
     /// The catalogue key of a check's reason.
     pub fn reason_key(reason: &probe::Reason) -> String {
         format!("admin.providers.reason.{}", reason.as_str())

@@ -153,3 +153,60 @@ pub async fn replaced(
 ) -> Result<Option<SamlSettings>, FieldErrors> {
     Ok(None)
 }
+
+/// `POST /admin/providers/{id}/refresh-metadata`: fetch a SAML provider's
+/// IdP metadata again from its URL now (`federation::saml_refresh`, as the
+/// daily job and the admin API); the outcome as a notice on its page.
+pub async fn refresh(
+    console: crate::admin::console::guard::Console,
+    _form: crate::auth::guard::Checked<crate::auth::guard::CsrfOnly>,
+    state: actix_web::web::Data<AppState>,
+    id: actix_web::web::Path<String>,
+) -> Result<actix_web::HttpResponse, AppError> {
+    use crate::admin::console::respond;
+    console
+        .caller
+        .require(crate::admin::scopes::Scope::write("providers"))
+        .map_err(respond::problem)?;
+    let reach = crate::federation::registry::Reach {
+        organizations: console.caller.reach.organization_ids(),
+    };
+    let back = format!("/admin/providers/{id}");
+    refreshed(&state, &console, &reach, &id, &back).await
+}
+
+#[cfg(feature = "saml")]
+async fn refreshed(
+    state: &AppState,
+    console: &crate::admin::console::guard::Console,
+    reach: &crate::federation::registry::Reach,
+    id: &str,
+    back: &str,
+) -> Result<actix_web::HttpResponse, AppError> {
+    use crate::admin::console::respond;
+    use crate::federation::saml_refresh::{self, Change};
+    Ok(
+        match saml_refresh::refresh(state, &console.caller.actor, reach, id).await? {
+            Ok(done) => match done.result {
+                Change::Updated => respond::done(back, "saml_metadata_updated"),
+                Change::Unchanged => respond::done(back, "saml_metadata_unchanged"),
+                Change::Kept => respond::refused(back, "saml_metadata_kept"),
+            },
+            Err(_) => respond::refused(back, "saml_metadata_no_url"),
+        },
+    )
+}
+
+#[cfg(not(feature = "saml"))]
+async fn refreshed(
+    _state: &AppState,
+    _console: &crate::admin::console::guard::Console,
+    _reach: &crate::federation::registry::Reach,
+    _id: &str,
+    back: &str,
+) -> Result<actix_web::HttpResponse, AppError> {
+    Ok(crate::admin::console::respond::refused(
+        back,
+        "saml_metadata_no_url",
+    ))
+}

@@ -43,6 +43,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             web::post().to(provider_page::test),
         )
         .route(
+            "/admin/providers/{id}/refresh-metadata",
+            web::post().to(provider_saml::refresh),
+        )
+        .route(
             "/admin/providers/{id}/delete",
             web::post().to(provider_page::delete),
         )

@@ -447,6 +447,27 @@ pub const EN: &[(&str, &str)] = &[
         "admin.providers.invalid.metadata_xml",
         "Ostiary could not use this document: give either a URL or a document, and the metadata must name an entity ID, an HTTP-Redirect sign-on endpoint and a signing certificate, with no DTD.",
     ),
+    (
+        "admin.notice.saml_metadata_updated",
+        "The IdP metadata changed and is updated (the change is in the audit log).",
+    ),
+    (
+        "admin.notice.saml_metadata_unchanged",
+        "The IdP metadata is unchanged.",
+    ),
+    (
+        "admin.error.saml_metadata_kept",
+        "The IdP metadata fetched now was refused: the stored metadata is kept. The reason is in the audit log.",
+    ),
+    (
+        "admin.error.saml_metadata_no_url",
+        "This provider has no metadata URL to fetch from.",
+    ),
+    ("admin.providers.saml.refresh", "Refresh IdP metadata"),
+    (
+        "admin.providers.saml.refresh_hint",
+        "Ostiary fetches it every day; refresh now after a certificate change at the IdP.",
+    ),
     ("admin.providers.check.metadata", "IdP metadata"),
     ("admin.providers.check.entity_id", "IdP entity ID"),
     (
@@ -1361,6 +1382,30 @@ pub const DE: &[(&str, &str)] = &[
     (
         "admin.providers.invalid.metadata_xml",
         "Ostiary konnte dieses Dokument nicht verwenden: Geben Sie entweder eine URL oder ein Dokument an; die Metadaten müssen eine Entity-ID, einen HTTP-Redirect-Anmeldeendpunkt und ein Signaturzertifikat nennen, ohne DTD.",
+    ),
+    (
+        "admin.notice.saml_metadata_updated",
+        "Die Metadaten des IdP haben sich geändert und sind aktualisiert (die Änderung steht im Audit-Log).",
+    ),
+    (
+        "admin.notice.saml_metadata_unchanged",
+        "Die Metadaten des IdP sind unverändert.",
+    ),
+    (
+        "admin.error.saml_metadata_kept",
+        "Die jetzt abgerufenen Metadaten des IdP wurden abgelehnt: Die gespeicherten bleiben. Der Grund steht im Audit-Log.",
+    ),
+    (
+        "admin.error.saml_metadata_no_url",
+        "Dieser Anbieter hat keine Metadaten-URL zum Abrufen.",
+    ),
+    (
+        "admin.providers.saml.refresh",
+        "IdP-Metadaten aktualisieren",
+    ),
+    (
+        "admin.providers.saml.refresh_hint",
+        "Ostiary ruft sie täglich ab; aktualisieren Sie sie jetzt nach einem Zertifikatswechsel beim IdP.",
     ),
     ("admin.providers.check.metadata", "IdP-Metadaten"),
     ("admin.providers.check.entity_id", "Entity-ID des IdP"),
