@@ -10,8 +10,8 @@ use actix_web::{App, HttpServer, web};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::crypto::PasswordHasher;
 use crate::crypto::signing::KeyStore;
-use crate::crypto::{KeyProvider, LocalKeyProvider, PasswordHasher};
 use crate::db::Db;
 use crate::db::migrations::run_migrations;
 use crate::error::AppError;
@@ -76,14 +76,15 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
     if !applied.is_empty() {
         tracing::info!(?applied, "applied database migrations");
     }
-    let provider: Arc<dyn KeyProvider> = Arc::new(LocalKeyProvider::load_or_create(
+    let master = crate::keys::master::MasterKeys::local(
         &config.master_key_path(),
         config.master_key_file.is_none(),
-    )?);
+        &config.previous_master_key_files,
+    )?;
     let envelope = {
-        let provider = provider.clone();
+        let master = master.clone();
         Arc::new(
-            db.run(move |conn| crate::keys::data::load_envelope(conn, &provider))
+            db.run(move |conn| crate::keys::data::load_envelope(conn, &master))
                 .await?,
         )
     };

@@ -108,6 +108,10 @@ pub enum KeysCommand {
     },
     /// List signing keys as JSON.
     List,
+    /// Re-wrap every data key under the current master key
+    /// (`master_key_file`), unwrapping with `previous_master_key_files`;
+    /// resumable, safe with instances running. See docs/security.md.
+    RotateMaster,
 }
 
 /// `ostiary user …`
@@ -174,8 +178,26 @@ pub enum ConfigCommand {
 /// `ostiary audit …`
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain; exits 1 naming the first broken row.
-    Verify,
+    /// Walk the hash chain; exits 1 naming the first broken row. With
+    /// `--checkpoint FILE`, also check that the row the checkpoint names
+    /// still has the hash it states (catches a rewrite of the whole log).
+    Verify {
+        /// A checkpoint made by `audit checkpoint` (or logged by the
+        /// housekeeping job): the JWT, alone in the file.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<std::path::PathBuf>,
+        /// The JWKS published when the checkpoint was made, for a
+        /// checkpoint whose signing key is no longer stored.
+        #[arg(long, value_name = "FILE", requires = "checkpoint")]
+        jwks: Option<std::path::PathBuf>,
+    },
+    /// Sign a checkpoint of the chain head and print it (JSON); keep the
+    /// `checkpoint` where the database's writers cannot change it.
+    Checkpoint {
+        /// Also write the checkpoint JWT alone to FILE.
+        #[arg(long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 /// Entry point of the binary.
@@ -326,7 +348,63 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             print_json(&serde_json::to_value(&created).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify {
+            checkpoint: Some(file),
+            jwks,
+        }) => {
+            let read = |path: &std::path::Path, what: &str| {
+                std::fs::read_to_string(path).map_err(|e| {
+                    AppError::BadRequest(format!("cannot read the {what} {}: {e}", path.display()))
+                })
+            };
+            let token = read(&file, "checkpoint file")?;
+            let jwks = jwks.map(|p| read(&p, "JWKS file")).transpose()?;
+            let issuer = config.public_base().to_owned();
+            let db = Db::connect(config.database_url.expose(), &config.database)?;
+            let report = db
+                .run(move |conn| {
+                    crate::audit::checkpoint::check(conn, &token, &issuer, jwks.as_deref())
+                })
+                .await?;
+            print_json(&serde_json::to_value(&report).unwrap_or_default());
+            if report.ok {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "audit checkpoint check failed: {}",
+                    report.reason.unwrap_or_default()
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Audit(AuditCommand::Checkpoint { output }) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let made = crate::audit::checkpoint::issue(
+                &state.db,
+                &state.keys.snapshot(),
+                state.config.public_base(),
+                state.now(),
+            )
+            .await?;
+            let event = crate::audit::Event::new(
+                crate::audit::Action::AuditCheckpointed,
+                crate::audit::Outcome::Success,
+            )
+            .details(
+                serde_json::json!({ "audit_seq": made.audit_seq, "audit_hash": made.audit_hash }),
+            );
+            crate::audit::record_alone(&state.db, Actor::system("cli"), event, state.now()).await?;
+            if let Some(path) = output {
+                std::fs::write(&path, format!("{}\n", made.checkpoint)).map_err(|e| {
+                    AppError::BadRequest(format!("cannot write {}: {e}", path.display()))
+                })?;
+            }
+            print_json(&serde_json::to_value(&made).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify {
+            checkpoint: None, ..
+        }) => {
             let db = Db::connect(config.database_url.expose(), &config.database)?;
             let report = db.run(crate::audit::verify).await?;
             print_json(&serde_json::to_value(&report).unwrap_or_default());
@@ -388,6 +466,27 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 );
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Command::Keys(KeysCommand::RotateMaster) => {
+            let master = crate::keys::master::MasterKeys::local(
+                &config.master_key_path(),
+                false,
+                &config.previous_master_key_files,
+            )?;
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let now = state.now();
+            let rotated = state
+                .db
+                .run(move |conn| {
+                    crate::keys::master::rotate(conn, &master, &Actor::system("cli"), now)
+                })
+                .await?;
+            print_json(&serde_json::to_value(&rotated).unwrap_or_default());
+            eprintln!(
+                "every data key is wrapped by master key {}: once every instance runs with this master_key_file, remove previous_master_key_files from their configuration",
+                rotated.master_key_id
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Keys(KeysCommand::List) => {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;

@@ -205,7 +205,8 @@ fn saml_routes(cfg: &mut ServiceConfig) {
     .route(
         "/saml/{id}/acs",
         web::post().to(crate::flow::saml::post_acs),
-    );
+    )
+    .route("/saml/{id}/slo", web::get().to(crate::flow::saml::get_slo));
     #[cfg(not(feature = "saml"))]
     let _ = cfg;
 }

@@ -168,6 +168,9 @@ pub enum Action {
     BrandingLogoChanged,
     BrandingLogoRemoved,
     AuditVerified,
+    AuditExported,
+    AuditCheckpointed,
+    MasterKeyRewrapped,
     InvitationRevoked,
 }
 
@@ -264,6 +267,9 @@ impl Action {
             Self::BrandingLogoChanged => "branding.logo_changed",
             Self::BrandingLogoRemoved => "branding.logo_removed",
             Self::AuditVerified => "audit.verified",
+            Self::AuditExported => "audit.exported",
+            Self::AuditCheckpointed => "audit.checkpointed",
+            Self::MasterKeyRewrapped => "key.master_rewrapped",
             Self::InvitationRevoked => "invitation.revoked",
         }
     }

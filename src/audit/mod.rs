@@ -3,9 +3,10 @@
 //! transaction, and verification of the hash chain.
 
 mod chain;
+pub mod checkpoint;
 mod event;
 
-pub use chain::{VerifyReport, verify};
+pub use chain::{GENESIS, VerifyReport, row_hash, verify};
 pub use event::{Action, Actor, ActorKind, Event, Outcome, VendorClaim};
 
 use crate::db::DbConnection;

@@ -28,6 +28,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// File holding the base64 master key; generated in `data_dir` when unset.
     pub master_key_file: Option<PathBuf>,
+    /// Earlier master key files, only to unwrap data keys still wrapped by
+    /// them while `ostiary keys rotate-master` moves them to the current one.
+    pub previous_master_key_files: Vec<PathBuf>,
     /// `text` or `json`.
     pub log_format: String,
     /// A tracing filter such as `info` or `ostiary=debug,info`.
@@ -228,6 +231,7 @@ impl Default for Config {
             database_url: "sqlite://./data/ostiary.db".into(),
             data_dir: PathBuf::from("./data"),
             master_key_file: None,
+            previous_master_key_files: Vec::new(),
             log_format: "text".into(),
             log_level: "info".into(),
             trusted_proxies: Vec::new(),

@@ -31,6 +31,7 @@ diesel::table! {
         organization_id -> Text,
         role -> Text,
         created_at -> Timestamp,
+        granted_by -> Nullable<Text>,
     }
 }
 
@@ -251,6 +252,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    saml_sessions (session_id) {
+        session_id -> Text,
+        provider_id -> Text,
+        sealed -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     client_assertion_jtis (client_id, jti) {
         client_id -> Text,
         jti -> Text,
@@ -440,6 +450,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
         tokens -> Nullable<Text>,
+        groups -> Text,
     }
 }
 
@@ -529,6 +540,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     revoked_access_tokens,
     client_assertion_jtis,
     saml_assertions,
+    saml_sessions,
     mfa_totp,
     backup_codes,
     passkeys,

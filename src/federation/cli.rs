@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::audit::Actor;
 use crate::error::AppError;
 use crate::federation::Kind;
+use crate::federation::group_roles::{self, GroupRoleSpec, RuleError};
 use crate::federation::registry;
 use crate::federation::spec::ProviderSpec;
 use crate::state::AppState;
@@ -120,6 +121,10 @@ pub struct Flags {
     allow_plaintext: bool,
     #[command(flatten)]
     saml: crate::federation::saml_settings::SamlFlags,
+    /// An upstream group → organization role rule, GROUP=ORGANIZATION:ROLE
+    /// (the organization by name; repeatable; replaces the list on update).
+    #[arg(long = "group-role", value_name = "RULE")]
+    group_roles: Vec<String>,
 }
 
 impl Flags {
@@ -186,6 +191,9 @@ pub struct UpdateArgs {
     /// Join no organization on first sign-in.
     #[arg(long, conflicts_with = "organization")]
     no_organization: bool,
+    /// Remove every group → role rule.
+    #[arg(long, conflicts_with = "group_roles")]
+    clear_group_roles: bool,
     #[command(flatten)]
     flags: Flags,
 }
@@ -217,6 +225,7 @@ fn apply(spec: &mut ProviderSpec, flags: Flags) {
         ca_file,
         allow_plaintext,
         saml: _,
+        group_roles: _,
     } = flags;
     let set = |slot: &mut Option<String>, value: Option<String>| {
         if value.is_some() {
@@ -256,6 +265,29 @@ fn apply(spec: &mut ProviderSpec, flags: Flags) {
     if !scopes.is_empty() {
         spec.scopes = scopes;
     }
+}
+
+/// The `--group-role` rules, parsed (none given: `None`).
+fn rules(flags: &Flags) -> Result<Option<Vec<GroupRoleSpec>>, AppError> {
+    if flags.group_roles.is_empty() {
+        return Ok(None);
+    }
+    flags
+        .group_roles
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            group_roles::parse(text).map_err(|problem| {
+                let error = RuleError {
+                    index: Some(i),
+                    problem,
+                    text: text.clone(),
+                };
+                AppError::BadRequest(error.message())
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {
@@ -358,6 +390,7 @@ pub async fn run(
                 (None, secret)
             };
             spec.saml = saml;
+            spec.group_roles = rules(&args.flags)?.unwrap_or_default();
             apply(&mut spec, args.flags);
             let created =
                 registry::create(state, &actor, &reach, args.kind, spec, secret).await??;
@@ -368,6 +401,7 @@ pub async fn run(
         ProviderCommand::Update(args) => {
             let args = *args;
             let secret = args.flags.reads_secret().then(read_secret).transpose()?;
+            let new_rules = rules(&args.flags)?;
             let change = move |spec: &mut ProviderSpec| {
                 if let Some(name) = args.name {
                     spec.name = name;
@@ -393,6 +427,12 @@ pub async fn run(
                 if args.no_organization {
                     spec.organization = None;
                     spec.organization_id = None;
+                }
+                if args.clear_group_roles {
+                    spec.group_roles.clear();
+                }
+                if let Some(rules) = new_rules {
+                    spec.group_roles = rules;
                 }
                 apply(spec, args.flags);
             };

@@ -77,6 +77,13 @@ impl Kind {
         }
     }
 
+    /// Whether sign-ins through this kind can carry the upstream's own MFA
+    /// (an `amr` an admin may accept, S5): not a directory, whose bind is
+    /// a password and nothing more.
+    pub fn has_upstream_mfa(self) -> bool {
+        self != Kind::Ldap
+    }
+
     /// The login method of a sign-in through this kind (`upstream:<type>`).
     pub fn login_method(self) -> &'static str {
         match self {

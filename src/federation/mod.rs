@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod entra;
 pub mod github;
+pub mod group_roles;
 pub mod identity;
 pub mod kind;
 pub mod ldap;
@@ -20,10 +21,15 @@ pub mod realm;
 pub mod registry;
 #[cfg(feature = "saml")]
 pub mod saml;
+pub mod saml_decrypt;
+#[cfg(feature = "saml")]
+pub mod saml_logout;
 #[cfg(feature = "saml")]
 pub mod saml_metadata;
 pub mod saml_refresh;
 pub mod saml_settings;
+#[cfg(feature = "saml")]
+pub mod saml_subject;
 pub mod sign_in;
 pub mod spec;
 pub mod upstream;

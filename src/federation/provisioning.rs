@@ -8,6 +8,8 @@
 //! one is created just in time in the provider's organization unless the
 //! provider says `--no-jit`. A disabled provider or a locked account signs
 //! nobody in. Concurrent first sign-ins of one identity create one user.
+//! Once the user is known, the provider's group rules set the memberships
+//! they grant, in the same transaction (`group_roles`, SR-133).
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -16,9 +18,12 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::db::DbConnection;
 use crate::domain::{Email, Role, UserId};
 use crate::error::AppError;
+use crate::federation::group_roles::{self, Source};
 use crate::federation::identity::Identity;
+use crate::federation::spec::Settings;
 use crate::state::AppState;
 use crate::store::identities::{self, IdentityRow};
+use crate::store::logout::Notice;
 use crate::store::providers::{self, ProviderRow};
 use crate::store::{naive, orgs, users, write_tx};
 use crate::users::accounts::{self, UserSpec};
@@ -61,7 +66,14 @@ pub async fn resolve(
             .db
             .run(move |conn| {
                 write_tx(conn, |conn| {
-                    resolve_tx(conn, &actor, &identity, sealed.as_deref(), now)
+                    let resolved = resolve_tx(conn, &actor, &identity, sealed.as_deref(), now)?;
+                    let notices = match &resolved {
+                        Resolved::User { user_id, .. } => {
+                            roles_tx(conn, &actor, &identity, user_id, now)?
+                        }
+                        _ => Vec::new(),
+                    };
+                    Ok((resolved, notices))
                 })
             })
             .await;
@@ -69,9 +81,40 @@ pub async fn resolve(
             // A concurrent first sign-in created the account or the link
             // between our reads and our writes: look again.
             Err(AppError::Conflict(_)) if attempt < 3 => continue,
-            other => return other,
+            Ok((resolved, notices)) => {
+                state.logout.send(notices);
+                return Ok(resolved);
+            }
+            Err(e) => return Err(e),
         }
     }
+}
+
+/// The provider's group rules applied to the user just resolved (S7,
+/// SR-133), in the sign-in's transaction: the back-channel logout notices
+/// of the sessions a lost right ended, to send after commit.
+fn roles_tx(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    identity: &Identity,
+    user_id: &UserId,
+    now: DateTime<Utc>,
+) -> Result<Vec<Notice>, AppError> {
+    let Some(provider) = providers::find(conn, &identity.provider_id)? else {
+        return Ok(Vec::new());
+    };
+    let settings: Settings = serde_json::from_str(&provider.settings).map_err(|e| {
+        AppError::Internal(format!(
+            "provider {}: settings unreadable: {e}",
+            provider.id
+        ))
+    })?;
+    let source = Source {
+        provider_id: &provider.id,
+        organization_id: provider.organization_id.as_ref(),
+        rules: &settings.group_roles,
+    };
+    Ok(group_roles::apply(conn, actor, &source, user_id, &identity.groups, now)?.notices)
 }
 
 fn refused(
@@ -131,6 +174,7 @@ pub fn link(
         created_at: naive(now),
         last_login_at: Some(naive(now)),
         tokens: tokens.map(str::to_owned),
+        groups: identities::groups_json(&identity.groups),
     };
     if identities::insert(conn, &row)? {
         Ok(())
@@ -163,6 +207,7 @@ fn resolve_tx(
                     &identity.subject,
                     email.as_ref().map(Email::as_str),
                     tokens,
+                    &identities::groups_json(&identity.groups),
                     naive(now),
                 )?;
                 Ok(Resolved::User {
@@ -276,6 +321,11 @@ fn provision(
         organization,
     };
     let created = accounts::insert_user(conn, actor, &spec, now)?;
+    // The membership is the provider's: its group rules may raise it, and
+    // lower it back to member (never remove it).
+    if let Some(org) = &provider.organization_id {
+        orgs::mark_granted(conn, &created.id, org, &provider.id)?;
+    }
     audit::record(
         conn,
         actor,

@@ -20,6 +20,7 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::domain::OrganizationId;
 use crate::error::AppError;
 use crate::federation::Kind;
+use crate::federation::group_roles::{self, GroupRole, GroupRoleView, RuleError};
 use crate::federation::saml_settings;
 use crate::federation::spec::{self, ProviderSpec, Settings};
 use crate::state::AppState;
@@ -57,6 +58,8 @@ pub enum Refusal {
         field: &'static str,
         message: String,
     },
+    /// A group → role rule (field `group_roles`): which and why.
+    GroupRole(RuleError),
 }
 
 impl From<Refusal> for AppError {
@@ -65,6 +68,7 @@ impl From<Refusal> for AppError {
             Refusal::Invalid { message, .. } | Refusal::Privileged { message, .. } => {
                 AppError::BadRequest(message)
             }
+            Refusal::GroupRole(rule) => AppError::BadRequest(rule.message()),
         }
     }
 }
@@ -96,6 +100,8 @@ pub struct ProviderView {
     pub keep_tokens: bool,
     pub button_label: Option<String>,
     pub settings: Settings,
+    /// Upstream groups → organization roles (an allow-list, SR-133).
+    pub group_roles: Vec<GroupRoleView>,
     pub has_secret: bool,
     /// The redirect URI to register upstream (redirect-based kinds).
     pub callback_url: String,
@@ -139,9 +145,19 @@ fn view(
 ) -> Result<ProviderView, AppError> {
     let kind = Kind::parse(&row.kind)
         .ok_or_else(|| AppError::Internal(format!("provider {}: unknown kind", row.id)))?;
-    let settings: Settings = serde_json::from_str(&row.settings).map_err(|e| {
+    let mut settings: Settings = serde_json::from_str(&row.settings).map_err(|e| {
         AppError::Internal(format!("provider {}: settings unreadable: {e}", row.id))
     })?;
+    let mut group_roles = Vec::with_capacity(settings.group_roles.len());
+    for rule in std::mem::take(&mut settings.group_roles) {
+        let id = OrganizationId::from(rule.organization_id.as_str());
+        group_roles.push(GroupRoleView {
+            organization: orgs::name_of(conn, &id)?,
+            group: rule.group,
+            organization_id: rule.organization_id,
+            role: rule.role,
+        });
+    }
     let organization = match &row.organization_id {
         Some(id) => orgs::name_of(conn, id)?,
         None => None,
@@ -175,6 +191,7 @@ fn view(
         keep_tokens: row.keep_tokens,
         button_label: row.button_label,
         settings,
+        group_roles,
         has_secret: row.secret.is_some(),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
@@ -305,13 +322,21 @@ fn checked_row(
             message: "only a caller of global reach registers or changes LDAP providers".into(),
         }));
     }
-    let (settings, domains) = match spec::validate(kind, spec, allow_private) {
+    let (mut settings, domains) = match spec::validate(kind, spec, allow_private) {
         Ok(checked) => checked,
         Err(message) => {
             let (field, _) = spec::for_api(&message);
             return Ok(Err(Refusal::Invalid { field, message }));
         }
     };
+    let old_rules: Vec<GroupRole> = before
+        .map(|b| b.group_roles.iter().map(GroupRoleView::stored).collect())
+        .unwrap_or_default();
+    settings.group_roles =
+        match group_roles::resolve(conn, reach.ids(), &spec.group_roles, &old_rules)? {
+            Ok(rules) => rules,
+            Err(rule) => return Ok(Err(Refusal::GroupRole(rule))),
+        };
     if let Some(refusal) = privileged(reach, spec, &domains, before) {
         return Ok(Err(refusal));
     }
@@ -399,6 +424,7 @@ fn details(view: &ProviderView) -> serde_json::Value {
         "allow_local_passwords": view.allow_local_passwords,
         "keep_tokens": view.keep_tokens,
         "settings": view.settings,
+        "group_roles": view.group_roles,
     })
 }
 
@@ -588,6 +614,7 @@ pub fn spec_of(view: &ProviderView) -> ProviderSpec {
         },
         ldap: s.ldap.as_ref().map(|l| l.spec()).unwrap_or_default(),
         saml: s.saml.clone(),
+        group_roles: view.group_roles.iter().map(GroupRoleView::spec).collect(),
     }
 }
 

@@ -16,7 +16,9 @@
 //!   cookie); the response is screened before any XML parser sees it
 //!   ([`screen`]: no DTD, entity, comment, CDATA, processing instruction
 //!   or XInclude; exactly one `Assertion`/`EncryptedAssertion` element in
-//!   the whole document; no rsa-1_5 or CBC encryption); then samael
+//!   the whole document; no rsa-1_5 or CBC encryption); an
+//!   `EncryptedAssertion` is decrypted (`saml_decrypt`; a signed response
+//!   is verified before); then samael
 //!   verifies every signature against the IdP's metadata certificates
 //!   (SHA-1 refused) and reduces the document to the signed content only —
 //!   what is consumed is what the signature covers, never a sibling
@@ -31,8 +33,10 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
-use samael::crypto::{AllowedSignatureAlgorithm, CertificateDer, ReduceMode};
-use samael::metadata::{EncryptionMethod, EntityDescriptor, HTTP_REDIRECT_BINDING};
+use samael::crypto::{
+    AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode,
+};
+use samael::metadata::{EncryptionMethod, Endpoint, EntityDescriptor, HTTP_REDIRECT_BINDING};
 use samael::schema::{Assertion, Response};
 use samael::service_provider::ServiceProvider;
 use samael::traits::ToXml;
@@ -43,7 +47,9 @@ use crate::federation::Kind;
 use crate::federation::identity::Identity;
 use crate::federation::pending::{remember, take};
 use crate::federation::registry;
+use crate::federation::saml_decrypt;
 use crate::federation::saml_settings::{self, SamlSettings};
+use crate::federation::saml_subject::{self, Subject};
 use crate::federation::upstream::{
     Callback, Failure, Finished, Intent, Started, UpstreamError, usable,
 };
@@ -88,6 +94,43 @@ const ALLOWED: [AllowedSignatureAlgorithm; 6] = [
 
 fn base(state: &AppState) -> String {
     state.config.public_base().trim_end_matches('/').to_owned()
+}
+
+/// Our public base URL, without a trailing `/`.
+pub fn public_base(state: &AppState) -> String {
+    base(state)
+}
+
+/// The IdP's metadata, parsed (no DTD).
+pub fn idp_descriptor(xml: &str) -> Result<EntityDescriptor, String> {
+    read_metadata(xml).map(|(descriptor, _, _)| descriptor)
+}
+
+/// The IdP's signing certificates (DER).
+pub fn idp_certificates(descriptor: &EntityDescriptor) -> Result<Vec<Vec<u8>>, String> {
+    let sp = ServiceProvider {
+        idp_metadata: descriptor.clone(),
+        ..ServiceProvider::default()
+    };
+    Ok(sp
+        .idp_signing_certs()
+        .map_err(|e| format!("the IdP metadata's certificate is unreadable: {e}"))?
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.der_data().to_vec())
+        .collect())
+}
+
+/// The SP key of a SAML provider (its sealed secret, opened).
+pub fn sp_private_key(
+    state: &AppState,
+    row: &crate::store::providers::ProviderRow,
+) -> Result<PKey<Private>, AppError> {
+    match sp_key(state, row) {
+        Ok(key) => Ok(key),
+        Err(UpstreamError::Internal(e)) => Err(e),
+        Err(e) => Err(AppError::Internal(format!("saml SP key: {}", e.detail()))),
+    }
 }
 
 /// A metadata document must carry no DTD or entity declaration (SR-123).
@@ -167,8 +210,7 @@ fn service_provider(
         certificate: Some(sp_certificate(s)?),
         metadata_url: Some(saml_settings::metadata_url(&base, id)),
         acs_url: Some(saml_settings::acs_url(&base, id)),
-        // Needed by samael's metadata builder; removed from what we publish.
-        slo_url: Some(saml_settings::acs_url(&base, id)),
+        slo_url: Some(saml_settings::slo_url(&base, id)),
         idp_metadata: descriptor,
         allow_idp_initiated: false,
         max_clock_skew: ChronoDuration::seconds(SKEW_SECONDS),
@@ -191,17 +233,25 @@ pub async fn metadata(state: &AppState, id: &str) -> Result<Option<String>, Upst
         .metadata()
         .map_err(|e| AppError::Internal(format!("saml metadata: {e}")))?;
     descriptor.valid_until = None;
+    let slo = saml_settings::slo_url(&base(state), &row.id);
     for sso in descriptor.sp_sso_descriptors.iter_mut().flatten() {
-        // No single logout endpoint exists (yet): publish none.
-        sso.single_logout_services = None;
+        // Single logout: the IdP's LogoutResponse comes back by redirect.
+        sso.single_logout_services = Some(vec![Endpoint {
+            binding: HTTP_REDIRECT_BINDING.into(),
+            location: slo.clone(),
+            response_location: None,
+        }]);
         sso.valid_until = None;
         sso.authn_requests_signed = Some(true);
         sso.want_assertions_signed = Some(true);
         for key in sso.key_descriptors.iter_mut().flatten() {
             if key.encryption_methods.is_some() {
                 key.key_use = Some("encryption".into());
-                // SR-123: no rsa-1_5, no CBC (samael decrypts aes128-gcm).
+                // SR-123: no rsa-1_5, no CBC (`saml_decrypt`).
                 key.encryption_methods = Some(vec![
+                    EncryptionMethod {
+                        algorithm: "http://www.w3.org/2009/xmlenc11#aes256-gcm".into(),
+                    },
                     EncryptionMethod {
                         algorithm: "http://www.w3.org/2009/xmlenc11#aes128-gcm".into(),
                     },
@@ -328,30 +378,57 @@ pub async fn finish(
     provider_id: &str,
     browser_token: Option<&str>,
     form: AcsForm,
-) -> Result<Finished, Failure> {
-    // SR-121: IdP-initiated sign-in is off: a response without the
-    // RelayState of a pending sign-in of this browser is refused.
+) -> Result<(Finished, Option<Subject>), Failure> {
+    // SR-121: a response without the RelayState of a pending sign-in of
+    // this browser is refused, unless the provider accepts IdP-initiated
+    // sign-in: then it is read as unsolicited (no InResponseTo allowed) and
+    // lands on the account page (its RelayState is never a target).
     let callback = Callback {
         state: form.relay_state.clone(),
         ..Callback::default()
     };
-    let (pending, _) = take(state, provider_id, browser_token, &callback)
+    let (request_id, intent) = match take(state, provider_id, browser_token, &callback).await {
+        Ok((pending, _)) => (Some(pending.nonce.clone()), Intent::of(pending)),
+        Err(UpstreamError::StateInvalid) if idp_initiated_allowed(state, provider_id).await => (
+            None,
+            Intent {
+                return_to: Some("/account".into()),
+                ..Intent::default()
+            },
+        ),
+        Err(error) => {
+            return Err(Failure {
+                error,
+                return_to: None,
+            });
+        }
+    };
+    let return_to = intent.return_to.clone();
+    consume(state, provider_id, request_id.as_deref(), form)
         .await
-        .map_err(|error| Failure {
-            error,
-            return_to: None,
-        })?;
-    let return_to = pending.return_to.clone();
-    let request_id = pending.nonce.clone();
-    let intent = Intent::of(pending);
-    consume(state, provider_id, &request_id, form)
-        .await
-        .map(|identity| Finished {
-            kind: Kind::Saml,
-            identity,
-            intent,
+        .map(|(identity, subject)| {
+            (
+                Finished {
+                    kind: Kind::Saml,
+                    identity,
+                    intent,
+                },
+                subject,
+            )
         })
         .map_err(|error| Failure { error, return_to })
+}
+
+/// Whether provider `id` is a usable SAML provider that accepts
+/// IdP-initiated sign-in.
+async fn idp_initiated_allowed(state: &AppState, id: &str) -> bool {
+    match usable(state, id, |k| k == Kind::Saml).await {
+        Ok((_, settings)) => settings
+            .saml
+            .as_ref()
+            .is_some_and(|s| s.allow_idp_initiated),
+        Err(_) => false,
+    }
 }
 
 fn rejected(what: impl Into<String>) -> UpstreamError {
@@ -361,9 +438,9 @@ fn rejected(what: impl Into<String>) -> UpstreamError {
 async fn consume(
     state: &AppState,
     provider_id: &str,
-    request_id: &str,
+    request_id: Option<&str>,
     form: AcsForm,
-) -> Result<Identity, UpstreamError> {
+) -> Result<(Identity, Option<Subject>), UpstreamError> {
     let (row, settings) = usable(state, provider_id, |k| k == Kind::Saml).await?;
     let s = settings_of(&settings)?.clone();
     let encoded = form
@@ -379,10 +456,22 @@ async fn consume(
     let xml = String::from_utf8(bytes).map_err(|_| rejected("SAMLResponse is not UTF-8"))?;
     screen(&xml).map_err(rejected)?;
     let key = sp_key(state, &row)?;
-    let sp = service_provider(state, &row.id, &s, Some(key))?;
+    let mut sp = service_provider(state, &row.id, &s, None)?;
+    // IdP-initiated (no pending sign-in): samael skips every InResponseTo
+    // check then; its absence is required below instead.
+    sp.allow_idp_initiated = request_id.is_none();
     let acs = sp.acs_url.clone().unwrap_or_default();
     let audience = sp.entity_id.clone().unwrap_or_default();
-    let request_id = request_id.to_owned();
+    let request_id = request_id.map(str::to_owned);
+    let request_id_given = request_id.is_some();
+    // SR-120/SR-123: an encrypted assertion is opened first (a failure is
+    // the same refusal as any other: no decryption oracle).
+    let opener = sp.clone();
+    let (xml, response_verified) =
+        tokio::task::spawn_blocking(move || open_encrypted(&opener, &key, xml))
+            .await
+            .map_err(|e| AppError::Internal(format!("saml decryption: {e}")))?
+            .map_err(rejected)?;
     // The response as sent (unverified): only for checks that refuse.
     let raw: Response = xml
         .parse()
@@ -400,21 +489,35 @@ async fn consume(
     if status != "urn:oasis:names:tc:SAML:2.0:status:Success" {
         return Err(UpstreamError::Denied(format!("StatusCode {status}")));
     }
+    if request_id.is_none() && raw.in_response_to.is_some() {
+        // SR-121: an answer to a request that is not pending in this browser.
+        return Err(rejected("InResponseTo without a pending sign-in"));
+    }
     let assertion: Assertion = tokio::task::spawn_blocking(move || {
         // SR-120: every signature verified against the IdP metadata's
         // certificates (samael refuses a document without one), SHA-1
         // refused; the document reduced to what the signatures cover, and
         // only that is parsed and checked (issuer, conditions, recipient,
-        // InResponseTo).
-        if sp.idp_signing_certs().ok().flatten().is_none() {
+        // InResponseTo). A response whose signature was verified before
+        // its assertion was decrypted (`open_encrypted`) is checked by an
+        // SP that knows no certificate: samael then verifies nothing more
+        // and checks the rest on the verified, decrypted document.
+        let checker = if response_verified {
+            verified_checker(&sp)
+        } else {
+            sp
+        };
+        if !response_verified && checker.idp_signing_certs().ok().flatten().is_none() {
             return Err("no IdP signing certificate".to_owned());
         }
-        sp.parse_xml_response_with_mode(
-            &xml,
-            Some(&[request_id.as_str()]),
-            ReduceMode::ValidateAndMarkNoAncestors,
-        )
-        .map_err(|e| format!("{e}"))
+        let ids = request_id.as_deref().map(|id| [id]);
+        checker
+            .parse_xml_response_with_mode(
+                &xml,
+                ids.as_ref().map(|ids| ids.as_slice()),
+                ReduceMode::ValidateAndMarkNoAncestors,
+            )
+            .map_err(|e| format!("{e}"))
     })
     .await
     .map_err(|e| AppError::Internal(format!("saml verification: {e}")))?
@@ -432,6 +535,9 @@ async fn consume(
         .any(|r| r.audience.contains(&audience));
     if !ours {
         return Err(rejected("Audience is not our entity id"));
+    }
+    if !unsolicited_fits(&assertion, request_id_given) {
+        return Err(rejected("InResponseTo without a pending sign-in"));
     }
     // SR-122: the assertion id is used once, remembered until the latest
     // NotOnOrAfter (plus the skew).
@@ -462,7 +568,80 @@ async fn consume(
     if !fresh {
         return Err(rejected("assertion replayed"));
     }
-    identity(&row.id, &s, &assertion, row.trust_email)
+    let identity = identity(&row.id, &s, &assertion, row.trust_email)?;
+    Ok((identity, saml_subject::subject_of(&assertion)))
+}
+
+/// SR-121: an unsolicited response (no pending sign-in) answers no
+/// request: no `SubjectConfirmationData` of it names one.
+fn unsolicited_fits(assertion: &Assertion, solicited: bool) -> bool {
+    solicited
+        || assertion
+            .subject
+            .as_ref()
+            .and_then(|s| s.subject_confirmations.as_ref())
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.subject_confirmation_data.as_ref())
+            .all(|d| d.in_response_to.is_none())
+}
+
+/// SR-120/SR-123: open an `EncryptedAssertion` (our SP key) and put the
+/// assertion in its place. When the response itself is signed, that
+/// signature (which covers the encrypted assertion) is verified first, on
+/// what was sent, and only the verified content is decrypted: `true` then.
+/// Otherwise the assertion must carry its own signature inside the
+/// encryption, verified afterwards like a plain one. The result is
+/// screened again (one assertion, no DTD, comment, …).
+fn open_encrypted(
+    sp: &ServiceProvider,
+    key: &PKey<Private>,
+    xml: String,
+) -> Result<(String, bool), String> {
+    let (encrypted, response_signed) = saml_decrypt::inspect(&xml)?;
+    if !encrypted {
+        return Ok((xml, false));
+    }
+    let source = if response_signed {
+        let certs = sp
+            .idp_signing_certs()
+            .ok()
+            .flatten()
+            .filter(|c| !c.is_empty())
+            .ok_or("no IdP signing certificate")?;
+        Crypto::reduce_xml_to_signed_with_allowed_algorithms(
+            &xml,
+            &certs,
+            ReduceMode::ValidateAndMarkNoAncestors,
+            Some(&ALLOWED),
+        )
+        .map_err(|e| format!("response signature: {e}"))?
+    } else {
+        xml
+    };
+    let clear = saml_decrypt::decrypt(&source, key)?
+        .xml
+        .ok_or("the signed content has no EncryptedAssertion")?;
+    screen(&clear).map_err(|e| format!("decrypted: {e}"))?;
+    if saml_decrypt::inspect(&clear)?.0 {
+        return Err("decrypted: still encrypted".into());
+    }
+    Ok((clear, response_signed))
+}
+
+/// `sp` without the IdP's certificates: for a document whose signature was
+/// already verified (samael then checks everything but signatures).
+fn verified_checker(sp: &ServiceProvider) -> ServiceProvider {
+    let mut checker = sp.clone();
+    for idp in checker
+        .idp_metadata
+        .idp_sso_descriptors
+        .iter_mut()
+        .flatten()
+    {
+        idp.key_descriptors.clear();
+    }
+    checker
 }
 
 /// Who the assertion names (S7): subject the NameID, email per the rules.

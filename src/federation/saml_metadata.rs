@@ -46,6 +46,8 @@ pub struct Input {
     pub attribute_email: Option<String>,
     pub attribute_name: Option<String>,
     pub attribute_groups: Option<String>,
+    /// Accept IdP-initiated sign-in (the CLI's `--allow-idp-initiated`).
+    pub allow_idp_initiated: bool,
 }
 
 /// A checked document: the XML as given, where it came from (URL), and
@@ -133,6 +135,7 @@ fn input_of(flags: &SamlFlags) -> Result<Input, String> {
         attribute_email: flags.attribute_email.clone(),
         attribute_name: flags.attribute_name.clone(),
         attribute_groups: flags.attribute_groups.clone(),
+        allow_idp_initiated: flags.allow_idp_initiated,
     })
 }
 
@@ -179,6 +182,7 @@ pub async fn prepare_input(
         attribute_email: input.attribute_email.or(email),
         attribute_name: input.attribute_name.or(name),
         attribute_groups: input.attribute_groups.or(groups),
+        allow_idp_initiated: input.allow_idp_initiated,
     };
     saml_settings::check(Some(&settings))?;
     Ok((settings, key))

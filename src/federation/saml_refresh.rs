@@ -145,6 +145,7 @@ pub async fn refresh(
             let reason = match refusal {
                 registry::Refusal::Invalid { message, .. }
                 | registry::Refusal::Privileged { message, .. } => message,
+                registry::Refusal::GroupRole(rule) => rule.message(),
             };
             tracing::warn!(provider = %view.id, %url, %reason, "saml metadata refresh refused: the stored metadata is kept");
             record_failure(state, actor, &view.id, &url, &reason).await?;

@@ -50,6 +50,10 @@ pub struct SamlSettings {
     pub attribute_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_groups: Option<String>,
+    /// Accept unsolicited (IdP-initiated) responses: no `InResponseTo`, no
+    /// RelayState of ours (SR-121: off by default; docs/saml.md).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_idp_initiated: bool,
 }
 
 /// The SAML flags of `provider create` (`--kind saml`).
@@ -73,6 +77,10 @@ pub struct SamlFlags {
     /// saml: attribute holding the groups.
     #[arg(long, value_name = "NAME")]
     pub attribute_groups: Option<String>,
+    /// saml: accept IdP-initiated sign-in (unsolicited responses; off by
+    /// default: see docs/saml.md for the risks).
+    #[arg(long)]
+    pub allow_idp_initiated: bool,
 }
 
 impl SamlFlags {
@@ -84,6 +92,7 @@ impl SamlFlags {
             || self.attribute_email.is_some()
             || self.attribute_name.is_some()
             || self.attribute_groups.is_some()
+            || self.allow_idp_initiated
     }
 }
 
@@ -95,6 +104,12 @@ pub fn entity_id(base: &str, id: &str) -> String {
 /// `{issuer}/saml/{id}/acs`: the Assertion Consumer Service (HTTP-POST).
 pub fn acs_url(base: &str, id: &str) -> String {
     format!("{base}/saml/{id}/acs")
+}
+
+/// `{issuer}/saml/{id}/slo`: where the IdP's LogoutResponse comes back
+/// (HTTP-Redirect).
+pub fn slo_url(base: &str, id: &str) -> String {
+    format!("{base}/saml/{id}/slo")
 }
 
 /// `{issuer}/saml/{id}/metadata`: our SP metadata.

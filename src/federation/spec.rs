@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::OrganizationId;
 use crate::federation::Kind;
+use crate::federation::group_roles::{self, GroupRole, GroupRoleSpec};
 use crate::federation::ldap::settings::{self as ldap_settings, LdapSettings, LdapSpec};
 use crate::federation::upstream_url;
 // SAML (issue 15): its settings, checked in one block of `validate`.
@@ -57,6 +58,8 @@ pub struct ProviderSpec {
     pub ldap: LdapSpec,
     /// `--kind saml`: the prepared settings (`federation::saml::prepare`).
     pub saml: Option<SamlSettings>,
+    /// Upstream groups → organization roles (`--group-role`, every kind).
+    pub group_roles: Vec<GroupRoleSpec>,
 }
 
 /// The kind-specific settings as stored (a JSON object) and shown.
@@ -88,6 +91,10 @@ pub struct Settings {
     /// `--kind saml` only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml: Option<SamlSettings>,
+    /// Upstream groups → organization roles, checked by `group_roles`
+    /// (a provider shows them as its `group_roles`, by organization name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_roles: Vec<GroupRole>,
 }
 
 impl Settings {
@@ -155,6 +162,8 @@ pub fn validate(
             kind.as_str()
         ));
     }
+    // The rules' shape; their organizations are the registry's to find.
+    group_roles::check(&spec.group_roles).map_err(|e| e.message())?;
     let name = spec.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err("--name must be 1 to 100 characters".into());
@@ -358,6 +367,7 @@ fn field_for(flag: &str) -> String {
         "bind-password-stdin" => "bind_password".into(),
         "domain" => "domains".into(),
         "scope" => "scopes".into(),
+        "group-role" => "group_roles".into(),
         other => other.replace('-', "_"),
     }
 }

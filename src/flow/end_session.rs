@@ -93,8 +93,8 @@ impl Return {
         }))
     }
 
-    /// `303` to the URI with `state`, clearing the session cookie.
-    fn redirect(&self) -> HttpResponse {
+    /// The URI with `state`.
+    fn location(&self) -> String {
         let mut location = self.uri.clone();
         if let Some(s) = &self.state {
             let sep = if self.uri.contains('?') { '&' } else { '?' };
@@ -103,8 +103,40 @@ impl Return {
                 .finish();
             location = format!("{}{sep}{q}", self.uri);
         }
-        see_other(&location, vec![session::removal()])
+        location
     }
+
+    /// `303` to the URI with `state`, clearing the session cookie.
+    fn redirect(&self) -> HttpResponse {
+        see_other(&self.location(), vec![session::removal()])
+    }
+}
+
+/// After the logout of session `session_id`: on to the IdP first when that
+/// session came from a SAML IdP with single logout (then back to `back`),
+/// else `back` or our page.
+async fn after_logout(
+    state: &AppState,
+    ctx: &RequestContext,
+    session_id: Option<&str>,
+    back: Option<&Return>,
+) -> Result<HttpResponse, AppError> {
+    #[cfg(feature = "saml")]
+    if let Some(id) = session_id
+        && let Some(res) = crate::flow::saml::single_logout(
+            state,
+            ctx,
+            id,
+            back.map(Return::location),
+            vec![session::removal()],
+        )
+        .await
+    {
+        return Ok(res);
+    }
+    #[cfg(not(feature = "saml"))]
+    let _ = (state, ctx, session_id);
+    signed_out(back)
 }
 
 /// The page after a logout: back to the application, or "signed out".
@@ -153,9 +185,11 @@ pub async fn post_confirm(
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
+    let mut ended = None;
     if let Some(current) = session.0.as_deref() {
         csrf::verify(&req, &state, Some(current), &form.csrf_token)?;
         session::logout(&state, current.actor(&ctx), current).await?;
+        ended = Some(current.session.id.as_str().to_owned());
     }
     let back = Return::verify(
         &state,
@@ -164,7 +198,7 @@ pub async fn post_confirm(
         form.state,
     )
     .await?;
-    signed_out(back.as_ref())
+    after_logout(&state, &ctx, ended.as_deref(), back.as_ref()).await
 }
 
 fn nonempty(v: Option<String>) -> Option<String> {
@@ -208,7 +242,7 @@ async fn run(
         return confirm_page(req, state, current, back).await;
     }
     session::logout(state, current.actor(ctx), current).await?;
-    signed_out(back.as_ref())
+    after_logout(state, ctx, Some(current.session.id.as_str()), back.as_ref()).await
 }
 
 async fn confirm_page(

@@ -89,11 +89,27 @@ pub async fn post_logout(
     {
         session::logout(&state, other.session.actor(&ctx), &other.session).await?;
     }
+    let cookies = vec![session::removal(), browser_accounts::cookie(&[])];
+    // A session from a SAML IdP with single logout: on to the IdP (ours
+    // is already ended).
+    #[cfg(feature = "saml")]
+    if let Some(current) = current
+        && let Some(res) = crate::flow::saml::single_logout(
+            &state,
+            &ctx,
+            current.session.id.as_str(),
+            None,
+            cookies.clone(),
+        )
+        .await
+    {
+        return Ok(res);
+    }
     html(
         StatusCode::OK,
         &LoggedOutPage {
             t: crate::i18n::Tr::current(),
         },
-        vec![session::removal(), browser_accounts::cookie(&[])],
+        cookies,
     )
 }

@@ -890,6 +890,12 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Bauen Sie das Passwort nicht auf Ihrer E-Mail-Adresse oder dem Namen dieses Dienstes oder der Organisation auf.",
     ),
     // Federated sign-in (S7)
+    // SAML single logout (S7)
+    ("saml.slo_failed", "Hier abgemeldet"),
+    (
+        "saml.slo_failed_lead",
+        "Sie sind bei diesem Dienst abgemeldet. Der Identitätsanbieter hat nicht bestätigt, dass er Sie ebenfalls abgemeldet hat: Schließen Sie den Browser oder melden Sie sich beim Identitätsanbieter ab.",
+    ),
     ("fed.failed", "Die Anmeldung hat nicht geklappt"),
     ("fed.back", "Zurück zur Anmeldung"),
     (

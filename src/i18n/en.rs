@@ -830,6 +830,12 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Do not build the password on your email address or the name of this service or organization.",
     ),
     // Federated sign-in (S7)
+    // SAML single logout (S7)
+    ("saml.slo_failed", "Signed out here"),
+    (
+        "saml.slo_failed_lead",
+        "You are signed out of this service. The identity provider did not confirm that it signed you out too: close the browser, or sign out at the identity provider.",
+    ),
     ("fed.failed", "Sign-in did not work"),
     ("fed.back", "Back to sign-in"),
     (

@@ -6,9 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde_json::json;
 
-use crate::crypto::signing::Alg;
 use crate::db::DbConnection;
 use crate::db::schema::{
     auth_sessions, authorization_codes, client_assertion_jtis, device_codes, login_throttles,
@@ -89,26 +87,6 @@ pub fn purge(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Purged, AppE
     })
 }
 
-/// A signed statement of the audit chain head, written to the log.
-pub fn checkpoint(
-    state: &AppState,
-    seq: i64,
-    hash: &str,
-    now: DateTime<Utc>,
-) -> Result<String, AppError> {
-    let claims = json!({
-        "iss": state.config.public_base(),
-        "iat": now.timestamp(),
-        "audit_seq": seq,
-        "audit_hash": hash,
-    });
-    let claims = claims.as_object().cloned().unwrap_or_default();
-    state
-        .keys
-        .snapshot()
-        .sign(Alg::RS256, "audit-checkpoint+jwt", claims)
-}
-
 /// Purge the email tables (S6), see [`crate::mail::purge`].
 async fn purge_email(state: &AppState, now: DateTime<Utc>) {
     match state
@@ -139,7 +117,13 @@ pub async fn run(state: AppState, period: std::time::Duration) {
                     tracing::info!(?purged, "expired rows purged");
                 }
                 purge_email(&state, now).await;
-                match checkpoint(&state, seq, &hash, now) {
+                match crate::audit::checkpoint::sign(
+                    &state.keys.snapshot(),
+                    state.config.public_base(),
+                    seq,
+                    &hash,
+                    now,
+                ) {
                     Ok(jwt) => {
                         tracing::info!(audit_seq = seq, audit_hash = %hash, checkpoint = %jwt, "audit checkpoint")
                     }

@@ -1,30 +1,26 @@
 //! Data keys in the database (S10): created once (race-free across
-//! instances), stored wrapped by the master [`KeyProvider`], unwrapped at
+//! instances), stored wrapped by the master key, unwrapped at
 //! start-up into the in-memory [`Envelope`].
-
-use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use crate::crypto::KeyProvider;
 use crate::crypto::envelope::{ACTIVE_DATA_KEY, CSRF_KEY, Envelope, SECRET_MAC_KEY};
 use crate::db::DbConnection;
 use crate::error::AppError;
+use crate::keys::master::MasterKeys;
 use crate::store::data_keys;
 
 /// Make sure the data keys exist, then unwrap all of them.
-pub fn load_envelope(
-    conn: &mut DbConnection,
-    provider: &Arc<dyn KeyProvider>,
-) -> Result<Envelope, AppError> {
-    data_keys::ensure(conn, provider.as_ref(), ACTIVE_DATA_KEY, "data")?;
-    data_keys::ensure(conn, provider.as_ref(), CSRF_KEY, "csrf")?;
-    data_keys::ensure(conn, provider.as_ref(), SECRET_MAC_KEY, "mac")?;
+pub fn load_envelope(conn: &mut DbConnection, keys: &MasterKeys) -> Result<Envelope, AppError> {
+    let provider = keys.current.as_ref();
+    data_keys::ensure(conn, provider, ACTIVE_DATA_KEY, "data")?;
+    data_keys::ensure(conn, provider, CSRF_KEY, "csrf")?;
+    data_keys::ensure(conn, provider, SECRET_MAC_KEY, "mac")?;
     let mut data: Vec<(String, Zeroizing<Vec<u8>>)> = Vec::new();
     let mut csrf_key = None;
     let mut secret_mac_key = None;
     for row in data_keys::all(conn)? {
-        let key = data_keys::unwrap(provider.as_ref(), &row)?;
+        let key = keys.unwrap(&row)?;
         match row.purpose.as_str() {
             "csrf" if row.id == CSRF_KEY => csrf_key = Some(key),
             "mac" if row.id == SECRET_MAC_KEY => secret_mac_key = Some(key),

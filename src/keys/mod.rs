@@ -4,4 +4,5 @@
 //! [`crate::crypto`] below.
 
 pub mod data;
+pub mod master;
 pub mod signing;

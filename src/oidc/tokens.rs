@@ -156,11 +156,22 @@ pub fn id_token(
     state.keys.snapshot().sign(alg, ID_TOKEN_TYP, claims)
 }
 
-/// Claims about the user released for `scopes` (OIDC Core §5.4), plus
-/// `groups`/`roles` from organization memberships for the `groups` scope.
+/// What the `groups` scope tells of a user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Memberships {
+    /// (organization name, role), by name.
+    pub organizations: Vec<(String, String)>,
+    /// The upstream group names of the user's identities at their last
+    /// sign-ins (deduplicated, sorted).
+    pub groups: Vec<String>,
+}
+
+/// Claims about the user released for `scopes` (OIDC Core §5.4), plus, for
+/// the `groups` scope, `groups` (organization names and upstream group
+/// names, deduplicated, sorted) and `roles` (`organization:role`).
 pub fn user_claims(
     user: &User,
-    memberships: &[(String, String)],
+    memberships: &Memberships,
     scopes: &[String],
 ) -> Map<String, Value> {
     let mut claims = Map::new();
@@ -179,8 +190,14 @@ pub fn user_claims(
         claims.insert("email_verified".into(), json!(user.email_verified));
     }
     if scope::has(scopes, "groups") {
-        let groups: Vec<&str> = memberships.iter().map(|(org, _)| org.as_str()).collect();
+        let groups: std::collections::BTreeSet<&str> = memberships
+            .organizations
+            .iter()
+            .map(|(org, _)| org.as_str())
+            .chain(memberships.groups.iter().map(String::as_str))
+            .collect();
         let roles: Vec<String> = memberships
+            .organizations
             .iter()
             .map(|(org, role)| format!("{org}:{role}"))
             .collect();

@@ -66,12 +66,14 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<DataKey>, AppError> {
         .load(conn)?)
 }
 
-/// Unwrap a stored key with the provider.
+/// Unwrap a stored key with `provider`, which must be the master key that
+/// wrapped it.
 pub fn unwrap(provider: &dyn KeyProvider, row: &DataKey) -> Result<Zeroizing<Vec<u8>>, AppError> {
     if row.master_key_id != provider.id() {
         return Err(AppError::Config(format!(
             "data key {} is wrapped by master key {} but the configured master key is {}: \
-             point OSTIARY_MASTER_KEY_FILE at the original key",
+             point OSTIARY_MASTER_KEY_FILE at the original key (or list it in \
+             OSTIARY_PREVIOUS_MASTER_KEY_FILES while rotating)",
             row.id,
             row.master_key_id,
             provider.id()
@@ -81,6 +83,29 @@ pub fn unwrap(provider: &dyn KeyProvider, row: &DataKey) -> Result<Zeroizing<Vec
         .decode(&row.wrapped_key)
         .map_err(|_| AppError::Internal(format!("data key {} is not base64", row.id)))?;
     provider.unwrap(&wrapped, &context(&row.id, &row.purpose))
+}
+
+/// Store `key` (the unwrapped data key of `row`) wrapped by `provider`
+/// instead, unless another process did first: the row changes only while
+/// it still names the master key it was read with. Whether it changed.
+pub fn rewrap(
+    conn: &mut DbConnection,
+    provider: &dyn KeyProvider,
+    row: &DataKey,
+    key: &[u8],
+) -> Result<bool, AppError> {
+    let wrapped = provider.wrap(key, &context(&row.id, &row.purpose))?;
+    let changed = diesel::update(
+        data_keys::table
+            .filter(data_keys::id.eq(&row.id))
+            .filter(data_keys::master_key_id.eq(&row.master_key_id)),
+    )
+    .set((
+        data_keys::wrapped_key.eq(STANDARD.encode(wrapped)),
+        data_keys::master_key_id.eq(provider.id()),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
 }
 
 fn context(id: &str, purpose: &str) -> String {

@@ -22,6 +22,8 @@ pub struct IdentityRow {
     pub last_login_at: Option<NaiveDateTime>,
     /// The upstream's tokens, sealed, when the provider keeps them.
     pub tokens: Option<String>,
+    /// The upstream's group names at the last sign-in (a JSON array).
+    pub groups: String,
 }
 
 pub fn find(
@@ -49,13 +51,14 @@ pub fn insert(conn: &mut DbConnection, row: &IdentityRow) -> Result<bool, AppErr
 }
 
 /// Record a sign-in through the identity, with the tokens to keep (none
-/// forgets any kept before).
+/// forgets any kept before) and the groups it had (a JSON array).
 pub fn touch(
     conn: &mut DbConnection,
     provider_id: &str,
     subject: &str,
     email: Option<&str>,
     tokens: Option<&str>,
+    groups: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     diesel::update(identities::table.find((provider_id, subject)))
@@ -63,6 +66,7 @@ pub fn touch(
             identities::last_login_at.eq(Some(now)),
             identities::email.eq(email),
             identities::tokens.eq(tokens),
+            identities::groups.eq(groups),
         ))
         .execute(conn)?;
     Ok(())
@@ -79,6 +83,30 @@ pub fn of_user(
         .order((providers::name.asc(), identities::subject.asc()))
         .select((IdentityRow::as_select(), providers::name))
         .load(conn)?)
+}
+
+/// The group names of a user's identities (of providers not deleted) at
+/// their last sign-ins: deduplicated, sorted. One query.
+pub fn groups_of_user(conn: &mut DbConnection, user_id: &UserId) -> Result<Vec<String>, AppError> {
+    let lists: Vec<String> = identities::table
+        .inner_join(providers::table)
+        .filter(identities::user_id.eq(user_id))
+        .filter(providers::deleted_at.is_null())
+        .select(identities::groups)
+        .load(conn)?;
+    let mut groups = std::collections::BTreeSet::new();
+    for list in lists {
+        // A list that does not read (never written so) counts as none.
+        let names: Vec<String> = serde_json::from_str(&list).unwrap_or_default();
+        groups.extend(names);
+    }
+    Ok(groups.into_iter().collect())
+}
+
+/// The groups of an identity as stored (a JSON array, sorted, deduplicated).
+pub fn groups_json(groups: &[String]) -> String {
+    let set: std::collections::BTreeSet<&String> = groups.iter().collect();
+    serde_json::to_string(&set).unwrap_or_else(|_| "[]".into())
 }
 
 /// How many identities a user has.

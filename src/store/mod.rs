@@ -30,6 +30,7 @@ pub mod providers;
 pub mod refresh_tokens;
 pub mod revoked_tokens;
 pub mod saml_assertions;
+pub mod saml_sessions;
 pub mod sessions;
 pub mod setup;
 pub mod signing_keys;

@@ -80,8 +80,30 @@ pub fn role_in(
         .optional()?)
 }
 
-/// Change a member's role.
+/// Change a member's role (a person's doing: the membership is theirs from
+/// now on, and no provider's rule changes it again).
 pub fn set_role(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    organization_id: &OrganizationId,
+    role: &str,
+) -> Result<(), AppError> {
+    diesel::update(
+        memberships::table
+            .filter(memberships::user_id.eq(user_id))
+            .filter(memberships::organization_id.eq(organization_id)),
+    )
+    .set((
+        memberships::role.eq(role),
+        memberships::granted_by.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Change the role of a membership a provider's rule granted (it stays
+/// the provider's).
+pub fn set_granted_role(
     conn: &mut DbConnection,
     user_id: &UserId,
     organization_id: &OrganizationId,
@@ -95,6 +117,72 @@ pub fn set_role(
     .set(memberships::role.eq(role))
     .execute(conn)?;
     Ok(())
+}
+
+/// Mark a membership as granted by `provider_id` (a provider's rules may
+/// change it at later sign-ins).
+pub fn mark_granted(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    organization_id: &OrganizationId,
+    provider_id: &str,
+) -> Result<(), AppError> {
+    diesel::update(
+        memberships::table
+            .filter(memberships::user_id.eq(user_id))
+            .filter(memberships::organization_id.eq(organization_id)),
+    )
+    .set(memberships::granted_by.eq(Some(provider_id)))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// (organization id, role, granted by) for every membership of a user;
+/// `granted by` is the provider whose rule granted it, none for a person.
+pub fn grants_of(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+) -> Result<Vec<(OrganizationId, String, Option<String>)>, AppError> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .select((
+            memberships::organization_id,
+            memberships::role,
+            memberships::granted_by,
+        ))
+        .load::<(String, String, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(org, role, by)| (OrganizationId::from(org), role, by))
+        .collect())
+}
+
+/// Add `user_id` to `org_id` with `role`, granted by `provider_id`'s rule;
+/// `false` when a membership appeared meanwhile (a concurrent sign-in: in
+/// a savepoint, so the transaction goes on on PostgreSQL).
+pub fn add_granted(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    org_id: &OrganizationId,
+    role: &str,
+    provider_id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::user_id.eq(user_id),
+                memberships::organization_id.eq(org_id),
+                memberships::role.eq(role),
+                memberships::created_at.eq(now),
+                memberships::granted_by.eq(Some(provider_id)),
+            ))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Remove a membership.

@@ -81,6 +81,7 @@ fn help_is_available_everywhere() {
         vec!["user", "create", "--help"],
         vec!["config", "check", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["audit", "checkpoint", "--help"],
         vec!["migrate", "--help"],
     ] {
         let out = ostiary(dir.path(), &args, &[], None);

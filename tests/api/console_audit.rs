@@ -32,12 +32,14 @@ async fn record(app: &TestApp, action: Action, target: &str, org: Option<&str>) 
 
 /// The first `/admin/audit/{id}` link of a list page.
 fn first_event_link(body: &str) -> String {
-    let at = body
-        .find("href=\"/admin/audit/")
-        .unwrap_or_else(|| panic!("no event link:\n{body}"));
-    let start = at + "href=\"".len();
-    let end = start + body[start..].find('"').unwrap();
-    body[start..end].to_owned()
+    body.match_indices("href=\"/admin/audit/")
+        .map(|(at, _)| {
+            let start = at + "href=\"".len();
+            let end = start + body[start..].find('"').unwrap();
+            body[start..end].to_owned()
+        })
+        .find(|link| !link.starts_with("/admin/audit/export"))
+        .unwrap_or_else(|| panic!("no event link:\n{body}"))
 }
 
 async fn org_id(app: &TestApp, name: &'static str) -> String {
@@ -349,6 +351,10 @@ async fn the_audit_log_in_chromium() {
         assert_eq!(v["filtered_only_failures"], json!(true), "{seen}");
         assert_eq!(v["event_opened"], json!(true), "{seen}");
         assert_eq!(v["verified"], json!(true), "{seen}");
+        assert_eq!(v["exported"], json!(true), "{seen}");
+        assert_eq!(v["checkpoint"], json!(true), "{seen}");
     }
     assert_eq!(app.audit_rows("audit.verified").await.len(), 2);
+    assert_eq!(app.audit_rows("audit.exported").await.len(), 2);
+    assert_eq!(app.audit_rows("audit.checkpointed").await.len(), 2);
 }

@@ -303,6 +303,22 @@ async fn ldap_providers_in_the_console(backend: Backend) {
             .body
             .contains("directory password on the sign-in page")
     );
+    // A directory bind is a password: no upstream MFA to accept (the
+    // page says so and offers no button; the service refuses it).
+    assert!(
+        shown.body.contains("no upstream MFA to accept")
+            && !shown.body.contains(&format!("{path}/accept-mfa")),
+        "{}",
+        shown.body
+    );
+    let refused = b
+        .post_form(
+            &format!("{path}/accept-mfa"),
+            &[("csrf_token", &shown.csrf())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(!app.audited("mfa.upstream_acknowledged").await);
     let tested = b.post_from(&shown, &format!("{path}/test"), &[]).await;
     assert!(tested.status.is_success(), "{}", tested.body);
     for step in [

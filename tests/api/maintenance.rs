@@ -65,8 +65,14 @@ async fn purge_removes_only_what_expired(backend: Backend) {
 async fn checkpoint_signs_the_chain_head(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (seq, hash) = app.db_run(ostiary::store::audit::head).await;
-    let jwt =
-        ostiary::jobs::maintenance::checkpoint(&app.state, seq, &hash, app.state.now()).unwrap();
+    let jwt = ostiary::audit::checkpoint::sign(
+        &app.state.keys.snapshot(),
+        app.state.config.public_base(),
+        seq,
+        &hash,
+        app.state.now(),
+    )
+    .unwrap();
     let claims = app
         .state
         .keys

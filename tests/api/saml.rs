@@ -23,7 +23,13 @@ use crate::helpers::{
     unescape,
 };
 
-crate::on_all_backends!(saml_sign_in_against_pysaml2, saml_provider_from_the_cli);
+crate::on_all_backends!(
+    saml_sign_in_against_pysaml2,
+    saml_provider_from_the_cli,
+    saml_encrypted_assertions,
+    saml_idp_initiated_switch,
+    saml_single_logout
+);
 
 const POST_COOKIE: &str = "__Host-ostiary_fed_post";
 
@@ -83,8 +89,13 @@ impl Idp {
 }
 
 async fn provider(app: &TestApp, idp: &Idp) -> ProviderView {
+    provider_with(app, idp, false).await
+}
+
+async fn provider_with(app: &TestApp, idp: &Idp, allow_idp_initiated: bool) -> ProviderView {
     let flags = SamlFlags {
         metadata_url: Some(idp.metadata_url.clone()),
+        allow_idp_initiated,
         ..SamlFlags::default()
     };
     let (settings, key) = ostiary::federation::saml_metadata::prepare(&app.state, &flags)
@@ -196,8 +207,8 @@ async fn saml_sign_in_against_pysaml2(backend: Backend) {
     let provider = provider(&app, &idp).await;
     let base = app.base.clone();
 
-    // Our SP metadata: entity id, ACS (HTTP-POST), signing certificate; no
-    // single-logout endpoint that does not exist.
+    // Our SP metadata: entity id, ACS (HTTP-POST), signing certificate,
+    // single-logout endpoint (HTTP-Redirect).
     let mut b = app.browser();
     let metadata = b.get(&format!("/saml/{}/metadata", provider.id)).await;
     assert_eq!(metadata.status, StatusCode::OK);
@@ -209,7 +220,14 @@ async fn saml_sign_in_against_pysaml2(backend: Backend) {
     ] {
         assert!(metadata.body.contains(&part), "{part}: {}", metadata.body);
     }
-    assert!(!metadata.body.contains("SingleLogoutService"));
+    assert!(metadata.body.contains("SingleLogoutService"));
+    assert!(
+        metadata
+            .body
+            .contains(&format!("Location=\"{base}/saml/{}/slo\"", provider.id)),
+        "{}",
+        metadata.body
+    );
     assert!(!metadata.body.contains("-cbc"), "SR-123: {}", metadata.body);
 
     // The login page offers the provider.
@@ -302,25 +320,6 @@ async fn saml_sign_in_against_pysaml2(backend: Backend) {
     let (acs, xml, relay) = round(&app, &mut bob, &provider.id).await;
     let done = post(&mut bob, &acs, &xml, &relay).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-
-    // An encrypted assertion (aes128-gcm, rsa-oaep-mgf1p) in a signed
-    // response. NOT accepted yet: samael 0.0.22 reads an EncryptedData's
-    // KeyInfo only when that element itself declares `xmlns:ds`, and
-    // pysaml2 (like most IdPs) declares the namespace elsewhere. The
-    // refusal still ends on our page (docs/saml.md, "Limitations").
-    idp.mode("encrypted_gcm", "carol").await;
-    let mut carol = app.browser();
-    let (acs, xml, relay) = round(&app, &mut carol, &provider.id).await;
-    assert!(xml.contains("EncryptedAssertion") && xml.contains("aes128-gcm"));
-    refused(
-        &app,
-        &mut carol,
-        &acs,
-        &xml,
-        &relay,
-        "encrypted (samael limitation)",
-    )
-    .await;
 
     // NameID of format emailAddress: the email comes from it.
     idp.mode("email_nameid", "dave").await;
@@ -467,6 +466,7 @@ async fn saml_provider_from_the_cli(backend: Backend) {
             path,
             "--saml-preset",
             "okta",
+            "--allow-idp-initiated",
         ],
         &env,
     );
@@ -485,6 +485,7 @@ async fn saml_provider_from_the_cli(backend: Backend) {
     );
     assert_eq!(made["has_secret"], true, "the SP key, sealed: {made}");
     assert_eq!(made["settings"]["saml"]["attribute_email"], "email");
+    assert_eq!(made["settings"]["saml"]["allow_idp_initiated"], true);
     assert!(!made.to_string().contains("PRIVATE KEY"));
 
     let unsigned = xml.split("<ns0:KeyDescriptor").next().unwrap().to_owned()
@@ -533,6 +534,547 @@ async fn saml_sign_in_in_chromium() {
     let seen = run_in_chromium(&app, "saml_browser.mjs", &[&config.to_string()]).await;
     for variant in ["en-desktop", "de-phone"] {
         assert_eq!(seen["result"][variant]["path"], "/account", "{seen}");
+        // Single logout through the IdP, back to "signed out".
+        assert_eq!(seen["result"][variant]["slo"], 303, "{seen}");
+        assert_eq!(seen["result"][variant]["signedOut"], true, "{seen}");
     }
     assert_eq!(app.audit_rows("login.success").await.len(), 2);
+}
+
+/// An `EncryptedAssertion` of `plaintext` for the SP certificate `cert`
+/// (PEM): rsa-oaep-mgf1p + aes128-gcm, as any IdP (or anyone holding our
+/// public certificate) can make; `prefix` is bound to the SAML assertion
+/// namespace.
+fn encrypt_for(cert: &str, prefix: &str, plaintext: &str) -> String {
+    use openssl::pkey_ctx::PkeyCtx;
+    use openssl::rsa::Padding;
+    use openssl::symm::{Cipher, encrypt_aead};
+    let public = openssl::x509::X509::from_pem(cert.as_bytes())
+        .unwrap()
+        .public_key()
+        .unwrap();
+    let (mut content, mut iv, mut tag) = ([0u8; 16], [0u8; 12], [0u8; 16]);
+    openssl::rand::rand_bytes(&mut content).unwrap();
+    openssl::rand::rand_bytes(&mut iv).unwrap();
+    let body = encrypt_aead(
+        Cipher::aes_128_gcm(),
+        &content,
+        Some(&iv),
+        &[],
+        plaintext.as_bytes(),
+        &mut tag,
+    )
+    .unwrap();
+    let mut ctx = PkeyCtx::new(&public).unwrap();
+    ctx.encrypt_init().unwrap();
+    ctx.set_rsa_padding(Padding::PKCS1_OAEP).unwrap();
+    let mut wrapped = Vec::new();
+    ctx.encrypt_to_vec(&content, &mut wrapped).unwrap();
+    let data = [iv.as_slice(), &body, &tag].concat();
+    format!(
+        r#"<{prefix}:EncryptedAssertion xmlns:{prefix}="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes128-gcm"/><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"/><xenc:CipherData><xenc:CipherValue>{}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></{prefix}:EncryptedAssertion>"#,
+        STANDARD.encode(wrapped),
+        STANDARD.encode(data)
+    )
+}
+
+/// `xml` with its plain assertion replaced by `make(assertion)` encrypted
+/// for our SP certificate.
+fn re_encrypted(xml: &str, cert: &str, make: impl Fn(&str) -> String) -> String {
+    let (start, end) = assertion_span(xml);
+    let assertion = &xml[start..end];
+    let prefix = &assertion[1..assertion.find(":Assertion").unwrap()];
+    format!(
+        "{}{}{}",
+        &xml[..start],
+        encrypt_for(cert, prefix, &make(assertion)),
+        &xml[end..]
+    )
+}
+
+/// Encrypted assertions (SR-120, SR-123): aes-gcm with rsa-oaep to our SP
+/// certificate, signed inside the encryption or by a signed response, are
+/// accepted; CBC, rsa-1_5, another key, no signature and wrapping inside
+/// the encryption are refused, each on the same generic page.
+async fn saml_encrypted_assertions(backend: Backend) {
+    if !saml_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let app =
+        TestApp::spawn_for_browser_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let provider = provider(&app, &idp).await;
+    let cert = provider
+        .settings
+        .saml
+        .as_ref()
+        .unwrap()
+        .sp_certificate
+        .clone();
+
+    // SR-123: our metadata asks for aes-gcm + rsa-oaep, never CBC/rsa-1_5.
+    let mut b = app.browser();
+    let metadata = b.get(&format!("/saml/{}/metadata", provider.id)).await;
+    assert!(metadata.body.contains("aes128-gcm"), "{}", metadata.body);
+    assert!(metadata.body.contains("aes256-gcm"), "{}", metadata.body);
+    assert!(
+        metadata.body.contains("rsa-oaep-mgf1p"),
+        "{}",
+        metadata.body
+    );
+    assert!(!metadata.body.contains("-cbc") && !metadata.body.contains("rsa-1_5"));
+
+    // Accepted: the response signed over the encrypted assertion
+    // (aes128-gcm), and the assertion signed inside the encryption
+    // (aes256-gcm, response unsigned).
+    for (mode, user, algorithm) in [
+        ("encrypted_gcm", "carol", "aes128-gcm"),
+        ("encrypted_signed", "cathy", "aes256-gcm"),
+    ] {
+        idp.mode(mode, user).await;
+        let mut p = app.browser();
+        let (acs, xml, relay) = round(&app, &mut p, &provider.id).await;
+        assert!(xml.contains("EncryptedAssertion") && xml.contains(algorithm));
+        assert!(!xml.contains(":Assertion "), "{mode}: nothing in clear");
+        let done = post(&mut p, &acs, &xml, &relay).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{mode}: {}", done.body);
+        assert_eq!(done.location(), "/account");
+        let account = p.get("/account").await;
+        assert!(
+            account.body.contains(&format!("{user}@example.com")),
+            "{mode}: {}",
+            account.body
+        );
+    }
+
+    // Refused, on the generic page: nothing tells a decryption failure
+    // from any other refusal (no oracle).
+    let mut pages = Vec::new();
+    for (mode, what) in [
+        ("encrypted", "SR-123: tripledes-cbc content encryption"),
+        ("encrypted_rsa15", "SR-123: rsa-1_5 key transport"),
+        ("encrypted_other_key", "SR-123: encrypted for another key"),
+        ("encrypted_unsigned", "SR-120: encrypted, nothing signed"),
+        ("unsigned", "SR-120: unsigned, in clear"),
+    ] {
+        idp.mode(mode, "mallory").await;
+        let mut m = app.browser();
+        let (acs, xml, relay) = round(&app, &mut m, &provider.id).await;
+        let res = post(&mut m, &acs, &xml, &relay).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{what}: {}", res.body);
+        assert!(m.session_cookie().is_none(), "{what}: signed in");
+        let text = res.body.to_lowercase();
+        for word in ["decrypt", "encrypt", "cipher", "padding", "oaep"] {
+            assert!(!text.contains(word), "{what}: says {word}: {}", res.body);
+        }
+        pages.push((what, res.status, res.body.contains("/login")));
+    }
+    assert!(pages.iter().all(|p| p.1 == pages[0].1 && p.2), "{pages:?}");
+
+    // Anyone can encrypt to our certificate: what is inside is screened
+    // and verified like a plain assertion (SR-120). The IdP's signed
+    // assertion, re-encrypted unchanged, is accepted (the control)…
+    idp.mode("signed", "alice").await;
+    let mut c = app.browser();
+    let (acs, xml, relay) = round(&app, &mut c, &provider.id).await;
+    let same = re_encrypted(&xml, &cert, str::to_owned);
+    let done = post(&mut c, &acs, &same, &relay).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "control: {}", done.body);
+    // …but wrapped, changed or without its signature it is not.
+    type Wrap = fn(&str) -> String;
+    let wraps: [(&str, Wrap); 3] = [
+        (
+            "SR-120: a forged assertion beside the signed one, encrypted",
+            |a| {
+                let forged = a
+                    .replace(">id-alice<", ">id-mallory<")
+                    .replace("ID=\"", "ID=\"x");
+                format!("{forged}{a}")
+            },
+        ),
+        (
+            "SR-120: the signed assertion inside a forged one, encrypted",
+            |a| {
+                let forged = a
+                    .replace(">id-alice<", ">id-mallory<")
+                    .replace("ID=\"", "ID=\"x");
+                let at = forged.find(":Subject>").unwrap();
+                let at = forged[..at].rfind('<').unwrap();
+                format!("{}{a}{}", &forged[..at], &forged[at..])
+            },
+        ),
+        ("SR-120: NameID changed, encrypted", |a| {
+            a.replace(">id-alice<", ">id-mallory<")
+        }),
+    ];
+    for (what, wrap) in wraps {
+        let mut m = app.browser();
+        let (acs, xml, relay) = round(&app, &mut m, &provider.id).await;
+        let bad = re_encrypted(&xml, &cert, wrap);
+        refused(&app, &mut m, &acs, &bad, &relay, what).await;
+    }
+}
+
+/// IdP-initiated sign-in (SR-121): refused unless the provider was created
+/// with `allow_idp_initiated`; then an unsolicited response is accepted
+/// after every other check and lands on the account page whatever its
+/// RelayState; its replay and a response answering a request that is not
+/// pending in this browser are still refused.
+async fn saml_idp_initiated_switch(backend: Backend) {
+    if !saml_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let app =
+        TestApp::spawn_for_browser_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let off = provider(&app, &idp).await;
+    let on = provider_with(&app, &idp, true).await;
+    assert!(on.settings.saml.as_ref().unwrap().allow_idp_initiated);
+    assert!(!off.settings.saml.as_ref().unwrap().allow_idp_initiated);
+    idp.mode("signed", "ivy").await;
+
+    let unsolicited = |id: &str| {
+        let url = format!(
+            "{}/unsolicited?sp={}",
+            idp.base,
+            urlencode(&format!("{}/saml/{id}", app.base))
+        );
+        async move {
+            let page = reqwest::get(&url).await.unwrap();
+            assert_eq!(page.status(), StatusCode::OK);
+            let html = page.text().await.unwrap();
+            let response = hidden_input(&html, "SAMLResponse").expect(&html);
+            String::from_utf8(STANDARD.decode(response).unwrap()).unwrap()
+        }
+    };
+
+    // Off (the default): refused.
+    let xml = unsolicited(&off.id).await;
+    assert!(!xml.contains("InResponseTo"), "{xml}");
+    let mut b = app.browser();
+    refused(
+        &app,
+        &mut b,
+        &format!("/saml/{}/acs", off.id),
+        &xml,
+        "",
+        "SR-121: off",
+    )
+    .await;
+
+    // On: signed in, on the account page, whatever the RelayState says.
+    let xml = unsolicited(&on.id).await;
+    let acs = format!("/saml/{}/acs", on.id);
+    let mut b = app.browser();
+    let done = post(&mut b, &acs, &xml, "https://evil.example/next").await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/account");
+    let account = b.get("/account").await;
+    assert!(account.body.contains("ivy@example.com"), "{}", account.body);
+
+    // SR-122: the same response again is refused.
+    let mut again = app.browser();
+    refused(
+        &app,
+        &mut again,
+        &acs,
+        &xml,
+        "",
+        "SR-122: IdP-initiated replay",
+    )
+    .await;
+
+    // A response answering a request pending in another browser (or no
+    // longer pending) is still refused: InResponseTo must be ours.
+    let mut starter = app.browser();
+    let (acs, xml, relay) = round(&app, &mut starter, &on.id).await;
+    let mut thief = app.browser();
+    refused(
+        &app,
+        &mut thief,
+        &acs,
+        &xml,
+        &relay,
+        "SR-121: another browser's request",
+    )
+    .await;
+    refused(
+        &app,
+        &mut thief,
+        &acs,
+        &xml,
+        "",
+        "SR-121: InResponseTo, no RelayState",
+    )
+    .await;
+
+    // Every other check still applies to unsolicited responses.
+    for (mode, what) in [
+        ("unsigned", "SR-120: unsolicited, unsigned"),
+        ("wrong_audience", "SR-121: unsolicited, another audience"),
+        ("expired", "SR-121: unsolicited, expired"),
+    ] {
+        idp.mode(mode, "mallory").await;
+        let xml = unsolicited(&on.id).await;
+        let mut m = app.browser();
+        refused(
+            &app,
+            &mut m,
+            &format!("/saml/{}/acs", on.id),
+            &xml,
+            "",
+            what,
+        )
+        .await;
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A browser signed in through the IdP as `user`.
+async fn saml_signed_in(app: &TestApp, idp: &Idp, provider: &str, user: &str) -> Browser {
+    idp.mode("signed", user).await;
+    let mut b = app.browser();
+    let (acs, xml, relay) = round(app, &mut b, provider).await;
+    let done = post(&mut b, &acs, &xml, &relay).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(b.session_cookie().is_some());
+    b
+}
+
+/// The raw value of `name` in the query of `url`.
+fn raw_query_param<'a>(url: &'a str, name: &str) -> &'a str {
+    url.split_once('?')
+        .unwrap()
+        .1
+        .split('&')
+        .find_map(|p| p.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("{name} in {url}"))
+}
+
+/// Sign out on our page: our session ends, and the browser is sent to the
+/// IdP's single logout with a signed LogoutRequest: (IdP URL).
+async fn sign_out(app: &TestApp, b: &mut Browser, idp: &Idp) -> String {
+    let page = b.get("/logout").await;
+    let res = b
+        .post_form("/logout", &[("csrf_token", &page.csrf())])
+        .await;
+    let to = continued(&res);
+    assert!(
+        to.starts_with(&format!("{}/slo/redirect?", idp.base)),
+        "{to}"
+    );
+    // Our session is gone before the browser reaches the IdP.
+    assert!(b.session_cookie().is_none(), "session cookie kept");
+    let account = b.get("/account").await;
+    assert_eq!(account.status, StatusCode::SEE_OTHER, "still signed in");
+    let _ = app;
+    to
+}
+
+/// Where a continue page leads (its refresh): a form's next step on
+/// another site is a new navigation, not a redirect (CSP `form-action`).
+fn continued(res: &crate::helpers::Page) -> String {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let url = res
+        .body
+        .split("http-equiv=\"refresh\" content=\"0;url=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("a continue page: {}", res.body));
+    unescape(url)
+}
+
+/// What the IdP answers at its SLO endpoint: our `/saml/{id}/slo?…` path.
+async fn at_idp(app: &TestApp, to: &str) -> String {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client.get(to).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    back.strip_prefix(&app.base)
+        .unwrap_or_else(|| panic!("{back} is ours"))
+        .to_owned()
+}
+
+/// SP-initiated single logout (S7): our session ends first, the browser
+/// goes to the IdP with a LogoutRequest signed with rsa-sha256 (verified
+/// here with our published certificate and by pysaml2), and comes back
+/// with a LogoutResponse whose query signature, InResponseTo, Issuer,
+/// Destination and status are checked (SR-120, SR-123); a bad one ends on
+/// a page saying we are signed out here but maybe not at the IdP; an
+/// RP-initiated logout goes on to the RP's post_logout_redirect_uri.
+async fn saml_single_logout(backend: Backend) {
+    if !saml_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let app =
+        TestApp::spawn_for_browser_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let provider = provider(&app, &idp).await;
+    let cert = provider
+        .settings
+        .saml
+        .as_ref()
+        .unwrap()
+        .sp_certificate
+        .clone();
+
+    // The round trip from our logout page.
+    let mut b = saml_signed_in(&app, &idp, &provider.id, "sue").await;
+    let to = sign_out(&app, &mut b, &idp).await;
+    assert!(app.audited("session.logout").await);
+
+    // The LogoutRequest's redirect signature verifies with our certificate
+    // over the parameters as sent (SAML bindings §3.4.4.1).
+    let signed = format!(
+        "SAMLRequest={}&RelayState={}&SigAlg={}",
+        raw_query_param(&to, "SAMLRequest"),
+        raw_query_param(&to, "RelayState"),
+        raw_query_param(&to, "SigAlg")
+    );
+    assert!(
+        raw_query_param(&to, "SigAlg").contains("rsa-sha256"),
+        "{to}"
+    );
+    let signature: String =
+        url::form_urlencoded::parse(format!("s={}", raw_query_param(&to, "Signature")).as_bytes())
+            .next()
+            .unwrap()
+            .1
+            .into_owned();
+    let public = openssl::x509::X509::from_pem(cert.as_bytes())
+        .unwrap()
+        .public_key()
+        .unwrap();
+    let mut verifier =
+        openssl::sign::Verifier::new(openssl::hash::MessageDigest::sha256(), &public).unwrap();
+    verifier.update(signed.as_bytes()).unwrap();
+    assert!(
+        verifier
+            .verify(&STANDARD.decode(signature).unwrap())
+            .unwrap(),
+        "the LogoutRequest signature verifies"
+    );
+
+    let back = at_idp(&app, &to).await;
+    assert!(
+        back.starts_with(&format!("/saml/{}/slo?", provider.id)),
+        "{back}"
+    );
+    let seen: serde_json::Value = reqwest::get(format!("{}/last_logout", idp.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["name_id"], "id-sue", "{seen}");
+    assert_eq!(seen["issuer"], format!("{}/saml/{}", app.base, provider.id));
+    assert_eq!(seen["destination"], format!("{}/slo/redirect", idp.base));
+    assert!(seen["not_on_or_after"].is_string(), "{seen}");
+    assert_eq!(
+        seen["session_index"].as_array().map(Vec::len),
+        Some(1),
+        "{seen}"
+    );
+    assert!(
+        seen["id"].as_str().unwrap().len() >= 40,
+        "unpredictable ID: {seen}"
+    );
+    let done = b.get(&back).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/logout");
+    let done = b.get("/logout").await;
+    assert!(
+        done.body.contains("You have been signed out"),
+        "{}",
+        done.body
+    );
+    // The same answer again (its cookie used up): not confirmed.
+    let again = b.get(&back).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
+
+    // Bad answers: signed out here, maybe not at the IdP.
+    for (mode, what) in [
+        (
+            "slo_bad_signature",
+            "SR-120: LogoutResponse signature broken",
+        ),
+        (
+            "slo_wrong_irt",
+            "LogoutResponse InResponseTo of another request",
+        ),
+        ("slo_failure", "LogoutResponse status Responder"),
+    ] {
+        let mut m = saml_signed_in(&app, &idp, &provider.id, "sam").await;
+        idp.mode(mode, "sam").await;
+        let to = sign_out(&app, &mut m, &idp).await;
+        let back = at_idp(&app, &to).await;
+        let page = m.get(&back).await;
+        assert_eq!(
+            page.status,
+            StatusCode::BAD_REQUEST,
+            "{what}: {}",
+            page.body
+        );
+        assert!(
+            page.body.contains("Signed out here"),
+            "{what}: {}",
+            page.body
+        );
+        assert!(m.session_cookie().is_none(), "{what}");
+        // Another browser (no logout cookie) gets the same page.
+        let mut other = app.browser();
+        let page = other.get(&back).await;
+        assert_eq!(
+            page.status,
+            StatusCode::BAD_REQUEST,
+            "{what}: {}",
+            page.body
+        );
+    }
+
+    // RP-initiated logout: after the IdP, on to the RP's address.
+    app.client("rp-saml").register().await;
+    let mut r = saml_signed_in(&app, &idp, &provider.id, "rita").await;
+    let q = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", "rp-saml")
+        .append_pair("post_logout_redirect_uri", crate::helpers::POST_LOGOUT)
+        .append_pair("state", "s-1")
+        .finish();
+    let confirm = r.get(&format!("/end_session?{q}")).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    let res = r
+        .post_form(
+            "/end_session/confirm",
+            &[
+                ("csrf_token", &confirm.csrf()),
+                ("client_id", "rp-saml"),
+                ("post_logout_redirect_uri", crate::helpers::POST_LOGOUT),
+                ("state", "s-1"),
+            ],
+        )
+        .await;
+    let to = continued(&res);
+    assert!(
+        to.starts_with(&format!("{}/slo/redirect?", idp.base)),
+        "{to}"
+    );
+    assert!(r.session_cookie().is_none());
+    let back = at_idp(&app, &to).await;
+    let done = r.get(&back).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        done.location(),
+        format!("{}?state=s-1", crate::helpers::POST_LOGOUT)
+    );
 }

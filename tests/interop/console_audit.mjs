@@ -1,6 +1,7 @@
 // The audit log in the console, in both variants (see console_lib.mjs):
 // filter to failed sign-ins, open an event and its session's events,
-// follow "everything from this address", and verify the chain.
+// follow "everything from this address", verify the chain, export the
+// log as CSV and download a checkpoint.
 import { run } from './console_lib.mjs';
 
 await run(async (ctx) => {
@@ -43,6 +44,12 @@ await run(async (ctx) => {
     await page.waitForSelector('#verify-result');
     seen.verified = await page.locator('#verify-result.notice-success').isVisible();
     await ctx.shot(v, page, 'audit-verified');
+
+    // Download what the filters show, and a signed checkpoint.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+    seen.exported = /^audit-events-\d{8}T\d{6}Z\.csv$/.test(csv.suggestedFilename());
+    const [cp] = await Promise.all([page.waitForEvent('download'), page.locator('#download-checkpoint').click()]);
+    seen.checkpoint = /^audit-checkpoint-\d+\.jwt$/.test(cp.suggestedFilename());
     result[v.name] = seen;
   }
   return result;

@@ -2,7 +2,8 @@
 // console_lib.mjs): Ostiary's login page → the provider's button → the
 // IdP (pysaml2) auto-posts its response cross-site to our ACS → signed in
 // on the account page. The binding cookie is SameSite=None: this is the
-// check that a real browser sends it with the IdP's cross-site POST.
+// check that a real browser sends it with the IdP's cross-site POST. Then
+// single logout: our logout page → the IdP → our SLO endpoint → signed out.
 import { run } from './console_lib.mjs';
 
 await run(async (ctx) => {
@@ -18,7 +19,18 @@ await run(async (ctx) => {
       button.click(),
     ]);
     await ctx.shot(v, page, 'saml-signed-in');
-    result[v.name] = { path: new URL(page.url()).pathname };
+    const signedIn = new URL(page.url()).pathname;
+    // Single logout: our page → the IdP (pysaml2) → our SLO endpoint →
+    // "signed out".
+    await page.goto(`${ctx.base}/logout`);
+    const slo = page.waitForResponse((r) => /\/saml\/[^/]+\/slo\?/.test(r.url()), { timeout: 30000 });
+    await page.locator('form[action="/logout"] button[type="submit"]').click();
+    const answer = await slo;
+    await page.waitForURL((u) => u.pathname === '/logout', { timeout: 30000 });
+    await page.waitForLoadState('load');
+    await ctx.shot(v, page, 'saml-signed-out');
+    const again = await page.locator('a[href^="/login"]').count();
+    result[v.name] = { path: signedIn, slo: answer.status(), signedOut: again > 0 };
   }
   return result;
 });

@@ -5,6 +5,8 @@
 
 pub mod api_key_ops;
 pub mod audit;
+pub mod audit_checkpoint;
+pub mod audit_export;
 pub mod body;
 pub mod branding;
 pub mod caller;
@@ -51,6 +53,8 @@ operations! {
     post "/api-keys/{id}/rotate" => api_key_ops::rotate,
     post "/api-keys/{id}/revoke" => api_key_ops::revoke,
     get "/audit-events" => audit::list,
+    get "/audit-events/export" => audit_export::export,
+    post "/audit-checkpoints" => audit_checkpoint::create,
     get "/audit-events/{id}" => audit::show,
     get "/clients" => clients::list,
     post "/clients" => clients::create,

@@ -14,7 +14,7 @@ use crate::admin::api::{
     api_key_ops, audit, branding, clients, organization_writes, organizations, problem, session,
     signing_keys, user_actions, user_sessions, users,
 };
-use crate::admin::api::{mfa_policies, provider_saml, providers};
+use crate::admin::api::{audit_checkpoint, audit_export, mfa_policies, provider_saml, providers};
 
 struct Security;
 
@@ -59,6 +59,8 @@ impl Modify for Security {
         api_key_ops::revoke,
         audit::list,
         audit::show,
+        audit_export::export,
+        audit_checkpoint::create,
         branding::show,
         branding::set_look,
         branding::set_logo,
@@ -173,6 +175,9 @@ impl Modify for Security {
         crate::federation::probe::Reason,
         crate::federation::Kind,
         crate::federation::spec::Settings,
+        crate::federation::group_roles::GroupRoleSpec,
+        crate::federation::group_roles::GroupRole,
+        crate::federation::group_roles::GroupRoleView,
     )),
     modifiers(&Security, &ClientSchemas),
     tags(

@@ -153,6 +153,7 @@ async fn prepare_saml(
         attribute_email: b.attribute_email.clone(),
         attribute_name: b.attribute_name.clone(),
         attribute_groups: b.attribute_groups.clone(),
+        allow_idp_initiated: false,
     };
     saml_metadata::prepare_input(state, input)
         .await

@@ -22,6 +22,7 @@ use crate::admin::scopes::Scope;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
 use crate::federation::Kind;
+use crate::federation::group_roles::GroupRoleSpec;
 use crate::federation::ldap::settings::LdapSpec;
 use crate::federation::probe::{self, Report};
 use crate::federation::registry::{self, ProviderView, Reach, Refusal, Restored};
@@ -130,6 +131,11 @@ pub struct NewProvider {
     /// saml: the attribute holding the groups.
     #[schema(min_length = 1, max_length = 255)]
     pub attribute_groups: Option<String>,
+    /// Upstream groups → organization roles (any kind; an allow-list,
+    /// SR-133). The organization by name, within the caller's reach; a
+    /// caller limited to organizations grants no `owner`.
+    #[schema(max_items = 100)]
+    pub group_roles: Option<Vec<GroupRoleSpec>>,
 }
 
 /// An email domain like `example.com`.
@@ -237,6 +243,9 @@ pub struct ProviderChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 255)]
     pub attribute_groups: Option<Option<String>>,
+    /// Replaces the list (`[]`: no rules).
+    #[schema(max_items = 100)]
+    pub group_roles: Option<Vec<GroupRoleSpec>>,
 }
 
 impl ProviderChange {
@@ -279,6 +288,7 @@ impl ProviderChange {
         if let Some(l) = &self.ldap {
             l.apply(&mut spec.ldap);
         }
+        set(&mut spec.group_roles, self.group_roles);
     }
 }
 
@@ -375,6 +385,13 @@ fn refusal(r: Refusal) -> Problem {
                 .strip_prefix(&format!("{field}: "))
                 .map_or(text.clone(), str::to_owned);
             Problem::unprocessable(&field, text)
+        }
+        Refusal::GroupRole(rule) => {
+            let text = spec::for_api(&rule.message()).1;
+            let text = text
+                .strip_prefix("group_roles: ")
+                .map_or(text.clone(), str::to_owned);
+            Problem::unprocessable("group_roles", text)
         }
         Refusal::Privileged { field, message } => {
             let mut p = Problem::invalid(field, message);
@@ -530,6 +547,7 @@ pub async fn create(
         token_endpoint_auth_method: b.token_endpoint_auth_method.map(|m| m.as_str().to_owned()),
         ldap: LdapSpec::default(),
         saml: None,
+        group_roles: b.group_roles.unwrap_or_default(),
     };
     let mut spec = spec;
     let bind_password = b.ldap.as_ref().and_then(|l| l.bind_password.clone());

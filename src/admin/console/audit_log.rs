@@ -36,6 +36,8 @@ const PER_PAGE: i64 = 50;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.route(PAGE, web::get().to(get_list))
         .route("/admin/audit/verify", web::post().to(post_verify))
+        .route("/admin/audit/export", web::get().to(get_export))
+        .route("/admin/audit/checkpoint", web::post().to(post_checkpoint))
         .route("/admin/audit/{id}", web::get().to(audit_event::get_event));
 }
 
@@ -109,6 +111,16 @@ impl ListQuery {
             since: as_rfc3339(&self.since),
             until: as_rfc3339(&self.until),
         }
+    }
+
+    /// `/admin/audit/export?format=…` with these filters.
+    pub fn export_href(&self, format: &str) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("format", format);
+        for (k, v) in self.pairs() {
+            query.append_pair(k, v);
+        }
+        format!("{PAGE}/export?{}", query.finish())
     }
 
     /// The filters as query pairs (no cursor), empty ones left out.
@@ -252,6 +264,32 @@ pub async fn get_list(
     list_page(&console, &state, query.into_inner(), None).await
 }
 
+/// The export link's query: a format and the list's filters.
+#[derive(Debug, Deserialize)]
+pub struct ExportForm {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+/// `GET /admin/audit/export`: the filtered log as a CSV or JSON Lines
+/// download, through the admin API's export (same reach, recorded).
+pub async fn get_export(
+    console: Console,
+    state: web::Data<AppState>,
+    query: Query<ExportForm>,
+) -> Result<HttpResponse, AppError> {
+    let ExportForm { format, list } = query.into_inner();
+    let query = crate::admin::api::audit_export::ExportQuery {
+        format,
+        filter: list.api(),
+    };
+    crate::admin::api::audit_export::stream(&state, &console.caller, query)
+        .await
+        .map_err(respond::problem)
+}
+
 /// The "verify chain" button's form.
 #[derive(Debug, Deserialize)]
 pub struct VerifyForm {
@@ -301,6 +339,30 @@ pub async fn post_verify(
         .map(Query::into_inner)
         .unwrap_or_default();
     list_page(&console, &state, query, Some(report)).await
+}
+
+/// `POST /admin/audit/checkpoint`: a superuser downloads a signed
+/// checkpoint of the chain head (`audit-checkpoint-{seq}.jwt`), to keep
+/// outside the database and check with `ostiary audit verify --checkpoint`.
+pub async fn post_checkpoint(
+    console: Console,
+    _form: Checked<VerifyForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let made = crate::admin::api::audit_checkpoint::make(&state, &console.caller)
+        .await
+        .map_err(respond::problem)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/jwt")
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"audit-checkpoint-{}.jwt\"",
+                made.audit_seq
+            ),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(format!("{}\n", made.checkpoint)))
 }
 
 #[cfg(test)]

@@ -101,6 +101,11 @@ impl FieldsView {
         crate::federation::ldap::settings::default_filter(active_directory)
     }
 
+    /// The line (from 1) of the group → role rule at fault, if one is.
+    pub fn rule_line(&self) -> Option<usize> {
+        self.errors.rule.map(|i| self.form.rule_line(i))
+    }
+
     /// The message key of `field`'s error, if any.
     pub fn error(&self, field: &str) -> Option<&'static str> {
         self.errors.of(field)

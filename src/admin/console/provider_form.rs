@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::admin::console::provider_kinds::KindView;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
+use crate::federation::group_roles::{self, GroupRoleSpec, GroupRoleView, Problem};
 use crate::federation::ldap::settings::{self as ldap_settings, LdapSettings, LdapSpec};
 use crate::federation::registry::{ProviderView, Refusal};
 use crate::federation::saml_settings::SamlSettings;
@@ -118,6 +119,9 @@ pub struct ProviderForm {
     pub attribute_name: String,
     #[serde(default)]
     pub attribute_groups: String,
+    /// Group → role rules, one a line: `group = organization:role`.
+    #[serde(default)]
+    pub group_roles: String,
 }
 
 crate::csrf_field!(ProviderForm);
@@ -179,6 +183,12 @@ impl ProviderForm {
             api_url: s.api_url.clone().unwrap_or_default(),
             web_url: s.web_url.clone().unwrap_or_default(),
             token_endpoint_auth_method: s.token_endpoint_auth_method.clone(),
+            group_roles: view
+                .group_roles
+                .iter()
+                .map(GroupRoleView::line)
+                .collect::<Vec<_>>()
+                .join("\n"),
             ..Self::default()
         }
         .with_directory(s.ldap.as_ref())
@@ -319,6 +329,34 @@ impl ProviderForm {
                 [s.attribute_email, s.attribute_name, s.attribute_groups] = self.attributes();
             }
         }
+        spec.group_roles = self.rules();
+    }
+
+    /// The rules' lines (blank ones skipped). A line that is not
+    /// `group = organization:role` names no organization, which the
+    /// service refuses for that line.
+    fn rules(&self) -> Vec<GroupRoleSpec> {
+        self.group_roles
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|line| {
+                group_roles::parse(line).unwrap_or_else(|_| GroupRoleSpec {
+                    group: line.to_owned(),
+                    ..GroupRoleSpec::default()
+                })
+            })
+            .collect()
+    }
+
+    /// The line number (from 1) of the rule at `index` (blank lines count).
+    pub fn rule_line(&self, index: usize) -> usize {
+        self.group_roles
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .nth(index)
+            .map_or(index + 1, |(n, _)| n + 1)
     }
 
     /// The secret typed in for `kind`, if any (LDAP: the bind password).
@@ -349,7 +387,7 @@ impl ProviderForm {
 
 /// The fields a refusal can name (each has its message,
 /// `admin.providers.invalid.<field>`).
-pub const FIELDS: [&str; 33] = [
+pub const FIELDS: [&str; 34] = [
     "name",
     "button_label",
     "organization_id",
@@ -383,6 +421,7 @@ pub const FIELDS: [&str; 33] = [
     "attribute_email",
     "attribute_name",
     "attribute_groups",
+    "group_roles",
 ];
 
 /// What was wrong with a posted form: messages (catalogue keys) by field,
@@ -391,6 +430,8 @@ pub const FIELDS: [&str; 33] = [
 pub struct FieldErrors {
     pub fields: Vec<(&'static str, &'static str)>,
     pub form: Option<&'static str>,
+    /// The group → role rule at fault (its index), if one is.
+    pub rule: Option<usize>,
 }
 
 impl FieldErrors {
@@ -411,10 +452,12 @@ impl FieldErrors {
             Some(f) => Self {
                 fields: vec![(f, key)],
                 form: Some("admin.error.invalid"),
+                rule: None,
             },
             None => Self {
                 fields: Vec::new(),
                 form: Some(key),
+                rule: None,
             },
         }
     }
@@ -432,6 +475,10 @@ impl FieldErrors {
                     None => Self::field("", "admin.providers.invalid.form"),
                 }
             }
+            Refusal::GroupRole(rule) => Self {
+                rule: rule.index,
+                ..Self::field("group_roles", rule_key(rule.problem))
+            },
             Refusal::Privileged { field, .. } => Self::field(
                 field,
                 match *field {
@@ -447,6 +494,22 @@ impl FieldErrors {
     /// A domain another provider claims (the registry's conflict).
     pub fn domain_taken() -> Self {
         Self::field("domains", "admin.providers.invalid.domain_taken")
+    }
+}
+
+/// The message of a refused group → role rule.
+fn rule_key(problem: Problem) -> &'static str {
+    match problem {
+        Problem::Syntax | Problem::NoOrganization => "admin.providers.group_roles.syntax",
+        Problem::Group => "admin.providers.group_roles.group",
+        Problem::UnknownOrganization => "admin.providers.group_roles.unknown_organization",
+        Problem::OutOfReach => "admin.providers.group_roles.out_of_reach",
+        Problem::Role => "admin.providers.group_roles.role",
+        Problem::Superuser => "admin.providers.group_roles.superuser",
+        Problem::Owner => "admin.providers.group_roles.owner",
+        Problem::Duplicate => "admin.providers.group_roles.duplicate",
+        Problem::TooMany => "admin.providers.group_roles.too_many",
+        Problem::Kept => "admin.providers.group_roles.kept",
     }
 }
 
@@ -485,6 +548,7 @@ fn invalid_key(field: &str) -> &'static str {
         "attribute_email" | "attribute_name" | "attribute_groups" => {
             "admin.providers.invalid.attribute"
         }
+        "group_roles" => "admin.providers.invalid.group_roles",
         _ => "admin.providers.invalid.token_endpoint_auth_method",
     }
 }
@@ -505,7 +569,7 @@ pub fn outcome<T>(answer: Result<Result<T, Refusal>, AppError>) -> Result<Outcom
         Ok(Err(refusal)) => {
             let status = match refusal {
                 Refusal::Privileged { .. } => StatusCode::FORBIDDEN,
-                Refusal::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                Refusal::Invalid { .. } | Refusal::GroupRole(_) => StatusCode::UNPROCESSABLE_ENTITY,
             };
             Outcome::Refused(status, FieldErrors::refusal(&refusal))
         }

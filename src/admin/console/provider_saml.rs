@@ -77,6 +77,7 @@ pub async fn prepare(
         attribute_email,
         attribute_name,
         attribute_groups,
+        allow_idp_initiated: false,
     };
     saml_metadata::prepare_input(state, input)
         .await

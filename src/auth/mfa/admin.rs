@@ -183,6 +183,11 @@ pub fn acknowledge_upstream(
             UPSTREAM_TYPES.join(", ")
         )));
     }
+    if upstream == "ldap" {
+        return Err(AppError::BadRequest(
+            "a directory (LDAP) sign-in is a password sign-in: there is no upstream MFA to accept; require MFA for it with an upstream rule instead".into(),
+        ));
+    }
     write_tx(conn, |conn| {
         let row = Acknowledgment {
             upstream: upstream.to_owned(),

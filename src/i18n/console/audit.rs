@@ -40,6 +40,9 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.audit.of_request", "Events of request"),
     ("admin.audit.of_session", "Events of session"),
     ("admin.audit.verify", "Verify chain"),
+    ("admin.audit.export_csv", "Export CSV"),
+    ("admin.audit.export_jsonl", "Export JSON Lines"),
+    ("admin.audit.checkpoint", "Download checkpoint"),
     (
         "admin.audit.verify_ok",
         "The audit chain is intact: nothing was modified, removed, inserted or reordered.",
@@ -106,6 +109,9 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.audit.of_request", "Ereignisse der Anfrage"),
     ("admin.audit.of_session", "Ereignisse der Sitzung"),
     ("admin.audit.verify", "Kette prüfen"),
+    ("admin.audit.export_csv", "Als CSV exportieren"),
+    ("admin.audit.export_jsonl", "Als JSON Lines exportieren"),
+    ("admin.audit.checkpoint", "Prüfpunkt herunterladen"),
     (
         "admin.audit.verify_ok",
         "Die Audit-Kette ist unversehrt: nichts wurde geändert, entfernt, eingefügt oder umgestellt.",

@@ -1,7 +1,7 @@
 //! The admin console's messages (S8), one file per area so each area's
 //! English and German sit side by side: [`common`] (layout, navigation,
 //! shared words), [`dashboard`], [`users`], [`organizations`],
-//! [`applications`], [`providers`], [`settings`] (MFA policies, signing
+//! [`applications`], [`providers`] (and their [`group_roles`]), [`settings`] (MFA policies, signing
 //! keys, API keys), [`branding`] and [`audit`]. Keys start with `admin.`.
 
 pub mod applications;
@@ -9,13 +9,14 @@ pub mod audit;
 pub mod branding;
 pub mod common;
 pub mod dashboard;
+pub mod group_roles;
 pub mod organizations;
 pub mod providers;
 pub mod settings;
 pub mod users;
 
 /// How many areas there are.
-pub const AREAS: usize = 9;
+pub const AREAS: usize = 10;
 
 type Table = &'static [(&'static str, &'static str)];
 
@@ -28,6 +29,7 @@ pub fn english() -> [Table; AREAS] {
         organizations::EN,
         applications::EN,
         providers::EN,
+        group_roles::EN,
         settings::EN,
         branding::EN,
         audit::EN,
@@ -43,6 +45,7 @@ pub fn german() -> [Table; AREAS] {
         organizations::DE,
         applications::DE,
         providers::DE,
+        group_roles::DE,
         settings::DE,
         branding::DE,
         audit::DE,

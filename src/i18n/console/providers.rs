@@ -305,6 +305,10 @@ pub const EN: &[(&str, &str)] = &[
         "admin.providers.mfa_superuser",
         "Only a superuser can accept an upstream's MFA.",
     ),
+    (
+        "admin.providers.mfa_directory",
+        "A directory sign-in is a password sign-in: there is no upstream MFA to accept. Ostiary asks for its own second factor wherever an MFA rule requires one (for example an upstream rule for ldap).",
+    ),
     // A provider's page.
     (
         "admin.providers.deleted_note",
@@ -1231,6 +1235,10 @@ pub const DE: &[(&str, &str)] = &[
     (
         "admin.providers.mfa_superuser",
         "Nur ein Superuser kann die MFA eines Anbieters anerkennen.",
+    ),
+    (
+        "admin.providers.mfa_directory",
+        "Eine Anmeldung am Verzeichnis ist eine Passwort-Anmeldung: Es gibt keine MFA des Anbieters anzuerkennen. Ostiary verlangt seinen eigenen zweiten Faktor, wo eine MFA-Regel ihn fordert (zum Beispiel eine Anbieter-Regel für ldap).",
     ),
     // A provider's page.
     (

@@ -23,13 +23,14 @@ use crate::db::DbConnection;
 use crate::domain::{ClientId, SessionId, UserId};
 use crate::error::AppError;
 use crate::oidc::error::OAuthError;
-use crate::oidc::{client_auth, grant, scope, tokens};
+use crate::oidc::tokens::{self, Memberships};
+use crate::oidc::{client_auth, grant, scope};
 use crate::state::AppState;
 use crate::store::clients::Client;
 use crate::store::grants::Grant;
 use crate::store::refresh_tokens::{self, RefreshToken};
 use crate::store::users::{self, User};
-use crate::store::{naive, orgs, utc};
+use crate::store::{identities, naive, orgs, utc};
 use crate::web::RequestContext;
 
 /// The URL of an endpoint of ours (accepted as a client assertion `aud`).
@@ -107,7 +108,7 @@ pub struct UserIssue {
     pub client: Client,
     pub grant: Grant,
     pub user: User,
-    pub memberships: Vec<(String, String)>,
+    pub memberships: Memberships,
     /// Scope of this access token (may be narrower than the grant's).
     pub scope: Vec<String>,
     pub nonce: Option<String>,
@@ -117,17 +118,21 @@ pub struct UserIssue {
     pub resources: Vec<String>,
 }
 
-/// A user and their (organization, role) memberships.
-pub type UserWithMemberships = (User, Vec<(String, String)>);
+/// A user with their memberships and upstream groups.
+pub type UserWithMemberships = (User, Memberships);
 
-/// The live, unlocked user with their organization memberships.
+/// The live, unlocked user with their organization memberships and the
+/// groups of their upstream identities.
 pub fn load_user(
     conn: &mut DbConnection,
     user_id: &UserId,
 ) -> Result<Option<UserWithMemberships>, AppError> {
     match users::find(conn, user_id)? {
         Some(user) if !user.locked => {
-            let memberships = orgs::memberships_of(conn, user_id)?;
+            let memberships = Memberships {
+                organizations: orgs::memberships_of(conn, user_id)?,
+                groups: identities::groups_of_user(conn, user_id)?,
+            };
             Ok(Some((user, memberships)))
         }
         _ => Ok(None),
