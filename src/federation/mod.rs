@@ -21,6 +21,7 @@ pub mod realm;
 pub mod registry;
 #[cfg(feature = "saml")]
 pub mod saml;
+#[cfg(feature = "saml")]
 pub mod saml_decrypt;
 #[cfg(feature = "saml")]
 pub mod saml_logout;
