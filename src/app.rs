@@ -186,6 +186,11 @@ impl Application {
             std::time::Duration::from_secs(300),
         ));
         tokio::spawn(crate::webhooks::worker::run(state.clone()));
+        #[cfg(feature = "saml")]
+        tokio::spawn(crate::jobs::saml_metadata::run(
+            state.clone(),
+            crate::jobs::saml_metadata::PERIOD,
+        ));
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()

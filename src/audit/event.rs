@@ -149,6 +149,10 @@ pub enum Action {
     ClientDeleted,
     ClientRestored,
     ProviderRestored,
+    /// A SAML provider's IdP metadata was fetched again and had changed.
+    ProviderMetadataRefreshed,
+    /// A refresh failed or named another entity id: the old one is kept.
+    ProviderMetadataRefreshFailed,
     UserUpdated,
     UserRestored,
     UserUnlocked,
@@ -352,6 +356,8 @@ impl Action {
             Self::ClientDeleted => "client.deleted",
             Self::ClientRestored => "client.restored",
             Self::ProviderRestored => "provider.restored",
+            Self::ProviderMetadataRefreshed => "provider.metadata_refreshed",
+            Self::ProviderMetadataRefreshFailed => "provider.metadata_refresh_failed",
             Self::UserUpdated => "user.updated",
             Self::UserRestored => "user.restored",
             Self::UserUnlocked => "user.unlocked",

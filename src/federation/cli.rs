@@ -33,9 +33,13 @@ pub enum ProviderCommand {
     Restore { id: String },
     /// Check a provider's upstream now, step by step, through the
     /// outbound-call rules (OIDC kinds: discovery, issuer, endpoints, keys;
-    /// GitHub: API and web addresses); prints what was found, exits 1
-    /// naming the first failed step.
+    /// GitHub: API and web addresses; SAML: metadata, entity id, signing
+    /// certificate, SSO endpoint); prints what was found, exits 1 naming
+    /// the first failed step.
     Test { id: String },
+    /// SAML: fetch the IdP metadata again from its URL (as the daily job
+    /// does); a document refused keeps the stored one (exit 1).
+    RefreshMetadata { id: String },
 }
 
 /// The flags every kind has (S7), and the kind-specific ones.
@@ -303,7 +307,7 @@ async fn saml_prepare(
     ),
     AppError,
 > {
-    let (settings, key) = crate::federation::saml::prepare(state, flags)
+    let (settings, key) = crate::federation::saml_metadata::prepare(state, flags)
         .await
         .map_err(AppError::BadRequest)?;
     Ok((Some(settings), Some(key)))
@@ -323,6 +327,33 @@ async fn saml_prepare(
     AppError,
 > {
     Ok((None, None))
+}
+
+/// `provider refresh-metadata ID`.
+#[cfg(feature = "saml")]
+async fn refresh_metadata(state: &AppState, actor: &Actor, id: &str) -> Result<Value, AppError> {
+    use crate::federation::saml_refresh::{self, Change, NotRefreshable};
+    match saml_refresh::refresh(state, actor, &registry::Reach::global(), id).await? {
+        Ok(done) if done.result == Change::Kept => Err(AppError::BadRequest(format!(
+            "the metadata was refused, the stored one is kept: {}",
+            done.reason.unwrap_or_default()
+        ))),
+        Ok(done) => to_json(&done),
+        Err(NotRefreshable::NotSaml) => Err(AppError::BadRequest(format!(
+            "provider {id} is not a SAML provider"
+        ))),
+        Err(NotRefreshable::NoUrl) => Err(AppError::BadRequest(format!(
+            "provider {id} has no metadata URL (its metadata was given as a file)"
+        ))),
+    }
+}
+
+/// Without the `saml` feature there are no SAML providers to refresh.
+#[cfg(not(feature = "saml"))]
+async fn refresh_metadata(_state: &AppState, _actor: &Actor, _id: &str) -> Result<Value, AppError> {
+    Err(AppError::BadRequest(
+        "refresh-metadata: SAML is not available in this build (feature saml)".into(),
+    ))
 }
 
 /// Run the command; `read_secret` reads the secret from stdin when asked.
@@ -363,21 +394,7 @@ pub async fn run(
             apply(&mut spec, args.flags);
             let created =
                 registry::create(state, &actor, &reach, args.kind, spec, secret).await??;
-            let mut out = to_json(&created)?;
-            if created.kind == Kind::Saml
-                && let Some(map) = out.as_object_mut()
-            {
-                let base = state.config.public_base();
-                let base = base.trim_end_matches('/');
-                use crate::federation::saml_settings as s;
-                map.insert("entity_id".into(), json!(s::entity_id(base, &created.id)));
-                map.insert("acs_url".into(), json!(s::acs_url(base, &created.id)));
-                map.insert(
-                    "metadata_url".into(),
-                    json!(s::metadata_url(base, &created.id)),
-                );
-            }
-            Ok(out)
+            to_json(&created)
         }
         ProviderCommand::List => to_json(&registry::list(state).await?),
         ProviderCommand::Show { id } => to_json(&registry::show(state, &reach, &id, false).await?),
@@ -438,6 +455,7 @@ pub async fn run(
                 ))),
             }
         }
+        ProviderCommand::RefreshMetadata { id } => refresh_metadata(state, &actor, &id).await,
         ProviderCommand::Delete { id } => {
             let gone = registry::delete(state, &actor, &reach, &id).await?;
             Ok(json!({ "deleted": id, "released_domains": gone.released_domains }))

@@ -25,6 +25,9 @@ pub mod saml;
 pub mod saml_decrypt;
 #[cfg(feature = "saml")]
 pub mod saml_logout;
+#[cfg(feature = "saml")]
+pub mod saml_metadata;
+pub mod saml_refresh;
 pub mod saml_settings;
 #[cfg(feature = "saml")]
 pub mod saml_subject;

@@ -50,6 +50,16 @@ pub enum Step {
     ServiceBind,
     /// LDAP: the user (and group) base DNs exist.
     SearchBase,
+    /// SAML: the IdP metadata was fetched from its URL now (or, given as a
+    /// document, the stored one) and reads as SAML metadata.
+    Metadata,
+    /// SAML: it names the stored IdP entity id.
+    EntityId,
+    /// SAML: it holds a readable signing certificate, not expired
+    /// (`detail`: days left; reason `certificate_expires_soon` under 30).
+    SigningCertificate,
+    /// SAML: it names an HTTP-Redirect SingleSignOnService (`detail`).
+    SsoEndpoint,
 }
 
 impl Step {
@@ -66,10 +76,14 @@ impl Step {
             Self::Tls => "tls",
             Self::ServiceBind => "service_bind",
             Self::SearchBase => "search_base",
+            Self::Metadata => "metadata",
+            Self::EntityId => "entity_id",
+            Self::SigningCertificate => "signing_certificate",
+            Self::SsoEndpoint => "sso_endpoint",
         }
     }
 
-    pub const ALL: [Step; 11] = [
+    pub const ALL: [Step; 15] = [
         Self::Discovery,
         Self::Issuer,
         Self::Endpoints,
@@ -81,6 +95,10 @@ impl Step {
         Self::Tls,
         Self::ServiceBind,
         Self::SearchBase,
+        Self::Metadata,
+        Self::EntityId,
+        Self::SigningCertificate,
+        Self::SsoEndpoint,
     ];
 }
 
@@ -132,6 +150,19 @@ pub enum Reason {
     BindRefused,
     /// LDAP: a base DN names no entry the service account can read.
     BaseNotFound,
+    /// SAML: the metadata names another entity id (`detail`: that one).
+    EntityIdMismatch,
+    /// SAML: the metadata holds no signing certificate.
+    NoCertificate,
+    /// SAML: a signing certificate cannot be read.
+    CertificateUnreadable,
+    /// SAML: the signing certificate has expired (`detail`: when).
+    CertificateExpired,
+    /// SAML, on a passed step: the signing certificate expires in less
+    /// than 30 days (`detail`: days left) — a warning.
+    CertificateExpiresSoon,
+    /// SAML: the metadata names no HTTP-Redirect SingleSignOnService.
+    NoSsoEndpoint,
 }
 
 impl Reason {
@@ -153,10 +184,16 @@ impl Reason {
             Self::TlsFailed => "tls_failed",
             Self::BindRefused => "bind_refused",
             Self::BaseNotFound => "base_not_found",
+            Self::EntityIdMismatch => "entity_id_mismatch",
+            Self::NoCertificate => "no_certificate",
+            Self::CertificateUnreadable => "certificate_unreadable",
+            Self::CertificateExpired => "certificate_expired",
+            Self::CertificateExpiresSoon => "certificate_expires_soon",
+            Self::NoSsoEndpoint => "no_sso_endpoint",
         }
     }
 
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 22] = [
         Self::Unreachable,
         Self::RefusedAddress,
         Self::HttpStatus,
@@ -173,6 +210,12 @@ impl Reason {
         Self::TlsFailed,
         Self::BindRefused,
         Self::BaseNotFound,
+        Self::EntityIdMismatch,
+        Self::NoCertificate,
+        Self::CertificateUnreadable,
+        Self::CertificateExpired,
+        Self::CertificateExpiresSoon,
+        Self::NoSsoEndpoint,
     ];
 }
 
@@ -240,6 +283,10 @@ pub struct Report {
     /// How many keys the key set holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_keys: Option<usize>,
+    /// SAML: days until the IdP's signing certificate expires (the
+    /// longest-lived one when it publishes several).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_days_left: Option<i64>,
     /// The redirect URI to register upstream.
     pub callback_url: String,
 }
@@ -344,6 +391,7 @@ pub async fn run(state: &AppState, view: &ProviderView) -> Result<Report, AppErr
         token_endpoint: None,
         userinfo_endpoint: None,
         jwks_keys: None,
+        certificate_days_left: None,
         callback_url: view.callback_url.clone(),
     };
     let allow_private = state.config.oidc.allow_private_targets;
@@ -351,6 +399,8 @@ pub async fn run(state: &AppState, view: &ProviderView) -> Result<Report, AppErr
         k if k.is_oidc() => oidc(&out, &view.id, &view.settings, allow_private, &mut report).await,
         Kind::Github => github(&out, &view.id, &view.settings, &mut report).await,
         Kind::Ldap => ldap(state, view, &mut report).await,
+        #[cfg(feature = "saml")]
+        Kind::Saml => saml(state, &out, view, &mut report).await,
         _ => report.checks.push(Check::failed(
             Step::Kind,
             Failure::bare(Reason::Unsupported),
@@ -358,6 +408,128 @@ pub async fn run(state: &AppState, view: &ProviderView) -> Result<Report, AppErr
     }
     report.ok = report.checks.iter().all(Check::passed_ok);
     Ok(report)
+}
+
+/// Days under which an IdP signing certificate is reported as expiring
+/// soon.
+#[cfg(feature = "saml")]
+const CERTIFICATE_WARNING_DAYS: i64 = 30;
+
+/// SAML: metadata (fetched now from its URL, or the stored document),
+/// entity id, signing certificate, SSO endpoint.
+#[cfg(feature = "saml")]
+async fn saml(state: &AppState, out: &Outbound, view: &ProviderView, report: &mut Report) {
+    use crate::federation::saml_metadata;
+    let later = [Step::EntityId, Step::SigningCertificate, Step::SsoEndpoint];
+    let Some(s) = view.settings.saml.as_ref() else {
+        record(
+            report,
+            Step::Metadata,
+            Err(Failure::bare(Reason::NotConfigured)),
+        );
+        report.checks.extend(later.map(Check::skipped));
+        return;
+    };
+    let xml = match &s.metadata_url {
+        None => Ok(s.idp_metadata.clone()),
+        Some(url) => get(
+            out,
+            &view.id,
+            url,
+            "application/samlmetadata+xml, application/xml, text/xml",
+        )
+        .await
+        .and_then(|a| {
+            if !a.success() {
+                return Err(a.status_failure());
+            }
+            String::from_utf8(a.body).map_err(|_| Failure::bare(Reason::NotADocument))
+        }),
+    };
+    let inspection = xml.and_then(|xml| {
+        saml_metadata::inspect(&xml).map_err(|e| {
+            tracing::info!(provider = %view.id, "test connection: metadata: {e}");
+            Failure::bare(Reason::NotADocument)
+        })
+    });
+    let inspection = match inspection {
+        Ok(i) => i,
+        Err(why) => {
+            record(report, Step::Metadata, Err(why));
+            report.checks.extend(later.map(Check::skipped));
+            return;
+        }
+    };
+    record(report, Step::Metadata, Ok(()));
+    let entity = match &inspection.entity_id {
+        Some(e) if *e == s.idp_entity_id => Ok(()),
+        named => Err(Failure {
+            reason: Reason::EntityIdMismatch,
+            detail: named.as_ref().map(|e| e.chars().take(300).collect()),
+        }),
+    };
+    record(report, Step::EntityId, entity);
+    let now = state.now();
+    match &inspection.certificates {
+        Err(()) => {
+            record(
+                report,
+                Step::SigningCertificate,
+                Err(Failure::bare(Reason::CertificateUnreadable)),
+            );
+        }
+        Ok(certs) if certs.is_empty() => {
+            record(
+                report,
+                Step::SigningCertificate,
+                Err(Failure::bare(Reason::NoCertificate)),
+            );
+        }
+        Ok(certs) => {
+            let expiries: Option<Vec<_>> = certs.iter().map(|c| c.not_after).collect();
+            match expiries.and_then(|e| e.into_iter().max()) {
+                None => {
+                    record(
+                        report,
+                        Step::SigningCertificate,
+                        Err(Failure::bare(Reason::CertificateUnreadable)),
+                    );
+                }
+                Some(until) if until <= now => {
+                    report.certificate_days_left = Some(0);
+                    record(
+                        report,
+                        Step::SigningCertificate,
+                        Err(Failure {
+                            reason: Reason::CertificateExpired,
+                            detail: Some(until.format("%Y-%m-%d").to_string()),
+                        }),
+                    );
+                }
+                Some(until) => {
+                    let days = (until - now).num_days();
+                    report.certificate_days_left = Some(days);
+                    report.checks.push(Check {
+                        reason: (days < CERTIFICATE_WARNING_DAYS)
+                            .then_some(Reason::CertificateExpiresSoon),
+                        detail: Some(days.to_string()),
+                        ..Check::passed(Step::SigningCertificate)
+                    });
+                }
+            }
+        }
+    }
+    let sso = match &inspection.sso {
+        Some(location) => {
+            report.checks.push(Check {
+                detail: Some(location.chars().take(300).collect()),
+                ..Check::passed(Step::SsoEndpoint)
+            });
+            return;
+        }
+        None => Err(Failure::bare(Reason::NoSsoEndpoint)),
+    };
+    record(report, Step::SsoEndpoint, sso);
 }
 
 /// Record `step` as passed or failed; whether it passed.

@@ -21,6 +21,7 @@ use crate::domain::OrganizationId;
 use crate::error::AppError;
 use crate::federation::Kind;
 use crate::federation::group_roles::{self, GroupRole, GroupRoleView, RuleError};
+use crate::federation::saml_settings;
 use crate::federation::spec::{self, ProviderSpec, Settings};
 use crate::state::AppState;
 use crate::store::providers::{self, ProviderRow, Refused};
@@ -104,6 +105,16 @@ pub struct ProviderView {
     pub has_secret: bool,
     /// The redirect URI to register upstream (redirect-based kinds).
     pub callback_url: String,
+    /// SAML: our SP's entity id (`{issuer}/saml/{id}`), to register at
+    /// the IdP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// SAML: our Assertion Consumer Service (HTTP-POST).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acs_url: Option<String>,
+    /// SAML: our SP metadata (the IdP's is in `settings.saml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata_url: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Soft-deleted then (seen only with `include_deleted`).
@@ -157,7 +168,13 @@ fn view(
         })?,
         None => Vec::new(),
     };
+    let base = state.config.public_base();
+    let base = base.trim_end_matches('/');
+    let saml = |url: fn(&str, &str) -> String| (kind == Kind::Saml).then(|| url(base, &row.id));
     Ok(ProviderView {
+        entity_id: saml(saml_settings::entity_id),
+        acs_url: saml(saml_settings::acs_url),
+        metadata_url: saml(saml_settings::metadata_url),
         domains: providers::domains_of(conn, &row.id)?,
         organization_id: row.organization_id.as_ref().map(ToString::to_string),
         deleted_at: row.deleted_at.map(utc),
@@ -612,6 +629,33 @@ pub async fn update(
     change: impl FnOnce(&mut ProviderSpec) + Send + 'static,
     secret: Option<String>,
 ) -> Checked<ProviderView> {
+    let audited = Audited {
+        action: Action::ProviderUpdated,
+        details: json!({}),
+    };
+    update_audited(state, actor, reach, id, change, secret, audited).await
+}
+
+/// How a change is audited: its action and what the log says besides the
+/// provider before and after.
+#[derive(Debug, Clone)]
+pub struct Audited {
+    pub action: Action,
+    /// An object merged into the event's details.
+    pub details: serde_json::Value,
+}
+
+/// [`update`], audited as `audited` says (a SAML metadata refresh is
+/// `provider.metadata_refreshed`, with the certificates' fingerprints).
+pub async fn update_audited(
+    state: &AppState,
+    actor: &Actor,
+    reach: &Reach,
+    id: &str,
+    change: impl FnOnce(&mut ProviderSpec) + Send + 'static,
+    secret: Option<String>,
+    audited: Audited,
+) -> Checked<ProviderView> {
     let now = state.now();
     let (st, actor, id, reach) = (state.clone(), actor.clone(), id.to_owned(), reach.clone());
     state
@@ -647,16 +691,21 @@ pub async fn update(
                     return Err(refused(why));
                 }
                 let after = view(&st, conn, row)?;
+                let mut all = json!({
+                    "before": details(&before),
+                    "after": details(&after),
+                    "secret_replaced": secret.is_some(),
+                });
+                if let (Some(all), Some(more)) = (all.as_object_mut(), audited.details.as_object())
+                {
+                    all.extend(more.clone());
+                }
                 audit::record(
                     conn,
                     &actor,
-                    Event::new(Action::ProviderUpdated, Outcome::Success)
+                    Event::new(audited.action, Outcome::Success)
                         .target("provider", id.as_str())
-                        .details(json!({
-                            "before": details(&before),
-                            "after": details(&after),
-                            "secret_replaced": secret.is_some(),
-                        })),
+                        .details(all),
                     now,
                 )?;
                 Ok(Ok(after))

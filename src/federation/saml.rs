@@ -3,8 +3,9 @@
 //! ACS `{issuer}/saml/{id}/acs` (HTTP-POST), metadata
 //! `{issuer}/saml/{id}/metadata`.
 //!
-//! - [`prepare`]: IdP metadata by URL (through the outbound-call rules) or
-//!   file, checked to name a redirect SSO endpoint and a signing
+//! - `federation::saml_metadata::prepare`: IdP metadata by URL
+//!   (through the outbound-call rules) or document, checked here
+//!   ([`read_metadata`]) to name a redirect SSO endpoint and a signing
 //!   certificate; a fresh SP key (RSA 2048, sealed as the provider's
 //!   secret) and self-signed certificate.
 //! - [`start`]: a signed AuthnRequest (HTTP-Redirect, rsa-sha256) whose ID
@@ -30,13 +31,8 @@ use std::str::FromStr;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
-use openidconnect::http::{Method, Request};
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
-use openssl::rsa::Rsa;
-use openssl::x509::{X509, X509NameBuilder};
+use openssl::x509::X509;
 use samael::crypto::{
     AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode,
 };
@@ -52,10 +48,10 @@ use crate::federation::identity::Identity;
 use crate::federation::pending::{remember, take};
 use crate::federation::registry;
 use crate::federation::saml_decrypt;
-use crate::federation::saml_settings::{self, PRESETS, SamlFlags, SamlSettings};
+use crate::federation::saml_settings::{self, SamlSettings};
 use crate::federation::saml_subject::{self, Subject};
 use crate::federation::upstream::{
-    Callback, Failure, Finished, Intent, Started, UpstreamError, outbound, usable,
+    Callback, Failure, Finished, Intent, Started, UpstreamError, usable,
 };
 use crate::state::AppState;
 use crate::store::{naive, saml_assertions};
@@ -64,8 +60,6 @@ use crate::store::{naive, saml_assertions};
 const SKEW_SECONDS: i64 = 180;
 /// The largest `SAMLResponse` we read (base64).
 pub const MAX_RESPONSE: usize = 512 * 1024;
-/// The largest metadata document we import.
-const MAX_METADATA: usize = 1024 * 1024;
 
 const NAMEID_EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
 const NAMEID_TRANSIENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
@@ -140,7 +134,7 @@ pub fn sp_private_key(
 }
 
 /// A metadata document must carry no DTD or entity declaration (SR-123).
-fn plain_xml(xml: &str) -> Result<(), String> {
+pub(crate) fn plain_xml(xml: &str) -> Result<(), String> {
     if xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY") {
         return Err("the metadata must not contain a DTD or entity declarations".into());
     }
@@ -149,7 +143,9 @@ fn plain_xml(xml: &str) -> Result<(), String> {
 
 /// The IdP's entity id, SSO (HTTP-Redirect) location and signing
 /// certificates, from its metadata.
-fn read_metadata(xml: &str) -> Result<(EntityDescriptor, String, Vec<CertificateDer>), String> {
+pub(crate) fn read_metadata(
+    xml: &str,
+) -> Result<(EntityDescriptor, String, Vec<CertificateDer>), String> {
     plain_xml(xml)?;
     let descriptor = EntityDescriptor::from_str(xml)
         .map_err(|e| format!("the IdP metadata is not a SAML EntityDescriptor: {e}"))?;
@@ -171,106 +167,6 @@ fn read_metadata(xml: &str) -> Result<(EntityDescriptor, String, Vec<Certificate
         .filter(|c| !c.is_empty())
         .ok_or("the IdP metadata has no signing certificate")?;
     Ok((descriptor, sso, certs))
-}
-
-/// A fresh SP key (PKCS#8 PEM) and its self-signed certificate (PEM).
-fn new_sp_key(entity: &str) -> Result<(String, String), openssl::error::ErrorStack> {
-    let rsa = Rsa::generate(2048)?;
-    let key = PKey::from_rsa(rsa)?;
-    let mut name = X509NameBuilder::new()?;
-    // CN is at most 64 characters: the entity id is in the metadata anyway.
-    name.append_entry_by_text("CN", &entity.chars().take(64).collect::<String>())?;
-    let name = name.build();
-    let mut serial = BigNum::new()?;
-    serial.rand(127, MsbOption::MAYBE_ZERO, false)?;
-    let mut cert = X509::builder()?;
-    cert.set_version(2)?;
-    let serial = serial.to_asn1_integer()?;
-    cert.set_serial_number(&serial)?;
-    cert.set_subject_name(&name)?;
-    cert.set_issuer_name(&name)?;
-    cert.set_pubkey(&key)?;
-    cert.set_not_before(&*Asn1Time::days_from_now(0)?)?;
-    cert.set_not_after(&*Asn1Time::days_from_now(3650)?)?;
-    cert.sign(&key, MessageDigest::sha256())?;
-    let cert = cert.build();
-    // PEM is ASCII.
-    let key_pem = String::from_utf8_lossy(&key.private_key_to_pem_pkcs8()?).into_owned();
-    let cert_pem = String::from_utf8_lossy(&cert.to_pem()?).into_owned();
-    Ok((key_pem, cert_pem))
-}
-
-/// The settings and sealed-to-be SP key (PEM) of a new SAML provider, from
-/// the flags of `provider create --kind saml`; a message naming the flag
-/// at fault otherwise.
-pub async fn prepare(
-    state: &AppState,
-    flags: &SamlFlags,
-) -> Result<(SamlSettings, String), String> {
-    let (xml, metadata_url) = match (&flags.metadata_url, &flags.metadata_file) {
-        (Some(url), None) => (fetch_metadata(state, url).await?, Some(url.clone())),
-        (None, Some(path)) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("--metadata-file {}: {e}", path.display()))?;
-            if bytes.len() > MAX_METADATA {
-                return Err("--metadata-file: larger than 1 MiB".into());
-            }
-            let xml = String::from_utf8(bytes)
-                .map_err(|_| "--metadata-file: not UTF-8 text".to_owned())?;
-            (xml, None)
-        }
-        _ => return Err("--kind saml needs --metadata-url or --metadata-file".into()),
-    };
-    let (descriptor, _, _) = read_metadata(&xml).map_err(|e| format!("--metadata-url: {e}"))?;
-    let preset = flags.saml_preset.clone();
-    let defaults = match &preset {
-        Some(p) => PRESETS
-            .iter()
-            .find(|(name, _)| name == p)
-            .map(|(_, names)| *names)
-            .ok_or("--saml-preset must be one of entra, okta, adfs, google")?
-            .map(|n| Some(n.to_owned())),
-        None => [None, None, None],
-    };
-    let [email, name, groups] = defaults;
-    let (key, cert) = new_sp_key("Ostiary SAML SP")
-        .map_err(|e| format!("--kind saml: could not make the SP key: {e}"))?;
-    let settings = SamlSettings {
-        metadata_url,
-        idp_entity_id: descriptor.entity_id.clone().unwrap_or_default(),
-        idp_metadata: xml,
-        sp_certificate: cert,
-        preset,
-        attribute_email: flags.attribute_email.clone().or(email),
-        attribute_name: flags.attribute_name.clone().or(name),
-        attribute_groups: flags.attribute_groups.clone().or(groups),
-        allow_idp_initiated: flags.allow_idp_initiated,
-    };
-    saml_settings::check(Some(&settings))?;
-    Ok((settings, key))
-}
-
-async fn fetch_metadata(state: &AppState, url: &str) -> Result<String, String> {
-    crate::federation::upstream_url::check(
-        "--metadata-url",
-        url,
-        state.config.oidc.allow_private_targets,
-    )?;
-    let out = outbound(state).map_err(|e| format!("--metadata-url: {}", e.detail()))?;
-    let request = Request::builder()
-        .method(Method::GET)
-        .uri(url)
-        .body(Vec::new())
-        .map_err(|e| format!("--metadata-url: {e}"))?;
-    let response = out
-        .call(request)
-        .await
-        .map_err(|e| format!("--metadata-url: could not fetch the metadata: {e}"))?;
-    if !response.status().is_success() {
-        return Err(format!("--metadata-url: HTTP {}", response.status()));
-    }
-    String::from_utf8(response.body().clone())
-        .map_err(|_| "--metadata-url: the metadata is not UTF-8 text".into())
 }
 
 fn settings_of(

@@ -1,4 +1,7 @@
 //! Background jobs the server runs on a timer: database upkeep
-//! ([`maintenance`]).
+//! ([`maintenance`]) and the daily refresh of SAML IdP metadata
+//! (`saml_metadata`, feature `saml`).
 
 pub mod maintenance;
+#[cfg(feature = "saml")]
+pub mod saml_metadata;

@@ -31,9 +31,36 @@
       });
     });
   }
+  // <input type=file data-load-into=ID data-max=BYTES>: the chosen file's
+  // text goes into the textarea ID (the form posts text, not a file);
+  // larger files are refused with the input's data-msg-too-large.
+  function load() {
+    document.querySelectorAll('input[type=file][data-load-into]').forEach(function (input) {
+      var target = document.getElementById(input.getAttribute('data-load-into'));
+      var status = document.getElementById(input.getAttribute('data-load-status'));
+      if (!target || !window.FileReader) { return; }
+      input.hidden = false;
+      input.addEventListener('change', function () {
+        var file = input.files && input.files[0];
+        if (!file) { return; }
+        if (file.size > Number(input.getAttribute('data-max'))) {
+          if (status) { status.textContent = input.getAttribute('data-msg-too-large'); }
+          input.value = '';
+          return;
+        }
+        var reader = new FileReader();
+        reader.onload = function () {
+          target.value = reader.result;
+          if (status) { status.textContent = input.getAttribute('data-msg-loaded'); }
+        };
+        reader.readAsText(file);
+      });
+    });
+  }
   function init() {
     live();
     copy();
+    load();
     // Keep the caret at the end of a search field focused after a reload.
     var focused = document.querySelector('input[data-live][autofocus]');
     if (focused) {

@@ -63,6 +63,8 @@ mod passkeys;
 mod providers;
 #[cfg(feature = "saml")]
 mod saml;
+#[cfg(feature = "saml")]
+mod saml_admin;
 mod select_account;
 mod sessions;
 mod setup;

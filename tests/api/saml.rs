@@ -33,7 +33,7 @@ crate::on_all_backends!(
 
 const POST_COOKIE: &str = "__Host-ostiary_fed_post";
 
-fn saml_peer() -> bool {
+pub(crate) fn saml_peer() -> bool {
     let pysaml2 = std::process::Command::new("python3")
         .args(["-c", "import saml2"])
         .output()
@@ -47,14 +47,14 @@ fn saml_peer() -> bool {
 }
 
 /// The IdP, stopped when dropped.
-struct Idp {
+pub(crate) struct Idp {
     base: String,
-    metadata_url: String,
+    pub(crate) metadata_url: String,
     _child: tokio::process::Child,
     _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
 }
 
-async fn idp() -> Idp {
+pub(crate) async fn idp() -> Idp {
     let port = crate::federated_login::free_port();
     let mut child = tokio::process::Command::new("python3")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/saml/idp.py"))
@@ -80,7 +80,7 @@ async fn idp() -> Idp {
 }
 
 impl Idp {
-    async fn mode(&self, mode: &str, user: &str) {
+    pub(crate) async fn mode(&self, mode: &str, user: &str) {
         let res = reqwest::get(format!("{}/mode?v={mode}&user={user}", self.base))
             .await
             .unwrap();
@@ -98,7 +98,7 @@ async fn provider_with(app: &TestApp, idp: &Idp, allow_idp_initiated: bool) -> P
         allow_idp_initiated,
         ..SamlFlags::default()
     };
-    let (settings, key) = ostiary::federation::saml::prepare(&app.state, &flags)
+    let (settings, key) = ostiary::federation::saml_metadata::prepare(&app.state, &flags)
         .await
         .unwrap();
     let spec = ProviderSpec {
@@ -125,7 +125,11 @@ async fn provider_with(app: &TestApp, idp: &Idp, allow_idp_initiated: bool) -> P
 /// One round to the IdP: start at our button, follow the redirect to the
 /// IdP, and read the form it auto-submits: (ACS path, SAMLResponse XML,
 /// RelayState).
-async fn round(app: &TestApp, b: &mut Browser, provider: &str) -> (String, String, String) {
+pub(crate) async fn round(
+    app: &TestApp,
+    b: &mut Browser,
+    provider: &str,
+) -> (String, String, String) {
     let res = b
         .get(&format!("/login/providers/{provider}?return_to=%2Faccount"))
         .await;
@@ -156,7 +160,12 @@ async fn round(app: &TestApp, b: &mut Browser, provider: &str) -> (String, Strin
     (acs, xml, relay)
 }
 
-async fn post(b: &mut Browser, acs: &str, xml: &str, relay: &str) -> crate::helpers::Page {
+pub(crate) async fn post(
+    b: &mut Browser,
+    acs: &str,
+    xml: &str,
+    relay: &str,
+) -> crate::helpers::Page {
     let encoded = STANDARD.encode(xml.as_bytes());
     b.post_form(acs, &[("SAMLResponse", &encoded), ("RelayState", relay)])
         .await

@@ -18,6 +18,7 @@ pub mod organization_writes;
 pub mod organizations;
 pub mod page;
 pub mod problem;
+pub mod provider_saml;
 pub mod providers;
 pub mod session;
 pub mod signing_keys;
@@ -88,6 +89,7 @@ operations! {
     delete "/providers/{id}" => providers::delete,
     post "/providers/{id}/restore" => providers::restore,
     post "/providers/{id}/test" => providers::test,
+    post "/providers/{id}/refresh-metadata" => provider_saml::refresh_metadata,
     get "/session" => session::show,
     get "/signing-keys" => signing_keys::list,
     post "/signing-keys/rotate" => signing_keys::rotate,

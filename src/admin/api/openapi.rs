@@ -14,7 +14,7 @@ use crate::admin::api::{
     api_key_ops, audit, branding, clients, organization_writes, organizations, problem, session,
     signing_keys, user_actions, user_sessions, users,
 };
-use crate::admin::api::{audit_checkpoint, audit_export, mfa_policies, providers};
+use crate::admin::api::{audit_checkpoint, audit_export, mfa_policies, provider_saml, providers};
 use crate::admin::api::{webhook_deliveries, webhooks};
 
 struct Security;
@@ -93,6 +93,7 @@ impl Modify for Security {
         providers::delete,
         providers::restore,
         providers::test,
+        provider_saml::refresh_metadata,
         session::show,
         signing_keys::list,
         signing_keys::rotate,
@@ -179,6 +180,9 @@ impl Modify for Security {
         providers::NewProvider,
         providers::ProviderChange,
         providers::AuthMethod,
+        provider_saml::SamlPreset,
+        crate::federation::saml_refresh::Refreshed,
+        crate::federation::saml_refresh::Change,
         crate::federation::registry::ProviderView,
         crate::federation::registry::Restored,
         crate::federation::probe::Report,

@@ -5,7 +5,9 @@
 //! and global ones, are not found) and may not claim email domains or
 //! trust a provider's emails (SR-100). The client secret is write-only.
 //! "Test connection" (`POST …/{id}/test`) is `federation::probe`, as in
-//! the console and `ostiary provider test`.
+//! the console and `ostiary provider test`. SAML's fields (metadata,
+//! preset, attributes) and `POST …/{id}/refresh-metadata` are
+//! [`provider_saml`]'s.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -15,6 +17,7 @@ use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
 use crate::admin::api::page::{self, DeletedQuery, PageQuery};
 use crate::admin::api::problem::{Missing, Problem, ProblemBody, Refusals, Unprocessable};
+use crate::admin::api::provider_saml;
 use crate::admin::scopes::Scope;
 use crate::domain::OrganizationId;
 use crate::error::AppError;
@@ -57,7 +60,7 @@ impl AuthMethod {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProvider {
-    /// `saml` and `ldap` are refused (422) until they are implemented.
+    /// `saml` needs a build with the `saml` feature (422 otherwise).
     pub kind: Kind,
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
@@ -109,6 +112,25 @@ pub struct NewProvider {
     #[schema(max_length = 2000)]
     pub web_url: Option<String>,
     pub token_endpoint_auth_method: Option<AuthMethod>,
+    /// saml: where the IdP publishes its metadata (fetched now under the
+    /// outbound-call rules, and again daily). Exactly one of `metadata_url`
+    /// and `metadata_xml`.
+    #[schema(max_length = 2000)]
+    pub metadata_url: Option<String>,
+    /// saml: the IdP metadata document itself (XML, at most 1 MiB).
+    #[schema(max_length = 1048576)]
+    pub metadata_xml: Option<String>,
+    /// saml: where the IdP puts email, name and groups by default.
+    pub saml_preset: Option<provider_saml::SamlPreset>,
+    /// saml: the attribute holding the email (overrides the preset).
+    #[schema(min_length = 1, max_length = 255)]
+    pub attribute_email: Option<String>,
+    /// saml: the attribute holding the display name.
+    #[schema(min_length = 1, max_length = 255)]
+    pub attribute_name: Option<String>,
+    /// saml: the attribute holding the groups.
+    #[schema(min_length = 1, max_length = 255)]
+    pub attribute_groups: Option<String>,
     /// Upstream groups → organization roles (any kind; an allow-list,
     /// SR-133). The organization by name, within the caller's reach; a
     /// caller limited to organizations grants no `owner`.
@@ -204,6 +226,23 @@ pub struct ProviderChange {
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub web_url: Option<Option<String>>,
     pub token_endpoint_auth_method: Option<AuthMethod>,
+    /// saml: fetch the IdP metadata from here now (replaces the stored
+    /// one, checked like at creation; our SP key is kept).
+    #[schema(max_length = 2000)]
+    pub metadata_url: Option<String>,
+    /// saml: a new IdP metadata document (XML, at most 1 MiB).
+    #[schema(max_length = 1048576)]
+    pub metadata_xml: Option<String>,
+    /// saml: `null` looks in the usual attributes.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 255)]
+    pub attribute_email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 255)]
+    pub attribute_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 255)]
+    pub attribute_groups: Option<Option<String>>,
     /// Replaces the list (`[]`: no rules).
     #[schema(max_items = 100)]
     pub group_roles: Option<Vec<GroupRoleSpec>>,
@@ -462,7 +501,7 @@ pub async fn show(
     tag = "providers",
     request_body = NewProvider,
     responses(
-        (status = 201, description = "Registered: `callback_url` is the redirect URI to register upstream", body = ProviderView),
+        (status = 201, description = "Registered: `callback_url` is the redirect URI to register upstream; SAML: `entity_id`, `acs_url` and `metadata_url` are what to register at the IdP", body = ProviderView),
         Refusals,
         Unprocessable,
         (status = 409, description = "A domain is claimed by another provider", body = ProblemBody, content_type = "application/problem+json"),
@@ -476,6 +515,16 @@ pub async fn create(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("providers"))?;
     let b = body.into_inner();
+    // SAML: the IdP metadata fetched (or read) and checked, the SP key made.
+    let fields = provider_saml::SamlFields {
+        metadata_url: b.metadata_url.clone(),
+        metadata_xml: b.metadata_xml.clone(),
+        saml_preset: b.saml_preset,
+        attribute_email: b.attribute_email.clone(),
+        attribute_name: b.attribute_name.clone(),
+        attribute_groups: b.attribute_groups.clone(),
+    };
+    let saml = provider_saml::prepare(&state, b.kind, b.client_secret.is_some(), &fields).await?;
     let spec = ProviderSpec {
         name: b.name,
         organization: None,
@@ -497,7 +546,6 @@ pub async fn create(
         web_url: b.web_url,
         token_endpoint_auth_method: b.token_endpoint_auth_method.map(|m| m.as_str().to_owned()),
         ldap: LdapSpec::default(),
-        // SAML providers are created with the CLI (issue 15).
         saml: None,
         group_roles: b.group_roles.unwrap_or_default(),
     };
@@ -506,6 +554,9 @@ pub async fn create(
     if let Some(l) = &b.ldap {
         l.apply(&mut spec.ldap);
     }
+    // A SAML provider's secret is its SP key.
+    let (saml, sp_key) = saml.map_or((None, None), |(s, key)| (Some(s), Some(key)));
+    spec.saml = saml;
     let created = checked(
         registry::create(
             &state,
@@ -513,7 +564,7 @@ pub async fn create(
             &reach(&caller),
             b.kind,
             spec,
-            b.client_secret.or(bind_password),
+            sp_key.or(b.client_secret).or(bind_password),
         )
         .await,
     )?;
@@ -544,6 +595,15 @@ pub async fn update(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("providers"))?;
     let mut change = body.into_inner();
+    let id = path.into_inner();
+    let fields = provider_saml::SamlFieldChanges {
+        metadata_url: change.metadata_url.take(),
+        metadata_xml: change.metadata_xml.take(),
+        attribute_email: change.attribute_email.take(),
+        attribute_name: change.attribute_name.take(),
+        attribute_groups: change.attribute_groups.take(),
+    };
+    let saml = provider_saml::change(&state, &reach(&caller), &id, fields).await?;
     let secret = change
         .client_secret
         .take()
@@ -553,8 +613,11 @@ pub async fn update(
             &state,
             &caller.actor,
             &reach(&caller),
-            &path.into_inner(),
-            move |spec| change.apply(spec),
+            &id,
+            move |spec| {
+                change.apply(spec);
+                saml.apply(spec);
+            },
             secret,
         )
         .await,

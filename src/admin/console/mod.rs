@@ -35,6 +35,7 @@ pub mod provider_form;
 pub mod provider_kinds;
 pub mod provider_mfa;
 pub mod provider_page;
+pub mod provider_saml;
 pub mod provider_wizard;
 pub mod providers;
 pub mod respond;

@@ -17,6 +17,7 @@ use crate::error::AppError;
 use crate::federation::group_roles::{self, GroupRoleSpec, GroupRoleView, Problem};
 use crate::federation::ldap::settings::{self as ldap_settings, LdapSettings, LdapSpec};
 use crate::federation::registry::{ProviderView, Refusal};
+use crate::federation::saml_settings::SamlSettings;
 use crate::federation::spec::ProviderSpec;
 
 /// What the provider form posts (a checkbox is present when ticked).
@@ -101,6 +102,23 @@ pub struct ProviderForm {
     pub active_directory: Option<String>,
     #[serde(default)]
     pub ca_file: String,
+    /// SAML: where the IdP publishes its metadata (a new one on a
+    /// provider's page replaces the stored metadata).
+    #[serde(default)]
+    pub metadata_url: String,
+    /// SAML: the IdP metadata document, pasted or loaded from a file by
+    /// the page's script (never shown back: the stored one is not).
+    #[serde(default)]
+    pub metadata_xml: String,
+    /// SAML (wizard): entra, okta, adfs, google or empty.
+    #[serde(default)]
+    pub saml_preset: String,
+    #[serde(default)]
+    pub attribute_email: String,
+    #[serde(default)]
+    pub attribute_name: String,
+    #[serde(default)]
+    pub attribute_groups: String,
     /// Group → role rules, one a line: `group = organization:role`.
     #[serde(default)]
     pub group_roles: String,
@@ -174,6 +192,40 @@ impl ProviderForm {
             ..Self::default()
         }
         .with_directory(s.ldap.as_ref())
+        .with_saml(s.saml.as_ref())
+    }
+
+    /// A SAML provider's metadata URL and attribute names shown.
+    fn with_saml(self, saml: Option<&SamlSettings>) -> Self {
+        let Some(s) = saml else { return self };
+        let shown = |v: &Option<String>| v.clone().unwrap_or_default();
+        Self {
+            metadata_url: shown(&s.metadata_url),
+            saml_preset: shown(&s.preset),
+            attribute_email: shown(&s.attribute_email),
+            attribute_name: shown(&s.attribute_name),
+            attribute_groups: shown(&s.attribute_groups),
+            ..self
+        }
+    }
+
+    /// The SAML preset typed in, if any.
+    pub fn preset(&self) -> Option<String> {
+        text(&self.saml_preset)
+    }
+
+    /// Whether `preset` is the form's.
+    pub fn is_preset(&self, preset: &str) -> bool {
+        self.saml_preset == preset
+    }
+
+    /// The attribute names typed in (email, name, groups).
+    pub fn attributes(&self) -> [Option<String>; 3] {
+        [
+            text(&self.attribute_email),
+            text(&self.attribute_name),
+            text(&self.attribute_groups),
+        ]
     }
 
     /// The directory's settings shown (never its bind password).
@@ -269,6 +321,14 @@ impl ProviderForm {
         if kind.is_ldap() {
             spec.ldap = self.directory();
         }
+        if kind.is_saml() {
+            // A SAML provider has no client: its attribute names are the
+            // form's (empty: the usual attributes).
+            spec.client_id = None;
+            if let Some(s) = spec.saml.as_mut() {
+                [s.attribute_email, s.attribute_name, s.attribute_groups] = self.attributes();
+            }
+        }
         spec.group_roles = self.rules();
     }
 
@@ -327,7 +387,7 @@ impl ProviderForm {
 
 /// The fields a refusal can name (each has its message,
 /// `admin.providers.invalid.<field>`).
-pub const FIELDS: [&str; 28] = [
+pub const FIELDS: [&str; 34] = [
     "name",
     "button_label",
     "organization_id",
@@ -355,6 +415,12 @@ pub const FIELDS: [&str; 28] = [
     "group_base_dn",
     "active_directory",
     "ca_file",
+    "metadata_url",
+    "metadata_xml",
+    "saml_preset",
+    "attribute_email",
+    "attribute_name",
+    "attribute_groups",
     "group_roles",
 ];
 
@@ -476,6 +542,12 @@ fn invalid_key(field: &str) -> &'static str {
         "group_base_dn" => "admin.providers.invalid.group_base_dn",
         "active_directory" => "admin.providers.invalid.active_directory",
         "ca_file" => "admin.providers.invalid.ca_file",
+        "metadata_url" => "admin.providers.invalid.metadata_url",
+        "metadata_xml" => "admin.providers.invalid.metadata_xml",
+        "saml_preset" => "admin.providers.invalid.saml_preset",
+        "attribute_email" | "attribute_name" | "attribute_groups" => {
+            "admin.providers.invalid.attribute"
+        }
         "group_roles" => "admin.providers.invalid.group_roles",
         _ => "admin.providers.invalid.token_endpoint_auth_method",
     }

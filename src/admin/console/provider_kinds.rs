@@ -16,7 +16,8 @@ pub struct KindView {
     pub text: &'static str,
     /// Its mark (`partials/provider_icon.html`).
     pub icon: &'static str,
-    /// Whether it can be registered yet (SAML: not yet).
+    /// Whether it can be registered (SAML: in a build with the `saml`
+    /// feature).
     pub available: bool,
 }
 
@@ -62,7 +63,7 @@ impl KindView {
             label,
             text,
             icon: kind.upstream_type(),
-            available: kind.available(),
+            available: kind.available() || (kind == Kind::Saml && cfg!(feature = "saml")),
         }
     }
 
@@ -98,9 +99,15 @@ impl KindView {
         self.kind.uses_callback()
     }
 
-    /// A client ID and secret (every kind but LDAP).
+    /// A SAML IdP: its metadata and attribute names, our SP's addresses
+    /// to register there.
+    pub fn is_saml(&self) -> bool {
+        self.kind == Kind::Saml
+    }
+
+    /// A client ID and secret (every kind but LDAP and SAML).
     pub fn has_client(&self) -> bool {
-        !self.is_ldap()
+        !self.is_ldap() && !self.is_saml()
     }
 
     /// An issuer address is typed in (the others derive it).
@@ -162,7 +169,8 @@ mod tests {
                 }
             }
         }
-        assert!(!KindView::of(Kind::Saml).available);
+        assert_eq!(KindView::of(Kind::Saml).available, cfg!(feature = "saml"));
+        assert!(KindView::of(Kind::Saml).open_to(false) == cfg!(feature = "saml"));
         let ldap = KindView::of(Kind::Ldap);
         assert!(ldap.open_to(true) && !ldap.open_to(false));
         assert!(KindView::of(Kind::Oidc).open_to(false));

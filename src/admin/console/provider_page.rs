@@ -1,5 +1,5 @@
 //! `/admin/providers/{id}`: one provider (S7, S8) — its callback URL to
-//! register upstream, "test connection" (`federation::probe`), its
+//! register upstream (SAML: our SP's entity id, ACS and metadata URLs), "test connection" (`federation::probe`), its
 //! settings to change, accepting its upstream's MFA, delete (confirmed)
 //! and restore (global reach). Every action goes through the registry the
 //! admin API uses, with the caller's reach: another organization's
@@ -15,7 +15,7 @@ use crate::admin::console::guard::Console;
 use crate::admin::console::provider_fields::FieldsView;
 use crate::admin::console::provider_form::{FieldErrors, Outcome, ProviderForm, outcome};
 use crate::admin::console::provider_kinds::KindView;
-use crate::admin::console::{provider_mfa, respond};
+use crate::admin::console::{provider_mfa, provider_saml, respond};
 use crate::admin::scopes::Scope;
 use crate::auth::guard::{Checked, CsrfOnly};
 use crate::error::AppError;
@@ -36,12 +36,23 @@ pub struct ProviderPage {
     pub fields: FieldsView,
     /// The last "test connection", when one was just run.
     pub report: Option<Report>,
+    /// SAML: our SP's addresses to register at the IdP.
+    pub sp: Option<provider_saml::SpUrls>,
 }
 
 impl ProviderPage {
     /// The catalogue key of a check's step.
     pub fn step_key(step: &probe::Step) -> String {
         format!("admin.providers.check.{}", step.as_str())
+    }
+
+    /// A SAML provider whose IdP metadata has a URL to refresh it from.
+    pub fn refreshable(provider: &ProviderView) -> bool {
+        provider
+            .settings
+            .saml
+            .as_ref()
+            .is_some_and(|s| s.metadata_url.is_some())
     }
 
     /// The catalogue key of a check's reason.
@@ -76,6 +87,9 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let kind = KindView::of(provider.kind);
+    let sp = kind
+        .is_saml()
+        .then(|| provider_saml::SpUrls::of(state, &provider.id));
     let fields = FieldsView::load(
         state,
         console.caller.reach.organization_ids(),
@@ -95,6 +109,7 @@ async fn render(
             kind,
             fields,
             report,
+            sp,
         },
         vec![],
     )
@@ -138,13 +153,30 @@ pub async fn update(
     let provider = find(&console, &state, &id).await?;
     let kind = KindView::of(provider.kind);
     let mut form = form.into_inner();
+    // SAML: a new metadata URL is fetched and checked before saving.
+    let metadata = if kind.is_saml() {
+        match provider_saml::replaced(&state, &provider, &form).await {
+            Ok(found) => found,
+            Err(errors) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return render(&console, &state, provider, form, errors, None, status).await;
+            }
+        }
+    } else {
+        None
+    };
     let (change, secret) = (form.clone(), form.secret(&kind));
     let answer = registry::update(
         &state,
         &console.caller.actor,
         &reach(&console),
         &provider.id,
-        move |spec| change.apply(&kind, spec),
+        move |spec| {
+            if let Some(saml) = metadata {
+                spec.saml = Some(saml);
+            }
+            change.apply(&kind, spec);
+        },
         secret,
     )
     .await;

@@ -1,9 +1,10 @@
 //! The "New SSO provider" wizard (S7, S8): step 1 picks the kind (cards;
-//! SAML shows as coming soon, LDAP as for superusers only to the others —
-//! `registry::global_only`), step 2 shows the callback URL to register
-//! upstream — before saving: the provider's id is handed out with the form
-//! (`registry::new_id`) — or for a directory what it needs instead, and
-//! the kind's fields. Saving goes through `registry::create_as`, the admin
+//! SAML only in a build with the `saml` feature, LDAP as for superusers
+//! only to the others — `registry::global_only`), step 2 shows the
+//! callback URL to register upstream — before saving: the provider's id
+//! is handed out with the form (`registry::new_id`) — or for SAML our SP's
+//! entity id, ACS and metadata URLs, or for a directory what it needs
+//! instead, and the kind's fields (SAML: `provider_saml` prepares it). Saving goes through `registry::create_as`, the admin
 //! API's create with that id (which refuses LDAP to anyone else).
 
 use actix_web::HttpResponse;
@@ -18,6 +19,7 @@ use crate::admin::console::provider_fields::FieldsView;
 use crate::admin::console::provider_form::{FieldErrors, Outcome, ProviderForm, outcome};
 use crate::admin::console::provider_kinds::KindView;
 use crate::admin::console::provider_mfa;
+use crate::admin::console::provider_saml::{self, SpUrls};
 use crate::admin::console::respond;
 use crate::admin::scopes::Scope;
 use crate::auth::guard::Checked;
@@ -48,6 +50,8 @@ pub struct NewPage {
     pub t: Tr,
     pub chrome: Chrome,
     pub callback_url: String,
+    /// SAML: our SP's addresses to register at the IdP.
+    pub sp: Option<SpUrls>,
     pub fields: FieldsView,
 }
 
@@ -159,6 +163,7 @@ async fn step_two(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let callback_url = registry::callback_url(state, &form.provider_id);
+    let sp = kind.is_saml().then(|| SpUrls::of(state, &form.provider_id));
     let fields = FieldsView::load(
         state,
         console.caller.reach.organization_ids(),
@@ -175,6 +180,7 @@ async fn step_two(
             t: console.chrome.t,
             chrome: console.chrome("providers"),
             callback_url,
+            sp,
             fields,
         },
         vec![],
@@ -201,14 +207,29 @@ pub async fn create(
         );
     };
     let reach = reach(&console);
+    let (mut spec, mut secret) = (form.spec(&kind), form.secret(&kind));
+    if kind.is_saml() {
+        // The IdP metadata fetched and checked, our SP key made: the CLI's
+        // and the admin API's preparation.
+        match provider_saml::prepare(&state, &form).await {
+            Ok((saml, key)) => {
+                spec.saml = Some(saml);
+                secret = Some(key);
+            }
+            Err(errors) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return step_two(&console, &state, kind, form, errors, status).await;
+            }
+        }
+    }
     let answer = registry::create_as(
         &state,
         &console.caller.actor,
         &reach,
         &form.provider_id,
         kind.kind,
-        form.spec(&kind),
-        form.secret(&kind),
+        spec,
+        secret,
     )
     .await;
     if let Ok(Err(Refusal::Invalid { field, .. })) = &answer
@@ -242,6 +263,8 @@ pub async fn create(
             }
             let notice = if kind.uses_callback() {
                 "provider_created"
+            } else if kind.is_saml() {
+                "provider_created_saml"
             } else {
                 "provider_created_directory"
             };

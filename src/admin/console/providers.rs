@@ -12,31 +12,39 @@ use crate::admin::api::page::{self, DeletedQuery, PageQuery};
 use crate::admin::console::chrome::Chrome;
 use crate::admin::console::guard::Console;
 use crate::admin::console::provider_kinds::KindView;
-use crate::admin::console::{mfa_policies, provider_page, provider_wizard, respond};
+use crate::admin::console::{mfa_policies, provider_page, provider_saml, provider_wizard, respond};
 use crate::admin::scopes::Scope;
 use crate::error::AppError;
 use crate::federation::registry::{self, ProviderView, Reach};
 use crate::i18n::Tr;
 use crate::state::AppState;
 
+/// The provider forms take a pasted SAML metadata document: their body
+/// limit is `provider_saml::FORM_LIMIT`, not the console's 16 KiB.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.route("/admin/providers", web::get().to(list))
         .route(
             "/admin/providers/new",
             web::get().to(provider_wizard::new_provider),
         )
-        .route(
-            "/admin/providers/new",
-            web::post().to(provider_wizard::create),
+        .service(
+            web::resource("/admin/providers/new")
+                .app_data(provider_saml::form_config())
+                .route(web::post().to(provider_wizard::create)),
         )
         .route("/admin/providers/{id}", web::get().to(provider_page::show))
-        .route(
-            "/admin/providers/{id}",
-            web::post().to(provider_page::update),
+        .service(
+            web::resource("/admin/providers/{id}")
+                .app_data(provider_saml::form_config())
+                .route(web::post().to(provider_page::update)),
         )
         .route(
             "/admin/providers/{id}/test",
             web::post().to(provider_page::test),
+        )
+        .route(
+            "/admin/providers/{id}/refresh-metadata",
+            web::post().to(provider_saml::refresh),
         )
         .route(
             "/admin/providers/{id}/delete",

@@ -361,6 +361,152 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.providers.check.service_bind", "Service account"),
     ("admin.providers.check.search_base", "Search bases"),
     (
+        "admin.notice.provider_created_saml",
+        "The provider is saved. Register its entity ID and ACS URL (or its metadata URL) at the IdP, then test the connection.",
+    ),
+    (
+        "admin.providers.setup.saml",
+        "Register Ostiary at your identity provider as a SAML service provider with these addresses (or give it our metadata URL).",
+    ),
+    (
+        "admin.providers.saml.sp_title",
+        "What to register at the identity provider",
+    ),
+    ("admin.providers.saml.entity_id", "Entity ID (audience)"),
+    (
+        "admin.providers.saml.acs_url",
+        "Assertion Consumer Service URL (HTTP-POST)",
+    ),
+    (
+        "admin.providers.saml.sp_metadata_url",
+        "Ostiary's SAML metadata",
+    ),
+    (
+        "admin.providers.saml.sp_metadata_link",
+        "Open Ostiary's SAML metadata",
+    ),
+    (
+        "admin.providers.saml.sp_before_saving",
+        "These addresses are this provider's already: register them now; the metadata answers once the provider is saved.",
+    ),
+    ("admin.providers.saml.metadata_url", "IdP metadata URL"),
+    (
+        "admin.providers.saml.metadata_url_hint",
+        "Where the identity provider publishes its SAML metadata (https). Ostiary fetches it now and every day.",
+    ),
+    (
+        "admin.providers.saml.metadata_url_replace",
+        "A new address replaces the stored metadata (checked first; Ostiary's key stays). Leave it to keep the metadata.",
+    ),
+    ("admin.providers.saml.preset", "Identity provider product"),
+    (
+        "admin.providers.saml.preset_none",
+        "Other (usual attribute names)",
+    ),
+    (
+        "admin.providers.saml.preset_hint",
+        "Where it puts email, name and groups by default. The fields below override it.",
+    ),
+    ("admin.providers.saml.attributes", "Attribute names"),
+    (
+        "admin.providers.saml.attributes_hint",
+        "Leave empty to use the product's names, or the usual ones shown.",
+    ),
+    ("admin.providers.saml.attribute_email", "Email attribute"),
+    (
+        "admin.providers.saml.attribute_name",
+        "Display name attribute",
+    ),
+    ("admin.providers.saml.attribute_groups", "Groups attribute"),
+    (
+        "admin.providers.invalid.metadata_url",
+        "Ostiary could not use this metadata: it must be reachable over https (not at a private address) and name an entity ID, an HTTP-Redirect sign-on endpoint and a signing certificate.",
+    ),
+    (
+        "admin.providers.invalid.saml_preset",
+        "Choose one of the listed products.",
+    ),
+    (
+        "admin.providers.invalid.attribute",
+        "Enter an attribute name of at most 255 characters, or leave it empty.",
+    ),
+    (
+        "admin.providers.saml.metadata_xml",
+        "Or the IdP metadata document",
+    ),
+    (
+        "admin.providers.saml.metadata_xml_hint",
+        "Paste the XML, or choose the file (at most 1 MiB). Without a URL, the metadata is not refreshed: replace it here when the IdP changes it.",
+    ),
+    ("admin.providers.saml.metadata_file", "IdP metadata file"),
+    (
+        "admin.providers.saml.metadata_file_loaded",
+        "The file is loaded into the field above.",
+    ),
+    (
+        "admin.providers.saml.metadata_file_too_large",
+        "This file is larger than 1 MiB: it is not metadata Ostiary reads.",
+    ),
+    (
+        "admin.providers.invalid.metadata_xml",
+        "Ostiary could not use this document: give either a URL or a document, and the metadata must name an entity ID, an HTTP-Redirect sign-on endpoint and a signing certificate, with no DTD.",
+    ),
+    (
+        "admin.notice.saml_metadata_updated",
+        "The IdP metadata changed and is updated (the change is in the audit log).",
+    ),
+    (
+        "admin.notice.saml_metadata_unchanged",
+        "The IdP metadata is unchanged.",
+    ),
+    (
+        "admin.error.saml_metadata_kept",
+        "The IdP metadata fetched now was refused: the stored metadata is kept. The reason is in the audit log.",
+    ),
+    (
+        "admin.error.saml_metadata_no_url",
+        "This provider has no metadata URL to fetch from.",
+    ),
+    ("admin.providers.saml.refresh", "Refresh IdP metadata"),
+    (
+        "admin.providers.saml.refresh_hint",
+        "Ostiary fetches it every day; refresh now after a certificate change at the IdP.",
+    ),
+    ("admin.providers.check.metadata", "IdP metadata"),
+    ("admin.providers.check.entity_id", "IdP entity ID"),
+    (
+        "admin.providers.check.signing_certificate",
+        "Signing certificate",
+    ),
+    (
+        "admin.providers.check.sso_endpoint",
+        "Single sign-on endpoint",
+    ),
+    (
+        "admin.providers.reason.entity_id_mismatch",
+        "The metadata names another entity ID ({}): the IdP was replaced — import its metadata again.",
+    ),
+    (
+        "admin.providers.reason.no_certificate",
+        "The metadata holds no signing certificate.",
+    ),
+    (
+        "admin.providers.reason.certificate_unreadable",
+        "The signing certificate in the metadata cannot be read.",
+    ),
+    (
+        "admin.providers.reason.certificate_expired",
+        "The signing certificate expired on {}: import the IdP's new metadata.",
+    ),
+    (
+        "admin.providers.reason.certificate_expires_soon",
+        "The signing certificate expires soon (days left: {}): renew it at the IdP.",
+    ),
+    (
+        "admin.providers.reason.no_sso_endpoint",
+        "The metadata names no HTTP-Redirect single sign-on endpoint.",
+    ),
+    (
         "admin.providers.reason.tls_failed",
         "TLS could not be set up: the certificate is not trusted or does not name this host.",
     ),
@@ -1148,6 +1294,161 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.providers.check.tls", "TLS"),
     ("admin.providers.check.service_bind", "Dienstkonto"),
     ("admin.providers.check.search_base", "Such-Basen"),
+    (
+        "admin.notice.provider_created_saml",
+        "Der Anbieter ist gespeichert. Registrieren Sie seine Entity-ID und ACS-URL (oder seine Metadaten-URL) beim IdP und testen Sie dann die Verbindung.",
+    ),
+    (
+        "admin.providers.setup.saml",
+        "Registrieren Sie Ostiary bei Ihrem Identitätsanbieter als SAML-Service-Provider mit diesen Adressen (oder geben Sie ihm unsere Metadaten-URL).",
+    ),
+    (
+        "admin.providers.saml.sp_title",
+        "Was beim Identitätsanbieter zu registrieren ist",
+    ),
+    ("admin.providers.saml.entity_id", "Entity-ID (Audience)"),
+    (
+        "admin.providers.saml.acs_url",
+        "Assertion-Consumer-Service-URL (HTTP-POST)",
+    ),
+    (
+        "admin.providers.saml.sp_metadata_url",
+        "SAML-Metadaten von Ostiary",
+    ),
+    (
+        "admin.providers.saml.sp_metadata_link",
+        "SAML-Metadaten von Ostiary öffnen",
+    ),
+    (
+        "admin.providers.saml.sp_before_saving",
+        "Diese Adressen gehören schon zu diesem Anbieter: Registrieren Sie sie jetzt; die Metadaten antworten, sobald der Anbieter gespeichert ist.",
+    ),
+    ("admin.providers.saml.metadata_url", "Metadaten-URL des IdP"),
+    (
+        "admin.providers.saml.metadata_url_hint",
+        "Wo der Identitätsanbieter seine SAML-Metadaten veröffentlicht (https). Ostiary ruft sie jetzt und täglich ab.",
+    ),
+    (
+        "admin.providers.saml.metadata_url_replace",
+        "Eine neue Adresse ersetzt die gespeicherten Metadaten (vorher geprüft; der Schlüssel von Ostiary bleibt). Unverändert lassen, um sie zu behalten.",
+    ),
+    (
+        "admin.providers.saml.preset",
+        "Produkt des Identitätsanbieters",
+    ),
+    (
+        "admin.providers.saml.preset_none",
+        "Anderes (übliche Attributnamen)",
+    ),
+    (
+        "admin.providers.saml.preset_hint",
+        "Wo es E-Mail, Name und Gruppen standardmäßig ablegt. Die Felder unten haben Vorrang.",
+    ),
+    ("admin.providers.saml.attributes", "Attributnamen"),
+    (
+        "admin.providers.saml.attributes_hint",
+        "Leer lassen, um die Namen des Produkts oder die angezeigten üblichen Namen zu verwenden.",
+    ),
+    ("admin.providers.saml.attribute_email", "E-Mail-Attribut"),
+    (
+        "admin.providers.saml.attribute_name",
+        "Attribut für den Anzeigenamen",
+    ),
+    ("admin.providers.saml.attribute_groups", "Gruppen-Attribut"),
+    (
+        "admin.providers.invalid.metadata_url",
+        "Ostiary konnte diese Metadaten nicht verwenden: Sie müssen über https erreichbar sein (nicht unter einer privaten Adresse) und eine Entity-ID, einen HTTP-Redirect-Anmeldeendpunkt und ein Signaturzertifikat nennen.",
+    ),
+    (
+        "admin.providers.invalid.saml_preset",
+        "Wählen Sie eines der aufgeführten Produkte.",
+    ),
+    (
+        "admin.providers.invalid.attribute",
+        "Geben Sie einen Attributnamen mit höchstens 255 Zeichen ein oder lassen Sie das Feld leer.",
+    ),
+    (
+        "admin.providers.saml.metadata_xml",
+        "Oder das Metadaten-Dokument des IdP",
+    ),
+    (
+        "admin.providers.saml.metadata_xml_hint",
+        "Fügen Sie das XML ein oder wählen Sie die Datei (höchstens 1 MiB). Ohne URL werden die Metadaten nicht aktualisiert: Ersetzen Sie sie hier, wenn der IdP sie ändert.",
+    ),
+    (
+        "admin.providers.saml.metadata_file",
+        "Metadaten-Datei des IdP",
+    ),
+    (
+        "admin.providers.saml.metadata_file_loaded",
+        "Die Datei ist in das Feld oben geladen.",
+    ),
+    (
+        "admin.providers.saml.metadata_file_too_large",
+        "Diese Datei ist größer als 1 MiB: Solche Metadaten liest Ostiary nicht.",
+    ),
+    (
+        "admin.providers.invalid.metadata_xml",
+        "Ostiary konnte dieses Dokument nicht verwenden: Geben Sie entweder eine URL oder ein Dokument an; die Metadaten müssen eine Entity-ID, einen HTTP-Redirect-Anmeldeendpunkt und ein Signaturzertifikat nennen, ohne DTD.",
+    ),
+    (
+        "admin.notice.saml_metadata_updated",
+        "Die Metadaten des IdP haben sich geändert und sind aktualisiert (die Änderung steht im Audit-Log).",
+    ),
+    (
+        "admin.notice.saml_metadata_unchanged",
+        "Die Metadaten des IdP sind unverändert.",
+    ),
+    (
+        "admin.error.saml_metadata_kept",
+        "Die jetzt abgerufenen Metadaten des IdP wurden abgelehnt: Die gespeicherten bleiben. Der Grund steht im Audit-Log.",
+    ),
+    (
+        "admin.error.saml_metadata_no_url",
+        "Dieser Anbieter hat keine Metadaten-URL zum Abrufen.",
+    ),
+    (
+        "admin.providers.saml.refresh",
+        "IdP-Metadaten aktualisieren",
+    ),
+    (
+        "admin.providers.saml.refresh_hint",
+        "Ostiary ruft sie täglich ab; aktualisieren Sie sie jetzt nach einem Zertifikatswechsel beim IdP.",
+    ),
+    ("admin.providers.check.metadata", "IdP-Metadaten"),
+    ("admin.providers.check.entity_id", "Entity-ID des IdP"),
+    (
+        "admin.providers.check.signing_certificate",
+        "Signaturzertifikat",
+    ),
+    (
+        "admin.providers.check.sso_endpoint",
+        "Single-Sign-on-Endpunkt",
+    ),
+    (
+        "admin.providers.reason.entity_id_mismatch",
+        "Die Metadaten nennen eine andere Entity-ID ({}): Der IdP wurde ersetzt – importieren Sie seine Metadaten neu.",
+    ),
+    (
+        "admin.providers.reason.no_certificate",
+        "Die Metadaten enthalten kein Signaturzertifikat.",
+    ),
+    (
+        "admin.providers.reason.certificate_unreadable",
+        "Das Signaturzertifikat in den Metadaten ist nicht lesbar.",
+    ),
+    (
+        "admin.providers.reason.certificate_expired",
+        "Das Signaturzertifikat ist am {} abgelaufen: Importieren Sie die neuen Metadaten des IdP.",
+    ),
+    (
+        "admin.providers.reason.certificate_expires_soon",
+        "Das Signaturzertifikat läuft bald ab (verbleibende Tage: {}): Erneuern Sie es beim IdP.",
+    ),
+    (
+        "admin.providers.reason.no_sso_endpoint",
+        "Die Metadaten nennen keinen HTTP-Redirect-Single-Sign-on-Endpunkt.",
+    ),
     (
         "admin.providers.reason.tls_failed",
         "TLS kam nicht zustande: Das Zertifikat ist nicht vertrauenswürdig oder nennt diesen Host nicht.",
