@@ -175,6 +175,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::post().to(passkeys::post_login_start),
     )
     .route("/login/passkey", web::post().to(passkeys::post_login))
+    // LDAP directories, each with its own form (S7)
+    .route(
+        "/login/directory/{id}",
+        web::get().to(crate::flow::directory_login::get_directory),
+    )
+    .route(
+        "/login/directory/{id}",
+        web::post().to(crate::flow::directory_login::post_directory),
+    )
     // Upstream identity providers (S7)
     .route(
         "/login/providers/{id}",

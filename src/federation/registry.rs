@@ -844,3 +844,19 @@ pub async fn buttons(state: &AppState) -> Result<Vec<Button>, AppError> {
         })
         .collect())
 }
+
+/// Buttons for every enabled LDAP provider (S7): a directory whose people
+/// sign in with a plain directory name (`jdoe`) or claim no domain, each
+/// leading to its own form at `/login/directory/{id}`.
+pub async fn directory_buttons(state: &AppState) -> Result<Vec<Button>, AppError> {
+    let rows = state.db.run(providers::list).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|p| p.enabled && Kind::parse(&p.kind) == Some(Kind::Ldap))
+        .map(|p| Button {
+            icon: "ldap",
+            label: p.button_label.unwrap_or(p.name),
+            id: p.id,
+        })
+        .collect())
+}

@@ -42,6 +42,8 @@ pub struct LoginPage {
     pub app: Option<AppContext>,
     /// Upstream identity providers to sign in with (S7).
     pub providers: Vec<crate::federation::registry::Button>,
+    /// LDAP directories, each with its own form (`/login/directory/{id}`).
+    pub directories: Vec<crate::federation::registry::Button>,
 }
 
 /// Query of `GET /login`.
@@ -106,6 +108,7 @@ pub async fn page(
         return_to,
         app,
         providers: crate::federation::registry::buttons(state).await?,
+        directories: crate::federation::registry::directory_buttons(state).await?,
     };
     let res = html(status, &page, cookies)?;
     Ok(app_context::apply(page.app.as_ref(), res))
@@ -271,6 +274,43 @@ pub async fn post_login(
     }
 }
 
+/// What a directory sign-in (`federation::ldap::sign_in::attempt`) leads
+/// to: the next step, or the status, message and `Retry-After` seconds of
+/// the page that refuses it. The login page's identifier-first path and
+/// the directory's own page (`/login/directory/{id}`) both answer this way.
+pub fn directory_outcome(
+    outcome: crate::federation::ldap::sign_in::LdapOutcome,
+    t: crate::i18n::Tr,
+) -> Result<Next, (StatusCode, String, Option<i64>)> {
+    use crate::federation::ldap::sign_in::LdapOutcome;
+    Err(match outcome {
+        LdapOutcome::Success(next) => return Ok(next),
+        LdapOutcome::Throttled { wait_secs } => refusal(LoginOutcome::Throttled { wait_secs }, t),
+        LdapOutcome::Failed => refusal(LoginOutcome::Failed, t),
+        LdapOutcome::Refused(reason) => (
+            StatusCode::FORBIDDEN,
+            t.text(&format!("fed.{reason}")).to_owned(),
+            None,
+        ),
+        LdapOutcome::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            t.text("login.directory_unavailable").to_owned(),
+            None,
+        ),
+    })
+}
+
+/// `Retry-After: secs` on a refused page, when throttled.
+pub fn with_retry_after(mut res: HttpResponse, retry: Option<i64>) -> HttpResponse {
+    if let Some(secs) = retry
+        && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string())
+    {
+        res.headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, v);
+    }
+    res
+}
+
 /// The login page again with `message` (and `Retry-After` when throttled).
 #[allow(clippy::too_many_arguments)]
 async fn refused_page(
@@ -283,7 +323,7 @@ async fn refused_page(
     return_to: Option<String>,
     retry: Option<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let mut res = page(
+    let res = page(
         req,
         state,
         current,
@@ -294,13 +334,7 @@ async fn refused_page(
         vec![],
     )
     .await?;
-    if let Some(secs) = retry
-        && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string())
-    {
-        res.headers_mut()
-            .insert(actix_web::http::header::RETRY_AFTER, v);
-    }
-    Ok(res)
+    Ok(with_retry_after(res, retry))
 }
 
 /// An address of a domain an LDAP provider claims (S7): the directory
@@ -314,7 +348,7 @@ async fn directory_login(
     form: LoginForm,
     provider_id: &str,
 ) -> Result<HttpResponse, AppError> {
-    use crate::federation::ldap::sign_in::{self as ldap, LdapOutcome};
+    use crate::federation::ldap::sign_in as ldap;
     let current = session.0.as_deref();
     let t = crate::i18n::Tr::for_return_to(form.return_to.as_deref());
     if form.password.is_empty() {
@@ -342,22 +376,9 @@ async fn directory_login(
         replaces,
     )
     .await?;
-    let (status, message, retry) = match outcome {
-        LdapOutcome::Success(next) => {
-            return Ok(after_first_factor(next, form.return_to.as_deref()));
-        }
-        LdapOutcome::Throttled { wait_secs } => refusal(LoginOutcome::Throttled { wait_secs }, t),
-        LdapOutcome::Failed => refusal(LoginOutcome::Failed, t),
-        LdapOutcome::Refused(reason) => (
-            StatusCode::FORBIDDEN,
-            t.text(&format!("fed.{reason}")).to_owned(),
-            None,
-        ),
-        LdapOutcome::Unavailable => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            t.text("login.directory_unavailable").to_owned(),
-            None,
-        ),
+    let (status, message, retry) = match directory_outcome(outcome, t) {
+        Ok(next) => return Ok(after_first_factor(next, form.return_to.as_deref())),
+        Err(refused) => refused,
     };
     refused_page(
         &req,

@@ -12,6 +12,7 @@ pub mod change_password;
 pub mod consent;
 pub mod delete_account;
 pub mod device;
+pub mod directory_login;
 pub mod email_login;
 pub mod end_session;
 pub mod federated;

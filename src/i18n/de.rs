@@ -1016,6 +1016,17 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "login.directory_password_needed",
         "Ihre Organisation meldet Sie über ihr Verzeichnis an: Geben Sie Ihr Verzeichnis-Passwort ein.",
     ),
+    ("login.directory_heading", "Mit {} anmelden"),
+    (
+        "login.directory_lead",
+        "Verwenden Sie Benutzernamen und Passwort aus dem Verzeichnis Ihrer Organisation.",
+    ),
+    ("login.directory_username", "Benutzername"),
+    (
+        "login.directory_username_hint",
+        "Ihr Benutzername im Verzeichnis oder Ihre Adresse.",
+    ),
+    ("login.directory_back", "Zurück zu den Anmeldeoptionen"),
     (
         "login.directory_unavailable",
         "Die Anmeldung ist gerade nicht möglich. Versuchen Sie es gleich noch einmal.",

@@ -953,6 +953,17 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "login.directory_password_needed",
         "Your organization's directory signs you in: enter your directory password.",
     ),
+    ("login.directory_heading", "Sign in with {}"),
+    (
+        "login.directory_lead",
+        "Use the user name and password of your organization's directory.",
+    ),
+    ("login.directory_username", "Username"),
+    (
+        "login.directory_username_hint",
+        "Your directory user name or address.",
+    ),
+    ("login.directory_back", "Back to sign-in options"),
     (
         "login.directory_unavailable",
         "Sign-in is not available right now. Try again in a moment.",
