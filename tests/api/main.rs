@@ -51,6 +51,7 @@ mod interop;
 mod invitations;
 mod ldap;
 mod ldap_admin;
+mod ldap_choose;
 mod login;
 mod mail_sink;
 mod maintenance;
