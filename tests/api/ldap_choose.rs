@@ -275,3 +275,32 @@ async fn ldap_choose_hides_disabled_and_unknown_directories(backend: Backend) {
     assert_eq!(slapd.binds(), before);
     assert!(b.session_cookie().is_none());
 }
+
+/// Chromium, signed out, in both variants (en-desktop/light and
+/// de-phone/dark): login page → the directory's button → its form →
+/// signed in by plain directory name (`tests/interop/ldap_choose.mjs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ldap_choose_in_chromium() {
+    if !crate::helpers::browser_peer() || !slapd_peer() {
+        return;
+    }
+    let slapd = Slapd::start().await;
+    let app = TestApp::spawn_for_browser_with(Backend::Sqlite, |c| {
+        c.oidc.allow_private_targets = true;
+    })
+    .await;
+    domainless(&app, &slapd).await;
+    let (alice_uid, _, _, alice_pw) = PEOPLE_LIST[0];
+    let config = serde_json::json!({
+        "directoryName": "Staff Directory",
+        "username": alice_uid,
+        "password": alice_pw,
+    });
+    let seen =
+        crate::helpers::run_in_chromium(&app, "ldap_choose.mjs", &[&config.to_string()]).await;
+    assert_eq!(
+        seen["result"]["signedIn"],
+        serde_json::json!(["/account/security", "/account/security"]),
+        "{seen}"
+    );
+}
