@@ -133,7 +133,9 @@ async fn remember_logout(
         .find(|c| c.name() == session::COOKIE && !c.value().is_empty())
         .map(|c| c.value().to_owned())
     else {
-        // Not signed in yet (an MFA step comes first): no SLO then.
+        // A second factor comes first: keep it with the pending login,
+        // which hands it to the session it becomes.
+        remember_pending_logout(state, ctx, provider_id, res, subject).await;
         return;
     };
     let hash = sha256_hex(token.as_bytes());
@@ -157,6 +159,49 @@ async fn remember_logout(
     };
     if let Err(e) = result {
         tracing::warn!(request_id = %ctx.request_id, provider = provider_id, "saml: SLO subject not kept: {e}");
+    }
+}
+
+/// The SAML subject kept with the pending login of `res` (its MFA
+/// cookie), for the session that login becomes.
+async fn remember_pending_logout(
+    state: &AppState,
+    ctx: &RequestContext,
+    provider_id: &str,
+    res: &HttpResponse,
+    subject: &crate::federation::saml_subject::Subject,
+) {
+    let Some(token) = res
+        .cookies()
+        .find(|c| c.name() == crate::auth::mfa::pending::COOKIE && !c.value().is_empty())
+        .map(|c| c.value().to_owned())
+    else {
+        return;
+    };
+    let (hash, now) = (
+        sha256_hex(token.as_bytes()),
+        crate::store::naive(state.now()),
+    );
+    let found = state
+        .db
+        .run(move |conn| crate::store::pending_logins::find_live(conn, &hash, now))
+        .await;
+    let result = match found {
+        Ok(Some(p)) => {
+            saml_logout::remember(
+                state,
+                provider_id,
+                &crate::store::saml_sessions::pending_key(&p.id),
+                subject,
+                p.expires_at.and_utc(),
+            )
+            .await
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        tracing::warn!(request_id = %ctx.request_id, provider = provider_id, "saml: SLO subject not kept for the pending login: {e}");
     }
 }
 

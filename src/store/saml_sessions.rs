@@ -47,3 +47,26 @@ pub fn take(
     }
     Ok(row)
 }
+
+/// The key of a row kept for a pending login (a SAML sign-in whose second
+/// factor is still due); [`rekey`] moves it to the session made after it.
+pub fn pending_key(pending_login_id: &str) -> String {
+    format!("pending:{pending_login_id}")
+}
+
+/// Move the row kept under `from` to the session `session_id` (until
+/// `expires_at`); nothing when there is none.
+pub fn rekey(
+    conn: &mut DbConnection,
+    from: &str,
+    session_id: &str,
+    expires_at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(saml_sessions::table.find(from))
+        .set((
+            saml_sessions::session_id.eq(session_id),
+            saml_sessions::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -28,7 +28,8 @@ crate::on_all_backends!(
     saml_provider_from_the_cli,
     saml_encrypted_assertions,
     saml_idp_initiated_switch,
-    saml_single_logout
+    saml_single_logout,
+    saml_single_logout_after_a_second_factor
 );
 
 const POST_COOKIE: &str = "__Host-ostiary_fed_post";
@@ -1077,4 +1078,41 @@ async fn saml_single_logout(backend: Backend) {
         done.location(),
         format!("{}?state=s-1", crate::helpers::POST_LOGOUT)
     );
+}
+
+/// Regression: a SAML sign-in whose second factor is due keeps its subject
+/// with the pending login, and the session made after the code hands it
+/// on — the logout then still goes to the IdP (it used to stay local).
+async fn saml_single_logout_after_a_second_factor(backend: Backend) {
+    if !saml_peer() {
+        return;
+    }
+    let idp = idp().await;
+    let app =
+        TestApp::spawn_for_browser_with(backend, |c| c.oidc.allow_private_targets = true).await;
+    let provider = provider(&app, &idp).await;
+    // Sue turns on an authenticator app after her first sign-in.
+    let mut first = saml_signed_in(&app, &idp, &provider.id, "sue").await;
+    let (secret, _) = crate::mfa_support::enroll_totp(&app, &mut first).await;
+    app.clock.advance(chrono::Duration::seconds(30));
+
+    // The next SAML sign-in asks for it before any session exists.
+    idp.mode("signed", "sue").await;
+    let mut b = app.browser();
+    let (acs, xml, relay) = round(&app, &mut b, &provider.id).await;
+    let done = post(&mut b, &acs, &xml, &relay).await;
+    let challenge = crate::mfa_support::second_step(&mut b, &done).await;
+    let signed = crate::mfa_support::submit(
+        &mut b,
+        &challenge,
+        "/login/mfa/totp",
+        &crate::mfa_support::code(&app, &secret, 0),
+    )
+    .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    assert!(b.session_cookie().is_some());
+
+    // Signing out goes to the IdP with a LogoutRequest.
+    let to = sign_out(&app, &mut b, &idp).await;
+    assert!(to.contains("SAMLRequest="), "{to}");
 }

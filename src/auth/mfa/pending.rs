@@ -209,7 +209,7 @@ pub fn finish(
     if row.method == STEP_UP {
         return step_up_tx(conn, actor, row, &amr, now);
     }
-    sign_in::sign_in_tx(
+    let (token, notices) = sign_in::sign_in_tx(
         conn,
         state,
         actor,
@@ -218,6 +218,16 @@ pub fn finish(
         &amr,
         row.replaces_session_id.as_ref(),
         now,
-    )
-    .map(Some)
+    )?;
+    // A SAML sign-in's subject (single logout) waited with the pending
+    // login: it belongs to the session now.
+    if let Some(session) = sessions::find_by_token_hash(conn, &sha256_hex(token.as_bytes()))? {
+        crate::store::saml_sessions::rekey(
+            conn,
+            &crate::store::saml_sessions::pending_key(&row.id),
+            session.id.as_str(),
+            session.expires_at,
+        )?;
+    }
+    Ok(Some((token, notices)))
 }
