@@ -138,6 +138,42 @@ async fn saml_providers_through_the_admin_api(backend: Backend) {
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(done.location(), "/account");
 
+    // The IdP-initiated switch is a field of the API too (S7: the CLI's
+    // flags are the API's fields): off by default, turned on and off by
+    // PATCH, refused for other kinds.
+    assert_ne!(made["settings"]["saml"]["allow_idp_initiated"], true);
+    for on in [true, false] {
+        let (status, changed) = api(
+            &app,
+            Method::PATCH,
+            &format!("/providers/{id}"),
+            &key,
+            json!({"allow_idp_initiated": on}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert_eq!(
+            changed["settings"]["saml"]["allow_idp_initiated"]
+                .as_bool()
+                .unwrap_or(false),
+            on,
+            "{changed}"
+        );
+    }
+    let (status, refused) = api(
+        &app,
+        Method::POST,
+        "/providers",
+        &key,
+        json!({"kind": "oidc", "name": "Not SAML", "issuer": "https://idp.example.com", "client_id": "x", "client_secret": "y", "allow_idp_initiated": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused["errors"][0]["field"], "allow_idp_initiated",
+        "{refused}"
+    );
+
     // "Test connection": each step, the certificate's days left (the
     // test IdP's certificate lives 2 days: a warning, still ok).
     let (status, report) = api(
@@ -185,10 +221,11 @@ async fn saml_providers_through_the_admin_api(backend: Backend) {
         Method::POST,
         "/providers",
         &key,
-        json!({"kind": "saml", "name": "Corp XML", "metadata_xml": doc, "saml_preset": "okta"}),
+        json!({"kind": "saml", "name": "Corp XML", "metadata_xml": doc, "saml_preset": "okta", "allow_idp_initiated": true}),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{from_xml}");
+    assert_eq!(from_xml["settings"]["saml"]["allow_idp_initiated"], true);
     let xml_id = from_xml["id"].as_str().unwrap().to_owned();
     assert_eq!(from_xml["settings"]["saml"]["attribute_email"], "email");
     assert!(
@@ -790,6 +827,42 @@ async fn saml_metadata_from_the_cli_and_the_console_page(backend: Backend) {
         after["settings"]["saml"].get("metadata_url").is_none(),
         "{after}"
     );
+
+    // The IdP-initiated switch on the page: ticked, stored and shown
+    // ticked; a save without it turns it off (a checkbox left out is off).
+    for on in [true, false] {
+        let shown = page(&mut b, &path, StatusCode::OK).await;
+        let mut fields = vec![("name", "Corp"), ("jit", "on"), ("enabled", "on")];
+        if on {
+            fields.push(("allow_idp_initiated", "on"));
+        }
+        let saved = b.post_from(&shown, &path, &fields).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let (_, after) = api(
+            &app,
+            Method::GET,
+            &format!("/providers/{id}"),
+            &key,
+            json!(null),
+        )
+        .await;
+        assert_eq!(
+            after["settings"]["saml"]["allow_idp_initiated"]
+                .as_bool()
+                .unwrap_or(false),
+            on,
+            "{after}"
+        );
+        let shown = page(&mut b, &path, StatusCode::OK).await;
+        assert_eq!(
+            shown
+                .body
+                .contains("name=\"allow_idp_initiated\" type=\"checkbox\" checked"),
+            on,
+            "{}",
+            shown.body
+        );
+    }
 
     // "Refresh IdP metadata" on the page of a URL-based provider: the
     // outcome as a notice; a refused document keeps the stored one.

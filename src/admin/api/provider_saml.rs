@@ -31,6 +31,7 @@ pub struct SamlFields {
     pub attribute_email: Option<String>,
     pub attribute_name: Option<String>,
     pub attribute_groups: Option<String>,
+    pub allow_idp_initiated: Option<bool>,
 }
 
 /// The SAML fields of a change (`ProviderChange`'s; `Some(None)`: `null`).
@@ -41,6 +42,7 @@ pub struct SamlFieldChanges {
     pub attribute_email: Option<Option<String>>,
     pub attribute_name: Option<Option<String>>,
     pub attribute_groups: Option<Option<String>>,
+    pub allow_idp_initiated: Option<bool>,
 }
 
 /// The attribute names of a SAML IdP product.
@@ -101,6 +103,7 @@ fn first_field(b: &SamlFields) -> Option<&'static str> {
         ("attribute_email", b.attribute_email.is_some()),
         ("attribute_name", b.attribute_name.is_some()),
         ("attribute_groups", b.attribute_groups.is_some()),
+        ("allow_idp_initiated", b.allow_idp_initiated.is_some()),
     ]
     .into_iter()
     .find_map(|(field, set)| set.then_some(field))
@@ -153,7 +156,7 @@ async fn prepare_saml(
         attribute_email: b.attribute_email.clone(),
         attribute_name: b.attribute_name.clone(),
         attribute_groups: b.attribute_groups.clone(),
-        allow_idp_initiated: false,
+        allow_idp_initiated: b.allow_idp_initiated.unwrap_or(false),
     };
     saml_metadata::prepare_input(state, input)
         .await
@@ -196,6 +199,7 @@ pub struct SamlChange {
     attribute_email: Option<Option<String>>,
     attribute_name: Option<Option<String>>,
     attribute_groups: Option<Option<String>>,
+    allow_idp_initiated: Option<bool>,
 }
 
 impl SamlChange {
@@ -218,6 +222,9 @@ impl SamlChange {
                 *slot = v;
             }
         }
+        if let Some(on) = self.allow_idp_initiated {
+            s.allow_idp_initiated = on;
+        }
     }
 }
 
@@ -235,12 +242,14 @@ pub async fn change(
         attribute_email: change.attribute_email,
         attribute_name: change.attribute_name,
         attribute_groups: change.attribute_groups,
+        allow_idp_initiated: change.allow_idp_initiated,
     };
     let any = url.is_some()
         || xml.is_some()
         || out.attribute_email.is_some()
         || out.attribute_name.is_some()
-        || out.attribute_groups.is_some();
+        || out.attribute_groups.is_some()
+        || out.allow_idp_initiated.is_some();
     if !any {
         return Ok(out);
     }
@@ -251,6 +260,7 @@ pub async fn change(
             ("metadata_xml", xml.is_some()),
             ("attribute_email", out.attribute_email.is_some()),
             ("attribute_name", out.attribute_name.is_some()),
+            ("allow_idp_initiated", out.allow_idp_initiated.is_some()),
         ]
         .into_iter()
         .find_map(|(f, set)| set.then_some(f))

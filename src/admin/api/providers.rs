@@ -131,6 +131,9 @@ pub struct NewProvider {
     /// saml: the attribute holding the groups.
     #[schema(min_length = 1, max_length = 255)]
     pub attribute_groups: Option<String>,
+    /// saml: accept IdP-initiated sign-in (unsolicited responses; off by
+    /// default — see docs/saml.md for the risks).
+    pub allow_idp_initiated: Option<bool>,
     /// Upstream groups → organization roles (any kind; an allow-list,
     /// SR-133). The organization by name, within the caller's reach; a
     /// caller limited to organizations grants no `owner`.
@@ -243,6 +246,8 @@ pub struct ProviderChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 255)]
     pub attribute_groups: Option<Option<String>>,
+    /// saml: accept IdP-initiated sign-in (see docs/saml.md).
+    pub allow_idp_initiated: Option<bool>,
     /// Replaces the list (`[]`: no rules).
     #[schema(max_items = 100)]
     pub group_roles: Option<Vec<GroupRoleSpec>>,
@@ -523,6 +528,7 @@ pub async fn create(
         attribute_email: b.attribute_email.clone(),
         attribute_name: b.attribute_name.clone(),
         attribute_groups: b.attribute_groups.clone(),
+        allow_idp_initiated: b.allow_idp_initiated,
     };
     let saml = provider_saml::prepare(&state, b.kind, b.client_secret.is_some(), &fields).await?;
     let spec = ProviderSpec {
@@ -602,6 +608,7 @@ pub async fn update(
         attribute_email: change.attribute_email.take(),
         attribute_name: change.attribute_name.take(),
         attribute_groups: change.attribute_groups.take(),
+        allow_idp_initiated: change.allow_idp_initiated.take(),
     };
     let saml = provider_saml::change(&state, &reach(&caller), &id, fields).await?;
     let secret = change

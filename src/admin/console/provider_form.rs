@@ -119,6 +119,8 @@ pub struct ProviderForm {
     pub attribute_name: String,
     #[serde(default)]
     pub attribute_groups: String,
+    /// SAML: accept IdP-initiated sign-in (a checkbox: absent is off).
+    pub allow_idp_initiated: Option<String>,
     /// Group → role rules, one a line: `group = organization:role`.
     #[serde(default)]
     pub group_roles: String,
@@ -205,6 +207,7 @@ impl ProviderForm {
             attribute_email: shown(&s.attribute_email),
             attribute_name: shown(&s.attribute_name),
             attribute_groups: shown(&s.attribute_groups),
+            allow_idp_initiated: s.allow_idp_initiated.then(|| "on".to_owned()),
             ..self
         }
     }
@@ -327,6 +330,7 @@ impl ProviderForm {
             spec.client_id = None;
             if let Some(s) = spec.saml.as_mut() {
                 [s.attribute_email, s.attribute_name, s.attribute_groups] = self.attributes();
+                s.allow_idp_initiated = self.allow_idp_initiated.is_some();
             }
         }
         spec.group_roles = self.rules();
@@ -377,6 +381,7 @@ impl ProviderForm {
             "keep_tokens" => self.keep_tokens.is_some(),
             "enabled" => self.enabled.is_some(),
             "accept_mfa" => self.accept_mfa.is_some(),
+            "allow_idp_initiated" => self.allow_idp_initiated.is_some(),
             "starttls" => self.starttls.is_some(),
             "allow_plaintext" => self.allow_plaintext.is_some(),
             "active_directory" => self.active_directory.is_some(),

@@ -77,7 +77,7 @@ pub async fn prepare(
         attribute_email,
         attribute_name,
         attribute_groups,
-        allow_idp_initiated: false,
+        allow_idp_initiated: form.allow_idp_initiated.is_some(),
     };
     saml_metadata::prepare_input(state, input)
         .await

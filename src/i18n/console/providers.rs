@@ -419,6 +419,14 @@ pub const EN: &[(&str, &str)] = &[
     ),
     ("admin.providers.saml.attribute_groups", "Groups attribute"),
     (
+        "admin.providers.saml.allow_idp_initiated",
+        "Accept sign-ins started at the identity provider",
+    ),
+    (
+        "admin.providers.saml.allow_idp_initiated_hint",
+        "Off by default: an unsolicited response is not bound to a sign-in of this browser, so a stolen or injected one could sign someone in. Turn it on only for an IdP portal people start from; every other check (signature, audience, time, replay) still applies.",
+    ),
+    (
         "admin.providers.invalid.metadata_url",
         "Ostiary could not use this metadata: it must be reachable over https (not at a private address) and name an entity ID, an HTTP-Redirect sign-on endpoint and a signing certificate.",
     ),
@@ -1355,6 +1363,14 @@ pub const DE: &[(&str, &str)] = &[
         "Attribut für den Anzeigenamen",
     ),
     ("admin.providers.saml.attribute_groups", "Gruppen-Attribut"),
+    (
+        "admin.providers.saml.allow_idp_initiated",
+        "Beim Identitätsanbieter begonnene Anmeldungen annehmen",
+    ),
+    (
+        "admin.providers.saml.allow_idp_initiated_hint",
+        "Standardmäßig aus: Eine unaufgeforderte Antwort gehört zu keiner Anmeldung dieses Browsers, eine gestohlene oder untergeschobene könnte also jemanden anmelden. Nur für ein IdP-Portal einschalten, von dem aus Personen starten; alle anderen Prüfungen (Signatur, Zielgruppe, Zeit, Wiederholung) gelten weiter.",
+    ),
     (
         "admin.providers.invalid.metadata_url",
         "Ostiary konnte diese Metadaten nicht verwenden: Sie müssen über https erreichbar sein (nicht unter einer privaten Adresse) und eine Entity-ID, einen HTTP-Redirect-Anmeldeendpunkt und ein Signaturzertifikat nennen.",
