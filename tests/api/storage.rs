@@ -155,6 +155,9 @@ struct Column {
     nullable: bool,
 }
 
+/// Every table's columns (SQLite's trigram search table of the audit log
+/// and its shadow tables are SQLite's own way to index text; PostgreSQL
+/// indexes the same columns with pg_trgm, so they are not compared).
 async fn columns(url: &str) -> Vec<Column> {
     use diesel::RunQueryDsl;
     use ostiary::db::DbConnection;
@@ -166,7 +169,8 @@ async fn columns(url: &str) -> Vec<Column> {
                 DbConnection::Sqlite(c) => diesel::sql_query(
                     "SELECT m.name AS table_name, p.name AS column_name, p.\"notnull\" = 0 AS nullable \
                      FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
+                       AND m.name NOT LIKE 'security_audit_search%'",
                 )
                 .load::<Column>(c)?,
                 DbConnection::Pg(c) => diesel::sql_query(
