@@ -27,7 +27,7 @@ fn actor() -> ostiary::audit::Actor {
 }
 
 /// An API key with `scopes`, of `org` (by name) when given.
-async fn key(app: &TestApp, scopes: &[&str], org: Option<&str>) -> String {
+pub(crate) async fn key(app: &TestApp, scopes: &[&str], org: Option<&str>) -> String {
     let spec = KeySpec {
         name: "test key".into(),
         scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
@@ -41,7 +41,7 @@ async fn key(app: &TestApp, scopes: &[&str], org: Option<&str>) -> String {
 }
 
 /// The organization `name` (created), its id.
-async fn org(app: &TestApp, name: &str) -> String {
+pub(crate) async fn org(app: &TestApp, name: &str) -> String {
     let (name, now) = (name.to_owned(), app.state.now().naive_utc());
     app.db_run(move |conn| ostiary::store::orgs::find_or_create(conn, &name, now))
         .await

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use ostiary::admin::api_keys::{self, KeySpec};
+use crate::admin_providers::{key, org};
 
 use crate::cli::{ostiary, succeeds, text};
 use crate::helpers::{Backend, Browser, TestApp, TestDatabase};
@@ -27,34 +27,6 @@ crate::on_all_backends!(
     group_rules_in_the_admin_api_are_checked,
     group_rules_in_the_cli_are_checked,
 );
-
-fn actor() -> ostiary::audit::Actor {
-    ostiary::audit::Actor::system("test")
-}
-
-/// An API key with `scopes`, of `org` (by name) when given.
-async fn key(app: &TestApp, scopes: &[&str], org: Option<&str>) -> String {
-    let spec = KeySpec {
-        name: "test key".into(),
-        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-        organization: org.map(str::to_owned),
-        ..KeySpec::default()
-    };
-    api_keys::create(&app.state, &actor(), spec)
-        .await
-        .unwrap()
-        .key
-}
-
-/// The organization `name` (created), its id.
-async fn org(app: &TestApp, name: &str) -> String {
-    let (name, now) = (name.to_owned(), app.state.now().naive_utc());
-    app.db_run(move |conn| ostiary::store::orgs::find_or_create(conn, &name, now))
-        .await
-        .0
-        .id
-        .to_string()
-}
 
 /// A JSON request with a bearer key; expects `status`, returns the answer.
 async fn call(
