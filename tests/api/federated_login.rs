@@ -61,13 +61,17 @@ async fn spawn_node(
     tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
     serde_json::Value,
 ) {
+    // Node's stderr goes to a file so that a failed start says why (it
+    // used to be discarded, which left "did not start" unexplained).
+    let log = tempfile::NamedTempFile::new().unwrap();
     let mut child = tokio::process::Command::new("node")
         .current_dir(interop_dir())
         .arg(script)
         .arg(port.to_string())
         .envs(env.iter().copied())
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::from(log.reopen().unwrap()))
         .kill_on_drop(true)
         .spawn()
         .unwrap();
@@ -75,12 +79,23 @@ async fn spawn_node(
     // A readiness wait, not a timing assertion: on a loaded CI machine
     // (Chromium and the whole suite running) node needs a while to start
     // and generate the provider's keys.
-    let first = tokio::time::timeout(std::time::Duration::from_secs(180), lines.next_line())
-        .await
-        .unwrap_or_else(|_| panic!("{script} did not start within 180 s"))
-        .unwrap()
-        .unwrap();
-    (child, lines, serde_json::from_str(&first).unwrap())
+    let first = tokio::time::timeout(std::time::Duration::from_secs(180), lines.next_line()).await;
+    match first {
+        Ok(Ok(Some(line))) => (child, lines, serde_json::from_str(&line).unwrap()),
+        other => {
+            let _ = child.start_kill();
+            let status = child.try_wait().ok().flatten();
+            let stderr = std::fs::read_to_string(log.path()).unwrap_or_default();
+            panic!(
+                "{script} on port {port} did not start ({}; exit status {status:?}); its stderr:\n{stderr}",
+                match other {
+                    Err(_) => "nothing printed within 180 s".to_owned(),
+                    Ok(Ok(_)) => "stdout closed".to_owned(),
+                    Ok(Err(e)) => format!("stdout: {e}"),
+                }
+            )
+        }
+    }
 }
 
 pub fn free_port() -> u16 {
