@@ -83,9 +83,11 @@ pub fn page(
     }
     if let Some((at, id)) = after {
         query = query.filter(
+            // `>=` first so that the index on created_at bounds the scan
+            // (the bare OR made every page rescan from the start).
             api_keys::created_at
-                .gt(at)
-                .or(api_keys::created_at.eq(at).and(api_keys::id.gt(id))),
+                .ge(at)
+                .and(api_keys::created_at.gt(at).or(api_keys::id.gt(id))),
         );
     }
     Ok(query

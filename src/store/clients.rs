@@ -184,9 +184,11 @@ pub fn page_in_reach(
     }
     if let Some((at, id)) = after {
         query = query.filter(
+            // `>=` first so that the index on created_at bounds the scan
+            // (the bare OR made every page rescan from the start).
             clients::created_at
-                .gt(at)
-                .or(clients::created_at.eq(at).and(clients::id.gt(id))),
+                .ge(at)
+                .and(clients::created_at.gt(at).or(clients::id.gt(id))),
         );
     }
     Ok(query

@@ -213,9 +213,11 @@ pub fn page_in_reach(
     }
     if let Some((at, id)) = after {
         query = query.filter(
+            // `>=` first so that the index on created_at bounds the scan
+            // (the bare OR made every page rescan from the start).
             providers::created_at
-                .gt(at)
-                .or(providers::created_at.eq(at).and(providers::id.gt(id))),
+                .ge(at)
+                .and(providers::created_at.gt(at).or(providers::id.gt(id))),
         );
     }
     Ok(query

@@ -301,9 +301,11 @@ pub fn page_in_reach_where(
     }
     if let Some((at, id)) = after {
         query = query.filter(
+            // `>=` first so that the index on created_at bounds the scan
+            // (the bare OR made every page rescan from the start).
             users::created_at
-                .gt(at)
-                .or(users::created_at.eq(at).and(users::id.gt(id))),
+                .ge(at)
+                .and(users::created_at.gt(at).or(users::id.gt(id))),
         );
     }
     Ok(query
