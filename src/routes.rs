@@ -61,6 +61,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/userinfo", web::get().to(userinfo::get_userinfo))
     .route("/userinfo", web::post().to(userinfo::post_userinfo))
     .route("/introspect", web::post().to(introspect::post_introspect))
+    .route("/par", web::post().to(crate::oidc::par::post_par))
     .route("/revoke", web::post().to(revoke::post_revoke))
     .route(
         "/device_authorization",

@@ -146,6 +146,12 @@ pub struct OidcConfig {
     pub device_code_ttl_secs: i64,
     /// Minimum polling interval told to device clients.
     pub device_poll_interval_secs: i32,
+    /// How long a pushed authorization request (RFC 9126) waits for its
+    /// first use at `/authorize`.
+    pub par_ttl_secs: i64,
+    /// Every client must push its authorization requests (RFC 9126 §5);
+    /// a client can also be required to alone.
+    pub require_pushed_authorization_requests: bool,
     /// How often each instance checks the database for rotated keys.
     pub key_refresh_secs: u64,
     /// How long a retired signing key stays published in the JWKS.
@@ -167,6 +173,8 @@ impl Default for OidcConfig {
             refresh_token_absolute_secs: 90 * 24 * 3600,
             device_code_ttl_secs: 600,
             device_poll_interval_secs: 5,
+            par_ttl_secs: 60,
+            require_pushed_authorization_requests: false,
             key_refresh_secs: 30,
             key_retention_secs: 24 * 3600,
             rsa_bits: 2048,

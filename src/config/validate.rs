@@ -96,6 +96,9 @@ pub fn validate(config: &Config) -> Vec<String> {
         problems.push("throttle: need 0 <= base_delay_ms <= max_delay_ms".into());
     }
     let o = &config.oidc;
+    if !(5..=600).contains(&o.par_ttl_secs) {
+        problems.push("oidc.par_ttl_secs: must be between 5 and 600 (RFC 9126 §2.2)".into());
+    }
     if !(1..=60).contains(&o.code_ttl_secs) {
         problems.push("oidc.code_ttl_secs: must be between 1 and 60 (SR-30)".into());
     }

@@ -138,6 +138,19 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         deleted_by -> Nullable<Text>,
         require_pkce -> Bool,
+        require_par -> Bool,
+    }
+}
+
+diesel::table! {
+    pushed_requests (uri_hash) {
+        uri_hash -> Text,
+        client_id -> Text,
+        params -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        first_used_at -> Nullable<Timestamp>,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -556,6 +569,7 @@ diesel::joinable!(identities -> providers (provider_id));
 diesel::joinable!(federation_logins -> providers (provider_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    pushed_requests,
     api_keys,
     organization_branding,
     providers,

@@ -85,7 +85,7 @@ pub async fn page(
         csrf_token: csrf::issue(req, state, Some(current)).token,
         email: current.user.email.clone(),
         scopes: scope_views(scopes, t),
-        params: params.0.clone(),
+        params: params.carried(),
         switch_url: crate::flow::login::switch_account_url(&format!(
             "/authorize?{}",
             params.to_query()

@@ -863,6 +863,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "authorize.too_many",
         "Die Anfrage enthält zu viele Parameter.",
     ),
+    (
+        "authorize.par_invalid",
+        "Diese Anmeldeanfrage ist abgelaufen oder wurde schon verwendet. Kehren Sie zur Anwendung zurück und beginnen Sie neu.",
+    ),
     // Sign out everywhere
     (
         "account.disconnect_apps",

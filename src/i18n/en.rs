@@ -803,6 +803,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("account.switch", "Switch account"),
     // Authorization request limits
     ("authorize.too_many", "The request has too many parameters."),
+    (
+        "authorize.par_invalid",
+        "This sign-in request has expired or was already used. Go back to the application and start again.",
+    ),
     // Sign out everywhere
     (
         "account.disconnect_apps",

@@ -8,6 +8,7 @@
 //! the interactions. Every response to the client carries `iss` (SR-20);
 //! `prompt=none` never leads to an interaction (SR-21).
 
+pub mod pushed;
 pub mod request;
 pub mod response;
 
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use chrono::Duration;
+use diesel::Connection;
 
 use crate::audit::{self, Action, Event, Outcome};
 use crate::auth::mfa::{acr, pending, policy};
@@ -29,7 +31,7 @@ use crate::oidc::scope;
 use crate::state::AppState;
 use crate::store::clients::{self, Client};
 use crate::store::codes::{self, AuthorizationCode};
-use crate::store::{consents, naive, utc, write_tx};
+use crate::store::{consents, naive, pushed_requests, utc, write_tx};
 use crate::web::RequestContext;
 use request::{RawParams, Request, Target};
 
@@ -89,6 +91,9 @@ pub async fn run(
     params: &RawParams,
     decision: Option<Decision>,
 ) -> Result<Answer, AppError> {
+    // A pushed request (RFC 9126): its stored parameters, not the URL's.
+    let expanded = pushed::expand(state, params).await?;
+    let params = expanded.as_ref().unwrap_or(params);
     let client = match params.get("client_id") {
         Some(id) if id.len() <= 128 => {
             let id = ClientId::from(id);
@@ -143,6 +148,11 @@ async fn decide(
     target: &Target,
     decision: Option<Decision>,
 ) -> Result<Step, AppError> {
+    if params.get("request_uri").is_none()
+        && (target.client.require_par || state.config.oidc.require_pushed_authorization_requests)
+    {
+        return Ok(Step::Refuse(pushed::required_error()));
+    }
     let r = match request::validate(state, params, &target.client) {
         Ok(r) => r,
         Err(e) => return Ok(Step::Refuse(e)),
@@ -245,7 +255,8 @@ async fn decide(
             })));
         }
     };
-    let code = issue_code(state, ctx, &current, target, r, grant_consent).await?;
+    let pushed = params.get("request_uri").map(pushed::uri_hash);
+    let code = issue_code(state, ctx, &current, target, r, grant_consent, pushed).await?;
     Ok(Step::Respond(Answer::Respond(
         target.code(state.config.public_base(), &code)?,
     )))
@@ -275,7 +286,8 @@ async fn record_consent(
 }
 
 /// Store a new code (and the consent just given, with its audit record, in
-/// the same transaction); returns the code.
+/// the same transaction; a pushed request is used up in it too); returns
+/// the code.
 async fn issue_code(
     state: &AppState,
     ctx: &RequestContext,
@@ -283,6 +295,7 @@ async fn issue_code(
     target: &Target,
     r: Request,
     grant_consent: bool,
+    pushed: Option<String>,
 ) -> Result<String, AppError> {
     let now = state.now();
     let code = random_token();
@@ -310,10 +323,25 @@ async fn issue_code(
     state
         .db
         .run(move |conn| {
+            // Of two completions of one pushed request, one gets a code.
+            let use_up = |conn: &mut crate::db::DbConnection| match &pushed {
+                Some(hash) if !pushed_requests::consume(conn, hash, naive(now))? => {
+                    Err(AppError::BadRequest(
+                        crate::i18n::Tr::current()
+                            .text("authorize.par_invalid")
+                            .to_owned(),
+                    ))
+                }
+                _ => Ok(()),
+            };
             if !grant_consent {
-                return codes::insert(conn, &row);
+                return conn.transaction::<_, AppError, _>(|conn| {
+                    use_up(conn)?;
+                    codes::insert(conn, &row)
+                });
             }
             write_tx(conn, |conn| {
+                use_up(conn)?;
                 let merged =
                     consents::merge(conn, &row.user_id, &row.client_id, &scopes, naive(now))?;
                 audit::record(

@@ -30,6 +30,7 @@ pub struct Endpoints {
     pub revocation: String,
     pub end_session: String,
     pub device_authorization: String,
+    pub pushed_authorization_request: String,
 }
 
 impl Endpoints {
@@ -47,6 +48,7 @@ impl Endpoints {
             revocation: url("/revoke"),
             end_session: url("/end_session"),
             device_authorization: url("/device_authorization"),
+            pushed_authorization_request: url("/par"),
         }
     }
 }
@@ -65,6 +67,8 @@ pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
         "revocation_endpoint": at.revocation,
         "end_session_endpoint": at.end_session,
         "device_authorization_endpoint": at.device_authorization,
+        "pushed_authorization_request_endpoint": at.pushed_authorization_request,
+        "require_pushed_authorization_requests": config.oidc.require_pushed_authorization_requests,
         "scopes_supported": SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],

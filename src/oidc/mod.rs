@@ -16,6 +16,7 @@ pub mod id_token_hint;
 pub mod introspect;
 pub mod issued;
 pub mod jwks;
+pub mod par;
 pub mod resource;
 pub mod revoke;
 pub mod scope;

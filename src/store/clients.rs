@@ -55,6 +55,8 @@ pub struct Client {
     /// PKCE required even though it is confidential (public clients
     /// always need it).
     pub require_pkce: bool,
+    /// Authorization requests only through `/par` (RFC 9126 §5).
+    pub require_par: bool,
 }
 
 impl Client {
@@ -233,6 +235,7 @@ pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), A
             clients::audiences.eq(client.audiences.to_json()),
             clients::allowed_origins.eq(client.allowed_origins.to_json()),
             clients::require_pkce.eq(client.require_pkce),
+            clients::require_par.eq(client.require_par),
         ))
         .execute(conn)?;
     Ok(())

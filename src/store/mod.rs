@@ -27,6 +27,7 @@ pub mod orgs;
 pub mod passkeys;
 pub mod pending_logins;
 pub mod providers;
+pub mod pushed_requests;
 pub mod refresh_tokens;
 pub mod revoked_tokens;
 pub mod saml_assertions;

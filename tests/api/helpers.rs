@@ -583,6 +583,12 @@ impl ClientBuilder<'_> {
         self
     }
 
+    /// Authorization requests only through `/par` (RFC 9126).
+    pub fn require_par(mut self) -> Self {
+        self.spec.require_par = true;
+        self
+    }
+
     pub fn backchannel_logout_uri(mut self, uri: &str) -> Self {
         self.spec.backchannel_logout_uri = Some(uri.into());
         self

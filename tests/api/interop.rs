@@ -103,6 +103,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "refresh_reuse_rejected",
         "revocation",
         "public_client_code_flow_pkce",
+        "pushed_authorization_request",
         "client_credentials",
         "device_flow",
         "end_session",

@@ -60,6 +60,7 @@ mod mfa;
 mod mfa_policy;
 mod migrations;
 mod ops;
+mod par;
 mod passkeys;
 mod providers;
 #[cfg(feature = "saml")]

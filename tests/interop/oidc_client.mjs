@@ -190,12 +190,12 @@ async function loginAndConsent(authorizationUrl) {
   }
 }
 
-async function codeFlow(config, { scope, extra = {} }) {
+async function codeFlow(config, { scope, extra = {}, par = false }) {
   const pkceCodeVerifier = client.randomPKCECodeVerifier();
   const code_challenge = await client.calculatePKCECodeChallenge(pkceCodeVerifier);
   const state = client.randomState();
   const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
+  const parameters = {
     redirect_uri: REDIRECT_URI,
     scope,
     code_challenge,
@@ -203,7 +203,16 @@ async function codeFlow(config, { scope, extra = {} }) {
     state,
     nonce,
     ...extra,
-  });
+  };
+  // RFC 9126: the parameters go to the PAR endpoint; the browser gets
+  // only client_id and request_uri.
+  const url = par
+    ? await client.buildAuthorizationUrlWithPAR(config, parameters)
+    : client.buildAuthorizationUrl(config, parameters);
+  if (par) {
+    const sent = [...url.searchParams.keys()].sort().join(',');
+    assert(sent === 'client_id,request_uri', `PAR authorization URL carries ${sent}`);
+  }
   const callback = await loginAndConsent(url);
   assert(callback.searchParams.get('iss') !== null, `authorization response lacks iss (RFC 9207): ${callback}`);
   const tokens = await client.authorizationCodeGrant(config, callback, {
@@ -361,6 +370,16 @@ await check('public_client_code_flow_pkce', ['config'], async () => {
   assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
   if (ctx.sub) assert(claims.sub === ctx.sub, 'public client got another sub for the same user');
   await checkJwtAccessToken(tokens.access_token, id);
+});
+
+await check('pushed_authorization_request', ['config'], async () => {
+  const m = ctx.config.serverMetadata();
+  assert(typeof m.pushed_authorization_request_endpoint === 'string', 'no pushed_authorization_request_endpoint');
+  const { tokens } = await codeFlow(ctx.config, { scope: 'openid email', par: true });
+  const claims = tokens.claims();
+  assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
+  if (ctx.sub) assert(claims.sub === ctx.sub, 'PAR sign-in got another sub for the same user');
+  await checkJwtAccessToken(tokens.access_token, env('CLIENT_ID'));
 });
 
 await check('client_credentials', ['config'], async () => {

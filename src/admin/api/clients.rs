@@ -107,6 +107,9 @@ pub struct NewClient {
     /// clients always need it; recommended, RFC 9700).
     #[serde(default)]
     pub require_pkce: bool,
+    /// Accept authorization requests only through `/par` (RFC 9126 §5).
+    #[serde(default)]
+    pub require_pushed_authorization_requests: bool,
 }
 
 /// A present field, even `null` (`Some(None)`: clear the setting).
@@ -158,6 +161,8 @@ pub struct ClientChanges {
     pub allowed_origins: Option<Vec<String>>,
     /// Require PKCE (S256) of this confidential client too.
     pub require_pkce: Option<bool>,
+    /// Accept authorization requests only through `/par` (RFC 9126 §5).
+    pub require_pushed_authorization_requests: Option<bool>,
 }
 
 fn alg(field: &'static str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
@@ -193,6 +198,7 @@ impl NewClient {
             allowed_origins: self.allowed_origins,
             organization_id: self.organization_id.map(OrganizationId::from),
             require_pkce: self.require_pkce,
+            require_par: self.require_pushed_authorization_requests,
         })
     }
 }
@@ -223,6 +229,7 @@ impl ClientChanges {
             audiences: self.audiences,
             allowed_origins: self.allowed_origins,
             require_pkce: self.require_pkce,
+            require_par: self.require_pushed_authorization_requests,
         })
     }
 }

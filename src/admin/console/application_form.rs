@@ -38,6 +38,8 @@ pub struct AppForm {
     pub skip_consent: Option<String>,
     pub pkce_shown: Option<String>,
     pub require_pkce: Option<String>,
+    pub par_shown: Option<String>,
+    pub require_par: Option<String>,
     pub backchannel_logout_uri: Option<String>,
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
@@ -112,6 +114,11 @@ impl AppForm {
             .map(|_| self.require_pkce.is_some())
     }
 
+    /// The pushed-requests box, when the form showed it.
+    fn par(&self) -> Option<bool> {
+        self.par_shown.as_ref().map(|_| self.require_par.is_some())
+    }
+
     fn consent(&self) -> Option<String> {
         self.consent_shown.as_ref().map(|_| {
             if self.skip_consent.is_some() {
@@ -169,6 +176,7 @@ impl AppForm {
             allowed_origins: list(&self.allowed_origins),
             organization_id: text(&self.organization_id).map(OrganizationId::from),
             require_pkce: kind.public() || self.pkce().unwrap_or(false),
+            require_par: self.par().unwrap_or(false),
         })
     }
 
@@ -194,6 +202,7 @@ impl AppForm {
             audiences: list(&self.audiences),
             allowed_origins: list(&self.allowed_origins),
             require_pkce: self.pkce(),
+            require_par: self.par(),
         })
     }
 }
@@ -216,6 +225,8 @@ pub struct Fields {
     pub skip_consent: bool,
     /// PKCE required (always for public clients).
     pub require_pkce: bool,
+    /// Authorization requests only through `/par`.
+    pub require_par: bool,
     pub backchannel_logout_uri: String,
     pub logo_uri: String,
     pub policy_uri: String,
@@ -245,6 +256,7 @@ impl Fields {
             access_token_signed_response_alg: view.access_token_signed_response_alg.clone(),
             skip_consent: view.consent == "skip",
             require_pkce: view.require_pkce,
+            require_par: view.require_pushed_authorization_requests,
             backchannel_logout_uri: view.backchannel_logout_uri.clone().unwrap_or_default(),
             logo_uri: view.logo_uri.clone().unwrap_or_default(),
             policy_uri: view.policy_uri.clone().unwrap_or_default(),
@@ -283,6 +295,7 @@ impl Fields {
             access_token_signed_response_alg: v(&form.access_token_signed_response_alg),
             skip_consent: form.skip_consent.is_some(),
             require_pkce: form.require_pkce.is_some(),
+            require_par: form.require_par.is_some(),
             backchannel_logout_uri: v(&form.backchannel_logout_uri),
             logo_uri: v(&form.logo_uri),
             policy_uri: v(&form.policy_uri),

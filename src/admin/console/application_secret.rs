@@ -188,6 +188,7 @@ mod tests {
             organization_id: None,
             public,
             require_pkce: public,
+            require_pushed_authorization_requests: false,
             token_endpoint_auth_method: if public {
                 "none"
             } else {

@@ -211,6 +211,20 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.applications.overview", "Overview"),
     ("admin.applications.pkce", "PKCE"),
     ("admin.applications.require_pkce", "Require PKCE"),
+    ("admin.applications.par", "Pushed requests"),
+    (
+        "admin.applications.require_par",
+        "Require pushed authorization requests",
+    ),
+    (
+        "admin.applications.require_par_hint",
+        "The application must send its sign-in parameters to the /par endpoint first (RFC 9126), so they cannot be read or changed in the browser. Only for software that supports it (FAPI 2.0 requires it).",
+    ),
+    (
+        "admin.applications.par_required",
+        "Required: sign-ins only through /par",
+    ),
+    ("admin.applications.par_optional", "Accepted, not required"),
     (
         "admin.applications.require_pkce_hint",
         "Every sign-in must carry a PKCE challenge (S256), which stops stolen or injected codes. Recommended for every application (RFC 9700); leave it off only for software that cannot send one.",
@@ -492,6 +506,23 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.applications.overview", "Überblick"),
     ("admin.applications.pkce", "PKCE"),
     ("admin.applications.require_pkce", "PKCE verlangen"),
+    ("admin.applications.par", "Vorab übermittelte Anfragen"),
+    (
+        "admin.applications.require_par",
+        "Vorab übermittelte Anmeldeanfragen verlangen",
+    ),
+    (
+        "admin.applications.require_par_hint",
+        "Die Anwendung muss ihre Anmeldeparameter zuerst an den /par-Endpunkt senden (RFC 9126), sodass sie im Browser weder lesbar noch veränderbar sind. Nur für Software, die das unterstützt (FAPI 2.0 verlangt es).",
+    ),
+    (
+        "admin.applications.par_required",
+        "Verlangt: Anmeldungen nur über /par",
+    ),
+    (
+        "admin.applications.par_optional",
+        "Angenommen, nicht verlangt",
+    ),
     (
         "admin.applications.require_pkce_hint",
         "Jede Anmeldung muss eine PKCE-Challenge (S256) mitsenden; das verhindert gestohlene oder eingeschleuste Codes. Für jede Anwendung empfohlen (RFC 9700); schalten Sie es nur für Software ab, die keine senden kann.",

@@ -16,6 +16,18 @@ use crate::store::clients::Client;
 /// Longest accepted `state`, `nonce`, `login_hint` and `claims` (SR-104).
 pub const MAX_PARAM: usize = 2048;
 
+/// The prefix of every `request_uri` `/par` hands out (RFC 9126 §2.2).
+pub const URN_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
+
+/// The parameters an interaction carries for a pushed request (RFC 9126).
+pub const PUSHED_CARRIED: [&str; 5] = [
+    "client_id",
+    "request_uri",
+    "prompt",
+    "max_age",
+    "ui_locales",
+];
+
 /// The parameters as received (query string or form), in order.
 #[derive(Debug, Clone, Default)]
 pub struct RawParams(pub Vec<(String, String)>);
@@ -54,10 +66,27 @@ impl RawParams {
             .collect()
     }
 
+    /// The parameters an interaction carries back to `/authorize`: all of
+    /// them, or for a pushed request (RFC 9126) its reference and progress
+    /// (`prompt` and `max_age` always present, empty when gone).
+    pub fn carried(&self) -> Vec<(String, String)> {
+        if self.get("request_uri").is_none() {
+            return self.0.clone();
+        }
+        PUSHED_CARRIED
+            .iter()
+            .filter_map(|name| match (*name, self.get(name)) {
+                (_, Some(v)) => Some(((*name).to_owned(), v.to_owned())),
+                ("prompt" | "max_age", None) => Some(((*name).to_owned(), String::new())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// URL-encoded form, to rebuild the request as a `GET /authorize` URL.
     pub fn to_query(&self) -> String {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &self.0 {
+        for (k, v) in &self.carried() {
             s.append_pair(k, v);
         }
         s.finish()
@@ -246,17 +275,22 @@ pub fn validate(
             "parameter {name} is repeated"
         )));
     }
-    // SR-15/SR-16: refused explicitly, a request_uri is never fetched.
+    // SR-15/SR-16: refused explicitly. A request_uri here was ours,
+    // issued by `/par` and already replaced by its stored parameters
+    // (see the `pushed` module): no request_uri is ever fetched.
     if params.get("request").is_some() {
         return Err(err(
             ErrorCode::RequestNotSupported,
             "request objects are not supported",
         ));
     }
-    if params.get("request_uri").is_some() {
+    if params
+        .get("request_uri")
+        .is_some_and(|u| !u.starts_with(URN_PREFIX))
+    {
         return Err(err(
             ErrorCode::RequestUriNotSupported,
-            "request_uri is not supported",
+            "only request_uri values from the pushed authorization request endpoint are accepted",
         ));
     }
     if !matches!(

@@ -69,6 +69,7 @@ pub struct ClientPatch {
     pub audiences: Option<Vec<String>>,
     pub allowed_origins: Option<Vec<String>>,
     pub require_pkce: Option<bool>,
+    pub require_par: Option<bool>,
 }
 
 impl ClientPatch {
@@ -110,6 +111,7 @@ impl ClientPatch {
         set(&mut spec.audiences, self.audiences);
         set(&mut spec.allowed_origins, self.allowed_origins);
         set(&mut spec.require_pkce, self.require_pkce);
+        set(&mut spec.require_par, self.require_par);
     }
 }
 

@@ -135,6 +135,9 @@ pub struct SettingArgs {
     /// Require PKCE (S256) of a confidential client too (public clients always need it); `--require-pkce false` lifts it.
     #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
     require_pkce: Option<bool>,
+    /// Accept this client's authorization requests only through /par (RFC 9126); `--require-par false` lifts it.
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    require_par: Option<bool>,
 }
 
 fn read_jwks(path: Option<&Path>) -> Result<Option<String>, AppError> {
@@ -190,6 +193,7 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             allowed_origins: s.allowed_origins,
             organization_id: None,
             require_pkce: s.require_pkce.unwrap_or(false),
+            require_par: s.require_par.unwrap_or(false),
         },
         args.org,
     ))
@@ -215,6 +219,7 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
         audiences: list(s.audiences),
         allowed_origins: list(s.allowed_origins),
         require_pkce: s.require_pkce,
+        require_par: s.require_par,
     };
     for setting in args.clear {
         match setting.as_str() {

@@ -73,6 +73,7 @@ pub fn create_tx(
         deleted_at: None,
         deleted_by: None,
         require_pkce: false,
+        require_par: false,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

@@ -37,6 +37,8 @@ pub struct ClientSpec {
     pub organization_id: Option<OrganizationId>,
     /// PKCE required although confidential (public clients always).
     pub require_pkce: bool,
+    /// Authorization requests only through `/par` (RFC 9126 §5).
+    pub require_par: bool,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -302,6 +304,7 @@ impl ClientSpec {
             allowed_origins: client.allowed_origins(),
             organization_id: client.organization_id.clone(),
             require_pkce: client.require_pkce,
+            require_par: client.require_par,
         }
     }
 
@@ -334,5 +337,6 @@ impl ClientSpec {
         client.audiences = TextList::from(self.audiences.as_slice());
         client.allowed_origins = TextList::from(self.allowed_origins.as_slice());
         client.require_pkce = self.require_pkce || self.public;
+        client.require_par = self.require_par;
     }
 }

@@ -17,6 +17,8 @@ pub struct ClientView {
     /// Every authorization request must carry a PKCE challenge (S256):
     /// always for public clients, by choice for confidential ones.
     pub require_pkce: bool,
+    /// Authorization requests only through `/par` (RFC 9126 §5).
+    pub require_pushed_authorization_requests: bool,
     pub token_endpoint_auth_method: String,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
@@ -50,6 +52,7 @@ impl ClientView {
             organization_id: client.organization_id.as_ref().map(|o| o.to_string()),
             public: client.public,
             require_pkce: client.public || client.require_pkce,
+            require_pushed_authorization_requests: client.require_par,
             token_endpoint_auth_method: client.token_endpoint_auth_method.clone(),
             redirect_uris: client.redirect_uris(),
             post_logout_redirect_uris: client.post_logout_redirect_uris(),
