@@ -76,20 +76,25 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
     if !applied.is_empty() {
         tracing::info!(?applied, "applied database migrations");
     }
-    let master = crate::keys::master::MasterKeys::local(
-        &config.master_key_path(),
-        config.master_key_file.is_none(),
-        &config.previous_master_key_files,
-    )?;
+    let master = crate::keys::master::MasterKeys::from_config(&config, true)?;
+    let now = clock.now();
     let envelope = {
         let master = master.clone();
         Arc::new(
-            db.run(move |conn| crate::keys::data::load_envelope(conn, &master))
-                .await?,
+            db.run(move |conn| {
+                crate::keys::data::load_envelope(conn, &master).inspect_err(|e| {
+                    crate::keys::master::audit_unwrap_failure(
+                        conn,
+                        &crate::audit::Actor::system("startup"),
+                        e,
+                        now,
+                    )
+                })
+            })
+            .await?,
         )
     };
     let policy = crate::state::key_policy(&config);
-    let now = clock.now();
     let key_set = {
         let envelope = envelope.clone();
         db.run(move |conn| {

@@ -109,7 +109,8 @@ pub enum KeysCommand {
     /// List signing keys as JSON.
     List,
     /// Re-wrap every data key under the current master key
-    /// (`master_key_file`), unwrapping with `previous_master_key_files`;
+    /// (`master_key_file` or `[master_key]`), unwrapping with
+    /// `previous_master_key_files` and `previous_master_keys`;
     /// resumable, safe with instances running. See docs/security.md.
     RotateMaster,
 }
@@ -468,11 +469,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
             }
         }
         Command::Keys(KeysCommand::RotateMaster) => {
-            let master = crate::keys::master::MasterKeys::local(
-                &config.master_key_path(),
-                false,
-                &config.previous_master_key_files,
-            )?;
+            let master = crate::keys::master::MasterKeys::from_config(&config, false)?;
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
             let now = state.now();
             let rotated = state
@@ -483,7 +480,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 .await?;
             print_json(&serde_json::to_value(&rotated).unwrap_or_default());
             eprintln!(
-                "every data key is wrapped by master key {}: once every instance runs with this master_key_file, remove previous_master_key_files from their configuration",
+                "every data key is wrapped by master key {}: once every instance runs with this master key, remove previous_master_key_files and previous_master_keys from their configuration",
                 rotated.master_key_id
             );
             Ok(ExitCode::SUCCESS)

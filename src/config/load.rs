@@ -24,6 +24,16 @@ const FROM_FILE: &[(&str, &str, &str)] = &[
     ("SETUP_TOKEN_FILE", "SETUP_TOKEN", "setup_token"),
     ("SMTP_URL_FILE", "SMTP_URL", "smtp_url"),
     ("MAIL__PASSWORD_FILE", "MAIL__PASSWORD", "mail.password"),
+    (
+        "MASTER_KEY__PKCS11__PIN_FILE",
+        "MASTER_KEY__PKCS11__PIN",
+        "master_key.pkcs11.pin",
+    ),
+    (
+        "MASTER_KEY__AWS_KMS__SECRET_ACCESS_KEY_FILE",
+        "MASTER_KEY__AWS_KMS__SECRET_ACCESS_KEY",
+        "master_key.aws_kms.secret_access_key",
+    ),
 ];
 
 /// Where the settings came from, for messages.
@@ -35,7 +45,9 @@ pub struct ConfigSource {
 /// Load the configuration. `file` is `--config`; without it `./ostiary.toml`
 /// is read when it exists. A named file that does not exist is an error.
 /// `OSTIARY_DATABASE_URL_FILE`, `OSTIARY_SETUP_TOKEN_FILE`,
-/// `OSTIARY_SMTP_URL_FILE` and `OSTIARY_MAIL__PASSWORD_FILE` name a file
+/// `OSTIARY_SMTP_URL_FILE`, `OSTIARY_MAIL__PASSWORD_FILE`,
+/// `OSTIARY_MASTER_KEY__PKCS11__PIN_FILE` and
+/// `OSTIARY_MASTER_KEY__AWS_KMS__SECRET_ACCESS_KEY_FILE` name a file
 /// holding that setting (one trailing line break is dropped); setting one
 /// together with its plain variable, or naming an unreadable or empty file,
 /// is an error. Messages name the variable and the path, never the content.

@@ -6,6 +6,7 @@
 //! also be read from a file named by an `OSTIARY_…_FILE` variable.
 
 mod load;
+mod master_key;
 mod secret;
 mod settings;
 mod validate;

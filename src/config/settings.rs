@@ -31,6 +31,13 @@ pub struct Config {
     /// Earlier master key files, only to unwrap data keys still wrapped by
     /// them while `ostiary keys rotate-master` moves them to the current one.
     pub previous_master_key_files: Vec<PathBuf>,
+    /// Where the master key lives: `local` (the file above), a PKCS#11
+    /// token or AWS KMS (docs/keys.md).
+    pub master_key: MasterKeyConfig,
+    /// Earlier master keys of any provider (`[[previous_master_keys]]`,
+    /// each like `[master_key]`, a `local` one with `file`), only to unwrap
+    /// while `ostiary keys rotate-master` moves data keys to the current one.
+    pub previous_master_keys: Vec<MasterKeyConfig>,
     /// `text` or `json`.
     pub log_format: String,
     /// A tracing filter such as `info` or `ostiary=debug,info`.
@@ -55,6 +62,82 @@ pub struct Config {
     pub require_verified_email: bool,
     pub mail: MailConfig,
     pub webhooks: WebhooksConfig,
+}
+
+/// A master key (S10, docs/keys.md): `provider` says which, the section of
+/// that provider says where.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MasterKeyConfig {
+    /// `local`, `pkcs11` or `aws_kms`.
+    pub provider: String,
+    /// `local`: the key file (for the current key `master_key_file` says
+    /// the same; set one of them).
+    pub file: Option<PathBuf>,
+    pub pkcs11: Pkcs11Config,
+    pub aws_kms: AwsKmsConfig,
+}
+
+impl Default for MasterKeyConfig {
+    fn default() -> Self {
+        Self {
+            provider: "local".into(),
+            file: None,
+            pkcs11: Pkcs11Config::default(),
+            aws_kms: AwsKmsConfig::default(),
+        }
+    }
+}
+
+/// An AES key on a PKCS#11 token (an HSM, a cloud HSM, SoftHSM2).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pkcs11Config {
+    /// The vendor's PKCS#11 library, e.g. `/usr/lib/softhsm/libsofthsm2.so`.
+    pub module: Option<PathBuf>,
+    /// The label of the token holding the key.
+    pub token_label: String,
+    /// The label (`CKA_LABEL`) of the AES key.
+    pub key_label: String,
+    /// The user PIN (secret; also `OSTIARY_MASTER_KEY__PKCS11__PIN_FILE`).
+    pub pin: Option<Secret>,
+}
+
+/// A symmetric AWS KMS key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AwsKmsConfig {
+    /// The region, e.g. `eu-central-1`.
+    pub region: String,
+    /// The key ARN (best: it is stored with every wrapped data key), key id
+    /// or alias.
+    pub key_id: String,
+    /// Another endpoint than `https://kms.<region>.amazonaws.com` (a VPC
+    /// endpoint; plain http only on loopback, for a local test server).
+    pub endpoint: Option<String>,
+    /// The access key id; unset: `AWS_ACCESS_KEY_ID` and
+    /// `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`) from the environment.
+    pub access_key_id: Option<String>,
+    /// Secret (also `OSTIARY_MASTER_KEY__AWS_KMS__SECRET_ACCESS_KEY_FILE`).
+    pub secret_access_key: Option<Secret>,
+    /// For temporary credentials (secret).
+    pub session_token: Option<Secret>,
+    /// Connect and request timeout of each KMS call.
+    pub timeout_secs: u64,
+}
+
+impl Default for AwsKmsConfig {
+    fn default() -> Self {
+        Self {
+            region: String::new(),
+            key_id: String::new(),
+            endpoint: None,
+            access_key_id: None,
+            secret_access_key: None,
+            session_token: None,
+            timeout_secs: 10,
+        }
+    }
 }
 
 /// Webhook delivery (S9, docs/webhooks.md).
@@ -259,6 +342,8 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             master_key_file: None,
             previous_master_key_files: Vec::new(),
+            master_key: MasterKeyConfig::default(),
+            previous_master_keys: Vec::new(),
             log_format: "text".into(),
             log_level: "info".into(),
             trusted_proxies: Vec::new(),
@@ -339,11 +424,20 @@ pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
 }
 
 impl Config {
-    /// The master key file: configured, or `master.key` in the data dir.
+    /// The master key file of the `local` provider: configured
+    /// (`master_key_file` or `master_key.file`), or `master.key` in the
+    /// data dir.
     pub fn master_key_path(&self) -> PathBuf {
         self.master_key_file
             .clone()
+            .or_else(|| self.master_key.file.clone())
             .unwrap_or_else(|| self.data_dir.join("master.key"))
+    }
+
+    /// Whether the local master key file is the generated default (then it
+    /// is created on first run).
+    pub fn master_key_is_generated(&self) -> bool {
+        self.master_key_file.is_none() && self.master_key.file.is_none()
     }
 
     /// Whether the issuer is served over https (then HSTS is sent).

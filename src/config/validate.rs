@@ -39,6 +39,7 @@ pub fn validate(config: &Config) -> Vec<String> {
     if matches!(&config.setup_token, Some(t) if t.expose().len() < 16) {
         problems.push("setup_token: must be at least 16 characters when set".into());
     }
+    crate::config::master_key::check(config, &mut problems);
     if config.database.pool_size == 0 {
         problems.push("database.pool_size: must be at least 1".into());
     }

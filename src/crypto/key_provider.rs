@@ -1,7 +1,7 @@
 //! Key-encryption keys (S10). A [`KeyProvider`] wraps and unwraps data keys;
 //! the local provider keeps a 256-bit master key in a file outside the
-//! database (generated on first run with mode 0600). An external KMS such as
-//! Vault transit implements the same trait.
+//! database (generated on first run with mode 0600). PKCS#11 tokens and AWS
+//! KMS implement the same trait ([`crate::crypto::providers`]).
 
 use std::fs;
 use std::io::Write;

@@ -1,5 +1,6 @@
 //! The master keys (S10): the current one wraps every new data key; earlier
-//! ones (`previous_master_key_files`) only unwrap the data keys still
+//! ones (`previous_master_key_files`, `previous_master_keys`; a local file,
+//! a PKCS#11 token or AWS KMS alike) only unwrap the data keys still
 //! wrapped by them, until [`rotate`] has re-wrapped each under the current
 //! key. Rotation goes one data key per transaction, each row changing only
 //! while it still names the key it was read with: a crash leaves every row
@@ -30,6 +31,15 @@ impl MasterKeys {
     /// From providers (tests, other key providers).
     pub fn new(current: Arc<dyn KeyProvider>, previous: Vec<Arc<dyn KeyProvider>>) -> Self {
         Self { current, previous }
+    }
+
+    /// The master keys the configuration names (any provider, each use
+    /// logged); a generated local key file is created when `create`.
+    pub fn from_config(config: &crate::config::Config, create: bool) -> Result<Self, AppError> {
+        Ok(Self {
+            current: crate::keys::providers::current(config, create)?,
+            previous: crate::keys::providers::previous(config)?,
+        })
     }
 
     /// The local key files: `current` (created when `create`) and the
@@ -93,7 +103,9 @@ pub fn rotate(
             done.already.push(row.id);
             continue;
         }
-        let key = keys.unwrap(&row)?;
+        let key = keys
+            .unwrap(&row)
+            .inspect_err(|e| audit_unwrap_failure(conn, actor, e, now))?;
         let changed = write_tx(conn, |conn| {
             let changed = data_keys::rewrap(conn, keys.current.as_ref(), &row, &key)?;
             if changed {
@@ -119,4 +131,32 @@ pub fn rotate(
         }
     }
     Ok(done)
+}
+
+/// Audit (`key.master_unwrap_failed`, outcome failure) that the data keys
+/// could not be unwrapped: a wrong or unreachable master key. The message
+/// names the data key and the master key, never key material. Database
+/// errors are not about keys and are left out; a failure to audit is only
+/// logged (the caller reports the original error).
+pub fn audit_unwrap_failure(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    error: &AppError,
+    now: DateTime<Utc>,
+) {
+    if matches!(error, AppError::Database(_) | AppError::Pool(_)) {
+        return;
+    }
+    let recorded = write_tx(conn, |conn| {
+        audit::record(
+            conn,
+            actor,
+            Event::new(Action::MasterKeyUnwrapFailed, Outcome::Failure)
+                .details(serde_json::json!({ "error": error.to_string() })),
+            now,
+        )
+    });
+    if let Err(e) = recorded {
+        tracing::error!(error = %e, "cannot audit the failed unwrap of a data key");
+    }
 }

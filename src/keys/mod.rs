@@ -5,4 +5,5 @@
 
 pub mod data;
 pub mod master;
+pub mod providers;
 pub mod signing;

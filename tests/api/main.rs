@@ -49,6 +49,7 @@ mod guards;
 mod i18n;
 mod interop;
 mod invitations;
+mod key_providers;
 mod ldap;
 mod ldap_admin;
 mod ldap_choose;
