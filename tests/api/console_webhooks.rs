@@ -661,7 +661,7 @@ async fn webhooks_in_chromium() {
             next_attempt_at: app.state.now().naive_utc(),
             locked_until: None,
             last_status: Some(503),
-            last_error: Some("HTTP 503".into()),
+            last_error: Some("answered 503".into()),
             created_at: app.state.now().naive_utc(),
             delivered_at: None,
         };
