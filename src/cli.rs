@@ -1,6 +1,6 @@
 //! The command line (clap): `serve` (default), `migrate`, `user create`,
 //! `user list`, `config check`, `audit verify`, `client …`, `keys`, `mfa`, `invitation create`,
-//! `provider …`. Commands a script reads print JSON on
+//! `provider …`, `webhook …`. Commands a script reads print JSON on
 //! stdout; problems go to stderr with a non-zero exit code.
 
 use std::io::Read;
@@ -74,6 +74,9 @@ pub enum Command {
     /// Manage organizations and their members.
     #[command(subcommand)]
     Org(crate::admin::org_cli::OrgCommand),
+    /// Manage webhook subscriptions and their dead letters.
+    #[command(subcommand)]
+    Webhook(crate::webhooks::cli::WebhookCommand),
 }
 
 /// `ostiary invitation …`
@@ -510,6 +513,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
         Command::Org(command) => {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;
             print_json(&crate::admin::org_cli::run(&state, command).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Webhook(command) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            print_json(&crate::webhooks::cli::run(&state, command).await?);
             Ok(ExitCode::SUCCESS)
         }
     }

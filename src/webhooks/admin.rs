@@ -29,6 +29,19 @@ pub enum Refusal {
     NoOrganization,
     /// Only a dead delivery can be replayed.
     NotDead,
+    /// The dead-letter queue is for callers of global reach only.
+    NotGlobal,
+}
+
+/// The one rule of the dead-letter queue: only a caller of global reach
+/// (a superuser, a global key, the CLI) lists deliveries by status and
+/// replays them — an organization's caller not even its own (SR-100).
+pub fn may_inspect_deliveries(reach: &Reach) -> Result<(), Refusal> {
+    if reach.is_none() {
+        Ok(())
+    } else {
+        Err(Refusal::NotGlobal)
+    }
 }
 
 /// A subscription as the API shows it: the secret only as a hint.
@@ -134,7 +147,8 @@ pub struct WebhookPatch {
     pub enabled: Option<bool>,
 }
 
-type Reach = Option<Vec<OrganizationId>>;
+/// The organizations a caller reaches (`None`: all).
+pub type Reach = Option<Vec<OrganizationId>>;
 
 fn strings(reach: &Reach) -> Option<Vec<String>> {
     reach
@@ -409,27 +423,35 @@ pub async fn deliveries(
         .await
 }
 
-/// Deliveries in `status` (the dead-letter queue: `dead`), newest first.
-/// Callers of global reach only (the API checks).
+/// Deliveries in `status` (the dead-letter queue: `dead`), newest first;
+/// callers of global reach only ([`may_inspect_deliveries`]).
 pub async fn with_status(
     state: &AppState,
+    reach: &Reach,
     status: &'static str,
-) -> Result<Vec<DeliveryView>, AppError> {
+) -> Result<Result<Vec<DeliveryView>, Refusal>, AppError> {
+    if let Err(refusal) = may_inspect_deliveries(reach) {
+        return Ok(Err(refusal));
+    }
     let found = state
         .db
         .run(move |conn| rows::with_status(conn, status, LIST_LIMIT))
         .await?;
-    Ok(found.iter().map(DeliveryView::of).collect())
+    Ok(Ok(found.iter().map(DeliveryView::of).collect()))
 }
 
 /// Put a dead delivery back in line (pending, no attempts, due now);
-/// audited `webhook.replayed`. Callers of global reach only (the API
-/// checks).
+/// audited `webhook.replayed`. Callers of global reach only
+/// ([`may_inspect_deliveries`]).
 pub async fn replay(
     state: &AppState,
     actor: &Actor,
+    reach: &Reach,
     id: String,
 ) -> Result<Result<DeliveryView, Refusal>, AppError> {
+    if let Err(refusal) = may_inspect_deliveries(reach) {
+        return Ok(Err(refusal));
+    }
     let now = state.now();
     let actor = actor.clone();
     state

@@ -36,6 +36,7 @@ mod console_keys;
 mod console_organizations;
 mod console_providers;
 mod console_users;
+mod console_webhooks;
 mod cors;
 mod device;
 mod discovery;

@@ -6,7 +6,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::admin::api::caller::{Caller, Reach};
+use crate::admin::api::caller::Caller;
 use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals};
 use crate::admin::api::webhooks::{DeliveryList, refused};
 use crate::admin::scopes::Scope;
@@ -21,13 +21,7 @@ pub struct StatusQuery {
 }
 
 fn global(caller: &Caller) -> Result<(), Problem> {
-    if caller.reach == Reach::Global {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(
-            "only a superuser (or a key of global reach) inspects and replays dead letters",
-        ))
-    }
+    admin::may_inspect_deliveries(&caller.reach.organization_ids()).map_err(refused)
 }
 
 /// `GET /api/v1/webhook-deliveries?status=dead`
@@ -62,7 +56,9 @@ pub async fn list(
             ));
         }
     };
-    let items = admin::with_status(&state, status).await?;
+    let items = admin::with_status(&state, &caller.reach.organization_ids(), status)
+        .await?
+        .map_err(refused)?;
     Ok(HttpResponse::Ok().json(DeliveryList { items }))
 }
 
@@ -87,8 +83,13 @@ pub async fn replay(
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::write("webhooks"))?;
     global(&caller)?;
-    let view = admin::replay(&state, &caller.actor, path.into_inner())
-        .await?
-        .map_err(refused)?;
+    let view = admin::replay(
+        &state,
+        &caller.actor,
+        &caller.reach.organization_ids(),
+        path.into_inner(),
+    )
+    .await?
+    .map_err(refused)?;
     Ok(HttpResponse::Ok().json(view))
 }

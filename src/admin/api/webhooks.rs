@@ -74,6 +74,9 @@ pub fn refused(refusal: Refusal) -> Problem {
             Problem::unprocessable("organization_id", "no such organization in your reach")
         }
         Refusal::NotDead => Problem::conflict("only a dead delivery can be replayed"),
+        Refusal::NotGlobal => Problem::forbidden(
+            "only a superuser (or a key of global reach) inspects and replays dead letters",
+        ),
     }
 }
 

@@ -7,7 +7,8 @@ use actix_web::web::{self, ServiceConfig};
 use crate::admin::console::{
     application_new, application_page, application_secret, applications, organization_invite,
     organization_new, organization_page, organization_writes, organizations, user_actions,
-    user_edit, user_invite, user_new, user_page, users,
+    user_edit, user_invite, user_new, user_page, users, webhook_deliveries, webhook_new,
+    webhook_page, webhooks,
 };
 
 pub fn users(cfg: &mut ServiceConfig) {
@@ -82,4 +83,33 @@ pub fn applications(cfg: &mut ServiceConfig) {
     application_new::routes(cfg);
     application_secret::routes(cfg);
     application_page::routes(cfg);
+}
+
+pub fn webhooks(cfg: &mut ServiceConfig) {
+    let post = web::post;
+    cfg.route(webhooks::PAGE, web::get().to(webhooks::get_list))
+        .route(webhooks::PAGE, post().to(webhook_new::post_create))
+        // Before `{id}`: "new" is the form.
+        .route(webhook_new::NEW, web::get().to(webhook_new::get_new))
+        .route(
+            "/admin/webhooks/{id}",
+            web::get().to(webhook_page::get_webhook),
+        )
+        .route("/admin/webhooks/{id}", post().to(webhook_page::post_update))
+        .route(
+            "/admin/webhooks/{id}/rotate-secret",
+            post().to(webhook_page::post_rotate),
+        )
+        .route(
+            "/admin/webhooks/{id}/delete",
+            post().to(webhook_page::post_delete),
+        )
+        .route(
+            webhook_deliveries::DEAD_LETTERS,
+            web::get().to(webhook_deliveries::get_dead),
+        )
+        .route(
+            "/admin/webhook-deliveries/{id}/replay",
+            post().to(webhook_deliveries::post_replay),
+        );
 }

@@ -84,6 +84,12 @@ const NAV: &[NavItem] = &[
         global_only: false,
     },
     NavItem {
+        section: "webhooks",
+        href: "/admin/webhooks",
+        label: "admin.nav.webhooks",
+        global_only: false,
+    },
+    NavItem {
         section: "audit",
         href: "/admin/audit",
         label: "admin.nav.audit",

@@ -47,6 +47,12 @@ pub mod user_invite;
 pub mod user_new;
 pub mod user_page;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhook_form;
+pub mod webhook_new;
+pub mod webhook_page;
+pub mod webhook_secret;
+pub mod webhooks;
 
 use actix_web::web::ServiceConfig;
 
@@ -61,5 +67,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(branding::routes)
         .configure(audit_log::routes)
         .configure(area_routes::users)
+        .configure(area_routes::webhooks)
         .configure(providers::routes);
 }

@@ -2,7 +2,7 @@
 //! English and German sit side by side: [`common`] (layout, navigation,
 //! shared words), [`dashboard`], [`users`], [`organizations`],
 //! [`applications`], [`providers`] (and their [`group_roles`]), [`settings`] (MFA policies, signing
-//! keys, API keys), [`branding`] and [`audit`]. Keys start with `admin.`.
+//! keys, API keys), [`branding`], [`audit`] and [`webhooks`]. Keys start with `admin.`.
 
 pub mod applications;
 pub mod audit;
@@ -14,9 +14,10 @@ pub mod organizations;
 pub mod providers;
 pub mod settings;
 pub mod users;
+pub mod webhooks;
 
 /// How many areas there are.
-pub const AREAS: usize = 10;
+pub const AREAS: usize = 11;
 
 type Table = &'static [(&'static str, &'static str)];
 
@@ -33,6 +34,7 @@ pub fn english() -> [Table; AREAS] {
         settings::EN,
         branding::EN,
         audit::EN,
+        webhooks::EN,
     ]
 }
 
@@ -49,5 +51,6 @@ pub fn german() -> [Table; AREAS] {
         settings::DE,
         branding::DE,
         audit::DE,
+        webhooks::DE,
     ]
 }
