@@ -5,4 +5,6 @@
 
 pub mod data;
 pub mod master;
+pub mod rotate_data;
+pub mod rotate_data_reencrypt;
 pub mod signing;
