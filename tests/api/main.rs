@@ -37,6 +37,7 @@ mod console_organizations;
 mod console_providers;
 mod console_users;
 mod cors;
+mod data_key_rotation;
 mod device;
 mod discovery;
 mod email;
