@@ -121,6 +121,7 @@ pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppS
         db,
         clock,
         envelope,
+        master,
         keys: Arc::new(KeyStore::new(key_set)),
         clients: Arc::default(),
         metrics: crate::telemetry::metrics_handle(),
@@ -186,6 +187,12 @@ impl Application {
         };
         let state = prepare_state(config, options.clock).await?;
         tokio::spawn(refresh_keys(state.clone()));
+        tokio::spawn(crate::keys::data::refresh(
+            state.db.clone(),
+            state.master.clone(),
+            state.envelope.clone(),
+            std::time::Duration::from_secs(state.config.keys.data_key_cache_ttl_secs),
+        ));
         tokio::spawn(crate::jobs::maintenance::run(
             state.clone(),
             std::time::Duration::from_secs(300),

@@ -116,6 +116,20 @@ pub enum KeysCommand {
     /// `previous_master_key_files` and `previous_master_keys`;
     /// resumable, safe with instances running. See docs/security.md.
     RotateMaster,
+    /// Rotate the data key that seals TOTP secrets, signing keys, provider
+    /// and webhook secrets: stage a new one, wait one
+    /// `keys.data_key_cache_ttl_secs` for every instance to load it,
+    /// activate it, re-encrypt every sealed value in batches, wait another
+    /// TTL, sweep and retire the old key. Resumable (rerun after a crash),
+    /// safe with instances and other runs going. See docs/security.md.
+    RotateData {
+        /// Only finish a rotation in progress; never start one.
+        #[arg(long)]
+        resume: bool,
+        /// Values re-encrypted per transaction.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        batch: i64,
+    },
 }
 
 /// `ostiary user …`
@@ -487,6 +501,29 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 rotated.master_key_id
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(KeysCommand::RotateData { resume, batch }) => {
+            let state = prepare_state(config, Arc::new(SystemClock)).await?;
+            let rotation = crate::keys::rotate_data::Rotation {
+                db: &state.db,
+                master: &state.master,
+                envelope: &state.envelope,
+                clock: &state.clock,
+                actor: Actor::system("cli"),
+                ttl_secs: state.config.keys.data_key_cache_ttl_secs,
+                batch,
+            };
+            let report = rotation.run(resume, &|line| eprintln!("{line}")).await?;
+            print_json(&serde_json::to_value(&report).unwrap_or_default());
+            if report.unreadable.is_empty() {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "error: {} sealed value(s) do not open and stay under the old data key, which stays 'retiring': fix or delete them, then rerun `ostiary keys rotate-data --resume`",
+                    report.unreadable.len()
+                );
+                Ok(ExitCode::FAILURE)
+            }
         }
         Command::Keys(KeysCommand::List) => {
             let state = prepare_state(config, Arc::new(SystemClock)).await?;

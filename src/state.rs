@@ -20,6 +20,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
     pub envelope: Arc<Envelope>,
+    /// The master keys that unwrap the data keys (again, every
+    /// `keys.data_key_cache_ttl_secs`).
+    pub master: crate::keys::master::MasterKeys,
     pub keys: Arc<KeyStore>,
     pub metrics: PrometheusHandle,
     /// The discovery document, rendered once.

@@ -62,6 +62,26 @@ pub struct Config {
     pub require_verified_email: bool,
     pub mail: MailConfig,
     pub webhooks: WebhooksConfig,
+    pub keys: KeysConfig,
+}
+
+/// Data keys in memory (S10, docs/security.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeysConfig {
+    /// How long unwrapped data keys are cached: every this many seconds
+    /// each instance re-reads the data keys, unwraps them again through the
+    /// master key and picks up a key staged or activated by
+    /// `ostiary keys rotate-data` (which waits this long between phases).
+    pub data_key_cache_ttl_secs: u64,
+}
+
+impl Default for KeysConfig {
+    fn default() -> Self {
+        Self {
+            data_key_cache_ttl_secs: 300,
+        }
+    }
 }
 
 /// A master key (S10, docs/keys.md): `provider` says which, the section of
@@ -358,6 +378,7 @@ impl Default for Config {
             require_verified_email: true,
             mail: MailConfig::default(),
             webhooks: WebhooksConfig::default(),
+            keys: KeysConfig::default(),
         }
     }
 }

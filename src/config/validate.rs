@@ -36,6 +36,9 @@ pub fn validate(config: &Config) -> Vec<String> {
     if config.default_organization.trim().is_empty() {
         problems.push("default_organization: must not be empty".into());
     }
+    if !(1..=86_400).contains(&config.keys.data_key_cache_ttl_secs) {
+        problems.push("keys.data_key_cache_ttl_secs: must be between 1 and 86400".into());
+    }
     if matches!(&config.setup_token, Some(t) if t.expose().len() < 16) {
         problems.push("setup_token: must be at least 16 characters when set".into());
     }

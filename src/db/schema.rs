@@ -100,6 +100,9 @@ diesel::table! {
         master_key_id -> Text,
         active -> Bool,
         created_at -> Timestamp,
+        state -> Text,
+        activated_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 

@@ -36,9 +36,10 @@ pub async fn remember(
         provider_id: provider_id.to_owned(),
         browser_hash: sha256_hex(browser_token.as_bytes()),
         nonce,
-        pkce_verifier: state
-            .envelope
-            .encrypt(pkce_verifier.as_bytes(), "federation:pkce")?,
+        pkce_verifier: state.envelope.encrypt(
+            pkce_verifier.as_bytes(),
+            crate::store::sealed::FEDERATION_PKCE_CONTEXT,
+        )?,
         return_to: intent.return_to,
         created_at: naive(now),
         expires_at: naive(now + ChronoDuration::minutes(PENDING_MINUTES)),
@@ -93,9 +94,10 @@ pub async fn take(
     if pending.provider_id != provider_id || !same_browser {
         return Err(UpstreamError::StateInvalid);
     }
-    let verifier = state
-        .envelope
-        .decrypt(&pending.pkce_verifier, "federation:pkce")?;
+    let verifier = state.envelope.decrypt(
+        &pending.pkce_verifier,
+        crate::store::sealed::FEDERATION_PKCE_CONTEXT,
+    )?;
     let verifier = String::from_utf8(verifier.to_vec())
         .map_err(|_| AppError::Internal("pkce verifier is not text".into()))?;
     Ok((pending, verifier))

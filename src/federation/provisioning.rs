@@ -154,7 +154,7 @@ pub fn seal_tokens(state: &AppState, identity: &Identity) -> Result<Option<Strin
 
 /// What the sealed tokens of an identity are bound to.
 pub fn tokens_context(provider_id: &str, subject: &str) -> String {
-    format!("identity:{provider_id}:{subject}:tokens")
+    crate::store::sealed::identity_tokens_context(provider_id, subject)
 }
 
 /// Insert the link of `identity` to `user_id`; a conflict when it exists.

@@ -127,7 +127,7 @@ pub struct ProviderView {
 }
 
 fn secret_context(id: &str) -> String {
-    format!("provider:{id}:secret")
+    crate::store::sealed::provider_secret_context(id)
 }
 
 /// `{issuer}/login/providers/{id}/callback`

@@ -45,7 +45,7 @@ pub const COOKIE: &str = "__Host-ostiary_saml_slo";
 const LIFETIME_MINUTES: i64 = 5;
 /// The largest `SAMLResponse` we inflate (bytes, inflated).
 const MAX_INFLATED: u64 = 256 * 1024;
-const SEAL_SUBJECT: &str = "saml:subject";
+const SEAL_SUBJECT: &str = crate::store::sealed::SAML_SUBJECT_CONTEXT;
 const SEAL_COOKIE: &str = "saml:slo";
 const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 

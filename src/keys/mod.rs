@@ -6,4 +6,6 @@
 pub mod data;
 pub mod master;
 pub mod providers;
+pub mod rotate_data;
+pub mod rotate_data_reencrypt;
 pub mod signing;

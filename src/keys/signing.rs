@@ -36,7 +36,7 @@ fn parse(row: &SigningKeyRow, envelope: &Envelope) -> Result<SigningKey, AppErro
 }
 
 fn context(kid: &str) -> String {
-    format!("signing-key:{kid}")
+    crate::store::sealed::signing_key_context(kid)
 }
 
 fn new_row(

@@ -1,4 +1,6 @@
-//! Data keys, stored wrapped by the [`KeyProvider`] (S10).
+//! Data keys, stored wrapped by the [`KeyProvider`] (S10), with their
+//! rotation state: `staged` → `active` → `retiring` → `retired` (data keys
+//! only; the CSRF and MAC keys stay `active`).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -22,7 +24,19 @@ pub struct DataKey {
     pub master_key_id: String,
     pub active: bool,
     pub created_at: NaiveDateTime,
+    pub state: String,
+    pub activated_at: Option<NaiveDateTime>,
+    pub retired_at: Option<NaiveDateTime>,
 }
+
+/// Loaded by every instance but sealing nothing yet.
+pub const STAGED: &str = "staged";
+/// Seals new values.
+pub const ACTIVE: &str = "active";
+/// Replaced; values sealed by it are being re-encrypted.
+pub const RETIRING: &str = "retiring";
+/// No stored value references it; kept for backups.
+pub const RETIRED: &str = "retired";
 
 /// Create the key `id` unless it exists; concurrent creators agree on the
 /// first one stored.
@@ -40,6 +54,27 @@ pub fn ensure(
     if exists {
         return Ok(());
     }
+    insert(
+        conn,
+        provider,
+        id,
+        purpose,
+        ACTIVE,
+        chrono::Utc::now().naive_utc(),
+    )
+    .map(|_| ())
+}
+
+/// Store a new random key `id` in `state`, wrapped by `provider`; false
+/// when the id is taken (another process stored it first).
+pub fn insert(
+    conn: &mut DbConnection,
+    provider: &dyn KeyProvider,
+    id: &str,
+    purpose: &str,
+    state: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
     let key = Zeroizing::new(random_bytes::<32>());
     let wrapped = provider.wrap(&*key, &context(id, purpose))?;
     let result = diesel::insert_into(data_keys::table)
@@ -48,20 +83,76 @@ pub fn ensure(
             data_keys::purpose.eq(purpose),
             data_keys::wrapped_key.eq(STANDARD.encode(wrapped)),
             data_keys::master_key_id.eq(provider.id()),
-            data_keys::active.eq(true),
-            data_keys::created_at.eq(chrono::Utc::now().naive_utc()),
+            data_keys::active.eq(state == ACTIVE),
+            data_keys::created_at.eq(now),
+            data_keys::state.eq(state),
+            data_keys::activated_at.eq((state == ACTIVE).then_some(now)),
         ))
         .execute(conn);
     match result {
-        Ok(_) => Ok(()),
-        Err(e) if is_unique_violation(&e) => Ok(()),
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
 
+/// The data keys (`purpose` "data") in `state`, oldest first.
+pub fn data_in_state(conn: &mut DbConnection, state: &str) -> Result<Vec<DataKey>, AppError> {
+    Ok(data_keys::table
+        .filter(data_keys::purpose.eq("data"))
+        .filter(data_keys::state.eq(state))
+        .order((data_keys::created_at.asc(), data_keys::id.asc()))
+        .select(DataKey::as_select())
+        .load(conn)?)
+}
+
+/// Make the staged key `id` the active one and the active ones retiring,
+/// unless it is not staged any more (another run did it); whether it
+/// changed. Run inside a write transaction.
+pub fn activate(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, AppError> {
+    let changed = diesel::update(
+        data_keys::table
+            .filter(data_keys::id.eq(id))
+            .filter(data_keys::state.eq(STAGED)),
+    )
+    .set((
+        data_keys::state.eq(ACTIVE),
+        data_keys::active.eq(true),
+        data_keys::activated_at.eq(Some(now)),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    diesel::update(
+        data_keys::table
+            .filter(data_keys::purpose.eq("data"))
+            .filter(data_keys::state.eq(ACTIVE))
+            .filter(data_keys::id.ne(id)),
+    )
+    .set((data_keys::state.eq(RETIRING), data_keys::active.eq(false)))
+    .execute(conn)?;
+    Ok(true)
+}
+
+/// Mark the retiring key `id` retired; whether it changed.
+pub fn retire(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, AppError> {
+    let changed = diesel::update(
+        data_keys::table
+            .filter(data_keys::id.eq(id))
+            .filter(data_keys::state.eq(RETIRING)),
+    )
+    .set((
+        data_keys::state.eq(RETIRED),
+        data_keys::retired_at.eq(Some(now)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
 pub fn all(conn: &mut DbConnection) -> Result<Vec<DataKey>, AppError> {
     Ok(data_keys::table
-        .order(data_keys::created_at.asc())
+        .order((data_keys::created_at.asc(), data_keys::id.asc()))
         .select(DataKey::as_select())
         .load(conn)?)
 }

@@ -32,6 +32,7 @@ pub mod refresh_tokens;
 pub mod revoked_tokens;
 pub mod saml_assertions;
 pub mod saml_sessions;
+pub mod sealed;
 pub mod sessions;
 pub mod setup;
 pub mod signing_keys;

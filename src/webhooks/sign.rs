@@ -55,7 +55,7 @@ pub fn message_id(audit_event_id: &str, subscription_id: &str) -> String {
 
 /// The envelope context of a subscription's secret.
 pub fn context(subscription_id: &str) -> String {
-    format!("webhook_secret:{subscription_id}")
+    crate::store::sealed::webhook_secret_context(subscription_id)
 }
 
 #[cfg(test)]

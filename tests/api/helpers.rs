@@ -215,10 +215,17 @@ impl TestApp {
     /// Another instance on the same database and master key (as behind a
     /// load balancer), with its own clock and data directory.
     pub async fn second_instance(&self) -> Self {
+        self.second_instance_with(|_| {}).await
+    }
+
+    /// [`Self::second_instance`] with further settings (e.g. other master
+    /// key files).
+    pub async fn second_instance_with(&self, tweak: impl FnOnce(&mut Config)) -> Self {
         let data = tempfile::tempdir().unwrap();
         let mut config = self.config.clone();
         config.data_dir = data.path().to_path_buf();
         config.master_key_file = Some(self.config.master_key_path());
+        tweak(&mut config);
         Self::start(config, self.db.clone(), data).await
     }
 

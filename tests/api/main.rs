@@ -38,6 +38,7 @@ mod console_providers;
 mod console_users;
 mod console_webhooks;
 mod cors;
+mod data_key_rotation;
 mod device;
 mod discovery;
 mod email;

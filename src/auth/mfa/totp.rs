@@ -23,7 +23,7 @@ pub const DIGITS: u8 = 6;
 pub const STEP: u64 = 30;
 
 fn context(user_id: &UserId) -> String {
-    format!("totp:{user_id}")
+    crate::store::sealed::totp_context(user_id.as_ref())
 }
 
 fn build(secret: &[u8], issuer: &str, account: &str) -> Result<Totp, AppError> {
