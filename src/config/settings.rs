@@ -55,6 +55,26 @@ pub struct Config {
     pub require_verified_email: bool,
     pub mail: MailConfig,
     pub webhooks: WebhooksConfig,
+    pub alerts: AlertsConfig,
+}
+
+/// Alert rules (S9, docs/alerts.md); the rules themselves are in the
+/// database, edited in the console and the admin API.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertsConfig {
+    /// How often each instance evaluates new audit events against the
+    /// alert rules, in milliseconds; 0 turns the background evaluator off
+    /// (tests drive it by hand).
+    pub worker_period_ms: u64,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self {
+            worker_period_ms: 1000,
+        }
+    }
 }
 
 /// Webhook delivery (S9, docs/webhooks.md).
@@ -265,6 +285,7 @@ impl Default for Config {
             require_verified_email: true,
             mail: MailConfig::default(),
             webhooks: WebhooksConfig::default(),
+            alerts: AlertsConfig::default(),
         }
     }
 }
