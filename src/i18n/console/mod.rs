@@ -2,8 +2,9 @@
 //! English and German sit side by side: [`common`] (layout, navigation,
 //! shared words), [`dashboard`], [`users`], [`organizations`],
 //! [`applications`], [`providers`] (and their [`group_roles`]), [`settings`] (MFA policies, signing
-//! keys, API keys), [`branding`] and [`audit`]. Keys start with `admin.`.
+//! keys, API keys), [`branding`], [`audit`] and [`alerts`]. Keys start with `admin.`.
 
+pub mod alerts;
 pub mod applications;
 pub mod audit;
 pub mod branding;
@@ -16,7 +17,7 @@ pub mod settings;
 pub mod users;
 
 /// How many areas there are.
-pub const AREAS: usize = 10;
+pub const AREAS: usize = 11;
 
 type Table = &'static [(&'static str, &'static str)];
 
@@ -33,6 +34,7 @@ pub fn english() -> [Table; AREAS] {
         settings::EN,
         branding::EN,
         audit::EN,
+        alerts::EN,
     ]
 }
 
@@ -49,5 +51,6 @@ pub fn german() -> [Table; AREAS] {
         settings::DE,
         branding::DE,
         audit::DE,
+        alerts::DE,
     ]
 }
