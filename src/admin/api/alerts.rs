@@ -34,9 +34,11 @@ pub struct AlertRuleChanges {
     pub enabled: Option<bool>,
     /// Events in the window that make the rule fire.
     #[schema(minimum = 1, maximum = 10000)]
+    #[serde(default, deserialize_with = "crate::admin::api::whole::option_i64")]
     pub threshold: Option<i64>,
     /// The window, in minutes (at most a day).
     #[schema(minimum = 1, maximum = 1440)]
+    #[serde(default, deserialize_with = "crate::admin::api::whole::option_i64")]
     pub window_minutes: Option<i64>,
     /// Addresses mail goes to; empty: every superuser's verified address.
     #[schema(max_items = 20)]
