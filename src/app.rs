@@ -198,6 +198,7 @@ impl Application {
             std::time::Duration::from_secs(300),
         ));
         tokio::spawn(crate::webhooks::worker::run(state.clone()));
+        tokio::spawn(crate::alerts::evaluate::run(state.clone()));
         #[cfg(feature = "saml")]
         tokio::spawn(crate::jobs::saml_metadata::run(
             state.clone(),

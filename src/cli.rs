@@ -432,8 +432,24 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 eprintln!(
                     "audit chain broken at row {}: {}",
                     report.first_broken_seq.unwrap_or_default(),
-                    report.reason.unwrap_or_default()
+                    report.reason.as_deref().unwrap_or_default()
                 );
+                // Recorded like the console's check, so the
+                // `audit_verify_failed` alert rule sees it.
+                let event = crate::audit::Event::new(
+                    crate::audit::Action::AuditVerified,
+                    crate::audit::Outcome::Failure,
+                )
+                .details(json!({
+                    "rows_checked": report.rows_checked,
+                    "first_broken_seq": report.first_broken_seq,
+                }));
+                let now = SystemClock.now();
+                if let Err(e) =
+                    crate::audit::record_alone(&db, Actor::system("cli"), event, now).await
+                {
+                    eprintln!("the failed check could not be recorded: {e}");
+                }
                 Ok(ExitCode::FAILURE)
             }
         }

@@ -12,7 +12,8 @@
 //! 3. services: `auth` (sessions, CSRF, throttling, sign-in, MFA, passkeys,
 //!    self-service), `users` (accounts, setup, invitations, password rules),
 //!    `federation` (upstream identity providers), `branding` (organizations'
-//!    look on the hosted pages), `jobs` (maintenance);
+//!    look on the hosted pages), `jobs` (maintenance), `alerts` (alert rules
+//!    evaluated off the audit log);
 //! 4. `web` (request context, headers, rendering) and `state` (`AppState`);
 //! 5. `mail`, `keys` (signing-key lifecycle), `audit` (hash-chained log);
 //! 6. `store` (queries per aggregate) and `db` (SQLite | PostgreSQL, pool,
@@ -21,6 +22,7 @@
 //!    `request_id`, `telemetry`.
 
 pub mod admin;
+pub mod alerts;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -686,6 +686,7 @@ pub async fn authenticate(
             let cutoff = naive(now - Duration::seconds(WINDOW_SECS));
             let used = write_tx(conn, |conn| {
                 let current = api_keys::find(conn, &key.id)?.ok_or(AppError::NotFound)?;
+                crate::alerts::key_ips::note(conn, &key.id, &ip, now)?;
                 api_keys::record_use(conn, &current, &ip, naive(now), cutoff)
             })?;
             if let Some(limit) = used.rate_limit_per_min

@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// The areas of the admin API.
-pub const AREAS: [&str; 10] = [
+pub const AREAS: [&str; 11] = [
     "users",
     "organizations",
     "clients",
@@ -15,6 +15,7 @@ pub const AREAS: [&str; 10] = [
     "audit",
     "api-keys",
     "webhooks",
+    "alerts",
 ];
 
 /// One permission: an area and whether it may change things.

@@ -182,6 +182,12 @@ pub enum Action {
     WebhookDeleted,
     WebhookSecretRotated,
     WebhookReplayed,
+    /// An alert rule fired (S9, docs/alerts.md).
+    AlertFired,
+    /// An alert rule's settings changed.
+    AlertRuleUpdated,
+    /// An API key was used from an address it had not been used from.
+    ApiKeyNewIp,
 }
 
 impl Action {
@@ -289,6 +295,9 @@ impl Action {
         Self::WebhookDeleted,
         Self::WebhookSecretRotated,
         Self::WebhookReplayed,
+        Self::AlertFired,
+        Self::AlertRuleUpdated,
+        Self::ApiKeyNewIp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -397,6 +406,9 @@ impl Action {
             Self::WebhookDeleted => "webhook.deleted",
             Self::WebhookSecretRotated => "webhook.secret_rotated",
             Self::WebhookReplayed => "webhook.replayed",
+            Self::AlertFired => "alert.fired",
+            Self::AlertRuleUpdated => "alert_rule.updated",
+            Self::ApiKeyNewIp => "api_key.new_ip",
         }
     }
 }

@@ -63,6 +63,26 @@ pub struct Config {
     pub mail: MailConfig,
     pub webhooks: WebhooksConfig,
     pub keys: KeysConfig,
+    pub alerts: AlertsConfig,
+}
+
+/// Alert rules (S9, docs/alerts.md); the rules themselves are in the
+/// database, edited in the console and the admin API.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertsConfig {
+    /// How often each instance evaluates new audit events against the
+    /// alert rules, in milliseconds; 0 turns the background evaluator off
+    /// (tests drive it by hand).
+    pub worker_period_ms: u64,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self {
+            worker_period_ms: 1000,
+        }
+    }
 }
 
 /// Data keys in memory (S10, docs/security.md).
@@ -379,6 +399,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             webhooks: WebhooksConfig::default(),
             keys: KeysConfig::default(),
+            alerts: AlertsConfig::default(),
         }
     }
 }

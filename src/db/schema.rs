@@ -562,6 +562,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    alert_rules (id) {
+        id -> Text,
+        kind -> Text,
+        enabled -> Bool,
+        threshold -> Integer,
+        window_minutes -> Integer,
+        recipients -> Text,
+        notify_webhook -> Bool,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    alert_firings (id) {
+        id -> Text,
+        rule_id -> Text,
+        subject -> Text,
+        audit_event_id -> Text,
+        event_at -> Timestamp,
+        details -> Text,
+        fired_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_cursor (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    api_key_ips (key_id, ip) {
+        key_id -> Text,
+        ip -> Text,
+        first_seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(auth_sessions -> users (user_id));
@@ -614,4 +655,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
     webhook_deliveries,
     webhook_cursor,
+    alert_rules,
+    alert_firings,
+    alert_cursor,
+    api_key_ips,
 );

@@ -272,6 +272,9 @@ impl Rotation<'_> {
                 {
                     progress(&format!("activated data key {}", staged.id));
                     report.activated = Some(staged.id);
+                } else {
+                    // Another run moved it: look again shortly, never spin.
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
                 }
                 continue;
             }

@@ -40,6 +40,9 @@ fn describe(column: Column, row: &Sealed) -> String {
     }
 }
 
+/// Most batches one call goes through.
+const MAX_ROUNDS: u32 = 10_000;
+
 /// Move the values of `column` sealed by `from` to `to`.
 #[allow(clippy::too_many_arguments)]
 pub fn reencrypt(
@@ -55,7 +58,18 @@ pub fn reencrypt(
     let mut moved = Moved::default();
     // Values that cannot be opened stay where they are and are skipped.
     let mut skip = 0_i64;
+    // A bound on the rounds, so that writers still sealing with the old
+    // key can never keep one run busy: what is left goes to the sweep.
+    let mut rounds = 0_u32;
     loop {
+        rounds += 1;
+        if rounds > MAX_ROUNDS {
+            tracing::warn!(
+                column = column.name(),
+                "re-encryption stopped after {MAX_ROUNDS} rounds: the rest is left to the sweep"
+            );
+            break;
+        }
         let rows = column.sealed_by(conn, from, skip, batch)?;
         if rows.is_empty() {
             break;

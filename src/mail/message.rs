@@ -36,6 +36,17 @@ pub enum Message {
     },
     /// Someone asked to move another account to this (taken) address.
     EmailInUse,
+    /// An alert rule fired (S9, docs/alerts.md): `kind` names the rule,
+    /// `subject` what it concerns; `count` of events in `window_minutes`
+    /// for threshold rules.
+    Alert {
+        kind: String,
+        subject: String,
+        count: Option<i64>,
+        window_minutes: i64,
+        when: String,
+        link: String,
+    },
     /// An invitation to an organization.
     Invitation {
         link: String,
@@ -58,6 +69,7 @@ impl Message {
             Self::ConfirmNewEmail { .. } => "confirm_new_email",
             Self::EmailChanged { .. } => "email_changed",
             Self::EmailInUse => "email_in_use",
+            Self::Alert { .. } => "alert",
         }
     }
 }
@@ -232,6 +244,9 @@ fn parts(message: &Message, locale: Locale) -> Parts {
             link_label: String::new(),
             outro: "Wenn Sie das waren, melden Sie sich stattdessen mit dieser Adresse an. Andernfalls können Sie diese E-Mail ignorieren.".into(),
         },
+        (Message::Alert { kind, subject, count, window_minutes, when, link }, lang) => {
+            alert_parts(kind, subject, *count, *window_minutes, when, link, lang)
+        }
         (Message::Invitation { link, organization, role, hours }, En) => Parts {
             subject: format!("You are invited to join {organization}"),
             intro: format!("You have been invited to join {organization} as {role}. The invitation expires in {hours} hours."),
@@ -248,6 +263,71 @@ fn parts(message: &Message, locale: Locale) -> Parts {
             link_label: "Einladung annehmen".into(),
             outro: "Wenn Sie diese Einladung nicht erwarten, ignorieren Sie diese E-Mail.".into(),
         },
+    }
+}
+
+/// What an alert of `kind` says, in English and German.
+fn alert_title(kind: &str, lang: Locale) -> &'static str {
+    use Locale::{De, En};
+    match (kind, lang) {
+        ("failed_signins_account", En) => "Repeated failed sign-ins for one account",
+        ("failed_signins_account", De) => "Wiederholt fehlgeschlagene Anmeldungen für ein Konto",
+        ("failed_signins_ip", En) => "Repeated failed sign-ins from one address",
+        ("failed_signins_ip", De) => "Wiederholt fehlgeschlagene Anmeldungen von einer Adresse",
+        ("new_admin", En) => "A new superuser or organization admin",
+        ("new_admin", De) => "Ein neuer Superuser oder Organisations-Admin",
+        ("mfa_removed", En) => "A second factor was removed",
+        ("mfa_removed", De) => "Ein zweiter Faktor wurde entfernt",
+        ("api_key_new_ip", En) => "An API key was used from a new address",
+        ("api_key_new_ip", De) => "Ein API-Schlüssel wurde von einer neuen Adresse benutzt",
+        ("signing_key_rotated", En) => "A signing key was rotated",
+        ("signing_key_rotated", De) => "Ein Signaturschlüssel wurde rotiert",
+        ("audit_verify_failed", En) => "Audit log verification failed",
+        ("audit_verify_failed", De) => "Die Prüfung des Audit-Logs ist fehlgeschlagen",
+        (_, En) => "Security alert",
+        (_, De) => "Sicherheitswarnung",
+    }
+}
+
+fn alert_parts(
+    kind: &str,
+    subject: &str,
+    count: Option<i64>,
+    window_minutes: i64,
+    when: &str,
+    link: &str,
+    lang: Locale,
+) -> Parts {
+    let title = alert_title(kind, lang);
+    let (intro, label, outro) = match lang {
+        Locale::En => (
+            match count {
+                Some(n) => format!(
+                    "{title}: {n} events in {window_minutes} minutes, concerning {subject}, the last at {when}."
+                ),
+                None => format!("{title}: concerning {subject}, at {when}."),
+            },
+            "Open the alerts",
+            "The audit log has the details. You receive this email because you are a recipient of this alert rule.",
+        ),
+        Locale::De => (
+            match count {
+                Some(n) => format!(
+                    "{title}: {n} Ereignisse in {window_minutes} Minuten, betrifft {subject}, zuletzt um {when}."
+                ),
+                None => format!("{title}: betrifft {subject}, um {when}."),
+            },
+            "Warnungen öffnen",
+            "Die Einzelheiten stehen im Audit-Log. Sie erhalten diese E-Mail als Empfänger dieser Warnregel.",
+        ),
+    };
+    Parts {
+        subject: format!("[Ostiary] {title}"),
+        intro,
+        code: None,
+        link: Some(link.to_owned()),
+        link_label: label.into(),
+        outro: outro.into(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! Nothing here knows about HTTP. Functions take `&mut DbConnection` and are
 //! called inside [`crate::db::Db::run`].
 
+pub mod alerts;
 pub mod api_keys;
 pub mod audit;
 pub mod backup_codes;

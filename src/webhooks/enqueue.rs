@@ -25,6 +25,15 @@ pub fn wants(w: &Webhook, row: &AuditRow) -> bool {
         && row.seq > w.after_seq
         && (w.organization_id.is_none() || w.organization_id == row.organization_id)
         && spec::matches(&w.patterns(), &row.action)
+        && !muted_alert(row)
+}
+
+/// An `alert.fired` event of a rule whose `notify_webhook` is off
+/// (docs/alerts.md): audited, but sent to no webhook.
+fn muted_alert(row: &AuditRow) -> bool {
+    row.action == "alert.fired"
+        && serde_json::from_str::<serde_json::Value>(&row.details)
+            .is_ok_and(|d| d["notify_webhook"] == serde_json::Value::Bool(false))
 }
 
 /// The JSON body sent for `row`.

@@ -173,6 +173,10 @@ pub fn test_config(db: &TestDatabase, data: &std::path::Path) -> Config {
         ..Config::default()
     };
     config.database.pool_size = 5;
+    // Alert rules are evaluated by hand (`alerts::evaluate::run_once`):
+    // a background pass would add `alert.fired` events to other tests'
+    // audit logs at random moments.
+    config.alerts.worker_period_ms = 0;
     config
 }
 

@@ -19,6 +19,7 @@ mod admin_keys;
 mod admin_organizations;
 mod admin_providers;
 mod admin_users;
+mod alerts;
 mod app_context;
 mod audiences;
 mod audit;

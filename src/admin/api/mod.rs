@@ -3,6 +3,7 @@
 //! or administrator session) and asks it for a scope; errors are
 //! [`problem::Problem`]s; lists page with [`page`].
 
+pub mod alerts;
 pub mod api_key_ops;
 pub mod audit;
 pub mod audit_checkpoint;
@@ -116,6 +117,9 @@ operations! {
     get "/webhooks/{id}/deliveries" => webhooks::deliveries,
     get "/webhook-deliveries" => webhook_deliveries::list,
     post "/webhook-deliveries/{id}/replay" => webhook_deliveries::replay,
+    get "/alert-rules" => alerts::list,
+    patch "/alert-rules/{id}" => alerts::update,
+    get "/alert-firings" => alerts::firings,
 }
 
 /// The routes under `/api/v1` (mounted by `routes`).

@@ -10,12 +10,12 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::api::client_schema::ClientSchemas;
+use crate::admin::api::{alerts, webhook_deliveries, webhooks};
 use crate::admin::api::{
     api_key_ops, audit, branding, clients, organization_writes, organizations, problem, session,
     signing_keys, user_actions, user_sessions, users,
 };
 use crate::admin::api::{audit_checkpoint, audit_export, mfa_policies, provider_saml, providers};
-use crate::admin::api::{webhook_deliveries, webhooks};
 
 struct Security;
 
@@ -119,7 +119,10 @@ impl Modify for Security {
         webhooks::rotate_secret,
         webhooks::deliveries,
         webhook_deliveries::list,
-        webhook_deliveries::replay
+        webhook_deliveries::replay,
+        alerts::list,
+        alerts::update,
+        alerts::firings
     ),
     components(schemas(
         problem::ProblemBody,
@@ -131,6 +134,11 @@ impl Modify for Security {
         crate::webhooks::admin::WebhookView,
         crate::webhooks::admin::WebhookWithSecret,
         crate::webhooks::admin::DeliveryView,
+        alerts::RuleList,
+        alerts::FiringList,
+        alerts::AlertRuleChanges,
+        crate::alerts::rules::RuleView,
+        crate::alerts::rules::FiringView,
         session::SessionView,
         session::VendorView,
         users::UserPage,
@@ -210,6 +218,7 @@ impl Modify for Security {
         (name = "providers", description = "Upstream sign-in providers"),
         (name = "policies", description = "MFA policies and acknowledgments of upstream MFA"),
         (name = "webhooks", description = "Signed webhooks, their deliveries and dead letters"),
+        (name = "alerts", description = "Alert rules and their firings"),
     )
 )]
 pub struct ApiDoc;

@@ -96,6 +96,12 @@ const NAV: &[NavItem] = &[
         global_only: false,
     },
     NavItem {
+        section: "alerts",
+        href: "/admin/alerts",
+        label: "admin.nav.alerts",
+        global_only: true,
+    },
+    NavItem {
         section: "branding",
         href: "/admin/branding",
         label: "admin.nav.branding",

@@ -6,6 +6,7 @@
 //! CSRF token (`auth::guard::Checked`) and answer `303` to a page showing
 //! the outcome (`?notice=` / `?error=`, catalogue text only).
 
+pub mod alerts;
 pub mod api_key_new;
 pub mod api_keys;
 pub mod application_form;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(api_keys::routes)
         .configure(branding::routes)
         .configure(audit_log::routes)
+        .configure(alerts::routes)
         .configure(area_routes::users)
         .configure(area_routes::webhooks)
         .configure(providers::routes);

@@ -2,8 +2,9 @@
 //! English and German sit side by side: [`common`] (layout, navigation,
 //! shared words), [`dashboard`], [`users`], [`organizations`],
 //! [`applications`], [`providers`] (and their [`group_roles`]), [`settings`] (MFA policies, signing
-//! keys, API keys), [`branding`], [`audit`] and [`webhooks`]. Keys start with `admin.`.
+//! keys, API keys), [`branding`], [`audit`], [`webhooks`] and [`alerts`]. Keys start with `admin.`.
 
+pub mod alerts;
 pub mod applications;
 pub mod audit;
 pub mod branding;
@@ -17,7 +18,7 @@ pub mod users;
 pub mod webhooks;
 
 /// How many areas there are.
-pub const AREAS: usize = 11;
+pub const AREAS: usize = 12;
 
 type Table = &'static [(&'static str, &'static str)];
 
@@ -35,6 +36,7 @@ pub fn english() -> [Table; AREAS] {
         branding::EN,
         audit::EN,
         webhooks::EN,
+        alerts::EN,
     ]
 }
 
@@ -52,5 +54,6 @@ pub fn german() -> [Table; AREAS] {
         branding::DE,
         audit::DE,
         webhooks::DE,
+        alerts::DE,
     ]
 }
