@@ -5,7 +5,8 @@
 //! client's logo and links, and to name the one origin their forms may
 //! finally lead to in the CSP (S4, SR-73): Chromium applies `form-action`
 //! to the redirects after a form post, so a login that ends at the client
-//! is blocked without it.
+//! is blocked without it. A pushed request (RFC 9126) names its client and
+//! `request_uri` only; its stored `redirect_uri` is the target.
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{CONTENT_SECURITY_POLICY, HeaderValue};
@@ -13,6 +14,7 @@ use actix_web::http::header::{CONTENT_SECURITY_POLICY, HeaderValue};
 use crate::branding::{self, Brand};
 use crate::domain::{OrganizationId, redirect_uri};
 use crate::error::AppError;
+use crate::oidc::authorize::pushed;
 use crate::state::AppState;
 use crate::store::clients::Client;
 use crate::web::headers;
@@ -82,8 +84,18 @@ impl AppContext {
         state: &AppState,
         return_to: Option<&str>,
     ) -> Result<Option<Self>, AppError> {
-        let Some((client_id, redirect)) = return_to.and_then(authorize_target) else {
+        let Some((client_id, target)) = return_to.and_then(authorize_target) else {
             return Ok(None);
+        };
+        let redirect = match target {
+            Target::Redirect(uri) => uri,
+            // A pushed request (RFC 9126): its stored redirect_uri.
+            Target::Pushed(request_uri) => {
+                match pushed::stored_redirect_uri(state, &client_id, &request_uri).await? {
+                    Some(uri) => uri,
+                    None => return Ok(None),
+                }
+            }
         };
         let Some(client) = state.clients.get(&state.db, &client_id).await? else {
             return Ok(None);
@@ -118,19 +130,36 @@ pub fn apply(app: Option<&AppContext>, mut res: HttpResponse) -> HttpResponse {
     res
 }
 
-/// `client_id` and `redirect_uri` of a local `/authorize?…` path.
-fn authorize_target(return_to: &str) -> Option<(String, String)> {
+/// Where an authorization request says it ends.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    /// Its `redirect_uri` parameter.
+    Redirect(String),
+    /// The `request_uri` of a pushed request, which holds the redirect.
+    Pushed(String),
+}
+
+/// `client_id` and target of a local `/authorize?…` path.
+fn authorize_target(return_to: &str) -> Option<(String, Target)> {
     let query = return_to.strip_prefix("/authorize?")?;
     let mut client_id = None;
     let mut redirect = None;
+    let mut request_uri = None;
     for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
         match k.as_ref() {
             "client_id" if client_id.is_none() => client_id = Some(v.into_owned()),
             "redirect_uri" if redirect.is_none() => redirect = Some(v.into_owned()),
+            "request_uri" if request_uri.is_none() => request_uri = Some(v.into_owned()),
             _ => {}
         }
     }
-    Some((client_id?, redirect?))
+    // A pushed request's own parameters win (RFC 9126 §4).
+    let target = match (request_uri, redirect) {
+        (Some(uri), _) => Target::Pushed(uri),
+        (None, Some(uri)) => Target::Redirect(uri),
+        (None, None) => return None,
+    };
+    Some((client_id?, target))
 }
 
 /// Links and images are shown only over https or from our own origin.
@@ -152,7 +181,19 @@ mod tests {
             authorize_target(
                 "/authorize?client_id=notes&redirect_uri=https%3A%2F%2Fnotes.example%2Fcb&scope=openid"
             ),
-            Some(("notes".into(), "https://notes.example/cb".into()))
+            Some((
+                "notes".into(),
+                Target::Redirect("https://notes.example/cb".into())
+            ))
+        );
+        assert_eq!(
+            authorize_target(
+                "/authorize?client_id=notes&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc&redirect_uri=https%3A%2F%2Fevil.example%2Fcb"
+            ),
+            Some((
+                "notes".into(),
+                Target::Pushed("urn:ietf:params:oauth:request_uri:abc".into())
+            ))
         );
         assert_eq!(authorize_target("/account"), None);
         assert_eq!(authorize_target("/authorize?client_id=notes"), None);

@@ -54,6 +54,17 @@ pub fn open(
             pushed_requests::expires_at.eq(first_use_deadline),
         ))
         .execute(conn)?;
+    peek(conn, uri_hash, client_id, now)
+}
+
+/// The live request of `client_id` for `uri_hash`, read without touching
+/// its deadline (pages that only need to know where the flow ends).
+pub fn peek(
+    conn: &mut DbConnection,
+    uri_hash: &str,
+    client_id: &ClientId,
+    now: NaiveDateTime,
+) -> Result<Option<PushedRequest>, AppError> {
     Ok(pushed_requests::table
         .filter(pushed_requests::uri_hash.eq(uri_hash))
         .filter(pushed_requests::client_id.eq(client_id))

@@ -248,6 +248,10 @@ async fn every_flow_reaches_the_application_in_chromium() {
             "{variant}: {seen}"
         );
         assert!(seen["promptLogin"].as_i64().is_some() && seen["maxAge"].as_i64().is_some());
+        assert!(
+            seen["pushed"].as_i64().is_some(),
+            "{variant}: PAR sign-in: {seen}"
+        );
         assert_eq!(seen["federated"], json!(["fed"]), "{variant}: {seen}");
         assert_eq!(
             seen["identifierFirst"],

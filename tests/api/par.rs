@@ -19,6 +19,7 @@ crate::on_all_backends!(
     par_checks_the_client_and_the_request,
     clients_and_servers_can_require_pushed_requests,
     pushed_requests_keep_their_prompt_and_consent_through_the_pages,
+    pages_of_a_pushed_request_may_lead_to_its_client,
 );
 
 /// The usual authorization parameters, with a fresh PKCE pair.
@@ -356,4 +357,55 @@ async fn pushed_requests_keep_their_prompt_and_consent_through_the_pages(backend
     assert!(get(&p, "code").is_some(), "{p:?}");
     assert_eq!(get(&p, "state"), Some("st-par"));
     app.assert_audited(&["consent.granted"]).await;
+}
+
+/// Regression (found in Chromium, SR-73): the login page of a pushed
+/// request knows only `client_id` and `request_uri`, yet its CSP
+/// `form-action` must allow the client's origin (where the redirects after
+/// the form post end) and name the application; a forged `redirect_uri`
+/// next to the reference changes neither, and an unknown reference gets no
+/// client origin.
+async fn pages_of_a_pushed_request_may_lead_to_its_client(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let rp = app
+        .client_named("Acme Notes")
+        .redirect_uris(&[REDIRECT])
+        .register()
+        .await;
+    let (_, challenge) = new_pkce();
+    let uri = push(&app, &rp, &request(&challenge, &[]))
+        .await
+        .str("request_uri");
+    let form_action = |page: &Page| {
+        page.header("content-security-policy")
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("form-action"))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut b = app.browser();
+    let forged = format!(
+        "{}&redirect_uri=https%3A%2F%2Fevil.example%2Fcb",
+        by_reference(&rp.id, &uri)
+    );
+    let res = b.get(&forged).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let login = b.get(res.location()).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    assert_eq!(form_action(&login), "form-action 'self' https://rp.example");
+    assert!(login.body.contains("Acme Notes"), "{}", login.body);
+    let unknown = format!(
+        "/login?return_to={}",
+        urlencoding(&by_reference(
+            &rp.id,
+            "urn:ietf:params:oauth:request_uri:not-one-of-ours"
+        ))
+    );
+    let plain = b.get(&unknown).await;
+    assert_eq!(form_action(&plain), "form-action 'self'");
+}
+
+fn urlencoding(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

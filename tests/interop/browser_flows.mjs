@@ -134,7 +134,14 @@ const server = http.createServer(async (req, res) => {
         code_challenge_method: 'S256',
       };
       for (const [k, v] of url.searchParams) params[k] = v;
-      res.writeHead(302, { location: client.buildAuthorizationUrl(rp, params).href });
+      // par=1: the parameters go to /par from here (RFC 9126); the browser
+      // carries only client_id and request_uri.
+      const pushed = params.par === '1';
+      delete params.par;
+      const target = pushed
+        ? await client.buildAuthorizationUrlWithPAR(rp, params)
+        : client.buildAuthorizationUrl(rp, params);
+      res.writeHead(302, { location: target.href });
       return res.end();
     }
     if (url.pathname === '/cb') return await callback(req, res, url);
@@ -312,6 +319,16 @@ async function passwordFlows(v, out) {
   await page.waitForURL((u) => u.origin === base && u.pathname === '/login');
   await submitLogin(page, user);
   out.maxAge = signedIn(await atRp(page), user).auth_time;
+
+  // A pushed request (RFC 9126) through the same pages: login, then back.
+  await start('&par=1&prompt=login');
+  await page.waitForURL((u) => u.origin === base && u.pathname === '/login');
+  expect(!page.url().includes('redirect_uri'), `pushed request leaks its parameters: ${page.url()}`);
+  await submitLogin(page, user);
+  out.pushed = signedIn(await atRp(page), user).auth_time;
+  await start('&par=1&prompt=consent');
+  await page.locator('button[name=decision][value=allow]').click();
+  signedIn(await atRp(page), user);
 
   // form_post after a login form: POST /login → /authorize → auto-posted form.
   await start('&response_mode=form_post&prompt=login');

@@ -44,6 +44,34 @@ fn refused() -> AppError {
     )
 }
 
+/// The `redirect_uri` of the live pushed request `request_uri` of
+/// `client_id`, if there is one (its deadline untouched): where a sign-in
+/// page's forms may finally lead (the CSP `form-action`).
+pub async fn stored_redirect_uri(
+    state: &AppState,
+    client_id: &str,
+    request_uri: &str,
+) -> Result<Option<String>, AppError> {
+    if !request_uri.starts_with(URN_PREFIX) || request_uri.len() > MAX_URI {
+        return Ok(None);
+    }
+    let hash = uri_hash(request_uri);
+    let client = crate::domain::ClientId::from(client_id);
+    let now = state.now();
+    let Some(row) = state
+        .db
+        .run(move |conn| pushed_requests::peek(conn, &hash, &client, naive(now)))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let stored: Vec<(String, String)> = serde_json::from_str(&row.params)
+        .map_err(|e| AppError::Internal(format!("pushed request unreadable: {e}")))?;
+    Ok(stored
+        .into_iter()
+        .find_map(|(k, v)| (k == "redirect_uri").then_some(v)))
+}
+
 /// The request's parameters: `None` when it names no pushed request (a
 /// `request_uri` not in our `urn:` form is left for the plain checks), the
 /// stored ones (with `request_uri` kept) when it names a live one of its
