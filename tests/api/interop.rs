@@ -66,7 +66,9 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         josekit::jwk::Jwk::generate_ec_key(josekit::jwk::alg::ec::EcCurve::P256).unwrap();
     jar_key.set_key_id("interop-jar");
     let mut jar_keys = josekit::jwk::JwkSet::new();
-    jar_keys.push_key(jar_key.to_public_key().unwrap());
+    let mut jar_public = jar_key.to_public_key().unwrap();
+    jar_public.set_key_id("interop-jar");
+    jar_keys.push_key(jar_public);
     let jar = app
         .client_named("Interop JAR")
         .redirect_uris(&[REDIRECT])

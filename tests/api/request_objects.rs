@@ -44,7 +44,11 @@ fn ec_key(kid: &str) -> Jwk {
 fn jwks_of(keys: &[&Jwk]) -> String {
     let mut set = JwkSet::new();
     for k in keys {
-        set.push_key(k.to_public_key().unwrap());
+        let mut public = k.to_public_key().unwrap();
+        if let Some(kid) = k.key_id() {
+            public.set_key_id(kid);
+        }
+        set.push_key(public);
     }
     set.to_string()
 }
