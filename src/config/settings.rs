@@ -275,6 +275,12 @@ pub struct OidcConfig {
     /// Every client must push its authorization requests (RFC 9126 §5);
     /// a client can also be required to alone.
     pub require_pushed_authorization_requests: bool,
+    /// Longest lifetime of a signed request object (RFC 9101): its `exp`
+    /// may be at most this far ahead, and its `nbf` at most this far back.
+    /// Five minutes: enough for a client that signs just before the
+    /// redirect (openid-client signs for 60 s) while bounding replay of a
+    /// leaked request URL.
+    pub request_object_max_age_secs: i64,
     /// How often each instance checks the database for rotated keys.
     pub key_refresh_secs: u64,
     /// How long a retired signing key stays published in the JWKS.
@@ -298,6 +304,7 @@ impl Default for OidcConfig {
             device_poll_interval_secs: 5,
             par_ttl_secs: 60,
             require_pushed_authorization_requests: false,
+            request_object_max_age_secs: 300,
             key_refresh_secs: 30,
             key_retention_secs: 24 * 3600,
             rsa_bits: 2048,

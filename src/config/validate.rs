@@ -103,6 +103,12 @@ pub fn validate(config: &Config) -> Vec<String> {
     if !(5..=600).contains(&o.par_ttl_secs) {
         problems.push("oidc.par_ttl_secs: must be between 5 and 600 (RFC 9126 §2.2)".into());
     }
+    if !(10..=3600).contains(&o.request_object_max_age_secs) {
+        problems.push(
+            "oidc.request_object_max_age_secs: must be between 10 and 3600 (RFC 9101; FAPI 2.0 allows at most an hour)"
+                .into(),
+        );
+    }
     if !(1..=60).contains(&o.code_ttl_secs) {
         problems.push("oidc.code_ttl_secs: must be between 1 and 60 (SR-30)".into());
     }

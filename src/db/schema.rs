@@ -142,6 +142,9 @@ diesel::table! {
         deleted_by -> Nullable<Text>,
         require_pkce -> Bool,
         require_par -> Bool,
+        jwks_uri -> Nullable<Text>,
+        request_object_signing_alg -> Nullable<Text>,
+        require_signed_request_object -> Bool,
     }
 }
 

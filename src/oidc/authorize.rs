@@ -10,6 +10,7 @@
 
 pub mod pushed;
 pub mod request;
+pub mod request_object;
 pub mod response;
 
 use std::sync::Arc;
@@ -93,7 +94,17 @@ pub async fn run(
 ) -> Result<Answer, AppError> {
     // A pushed request (RFC 9126): its stored parameters, not the URL's.
     let expanded = pushed::expand(state, params).await?;
-    let params = expanded.as_ref().unwrap_or(params);
+    // Else a signed request object (RFC 9101): its parameters only.
+    let object = match expanded {
+        Some(p) => request_object::AtAuthorize::Expanded(p),
+        None => request_object::at_authorize(state, params).await?,
+    };
+    let (params, refused) = match &object {
+        request_object::AtAuthorize::Plain(p) | request_object::AtAuthorize::Expanded(p) => {
+            (p, None)
+        }
+        request_object::AtAuthorize::Refused(p, e) => (p, Some(e.clone())),
+    };
     let client = match params.get("client_id") {
         Some(id) if id.len() <= 128 => {
             let id = ClientId::from(id);
@@ -107,7 +118,11 @@ pub async fn run(
         Some(current) => current.actor(ctx),
         None => ctx.actor(),
     };
-    match decide(state, ctx, session, params, &target, decision).await? {
+    let step = match refused {
+        Some(e) => Step::Refuse(e),
+        None => decide(state, ctx, session, params, &target, decision).await?,
+    };
+    match step {
         Step::Respond(outcome) => Ok(outcome),
         Step::Refuse(e) => {
             // A denial is audited as consent.denied.
@@ -152,6 +167,9 @@ async fn decide(
         && (target.client.require_par || state.config.oidc.require_pushed_authorization_requests)
     {
         return Ok(Step::Refuse(pushed::required_error()));
+    }
+    if target.client.require_signed_request_object && !request_object::verified(params) {
+        return Ok(Step::Refuse(request_object::required_error()));
     }
     let r = match request::validate(state, params, &target.client) {
         Ok(r) => r,

@@ -1,7 +1,8 @@
 //! Client authentication at the token, introspection, revocation and device
 //! endpoints (SR-33…SR-35): `client_secret_basic`, `client_secret_post`,
-//! `private_key_jwt` (RFC 7523, single-use `jti`), and `none` for public
-//! clients. Every failure is 401 `invalid_client`.
+//! `private_key_jwt` (RFC 7523, single-use `jti`; the keys registered
+//! inline or at the client's `jwks_uri`, see [`client_keys`]), and `none`
+//! for public clients. Every failure is 401 `invalid_client`.
 
 use std::collections::HashMap;
 
@@ -10,12 +11,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{Duration, TimeZone, Utc};
 use diesel::prelude::*;
-use josekit::jwk::JwkSet;
-use josekit::jws::{ES256, EdDSA, JwsVerifier, RS256};
 use serde_json::Value;
 
-use super::auth_method;
 use super::error::OAuthError;
+use super::{auth_method, client_keys};
 use crate::db::schema::client_assertion_jtis;
 use crate::db::{DbConnection, is_unique_violation};
 use crate::error::AppError;
@@ -163,37 +162,8 @@ fn unverified_subject(assertion: &str) -> Result<String, OAuthError> {
     claims["sub"].as_str().map(str::to_owned).ok_or_else(bad)
 }
 
-fn verifier_for(jwks: &JwkSet, kid: Option<&str>, alg: &str) -> Option<Box<dyn JwsVerifier>> {
-    let candidates = jwks.keys().into_iter().filter(|k| match kid {
-        Some(kid) => k.key_id() == Some(kid),
-        None => true,
-    });
-    for jwk in candidates {
-        if jwk.algorithm().is_some_and(|a| a != alg) {
-            continue;
-        }
-        let verifier: Option<Box<dyn JwsVerifier>> = match alg {
-            "RS256" => RS256
-                .verifier_from_jwk(jwk)
-                .ok()
-                .map(|v| Box::new(v) as Box<dyn JwsVerifier>),
-            "ES256" => ES256
-                .verifier_from_jwk(jwk)
-                .ok()
-                .map(|v| Box::new(v) as Box<dyn JwsVerifier>),
-            "EdDSA" => EdDSA
-                .verifier_from_jwk(jwk)
-                .ok()
-                .map(|v| Box::new(v) as Box<dyn JwsVerifier>),
-            // SR-50: no `none`, no HMAC, nothing else.
-            _ => None,
-        };
-        if verifier.is_some() {
-            return verifier;
-        }
-    }
-    None
-}
+/// Algorithms a client assertion may use (as discovery advertises).
+const ASSERTION_ALGS: [&str; 3] = ["RS256", "ES256", "EdDSA"];
 
 async fn verify_assertion(
     state: &AppState,
@@ -203,27 +173,10 @@ async fn verify_assertion(
 ) -> Result<(), OAuthError> {
     let fail =
         |why: &str| OAuthError::invalid_client(format!("client assertion rejected: {why}"), false);
-    let jwks_text = client
-        .jwks
-        .as_deref()
-        .ok_or_else(|| fail("no keys registered"))?;
-    let jwks =
-        JwkSet::from_bytes(jwks_text.as_bytes()).map_err(|_| fail("registered keys unreadable"))?;
-    let header = josekit::jwt::decode_header(assertion).map_err(|_| fail("malformed"))?;
-    let alg = header
-        .claim("alg")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let kid = header
-        .claim("kid")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let verifier = verifier_for(&jwks, kid.as_deref(), &alg)
-        .ok_or_else(|| fail("no registered key for its kid and alg"))?;
-    let (payload, _) = josekit::jwt::decode_with_verifier(assertion, &*verifier)
-        .map_err(|_| fail("bad signature"))?;
-    let claims = payload.claims_set();
+    // The client's keys: inline or fetched from its jwks_uri.
+    let claims = client_keys::verify(state, client, assertion, &ASSERTION_ALGS)
+        .await
+        .map_err(|r| fail(r.reason()))?;
     let text = |k: &str| claims.get(k).and_then(Value::as_str);
     if text("iss") != Some(client.id.as_str()) || text("sub") != Some(client.id.as_str()) {
         return Err(fail("iss and sub must be the client_id"));

@@ -30,6 +30,7 @@ pub enum ErrorCode {
     InteractionRequired,
     RequestNotSupported,
     RequestUriNotSupported,
+    InvalidRequestObject,
     // RFC 6750 §3.1
     InvalidToken,
     InsufficientScope,
@@ -60,6 +61,7 @@ impl ErrorCode {
             Self::InteractionRequired => "interaction_required",
             Self::RequestNotSupported => "request_not_supported",
             Self::RequestUriNotSupported => "request_uri_not_supported",
+            Self::InvalidRequestObject => "invalid_request_object",
             Self::InvalidToken => "invalid_token",
             Self::InsufficientScope => "insufficient_scope",
             Self::AuthorizationPending => "authorization_pending",

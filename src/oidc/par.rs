@@ -15,6 +15,7 @@ use crate::crypto::token::random_token;
 use crate::error::AppError;
 use crate::oidc::authorize::pushed::uri_hash;
 use crate::oidc::authorize::request::{self, RawParams, URN_PREFIX};
+use crate::oidc::authorize::request_object;
 use crate::oidc::client_auth;
 use crate::oidc::error::OAuthError;
 use crate::oidc::token::endpoint;
@@ -49,7 +50,8 @@ pub async fn post_par(
     // whether or not the body carried client_id (§2.1).
     params.retain(|(k, _)| k != "client_id");
     params.insert(0, ("client_id".into(), client.id.to_string()));
-    let raw = RawParams(params);
+    // A signed request object (RFC 9126 §3, RFC 9101): its parameters only.
+    let raw = request_object::at_par(&state, &client, RawParams(params)).await?;
     // The same checks as at /authorize, answered as JSON (§2.3).
     request::target(&raw, Some(client.clone())).map_err(|e| match e {
         AppError::BadRequest(message) => OAuthError::invalid_request(message),

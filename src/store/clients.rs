@@ -57,6 +57,15 @@ pub struct Client {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// Where its public keys are fetched from (instead of `jwks`), for
+    /// `private_key_jwt` and request objects.
+    pub jwks_uri: Option<String>,
+    /// The one algorithm its request objects must use (RFC 9101; `None`:
+    /// any accepted one).
+    pub request_object_signing_alg: Option<String>,
+    /// Authorization requests only in a signed request object (RFC 9101
+    /// §10.5), direct or pushed.
+    pub require_signed_request_object: bool,
 }
 
 impl Client {
@@ -236,6 +245,9 @@ pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), A
             clients::allowed_origins.eq(client.allowed_origins.to_json()),
             clients::require_pkce.eq(client.require_pkce),
             clients::require_par.eq(client.require_par),
+            clients::jwks_uri.eq(&client.jwks_uri),
+            clients::request_object_signing_alg.eq(&client.request_object_signing_alg),
+            clients::require_signed_request_object.eq(client.require_signed_request_object),
         ))
         .execute(conn)?;
     Ok(())

@@ -118,10 +118,11 @@ async fn invalid_requests_are_redirected_with_state_and_iss(backend: Backend) {
             "unsupported_response_type",
         ),
         (url(&id, &[("response_type", "")]), "invalid_request"),
-        // SR-15/SR-16
+        // SR-15/SR-16; RFC 9101 (a malformed request object, the
+        // query's registered redirect_uri gets the error)
         (
             url(&id, &[("request", "eyJ.e30.")]),
-            "request_not_supported",
+            "invalid_request_object",
         ),
         (
             url(&id, &[("request_uri", "https://evil.example/req")]),

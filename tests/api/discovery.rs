@@ -40,7 +40,12 @@ async fn discovery_advertises_the_provider(backend: Backend) {
     assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
     assert_eq!(doc["backchannel_logout_supported"], true);
     assert_eq!(doc["response_types_supported"], serde_json::json!(["code"]));
-    assert_eq!(doc["request_parameter_supported"], false);
+    // RFC 9101: signed request objects, asymmetric algorithms only.
+    assert_eq!(doc["request_parameter_supported"], true);
+    assert_eq!(
+        doc["request_object_signing_alg_values_supported"],
+        serde_json::json!(["RS256", "PS256", "ES256", "EdDSA"])
+    );
     assert_eq!(doc["request_uri_parameter_supported"], false);
     let algs = doc["id_token_signing_alg_values_supported"]
         .as_array()

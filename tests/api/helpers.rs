@@ -574,6 +574,25 @@ impl ClientBuilder<'_> {
         self
     }
 
+    /// Where its public keys are fetched (instead of `jwks`).
+    pub fn jwks_uri(mut self, uri: &str) -> Self {
+        self.spec.jwks_uri = Some(uri.into());
+        self
+    }
+
+    /// The one algorithm its request objects must use (RFC 9101).
+    pub fn request_object_signing_alg(mut self, alg: &str) -> Self {
+        self.spec.request_object_signing_alg = Some(alg.into());
+        self
+    }
+
+    /// Authorization requests only in a signed request object (RFC 9101
+    /// §10.5).
+    pub fn require_signed_request_object(mut self) -> Self {
+        self.spec.require_signed_request_object = true;
+        self
+    }
+
     /// Browser origins allowed to call the token endpoints (CORS).
     pub fn allowed_origins(mut self, origins: &[&str]) -> Self {
         self.spec.allowed_origins = strings(origins);

@@ -1,7 +1,8 @@
 //! Interop with the unmodified npm `openid-client` 6.9.0 (peers guide §1):
 //! discovery, code + PKCE, refresh rotation and reuse, userinfo,
-//! introspection, revocation, public client, client_credentials, device flow
-//! and the end-session URL, all against a real Ostiary on port 0.
+//! introspection, revocation, public client, client_credentials, device flow,
+//! signed request objects (RFC 9101, direct and pushed) and the end-session
+//! URL, all against a real Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
@@ -59,6 +60,23 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .scopes(&scopes)
         .register()
         .await;
+    // RFC 9101: a client whose public key is registered; the private one
+    // goes to the script to sign request objects with.
+    let mut jar_key =
+        josekit::jwk::Jwk::generate_ec_key(josekit::jwk::alg::ec::EcCurve::P256).unwrap();
+    jar_key.set_key_id("interop-jar");
+    let mut jar_keys = josekit::jwk::JwkSet::new();
+    let mut jar_public = jar_key.to_public_key().unwrap();
+    jar_public.set_key_id("interop-jar");
+    jar_keys.push_key(jar_public);
+    let jar = app
+        .client_named("Interop JAR")
+        .redirect_uris(&[REDIRECT])
+        .scopes(&scopes)
+        .jwks(jar_keys.to_string())
+        .require_signed_request_object()
+        .register()
+        .await;
     let output = tokio::process::Command::new("node")
         .current_dir(interop_dir())
         .arg("oidc_client.mjs")
@@ -69,6 +87,9 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .env("CC_CLIENT_ID", &cc.id)
         .env("CC_CLIENT_SECRET", cc.secret.unwrap())
         .env("DEVICE_CLIENT_ID", &device.id)
+        .env("JAR_CLIENT_ID", &jar.id)
+        .env("JAR_CLIENT_SECRET", jar.secret.unwrap())
+        .env("JAR_PRIVATE_JWK", jar_key.to_string())
         .env("USER_EMAIL", "ada@example.com")
         .env("USER_PASSWORD", PASSWORD)
         .output()
@@ -105,6 +126,8 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "public_client_code_flow_pkce",
         "pushed_authorization_request",
         "client_credentials",
+        "signed_request_object",
+        "signed_request_object_pushed",
         "device_flow",
         "end_session",
     ] {

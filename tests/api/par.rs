@@ -222,7 +222,7 @@ async fn par_checks_the_client_and_the_request(backend: Backend) {
         ),
         (
             ("request", "eyJhbGciOiJub25lIn0.e30."),
-            "request_not_supported",
+            "invalid_request_object",
         ),
     ] {
         let res = push(&app, &rp, &request(&challenge, &[extra])).await;

@@ -10,6 +10,12 @@
 //   CC_CLIENT_ID, CC_CLIENT_SECRET  client_credentials, client_secret_basic
 //   DEVICE_CLIENT_ID             public, urn:ietf:params:oauth:grant-type:device_code
 //   USER_EMAIL, USER_PASSWORD    a user who can sign in on the hosted login page
+//   JAR_CLIENT_ID, JAR_CLIENT_SECRET, JAR_PRIVATE_JWK
+//                                confidential, client_secret_basic, same
+//                                redirect, its public key registered; the
+//                                private P-256 JWK (with kid) signs request
+//                                objects (RFC 9101); without them the
+//                                signed_request_object checks are skipped
 // Optional:
 //   REDIRECT_URI                 default http://127.0.0.1:9999/cb
 //   POST_LOGOUT_REDIRECT_URI     default http://127.0.0.1:9999/logged-out
@@ -190,7 +196,7 @@ async function loginAndConsent(authorizationUrl) {
   }
 }
 
-async function codeFlow(config, { scope, extra = {}, par = false }) {
+async function codeFlow(config, { scope, extra = {}, par = false, jar = null }) {
   const pkceCodeVerifier = client.randomPKCECodeVerifier();
   const code_challenge = await client.calculatePKCECodeChallenge(pkceCodeVerifier);
   const state = client.randomState();
@@ -206,9 +212,22 @@ async function codeFlow(config, { scope, extra = {}, par = false }) {
   };
   // RFC 9126: the parameters go to the PAR endpoint; the browser gets
   // only client_id and request_uri.
-  const url = par
-    ? await client.buildAuthorizationUrlWithPAR(config, parameters)
-    : client.buildAuthorizationUrl(config, parameters);
+  // RFC 9101: a signed request object (`jar`: the signing key), as the
+  // `request` parameter or pushed to the PAR endpoint.
+  let url;
+  if (jar) {
+    url = await client.buildAuthorizationUrlWithJAR(config, parameters, jar);
+    if (par) {
+      url = await client.buildAuthorizationUrlWithPAR(config, { request: url.searchParams.get('request') });
+    } else {
+      const sent = [...url.searchParams.keys()].sort().join(',');
+      assert(sent === 'client_id,request', `JAR authorization URL carries ${sent}`);
+    }
+  } else {
+    url = par
+      ? await client.buildAuthorizationUrlWithPAR(config, parameters)
+      : client.buildAuthorizationUrl(config, parameters);
+  }
   if (par) {
     const sent = [...url.searchParams.keys()].sort().join(',');
     assert(sent === 'client_id,request_uri', `PAR authorization URL carries ${sent}`);
@@ -432,6 +451,34 @@ await check('device_flow', ['config'], async () => {
     controller.abort();
   }
 });
+
+if (env('JAR_CLIENT_ID', '') !== '') {
+  await check('signed_request_object', ['config'], async () => {
+    const m = ctx.config.serverMetadata();
+    assert(m.request_parameter_supported === true, 'request_parameter_supported is not true');
+    assert(Array.isArray(m.request_object_signing_alg_values_supported)
+      && m.request_object_signing_alg_values_supported.includes('ES256'),
+      `request_object_signing_alg_values_supported ${JSON.stringify(m.request_object_signing_alg_values_supported)}`);
+    const id = env('JAR_CLIENT_ID');
+    ctx.jarConfig = await configFor(id, { client_secret: env('JAR_CLIENT_SECRET') },
+      client.ClientSecretBasic(env('JAR_CLIENT_SECRET')));
+    const jwk = JSON.parse(env('JAR_PRIVATE_JWK'));
+    const key = await crypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    ctx.jarKey = { key, kid: jwk.kid };
+    const { tokens } = await codeFlow(ctx.jarConfig, { scope: 'openid email', jar: ctx.jarKey });
+    const claims = tokens.claims();
+    assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
+    if (ctx.sub) assert(claims.sub === ctx.sub, 'JAR sign-in got another sub for the same user');
+    await checkJwtAccessToken(tokens.access_token, id);
+  });
+
+  await check('signed_request_object_pushed', ['jarConfig', 'jarKey'], async () => {
+    const { tokens } = await codeFlow(ctx.jarConfig, { scope: 'openid email', jar: ctx.jarKey, par: true });
+    const claims = tokens.claims();
+    assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
+    await checkJwtAccessToken(tokens.access_token, env('JAR_CLIENT_ID'));
+  });
+}
 
 await check('end_session', ['tokens'], async () => {
   const state = client.randomState();

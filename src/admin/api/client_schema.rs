@@ -57,7 +57,7 @@ fn tighten(schema: &mut Value) {
                 prop["items"]["pattern"] = json!(uri);
             }
             "allowed_origins" => prop["items"]["pattern"] = json!(origin()),
-            "backchannel_logout_uri" | "logo_uri" | "policy_uri" | "tos_uri" => {
+            "backchannel_logout_uri" | "logo_uri" | "policy_uri" | "tos_uri" | "jwks_uri" => {
                 prop["pattern"] = json!(uri);
             }
             "scopes" => prop["items"]["pattern"] = json!(SCOPE),
@@ -67,6 +67,9 @@ fn tighten(schema: &mut Value) {
                 prop["enum"] = choices(&ALGS);
             }
             "consent" => prop["enum"] = choices(&CONSENT),
+            "request_object_signing_alg" => {
+                prop["enum"] = choices(&crate::oidc::client_keys::REQUEST_OBJECT_ALGS);
+            }
             "name" => {
                 prop["pattern"] = json!(
                     "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"

@@ -110,6 +110,16 @@ pub struct NewClient {
     /// Accept authorization requests only through `/par` (RFC 9126 §5).
     #[serde(default)]
     pub require_pushed_authorization_requests: bool,
+    /// Where the client's public keys are fetched (https; instead of
+    /// `jwks`), for private_key_jwt and request objects.
+    pub jwks_uri: Option<String>,
+    /// The one algorithm its request objects must use (RFC 9101): RS256,
+    /// PS256, ES256 or EdDSA.
+    pub request_object_signing_alg: Option<String>,
+    /// Accept authorization requests only in a signed request object
+    /// (RFC 9101 §10.5).
+    #[serde(default)]
+    pub require_signed_request_object: bool,
 }
 
 /// A present field, even `null` (`Some(None)`: clear the setting).
@@ -163,6 +173,14 @@ pub struct ClientChanges {
     pub require_pkce: Option<bool>,
     /// Accept authorization requests only through `/par` (RFC 9126 §5).
     pub require_pushed_authorization_requests: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub jwks_uri: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub request_object_signing_alg: Option<Option<String>>,
+    /// Accept authorization requests only in a signed request object.
+    pub require_signed_request_object: Option<bool>,
 }
 
 fn alg(field: &'static str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
@@ -199,6 +217,9 @@ impl NewClient {
             organization_id: self.organization_id.map(OrganizationId::from),
             require_pkce: self.require_pkce,
             require_par: self.require_pushed_authorization_requests,
+            jwks_uri: self.jwks_uri,
+            request_object_signing_alg: self.request_object_signing_alg,
+            require_signed_request_object: self.require_signed_request_object,
         })
     }
 }
@@ -230,6 +251,9 @@ impl ClientChanges {
             allowed_origins: self.allowed_origins,
             require_pkce: self.require_pkce,
             require_par: self.require_pushed_authorization_requests,
+            jwks_uri: self.jwks_uri,
+            request_object_signing_alg: self.request_object_signing_alg,
+            require_signed_request_object: self.require_signed_request_object,
         })
     }
 }

@@ -32,6 +32,7 @@ pub struct AppForm {
     pub audiences: Option<String>,
     pub token_endpoint_auth_method: Option<String>,
     pub jwks: Option<String>,
+    pub jwks_uri: Option<String>,
     pub id_token_signed_response_alg: Option<String>,
     pub access_token_signed_response_alg: Option<String>,
     pub consent_shown: Option<String>,
@@ -177,6 +178,10 @@ impl AppForm {
             organization_id: text(&self.organization_id).map(OrganizationId::from),
             require_pkce: kind.public() || self.pkce().unwrap_or(false),
             require_par: self.par().unwrap_or(false),
+            jwks_uri: text(&self.jwks_uri),
+            // Set through the CLI or the admin API.
+            request_object_signing_alg: None,
+            require_signed_request_object: false,
         })
     }
 
@@ -203,6 +208,9 @@ impl AppForm {
             allowed_origins: list(&self.allowed_origins),
             require_pkce: self.pkce(),
             require_par: self.par(),
+            jwks_uri: clearable(&self.jwks_uri),
+            request_object_signing_alg: None,
+            require_signed_request_object: None,
         })
     }
 }
@@ -220,6 +228,7 @@ pub struct Fields {
     pub audiences: String,
     pub token_endpoint_auth_method: String,
     pub jwks: String,
+    pub jwks_uri: String,
     pub id_token_signed_response_alg: String,
     pub access_token_signed_response_alg: String,
     pub skip_consent: bool,
@@ -252,6 +261,7 @@ impl Fields {
                 .as_ref()
                 .and_then(|j| serde_json::to_string_pretty(j).ok())
                 .unwrap_or_default(),
+            jwks_uri: view.jwks_uri.clone().unwrap_or_default(),
             id_token_signed_response_alg: view.id_token_signed_response_alg.clone(),
             access_token_signed_response_alg: view.access_token_signed_response_alg.clone(),
             skip_consent: view.consent == "skip",
@@ -291,6 +301,7 @@ impl Fields {
             audiences: v(&form.audiences),
             token_endpoint_auth_method: v(&form.token_endpoint_auth_method),
             jwks: v(&form.jwks),
+            jwks_uri: v(&form.jwks_uri),
             id_token_signed_response_alg: v(&form.id_token_signed_response_alg),
             access_token_signed_response_alg: v(&form.access_token_signed_response_alg),
             skip_consent: form.skip_consent.is_some(),
@@ -340,12 +351,13 @@ pub const GRANTS: [GrantOption; 4] = [
 ];
 
 /// Fields under "Advanced settings" (opened when one of them is refused).
-const ADVANCED: [&str; 12] = [
+const ADVANCED: [&str; 13] = [
     "client_id",
     "scopes",
     "audiences",
     "token_endpoint_auth_method",
     "jwks",
+    "jwks_uri",
     "id_token_signed_response_alg",
     "access_token_signed_response_alg",
     "backchannel_logout_uri",
@@ -357,7 +369,7 @@ const ADVANCED: [&str; 12] = [
 
 /// Each setting's input on the page and its label, for the error summary
 /// above a refused form (a link to the field).
-const LABELS: [(&str, &str, &str); 18] = [
+const LABELS: [(&str, &str, &str); 19] = [
     ("name", "app-name", "admin.applications.name"),
     ("client_id", "app-client-id", "admin.applications.client_id"),
     (
@@ -388,6 +400,7 @@ const LABELS: [(&str, &str, &str); 18] = [
         "admin.applications.auth_method",
     ),
     ("jwks", "app-jwks", "admin.applications.jwks"),
+    ("jwks_uri", "app-jwks-uri", "admin.applications.jwks_uri"),
     (
         "id_token_signed_response_alg",
         "app-id-alg",

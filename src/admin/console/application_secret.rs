@@ -189,6 +189,9 @@ mod tests {
             public,
             require_pkce: public,
             require_pushed_authorization_requests: false,
+            jwks_uri: None,
+            request_object_signing_alg: None,
+            require_signed_request_object: false,
             token_endpoint_auth_method: if public {
                 "none"
             } else {

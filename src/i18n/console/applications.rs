@@ -160,6 +160,14 @@ pub const EN: &[(&str, &str)] = &[
         "A JSON document with a \"keys\" array, for private_key_jwt.",
     ),
     (
+        "admin.applications.jwks_uri",
+        "Public keys address (jwks_uri)",
+    ),
+    (
+        "admin.applications.jwks_uri_hint",
+        "An https address serving the application's JWKS, instead of pasting it above; used for private_key_jwt and signed request objects (RFC 9101).",
+    ),
+    (
         "admin.applications.id_token_alg",
         "ID token signing algorithm",
     ),
@@ -447,6 +455,14 @@ pub const DE: &[(&str, &str)] = &[
     (
         "admin.applications.jwks_hint",
         "Ein JSON-Dokument mit einem „keys“-Array, für private_key_jwt.",
+    ),
+    (
+        "admin.applications.jwks_uri",
+        "Adresse der öffentlichen Schlüssel (jwks_uri)",
+    ),
+    (
+        "admin.applications.jwks_uri_hint",
+        "Eine https-Adresse, unter der die Anwendung ihr JWKS bereitstellt, statt es oben einzufügen; für private_key_jwt und signierte Request-Objekte (RFC 9101).",
     ),
     (
         "admin.applications.id_token_alg",

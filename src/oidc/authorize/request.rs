@@ -275,13 +275,14 @@ pub fn validate(
             "parameter {name} is repeated"
         )));
     }
-    // SR-15/SR-16: refused explicitly. A request_uri here was ours,
-    // issued by `/par` and already replaced by its stored parameters
-    // (see the `pushed` module): no request_uri is ever fetched.
+    // SR-15/SR-16: a request object was verified and replaced by its
+    // parameters before (the `request_object` module), and a request_uri
+    // here was ours, issued by `/par` and already replaced by its stored
+    // parameters (the `pushed` module): no request_uri is ever fetched.
     if params.get("request").is_some() {
         return Err(err(
-            ErrorCode::RequestNotSupported,
-            "request objects are not supported",
+            ErrorCode::InvalidRequestObject,
+            "a request object cannot carry another one",
         ));
     }
     if params

@@ -70,6 +70,9 @@ pub struct ClientPatch {
     pub allowed_origins: Option<Vec<String>>,
     pub require_pkce: Option<bool>,
     pub require_par: Option<bool>,
+    pub jwks_uri: Option<Option<String>>,
+    pub request_object_signing_alg: Option<Option<String>>,
+    pub require_signed_request_object: Option<bool>,
 }
 
 impl ClientPatch {
@@ -112,6 +115,15 @@ impl ClientPatch {
         set(&mut spec.allowed_origins, self.allowed_origins);
         set(&mut spec.require_pkce, self.require_pkce);
         set(&mut spec.require_par, self.require_par);
+        set(&mut spec.jwks_uri, self.jwks_uri);
+        set(
+            &mut spec.request_object_signing_alg,
+            self.request_object_signing_alg,
+        );
+        set(
+            &mut spec.require_signed_request_object,
+            self.require_signed_request_object,
+        );
     }
 }
 

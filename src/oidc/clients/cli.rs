@@ -75,7 +75,8 @@ pub struct ClientUpdateArgs {
     /// Display name shown on the consent page.
     #[arg(long)]
     name: Option<String>,
-    /// Clear a setting: backchannel_logout_uri, jwks, logo_uri, policy_uri,
+    /// Clear a setting: backchannel_logout_uri, jwks, jwks_uri,
+    /// request_object_signing_alg, logo_uri, policy_uri,
     /// tos_uri, redirect_uris, post_logout_redirect_uris, audiences or
     /// allowed_origins (repeatable).
     #[arg(long, value_name = "SETTING")]
@@ -138,6 +139,15 @@ pub struct SettingArgs {
     /// Accept this client's authorization requests only through /par (RFC 9126); `--require-par false` lifts it.
     #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
     require_par: Option<bool>,
+    /// Where the client's public JWKS is fetched (https; instead of --jwks).
+    #[arg(long, value_name = "URI")]
+    jwks_uri: Option<String>,
+    /// The one algorithm its request objects (RFC 9101) must use: RS256, PS256, ES256 or EdDSA.
+    #[arg(long, value_name = "A")]
+    request_object_signing_alg: Option<String>,
+    /// Accept this client's authorization requests only in a signed request object (RFC 9101 §10.5); `--require-signed-request-object false` lifts it.
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    require_signed_request_object: Option<bool>,
 }
 
 fn read_jwks(path: Option<&Path>) -> Result<Option<String>, AppError> {
@@ -194,6 +204,9 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             organization_id: None,
             require_pkce: s.require_pkce.unwrap_or(false),
             require_par: s.require_par.unwrap_or(false),
+            jwks_uri: s.jwks_uri,
+            request_object_signing_alg: s.request_object_signing_alg,
+            require_signed_request_object: s.require_signed_request_object.unwrap_or(false),
         },
         args.org,
     ))
@@ -220,11 +233,16 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
         allowed_origins: list(s.allowed_origins),
         require_pkce: s.require_pkce,
         require_par: s.require_par,
+        jwks_uri: s.jwks_uri.map(Some),
+        request_object_signing_alg: s.request_object_signing_alg.map(Some),
+        require_signed_request_object: s.require_signed_request_object,
     };
     for setting in args.clear {
         match setting.as_str() {
             "backchannel_logout_uri" => patch.backchannel_logout_uri = Some(None),
             "jwks" => patch.jwks = Some(None),
+            "jwks_uri" => patch.jwks_uri = Some(None),
+            "request_object_signing_alg" => patch.request_object_signing_alg = Some(None),
             "logo_uri" => patch.logo_uri = Some(None),
             "policy_uri" => patch.policy_uri = Some(None),
             "tos_uri" => patch.tos_uri = Some(None),

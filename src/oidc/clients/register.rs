@@ -74,6 +74,9 @@ pub fn create_tx(
         deleted_by: None,
         require_pkce: false,
         require_par: false,
+        jwks_uri: None,
+        request_object_signing_alg: None,
+        require_signed_request_object: false,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

@@ -39,6 +39,15 @@ pub struct ClientSpec {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// Where the client's public keys are fetched (instead of `jwks`):
+    /// https, or loopback http, and fetched only under the outbound rules
+    /// (`oidc.allow_private_targets` for a loopback one).
+    pub jwks_uri: Option<String>,
+    /// The one algorithm its request objects must use (RFC 9101).
+    pub request_object_signing_alg: Option<String>,
+    /// Authorization requests only in a signed request object (RFC 9101
+    /// §10.5).
+    pub require_signed_request_object: bool,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -203,10 +212,34 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
             "public clients use auth method none, and only they do",
         ));
     }
-    if method == auth_method::PRIVATE_KEY_JWT && spec.jwks.is_none() {
+    one("jwks_uri", &spec.jwks_uri, redirect_uri::validate_web)?;
+    if spec.jwks.is_some() && spec.jwks_uri.is_some() {
+        return Err(Invalid::conflict(
+            "jwks_uri",
+            "give the public keys either inline (jwks) or by address (jwks_uri), not both",
+        ));
+    }
+    if method == auth_method::PRIVATE_KEY_JWT && spec.jwks.is_none() && spec.jwks_uri.is_none() {
         return Err(Invalid::conflict(
             "jwks",
-            "private_key_jwt needs the client's public keys (a JWKS document)",
+            "private_key_jwt needs the client's public keys (a JWKS document or jwks_uri)",
+        ));
+    }
+    if let Some(a) = &spec.request_object_signing_alg
+        && !crate::oidc::client_keys::REQUEST_OBJECT_ALGS.contains(&a.as_str())
+    {
+        return Err(Invalid::new(
+            "request_object_signing_alg",
+            format!(
+                "must be one of {}",
+                crate::oidc::client_keys::REQUEST_OBJECT_ALGS.join(", ")
+            ),
+        ));
+    }
+    if spec.require_signed_request_object && spec.jwks.is_none() && spec.jwks_uri.is_none() {
+        return Err(Invalid::conflict(
+            "require_signed_request_object",
+            "signed request objects need the client's public keys (jwks or jwks_uri)",
         ));
     }
     if let Some(jwks) = &spec.jwks {
@@ -305,6 +338,9 @@ impl ClientSpec {
             organization_id: client.organization_id.clone(),
             require_pkce: client.require_pkce,
             require_par: client.require_par,
+            jwks_uri: client.jwks_uri.clone(),
+            request_object_signing_alg: client.request_object_signing_alg.clone(),
+            require_signed_request_object: client.require_signed_request_object,
         }
     }
 
@@ -338,5 +374,8 @@ impl ClientSpec {
         client.allowed_origins = TextList::from(self.allowed_origins.as_slice());
         client.require_pkce = self.require_pkce || self.public;
         client.require_par = self.require_par;
+        client.jwks_uri = self.jwks_uri.clone();
+        client.request_object_signing_alg = self.request_object_signing_alg.clone();
+        client.require_signed_request_object = self.require_signed_request_object;
     }
 }

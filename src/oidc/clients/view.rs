@@ -28,6 +28,14 @@ pub struct ClientView {
     /// The client's public keys (a JWKS document) for `private_key_jwt`.
     #[schema(value_type = Option<Object>)]
     pub jwks: Option<serde_json::Value>,
+    /// Where the client's public keys are fetched (instead of `jwks`).
+    pub jwks_uri: Option<String>,
+    /// The one algorithm its request objects must use (RFC 9101); `null`:
+    /// any accepted one.
+    pub request_object_signing_alg: Option<String>,
+    /// Authorization requests only in a signed request object (RFC 9101
+    /// §10.5).
+    pub require_signed_request_object: bool,
     pub id_token_signed_response_alg: String,
     pub access_token_signed_response_alg: String,
     /// `skip` (first-party) or `required`.
@@ -63,6 +71,9 @@ impl ClientView {
                 .jwks
                 .as_deref()
                 .and_then(|j| serde_json::from_str(j).ok()),
+            jwks_uri: client.jwks_uri.clone(),
+            request_object_signing_alg: client.request_object_signing_alg.clone(),
+            require_signed_request_object: client.require_signed_request_object,
             id_token_signed_response_alg: client.id_token_signed_response_alg.clone(),
             access_token_signed_response_alg: client.access_token_signed_response_alg.clone(),
             consent: client.consent.clone(),

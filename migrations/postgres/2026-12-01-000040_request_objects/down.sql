@@ -1,0 +1,3 @@
+ALTER TABLE clients DROP COLUMN require_signed_request_object;
+ALTER TABLE clients DROP COLUMN request_object_signing_alg;
+ALTER TABLE clients DROP COLUMN jwks_uri;
