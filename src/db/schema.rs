@@ -145,6 +145,31 @@ diesel::table! {
         jwks_uri -> Nullable<Text>,
         request_object_signing_alg -> Nullable<Text>,
         require_signed_request_object -> Bool,
+        dynamically_registered -> Bool,
+    }
+}
+
+diesel::table! {
+    registration_tokens (id) {
+        id -> Text,
+        token_hash -> Text,
+        organization_id -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        max_uses -> Nullable<Integer>,
+        use_count -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    client_registrations (client_id) {
+        client_id -> Text,
+        access_token_hash -> Text,
+        registration_token_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -614,6 +639,9 @@ diesel::joinable!(refresh_tokens -> grants (grant_id));
 diesel::joinable!(provider_domains -> providers (provider_id));
 diesel::joinable!(identities -> providers (provider_id));
 diesel::joinable!(federation_logins -> providers (provider_id));
+diesel::joinable!(client_registrations -> clients (client_id));
+diesel::joinable!(client_registrations -> registration_tokens (registration_token_id));
+diesel::joinable!(registration_tokens -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     pushed_requests,
@@ -662,4 +690,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     alert_firings,
     alert_cursor,
     api_key_ips,
+    registration_tokens,
+    client_registrations,
 );

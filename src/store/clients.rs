@@ -66,6 +66,9 @@ pub struct Client {
     /// Authorization requests only in a signed request object (RFC 9101
     /// §10.5), direct or pushed.
     pub require_signed_request_object: bool,
+    /// Registered through `/register` (RFC 7591): never first-party, it
+    /// always asks for consent (SR-141).
+    pub dynamically_registered: bool,
 }
 
 impl Client {
@@ -91,8 +94,9 @@ impl Client {
         self.grant_types.has(grant)
     }
     /// First-party clients skip the consent page.
+    /// A dynamically registered client never does (SR-141).
     pub fn skips_consent(&self) -> bool {
-        self.consent == "skip"
+        self.consent == "skip" && !self.dynamically_registered
     }
 }
 

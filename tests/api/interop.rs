@@ -1,8 +1,9 @@
 //! Interop with the unmodified npm `openid-client` 6.9.0 (peers guide §1):
 //! discovery, code + PKCE, refresh rotation and reuse, userinfo,
 //! introspection, revocation, public client, client_credentials, device flow,
-//! signed request objects (RFC 9101, direct and pushed) and the end-session
-//! URL, all against a real Ostiary on port 0.
+//! signed request objects (RFC 9101, direct and pushed), dynamic client
+//! registration (RFC 7591) and the end-session URL, all against a real
+//! Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
@@ -27,7 +28,24 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
     if !node_peer() {
         return;
     }
-    let app = TestApp::spawn_for_browser(backend).await;
+    // Dynamic client registration with an initial access token (RFC 7591).
+    let app = TestApp::spawn_for_browser_with(backend, |c| {
+        c.registration.mode = ostiary::config::RegistrationMode::Token;
+    })
+    .await;
+    let registration_token = ostiary::oidc::registration::tokens::create(
+        &app.state,
+        &ostiary::audit::Actor::system("test"),
+        None,
+        ostiary::oidc::registration::tokens::NewToken {
+            max_uses: Some(1),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .token;
     app.create_user("ada@example.com", PASSWORD).await;
     let scopes = ["openid", "profile", "email", "offline_access"];
     let rp = app
@@ -90,6 +108,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .env("JAR_CLIENT_ID", &jar.id)
         .env("JAR_CLIENT_SECRET", jar.secret.unwrap())
         .env("JAR_PRIVATE_JWK", jar_key.to_string())
+        .env("REGISTRATION_TOKEN", &registration_token)
         .env("USER_EMAIL", "ada@example.com")
         .env("USER_PASSWORD", PASSWORD)
         .output()
@@ -129,6 +148,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "signed_request_object",
         "signed_request_object_pushed",
         "device_flow",
+        "dynamic_registration",
         "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");

@@ -68,6 +68,7 @@ mod par;
 mod passkeys;
 mod providers;
 mod request_objects;
+mod registration;
 #[cfg(feature = "saml")]
 mod saml;
 #[cfg(feature = "saml")]

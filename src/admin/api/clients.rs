@@ -220,6 +220,7 @@ impl NewClient {
             jwks_uri: self.jwks_uri,
             request_object_signing_alg: self.request_object_signing_alg,
             require_signed_request_object: self.require_signed_request_object,
+            dynamically_registered: false,
         })
     }
 }
@@ -258,7 +259,7 @@ impl ClientChanges {
     }
 }
 
-fn refused(refusal: Refusal) -> Problem {
+pub fn refused(refusal: Refusal) -> Problem {
     match refusal {
         Refusal::NotFound => Problem::not_found(),
         // A value refused alone is 400; well-formed settings a rule

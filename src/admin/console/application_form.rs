@@ -182,6 +182,7 @@ impl AppForm {
             // Set through the CLI or the admin API.
             request_object_signing_alg: None,
             require_signed_request_object: false,
+            dynamically_registered: false,
         })
     }
 

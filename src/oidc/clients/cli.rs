@@ -47,6 +47,9 @@ pub enum ClientCommand {
     Delete { id: String },
     /// Bring a deleted client back.
     Restore { id: String },
+    /// Initial access tokens for dynamic client registration (RFC 7591).
+    #[command(subcommand, name = "registration-token")]
+    RegistrationToken(crate::oidc::registration::cli::RegistrationTokenCommand),
 }
 
 /// Flags of `ostiary client create`.
@@ -207,6 +210,7 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             jwks_uri: s.jwks_uri,
             request_object_signing_alg: s.request_object_signing_alg,
             require_signed_request_object: s.require_signed_request_object.unwrap_or(false),
+            dynamically_registered: false,
         },
         args.org,
     ))
@@ -264,6 +268,9 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
 pub async fn run(state: &AppState, command: ClientCommand) -> Result<Value, AppError> {
     let actor = Actor::system("cli");
     match command {
+        ClientCommand::RegistrationToken(command) => {
+            crate::oidc::registration::cli::run(state, command).await
+        }
         ClientCommand::Create(args) => {
             let (mut spec, org) = create_spec(*args)?;
             if let Some(name) = org {

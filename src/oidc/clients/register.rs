@@ -77,6 +77,7 @@ pub fn create_tx(
         jwks_uri: None,
         request_object_signing_alg: None,
         require_signed_request_object: false,
+        dynamically_registered: spec.dynamically_registered,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

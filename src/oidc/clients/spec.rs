@@ -48,6 +48,9 @@ pub struct ClientSpec {
     /// Authorization requests only in a signed request object (RFC 9101
     /// §10.5).
     pub require_signed_request_object: bool,
+    /// Registered by the client itself (RFC 7591): kept on every change;
+    /// such a client cannot skip consent (SR-141).
+    pub dynamically_registered: bool,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -305,6 +308,12 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
     {
         return Err(Invalid::new("consent", "must be skip or required"));
     }
+    if spec.dynamically_registered && spec.consent.as_deref() == Some("skip") {
+        return Err(Invalid::conflict(
+            "consent",
+            "a dynamically registered client always asks for consent (SR-141)",
+        ));
+    }
     Ok(Settings {
         method,
         grants,
@@ -341,6 +350,7 @@ impl ClientSpec {
             jwks_uri: client.jwks_uri.clone(),
             request_object_signing_alg: client.request_object_signing_alg.clone(),
             require_signed_request_object: client.require_signed_request_object,
+            dynamically_registered: client.dynamically_registered,
         }
     }
 
