@@ -12,7 +12,7 @@ use crate::flow::{
     account, authorize, device, end_session, home, login, logout, mfa, mfa_enroll, passkeys,
     security, setup,
 };
-use crate::oidc::{discovery, introspect, jwks, revoke, token, userinfo};
+use crate::oidc::{discovery, introspect, jwks, registration, revoke, token, userinfo};
 use crate::web::{assets, ops};
 
 /// Largest accepted form body.
@@ -62,6 +62,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .route("/userinfo", web::post().to(userinfo::post_userinfo))
     .route("/introspect", web::post().to(introspect::post_introspect))
     .route("/par", web::post().to(crate::oidc::par::post_par))
+    // Dynamic client registration (RFC 7591 / 7592), 404 while off
+    .route(
+        "/register",
+        web::post().to(registration::register::post_register),
+    )
+    .route(
+        "/register/{client_id}",
+        web::get().to(registration::manage::get_client),
+    )
+    .route(
+        "/register/{client_id}",
+        web::put().to(registration::manage::put_client),
+    )
+    .route(
+        "/register/{client_id}",
+        web::delete().to(registration::manage::delete_client),
+    )
     .route("/revoke", web::post().to(revoke::post_revoke))
     .route(
         "/device_authorization",

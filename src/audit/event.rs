@@ -14,6 +14,11 @@ pub enum ActorKind {
     System,
     /// An admin-API key (its id is the actor id).
     ApiKey,
+    /// A client managing its own registration (RFC 7591 / 7592): the
+    /// actor id is `registration_token:<id>` (the initial access token it
+    /// registered with) or `client:<client_id>` (its registration access
+    /// token).
+    Client,
 }
 
 impl ActorKind {
@@ -23,6 +28,7 @@ impl ActorKind {
             Self::User => "user",
             Self::System => "system",
             Self::ApiKey => "api_key",
+            Self::Client => "client",
         }
     }
 }
@@ -188,6 +194,12 @@ pub enum Action {
     AlertRuleUpdated,
     /// An API key was used from an address it had not been used from.
     ApiKeyNewIp,
+    /// A client registered itself (RFC 7591).
+    ClientRegistered,
+    /// An administrator issued an initial access token for registration.
+    RegistrationTokenCreated,
+    /// An initial access token was revoked.
+    RegistrationTokenRevoked,
 }
 
 impl Action {
@@ -298,6 +310,9 @@ impl Action {
         Self::AlertFired,
         Self::AlertRuleUpdated,
         Self::ApiKeyNewIp,
+        Self::ClientRegistered,
+        Self::RegistrationTokenCreated,
+        Self::RegistrationTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -409,6 +424,9 @@ impl Action {
             Self::AlertFired => "alert.fired",
             Self::AlertRuleUpdated => "alert_rule.updated",
             Self::ApiKeyNewIp => "api_key.new_ip",
+            Self::ClientRegistered => "client.registered",
+            Self::RegistrationTokenCreated => "registration_token.created",
+            Self::RegistrationTokenRevoked => "registration_token.revoked",
         }
     }
 }

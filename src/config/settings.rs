@@ -64,6 +64,48 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     pub keys: KeysConfig,
     pub alerts: AlertsConfig,
+    pub registration: RegistrationConfig,
+}
+
+/// Dynamic client registration (RFC 7591 / 7592, S3, SR-141,
+/// docs/oidc.md): `[registration]`, e.g. `OSTIARY_REGISTRATION__MODE=token`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrationConfig {
+    /// `off` (the default: no `/register`, not in discovery), `token`
+    /// (`POST /register` needs an initial access token an administrator
+    /// issued) or `open` (anyone may register a client).
+    pub mode: RegistrationMode,
+    /// Registration attempts (`POST /register`, successful or not) one
+    /// client address may make per `rate_window_secs`.
+    pub rate_limit: i32,
+    /// The window of `rate_limit`, in seconds.
+    pub rate_window_secs: i64,
+}
+
+/// Who may register a client (`[registration] mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegistrationMode {
+    Off,
+    Token,
+    Open,
+}
+
+impl RegistrationMode {
+    pub fn enabled(self) -> bool {
+        self != Self::Off
+    }
+}
+
+impl Default for RegistrationConfig {
+    fn default() -> Self {
+        Self {
+            mode: RegistrationMode::Off,
+            rate_limit: 20,
+            rate_window_secs: 3600,
+        }
+    }
 }
 
 /// Alert rules (S9, docs/alerts.md); the rules themselves are in the
@@ -400,6 +442,7 @@ impl Default for Config {
             webhooks: WebhooksConfig::default(),
             keys: KeysConfig::default(),
             alerts: AlertsConfig::default(),
+            registration: RegistrationConfig::default(),
         }
     }
 }

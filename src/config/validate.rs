@@ -124,6 +124,13 @@ pub fn validate(config: &Config) -> Vec<String> {
     if !matches!(o.rsa_bits, 2048 | 3072 | 4096) {
         problems.push("oidc.rsa_bits: must be 2048, 3072 or 4096".into());
     }
+    let r = &config.registration;
+    if r.rate_limit < 1 {
+        problems.push("registration.rate_limit: must be at least 1".into());
+    }
+    if !(1..=7 * 24 * 3600).contains(&r.rate_window_secs) {
+        problems.push("registration.rate_window_secs: must be between 1 and 604800".into());
+    }
     problems
 }
 

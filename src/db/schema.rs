@@ -142,6 +142,31 @@ diesel::table! {
         deleted_by -> Nullable<Text>,
         require_pkce -> Bool,
         require_par -> Bool,
+        dynamically_registered -> Bool,
+    }
+}
+
+diesel::table! {
+    registration_tokens (id) {
+        id -> Text,
+        token_hash -> Text,
+        organization_id -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        max_uses -> Nullable<Integer>,
+        use_count -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    client_registrations (client_id) {
+        client_id -> Text,
+        access_token_hash -> Text,
+        registration_token_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -611,6 +636,9 @@ diesel::joinable!(refresh_tokens -> grants (grant_id));
 diesel::joinable!(provider_domains -> providers (provider_id));
 diesel::joinable!(identities -> providers (provider_id));
 diesel::joinable!(federation_logins -> providers (provider_id));
+diesel::joinable!(client_registrations -> clients (client_id));
+diesel::joinable!(client_registrations -> registration_tokens (registration_token_id));
+diesel::joinable!(registration_tokens -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     pushed_requests,
@@ -659,4 +687,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     alert_firings,
     alert_cursor,
     api_key_ips,
+    registration_tokens,
+    client_registrations,
 );

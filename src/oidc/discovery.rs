@@ -31,6 +31,8 @@ pub struct Endpoints {
     pub end_session: String,
     pub device_authorization: String,
     pub pushed_authorization_request: String,
+    /// RFC 7591, `None` while `[registration] mode` is `off`.
+    pub registration: Option<String>,
 }
 
 impl Endpoints {
@@ -49,6 +51,7 @@ impl Endpoints {
             end_session: url("/end_session"),
             device_authorization: url("/device_authorization"),
             pushed_authorization_request: url("/par"),
+            registration: config.registration.mode.enabled().then(|| url("/register")),
         }
     }
 }
@@ -95,6 +98,10 @@ pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
         "backchannel_logout_session_supported": true,
         "frontchannel_logout_supported": false,
     });
+    let mut doc = doc;
+    if let (Some(register), Some(map)) = (&at.registration, doc.as_object_mut()) {
+        map.insert("registration_endpoint".into(), json!(register));
+    }
     serde_json::to_vec(&doc)
         .map(Into::into)
         .map_err(|e| AppError::Internal(format!("cannot render discovery: {e}")))

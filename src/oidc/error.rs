@@ -39,6 +39,10 @@ pub enum ErrorCode {
     ExpiredToken,
     // RFC 8707 §2
     InvalidTarget,
+    // RFC 7591 §3.2.2
+    InvalidRedirectUri,
+    InvalidClientMetadata,
+    InvalidSoftwareStatement,
 }
 
 impl ErrorCode {
@@ -66,6 +70,9 @@ impl ErrorCode {
             Self::SlowDown => "slow_down",
             Self::ExpiredToken => "expired_token",
             Self::InvalidTarget => "invalid_target",
+            Self::InvalidRedirectUri => "invalid_redirect_uri",
+            Self::InvalidClientMetadata => "invalid_client_metadata",
+            Self::InvalidSoftwareStatement => "invalid_software_statement",
         }
     }
 }
@@ -138,6 +145,10 @@ impl OAuthError {
             description.replace(['"', '\\'], "'")
         ));
         e
+    }
+    /// 400 `invalid_client_metadata` (RFC 7591 §3.2.2).
+    pub fn invalid_client_metadata(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidClientMetadata, d, StatusCode::BAD_REQUEST)
     }
     pub fn server_error() -> Self {
         Self::new(

@@ -17,6 +17,7 @@ pub mod introspect;
 pub mod issued;
 pub mod jwks;
 pub mod par;
+pub mod registration;
 pub mod resource;
 pub mod revoke;
 pub mod scope;

@@ -57,6 +57,9 @@ pub struct Client {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// Registered through `/register` (RFC 7591): never first-party, it
+    /// always asks for consent (SR-141).
+    pub dynamically_registered: bool,
 }
 
 impl Client {
@@ -82,8 +85,9 @@ impl Client {
         self.grant_types.has(grant)
     }
     /// First-party clients skip the consent page.
+    /// A dynamically registered client never does (SR-141).
     pub fn skips_consent(&self) -> bool {
-        self.consent == "skip"
+        self.consent == "skip" && !self.dynamically_registered
     }
 }
 

@@ -30,6 +30,7 @@ pub mod pending_logins;
 pub mod providers;
 pub mod pushed_requests;
 pub mod refresh_tokens;
+pub mod registrations;
 pub mod revoked_tokens;
 pub mod saml_assertions;
 pub mod saml_sessions;

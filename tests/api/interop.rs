@@ -1,7 +1,8 @@
 //! Interop with the unmodified npm `openid-client` 6.9.0 (peers guide §1):
 //! discovery, code + PKCE, refresh rotation and reuse, userinfo,
 //! introspection, revocation, public client, client_credentials, device flow
-//! and the end-session URL, all against a real Ostiary on port 0.
+//! dynamic client registration (RFC 7591) and the end-session URL, all
+//! against a real Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
@@ -26,7 +27,24 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
     if !node_peer() {
         return;
     }
-    let app = TestApp::spawn_for_browser(backend).await;
+    // Dynamic client registration with an initial access token (RFC 7591).
+    let app = TestApp::spawn_for_browser_with(backend, |c| {
+        c.registration.mode = ostiary::config::RegistrationMode::Token;
+    })
+    .await;
+    let registration_token = ostiary::oidc::registration::tokens::create(
+        &app.state,
+        &ostiary::audit::Actor::system("test"),
+        None,
+        ostiary::oidc::registration::tokens::NewToken {
+            max_uses: Some(1),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .token;
     app.create_user("ada@example.com", PASSWORD).await;
     let scopes = ["openid", "profile", "email", "offline_access"];
     let rp = app
@@ -69,6 +87,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .env("CC_CLIENT_ID", &cc.id)
         .env("CC_CLIENT_SECRET", cc.secret.unwrap())
         .env("DEVICE_CLIENT_ID", &device.id)
+        .env("REGISTRATION_TOKEN", &registration_token)
         .env("USER_EMAIL", "ada@example.com")
         .env("USER_PASSWORD", PASSWORD)
         .output()
@@ -106,6 +125,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "pushed_authorization_request",
         "client_credentials",
         "device_flow",
+        "dynamic_registration",
         "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");

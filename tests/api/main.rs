@@ -67,6 +67,7 @@ mod ops;
 mod par;
 mod passkeys;
 mod providers;
+mod registration;
 #[cfg(feature = "saml")]
 mod saml;
 #[cfg(feature = "saml")]

@@ -18,6 +18,9 @@
 //   END_SESSION_CONFIRM_FORM     "1": accept one logout confirmation form
 //                                (oidc-provider shows one; Ostiary must not)
 //   DEBUG                        "1": print each step's trace on stderr
+//   REGISTRATION_TOKEN           an initial access token for dynamic client
+//                                registration (RFC 7591); without it the
+//                                dynamic_registration check fails
 //
 // The redirect_uri is never served: the scripted browser stops at the
 // redirect to it and hands the Location to openid-client.
@@ -431,6 +434,33 @@ await check('device_flow', ['config'], async () => {
     clearTimeout(timer);
     controller.abort();
   }
+});
+
+await check('dynamic_registration', ['config'], async () => {
+  // RFC 7591 with an initial access token, then a code flow (with the
+  // consent page a registered client always gets) as the new client.
+  const initialAccessToken = env('REGISTRATION_TOKEN', '');
+  assert(initialAccessToken, 'REGISTRATION_TOKEN is not set');
+  const m = ctx.config.serverMetadata();
+  assert(typeof m.registration_endpoint === 'string', 'no registration_endpoint in discovery');
+  const config = await client.dynamicClientRegistration(new URL(ISSUER), {
+    client_name: 'Interop DCR',
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    // openid-client authenticates a registered client with client_secret_post.
+    token_endpoint_auth_method: 'client_secret_post',
+    scope: 'openid email',
+  }, undefined, { ...discoveryOptions, initialAccessToken });
+  const registered = config.clientMetadata();
+  assert(typeof registered.client_id === 'string' && registered.client_id.length > 0, 'no client_id');
+  assert(typeof registered.client_secret === 'string', 'no client_secret');
+  assert(typeof registered.registration_access_token === 'string', 'no registration_access_token');
+  const { tokens } = await codeFlow(config, { scope: 'openid email' });
+  const claims = tokens.claims();
+  assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
+  if (ctx.sub) assert(claims.sub === ctx.sub, 'the registered client got another sub for the same user');
+  await checkJwtAccessToken(tokens.access_token, registered.client_id);
 });
 
 await check('end_session', ['tokens'], async () => {

@@ -199,6 +199,7 @@ impl NewClient {
             organization_id: self.organization_id.map(OrganizationId::from),
             require_pkce: self.require_pkce,
             require_par: self.require_pushed_authorization_requests,
+            dynamically_registered: false,
         })
     }
 }
@@ -234,7 +235,7 @@ impl ClientChanges {
     }
 }
 
-fn refused(refusal: Refusal) -> Problem {
+pub fn refused(refusal: Refusal) -> Problem {
     match refusal {
         Refusal::NotFound => Problem::not_found(),
         // A value refused alone is 400; well-formed settings a rule

@@ -21,6 +21,7 @@ pub mod page;
 pub mod problem;
 pub mod provider_saml;
 pub mod providers;
+pub mod registration_tokens;
 pub mod session;
 pub mod signing_keys;
 pub mod user_actions;
@@ -66,6 +67,9 @@ operations! {
     delete "/clients/{id}" => clients::delete,
     post "/clients/{id}/rotate-secret" => clients::rotate_secret,
     post "/clients/{id}/restore" => clients::restore,
+    get "/registration-tokens" => registration_tokens::list,
+    post "/registration-tokens" => registration_tokens::create,
+    delete "/registration-tokens/{id}" => registration_tokens::revoke,
     get "/organizations" => organizations::list,
     post "/organizations" => organization_writes::create,
     get "/organizations/{id}" => organizations::show,

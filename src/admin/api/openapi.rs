@@ -10,6 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::api::client_schema::ClientSchemas;
+use crate::admin::api::registration_tokens;
 use crate::admin::api::{alerts, webhook_deliveries, webhooks};
 use crate::admin::api::{
     api_key_ops, audit, branding, clients, organization_writes, organizations, problem, session,
@@ -73,6 +74,9 @@ impl Modify for Security {
         clients::delete,
         clients::rotate_secret,
         clients::restore,
+        registration_tokens::list,
+        registration_tokens::create,
+        registration_tokens::revoke,
         organizations::list,
         organizations::show,
         organizations::members,
@@ -175,6 +179,10 @@ impl Modify for Security {
         crate::oidc::clients::view::ClientView,
         crate::oidc::clients::CreatedClient,
         crate::oidc::clients::admin::RotatedSecret,
+        registration_tokens::NewRegistrationToken,
+        registration_tokens::RegistrationTokenList,
+        crate::oidc::registration::tokens::TokenView,
+        crate::oidc::registration::tokens::IssuedToken,
         mfa_policies::RuleScope,
         mfa_policies::Requirement,
         mfa_policies::RuleBody,

@@ -177,6 +177,7 @@ impl AppForm {
             organization_id: text(&self.organization_id).map(OrganizationId::from),
             require_pkce: kind.public() || self.pkce().unwrap_or(false),
             require_par: self.par().unwrap_or(false),
+            dynamically_registered: false,
         })
     }
 

@@ -218,6 +218,7 @@ mod tests {
             tos_uri: None,
             audiences: vec![],
             allowed_origins: vec![],
+            dynamically_registered: false,
             created_at: String::new(),
             updated_at: String::new(),
             deleted_at: None,

@@ -172,7 +172,10 @@ pub async fn show(
 
 /// The organization a new client belongs to: an organization caller's
 /// own (it names one when it has several); a global caller's choice.
-fn owner(reach: &Reach, asked: Option<OrganizationId>) -> Result<Option<OrganizationId>, Refusal> {
+pub fn owner(
+    reach: &Reach,
+    asked: Option<OrganizationId>,
+) -> Result<Option<OrganizationId>, Refusal> {
     let Some(mine) = reach else {
         return Ok(asked);
     };

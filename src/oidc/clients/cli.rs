@@ -47,6 +47,9 @@ pub enum ClientCommand {
     Delete { id: String },
     /// Bring a deleted client back.
     Restore { id: String },
+    /// Initial access tokens for dynamic client registration (RFC 7591).
+    #[command(subcommand, name = "registration-token")]
+    RegistrationToken(crate::oidc::registration::cli::RegistrationTokenCommand),
 }
 
 /// Flags of `ostiary client create`.
@@ -194,6 +197,7 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             organization_id: None,
             require_pkce: s.require_pkce.unwrap_or(false),
             require_par: s.require_par.unwrap_or(false),
+            dynamically_registered: false,
         },
         args.org,
     ))
@@ -246,6 +250,9 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
 pub async fn run(state: &AppState, command: ClientCommand) -> Result<Value, AppError> {
     let actor = Actor::system("cli");
     match command {
+        ClientCommand::RegistrationToken(command) => {
+            crate::oidc::registration::cli::run(state, command).await
+        }
         ClientCommand::Create(args) => {
             let (mut spec, org) = create_spec(*args)?;
             if let Some(name) = org {

@@ -74,6 +74,7 @@ pub fn create_tx(
         deleted_by: None,
         require_pkce: false,
         require_par: false,
+        dynamically_registered: spec.dynamically_registered,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

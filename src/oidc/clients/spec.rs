@@ -39,6 +39,9 @@ pub struct ClientSpec {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// Registered by the client itself (RFC 7591): kept on every change;
+    /// such a client cannot skip consent (SR-141).
+    pub dynamically_registered: bool,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -272,6 +275,12 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
     {
         return Err(Invalid::new("consent", "must be skip or required"));
     }
+    if spec.dynamically_registered && spec.consent.as_deref() == Some("skip") {
+        return Err(Invalid::conflict(
+            "consent",
+            "a dynamically registered client always asks for consent (SR-141)",
+        ));
+    }
     Ok(Settings {
         method,
         grants,
@@ -305,6 +314,7 @@ impl ClientSpec {
             organization_id: client.organization_id.clone(),
             require_pkce: client.require_pkce,
             require_par: client.require_par,
+            dynamically_registered: client.dynamically_registered,
         }
     }
 

@@ -37,6 +37,9 @@ pub struct ClientView {
     pub tos_uri: Option<String>,
     pub audiences: Vec<String>,
     pub allowed_origins: Vec<String>,
+    /// Registered by the client itself (RFC 7591); it always asks for
+    /// consent.
+    pub dynamically_registered: bool,
     /// RFC 3339, UTC.
     pub created_at: String,
     pub updated_at: String,
@@ -71,6 +74,7 @@ impl ClientView {
             tos_uri: client.tos_uri.clone(),
             audiences: client.audiences(),
             allowed_origins: client.allowed_origins(),
+            dynamically_registered: client.dynamically_registered,
             created_at: client.created_at.and_utc().to_rfc3339(),
             updated_at: client.updated_at.and_utc().to_rfc3339(),
             deleted_at: client.deleted_at.map(|t| t.and_utc().to_rfc3339()),

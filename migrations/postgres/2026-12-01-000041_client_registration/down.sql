@@ -1,0 +1,3 @@
+ALTER TABLE clients DROP COLUMN dynamically_registered;
+DROP TABLE client_registrations;
+DROP TABLE registration_tokens;

@@ -1,0 +1,130 @@
+//! `ostiary client registration-token create|list|revoke`: initial access
+//! tokens for dynamic client registration through [`super::tokens`] (the
+//! service the admin API uses), with global reach; prints JSON, the token
+//! once.
+
+use chrono::Duration;
+use clap::Subcommand;
+use serde_json::Value;
+
+use crate::audit::Actor;
+use crate::error::AppError;
+use crate::oidc::clients::admin::Refusal;
+use crate::oidc::registration::tokens::{self, NewToken};
+use crate::state::AppState;
+use crate::store::orgs;
+
+/// `ostiary client registration-token …`
+#[derive(Debug, Subcommand)]
+pub enum RegistrationTokenCommand {
+    /// Issue an initial access token; prints {"token", "id", …} (the token only now).
+    Create {
+        /// Lifetime: 30s, 15m, 12h or 30d (default: no expiry).
+        #[arg(long, value_name = "D")]
+        expires_in: Option<String>,
+        /// How many clients it may register (default: no limit).
+        #[arg(long, value_name = "N")]
+        max_uses: Option<i32>,
+        /// The organization the registered clients belong to (by name).
+        #[arg(long, value_name = "NAME")]
+        organization: Option<String>,
+    },
+    /// Every initial access token (never the tokens themselves).
+    List,
+    /// Revoke one: it registers no more clients.
+    Revoke { id: String },
+}
+
+/// `30s`, `15m`, `12h`, `30d` for `--expires-in` (the grammar of
+/// `ostiary api-key create`; the service caps the lifetime).
+fn parse_duration(raw: &str) -> Result<Duration, AppError> {
+    let raw = raw.trim();
+    let bad = || {
+        AppError::BadRequest(format!(
+            "--expires-in {raw:?}: use a number and s, m, h or d (e.g. 30s, 15m, 12h, 30d)"
+        ))
+    };
+    let split = raw.len().checked_sub(1).ok_or_else(bad)?;
+    if !raw.is_char_boundary(split) {
+        return Err(bad());
+    }
+    let (number, unit) = raw.split_at(split);
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let factor = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(factor)
+        .filter(|s| *s > 0)
+        .map(Duration::seconds)
+        .ok_or_else(bad)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {
+    serde_json::to_value(value).map_err(|e| AppError::Internal(format!("json: {e}")))
+}
+
+fn refused(refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::NotFound => AppError::BadRequest("no such registration token".into()),
+        Refusal::Invalid(invalid) => AppError::BadRequest(invalid.to_string()),
+        Refusal::NoOrganization => {
+            AppError::BadRequest("--organization: no such organization".into())
+        }
+        other => AppError::BadRequest(format!("refused: {other:?}")),
+    }
+}
+
+/// Run the command with global reach; returns the JSON to print.
+pub async fn run(state: &AppState, command: RegistrationTokenCommand) -> Result<Value, AppError> {
+    let actor = Actor::system("cli");
+    match command {
+        RegistrationTokenCommand::Create {
+            expires_in,
+            max_uses,
+            organization,
+        } => {
+            let organization_id = match organization {
+                None => None,
+                Some(name) => {
+                    let lookup = name.clone();
+                    let found = state
+                        .db
+                        .run(move |conn| orgs::find_by_name(conn, lookup.trim()))
+                        .await?;
+                    Some(
+                        found
+                            .ok_or_else(|| {
+                                AppError::BadRequest(format!(
+                                    "--organization: no organization named {name:?}"
+                                ))
+                            })?
+                            .id,
+                    )
+                }
+            };
+            let new = NewToken {
+                expires_in: expires_in
+                    .as_deref()
+                    .map(parse_duration)
+                    .transpose()?,
+                max_uses,
+                organization_id,
+            };
+            to_json(
+                &tokens::create(state, &actor, None, new)
+                    .await?
+                    .map_err(refused)?,
+            )
+        }
+        RegistrationTokenCommand::List => to_json(&tokens::list(state, None).await?),
+        RegistrationTokenCommand::Revoke { id } => to_json(
+            &tokens::revoke(state, &actor, None, id)
+                .await?
+                .map_err(refused)?,
+        ),
+    }
+}
