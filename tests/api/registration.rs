@@ -437,8 +437,22 @@ async fn invalid_metadata_is_refused_and_nothing_is_stored(backend: Backend) {
             with("token_endpoint_auth_method", json!("client_secret_jwt")),
             "invalid_client_metadata",
         ),
+        // SR-114: fetched by us, so never a private address.
         (
-            with("jwks_uri", json!("https://rp.example/jwks")),
+            with("jwks_uri", json!("https://10.0.0.1/jwks")),
+            "invalid_client_metadata",
+        ),
+        (
+            with("jwks_uri", json!("http://rp.example/jwks")),
+            "invalid_client_metadata",
+        ),
+        // RFC 9101: unsigned request objects are never accepted.
+        (
+            with("request_object_signing_alg", json!("none")),
+            "invalid_client_metadata",
+        ),
+        (
+            with("require_signed_request_object", json!(true)),
             "invalid_client_metadata",
         ),
         (

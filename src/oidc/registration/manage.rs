@@ -118,6 +118,9 @@ fn replace_all(spec: ClientSpec) -> ClientPatch {
         allowed_origins: None,
         require_pkce: None,
         require_par: Some(spec.require_par),
+        jwks_uri: Some(spec.jwks_uri),
+        request_object_signing_alg: Some(spec.request_object_signing_alg),
+        require_signed_request_object: Some(spec.require_signed_request_object),
     }
 }
 

@@ -6,10 +6,10 @@
 //!
 //! What a client may ask for is narrower than what an administrator may
 //! give (SR-141): consent is always asked, scopes come from the standard
-//! list, no `client_credentials` grant, `jwks` only by value (`jwks_uri`
-//! and `software_statement` are refused), and a back-channel logout URI
-//! may not point at a loopback or private address unless
-//! `oidc.allow_private_targets` (S3, SR-114). Unknown metadata (and
+//! list, no `client_credentials` grant, `software_statement` is refused,
+//! and neither a back-channel logout URI nor a `jwks_uri` may point at a
+//! loopback or private address unless `oidc.allow_private_targets` (S3,
+//! SR-114). Unknown metadata (and
 //! `contacts`, `client_uri`, `software_id`, …) is ignored (§2).
 
 use chrono::{DateTime, Utc};
@@ -91,9 +91,6 @@ pub fn spec_of(
             actix_web::http::StatusCode::BAD_REQUEST,
         ));
     }
-    if meta.contains_key("jwks_uri") {
-        return Err(bad("jwks_uri: not supported; send the keys as jwks"));
-    }
     let method = string(&meta, "token_endpoint_auth_method")?
         .unwrap_or_else(|| auth_method::BASIC.to_owned());
     let grant_types =
@@ -140,14 +137,18 @@ pub fn spec_of(
         crate::federation::upstream_url::check_target(uri, allow_private)
             .map_err(|why| bad(format!("backchannel_logout_uri: {why}")))?;
     }
-    let id_token_alg = string(&meta, "id_token_signed_response_alg")?;
-    let require_par = match meta.get("require_pushed_authorization_requests") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => Err(bad(
-            "require_pushed_authorization_requests: must be a boolean",
-        ))?,
+    let jwks_uri = string(&meta, "jwks_uri")?;
+    if let Some(uri) = &jwks_uri {
+        crate::federation::upstream_url::check_target(uri, allow_private)
+            .map_err(|why| bad(format!("jwks_uri: {why}")))?;
+    }
+    let flag = |name: &str| match meta.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(bad(format!("{name}: must be a boolean"))),
     };
+    let id_token_alg = string(&meta, "id_token_signed_response_alg")?;
+    let require_par = flag("require_pushed_authorization_requests")?;
     let spec = ClientSpec {
         name: string(&meta, "client_name")?.unwrap_or_else(|| UNNAMED.into()),
         // Server-generated (SR-141).
@@ -176,6 +177,9 @@ pub fn spec_of(
         organization_id: organization,
         require_pkce: false,
         require_par,
+        jwks_uri,
+        request_object_signing_alg: string(&meta, "request_object_signing_alg")?,
+        require_signed_request_object: flag("require_signed_request_object")?,
         dynamically_registered: true,
     };
     spec::validate(&spec).map_err(|i| refused(&i))?;
@@ -209,6 +213,7 @@ pub fn response(view: &ClientView, extra: Map<String, Value>) -> Value {
         "scope": view.scopes.join(" "),
         "id_token_signed_response_alg": alg_name(&view.id_token_signed_response_alg),
         "require_pushed_authorization_requests": view.require_pushed_authorization_requests,
+        "require_signed_request_object": view.require_signed_request_object,
     });
     if let Value::Object(map) = &mut out {
         let optional = [
@@ -220,6 +225,11 @@ pub fn response(view: &ClientView, extra: Map<String, Value>) -> Value {
                 view.backchannel_logout_uri.clone().map(Value::String),
             ),
             ("jwks", view.jwks.clone()),
+            ("jwks_uri", view.jwks_uri.clone().map(Value::String)),
+            (
+                "request_object_signing_alg",
+                view.request_object_signing_alg.clone().map(Value::String),
+            ),
         ];
         for (name, value) in optional {
             if let Some(v) = value {
