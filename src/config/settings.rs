@@ -275,6 +275,12 @@ pub struct OidcConfig {
     /// Every client must push its authorization requests (RFC 9126 §5);
     /// a client can also be required to alone.
     pub require_pushed_authorization_requests: bool,
+    /// How old a DPoP proof (RFC 9449) may be, by its `iat`; also the
+    /// length of a server nonce's time window.
+    pub dpop_proof_max_age_secs: i64,
+    /// Demand a server-provided `nonce` in every DPoP proof (RFC 9449 §8,
+    /// §9); nonces are stateless, so every instance accepts every other's.
+    pub dpop_require_nonce: bool,
     /// How often each instance checks the database for rotated keys.
     pub key_refresh_secs: u64,
     /// How long a retired signing key stays published in the JWKS.
@@ -298,6 +304,8 @@ impl Default for OidcConfig {
             device_poll_interval_secs: 5,
             par_ttl_secs: 60,
             require_pushed_authorization_requests: false,
+            dpop_proof_max_age_secs: 60,
+            dpop_require_nonce: false,
             key_refresh_secs: 30,
             key_retention_secs: 24 * 3600,
             rsa_bits: 2048,

@@ -39,6 +39,9 @@ pub enum ErrorCode {
     ExpiredToken,
     // RFC 8707 §2
     InvalidTarget,
+    // RFC 9449 §5, §8
+    InvalidDpopProof,
+    UseDpopNonce,
 }
 
 impl ErrorCode {
@@ -66,6 +69,8 @@ impl ErrorCode {
             Self::SlowDown => "slow_down",
             Self::ExpiredToken => "expired_token",
             Self::InvalidTarget => "invalid_target",
+            Self::InvalidDpopProof => "invalid_dpop_proof",
+            Self::UseDpopNonce => "use_dpop_nonce",
         }
     }
 }
@@ -85,6 +90,8 @@ pub struct OAuthError {
     /// `WWW-Authenticate` challenge to send (Basic for client auth, Bearer
     /// for resource requests).
     pub challenge: Option<String>,
+    /// A `DPoP-Nonce` to send (RFC 9449 §8).
+    pub dpop_nonce: Option<String>,
 }
 
 impl std::fmt::Display for OAuthError {
@@ -100,6 +107,7 @@ impl OAuthError {
             description: description.into(),
             status,
             challenge: None,
+            dpop_nonce: None,
         }
     }
     pub fn invalid_request(d: impl Into<String>) -> Self {
@@ -183,6 +191,14 @@ impl ResponseError for OAuthError {
             && let Ok(value) = HeaderValue::from_str(challenge)
         {
             headers.insert(WWW_AUTHENTICATE, value);
+        }
+        if let Some(nonce) = &self.dpop_nonce
+            && let Ok(value) = HeaderValue::from_str(nonce)
+        {
+            headers.insert(
+                actix_web::http::header::HeaderName::from_static("dpop-nonce"),
+                value,
+            );
         }
         res
     }

@@ -57,6 +57,8 @@ pub struct Client {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// Every token request must carry a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: bool,
 }
 
 impl Client {
@@ -236,6 +238,7 @@ pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), A
             clients::allowed_origins.eq(client.allowed_origins.to_json()),
             clients::require_pkce.eq(client.require_pkce),
             clients::require_par.eq(client.require_par),
+            clients::dpop_bound_access_tokens.eq(client.dpop_bound_access_tokens),
         ))
         .execute(conn)?;
     Ok(())

@@ -1,7 +1,8 @@
 //! Interop with the unmodified npm `openid-client` 6.9.0 (peers guide §1):
 //! discovery, code + PKCE, refresh rotation and reuse, userinfo,
 //! introspection, revocation, public client, client_credentials, device flow
-//! and the end-session URL, all against a real Ostiary on port 0.
+//! DPoP (with server nonces) and the end-session URL, all against a real
+//! Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
@@ -26,7 +27,9 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
     if !node_peer() {
         return;
     }
-    let app = TestApp::spawn_for_browser(backend).await;
+    // Nonces required (RFC 9449 §8): only DPoP requests are affected, and
+    // the `dpop` checks must then cope with use_dpop_nonce.
+    let app = TestApp::spawn_for_browser_with(backend, |c| c.oidc.dpop_require_nonce = true).await;
     app.create_user("ada@example.com", PASSWORD).await;
     let scopes = ["openid", "profile", "email", "offline_access"];
     let rp = app
@@ -106,6 +109,8 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "pushed_authorization_request",
         "client_credentials",
         "device_flow",
+        "dpop",
+        "dpop_nonce",
         "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");

@@ -110,6 +110,9 @@ pub struct NewClient {
     /// Accept authorization requests only through `/par` (RFC 9126 §5).
     #[serde(default)]
     pub require_pushed_authorization_requests: bool,
+    /// Refuse token requests without a DPoP proof (RFC 9449 §5.2).
+    #[serde(default)]
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// A present field, even `null` (`Some(None)`: clear the setting).
@@ -163,6 +166,8 @@ pub struct ClientChanges {
     pub require_pkce: Option<bool>,
     /// Accept authorization requests only through `/par` (RFC 9126 §5).
     pub require_pushed_authorization_requests: Option<bool>,
+    /// Refuse token requests without a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: Option<bool>,
 }
 
 fn alg(field: &'static str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
@@ -199,6 +204,7 @@ impl NewClient {
             organization_id: self.organization_id.map(OrganizationId::from),
             require_pkce: self.require_pkce,
             require_par: self.require_pushed_authorization_requests,
+            dpop_bound_access_tokens: self.dpop_bound_access_tokens,
         })
     }
 }
@@ -230,6 +236,7 @@ impl ClientChanges {
             allowed_origins: self.allowed_origins,
             require_pkce: self.require_pkce,
             require_par: self.require_pushed_authorization_requests,
+            dpop_bound_access_tokens: self.dpop_bound_access_tokens,
         })
     }
 }

@@ -40,6 +40,8 @@ pub struct AppForm {
     pub require_pkce: Option<String>,
     pub par_shown: Option<String>,
     pub require_par: Option<String>,
+    pub dpop_shown: Option<String>,
+    pub dpop_bound: Option<String>,
     pub backchannel_logout_uri: Option<String>,
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
@@ -119,6 +121,11 @@ impl AppForm {
         self.par_shown.as_ref().map(|_| self.require_par.is_some())
     }
 
+    /// The DPoP box, when the form showed it.
+    fn dpop(&self) -> Option<bool> {
+        self.dpop_shown.as_ref().map(|_| self.dpop_bound.is_some())
+    }
+
     fn consent(&self) -> Option<String> {
         self.consent_shown.as_ref().map(|_| {
             if self.skip_consent.is_some() {
@@ -177,6 +184,7 @@ impl AppForm {
             organization_id: text(&self.organization_id).map(OrganizationId::from),
             require_pkce: kind.public() || self.pkce().unwrap_or(false),
             require_par: self.par().unwrap_or(false),
+            dpop_bound_access_tokens: self.dpop().unwrap_or(false),
         })
     }
 
@@ -203,6 +211,7 @@ impl AppForm {
             allowed_origins: list(&self.allowed_origins),
             require_pkce: self.pkce(),
             require_par: self.par(),
+            dpop_bound_access_tokens: self.dpop(),
         })
     }
 }
@@ -227,6 +236,8 @@ pub struct Fields {
     pub require_pkce: bool,
     /// Authorization requests only through `/par`.
     pub require_par: bool,
+    /// Token requests only with a DPoP proof.
+    pub dpop_bound: bool,
     pub backchannel_logout_uri: String,
     pub logo_uri: String,
     pub policy_uri: String,
@@ -257,6 +268,7 @@ impl Fields {
             skip_consent: view.consent == "skip",
             require_pkce: view.require_pkce,
             require_par: view.require_pushed_authorization_requests,
+            dpop_bound: view.dpop_bound_access_tokens,
             backchannel_logout_uri: view.backchannel_logout_uri.clone().unwrap_or_default(),
             logo_uri: view.logo_uri.clone().unwrap_or_default(),
             policy_uri: view.policy_uri.clone().unwrap_or_default(),
@@ -296,6 +308,7 @@ impl Fields {
             skip_consent: form.skip_consent.is_some(),
             require_pkce: form.require_pkce.is_some(),
             require_par: form.require_par.is_some(),
+            dpop_bound: form.dpop_bound.is_some(),
             backchannel_logout_uri: v(&form.backchannel_logout_uri),
             logo_uri: v(&form.logo_uri),
             policy_uri: v(&form.policy_uri),

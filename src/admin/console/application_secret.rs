@@ -189,6 +189,7 @@ mod tests {
             public,
             require_pkce: public,
             require_pushed_authorization_requests: false,
+            dpop_bound_access_tokens: false,
             token_endpoint_auth_method: if public {
                 "none"
             } else {

@@ -70,6 +70,7 @@ pub struct ClientPatch {
     pub allowed_origins: Option<Vec<String>>,
     pub require_pkce: Option<bool>,
     pub require_par: Option<bool>,
+    pub dpop_bound_access_tokens: Option<bool>,
 }
 
 impl ClientPatch {
@@ -112,6 +113,10 @@ impl ClientPatch {
         set(&mut spec.allowed_origins, self.allowed_origins);
         set(&mut spec.require_pkce, self.require_pkce);
         set(&mut spec.require_par, self.require_par);
+        set(
+            &mut spec.dpop_bound_access_tokens,
+            self.dpop_bound_access_tokens,
+        );
     }
 }
 

@@ -138,6 +138,9 @@ pub struct SettingArgs {
     /// Accept this client's authorization requests only through /par (RFC 9126); `--require-par false` lifts it.
     #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
     require_par: Option<bool>,
+    /// Refuse this client's token requests without a DPoP proof (RFC 9449 §5.2); `--dpop-bound false` lifts it.
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    dpop_bound: Option<bool>,
 }
 
 fn read_jwks(path: Option<&Path>) -> Result<Option<String>, AppError> {
@@ -194,6 +197,7 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             organization_id: None,
             require_pkce: s.require_pkce.unwrap_or(false),
             require_par: s.require_par.unwrap_or(false),
+            dpop_bound_access_tokens: s.dpop_bound.unwrap_or(false),
         },
         args.org,
     ))
@@ -220,6 +224,7 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
         allowed_origins: list(s.allowed_origins),
         require_pkce: s.require_pkce,
         require_par: s.require_par,
+        dpop_bound_access_tokens: s.dpop_bound,
     };
     for setting in args.clear {
         match setting.as_str() {

@@ -74,6 +74,7 @@ pub fn create_tx(
         deleted_by: None,
         require_pkce: false,
         require_par: false,
+        dpop_bound_access_tokens: false,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

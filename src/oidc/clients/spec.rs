@@ -39,6 +39,8 @@ pub struct ClientSpec {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// Token requests only with a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -305,6 +307,7 @@ impl ClientSpec {
             organization_id: client.organization_id.clone(),
             require_pkce: client.require_pkce,
             require_par: client.require_par,
+            dpop_bound_access_tokens: client.dpop_bound_access_tokens,
         }
     }
 
@@ -338,5 +341,6 @@ impl ClientSpec {
         client.allowed_origins = TextList::from(self.allowed_origins.as_slice());
         client.require_pkce = self.require_pkce || self.public;
         client.require_par = self.require_par;
+        client.dpop_bound_access_tokens = self.dpop_bound_access_tokens;
     }
 }
