@@ -323,6 +323,12 @@ pub struct OidcConfig {
     /// redirect (openid-client signs for 60 s) while bounding replay of a
     /// leaked request URL.
     pub request_object_max_age_secs: i64,
+    /// How old a DPoP proof (RFC 9449) may be, by its `iat`; also the
+    /// length of a server nonce's time window.
+    pub dpop_proof_max_age_secs: i64,
+    /// Demand a server-provided `nonce` in every DPoP proof (RFC 9449 §8,
+    /// §9); nonces are stateless, so every instance accepts every other's.
+    pub dpop_require_nonce: bool,
     /// How often each instance checks the database for rotated keys.
     pub key_refresh_secs: u64,
     /// How long a retired signing key stays published in the JWKS.
@@ -347,6 +353,8 @@ impl Default for OidcConfig {
             par_ttl_secs: 60,
             require_pushed_authorization_requests: false,
             request_object_max_age_secs: 300,
+            dpop_proof_max_age_secs: 60,
+            dpop_require_nonce: false,
             key_refresh_secs: 30,
             key_retention_secs: 24 * 3600,
             rsa_bits: 2048,

@@ -109,6 +109,11 @@ pub fn validate(config: &Config) -> Vec<String> {
                 .into(),
         );
     }
+    if !(10..=600).contains(&o.dpop_proof_max_age_secs) {
+        problems.push(
+            "oidc.dpop_proof_max_age_secs: must be between 10 and 600 (RFC 9449 §11.1)".into(),
+        );
+    }
     if !(1..=60).contains(&o.code_ttl_secs) {
         problems.push("oidc.code_ttl_secs: must be between 1 and 60 (SR-30)".into());
     }

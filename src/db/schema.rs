@@ -142,6 +142,7 @@ diesel::table! {
         deleted_by -> Nullable<Text>,
         require_pkce -> Bool,
         require_par -> Bool,
+        dpop_bound_access_tokens -> Bool,
         jwks_uri -> Nullable<Text>,
         request_object_signing_alg -> Nullable<Text>,
         require_signed_request_object -> Bool,
@@ -213,6 +214,7 @@ diesel::table! {
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         resources -> Nullable<Text>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 
@@ -235,6 +237,7 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
         grant_id -> Nullable<Text>,
         resources -> Nullable<Text>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 
@@ -300,6 +303,14 @@ diesel::table! {
         session_id -> Text,
         provider_id -> Text,
         sealed -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dpop_proofs (jti_hash, jkt) {
+        jti_hash -> Text,
+        jkt -> Text,
         expires_at -> Timestamp,
     }
 }
@@ -669,6 +680,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     device_codes,
     revoked_access_tokens,
     client_assertion_jtis,
+    dpop_proofs,
     saml_assertions,
     saml_sessions,
     mfa_totp,

@@ -1,5 +1,5 @@
 //! Periodic housekeeping run by every instance: delete expired one-time
-//! artefacts (codes, pushed requests, assertion ids, revocation entries, throttle counters,
+//! artefacts (codes, pushed requests, assertion ids, DPoP proof ids, revocation entries, throttle counters,
 //! long-dead sessions) and log a signed audit-chain checkpoint, so the head
 //! hash also exists outside the database (SR-151: a truncated or rolled-back
 //! chain is detected by comparing with the last logged checkpoint).
@@ -34,6 +34,7 @@ pub struct Purged {
     pub webauthn_challenges: usize,
     pub federation_logins: usize,
     pub pushed_requests: usize,
+    pub dpop_proofs: usize,
 }
 
 /// Delete what can no longer matter at `now`.
@@ -62,6 +63,7 @@ pub fn purge(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Purged, AppE
         pending_logins: crate::store::pending_logins::purge_expired(conn, n)?,
         federation_logins: crate::store::federation_logins::purge_expired(conn, n)?,
         pushed_requests: crate::store::pushed_requests::delete_expired(conn, n)?,
+        dpop_proofs: crate::oidc::dpop::replay::purge_expired(conn, n)?,
         webauthn_challenges: diesel::delete(
             crate::db::schema::webauthn_challenges::table
                 .filter(crate::db::schema::webauthn_challenges::expires_at.le(n)),

@@ -335,6 +335,7 @@ async fn issue_code(
         used_at: None,
         grant_id: None,
         resources: crate::oidc::resource::to_column(&r.resources),
+        dpop_jkt: r.dpop_jkt,
     };
     let actor = current.actor(ctx);
     let scopes = r.scopes;

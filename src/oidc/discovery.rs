@@ -72,6 +72,7 @@ pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
         "device_authorization_endpoint": at.device_authorization,
         "pushed_authorization_request_endpoint": at.pushed_authorization_request,
         "require_pushed_authorization_requests": config.oidc.require_pushed_authorization_requests,
+        "dpop_signing_alg_values_supported": crate::oidc::dpop::ALGS,
         "scopes_supported": SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],

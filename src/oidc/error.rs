@@ -44,6 +44,9 @@ pub enum ErrorCode {
     InvalidRedirectUri,
     InvalidClientMetadata,
     InvalidSoftwareStatement,
+    // RFC 9449 §5, §8
+    InvalidDpopProof,
+    UseDpopNonce,
 }
 
 impl ErrorCode {
@@ -75,6 +78,8 @@ impl ErrorCode {
             Self::InvalidRedirectUri => "invalid_redirect_uri",
             Self::InvalidClientMetadata => "invalid_client_metadata",
             Self::InvalidSoftwareStatement => "invalid_software_statement",
+            Self::InvalidDpopProof => "invalid_dpop_proof",
+            Self::UseDpopNonce => "use_dpop_nonce",
         }
     }
 }
@@ -94,6 +99,8 @@ pub struct OAuthError {
     /// `WWW-Authenticate` challenge to send (Basic for client auth, Bearer
     /// for resource requests).
     pub challenge: Option<String>,
+    /// A `DPoP-Nonce` to send (RFC 9449 §8).
+    pub dpop_nonce: Option<String>,
 }
 
 impl std::fmt::Display for OAuthError {
@@ -109,6 +116,7 @@ impl OAuthError {
             description: description.into(),
             status,
             challenge: None,
+            dpop_nonce: None,
         }
     }
     pub fn invalid_request(d: impl Into<String>) -> Self {
@@ -196,6 +204,14 @@ impl ResponseError for OAuthError {
             && let Ok(value) = HeaderValue::from_str(challenge)
         {
             headers.insert(WWW_AUTHENTICATE, value);
+        }
+        if let Some(nonce) = &self.dpop_nonce
+            && let Ok(value) = HeaderValue::from_str(nonce)
+        {
+            headers.insert(
+                actix_web::http::header::HeaderName::from_static("dpop-nonce"),
+                value,
+            );
         }
         res
     }

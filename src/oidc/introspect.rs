@@ -1,7 +1,8 @@
 //! `POST /introspect` (RFC 7662, SR-45): the caller authenticates; a token
 //! is reported active only to the client it was issued to, and only while
 //! it is valid, unrevoked and its grant active. Anything else is
-//! `{"active": false}` and nothing more.
+//! `{"active": false}` and nothing more. A DPoP-bound token is reported
+//! with `token_type: DPoP` and its `cnf.jkt` (RFC 9449 §6.2).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
@@ -33,18 +34,23 @@ pub async fn post_introspect(
             .await?
             .filter(|c| c.client_id == client.id)
             .map(|c| {
-                json!({
+                let mut a = json!({
                     "active": true,
                     "scope": c.scope.join(" "),
                     "client_id": c.client_id,
                     "sub": c.sub,
                     "exp": c.exp,
                     "iat": c.iat,
-                    "token_type": "Bearer",
+                    "token_type": crate::oidc::token::token_type(c.jkt.as_deref()),
                     "iss": state.config.public_base(),
                     "aud": c.claims.get("aud"),
                     "jti": c.jti,
-                })
+                });
+                // RFC 9449 §6.2: the key a DPoP-bound token is bound to.
+                if let Some(jkt) = &c.jkt {
+                    a["cnf"] = json!({ "jkt": jkt });
+                }
+                a
             })
     } else {
         let found = issued::live_refresh_token(&state, &client.id, &token).await?;

@@ -12,6 +12,7 @@ pub mod cors;
 pub mod device;
 pub mod device_approval;
 pub mod discovery;
+pub mod dpop;
 pub mod error;
 pub mod id_token_hint;
 pub mod introspect;

@@ -3,7 +3,8 @@
 //! authorization request; they are checked as `/authorize` would check them
 //! (client, `redirect_uri`, then everything else) and stored, and the
 //! client gets a `request_uri` to send the browser to `/authorize` with.
-//! Errors are JSON (§2.3), never redirects.
+//! Errors are JSON (§2.3), never redirects. A DPoP proof sent here binds
+//! the code to its key (RFC 9449 §10.1).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, PRAGMA};
@@ -17,7 +18,8 @@ use crate::oidc::authorize::pushed::uri_hash;
 use crate::oidc::authorize::request::{self, RawParams, URN_PREFIX};
 use crate::oidc::authorize::request_object;
 use crate::oidc::client_auth;
-use crate::oidc::error::OAuthError;
+use crate::oidc::dpop::{self, Place};
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::token::endpoint;
 use crate::state::AppState;
 use crate::store::naive;
@@ -36,6 +38,19 @@ pub async fn post_par(
     let form = client_auth::parse_form(&body)?;
     let client =
         client_auth::authenticate(&state, &req, &form, &[endpoint(&state, "/par")]).await?;
+    // RFC 9449 §10.1: a DPoP proof here names the key the code's
+    // redemption must prove, like dpop_jkt (which must then agree).
+    let proof = dpop::verify(&state, &req, Place::AuthorizationServer, "/par", None).await?;
+    if let (Some(p), Some(named)) = (&proof, form.get("dpop_jkt"))
+        && *named != p.jkt
+    {
+        return Err(dpop::error(
+            &state,
+            Place::AuthorizationServer,
+            ErrorCode::InvalidDpopProof,
+            "dpop_jkt does not match the key of the DPoP proof",
+        ));
+    }
     // §2.1: a request_uri cannot itself be pushed.
     if form.contains_key("request_uri") {
         return Err(OAuthError::invalid_request(
@@ -51,7 +66,19 @@ pub async fn post_par(
     params.retain(|(k, _)| k != "client_id");
     params.insert(0, ("client_id".into(), client.id.to_string()));
     // A signed request object (RFC 9126 §3, RFC 9101): its parameters only.
-    let raw = request_object::at_par(&state, &client, RawParams(params)).await?;
+    let mut raw = request_object::at_par(&state, &client, RawParams(params)).await?;
+    if let Some(p) = &proof {
+        if raw.get("dpop_jkt").is_some_and(|named| named != p.jkt) {
+            return Err(dpop::error(
+                &state,
+                Place::AuthorizationServer,
+                ErrorCode::InvalidDpopProof,
+                "dpop_jkt does not match the key of the DPoP proof",
+            ));
+        }
+        raw.0.retain(|(k, _)| k != "dpop_jkt");
+        raw.0.push(("dpop_jkt".into(), p.jkt.clone()));
+    }
     // The same checks as at /authorize, answered as JSON (§2.3).
     request::target(&raw, Some(client.clone())).map_err(|e| match e {
         AppError::BadRequest(message) => OAuthError::invalid_request(message),
@@ -77,8 +104,12 @@ pub async fn post_par(
         .db
         .run(move |conn| pushed_requests::insert(conn, &row))
         .await?;
-    Ok(HttpResponse::build(StatusCode::CREATED)
+    let mut res = HttpResponse::build(StatusCode::CREATED)
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header((PRAGMA, "no-cache"))
-        .json(json!({ "request_uri": request_uri, "expires_in": ttl })))
+        .json(json!({ "request_uri": request_uri, "expires_in": ttl }));
+    if proof.is_some() {
+        crate::oidc::token::with_nonce(&state, &mut res);
+    }
+    Ok(res)
 }

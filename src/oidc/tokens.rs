@@ -42,6 +42,8 @@ pub struct AccessTokenRequest<'a> {
     pub acr: Option<&'a str>,
     /// `aud` (see [`crate::oidc::resource::audience`]).
     pub audience: &'a [String],
+    /// The DPoP key the token is bound to (RFC 9449 §6: `cnf.jkt`).
+    pub jkt: Option<&'a str>,
 }
 
 fn alg_of(name: &str) -> Alg {
@@ -83,6 +85,9 @@ pub fn access_token(
     }
     if let Some(acr) = r.acr {
         claims.insert("acr".into(), json!(acr));
+    }
+    if let Some(jkt) = r.jkt {
+        claims.insert("cnf".into(), json!({ "jkt": jkt }));
     }
     let token = state.keys.snapshot().sign(
         alg_of(&r.client.access_token_signed_response_alg),
@@ -218,6 +223,8 @@ pub struct AccessClaims {
     pub iat: i64,
     pub grant_id: Option<String>,
     pub session_id: Option<String>,
+    /// The DPoP key thumbprint the token is bound to (`cnf.jkt`).
+    pub jkt: Option<String>,
     pub claims: Map<String, Value>,
 }
 
@@ -269,6 +276,11 @@ pub fn verify_access_token(
             .unwrap_or_default(),
         grant_id: text("gid"),
         session_id: text("sid"),
+        jkt: claims
+            .get("cnf")
+            .and_then(|c| c.get("jkt"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         claims,
     })
 }

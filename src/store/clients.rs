@@ -57,6 +57,8 @@ pub struct Client {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// Every token request must carry a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: bool,
     /// Where its public keys are fetched from (instead of `jwks`), for
     /// `private_key_jwt` and request objects.
     pub jwks_uri: Option<String>,
@@ -249,6 +251,7 @@ pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), A
             clients::allowed_origins.eq(client.allowed_origins.to_json()),
             clients::require_pkce.eq(client.require_pkce),
             clients::require_par.eq(client.require_par),
+            clients::dpop_bound_access_tokens.eq(client.dpop_bound_access_tokens),
             clients::jwks_uri.eq(&client.jwks_uri),
             clients::request_object_signing_alg.eq(&client.request_object_signing_alg),
             clients::require_signed_request_object.eq(client.require_signed_request_object),

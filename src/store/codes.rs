@@ -36,6 +36,8 @@ pub struct AuthorizationCode {
     pub grant_id: Option<String>,
     /// RFC 8707 resources asked for at `/authorize` (JSON array).
     pub resources: Option<String>,
+    /// The DPoP key the redemption must prove (RFC 9449 §10).
+    pub dpop_jkt: Option<String>,
 }
 
 /// Outcome of presenting a code.

@@ -34,6 +34,9 @@ pub struct Grant {
     /// RFC 8707 resources the grant is for (JSON array); `None`: the
     /// client's default audience.
     pub resources: Option<String>,
+    /// The DPoP key thumbprint the family's refresh tokens are bound to
+    /// (public clients, RFC 9449 §5).
+    pub dpop_jkt: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, grant: &Grant) -> Result<(), AppError> {

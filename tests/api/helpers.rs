@@ -619,6 +619,12 @@ impl ClientBuilder<'_> {
         self
     }
 
+    /// Token requests only with a DPoP proof (RFC 9449 §5.2).
+    pub fn dpop_bound(mut self) -> Self {
+        self.spec.dpop_bound_access_tokens = true;
+        self
+    }
+
     pub fn backchannel_logout_uri(mut self, uri: &str) -> Self {
         self.spec.backchannel_logout_uri = Some(uri.into());
         self

@@ -2,7 +2,8 @@
 //! discovery, code + PKCE, refresh rotation and reuse, userinfo,
 //! introspection, revocation, public client, client_credentials, device flow,
 //! signed request objects (RFC 9101, direct and pushed), dynamic client
-//! registration (RFC 7591) and the end-session URL, all against a real
+//! registration (RFC 7591), DPoP (with server nonces) and the end-session
+//! URL, all against a real
 //! Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
@@ -28,9 +29,12 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
     if !node_peer() {
         return;
     }
-    // Dynamic client registration with an initial access token (RFC 7591).
+    // Dynamic client registration with an initial access token (RFC 7591);
+    // DPoP nonces required (RFC 9449 §8): only DPoP requests are affected,
+    // and the `dpop` checks must then cope with use_dpop_nonce.
     let app = TestApp::spawn_for_browser_with(backend, |c| {
         c.registration.mode = ostiary::config::RegistrationMode::Token;
+        c.oidc.dpop_require_nonce = true;
     })
     .await;
     let registration_token = ostiary::oidc::registration::tokens::create(
@@ -149,6 +153,8 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "signed_request_object_pushed",
         "device_flow",
         "dynamic_registration",
+        "dpop",
+        "dpop_nonce",
         "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");

@@ -42,6 +42,7 @@ mod cors;
 mod data_key_rotation;
 mod device;
 mod discovery;
+mod dpop;
 mod email;
 mod end_session;
 mod federated_accounts;

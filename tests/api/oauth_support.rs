@@ -232,6 +232,7 @@ pub async fn insert_code(
         used_at: None,
         grant_id: None,
         resources: None,
+        dpop_jkt: None,
     };
     app.db_run(move |conn| ostiary::store::codes::insert(conn, &row))
         .await;
@@ -255,6 +256,7 @@ pub async fn insert_grant(app: &TestApp, code: &AuthorizationCode) -> String {
         expires_at: code.created_at + Duration::days(30),
         revoked_at: None,
         resources: code.resources.clone(),
+        dpop_jkt: None,
     };
     app.db_run(move |conn| ostiary::store::grants::insert(conn, &grant))
         .await;

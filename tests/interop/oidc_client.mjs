@@ -42,7 +42,7 @@
 // and exits 1 when any check failed. Steps that depend on an earlier one are
 // reported as failed ("skipped: needs …") rather than silently dropped.
 import * as client from 'openid-client';
-import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { CookieJar, browseUntil } from './browse.mjs';
 
 const env = (name, fallback) => {
@@ -199,7 +199,7 @@ async function loginAndConsent(authorizationUrl) {
   }
 }
 
-async function codeFlow(config, { scope, extra = {}, par = false, jar = null }) {
+async function codeFlow(config, { scope, extra = {}, par = false, jar = null, dpop = undefined }) {
   const pkceCodeVerifier = client.randomPKCECodeVerifier();
   const code_challenge = await client.calculatePKCECodeChallenge(pkceCodeVerifier);
   const state = client.randomState();
@@ -228,7 +228,7 @@ async function codeFlow(config, { scope, extra = {}, par = false, jar = null }) 
     }
   } else {
     url = par
-      ? await client.buildAuthorizationUrlWithPAR(config, parameters)
+      ? await client.buildAuthorizationUrlWithPAR(config, parameters, dpop ? { DPoP: dpop } : undefined)
       : client.buildAuthorizationUrl(config, parameters);
   }
   if (par) {
@@ -242,7 +242,7 @@ async function codeFlow(config, { scope, extra = {}, par = false, jar = null }) 
     expectedState: state,
     expectedNonce: nonce,
     idTokenExpected: true,
-  });
+  }, undefined, dpop ? { DPoP: dpop } : undefined);
   return { tokens, nonce };
 }
 
@@ -507,6 +507,74 @@ await check('dynamic_registration', ['config'], async () => {
   assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
   if (ctx.sub) assert(claims.sub === ctx.sub, 'the registered client got another sub for the same user');
   await checkJwtAccessToken(tokens.access_token, registered.client_id);
+// RFC 9449: sender-constrained tokens. Ostiary runs this script requiring
+// DPoP nonces, so openid-client must also retry on use_dpop_nonce.
+await check('dpop', ['config'], async () => {
+  const algs = ctx.config.serverMetadata().dpop_signing_alg_values_supported;
+  assert(Array.isArray(algs) && algs.includes('ES256'), `dpop_signing_alg_values_supported ${JSON.stringify(algs)}`);
+  const DPoP = client.getDPoPHandle(ctx.config, await client.randomDPoPKeyPair('ES256'));
+  const { tokens } = await codeFlow(ctx.config, {
+    scope: 'openid email offline_access', extra: { prompt: 'consent' }, dpop: DPoP,
+  });
+  assert(tokens.token_type === 'dpop', `token_type ${tokens.token_type}, want dpop`);
+  const { claims } = await verifyJws(tokens.access_token);
+  assert(typeof claims.cnf?.jkt === 'string', `access token cnf ${JSON.stringify(claims.cnf)}`);
+  const sub = tokens.claims().sub;
+  const info = await client.fetchUserInfo(ctx.config, tokens.access_token, sub, { DPoP });
+  assert(info.sub === sub, 'userinfo sub differs');
+  const next = await client.refreshTokenGrant(ctx.config, tokens.refresh_token, undefined, { DPoP });
+  assert(next.token_type === 'dpop', `refreshed token_type ${next.token_type}`);
+  const refreshed = (await verifyJws(next.access_token)).claims;
+  assert(refreshed.cnf?.jkt === claims.cnf.jkt, 'the refreshed access token is bound to another key');
+  await client.fetchUserInfo(ctx.config, next.access_token, sub, { DPoP });
+  // Without the key's proof the bound token is useless.
+  let err;
+  try {
+    await client.fetchUserInfo(ctx.config, next.access_token, sub);
+  } catch (e) {
+    err = e;
+  }
+  assert(err, 'userinfo accepted a DPoP-bound access token as a bearer token');
+});
+
+/** A DPoP proof made with node:crypto alone (RFC 9449 §4.2). */
+function rawProof(htu, nonce) {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${enc({ typ: 'dpop+jwt', alg: 'ES256', jwk })}.${enc({
+    jti: randomUUID(), htm: 'POST', htu, iat: Math.floor(Date.now() / 1000), ...(nonce ? { nonce } : {}),
+  })}`;
+  const sig = cryptoSign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${sig.toString('base64url')}`;
+}
+
+await check('dpop_nonce', ['config'], async () => {
+  const id = env('CC_CLIENT_ID');
+  const secret = env('CC_CLIENT_SECRET');
+  const tokenEndpoint = ctx.config.serverMetadata().token_endpoint;
+  const post = (proof) => fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      dpop: proof,
+    },
+    body: 'grant_type=client_credentials',
+  });
+  // RFC 9449 §8: no nonce, use_dpop_nonce and a nonce to use.
+  const first = await post(rawProof(tokenEndpoint));
+  const body = await first.json();
+  assert(first.status === 400 && body.error === 'use_dpop_nonce', `want use_dpop_nonce, got HTTP ${first.status} ${JSON.stringify(body)}`);
+  const nonce = first.headers.get('dpop-nonce');
+  assert(nonce, 'no DPoP-Nonce header');
+  const second = await post(rawProof(tokenEndpoint, nonce));
+  assert(second.status === 200, `with the nonce: HTTP ${second.status} ${await second.text()}`);
+  // openid-client retries by itself.
+  const config = await configFor(id, { client_secret: secret }, client.ClientSecretBasic(secret));
+  const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+  const t = await client.clientCredentialsGrant(config, undefined, { DPoP });
+  assert(t.token_type === 'dpop', `token_type ${t.token_type}, want dpop`);
 });
 
 await check('end_session', ['tokens'], async () => {

@@ -120,6 +120,9 @@ pub struct NewClient {
     /// (RFC 9101 §10.5).
     #[serde(default)]
     pub require_signed_request_object: bool,
+    /// Refuse token requests without a DPoP proof (RFC 9449 §5.2).
+    #[serde(default)]
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// A present field, even `null` (`Some(None)`: clear the setting).
@@ -181,6 +184,8 @@ pub struct ClientChanges {
     pub request_object_signing_alg: Option<Option<String>>,
     /// Accept authorization requests only in a signed request object.
     pub require_signed_request_object: Option<bool>,
+    /// Refuse token requests without a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: Option<bool>,
 }
 
 fn alg(field: &'static str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
@@ -221,6 +226,7 @@ impl NewClient {
             request_object_signing_alg: self.request_object_signing_alg,
             require_signed_request_object: self.require_signed_request_object,
             dynamically_registered: false,
+            dpop_bound_access_tokens: self.dpop_bound_access_tokens,
         })
     }
 }
@@ -255,6 +261,7 @@ impl ClientChanges {
             jwks_uri: self.jwks_uri,
             request_object_signing_alg: self.request_object_signing_alg,
             require_signed_request_object: self.require_signed_request_object,
+            dpop_bound_access_tokens: self.dpop_bound_access_tokens,
         })
     }
 }

@@ -41,6 +41,8 @@ pub struct AppForm {
     pub require_pkce: Option<String>,
     pub par_shown: Option<String>,
     pub require_par: Option<String>,
+    pub dpop_shown: Option<String>,
+    pub dpop_bound: Option<String>,
     pub backchannel_logout_uri: Option<String>,
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
@@ -120,6 +122,11 @@ impl AppForm {
         self.par_shown.as_ref().map(|_| self.require_par.is_some())
     }
 
+    /// The DPoP box, when the form showed it.
+    fn dpop(&self) -> Option<bool> {
+        self.dpop_shown.as_ref().map(|_| self.dpop_bound.is_some())
+    }
+
     fn consent(&self) -> Option<String> {
         self.consent_shown.as_ref().map(|_| {
             if self.skip_consent.is_some() {
@@ -183,6 +190,7 @@ impl AppForm {
             request_object_signing_alg: None,
             require_signed_request_object: false,
             dynamically_registered: false,
+            dpop_bound_access_tokens: self.dpop().unwrap_or(false),
         })
     }
 
@@ -212,6 +220,7 @@ impl AppForm {
             jwks_uri: clearable(&self.jwks_uri),
             request_object_signing_alg: None,
             require_signed_request_object: None,
+            dpop_bound_access_tokens: self.dpop(),
         })
     }
 }
@@ -237,6 +246,8 @@ pub struct Fields {
     pub require_pkce: bool,
     /// Authorization requests only through `/par`.
     pub require_par: bool,
+    /// Token requests only with a DPoP proof.
+    pub dpop_bound: bool,
     pub backchannel_logout_uri: String,
     pub logo_uri: String,
     pub policy_uri: String,
@@ -268,6 +279,7 @@ impl Fields {
             skip_consent: view.consent == "skip",
             require_pkce: view.require_pkce,
             require_par: view.require_pushed_authorization_requests,
+            dpop_bound: view.dpop_bound_access_tokens,
             backchannel_logout_uri: view.backchannel_logout_uri.clone().unwrap_or_default(),
             logo_uri: view.logo_uri.clone().unwrap_or_default(),
             policy_uri: view.policy_uri.clone().unwrap_or_default(),
@@ -308,6 +320,7 @@ impl Fields {
             skip_consent: form.skip_consent.is_some(),
             require_pkce: form.require_pkce.is_some(),
             require_par: form.require_par.is_some(),
+            dpop_bound: form.dpop_bound.is_some(),
             backchannel_logout_uri: v(&form.backchannel_logout_uri),
             logo_uri: v(&form.logo_uri),
             policy_uri: v(&form.policy_uri),

@@ -192,6 +192,7 @@ mod tests {
             jwks_uri: None,
             request_object_signing_alg: None,
             require_signed_request_object: false,
+            dpop_bound_access_tokens: false,
             token_endpoint_auth_method: if public {
                 "none"
             } else {

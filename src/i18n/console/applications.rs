@@ -233,6 +233,17 @@ pub const EN: &[(&str, &str)] = &[
         "Required: sign-ins only through /par",
     ),
     ("admin.applications.par_optional", "Accepted, not required"),
+    ("admin.applications.dpop", "DPoP"),
+    ("admin.applications.dpop_bound", "Require DPoP-bound tokens"),
+    (
+        "admin.applications.dpop_bound_hint",
+        "Every token request must carry a DPoP proof (RFC 9449), so the tokens only work together with the application's private key and are useless if stolen. Only for software that supports DPoP.",
+    ),
+    (
+        "admin.applications.dpop_required",
+        "Required: tokens only with a DPoP proof",
+    ),
+    ("admin.applications.dpop_optional", "Accepted, not required"),
     (
         "admin.applications.require_pkce_hint",
         "Every sign-in must carry a PKCE challenge (S256), which stops stolen or injected codes. Recommended for every application (RFC 9700); leave it off only for software that cannot send one.",
@@ -537,6 +548,23 @@ pub const DE: &[(&str, &str)] = &[
     ),
     (
         "admin.applications.par_optional",
+        "Angenommen, nicht verlangt",
+    ),
+    ("admin.applications.dpop", "DPoP"),
+    (
+        "admin.applications.dpop_bound",
+        "DPoP-gebundene Tokens verlangen",
+    ),
+    (
+        "admin.applications.dpop_bound_hint",
+        "Jede Token-Anfrage muss einen DPoP-Nachweis mitsenden (RFC 9449); die Tokens funktionieren dann nur zusammen mit dem privaten Schlüssel der Anwendung und sind gestohlen wertlos. Nur für Software, die DPoP unterstützt.",
+    ),
+    (
+        "admin.applications.dpop_required",
+        "Verlangt: Tokens nur mit DPoP-Nachweis",
+    ),
+    (
+        "admin.applications.dpop_optional",
         "Angenommen, nicht verlangt",
     ),
     (

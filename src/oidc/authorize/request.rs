@@ -220,6 +220,8 @@ pub struct Request {
     pub acr_values: Vec<String>,
     /// RFC 8707 resources, each registered for the client.
     pub resources: Vec<String>,
+    /// The DPoP key the code's redemption must prove (RFC 9449 §10).
+    pub dpop_jkt: Option<String>,
 }
 
 fn err(code: ErrorCode, description: &str) -> OAuthError {
@@ -400,6 +402,16 @@ pub fn validate(
     {
         acr_values.extend(essential_acr_values(&c));
     }
+    // RFC 9449 §10: a JWK SHA-256 thumbprint, base64url.
+    let dpop_jkt = match params.get("dpop_jkt") {
+        None => None,
+        Some(j) if is_s256_challenge(j) => Some(j.to_owned()),
+        Some(_) => {
+            return Err(OAuthError::invalid_request(
+                "dpop_jkt is not a base64url SHA-256 JWK thumbprint",
+            ));
+        }
+    };
     // ui_locales picks the page language (crate::i18n, read from the
     // query); display is accepted and ignored.
     Ok(Request {
@@ -413,6 +425,7 @@ pub fn validate(
         claims,
         acr_values,
         resources,
+        dpop_jkt,
     })
 }
 

@@ -73,6 +73,7 @@ pub struct ClientPatch {
     pub jwks_uri: Option<Option<String>>,
     pub request_object_signing_alg: Option<Option<String>>,
     pub require_signed_request_object: Option<bool>,
+    pub dpop_bound_access_tokens: Option<bool>,
 }
 
 impl ClientPatch {
@@ -123,6 +124,9 @@ impl ClientPatch {
         set(
             &mut spec.require_signed_request_object,
             self.require_signed_request_object,
+        set(
+            &mut spec.dpop_bound_access_tokens,
+            self.dpop_bound_access_tokens,
         );
     }
 }

@@ -151,6 +151,9 @@ pub struct SettingArgs {
     /// Accept this client's authorization requests only in a signed request object (RFC 9101 §10.5); `--require-signed-request-object false` lifts it.
     #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
     require_signed_request_object: Option<bool>,
+    /// Refuse this client's token requests without a DPoP proof (RFC 9449 §5.2); `--dpop-bound false` lifts it.
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    dpop_bound: Option<bool>,
 }
 
 fn read_jwks(path: Option<&Path>) -> Result<Option<String>, AppError> {
@@ -211,6 +214,7 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             request_object_signing_alg: s.request_object_signing_alg,
             require_signed_request_object: s.require_signed_request_object.unwrap_or(false),
             dynamically_registered: false,
+            dpop_bound_access_tokens: s.dpop_bound.unwrap_or(false),
         },
         args.org,
     ))
@@ -240,6 +244,7 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
         jwks_uri: s.jwks_uri.map(Some),
         request_object_signing_alg: s.request_object_signing_alg.map(Some),
         require_signed_request_object: s.require_signed_request_object,
+        dpop_bound_access_tokens: s.dpop_bound,
     };
     for setting in args.clear {
         match setting.as_str() {

@@ -78,6 +78,7 @@ pub fn create_tx(
         request_object_signing_alg: None,
         require_signed_request_object: false,
         dynamically_registered: spec.dynamically_registered,
+        dpop_bound_access_tokens: false,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

@@ -51,6 +51,8 @@ pub struct ClientSpec {
     /// Registered by the client itself (RFC 7591): kept on every change;
     /// such a client cannot skip consent (SR-141).
     pub dynamically_registered: bool,
+    /// Token requests only with a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -351,6 +353,7 @@ impl ClientSpec {
             request_object_signing_alg: client.request_object_signing_alg.clone(),
             require_signed_request_object: client.require_signed_request_object,
             dynamically_registered: client.dynamically_registered,
+            dpop_bound_access_tokens: client.dpop_bound_access_tokens,
         }
     }
 
@@ -387,5 +390,6 @@ impl ClientSpec {
         client.jwks_uri = self.jwks_uri.clone();
         client.request_object_signing_alg = self.request_object_signing_alg.clone();
         client.require_signed_request_object = self.require_signed_request_object;
+        client.dpop_bound_access_tokens = self.dpop_bound_access_tokens;
     }
 }

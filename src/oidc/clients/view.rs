@@ -19,6 +19,8 @@ pub struct ClientView {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_pushed_authorization_requests: bool,
+    /// Token requests only with a DPoP proof (RFC 9449 §5.2).
+    pub dpop_bound_access_tokens: bool,
     pub token_endpoint_auth_method: String,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
@@ -64,6 +66,7 @@ impl ClientView {
             public: client.public,
             require_pkce: client.public || client.require_pkce,
             require_pushed_authorization_requests: client.require_par,
+            dpop_bound_access_tokens: client.dpop_bound_access_tokens,
             token_endpoint_auth_method: client.token_endpoint_auth_method.clone(),
             redirect_uris: client.redirect_uris(),
             post_logout_redirect_uris: client.post_logout_redirect_uris(),

@@ -1,7 +1,9 @@
 //! The `authorization_code` grant (SR-11, SR-12, SR-30…SR-32). Redemption
 //! is atomic; a replayed code is refused and revokes the grant the first
 //! redemption produced. A code is burnt by any presentation, even one that
-//! fails the client, `redirect_uri` or PKCE checks.
+//! fails the client, `redirect_uri` or PKCE checks. A code whose request
+//! named a DPoP key (`dpop_jkt`, RFC 9449 §10) is redeemed only with a
+//! proof by that key.
 
 use std::collections::HashMap;
 
@@ -79,6 +81,7 @@ pub async fn handle(
     ctx: &RequestContext,
     client: Client,
     form: &HashMap<String, String>,
+    jkt: Option<String>,
 ) -> Result<TokenResponse, OAuthError> {
     let code = required(form, "code")?;
     let redirect_uri = required(form, "redirect_uri")?;
@@ -130,6 +133,14 @@ pub async fn handle(
                 if let Err(e) = check(&row, &client, &redirect_uri, verifier.as_deref(), now) {
                     return Ok(Err(e));
                 }
+                // RFC 9449 §10: the key the authorization request named.
+                if let Some(bound) = &row.dpop_jkt
+                    && jkt.as_deref() != Some(bound.as_str())
+                {
+                    return Ok(Err(OAuthError::invalid_grant(
+                        "the DPoP proof's key is not the one the authorization request named",
+                    )));
+                }
                 // The user signed out between /authorize and /token: the
                 // code must not outlive the session (SR-64).
                 if !crate::store::sessions::is_unrevoked(conn, &row.session_id, naive(now))? {
@@ -164,6 +175,7 @@ pub async fn handle(
                         acr: row.acr.as_deref(),
                         nonce: row.nonce.as_deref(),
                         resources: row.resources.as_deref(),
+                        dpop_jkt: super::refresh_binding(&client, jkt.as_deref()),
                     },
                     now,
                 )?;
@@ -181,6 +193,7 @@ pub async fn handle(
                     nonce: row.nonce,
                     refresh_token,
                     resources,
+                    jkt,
                 }))
             })
         })

@@ -23,6 +23,7 @@ pub fn handle(
     state: &AppState,
     client: &Client,
     form: &HashMap<String, String>,
+    jkt: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     if client.public {
         return Err(OAuthError::unauthorized_client(
@@ -58,12 +59,13 @@ pub fn handle(
             auth_time: None,
             acr: None,
             audience: &crate::oidc::resource::audience(client, &resources),
+            jkt,
         },
         state.now(),
     )?;
     Ok(TokenResponse {
         access_token: at.token,
-        token_type: "Bearer",
+        token_type: super::token_type(jkt),
         expires_in: at.expires_in,
         scope: scope::join(&scopes),
         id_token: None,

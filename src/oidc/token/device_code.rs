@@ -28,6 +28,7 @@ pub async fn handle(
     ctx: &RequestContext,
     client: Client,
     form: &HashMap<String, String>,
+    jkt: Option<String>,
 ) -> Result<TokenResponse, OAuthError> {
     let code = required(form, "device_code")?;
     if code.len() > 512 {
@@ -129,6 +130,7 @@ pub async fn handle(
                         acr: Some(crate::auth::mfa::acr::for_amr(&amr)),
                         nonce: None,
                         resources: crate::oidc::resource::to_column(&resources).as_deref(),
+                        dpop_jkt: super::refresh_binding(&client, jkt.as_deref()),
                     },
                     now,
                 )?;
@@ -145,6 +147,7 @@ pub async fn handle(
                     nonce: None,
                     refresh_token,
                     resources,
+                    jkt,
                 }))
             })
         })

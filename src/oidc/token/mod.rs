@@ -2,7 +2,8 @@
 //! (SR-33), check it may use the grant, and dispatch to one module per
 //! grant type. Also the pieces every user-facing grant shares: creating the
 //! grant (token family), refresh tokens, minting, and the `no-store` JSON
-//! response (SR-36).
+//! response (SR-36). A DPoP proof (RFC 9449) binds the access token to its
+//! key, whatever the grant.
 
 pub mod authorization_code;
 pub mod client_credentials;
@@ -22,7 +23,8 @@ use crate::crypto::token::{random_token, sha256_hex};
 use crate::db::DbConnection;
 use crate::domain::{ClientId, SessionId, UserId};
 use crate::error::AppError;
-use crate::oidc::error::OAuthError;
+use crate::oidc::dpop::{self, Place};
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::tokens::{self, Memberships};
 use crate::oidc::{client_auth, grant, scope};
 use crate::state::AppState;
@@ -59,17 +61,61 @@ pub async fn post_token(
             "the client may not use this grant_type",
         ));
     }
+    let proof = dpop::verify(&state, &req, Place::AuthorizationServer, "/token", None).await?;
+    // RFC 9449 §5.2: this client's tokens are always DPoP-bound.
+    if client.dpop_bound_access_tokens && proof.is_none() {
+        return Err(dpop::error(
+            &state,
+            Place::AuthorizationServer,
+            ErrorCode::InvalidDpopProof,
+            "this client must send a DPoP proof",
+        ));
+    }
+    let jkt = proof.map(|p| p.jkt);
+    let dpop_used = jkt.is_some();
     let body = match *known {
-        grant::AUTHORIZATION_CODE => authorization_code::handle(&state, &ctx, client, &form).await,
-        grant::REFRESH_TOKEN => refresh_token::handle(&state, &ctx, client, &form).await,
-        grant::CLIENT_CREDENTIALS => client_credentials::handle(&state, &client, &form),
-        grant::DEVICE_CODE => device_code::handle(&state, &ctx, client, &form).await,
+        grant::AUTHORIZATION_CODE => {
+            authorization_code::handle(&state, &ctx, client, &form, jkt).await
+        }
+        grant::REFRESH_TOKEN => refresh_token::handle(&state, &ctx, client, &form, jkt).await,
+        grant::CLIENT_CREDENTIALS => {
+            client_credentials::handle(&state, &client, &form, jkt.as_deref())
+        }
+        grant::DEVICE_CODE => device_code::handle(&state, &ctx, client, &form, jkt).await,
         _ => Err(OAuthError::unsupported_grant_type(
             "this grant_type is not supported",
         )),
-    }?;
+    }
+    .map_err(|mut e| {
+        if dpop_used && e.dpop_nonce.is_none() {
+            e.dpop_nonce = dpop::fresh_nonce(&state);
+        }
+        e
+    })?;
     metrics::counter!("ostiary_tokens_issued_total", "grant" => *known).increment(1);
-    Ok(no_store_json(&body))
+    let mut res = no_store_json(&body);
+    if dpop_used {
+        with_nonce(&state, &mut res);
+    }
+    Ok(res)
+}
+
+/// Add a fresh `DPoP-Nonce` to a response when nonces are required
+/// (RFC 9449 §8.2: the client uses it in its next proof).
+pub fn with_nonce(state: &AppState, res: &mut HttpResponse) {
+    if let Some(nonce) = dpop::fresh_nonce(state)
+        && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&nonce)
+    {
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("dpop-nonce"),
+            value,
+        );
+    }
+}
+
+/// The token type of an access token bound (or not) to a DPoP key.
+pub fn token_type(jkt: Option<&str>) -> &'static str {
+    if jkt.is_some() { "DPoP" } else { "Bearer" }
 }
 
 /// A required, non-empty form parameter.
@@ -116,6 +162,8 @@ pub struct UserIssue {
     /// RFC 8707 resources this access token is for (empty: the client's
     /// default audience).
     pub resources: Vec<String>,
+    /// The DPoP key the access token is bound to (RFC 9449 §6).
+    pub jkt: Option<String>,
 }
 
 /// A user with their memberships and upstream groups.
@@ -152,6 +200,16 @@ pub struct GrantFacts<'a> {
     pub nonce: Option<&'a str>,
     /// The resources the authorization asked for (JSON array), if any.
     pub resources: Option<&'a str>,
+    /// The DPoP key the family's refresh tokens are bound to (public
+    /// clients, RFC 9449 §5).
+    pub dpop_jkt: Option<&'a str>,
+}
+
+/// The key a new grant's refresh tokens are bound to: the proof's, for a
+/// public client (RFC 9449 §5; a confidential client's refresh tokens are
+/// bound to its authentication instead).
+pub fn refresh_binding<'a>(client: &Client, jkt: Option<&'a str>) -> Option<&'a str> {
+    if client.public { jkt } else { None }
 }
 
 /// Create a grant (token family) ending `refresh_token_absolute_secs` from now.
@@ -175,6 +233,7 @@ pub fn new_grant(
         expires_at: naive(now + Duration::seconds(state.config.oidc.refresh_token_absolute_secs)),
         revoked_at: None,
         resources: facts.resources.map(str::to_owned),
+        dpop_jkt: facts.dpop_jkt.map(str::to_owned),
     };
     crate::store::grants::insert(conn, &grant)?;
     Ok(grant)
@@ -271,6 +330,7 @@ pub fn mint_user_tokens(
             auth_time: Some(auth_time),
             acr: grant.acr.as_deref(),
             audience: &crate::oidc::resource::audience(&issue.client, &issue.resources),
+            jkt: issue.jkt.as_deref(),
         },
         now,
     )?;
@@ -296,7 +356,7 @@ pub fn mint_user_tokens(
     };
     Ok(TokenResponse {
         access_token: at.token,
-        token_type: "Bearer",
+        token_type: token_type(issue.jkt.as_deref()),
         expires_in: at.expires_in,
         scope: scope::join(&issue.scope),
         id_token,

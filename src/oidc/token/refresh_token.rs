@@ -2,7 +2,9 @@
 //! every use by an atomic claim; presenting a rotated-out token revokes the
 //! whole family (grant). `scope` may narrow, never widen. The refreshed ID
 //! token keeps `sub`, `aud`, `azp` and the original `auth_time`, and has no
-//! `nonce`.
+//! `nonce`. A public client's refresh tokens bound to a DPoP key (RFC 9449
+//! §5) are used only with a proof by that key; the new access token is
+//! bound to the key of the proof presented, if any.
 
 use std::collections::HashMap;
 
@@ -23,6 +25,7 @@ pub async fn handle(
     ctx: &RequestContext,
     client: Client,
     form: &HashMap<String, String>,
+    jkt: Option<String>,
 ) -> Result<TokenResponse, OAuthError> {
     let token = required(form, "refresh_token")?;
     let requested = match form.get("scope") {
@@ -51,6 +54,14 @@ pub async fn handle(
                 }
                 if rt.revoked_at.is_some() {
                     return refused("the refresh token was revoked");
+                }
+                // RFC 9449 §5: checked before the token is used up, so a
+                // thief without the key cannot burn it either.
+                let bound = grants::find(conn, &rt.grant_id)?.and_then(|g| g.dpop_jkt);
+                if let Some(bound) = bound
+                    && jkt.as_deref() != Some(bound.as_str())
+                {
+                    return refused("the refresh token is bound to another DPoP key");
                 }
                 let reuse = rt.used_at.is_some() || {
                     if utc(rt.expires_at) <= now {
@@ -124,6 +135,7 @@ pub async fn handle(
                     nonce: None,
                     refresh_token: Some(refresh_token),
                     resources,
+                    jkt,
                 }))
             })
         })
