@@ -14,6 +14,9 @@ pub enum ActorKind {
     System,
     /// An admin-API key (its id is the actor id).
     ApiKey,
+    /// An OAuth client acting on its own authority at a protocol endpoint
+    /// (its client id is the actor id), e.g. a token exchange.
+    Client,
 }
 
 impl ActorKind {
@@ -23,6 +26,7 @@ impl ActorKind {
             Self::User => "user",
             Self::System => "system",
             Self::ApiKey => "api_key",
+            Self::Client => "client",
         }
     }
 }
@@ -59,6 +63,16 @@ impl Actor {
             ip: None,
             user_agent: None,
             vendor: None,
+        }
+    }
+
+    /// The same request context, now acting as the OAuth client `client_id`.
+    pub fn as_client(&self, client_id: &str) -> Self {
+        Self {
+            kind: ActorKind::Client,
+            id: Some(client_id.to_owned()),
+            session_id: None,
+            ..self.clone()
         }
     }
 
@@ -103,6 +117,8 @@ pub enum Action {
     ProviderDeleted,
     TokenIssued,
     TokenRevoked,
+    /// A client exchanged a user's access token for another (RFC 8693).
+    TokenExchanged,
     CodeReuseDetected,
     RefreshReuseDetected,
     ConsentGranted,
@@ -220,6 +236,7 @@ impl Action {
         Self::ProviderDeleted,
         Self::TokenIssued,
         Self::TokenRevoked,
+        Self::TokenExchanged,
         Self::CodeReuseDetected,
         Self::RefreshReuseDetected,
         Self::ConsentGranted,
@@ -329,6 +346,7 @@ impl Action {
             Self::ProviderDeleted => "provider.deleted",
             Self::TokenIssued => "token.issued",
             Self::TokenRevoked => "token.revoked",
+            Self::TokenExchanged => "token.exchanged",
             Self::CodeReuseDetected => "token.code_reuse_detected",
             Self::RefreshReuseDetected => "token.refresh_reuse_detected",
             Self::ConsentGranted => "consent.granted",

@@ -1,7 +1,8 @@
 //! `POST /introspect` (RFC 7662, SR-45): the caller authenticates; a token
 //! is reported active only to the client it was issued to, and only while
 //! it is valid, unrevoked and its grant active. Anything else is
-//! `{"active": false}` and nothing more.
+//! `{"active": false}` and nothing more. An exchanged token (RFC 8693)
+//! also reports its `act`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
@@ -33,7 +34,7 @@ pub async fn post_introspect(
             .await?
             .filter(|c| c.client_id == client.id)
             .map(|c| {
-                json!({
+                let mut answer = json!({
                     "active": true,
                     "scope": c.scope.join(" "),
                     "client_id": c.client_id,
@@ -44,7 +45,12 @@ pub async fn post_introspect(
                     "iss": state.config.public_base(),
                     "aud": c.claims.get("aud"),
                     "jti": c.jti,
-                })
+                });
+                // RFC 8693 §4.1: who acts for the subject of an exchanged token.
+                if let Some(act) = c.claims.get("act") {
+                    answer["act"] = act.clone();
+                }
+                answer
             })
     } else {
         let found = issued::live_refresh_token(&state, &client.id, &token).await?;

@@ -1,12 +1,17 @@
 //! Interop with the unmodified npm `openid-client` 6.9.0 (peers guide §1):
 //! discovery, code + PKCE, refresh rotation and reuse, userinfo,
-//! introspection, revocation, public client, client_credentials, device flow
-//! and the end-session URL, all against a real Ostiary on port 0.
+//! introspection, revocation, public client, client_credentials, device flow,
+//! token exchange (RFC 8693) and the end-session URL, all against a real
+//! Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
 const REDIRECT: &str = "http://127.0.0.1:9999/cb";
 const POST_LOGOUT: &str = "http://127.0.0.1:9999/logged-out";
+/// The API the RP's access tokens are for: the token exchange service's.
+const TX_SERVICE: &str = "https://tx-service.example/api";
+/// Where the token exchange service calls on the user's behalf.
+const TX_DOWNSTREAM: &str = "https://downstream.example/api";
 
 fn node_peer() -> bool {
     let node = std::process::Command::new("node")
@@ -34,6 +39,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .redirect_uris(&[REDIRECT])
         .post_logout_uris(&[POST_LOGOUT])
         .scopes(&scopes)
+        .audiences(&[TX_SERVICE])
         .register()
         .await;
     let public = app
@@ -47,6 +53,12 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .client_named("Interop service")
         .grants(&["client_credentials"])
         .scopes(&["api"])
+        .register()
+        .await;
+    let exchanger = app
+        .client_named("Interop exchanging service")
+        .grants(&["urn:ietf:params:oauth:grant-type:token-exchange"])
+        .audiences(&[TX_SERVICE, TX_DOWNSTREAM])
         .register()
         .await;
     let device = app
@@ -69,6 +81,9 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .env("CC_CLIENT_ID", &cc.id)
         .env("CC_CLIENT_SECRET", cc.secret.unwrap())
         .env("DEVICE_CLIENT_ID", &device.id)
+        .env("TX_CLIENT_ID", &exchanger.id)
+        .env("TX_CLIENT_SECRET", exchanger.secret.unwrap())
+        .env("TX_AUDIENCE", TX_DOWNSTREAM)
         .env("USER_EMAIL", "ada@example.com")
         .env("USER_PASSWORD", PASSWORD)
         .output()
@@ -106,6 +121,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "pushed_authorization_request",
         "client_credentials",
         "device_flow",
+        "token_exchange",
         "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");

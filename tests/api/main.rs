@@ -78,5 +78,6 @@ mod signing;
 mod storage;
 mod throttle;
 mod token;
+mod token_exchange;
 mod token_resources;
 mod webhooks;
