@@ -14,10 +14,11 @@ pub enum ActorKind {
     System,
     /// An admin-API key (its id is the actor id).
     ApiKey,
-    /// A client managing its own registration (RFC 7591 / 7592): the
-    /// actor id is `registration_token:<id>` (the initial access token it
-    /// registered with) or `client:<client_id>` (its registration access
-    /// token).
+    /// An OAuth client acting on its own authority: at a protocol endpoint
+    /// (its client id is the actor id, e.g. a token exchange), or managing
+    /// its own registration (RFC 7591 / 7592), where the actor id is
+    /// `registration_token:<id>` (the initial access token it registered
+    /// with) or `client:<client_id>` (its registration access token).
     Client,
 }
 
@@ -68,6 +69,16 @@ impl Actor {
         }
     }
 
+    /// The same request context, now acting as the OAuth client `client_id`.
+    pub fn as_client(&self, client_id: &str) -> Self {
+        Self {
+            kind: ActorKind::Client,
+            id: Some(client_id.to_owned()),
+            session_id: None,
+            ..self.clone()
+        }
+    }
+
     /// The same request context, now acting as `user_id` in `session_id`.
     pub fn as_user(&self, user_id: &str, session_id: Option<&str>) -> Self {
         Self {
@@ -109,6 +120,8 @@ pub enum Action {
     ProviderDeleted,
     TokenIssued,
     TokenRevoked,
+    /// A client exchanged a user's access token for another (RFC 8693).
+    TokenExchanged,
     CodeReuseDetected,
     RefreshReuseDetected,
     ConsentGranted,
@@ -232,6 +245,7 @@ impl Action {
         Self::ProviderDeleted,
         Self::TokenIssued,
         Self::TokenRevoked,
+        Self::TokenExchanged,
         Self::CodeReuseDetected,
         Self::RefreshReuseDetected,
         Self::ConsentGranted,
@@ -344,6 +358,7 @@ impl Action {
             Self::ProviderDeleted => "provider.deleted",
             Self::TokenIssued => "token.issued",
             Self::TokenRevoked => "token.revoked",
+            Self::TokenExchanged => "token.exchanged",
             Self::CodeReuseDetected => "token.code_reuse_detected",
             Self::RefreshReuseDetected => "token.refresh_reuse_detected",
             Self::ConsentGranted => "consent.granted",

@@ -268,10 +268,10 @@ fn remember_jti(
 pub fn parse_form(body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
     let mut map: HashMap<String, String> = HashMap::new();
     for (k, v) in url::form_urlencoded::parse(body) {
-        // RFC 8707: `resource` may repeat; its values are kept one per line
-        // (see [`requested_resources`]).
-        if k == "resource"
-            && let Some(existing) = map.get_mut("resource")
+        // RFC 8707: `resource` may repeat, and so may RFC 8693's `audience`;
+        // their values are kept one per line (see [`requested_resources`]).
+        if (k == "resource" || k == "audience")
+            && let Some(existing) = map.get_mut(&*k)
         {
             existing.push('\n');
             existing.push_str(&v);
@@ -288,7 +288,13 @@ pub fn parse_form(body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
 
 /// The `resource` values of a form read by [`parse_form`].
 pub fn requested_resources(form: &HashMap<String, String>) -> Vec<String> {
-    form.get("resource")
+    repeated(form, "resource")
+}
+
+/// The values of a parameter [`parse_form`] lets repeat (`resource`,
+/// `audience`).
+pub fn repeated(form: &HashMap<String, String>, name: &str) -> Vec<String> {
+    form.get(name)
         .map(|v| {
             v.split('\n')
                 .filter(|r| !r.is_empty())

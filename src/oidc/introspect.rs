@@ -2,7 +2,8 @@
 //! is reported active only to the client it was issued to, and only while
 //! it is valid, unrevoked and its grant active. Anything else is
 //! `{"active": false}` and nothing more. A DPoP-bound token is reported
-//! with `token_type: DPoP` and its `cnf.jkt` (RFC 9449 §6.2).
+//! with `token_type: DPoP` and its `cnf.jkt` (RFC 9449 §6.2); an exchanged
+//! token (RFC 8693) also reports its `act`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
@@ -34,7 +35,7 @@ pub async fn post_introspect(
             .await?
             .filter(|c| c.client_id == client.id)
             .map(|c| {
-                let mut a = json!({
+                let mut answer = json!({
                     "active": true,
                     "scope": c.scope.join(" "),
                     "client_id": c.client_id,
@@ -48,9 +49,13 @@ pub async fn post_introspect(
                 });
                 // RFC 9449 §6.2: the key a DPoP-bound token is bound to.
                 if let Some(jkt) = &c.jkt {
-                    a["cnf"] = json!({ "jkt": jkt });
+                    answer["cnf"] = json!({ "jkt": jkt });
                 }
-                a
+                // RFC 8693 §4.1: who acts for the subject of an exchanged token.
+                if let Some(act) = c.claims.get("act") {
+                    answer["act"] = act.clone();
+                }
+                answer
             })
     } else {
         let found = issued::live_refresh_token(&state, &client.id, &token).await?;

@@ -34,11 +34,14 @@ pub mod grant {
     pub const REFRESH_TOKEN: &str = "refresh_token";
     pub const CLIENT_CREDENTIALS: &str = "client_credentials";
     pub const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
-    pub const ALL: [&str; 4] = [
+    /// RFC 8693 token exchange (confidential clients only).
+    pub const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+    pub const ALL: [&str; 5] = [
         AUTHORIZATION_CODE,
         REFRESH_TOKEN,
         CLIENT_CREDENTIALS,
         DEVICE_CODE,
+        TOKEN_EXCHANGE,
     ];
 }
 

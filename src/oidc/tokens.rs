@@ -56,7 +56,25 @@ pub fn access_token(
     r: &AccessTokenRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<Minted, AppError> {
-    let ttl = state.config.oidc.access_token_ttl_secs;
+    access_token_with(
+        state,
+        r,
+        now,
+        state.config.oidc.access_token_ttl_secs,
+        Map::new(),
+    )
+}
+
+/// [`access_token`] living `ttl` seconds, with `extra` claims that add to
+/// (never replace) the standard ones — token exchange's `act` (RFC 8693
+/// §4.1) under a lifetime capped by the exchanged token's.
+pub fn access_token_with(
+    state: &AppState,
+    r: &AccessTokenRequest<'_>,
+    now: DateTime<Utc>,
+    ttl: i64,
+    extra: Map<String, Value>,
+) -> Result<Minted, AppError> {
     let jti = uuid::Uuid::new_v4().to_string();
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(state.config.public_base()));
@@ -88,6 +106,9 @@ pub fn access_token(
     }
     if let Some(jkt) = r.jkt {
         claims.insert("cnf".into(), json!({ "jkt": jkt }));
+    }
+    for (name, value) in extra {
+        claims.entry(name).or_insert(value);
     }
     let token = state.keys.snapshot().sign(
         alg_of(&r.client.access_token_signed_response_alg),

@@ -389,6 +389,7 @@ async fn settings_rotation_deletion_and_restore(backend: Backend) {
                 ("access_token_signed_response_alg", "ES256"),
                 ("grants_shown", "1"),
                 ("grant_client_credentials", "on"),
+                ("grant_token_exchange", "on"),
             ],
         )
         .await;
@@ -400,7 +401,15 @@ async fn settings_rotation_deletion_and_restore(backend: Backend) {
     assert_eq!(now.audiences(), ["https://api.example"]);
     assert_eq!(now.token_endpoint_auth_method, "client_secret_post");
     assert_eq!(now.access_token_signed_response_alg, "ES256");
-    assert_eq!(now.grant_types(), ["client_credentials"]);
+    // RFC 8693 token exchange is offered to confidential clients.
+    assert!(form.body.contains("Token exchange"), "{}", form.body);
+    assert_eq!(
+        now.grant_types(),
+        [
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:token-exchange"
+        ]
+    );
     let shown = page(&mut b, saved.location(), StatusCode::OK).await;
     assert!(shown.body.contains("Settings saved."));
     let audit = format!("{:?}", app.audit_rows("client.updated").await);

@@ -2,14 +2,18 @@
 //! discovery, code + PKCE, refresh rotation and reuse, userinfo,
 //! introspection, revocation, public client, client_credentials, device flow,
 //! signed request objects (RFC 9101, direct and pushed), dynamic client
-//! registration (RFC 7591), DPoP (with server nonces) and the end-session
-//! URL, all against a real
+//! registration (RFC 7591), DPoP (with server nonces), token exchange
+//! (RFC 8693) and the end-session URL, all against a real
 //! Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
 const REDIRECT: &str = "http://127.0.0.1:9999/cb";
 const POST_LOGOUT: &str = "http://127.0.0.1:9999/logged-out";
+/// The API the RP's access tokens are for: the token exchange service's.
+const TX_SERVICE: &str = "https://tx-service.example/api";
+/// Where the token exchange service calls on the user's behalf.
+const TX_DOWNSTREAM: &str = "https://downstream.example/api";
 
 fn node_peer() -> bool {
     let node = std::process::Command::new("node")
@@ -57,6 +61,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .redirect_uris(&[REDIRECT])
         .post_logout_uris(&[POST_LOGOUT])
         .scopes(&scopes)
+        .audiences(&[TX_SERVICE])
         .register()
         .await;
     let public = app
@@ -70,6 +75,12 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .client_named("Interop service")
         .grants(&["client_credentials"])
         .scopes(&["api"])
+        .register()
+        .await;
+    let exchanger = app
+        .client_named("Interop exchanging service")
+        .grants(&["urn:ietf:params:oauth:grant-type:token-exchange"])
+        .audiences(&[TX_SERVICE, TX_DOWNSTREAM])
         .register()
         .await;
     let device = app
@@ -113,6 +124,9 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .env("JAR_CLIENT_SECRET", jar.secret.unwrap())
         .env("JAR_PRIVATE_JWK", jar_key.to_string())
         .env("REGISTRATION_TOKEN", &registration_token)
+        .env("TX_CLIENT_ID", &exchanger.id)
+        .env("TX_CLIENT_SECRET", exchanger.secret.unwrap())
+        .env("TX_AUDIENCE", TX_DOWNSTREAM)
         .env("USER_EMAIL", "ada@example.com")
         .env("USER_PASSWORD", PASSWORD)
         .output()
@@ -155,6 +169,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "dynamic_registration",
         "dpop",
         "dpop_nonce",
+        "token_exchange",
         "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");

@@ -81,5 +81,6 @@ mod signing;
 mod storage;
 mod throttle;
 mod token;
+mod token_exchange;
 mod token_resources;
 mod webhooks;

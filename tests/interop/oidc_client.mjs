@@ -9,6 +9,9 @@
 //   PUBLIC_CLIENT_ID             public (auth method none), PKCE, same redirect
 //   CC_CLIENT_ID, CC_CLIENT_SECRET  client_credentials, client_secret_basic
 //   DEVICE_CLIENT_ID             public, urn:ietf:params:oauth:grant-type:device_code
+//   TX_CLIENT_ID, TX_CLIENT_SECRET  confidential, urn:ietf:params:oauth:grant-type:token-exchange,
+//                                an audience of CLIENT_ID's access tokens
+//   TX_AUDIENCE                  an audience TX_CLIENT_ID may ask for
 //   USER_EMAIL, USER_PASSWORD    a user who can sign in on the hosted login page
 //   JAR_CLIENT_ID, JAR_CLIENT_SECRET, JAR_PRIVATE_JWK
 //                                confidential, client_secret_basic, same
@@ -575,6 +578,49 @@ await check('dpop_nonce', ['config'], async () => {
   const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
   const t = await client.clientCredentialsGrant(config, undefined, { DPoP });
   assert(t.token_type === 'dpop', `token_type ${t.token_type}, want dpop`);
+await check('token_exchange', ['config'], async () => {
+  // RFC 8693: a service the RP's access token was sent to trades it for a
+  // token for a downstream API, as the same user. A fresh sign-in's token:
+  // the reuse check above ended the first grant.
+  if (!process.env.TX_CLIENT_ID) throw new Error('skipped: TX_CLIENT_ID not set');
+  const { tokens } = await codeFlow(ctx.config, { scope: 'openid email' });
+  const subject = tokens.claims().sub;
+  const id = env('TX_CLIENT_ID');
+  const config = await configFor(id, { client_secret: env('TX_CLIENT_SECRET') },
+    client.ClientSecretBasic(env('TX_CLIENT_SECRET')));
+  const accessTokenType = 'urn:ietf:params:oauth:token-type:access_token';
+  const t = await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:token-exchange', {
+    subject_token: tokens.access_token,
+    subject_token_type: accessTokenType,
+    audience: env('TX_AUDIENCE'),
+    scope: 'email',
+  });
+  assert(typeof t.access_token === 'string', 'no access token');
+  assert(t.issued_token_type === accessTokenType, `issued_token_type ${t.issued_token_type}`);
+  assert(t.token_type === 'bearer', `token_type ${t.token_type}`);
+  assert(t.refresh_token === undefined, 'token exchange must not return a refresh token');
+  assert(t.id_token === undefined, 'token exchange must not return an ID token');
+  await checkJwtAccessToken(t.access_token, id);
+  if (EXPECT_JWT_AT) {
+    const { claims } = await verifyJws(t.access_token);
+    assert(claims.sub === subject, `exchanged sub ${claims.sub}, want ${subject}`);
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    assert(aud.length === 1 && aud[0] === env('TX_AUDIENCE'), `exchanged aud ${JSON.stringify(claims.aud)}`);
+    assert(claims.scope === 'email', `exchanged scope ${claims.scope}`);
+  }
+  // An audience the service is not registered for: invalid_target (RFC 8693 §2.2.2).
+  let refused;
+  try {
+    await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:token-exchange', {
+      subject_token: tokens.access_token,
+      subject_token_type: accessTokenType,
+      audience: 'https://elsewhere.example/api',
+    });
+  } catch (e) {
+    refused = e;
+  }
+  assert(refused instanceof client.ResponseBodyError && refused.error === 'invalid_target',
+    `an unregistered audience: ${refused ? describe(refused) : 'accepted'}`);
 });
 
 await check('end_session', ['tokens'], async () => {

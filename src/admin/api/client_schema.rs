@@ -24,11 +24,12 @@ fn origin() -> String {
 }
 
 const SCOPE: &str = "^[!#-\\[\\]-~]{1,100}$";
-const GRANTS: [&str; 4] = [
+const GRANTS: [&str; 5] = [
     "authorization_code",
     "refresh_token",
     "client_credentials",
     "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
 ];
 const METHODS: [&str; 4] = [
     "client_secret_basic",

@@ -75,7 +75,9 @@ pub struct NewClient {
     #[schema(max_items = 50)]
     pub post_logout_redirect_uris: Vec<String>,
     /// authorization_code, refresh_token, client_credentials,
-    /// urn:ietf:params:oauth:grant-type:device_code (default: the first two).
+    /// urn:ietf:params:oauth:grant-type:device_code,
+    /// urn:ietf:params:oauth:grant-type:token-exchange (confidential clients
+    /// only) (default: the first two).
     #[serde(default)]
     #[schema(max_items = 50)]
     pub grant_types: Vec<String>,

@@ -52,6 +52,7 @@ pub struct AppForm {
     pub grant_refresh_token: Option<String>,
     pub grant_client_credentials: Option<String>,
     pub grant_device_code: Option<String>,
+    pub grant_token_exchange: Option<String>,
 }
 
 crate::csrf_field!(AppForm);
@@ -146,6 +147,7 @@ impl AppForm {
                 (&self.grant_refresh_token, grant::REFRESH_TOKEN),
                 (&self.grant_client_credentials, grant::CLIENT_CREDENTIALS),
                 (&self.grant_device_code, grant::DEVICE_CODE),
+                (&self.grant_token_exchange, grant::TOKEN_EXCHANGE),
             ]
             .into_iter()
             .filter(|(ticked, _)| ticked.is_some())
@@ -341,7 +343,7 @@ pub struct GrantOption {
     pub label: &'static str,
 }
 
-pub const GRANTS: [GrantOption; 4] = [
+pub const GRANTS: [GrantOption; 5] = [
     GrantOption {
         name: grant::AUTHORIZATION_CODE,
         field: "grant_authorization_code",
@@ -361,6 +363,11 @@ pub const GRANTS: [GrantOption; 4] = [
         name: grant::DEVICE_CODE,
         field: "grant_device_code",
         label: "admin.applications.grant.device_code",
+    },
+    GrantOption {
+        name: grant::TOKEN_EXCHANGE,
+        field: "grant_token_exchange",
+        label: "admin.applications.grant.token_exchange",
     },
 ];
 

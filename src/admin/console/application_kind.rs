@@ -119,7 +119,7 @@ impl Kind {
     pub fn of(client: &ClientView) -> Kind {
         let has = |g: &str| client.grant_types.iter().any(|x| x == g);
         if !client.public {
-            if has(grant::CLIENT_CREDENTIALS)
+            if (has(grant::CLIENT_CREDENTIALS) || has(grant::TOKEN_EXCHANGE))
                 && !has(grant::AUTHORIZATION_CODE)
                 && !has(grant::DEVICE_CODE)
             {

@@ -98,7 +98,7 @@ pub struct NewPage {
     pub global: bool,
     pub algs: [Alg; 3],
     pub methods: [&'static str; 3],
-    pub grants: &'static [GrantOption; 4],
+    pub grants: &'static [GrantOption],
 }
 
 impl NewPage {

@@ -59,7 +59,7 @@ pub struct AppPage {
     pub recent: bool,
     pub algs: [Alg; 3],
     pub methods: [&'static str; 3],
-    pub grants: &'static [GrantOption; 4],
+    pub grants: &'static [GrantOption],
 }
 
 impl AppPage {

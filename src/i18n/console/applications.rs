@@ -147,6 +147,10 @@ pub const EN: &[(&str, &str)] = &[
         "Device authorization",
     ),
     (
+        "admin.applications.grant.token_exchange",
+        "Token exchange (services acting for a user)",
+    ),
+    (
         "admin.applications.auth_method",
         "Token endpoint authentication",
     ),
@@ -453,6 +457,10 @@ pub const DE: &[(&str, &str)] = &[
     (
         "admin.applications.grant.device_code",
         "Geräteautorisierung",
+    ),
+    (
+        "admin.applications.grant.token_exchange",
+        "Token-Austausch (Dienste, die für einen Benutzer handeln)",
     ),
     (
         "admin.applications.auth_method",

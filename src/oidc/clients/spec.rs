@@ -281,6 +281,14 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
             "public clients cannot use client_credentials",
         ));
     }
+    // RFC 8693 §5: without client authentication anyone holding a leaked
+    // token could trade it in for others.
+    if spec.public && grants.iter().any(|g| g == grant::TOKEN_EXCHANGE) {
+        return Err(Invalid::conflict(
+            "grant_types",
+            "public clients cannot use token exchange",
+        ));
+    }
     if grants.iter().any(|g| g == grant::AUTHORIZATION_CODE) && spec.redirect_uris.is_empty() {
         return Err(Invalid::conflict(
             "redirect_uris",

@@ -1,6 +1,7 @@
 //! `POST /token` (RFC 6749 §3.2): parse the form, authenticate the client
 //! (SR-33), check it may use the grant, and dispatch to one module per
-//! grant type. Also the pieces every user-facing grant shares: creating the
+//! grant type (token exchange, RFC 8693, answers in its own shape). Also
+//! the pieces every user-facing grant shares: creating the
 //! grant (token family), refresh tokens, minting, and the `no-store` JSON
 //! response (SR-36). A DPoP proof (RFC 9449) binds the access token to its
 //! key, whatever the grant.
@@ -9,6 +10,7 @@ pub mod authorization_code;
 pub mod client_credentials;
 pub mod device_code;
 pub mod refresh_token;
+pub mod token_exchange;
 
 use std::collections::HashMap;
 
@@ -73,6 +75,11 @@ pub async fn post_token(
     }
     let jkt = proof.map(|p| p.jkt);
     let dpop_used = jkt.is_some();
+    if *known == grant::TOKEN_EXCHANGE {
+        let body = token_exchange::handle(&state, &ctx, &client, &form, jkt.as_deref()).await?;
+        metrics::counter!("ostiary_tokens_issued_total", "grant" => *known).increment(1);
+        return Ok(no_store_json(&body));
+    }
     let body = match *known {
         grant::AUTHORIZATION_CODE => {
             authorization_code::handle(&state, &ctx, client, &form, jkt).await
