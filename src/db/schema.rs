@@ -22,6 +22,9 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         deleted_by -> Nullable<Text>,
+        phone_number -> Nullable<Text>,
+        phone_number_verified -> Bool,
+        address -> Nullable<Text>,
     }
 }
 
@@ -142,6 +145,8 @@ diesel::table! {
         deleted_by -> Nullable<Text>,
         require_pkce -> Bool,
         require_par -> Bool,
+        subject_type -> Text,
+        sector_identifier_uri -> Nullable<Text>,
     }
 }
 

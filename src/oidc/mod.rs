@@ -20,6 +20,7 @@ pub mod par;
 pub mod resource;
 pub mod revoke;
 pub mod scope;
+pub mod subject;
 pub mod token;
 pub mod tokens;
 pub mod user_code;

@@ -57,6 +57,11 @@ pub struct Client {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// `public` or `pairwise` (OIDC Core §8: the `sub` the client sees).
+    pub subject_type: String,
+    /// Names the pairwise sector (OIDC Core §8.1): an https JSON array
+    /// listing the client's redirect URIs.
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl Client {
@@ -236,6 +241,8 @@ pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), A
             clients::allowed_origins.eq(client.allowed_origins.to_json()),
             clients::require_pkce.eq(client.require_pkce),
             clients::require_par.eq(client.require_par),
+            clients::subject_type.eq(&client.subject_type),
+            clients::sector_identifier_uri.eq(&client.sector_identifier_uri),
         ))
         .execute(conn)?;
     Ok(())

@@ -1,7 +1,8 @@
 //! Interop with the unmodified npm `openid-client` 6.9.0 (peers guide §1):
 //! discovery, code + PKCE, refresh rotation and reuse, userinfo,
 //! introspection, revocation, public client, client_credentials, device flow
-//! and the end-session URL, all against a real Ostiary on port 0.
+//! a pairwise client with a `claims` request, and the end-session URL, all
+//! against a real Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
@@ -59,6 +60,14 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .scopes(&scopes)
         .register()
         .await;
+    let pairwise = app
+        .client_named("Interop pairwise")
+        .public()
+        .redirect_uris(&[REDIRECT])
+        .scopes(&["openid", "email"])
+        .subject_type("pairwise")
+        .register()
+        .await;
     let output = tokio::process::Command::new("node")
         .current_dir(interop_dir())
         .arg("oidc_client.mjs")
@@ -69,6 +78,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .env("CC_CLIENT_ID", &cc.id)
         .env("CC_CLIENT_SECRET", cc.secret.unwrap())
         .env("DEVICE_CLIENT_ID", &device.id)
+        .env("PAIRWISE_CLIENT_ID", &pairwise.id)
         .env("USER_EMAIL", "ada@example.com")
         .env("USER_PASSWORD", PASSWORD)
         .output()
@@ -106,6 +116,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "pushed_authorization_request",
         "client_credentials",
         "device_flow",
+        "pairwise_and_claims",
         "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");

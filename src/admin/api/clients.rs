@@ -110,6 +110,14 @@ pub struct NewClient {
     /// Accept authorization requests only through `/par` (RFC 9126 §5).
     #[serde(default)]
     pub require_pushed_authorization_requests: bool,
+    /// `public` (default: `sub` is the user id) or `pairwise` (a per-sector
+    /// `sub`, OIDC Core §8).
+    pub subject_type: Option<String>,
+    /// A pairwise client's sector (OIDC Core §8.1): an https URL serving a
+    /// JSON array that lists every redirect URI; fetched when saved.
+    /// Without it, the redirect URIs must share one host.
+    #[schema(max_length = 2000)]
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// A present field, even `null` (`Some(None)`: clear the setting).
@@ -163,6 +171,12 @@ pub struct ClientChanges {
     pub require_pkce: Option<bool>,
     /// Accept authorization requests only through `/par` (RFC 9126 §5).
     pub require_pushed_authorization_requests: Option<bool>,
+    /// `public` or `pairwise` (OIDC Core §8).
+    pub subject_type: Option<String>,
+    /// `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub sector_identifier_uri: Option<Option<String>>,
 }
 
 fn alg(field: &'static str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
@@ -199,6 +213,8 @@ impl NewClient {
             organization_id: self.organization_id.map(OrganizationId::from),
             require_pkce: self.require_pkce,
             require_par: self.require_pushed_authorization_requests,
+            subject_type: self.subject_type,
+            sector_identifier_uri: self.sector_identifier_uri,
         })
     }
 }
@@ -230,6 +246,8 @@ impl ClientChanges {
             allowed_origins: self.allowed_origins,
             require_pkce: self.require_pkce,
             require_par: self.require_pushed_authorization_requests,
+            subject_type: self.subject_type,
+            sector_identifier_uri: self.sector_identifier_uri,
         })
     }
 }

@@ -177,6 +177,9 @@ impl AppForm {
             organization_id: text(&self.organization_id).map(OrganizationId::from),
             require_pkce: kind.public() || self.pkce().unwrap_or(false),
             require_par: self.par().unwrap_or(false),
+            // Set through the CLI or the admin API (not on this form yet).
+            subject_type: None,
+            sector_identifier_uri: None,
         })
     }
 
@@ -203,6 +206,8 @@ impl AppForm {
             allowed_origins: list(&self.allowed_origins),
             require_pkce: self.pkce(),
             require_par: self.par(),
+            subject_type: None,
+            sector_identifier_uri: None,
         })
     }
 }

@@ -189,6 +189,8 @@ mod tests {
             public,
             require_pkce: public,
             require_pushed_authorization_requests: false,
+            subject_type: "public".into(),
+            sector_identifier_uri: None,
             token_endpoint_auth_method: if public {
                 "none"
             } else {

@@ -138,6 +138,12 @@ pub struct SettingArgs {
     /// Accept this client's authorization requests only through /par (RFC 9126); `--require-par false` lifts it.
     #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
     require_par: Option<bool>,
+    /// public (default: `sub` is the user id) or pairwise (a per-sector `sub`, OIDC Core §8).
+    #[arg(long, value_name = "public|pairwise")]
+    subject_type: Option<String>,
+    /// A pairwise client's sector: an https URL serving a JSON array of its redirect URIs (fetched when saved).
+    #[arg(long, value_name = "URI")]
+    sector_identifier_uri: Option<String>,
 }
 
 fn read_jwks(path: Option<&Path>) -> Result<Option<String>, AppError> {
@@ -194,6 +200,8 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             organization_id: None,
             require_pkce: s.require_pkce.unwrap_or(false),
             require_par: s.require_par.unwrap_or(false),
+            subject_type: s.subject_type,
+            sector_identifier_uri: s.sector_identifier_uri,
         },
         args.org,
     ))
@@ -220,6 +228,8 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
         allowed_origins: list(s.allowed_origins),
         require_pkce: s.require_pkce,
         require_par: s.require_par,
+        subject_type: s.subject_type,
+        sector_identifier_uri: s.sector_identifier_uri.map(Some),
     };
     for setting in args.clear {
         match setting.as_str() {
@@ -228,6 +238,7 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
             "logo_uri" => patch.logo_uri = Some(None),
             "policy_uri" => patch.policy_uri = Some(None),
             "tos_uri" => patch.tos_uri = Some(None),
+            "sector_identifier_uri" => patch.sector_identifier_uri = Some(None),
             "redirect_uris" => patch.redirect_uris = Some(Vec::new()),
             "post_logout_redirect_uris" => patch.post_logout_redirect_uris = Some(Vec::new()),
             "audiences" => patch.audiences = Some(Vec::new()),

@@ -74,6 +74,8 @@ pub fn create_tx(
         deleted_by: None,
         require_pkce: false,
         require_par: false,
+        subject_type: "public".into(),
+        sector_identifier_uri: None,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

@@ -4,7 +4,7 @@
 
 use crate::crypto::signing::Alg;
 use crate::domain::{OrganizationId, TextList, redirect_uri};
-use crate::oidc::{auth_method, grant};
+use crate::oidc::{auth_method, grant, subject};
 use crate::store::clients::Client;
 
 /// What an admin asks for.
@@ -39,6 +39,11 @@ pub struct ClientSpec {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_par: bool,
+    /// `public` (default) or `pairwise` (OIDC Core §8).
+    pub subject_type: Option<String>,
+    /// Names a pairwise client's sector (OIDC Core §8.1); fetched and
+    /// checked by [`subject::check_sector_document`].
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -137,6 +142,51 @@ fn one(
 pub fn alg(field: &'static str, raw: Option<&str>) -> Result<Option<Alg>, Invalid> {
     let refused = || Invalid::new(field, "must be RS256, ES256 or EdDSA");
     raw.map(|a| Alg::parse(a).ok_or_else(refused)).transpose()
+}
+
+/// The settings rule (part of [`validate`]):
+/// a known subject type; a `sector_identifier_uri` only for a pairwise
+/// client, https (plain http only to a loopback host, which the outbound
+/// client allows only when private targets are), without fragment; a
+/// pairwise client without one has redirect URIs on a single host.
+fn check_subject(spec: &ClientSpec) -> Result<(), Invalid> {
+    let pairwise = match spec.subject_type.as_deref() {
+        None | Some(subject::PUBLIC) => false,
+        Some(subject::PAIRWISE) => true,
+        Some(_) => return Err(Invalid::new("subject_type", "must be public or pairwise")),
+    };
+    const FIELD: &str = "sector_identifier_uri";
+    match &spec.sector_identifier_uri {
+        Some(_) if !pairwise => Err(Invalid::conflict(
+            FIELD,
+            "only a pairwise client has a sector identifier",
+        )),
+        Some(uri) => {
+            if uri.len() > 2000 || uri.chars().any(char::is_control) {
+                return Err(Invalid::new(
+                    FIELD,
+                    "must be a URL of at most 2000 characters",
+                ));
+            }
+            let url =
+                url::Url::parse(uri).map_err(|_| Invalid::new(FIELD, "must be an absolute URL"))?;
+            let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+            if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
+                return Err(Invalid::new(FIELD, "must be an https URL"));
+            }
+            if url.fragment().is_some() || url.host_str().is_none() {
+                return Err(Invalid::new(FIELD, "must have a host and no fragment"));
+            }
+            Ok(())
+        }
+        None if pairwise && subject::sector_of(None, &spec.redirect_uris).is_none() => {
+            Err(Invalid::conflict(
+                "redirect_uris",
+                "a pairwise client without sector_identifier_uri needs redirect URIs on one host",
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Check every setting of `spec`; the auth method, grants and scopes to
@@ -272,6 +322,7 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
     {
         return Err(Invalid::new("consent", "must be skip or required"));
     }
+    check_subject(spec)?;
     Ok(Settings {
         method,
         grants,
@@ -305,6 +356,8 @@ impl ClientSpec {
             organization_id: client.organization_id.clone(),
             require_pkce: client.require_pkce,
             require_par: client.require_par,
+            subject_type: Some(client.subject_type.clone()),
+            sector_identifier_uri: client.sector_identifier_uri.clone(),
         }
     }
 
@@ -338,5 +391,10 @@ impl ClientSpec {
         client.allowed_origins = TextList::from(self.allowed_origins.as_slice());
         client.require_pkce = self.require_pkce || self.public;
         client.require_par = self.require_par;
+        client.subject_type = self
+            .subject_type
+            .clone()
+            .unwrap_or_else(|| crate::oidc::subject::PUBLIC.into());
+        client.sector_identifier_uri = self.sector_identifier_uri.clone();
     }
 }

@@ -19,6 +19,10 @@ pub struct ClientView {
     pub require_pkce: bool,
     /// Authorization requests only through `/par` (RFC 9126 §5).
     pub require_pushed_authorization_requests: bool,
+    /// `public` (the user id is the `sub`) or `pairwise` (OIDC Core §8).
+    pub subject_type: String,
+    /// Names a pairwise client's sector (OIDC Core §8.1).
+    pub sector_identifier_uri: Option<String>,
     pub token_endpoint_auth_method: String,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
@@ -53,6 +57,8 @@ impl ClientView {
             public: client.public,
             require_pkce: client.public || client.require_pkce,
             require_pushed_authorization_requests: client.require_par,
+            subject_type: client.subject_type.clone(),
+            sector_identifier_uri: client.sector_identifier_uri.clone(),
             token_endpoint_auth_method: client.token_endpoint_auth_method.clone(),
             redirect_uris: client.redirect_uris(),
             post_logout_redirect_uris: client.post_logout_redirect_uris(),
