@@ -242,6 +242,7 @@ fn saml_routes(cfg: &mut ServiceConfig) {
 fn account_routes(cfg: &mut ServiceConfig) {
     use crate::flow::{change_email, change_password, delete_account};
     cfg.route("/account/profile", web::post().to(account::post_profile))
+        .route("/account/contact", web::post().to(account::post_contact))
         .route(
             "/account/password",
             web::get().to(change_password::get_change),

@@ -183,6 +183,22 @@ impl Envelope {
         ))
     }
 
+    /// A pairwise subject identifier (OIDC Core §8.1): base64url of
+    /// HMAC-SHA256 over the sector and the user id, under a key derived
+    /// from the secret MAC key (a data key every instance shares and that
+    /// rotation keeps), so the value is stable across restarts and
+    /// instances and unguessable without the key.
+    pub fn pairwise_subject(&self, sector: &str, user_id: &str) -> String {
+        let key = Zeroizing::new(crate::crypto::token::hmac_sha256(
+            &self.secret_mac_key,
+            b"ostiary pairwise subject v1",
+        ));
+        URL_SAFE_NO_PAD.encode(crate::crypto::token::hmac_sha256(
+            &*key,
+            format!("{sector}\0{user_id}").as_bytes(),
+        ))
+    }
+
     /// Compare `secret` with a stored [`Envelope::secret_hash`] in constant time.
     pub fn secret_matches(&self, secret: &str, stored_hash: &str) -> bool {
         crate::crypto::token::constant_time_eq(

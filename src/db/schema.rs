@@ -22,6 +22,9 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         deleted_by -> Nullable<Text>,
+        phone_number -> Nullable<Text>,
+        phone_number_verified -> Bool,
+        address -> Nullable<Text>,
     }
 }
 
@@ -171,6 +174,8 @@ diesel::table! {
         registration_token_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        subject_type -> Text,
+        sector_identifier_uri -> Nullable<Text>,
     }
 }
 

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::federation::registry;
 use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::users::contact::{self, Address, BadContact, ContactChange};
 use crate::web::RequestContext;
 use crate::web::render::{html, see_other};
 
@@ -95,6 +96,11 @@ pub struct AccountPage {
     pub csrf_token: String,
     pub email: String,
     pub display_name: String,
+    /// E.164 phone number, empty when not set.
+    pub phone_number: String,
+    pub phone_number_verified: bool,
+    /// The address members (empty when not set).
+    pub address: Address,
     pub has_password: bool,
     pub email_verified: bool,
     pub superuser: bool,
@@ -117,6 +123,26 @@ pub struct ProfileForm {
     display_name: String,
 }
 
+/// The phone and address form (OIDC Core §5.1: `phone_number`,
+/// `address`); the verified flag is not the user's to set.
+#[derive(Debug, Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    phone_number: String,
+    #[serde(default)]
+    street_address: String,
+    #[serde(default)]
+    locality: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    postal_code: String,
+    #[serde(default)]
+    country: String,
+}
+
 /// Longest display name kept.
 const MAX_NAME: usize = 200;
 
@@ -137,7 +163,7 @@ pub struct SignOutForm {
     disconnect_apps: Option<String>,
 }
 
-crate::csrf_field!(SignOutForm, ProfileForm);
+crate::csrf_field!(SignOutForm, ProfileForm, ContactForm);
 
 impl SignOutForm {
     fn disconnect_apps(&self) -> bool {
@@ -170,6 +196,8 @@ pub async fn get_account(
         Some("consent-revoked") => Some(t.text("account.consent_revoked").to_owned()),
         Some("profile-saved") => Some(t.text("account.profile_saved").to_owned()),
         Some("name-invalid") => Some(t.text("account.name_invalid").to_owned()),
+        Some("phone-invalid") => Some(t.text("account.phone_invalid").to_owned()),
+        Some("address-invalid") => Some(t.text("account.address_invalid").to_owned()),
         Some("provider-linked") => Some(t.text("account.provider_linked").to_owned()),
         Some("provider-already-linked") => {
             Some(t.text("account.provider_already_linked").to_owned())
@@ -183,6 +211,9 @@ pub async fn get_account(
         csrf_token: csrf::issue(&req, &state, Some(&current)).token,
         email: current.user.email.clone(),
         display_name: current.user.display_name.clone(),
+        phone_number: current.user.phone_number.clone().unwrap_or_default(),
+        phone_number_verified: current.user.phone_number_verified,
+        address: Address::of(&current.user).unwrap_or_default(),
         has_password: current.user.password_hash.is_some(),
         email_verified: current.user.email_verified,
         superuser: current.user.superuser,
@@ -323,5 +354,34 @@ pub async fn post_profile(
     }
     let (actor, user) = (current.actor(&ctx), &current.user);
     self_service::set_display_name(&state, actor, &user.id, &user.display_name, name).await?;
+    Ok(see_other("/account?notice=profile-saved", vec![]))
+}
+
+/// `POST /account/contact`: change the phone number and address (one rule,
+/// [`contact::check`]; audited). A bad value changes nothing and says why.
+pub async fn post_contact(
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    SignedIn { current, .. }: SignedIn<ThisPage>,
+    form: Checked<ContactForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let change = ContactChange {
+        phone_number: Some(form.phone_number),
+        phone_number_verified: None,
+        address: Some(Address {
+            street_address: Some(form.street_address),
+            locality: Some(form.locality),
+            region: Some(form.region),
+            postal_code: Some(form.postal_code),
+            country: Some(form.country),
+        }),
+    };
+    let checked = match contact::check(change) {
+        Ok(c) => c,
+        Err(BadContact::Phone) => return Ok(see_other("/account?notice=phone-invalid", vec![])),
+        Err(_) => return Ok(see_other("/account?notice=address-invalid", vec![])),
+    };
+    self_service::set_contact(&state, current.actor(&ctx), &current.user.id, checked).await?;
     Ok(see_other("/account?notice=profile-saved", vec![]))
 }

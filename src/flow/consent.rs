@@ -48,6 +48,8 @@ pub fn describe(scope: &str, t: Tr) -> String {
         "email" => "scope.email",
         "offline_access" => "scope.offline_access",
         "groups" => "scope.groups",
+        "phone" => "scope.phone",
+        "address" => "scope.address",
         other => return t.fill("scope.other", other),
     };
     t.text(key).into()

@@ -233,8 +233,16 @@ async fn run(
         return signed_out(back.as_ref());
     };
     let now = state.now().timestamp();
+    // The hint carries the `sub` its client sees (pairwise or not, OIDC
+    // Core §8): compare with that.
+    let hint_client = match hint.as_ref().and_then(|h| h.client_id()) {
+        Some(id) => state.clients.get(&state.db, id).await?,
+        None => None,
+    };
     let silent = hint.as_ref().is_some_and(|h| {
-        h.sub == current.user.id
+        hint_client
+            .as_ref()
+            .is_some_and(|c| h.sub == crate::oidc::subject::for_client(state, c, &current.user.id))
             && h.sid.as_deref() == Some(current.session.id.as_str())
             && h.exp.is_some_and(|exp| now <= exp + HINT_GRACE_SECS)
     });

@@ -386,6 +386,8 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "scope.groups",
         "Ihre Organisationen und Ihre Rolle darin sehen",
     ),
+    ("scope.phone", "Ihre Telefonnummer sehen"),
+    ("scope.address", "Ihre Postanschrift sehen"),
     ("scope.other", "Zugriff auf „{}“"),
     (
         "event.login.failure",
@@ -668,6 +670,25 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Zu viele falsche Passwörter. Versuchen Sie es in {} Min. erneut.",
     ),
     ("account.profile_saved", "Ihr Profil wurde gespeichert."),
+    (
+        "account.phone_invalid",
+        "Die Telefonnummer wurde nicht gespeichert: bitte international mit + und Ländervorwahl angeben (zum Beispiel +49 30 1234567).",
+    ),
+    (
+        "account.address_invalid",
+        "Die Adresse wurde nicht gespeichert: höchstens 200 Zeichen je Feld, keine Steuerzeichen.",
+    ),
+    ("account.contact", "Telefon und Adresse"),
+    (
+        "account.contact_intro",
+        "Anwendungen, denen Sie Ihre Telefonnummer oder Adresse freigeben, erhalten diese Angaben.",
+    ),
+    ("account.phone_number", "Telefonnummer"),
+    ("account.street_address", "Straße und Hausnummer"),
+    ("account.postal_code", "Postleitzahl"),
+    ("account.locality", "Ort"),
+    ("account.region", "Bundesland oder Region"),
+    ("account.country", "Land"),
     (
         "account.name_invalid",
         "Der Anzeigename wurde nicht gespeichert: höchstens 200 Zeichen, keine Steuerzeichen.",

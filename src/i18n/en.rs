@@ -365,6 +365,8 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "scope.groups",
         "See your organizations and your role in each",
     ),
+    ("scope.phone", "See your phone number"),
+    ("scope.address", "See your postal address"),
     ("scope.other", "Access “{}”"),
     (
         "event.login.failure",
@@ -623,6 +625,25 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Too many wrong passwords. Try again in {} min.",
     ),
     ("account.profile_saved", "Your profile was saved."),
+    (
+        "account.phone_invalid",
+        "The phone number was not saved: write it internationally, with + and the country code (for example +49 30 1234567).",
+    ),
+    (
+        "account.address_invalid",
+        "The address was not saved: use at most 200 characters per field and no control characters.",
+    ),
+    ("account.contact", "Phone and address"),
+    (
+        "account.contact_intro",
+        "Applications you allow to see your phone number or address receive these.",
+    ),
+    ("account.phone_number", "Phone number"),
+    ("account.street_address", "Street address"),
+    ("account.postal_code", "Postal code"),
+    ("account.locality", "City"),
+    ("account.region", "State or region"),
+    ("account.country", "Country"),
     (
         "account.name_invalid",
         "The display name was not saved: use at most 200 characters and no control characters.",

@@ -196,7 +196,10 @@ async fn decide(
     let now = state.now();
     let age = now - utc(current.session.auth_time);
     let stale = r.max_age.is_some_and(|max| age > Duration::seconds(max));
-    let other_user = r.hint_sub.as_deref().is_some_and(|s| s != current.user.id);
+    // The hint's `sub` is the one this client sees (OIDC Core §8).
+    let other_user = r.hint_sub.as_deref().is_some_and(|s| {
+        s != crate::oidc::subject::for_client(state, &target.client, &current.user.id)
+    });
     if r.prompt.login || stale || other_user {
         if r.prompt.none {
             return Ok(Step::Refuse(login_required()));

@@ -21,8 +21,9 @@ pub const LOGOUT_TOKEN_TYP: &str = "logout+jwt";
 /// Pause before each retry.
 const RETRY_DELAYS: [StdDuration; 2] = [StdDuration::from_millis(500), StdDuration::from_secs(2)];
 
-/// The signed logout token (BCL §2.4): no `nonce`, short `exp`.
-pub fn logout_token(state: &AppState, n: &Notice) -> Result<String, AppError> {
+/// The signed logout token (BCL §2.4): no `nonce`, short `exp`; `sub` is
+/// the one the client sees ([`crate::oidc::subject::for_client`]).
+pub fn logout_token(state: &AppState, n: &Notice, sub: &str) -> Result<String, AppError> {
     let now = state.now();
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(state.config.public_base()));
@@ -33,7 +34,7 @@ pub fn logout_token(state: &AppState, n: &Notice) -> Result<String, AppError> {
         json!((now + Duration::minutes(2)).timestamp()),
     );
     claims.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
-    claims.insert("sub".into(), json!(n.sub));
+    claims.insert("sub".into(), json!(sub));
     claims.insert("sid".into(), json!(n.sid));
     claims.insert(
         "events".into(),
@@ -73,7 +74,14 @@ pub async fn deliver_queued(state: AppState, mut queue: LogoutReceiver) {
 }
 
 async fn deliver(state: &AppState, http: &reqwest::Client, n: &Notice) -> Result<(), String> {
-    let token = logout_token(state, n).map_err(|e| e.to_string())?;
+    let client = state
+        .clients
+        .get(&state.db, n.client_id.as_str())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "the client is gone".to_owned())?;
+    let sub = crate::oidc::subject::for_client(state, &client, n.sub.as_str());
+    let token = logout_token(state, n, &sub).map_err(|e| e.to_string())?;
     let mut last = String::new();
     for attempt in 0..=RETRY_DELAYS.len() {
         if let Some(delay) = attempt.checked_sub(1).and_then(|i| RETRY_DELAYS.get(i)) {

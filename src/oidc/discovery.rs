@@ -11,7 +11,15 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// Scopes with a meaning here (clients may register custom ones too).
-pub const SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "groups"];
+pub const SCOPES: [&str; 7] = [
+    "openid",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "offline_access",
+    "groups",
+];
 
 /// The discovery document's own address, below the issuer.
 pub const PATH: &str = "/.well-known/openid-configuration";
@@ -77,7 +85,7 @@ pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],
         "grant_types_supported": crate::oidc::grant::ALL,
-        "subject_types_supported": ["public"],
+        "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": algs,
         "token_endpoint_auth_methods_supported": crate::oidc::auth_method::ALL,
         "token_endpoint_auth_signing_alg_values_supported": algs,
@@ -89,7 +97,8 @@ pub fn render(config: &Config) -> Result<bytes::Bytes, AppError> {
         "ui_locales_supported": crate::i18n::locale::SUPPORTED.map(crate::i18n::Locale::tag),
         "claims_supported": [
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid",
-            "at_hash", "name", "preferred_username", "email", "email_verified", "groups", "roles", "updated_at"
+            "at_hash", "name", "preferred_username", "email", "email_verified", "phone_number",
+            "phone_number_verified", "address", "groups", "roles", "updated_at"
         ],
         "claims_parameter_supported": true,
         "acr_values_supported": crate::auth::mfa::acr::SUPPORTED,

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::oidc::error::OAuthError;
 use crate::oidc::token::{endpoint, no_store_json, required};
-use crate::oidc::{client_auth, issued};
+use crate::oidc::{client_auth, issued, subject};
 use crate::state::AppState;
 use crate::store::utc;
 
@@ -64,7 +64,7 @@ pub async fn post_introspect(
                 "active": true,
                 "scope": rt.scope,
                 "client_id": rt.client_id,
-                "sub": g.user_id,
+                "sub": g.user_id.as_ref().map(|u| subject::for_client(&state, &client, u)),
                 "exp": utc(rt.expires_at).timestamp(),
                 "iat": utc(rt.created_at).timestamp(),
                 "token_type": "refresh_token",

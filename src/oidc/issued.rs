@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::crypto::token::sha256_hex;
-use crate::domain::{ClientId, UserId};
+use crate::domain::ClientId;
 use crate::error::AppError;
 use crate::oidc::token::{UserWithMemberships, load_user};
 use crate::oidc::tokens::{self, AccessClaims};
@@ -56,13 +56,26 @@ pub async fn live_access_token(
     result
 }
 
-/// The live, unlocked user an access token speaks for, with memberships.
+/// The live, unlocked user an access token speaks for, with memberships:
+/// found through the token's grant (`gid`), never its `sub`, which is
+/// pairwise for some clients ([`crate::oidc::subject`]). A token without
+/// a user grant speaks for no user.
 pub async fn token_user(
     state: &AppState,
     claims: &AccessClaims,
 ) -> Result<Option<UserWithMemberships>, AppError> {
-    let sub = UserId::from(claims.sub.as_str());
-    state.db.run(move |conn| load_user(conn, &sub)).await
+    let Some(gid) = claims.grant_id.clone() else {
+        return Ok(None);
+    };
+    state
+        .db
+        .run(
+            move |conn| match grants::find(conn, &gid)?.and_then(|g| g.user_id) {
+                Some(user_id) => load_user(conn, &user_id),
+                None => Ok(None),
+            },
+        )
+        .await
 }
 
 /// A refresh token `caller` holds that is still good, with its grant.

@@ -23,6 +23,7 @@ pub mod registration;
 pub mod resource;
 pub mod revoke;
 pub mod scope;
+pub mod subject;
 pub mod token;
 pub mod tokens;
 pub mod user_code;

@@ -33,7 +33,9 @@ pub struct Minted {
 #[derive(Debug, Clone)]
 pub struct AccessTokenRequest<'a> {
     pub client: &'a Client,
-    /// The user id, or the client id for `client_credentials`.
+    /// The user's `sub` as the client sees it
+    /// ([`crate::oidc::subject::for_client`]), or the client id for
+    /// `client_credentials`.
     pub subject: &'a str,
     pub scope: &'a [String],
     pub grant_id: Option<&'a str>,
@@ -157,7 +159,12 @@ pub fn id_token(
     let alg = alg_of(&r.client.id_token_signed_response_alg);
     let mut claims = r.user_claims.clone();
     claims.insert("iss".into(), json!(state.config.public_base()));
-    claims.insert("sub".into(), json!(r.user.id));
+    claims.insert(
+        "sub".into(),
+        json!(crate::oidc::subject::for_client(
+            state, r.client, &r.user.id
+        )),
+    );
     claims.insert("aud".into(), json!(r.client.id));
     claims.insert("azp".into(), json!(r.client.id));
     claims.insert("iat".into(), json!(now.timestamp()));
@@ -192,7 +199,9 @@ pub struct Memberships {
     pub groups: Vec<String>,
 }
 
-/// Claims about the user released for `scopes` (OIDC Core §5.4), plus, for
+/// Claims about the user released for `scopes` (OIDC Core §5.4: `profile`,
+/// `email`, `phone` — `phone_number`, `phone_number_verified` — and
+/// `address`, the last two only when the user has one), plus, for
 /// the `groups` scope, `groups` (organization names and upstream group
 /// names, deduplicated, sorted) and `roles` (`organization:role`).
 pub fn user_claims(
@@ -214,6 +223,20 @@ pub fn user_claims(
     if scope::has(scopes, "email") {
         claims.insert("email".into(), json!(user.email));
         claims.insert("email_verified".into(), json!(user.email_verified));
+    }
+    if scope::has(scopes, "phone")
+        && let Some(phone) = &user.phone_number
+    {
+        claims.insert("phone_number".into(), json!(phone));
+        claims.insert(
+            "phone_number_verified".into(),
+            json!(user.phone_number_verified),
+        );
+    }
+    if scope::has(scopes, "address")
+        && let Some(address) = crate::users::contact::Address::of(user)
+    {
+        claims.insert("address".into(), address.claim());
     }
     if scope::has(scopes, "groups") {
         let groups: std::collections::BTreeSet<&str> = memberships

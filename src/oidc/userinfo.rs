@@ -131,7 +131,9 @@ async fn respond(
         return Err(OAuthError::invalid_token("the user is no longer active"));
     };
     let mut body = tokens::user_claims(&user, &memberships, &claims.scope);
-    body.insert("sub".into(), json!(user.id));
+    // The token's `sub` is the one this client sees (pairwise or not, see
+    // `crate::oidc::subject`), so it matches the ID token's.
+    body.insert("sub".into(), json!(claims.sub));
     let mut res = HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header((PRAGMA, "no-cache"))

@@ -71,6 +71,11 @@ pub struct Client {
     /// Registered through `/register` (RFC 7591): never first-party, it
     /// always asks for consent (SR-141).
     pub dynamically_registered: bool,
+    /// `public` or `pairwise` (OIDC Core §8: the `sub` the client sees).
+    pub subject_type: String,
+    /// Names the pairwise sector (OIDC Core §8.1): an https JSON array
+    /// listing the client's redirect URIs.
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl Client {
@@ -255,6 +260,8 @@ pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), A
             clients::jwks_uri.eq(&client.jwks_uri),
             clients::request_object_signing_alg.eq(&client.request_object_signing_alg),
             clients::require_signed_request_object.eq(client.require_signed_request_object),
+            clients::subject_type.eq(&client.subject_type),
+            clients::sector_identifier_uri.eq(&client.sector_identifier_uri),
         ))
         .execute(conn)?;
     Ok(())

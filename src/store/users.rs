@@ -24,6 +24,12 @@ pub struct User {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub deleted_by: Option<String>,
+    /// E.164 (`+` and digits), normalized by the users layer.
+    pub phone_number: Option<String>,
+    /// Set by an administrator only (no SMS verification exists).
+    pub phone_number_verified: bool,
+    /// OIDC Core §5.1.1 address members as a JSON object.
+    pub address: Option<String>,
 }
 
 /// A user to insert.
@@ -195,6 +201,31 @@ pub fn set_email(
         Err(e) if is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Set the phone number, its verified flag and the address (JSON) of a
+/// live user.
+pub fn set_contact(
+    conn: &mut DbConnection,
+    id: &UserId,
+    phone_number: Option<&str>,
+    phone_number_verified: bool,
+    address: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::deleted_at.is_null()),
+    )
+    .set((
+        users::phone_number.eq(phone_number),
+        users::phone_number_verified.eq(phone_number_verified),
+        users::address.eq(address),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n > 0)
 }
 
 /// Set the display name of a live user.

@@ -187,6 +187,12 @@ pub struct UserListing {
     /// `{"provider", "subject"}` per linked upstream identity.
     #[schema(value_type = Vec<Object>)]
     pub identities: Vec<serde_json::Value>,
+    /// E.164; `null` when not set.
+    pub phone_number: Option<String>,
+    /// Set by an administrator only (no SMS verification exists).
+    pub phone_number_verified: bool,
+    /// OIDC Core §5.1.1 members; `null` when not set.
+    pub address: Option<crate::users::contact::Address>,
 }
 
 /// How `user list` and the admin API show `user`: with its roles and
@@ -200,7 +206,11 @@ pub fn listing(conn: &mut DbConnection, user: User) -> Result<UserListing, AppEr
         .into_iter()
         .map(|(row, _)| serde_json::json!({ "provider": row.provider_id, "subject": row.subject }))
         .collect();
+    let address = crate::users::contact::Address::of(&user);
     Ok(UserListing {
+        address,
+        phone_number: user.phone_number,
+        phone_number_verified: user.phone_number_verified,
         id: user.id,
         email: user.email,
         email_verified: user.email_verified,

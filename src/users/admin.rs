@@ -26,6 +26,7 @@ use crate::store::{
     backup_codes, mfa_totp, naive, orgs, passkeys, sessions, throttle, users, write_tx,
 };
 use crate::users::accounts::{self, UserListing};
+use crate::users::contact::{self, CheckedContact};
 
 /// What a caller may reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +49,8 @@ pub struct Profile {
     pub email: Option<Email>,
     /// Global reach only.
     pub superuser: Option<bool>,
+    /// Phone number and address (checked by [`contact::check`]).
+    pub contact: Option<CheckedContact>,
 }
 
 /// A change to an account.
@@ -259,6 +262,11 @@ fn update_tx(
         users::set_superuser(conn, &user.id, superuser, naive(now))?;
         before.insert("superuser".into(), json!(user.superuser));
         after.insert("superuser".into(), json!(superuser));
+    }
+    if let Some(change) = &profile.contact {
+        let (b, a) = contact::apply_tx(conn, user, change, now)?;
+        before.extend(b);
+        after.extend(a);
     }
     Ok(Ok(json!({ "before": before, "after": after })))
 }

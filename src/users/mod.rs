@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod admin_create;
+pub mod contact;
 pub mod invitations;
 pub mod organizations;
 pub mod password_rules;

@@ -614,6 +614,12 @@ impl ClientBuilder<'_> {
     }
 
     /// Authorization requests only through `/par` (RFC 9126).
+    /// `public` or `pairwise` (OIDC Core §8).
+    pub fn subject_type(mut self, subject_type: &str) -> Self {
+        self.spec.subject_type = Some(subject_type.into());
+        self
+    }
+
     pub fn require_par(mut self) -> Self {
         self.spec.require_par = true;
         self

@@ -3,8 +3,8 @@
 //! introspection, revocation, public client, client_credentials, device flow,
 //! signed request objects (RFC 9101, direct and pushed), dynamic client
 //! registration (RFC 7591), DPoP (with server nonces), token exchange
-//! (RFC 8693) and the end-session URL, all against a real
-//! Ostiary on port 0.
+//! (RFC 8693), a pairwise client with a `claims` request and the
+//! end-session URL, all against a real Ostiary on port 0.
 
 use crate::helpers::{Backend, PASSWORD, TestApp, interop_dir, peer_available};
 
@@ -110,6 +110,14 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .require_signed_request_object()
         .register()
         .await;
+    let pairwise = app
+        .client_named("Interop pairwise")
+        .public()
+        .redirect_uris(&[REDIRECT])
+        .scopes(&["openid", "email"])
+        .subject_type("pairwise")
+        .register()
+        .await;
     let output = tokio::process::Command::new("node")
         .current_dir(interop_dir())
         .arg("oidc_client.mjs")
@@ -127,6 +135,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         .env("TX_CLIENT_ID", &exchanger.id)
         .env("TX_CLIENT_SECRET", exchanger.secret.unwrap())
         .env("TX_AUDIENCE", TX_DOWNSTREAM)
+        .env("PAIRWISE_CLIENT_ID", &pairwise.id)
         .env("USER_EMAIL", "ada@example.com")
         .env("USER_PASSWORD", PASSWORD)
         .output()
@@ -170,6 +179,7 @@ async fn openid_client_accepts_ostiary(backend: Backend) {
         "dpop",
         "dpop_nonce",
         "token_exchange",
+        "pairwise_and_claims",
         "end_session",
     ] {
         assert!(passed.contains(&check), "{check} did not pass: {passed:?}");

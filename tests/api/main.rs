@@ -27,6 +27,7 @@ mod audit_export;
 mod authorize;
 mod browser;
 mod browser_flows;
+mod claims;
 mod cli;
 mod config_secrets;
 mod console;

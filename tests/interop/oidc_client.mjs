@@ -621,6 +621,26 @@ await check('token_exchange', ['config'], async () => {
   }
   assert(refused instanceof client.ResponseBodyError && refused.error === 'invalid_target',
     `an unregistered audience: ${refused ? describe(refused) : 'accepted'}`);
+await check('pairwise_and_claims', ['config'], async () => {
+  // OIDC Core §8 and §5.5: a pairwise client sees its own sub (not the
+  // user id the confidential client sees), the same at userinfo; email
+  // asked for only through the claims parameter arrives in the ID token.
+  const m = ctx.config.serverMetadata();
+  assert(m.subject_types_supported?.includes('pairwise'), `subject_types_supported ${m.subject_types_supported}`);
+  assert(m.claims_parameter_supported === true, 'claims_parameter_supported is not true');
+  const id = env('PAIRWISE_CLIENT_ID');
+  const config = await configFor(id, { token_endpoint_auth_method: 'none' }, client.None());
+  const { tokens } = await codeFlow(config, {
+    scope: 'openid',
+    extra: { claims: JSON.stringify({ id_token: { email: { essential: true } } }) },
+  });
+  const claims = tokens.claims();
+  assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
+  if (ctx.sub) assert(claims.sub !== ctx.sub, 'the pairwise client got the public sub');
+  assert(typeof claims.email === 'string' && claims.email.toLowerCase() === USER.email.toLowerCase(),
+    `ID token email ${claims.email} (asked for through claims)`);
+  const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+  assert(info.sub === claims.sub, 'userinfo sub differs from the pairwise ID token sub');
 });
 
 await check('end_session', ['tokens'], async () => {

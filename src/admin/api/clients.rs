@@ -125,6 +125,14 @@ pub struct NewClient {
     /// Refuse token requests without a DPoP proof (RFC 9449 §5.2).
     #[serde(default)]
     pub dpop_bound_access_tokens: bool,
+    /// `public` (default: `sub` is the user id) or `pairwise` (a per-sector
+    /// `sub`, OIDC Core §8).
+    pub subject_type: Option<String>,
+    /// A pairwise client's sector (OIDC Core §8.1): an https URL serving a
+    /// JSON array that lists every redirect URI; fetched when saved.
+    /// Without it, the redirect URIs must share one host.
+    #[schema(max_length = 2000)]
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// A present field, even `null` (`Some(None)`: clear the setting).
@@ -188,6 +196,12 @@ pub struct ClientChanges {
     pub require_signed_request_object: Option<bool>,
     /// Refuse token requests without a DPoP proof (RFC 9449 §5.2).
     pub dpop_bound_access_tokens: Option<bool>,
+    /// `public` or `pairwise` (OIDC Core §8).
+    pub subject_type: Option<String>,
+    /// `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub sector_identifier_uri: Option<Option<String>>,
 }
 
 fn alg(field: &'static str, raw: Option<String>) -> Result<Option<Alg>, Problem> {
@@ -229,6 +243,8 @@ impl NewClient {
             require_signed_request_object: self.require_signed_request_object,
             dynamically_registered: false,
             dpop_bound_access_tokens: self.dpop_bound_access_tokens,
+            subject_type: self.subject_type,
+            sector_identifier_uri: self.sector_identifier_uri,
         })
     }
 }
@@ -264,6 +280,8 @@ impl ClientChanges {
             request_object_signing_alg: self.request_object_signing_alg,
             require_signed_request_object: self.require_signed_request_object,
             dpop_bound_access_tokens: self.dpop_bound_access_tokens,
+            subject_type: self.subject_type,
+            sector_identifier_uri: self.sector_identifier_uri,
         })
     }
 }

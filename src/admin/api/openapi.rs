@@ -172,6 +172,7 @@ impl Modify for Security {
         branding::BrandingView,
         branding::LookBody,
         crate::users::accounts::UserListing,
+        crate::users::contact::Address,
         clients::ClientPage,
         clients::NewClient,
         clients::ClientChanges,

@@ -17,6 +17,7 @@ use crate::store::users;
 use crate::users::accounts::{self, UserListing};
 use crate::users::admin::{self, Change, Profile, Refusal};
 use crate::users::admin_create::{self, NewAccount};
+use crate::users::contact::{self, Address, CheckedContact, ContactChange};
 
 /// One page of users.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -266,6 +267,32 @@ pub struct UpdateUser {
     pub email: Option<String>,
     /// Global reach only; not on your own account.
     pub superuser: Option<bool>,
+    /// E.164 (`+` and 8 to 15 digits; spaces, dashes, dots and parentheses
+    /// are dropped); empty removes it. A new number starts unverified.
+    #[schema(max_length = 32)]
+    pub phone_number: Option<String>,
+    /// Whether the number counts as verified (no SMS verification exists:
+    /// the administrator vouches for it); false without a number.
+    pub phone_number_verified: Option<bool>,
+    /// Replaces the whole address; all members empty removes it.
+    pub address: Option<Address>,
+}
+
+fn contact_field(
+    phone_number: Option<String>,
+    phone_number_verified: Option<bool>,
+    address: Option<Address>,
+) -> Result<Option<CheckedContact>, Problem> {
+    if phone_number.is_none() && phone_number_verified.is_none() && address.is_none() {
+        return Ok(None);
+    }
+    contact::check(ContactChange {
+        phone_number,
+        phone_number_verified,
+        address,
+    })
+    .map(Some)
+    .map_err(|bad| Problem::unprocessable(bad.field(), bad.message()))
 }
 
 /// `PATCH /api/v1/users/{id}`
@@ -299,6 +326,7 @@ pub async fn update(
             .map(|e| email_field("email", e))
             .transpose()?,
         superuser: body.superuser,
+        contact: contact_field(body.phone_number, body.phone_number_verified, body.address)?,
     };
     changed(change(&state, &caller, path.into_inner(), Change::Update(profile)).await?)
 }

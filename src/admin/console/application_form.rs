@@ -193,6 +193,9 @@ impl AppForm {
             require_signed_request_object: false,
             dynamically_registered: false,
             dpop_bound_access_tokens: self.dpop().unwrap_or(false),
+            // Set through the CLI or the admin API (not on this form yet).
+            subject_type: None,
+            sector_identifier_uri: None,
         })
     }
 
@@ -223,6 +226,8 @@ impl AppForm {
             request_object_signing_alg: None,
             require_signed_request_object: None,
             dpop_bound_access_tokens: self.dpop(),
+            subject_type: None,
+            sector_identifier_uri: None,
         })
     }
 }

@@ -193,6 +193,8 @@ mod tests {
             request_object_signing_alg: None,
             require_signed_request_object: false,
             dpop_bound_access_tokens: false,
+            subject_type: "public".into(),
+            sector_identifier_uri: None,
             token_endpoint_auth_method: if public {
                 "none"
             } else {

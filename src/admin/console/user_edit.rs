@@ -150,6 +150,7 @@ pub async fn post_edit(
         display_name: Some(name),
         email,
         superuser: form.superuser(),
+        contact: None,
     };
     let outcome = admin::apply(
         &state,

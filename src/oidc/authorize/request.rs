@@ -379,10 +379,7 @@ pub fn validate(
         },
     };
     if let Some(c) = &claims {
-        let parsed = serde_json::from_str::<serde_json::Value>(c)
-            .ok()
-            .filter(serde_json::Value::is_object)
-            .ok_or_else(|| OAuthError::invalid_request("claims must be a JSON object"))?;
+        let parsed = parse_claims_request(c)?;
         // OIDC Core 5.5: individually requested claims are released through
         // the scope that holds them, so they appear on the consent page and
         // the user decides; a scope the client may not use is not added
@@ -429,6 +426,43 @@ pub fn validate(
     })
 }
 
+/// A `claims` request (OIDC Core §5.5): a JSON object whose `userinfo`
+/// and `id_token` members, when present, are objects mapping claim names
+/// to `null` or an object whose `essential` is a boolean, `values` an
+/// array; other top-level members are ignored (extensions).
+pub fn parse_claims_request(raw: &str) -> Result<serde_json::Value, OAuthError> {
+    use serde_json::Value;
+    let bad = |why: &str| OAuthError::invalid_request(format!("claims: {why}"));
+    let parsed = serde_json::from_str::<Value>(raw)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| bad("must be a JSON object"))?;
+    for member in ["userinfo", "id_token"] {
+        let Some(requests) = parsed.get(member) else {
+            continue;
+        };
+        let requests = requests
+            .as_object()
+            .ok_or_else(|| bad(&format!("{member} must be an object")))?;
+        for (name, request) in requests {
+            let ok = match request {
+                Value::Null => true,
+                Value::Object(o) => {
+                    o.get("essential").is_none_or(Value::is_boolean)
+                        && o.get("values").is_none_or(Value::is_array)
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(bad(&format!(
+                    "{member}.{name} must be null or an object with a boolean essential and an array of values"
+                )));
+            }
+        }
+    }
+    Ok(parsed)
+}
+
 /// The values of `id_token.acr` in a `claims` request when it is essential.
 fn essential_acr_values(request: &serde_json::Value) -> Vec<String> {
     let Some(acr) = request.get("id_token").and_then(|t| t.get("acr")) else {
@@ -464,6 +498,8 @@ pub fn scopes_for_claims(request: &serde_json::Value) -> Vec<&'static str> {
             let scope = match name.as_str() {
                 "name" | "preferred_username" | "updated_at" => "profile",
                 "email" | "email_verified" => "email",
+                "phone_number" | "phone_number_verified" => "phone",
+                "address" => "address",
                 "groups" | "roles" => "groups",
                 _ => continue,
             };

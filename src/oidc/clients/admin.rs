@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::oidc::clients::register::{self, CreatedClient};
 use crate::oidc::clients::spec::{self, ClientSpec, Invalid};
 use crate::oidc::clients::view::{self, ClientView};
+use crate::oidc::subject;
 use crate::state::AppState;
 use crate::store::clients::{self, Client};
 use crate::store::{grants, naive, orgs, write_tx};
@@ -74,6 +75,8 @@ pub struct ClientPatch {
     pub request_object_signing_alg: Option<Option<String>>,
     pub require_signed_request_object: Option<bool>,
     pub dpop_bound_access_tokens: Option<bool>,
+    pub subject_type: Option<String>,
+    pub sector_identifier_uri: Option<Option<String>>,
 }
 
 impl ClientPatch {
@@ -128,7 +131,38 @@ impl ClientPatch {
             &mut spec.dpop_bound_access_tokens,
             self.dpop_bound_access_tokens,
         );
+        set(&mut spec.subject_type, self.subject_type.map(Some));
+        set(&mut spec.sector_identifier_uri, self.sector_identifier_uri);
     }
+}
+
+/// What a pairwise client's sector document was checked against: its
+/// `sector_identifier_uri` and redirect URIs.
+type SectorChecked = Option<(String, Vec<String>)>;
+
+fn sector_to_check(spec: &ClientSpec) -> SectorChecked {
+    spec.sector_identifier_uri
+        .clone()
+        .filter(|_| spec.subject_type.as_deref() == Some(subject::PAIRWISE))
+        .map(|uri| (uri, spec.redirect_uris.clone()))
+}
+
+/// Fetch and check the sector document of valid settings (OIDC Core §8.1),
+/// outside any transaction, unless it was checked with the same settings
+/// before (`known`); what was checked, or why not.
+async fn check_sector(
+    state: &AppState,
+    spec: &ClientSpec,
+    known: &SectorChecked,
+) -> Result<SectorChecked, Refusal> {
+    spec::validate(spec).map_err(Refusal::Invalid)?;
+    let checked = sector_to_check(spec);
+    if let Some((uri, redirects)) = checked.as_ref().filter(|c| known.as_ref() != Some(*c)) {
+        subject::check_sector_document(state, uri, redirects)
+            .await
+            .map_err(|m| Refusal::Invalid(Invalid::new("sector_identifier_uri", m)))?;
+    }
+    Ok(checked)
 }
 
 /// A rotated secret, shown once.
@@ -217,6 +251,9 @@ pub async fn create(
         Ok(org) => org,
         Err(refusal) => return Ok(Err(refusal)),
     };
+    if let Err(refusal) = check_sector(state, &spec, &None).await {
+        return Ok(Err(refusal));
+    }
     let (envelope, actor, now) = (state.envelope.clone(), actor.clone(), state.now());
     state
         .db
@@ -258,6 +295,19 @@ pub async fn update(
     patch: ClientPatch,
 ) -> Done<ClientView> {
     let (actor, now) = (actor.clone(), state.now());
+    // A pairwise client's sector document is fetched before the write
+    // transaction; the transaction then insists on the settings checked.
+    let (lookup, r) = (id.clone(), reach.clone());
+    let Some(current) = state.db.run(move |conn| live(conn, &r, &lookup)).await? else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    let mut planned = ClientSpec::of(&current);
+    patch.clone().apply(&mut planned);
+    let known = sector_to_check(&ClientSpec::of(&current));
+    let checked = match check_sector(state, &planned, &known).await {
+        Ok(c) => c,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     let lookup = id.clone();
     let outcome = state
         .db
@@ -273,6 +323,12 @@ pub async fn update(
                     Ok(s) => s,
                     Err(invalid) => return Ok(Err(Refusal::Invalid(invalid))),
                 };
+                if sector_to_check(&spec) != checked {
+                    return Ok(Err(Refusal::Invalid(Invalid::new(
+                        "sector_identifier_uri",
+                        "the client changed while its sector document was checked; try again",
+                    ))));
+                }
                 spec.apply(&settings, &mut client);
                 let (old, new) = view::diff(&before, &ClientView::of(&client));
                 if old.as_object().is_some_and(|o| o.is_empty()) {

@@ -154,6 +154,12 @@ pub struct SettingArgs {
     /// Refuse this client's token requests without a DPoP proof (RFC 9449 §5.2); `--dpop-bound false` lifts it.
     #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
     dpop_bound: Option<bool>,
+    /// public (default: `sub` is the user id) or pairwise (a per-sector `sub`, OIDC Core §8).
+    #[arg(long, value_name = "public|pairwise")]
+    subject_type: Option<String>,
+    /// A pairwise client's sector: an https URL serving a JSON array of its redirect URIs (fetched when saved).
+    #[arg(long, value_name = "URI")]
+    sector_identifier_uri: Option<String>,
 }
 
 fn read_jwks(path: Option<&Path>) -> Result<Option<String>, AppError> {
@@ -215,6 +221,8 @@ fn create_spec(args: ClientCreateArgs) -> Result<(ClientSpec, Option<String>), A
             require_signed_request_object: s.require_signed_request_object.unwrap_or(false),
             dynamically_registered: false,
             dpop_bound_access_tokens: s.dpop_bound.unwrap_or(false),
+            subject_type: s.subject_type,
+            sector_identifier_uri: s.sector_identifier_uri,
         },
         args.org,
     ))
@@ -245,6 +253,8 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
         request_object_signing_alg: s.request_object_signing_alg.map(Some),
         require_signed_request_object: s.require_signed_request_object,
         dpop_bound_access_tokens: s.dpop_bound,
+        subject_type: s.subject_type,
+        sector_identifier_uri: s.sector_identifier_uri.map(Some),
     };
     for setting in args.clear {
         match setting.as_str() {
@@ -255,6 +265,7 @@ fn patch(args: ClientUpdateArgs) -> Result<ClientPatch, AppError> {
             "logo_uri" => patch.logo_uri = Some(None),
             "policy_uri" => patch.policy_uri = Some(None),
             "tos_uri" => patch.tos_uri = Some(None),
+            "sector_identifier_uri" => patch.sector_identifier_uri = Some(None),
             "redirect_uris" => patch.redirect_uris = Some(Vec::new()),
             "post_logout_redirect_uris" => patch.post_logout_redirect_uris = Some(Vec::new()),
             "audiences" => patch.audiences = Some(Vec::new()),

@@ -79,6 +79,8 @@ pub fn create_tx(
         require_signed_request_object: false,
         dynamically_registered: spec.dynamically_registered,
         dpop_bound_access_tokens: false,
+        subject_type: "public".into(),
+        sector_identifier_uri: None,
     };
     spec.apply(&settings, &mut client);
     let view = ClientView::of(&client);

@@ -4,7 +4,7 @@
 
 use crate::crypto::signing::Alg;
 use crate::domain::{OrganizationId, TextList, redirect_uri};
-use crate::oidc::{auth_method, grant};
+use crate::oidc::{auth_method, grant, subject};
 use crate::store::clients::Client;
 
 /// What an admin asks for.
@@ -53,6 +53,11 @@ pub struct ClientSpec {
     pub dynamically_registered: bool,
     /// Token requests only with a DPoP proof (RFC 9449 §5.2).
     pub dpop_bound_access_tokens: bool,
+    /// `public` (default) or `pairwise` (OIDC Core §8).
+    pub subject_type: Option<String>,
+    /// Names a pairwise client's sector (OIDC Core §8.1); fetched and
+    /// checked by [`subject::check_sector_document`].
+    pub sector_identifier_uri: Option<String>,
 }
 
 /// A refused setting: which field (its JSON name in the admin API) and
@@ -151,6 +156,51 @@ fn one(
 pub fn alg(field: &'static str, raw: Option<&str>) -> Result<Option<Alg>, Invalid> {
     let refused = || Invalid::new(field, "must be RS256, ES256 or EdDSA");
     raw.map(|a| Alg::parse(a).ok_or_else(refused)).transpose()
+}
+
+/// The settings rule (part of [`validate`]):
+/// a known subject type; a `sector_identifier_uri` only for a pairwise
+/// client, https (plain http only to a loopback host, which the outbound
+/// client allows only when private targets are), without fragment; a
+/// pairwise client without one has redirect URIs on a single host.
+fn check_subject(spec: &ClientSpec) -> Result<(), Invalid> {
+    let pairwise = match spec.subject_type.as_deref() {
+        None | Some(subject::PUBLIC) => false,
+        Some(subject::PAIRWISE) => true,
+        Some(_) => return Err(Invalid::new("subject_type", "must be public or pairwise")),
+    };
+    const FIELD: &str = "sector_identifier_uri";
+    match &spec.sector_identifier_uri {
+        Some(_) if !pairwise => Err(Invalid::conflict(
+            FIELD,
+            "only a pairwise client has a sector identifier",
+        )),
+        Some(uri) => {
+            if uri.len() > 2000 || uri.chars().any(char::is_control) {
+                return Err(Invalid::new(
+                    FIELD,
+                    "must be a URL of at most 2000 characters",
+                ));
+            }
+            let url =
+                url::Url::parse(uri).map_err(|_| Invalid::new(FIELD, "must be an absolute URL"))?;
+            let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+            if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
+                return Err(Invalid::new(FIELD, "must be an https URL"));
+            }
+            if url.fragment().is_some() || url.host_str().is_none() {
+                return Err(Invalid::new(FIELD, "must have a host and no fragment"));
+            }
+            Ok(())
+        }
+        None if pairwise && subject::sector_of(None, &spec.redirect_uris).is_none() => {
+            Err(Invalid::conflict(
+                "redirect_uris",
+                "a pairwise client without sector_identifier_uri needs redirect URIs on one host",
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Check every setting of `spec`; the auth method, grants and scopes to
@@ -324,6 +374,7 @@ pub fn validate(spec: &ClientSpec) -> Result<Settings, Invalid> {
             "a dynamically registered client always asks for consent (SR-141)",
         ));
     }
+    check_subject(spec)?;
     Ok(Settings {
         method,
         grants,
@@ -362,6 +413,8 @@ impl ClientSpec {
             require_signed_request_object: client.require_signed_request_object,
             dynamically_registered: client.dynamically_registered,
             dpop_bound_access_tokens: client.dpop_bound_access_tokens,
+            subject_type: Some(client.subject_type.clone()),
+            sector_identifier_uri: client.sector_identifier_uri.clone(),
         }
     }
 
@@ -399,5 +452,10 @@ impl ClientSpec {
         client.request_object_signing_alg = self.request_object_signing_alg.clone();
         client.require_signed_request_object = self.require_signed_request_object;
         client.dpop_bound_access_tokens = self.dpop_bound_access_tokens;
+        client.subject_type = self
+            .subject_type
+            .clone()
+            .unwrap_or_else(|| crate::oidc::subject::PUBLIC.into());
+        client.sector_identifier_uri = self.sector_identifier_uri.clone();
     }
 }

@@ -21,6 +21,10 @@ pub struct ClientView {
     pub require_pushed_authorization_requests: bool,
     /// Token requests only with a DPoP proof (RFC 9449 §5.2).
     pub dpop_bound_access_tokens: bool,
+    /// `public` (the user id is the `sub`) or `pairwise` (OIDC Core §8).
+    pub subject_type: String,
+    /// Names a pairwise client's sector (OIDC Core §8.1).
+    pub sector_identifier_uri: Option<String>,
     pub token_endpoint_auth_method: String,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
@@ -67,6 +71,8 @@ impl ClientView {
             require_pkce: client.public || client.require_pkce,
             require_pushed_authorization_requests: client.require_par,
             dpop_bound_access_tokens: client.dpop_bound_access_tokens,
+            subject_type: client.subject_type.clone(),
+            sector_identifier_uri: client.sector_identifier_uri.clone(),
             token_endpoint_auth_method: client.token_endpoint_auth_method.clone(),
             redirect_uris: client.redirect_uris(),
             post_logout_redirect_uris: client.post_logout_redirect_uris(),

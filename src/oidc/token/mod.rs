@@ -326,11 +326,12 @@ pub fn mint_user_tokens(
 ) -> Result<TokenResponse, AppError> {
     let grant = &issue.grant;
     let auth_time = utc(grant.auth_time.unwrap_or(grant.created_at));
+    let subject = crate::oidc::subject::for_client(state, &issue.client, &issue.user.id);
     let at = tokens::access_token(
         state,
         &tokens::AccessTokenRequest {
             client: &issue.client,
-            subject: &issue.user.id,
+            subject: &subject,
             scope: &issue.scope,
             grant_id: Some(&grant.id),
             session_id: grant.session_id.as_deref(),
