@@ -150,6 +150,8 @@ diesel::table! {
         request_object_signing_alg -> Nullable<Text>,
         require_signed_request_object -> Bool,
         dynamically_registered -> Bool,
+        subject_type -> Text,
+        sector_identifier_uri -> Nullable<Text>,
     }
 }
 
@@ -174,8 +176,6 @@ diesel::table! {
         registration_token_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
-        subject_type -> Text,
-        sector_identifier_uri -> Nullable<Text>,
     }
 }
 

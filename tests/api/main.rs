@@ -69,8 +69,8 @@ mod ops;
 mod par;
 mod passkeys;
 mod providers;
-mod request_objects;
 mod registration;
+mod request_objects;
 #[cfg(feature = "saml")]
 mod saml;
 #[cfg(feature = "saml")]

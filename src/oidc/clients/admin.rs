@@ -127,6 +127,7 @@ impl ClientPatch {
         set(
             &mut spec.require_signed_request_object,
             self.require_signed_request_object,
+        );
         set(
             &mut spec.dpop_bound_access_tokens,
             self.dpop_bound_access_tokens,

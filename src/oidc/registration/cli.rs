@@ -107,10 +107,7 @@ pub async fn run(state: &AppState, command: RegistrationTokenCommand) -> Result<
                 }
             };
             let new = NewToken {
-                expires_in: expires_in
-                    .as_deref()
-                    .map(parse_duration)
-                    .transpose()?,
+                expires_in: expires_in.as_deref().map(parse_duration).transpose()?,
                 max_uses,
                 organization_id,
             };

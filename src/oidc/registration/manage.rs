@@ -121,6 +121,9 @@ fn replace_all(spec: ClientSpec) -> ClientPatch {
         jwks_uri: Some(spec.jwks_uri),
         request_object_signing_alg: Some(spec.request_object_signing_alg),
         require_signed_request_object: Some(spec.require_signed_request_object),
+        dpop_bound_access_tokens: Some(spec.dpop_bound_access_tokens),
+        subject_type: spec.subject_type,
+        sector_identifier_uri: Some(spec.sector_identifier_uri),
     }
 }
 

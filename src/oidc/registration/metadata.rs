@@ -142,6 +142,11 @@ pub fn spec_of(
         crate::federation::upstream_url::check_target(uri, allow_private)
             .map_err(|why| bad(format!("jwks_uri: {why}")))?;
     }
+    let sector_identifier_uri = string(&meta, "sector_identifier_uri")?;
+    if let Some(uri) = &sector_identifier_uri {
+        crate::federation::upstream_url::check_target(uri, allow_private)
+            .map_err(|why| bad(format!("sector_identifier_uri: {why}")))?;
+    }
     let flag = |name: &str| match meta.get(name) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
@@ -180,6 +185,9 @@ pub fn spec_of(
         jwks_uri,
         request_object_signing_alg: string(&meta, "request_object_signing_alg")?,
         require_signed_request_object: flag("require_signed_request_object")?,
+        dpop_bound_access_tokens: flag("dpop_bound_access_tokens")?,
+        subject_type: string(&meta, "subject_type")?,
+        sector_identifier_uri,
         dynamically_registered: true,
     };
     spec::validate(&spec).map_err(|i| refused(&i))?;
@@ -214,6 +222,8 @@ pub fn response(view: &ClientView, extra: Map<String, Value>) -> Value {
         "id_token_signed_response_alg": alg_name(&view.id_token_signed_response_alg),
         "require_pushed_authorization_requests": view.require_pushed_authorization_requests,
         "require_signed_request_object": view.require_signed_request_object,
+        "dpop_bound_access_tokens": view.dpop_bound_access_tokens,
+        "subject_type": view.subject_type,
     });
     if let Value::Object(map) = &mut out {
         let optional = [
@@ -226,6 +236,10 @@ pub fn response(view: &ClientView, extra: Map<String, Value>) -> Value {
             ),
             ("jwks", view.jwks.clone()),
             ("jwks_uri", view.jwks_uri.clone().map(Value::String)),
+            (
+                "sector_identifier_uri",
+                view.sector_identifier_uri.clone().map(Value::String),
+            ),
             (
                 "request_object_signing_alg",
                 view.request_object_signing_alg.clone().map(Value::String),

@@ -23,6 +23,7 @@ use crate::error::AppError;
 use crate::oidc::clients::register::create_tx;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::registration::{limit, metadata};
+use crate::oidc::subject;
 use crate::state::AppState;
 use crate::store::registrations::{self, ClientRegistration};
 use crate::store::{naive, write_tx};
@@ -109,6 +110,21 @@ pub async fn post_register(
         }
     };
     let spec = metadata::spec_of(&body, organization, state.config.oidc.allow_private_targets)?;
+    // A pairwise client's sector document (OIDC Core §8.1), fetched under
+    // the outbound rules before anything is stored.
+    if spec.subject_type.as_deref() == Some(subject::PAIRWISE)
+        && let Some(uri) = &spec.sector_identifier_uri
+    {
+        subject::check_sector_document(&state, uri, &spec.redirect_uris)
+            .await
+            .map_err(|m| {
+                OAuthError::new(
+                    ErrorCode::InvalidClientMetadata,
+                    format!("sector_identifier_uri: {m}"),
+                    actix_web::http::StatusCode::BAD_REQUEST,
+                )
+            })?;
+    }
     let (envelope, now) = (state.envelope.clone(), state.now());
     let access_token = random_token();
     let access_hash = sha256_hex(access_token.as_bytes());
