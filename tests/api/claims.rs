@@ -713,8 +713,18 @@ async fn sector_identifier_documents_are_fetched_and_checked(backend: Backend) {
             ),
         )
         .await;
-        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{why}: {}", res.body);
-        refused(&res, StatusCode::BAD_REQUEST, "sector_identifier_uri");
+        // Well-formed, refused for what the document says: 422.
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{why}: {}",
+            res.body
+        );
+        refused(
+            &res,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sector_identifier_uri",
+        );
     }
     let res = api(
         &app,
@@ -777,7 +787,11 @@ async fn sector_identifier_documents_are_fetched_and_checked(backend: Backend) {
         json!({"redirect_uris": [REDIRECT, "https://rp.example/three"]}),
     )
     .await;
-    refused(&res, StatusCode::BAD_REQUEST, "sector_identifier_uri");
+    refused(
+        &res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "sector_identifier_uri",
+    );
     let shown: Value =
         serde_json::from_str(&call(&app, "/api/v1/clients/ok", &admin).await.body).unwrap();
     assert_eq!(shown["redirect_uris"], json!([REDIRECT]));
@@ -806,5 +820,9 @@ async fn sector_identifier_documents_are_fetched_and_checked(backend: Backend) {
         ),
     )
     .await;
-    refused(&res, StatusCode::BAD_REQUEST, "sector_identifier_uri");
+    refused(
+        &res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "sector_identifier_uri",
+    );
 }

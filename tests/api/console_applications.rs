@@ -441,7 +441,10 @@ async fn settings_rotation_deletion_and_restore(backend: Backend) {
     );
     assert_eq!(
         stored(&app, "reports").await.unwrap().grant_types(),
-        ["client_credentials"]
+        [
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:token-exchange"
+        ]
     );
 
     // Rotation: the new secret on the answer, the old one stops at once.

@@ -510,6 +510,8 @@ await check('dynamic_registration', ['config'], async () => {
   assert(claims && typeof claims.sub === 'string', 'no ID token / sub');
   if (ctx.sub) assert(claims.sub === ctx.sub, 'the registered client got another sub for the same user');
   await checkJwtAccessToken(tokens.access_token, registered.client_id);
+});
+
 // RFC 9449: sender-constrained tokens. Ostiary runs this script requiring
 // DPoP nonces, so openid-client must also retry on use_dpop_nonce.
 await check('dpop', ['config'], async () => {
@@ -578,6 +580,8 @@ await check('dpop_nonce', ['config'], async () => {
   const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
   const t = await client.clientCredentialsGrant(config, undefined, { DPoP });
   assert(t.token_type === 'dpop', `token_type ${t.token_type}, want dpop`);
+});
+
 await check('token_exchange', ['config'], async () => {
   // RFC 8693: a service the RP's access token was sent to trades it for a
   // token for a downstream API, as the same user. A fresh sign-in's token:
@@ -621,6 +625,8 @@ await check('token_exchange', ['config'], async () => {
   }
   assert(refused instanceof client.ResponseBodyError && refused.error === 'invalid_target',
     `an unregistered audience: ${refused ? describe(refused) : 'accepted'}`);
+});
+
 await check('pairwise_and_claims', ['config'], async () => {
   // OIDC Core §8 and §5.5: a pairwise client sees its own sub (not the
   // user id the confidential client sees), the same at userinfo; email

@@ -39,6 +39,7 @@ const METHODS: [&str; 4] = [
 ];
 const ALGS: [&str; 3] = ["RS256", "ES256", "EdDSA"];
 const CONSENT: [&str; 2] = ["skip", "required"];
+const SUBJECT_TYPES: [&str; 2] = ["public", "pairwise"];
 
 /// A nullable value set: the values and `null`.
 fn choices(values: &[&str]) -> Value {
@@ -58,7 +59,12 @@ fn tighten(schema: &mut Value) {
                 prop["items"]["pattern"] = json!(uri);
             }
             "allowed_origins" => prop["items"]["pattern"] = json!(origin()),
-            "backchannel_logout_uri" | "logo_uri" | "policy_uri" | "tos_uri" | "jwks_uri" => {
+            "backchannel_logout_uri"
+            | "logo_uri"
+            | "policy_uri"
+            | "tos_uri"
+            | "jwks_uri"
+            | "sector_identifier_uri" => {
                 prop["pattern"] = json!(uri);
             }
             "scopes" => prop["items"]["pattern"] = json!(SCOPE),
@@ -68,6 +74,7 @@ fn tighten(schema: &mut Value) {
                 prop["enum"] = choices(&ALGS);
             }
             "consent" => prop["enum"] = choices(&CONSENT),
+            "subject_type" => prop["enum"] = choices(&SUBJECT_TYPES),
             "request_object_signing_alg" => {
                 prop["enum"] = choices(&crate::oidc::client_keys::REQUEST_OBJECT_ALGS);
             }

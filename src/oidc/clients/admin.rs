@@ -161,7 +161,7 @@ async fn check_sector(
     if let Some((uri, redirects)) = checked.as_ref().filter(|c| known.as_ref() != Some(*c)) {
         subject::check_sector_document(state, uri, redirects)
             .await
-            .map_err(|m| Refusal::Invalid(Invalid::new("sector_identifier_uri", m)))?;
+            .map_err(|m| Refusal::Invalid(Invalid::conflict("sector_identifier_uri", m)))?;
     }
     Ok(checked)
 }
