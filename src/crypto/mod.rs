@@ -3,6 +3,7 @@
 //! (a local file, a PKCS#11 token or AWS KMS).
 
 pub mod envelope;
+pub mod jws_verify;
 pub mod key_provider;
 pub mod password;
 pub mod providers;

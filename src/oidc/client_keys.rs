@@ -14,7 +14,7 @@ use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, Duration, Utc};
 use josekit::jwk::JwkSet;
-use josekit::jws::{ES256, EdDSA, JwsVerifier, PS256, RS256};
+use josekit::jws::JwsVerifier;
 use serde_json::{Map, Value};
 
 use crate::federation::outbound::Outbound;
@@ -144,26 +144,8 @@ fn verifier_for(jwks: &JwkSet, kid: Option<&str>, alg: &str) -> Option<Box<dyn J
         if jwk.algorithm().is_some_and(|a| a != alg) {
             continue;
         }
-        let verifier: Option<Box<dyn JwsVerifier>> = match alg {
-            "RS256" => RS256
-                .verifier_from_jwk(jwk)
-                .ok()
-                .map(|v| Box::new(v) as Box<dyn JwsVerifier>),
-            "PS256" => PS256
-                .verifier_from_jwk(jwk)
-                .ok()
-                .map(|v| Box::new(v) as Box<dyn JwsVerifier>),
-            "ES256" => ES256
-                .verifier_from_jwk(jwk)
-                .ok()
-                .map(|v| Box::new(v) as Box<dyn JwsVerifier>),
-            "EdDSA" => EdDSA
-                .verifier_from_jwk(jwk)
-                .ok()
-                .map(|v| Box::new(v) as Box<dyn JwsVerifier>),
-            // SR-50: no `none`, no HMAC, nothing else.
-            _ => None,
-        };
+        // SR-50: no `none`, no HMAC, nothing else.
+        let verifier = crate::crypto::jws_verify::asymmetric(jwk, alg);
         if verifier.is_some() {
             return verifier;
         }

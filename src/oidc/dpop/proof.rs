@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use josekit::jwk::Jwk;
-use josekit::jws::{ES256, EdDSA, JwsVerifier, PS256, RS256};
+use josekit::jws::JwsVerifier;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -91,15 +91,8 @@ fn verifier(alg: &str, jwk: &Map<String, Value>) -> Option<Box<dyn JwsVerifier>>
         .filter_map(|k| jwk.get(*k).map(|v| ((*k).to_owned(), v.clone())))
         .collect();
     let key = Jwk::from_map(public).ok()?;
-    let verifier: Box<dyn JwsVerifier> = match alg {
-        "ES256" => Box::new(ES256.verifier_from_jwk(&key).ok()?),
-        "RS256" => Box::new(RS256.verifier_from_jwk(&key).ok()?),
-        "PS256" => Box::new(PS256.verifier_from_jwk(&key).ok()?),
-        "EdDSA" => Box::new(EdDSA.verifier_from_jwk(&key).ok()?),
-        // No `none`, no HMAC (§4.2: asymmetric only).
-        _ => return None,
-    };
-    Some(verifier)
+    // No `none`, no HMAC (§4.2: asymmetric only).
+    crate::crypto::jws_verify::asymmetric(&key, alg)
 }
 
 /// Scheme, host, port and path of a URL: what `htu` is compared by
