@@ -199,6 +199,7 @@ impl Application {
         ));
         tokio::spawn(crate::webhooks::worker::run(state.clone()));
         tokio::spawn(crate::alerts::evaluate::run(state.clone()));
+        tokio::spawn(crate::jobs::seal::run(state.clone()));
         #[cfg(feature = "saml")]
         tokio::spawn(crate::jobs::saml_metadata::run(
             state.clone(),

@@ -452,8 +452,14 @@ pub async fn create_by(
                     Ok(id) => id,
                     Err(refusal) => return Ok(Err(refusal)),
                 };
-                let (row, key) =
-                    new_row(&spec, scopes, nets, organization_id, actor.id.clone(), now);
+                let (row, key) = new_row(
+                    &spec,
+                    scopes.clone(),
+                    nets.clone(),
+                    organization_id,
+                    actor.id.clone(),
+                    now,
+                );
                 api_keys::insert(conn, &row)?;
                 let view = view(conn, row)?;
                 let mut event = Event::new(Action::ApiKeyCreated, Outcome::Success)

@@ -105,7 +105,7 @@ fn fire(
 fn batch(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(usize, Vec<Fired>), AppError> {
     write_tx(conn, |conn| {
         let old = rows::cursor(conn)?;
-        let events = audit_rows::page(conn, old, BATCH)?;
+        let events = audit_rows::sealed_page(conn, old, BATCH)?;
         let Some(last) = events.last().map(|r| r.seq) else {
             return Ok((0, Vec::new()));
         };
@@ -147,6 +147,9 @@ pub async fn run_once(state: &AppState) -> Result<usize, AppError> {
     let fired = state
         .db
         .run(move |conn| {
+            // Only sealed rows are read (a gap-free prefix): seal what
+            // has committed first.
+            crate::audit::seal::seal_now(conn, now)?;
             // Nothing new (the usual case): no transaction, no lock.
             if rows::cursor(conn)? >= audit_rows::head(conn)?.0 {
                 return Ok(Vec::new());

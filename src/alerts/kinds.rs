@@ -135,8 +135,6 @@ mod tests {
             ip: Some("203.0.113.9".into()),
             user_agent: None,
             details: details.to_string(),
-            prev_hash: String::new(),
-            hash: String::new(),
         }
     }
 

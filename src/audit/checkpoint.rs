@@ -60,7 +60,12 @@ pub async fn issue(
     issuer: &str,
     now: DateTime<Utc>,
 ) -> Result<Checkpoint, AppError> {
-    let (seq, hash) = db.run(rows::head).await?;
+    let (seq, hash) = db
+        .run(move |conn| {
+            crate::audit::seal::seal_now(conn, now)?;
+            rows::head(conn)
+        })
+        .await?;
     Ok(Checkpoint {
         checkpoint: sign(keys, issuer, seq, &hash, now)?,
         audit_seq: seq,
@@ -208,10 +213,9 @@ pub fn check(
         reason: None,
     };
     if seq > 0 {
-        let row = rows::page(conn, seq - 1, 1)?.into_iter().next();
-        match row {
-            Some(row) if row.seq == seq && row.hash == hash => {}
-            Some(row) if row.seq == seq => {
+        match rows::seal_of(conn, seq)? {
+            Some(seal) if seal.hash == hash => {}
+            Some(_) => {
                 report.reason = Some(format!(
                     "row {seq} no longer has the hash the checkpoint states: the log up to it was rewritten"
                 ));

@@ -1,30 +1,31 @@
 //! The security audit log (S9): a closed set of event kinds, the actor passed
 //! explicitly into every change, a recorder that appends in the caller's
-//! transaction, and verification of the hash chain.
+//! transaction, the sealer that links rows into the hash chain, and
+//! verification of the chain.
 
 mod chain;
 pub mod checkpoint;
 mod event;
+pub mod seal;
 pub mod view;
 
-pub use chain::{GENESIS, VerifyReport, row_hash, verify};
+pub use chain::{GENESIS, VerifyReport, gap_hash, row_hash, verify};
 pub use event::{Action, Actor, ActorKind, Event, Outcome, VendorClaim};
 
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::store::audit::{self as rows, AuditRow};
+use crate::store::audit::{self as rows, NewAuditRow};
 
 /// Append `event` by `actor` at `now`. Call inside [`crate::store::write_tx`]
-/// so the record commits or rolls back with the change it describes.
+/// so the record commits or rolls back with the change it describes. The
+/// database numbers it; [`seal`] links it into the chain afterwards.
 pub fn record(
     conn: &mut DbConnection,
     actor: &Actor,
     event: Event,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    let (last_seq, last_hash) = rows::head(conn)?;
-    let mut row = AuditRow {
-        seq: last_seq + 1,
+    let row = NewAuditRow {
         id: uuid::Uuid::now_v7().to_string(),
         created_at: crate::store::naive(crate::clock::micros(now)),
         request_id: actor.request_id.clone(),
@@ -39,10 +40,7 @@ pub fn record(
         ip: actor.ip.clone(),
         user_agent: actor.user_agent.clone(),
         details: with_vendor(event.details, actor).to_string(),
-        prev_hash: last_hash,
-        hash: String::new(),
     };
-    row.hash = chain::row_hash(&row);
     rows::append(conn, &row)?;
     metrics::counter!("ostiary_audit_events_total", "action" => event.action.as_str()).increment(1);
     Ok(())
@@ -75,6 +73,8 @@ pub async fn record_alone(
     event: Event,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    db.run(move |conn| crate::store::write_tx(conn, |conn| record(conn, &actor, event, now)))
-        .await
+    db.run(move |conn| {
+        crate::store::write_tx(conn, |conn| record(conn, &actor, event.clone(), now))
+    })
+    .await
 }

@@ -141,7 +141,7 @@ pub async fn request(
                 let user = users::find_by_email(conn, &row.email)?.filter(|u| !u.locked);
                 let row = EmailCode {
                     user_id: user.map(|u| u.id),
-                    ..row
+                    ..row.clone()
                 };
                 email_codes::insert(conn, &row)?;
                 let mut event = Event::new(Action::EmailCodeIssued, Outcome::Success)

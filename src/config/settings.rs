@@ -65,6 +65,24 @@ pub struct Config {
     pub keys: KeysConfig,
     pub alerts: AlertsConfig,
     pub registration: RegistrationConfig,
+    pub audit: AuditConfig,
+}
+
+/// The audit log (S9, docs/audit.md): `[audit]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// How often each instance's sealer links new audit rows into the hash
+    /// chain, in milliseconds; 0 turns it off (tests seal by hand).
+    pub seal_interval_ms: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            seal_interval_ms: 200,
+        }
+    }
 }
 
 /// Dynamic client registration (RFC 7591 / 7592, S3, SR-141,
@@ -458,6 +476,7 @@ impl Default for Config {
             keys: KeysConfig::default(),
             alerts: AlertsConfig::default(),
             registration: RegistrationConfig::default(),
+            audit: AuditConfig::default(),
         }
     }
 }

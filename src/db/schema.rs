@@ -82,8 +82,6 @@ diesel::table! {
         ip -> Nullable<Text>,
         user_agent -> Nullable<Text>,
         details -> Text,
-        prev_hash -> Text,
-        hash -> Text,
     }
 }
 
@@ -659,6 +657,16 @@ diesel::joinable!(client_registrations -> clients (client_id));
 diesel::joinable!(client_registrations -> registration_tokens (registration_token_id));
 diesel::joinable!(registration_tokens -> organizations (organization_id));
 
+diesel::table! {
+    audit_seals (seq) {
+        seq -> BigInt,
+        kind -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+        sealed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     pushed_requests,
     api_keys,
@@ -674,6 +682,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttles,
     security_audit_logs,
     audit_chain_head,
+    audit_seals,
     data_keys,
     setup_state,
     clients,

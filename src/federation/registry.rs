@@ -25,7 +25,7 @@ use crate::federation::saml_settings;
 use crate::federation::spec::{self, ProviderSpec, Settings};
 use crate::state::AppState;
 use crate::store::providers::{self, ProviderRow, Refused};
-use crate::store::{naive, orgs, utc, write_tx};
+use crate::store::{naive, orgs, utc, write_tx, write_tx_once};
 
 /// What a caller reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -661,7 +661,7 @@ pub async fn update_audited(
     state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| {
+            write_tx_once(conn, |conn| {
                 let old = providers::find_in_reach(conn, reach.ids(), &id, false)?
                     .ok_or(AppError::NotFound)?;
                 let kept_secret = old.secret.clone();

@@ -177,7 +177,7 @@ async fn record_failure(
                     &actor,
                     Event::new(Action::ProviderMetadataRefreshFailed, Outcome::Failure)
                         .target("provider", id.as_str())
-                        .details(details),
+                        .details(details.clone()),
                     now,
                 )
             })

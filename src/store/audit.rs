@@ -1,18 +1,21 @@
-//! Rows of `security_audit_logs` and the chain head. The table refuses
-//! UPDATE and DELETE (triggers); this module only ever inserts.
+//! Rows of `security_audit_logs`, their seals (`audit_seals`) and the chain
+//! head. Both tables refuse UPDATE and DELETE (triggers); this module only
+//! ever inserts into them. Events are numbered by the database when they
+//! are appended; the sealer (audit/seal.rs) links them into the
+//! hash chain afterwards, in sequence order (docs/audit.md).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::MultiBackend;
-use crate::db::schema::{audit_chain_head, memberships, security_audit_logs};
+use crate::db::schema::{audit_chain_head, audit_seals, memberships, security_audit_logs};
 use crate::domain::UserId;
 use crate::error::AppError;
 use diesel::expression::BoxableExpression;
 
 /// One audit record as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = security_audit_logs)]
 pub struct AuditRow {
     pub seq: i64,
@@ -30,19 +33,58 @@ pub struct AuditRow {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub details: String,
-    pub prev_hash: String,
-    pub hash: String,
 }
 
-/// Touch the head row: the first write of every audited transaction.
-pub fn lock_head(conn: &mut DbConnection) -> Result<(), AppError> {
-    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
-        .set(audit_chain_head::seq.eq(audit_chain_head::seq))
-        .execute(conn)?;
+/// A record to append: the database gives it its sequence number
+/// (PostgreSQL from a sequence, SQLite one more than the largest).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = security_audit_logs)]
+pub struct NewAuditRow {
+    pub id: String,
+    pub created_at: NaiveDateTime,
+    pub request_id: Option<String>,
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    pub session_id: Option<String>,
+    pub organization_id: Option<String>,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub outcome: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub details: String,
+}
+
+/// What a seal links: an event, or a sequence number no committed event
+/// holds (its transaction rolled back).
+pub const SEAL_EVENT: &str = "event";
+pub const SEAL_GAP: &str = "gap";
+
+/// One link of the hash chain.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = audit_seals)]
+pub struct Seal {
+    pub seq: i64,
+    pub kind: String,
+    pub prev_hash: String,
+    pub hash: String,
+    pub sealed_at: NaiveDateTime,
+}
+
+/// On SQLite, take the database's write lock as the transaction's first
+/// statement, so that it never fails upgrading a read lock later (SQLite
+/// allows one writer at a time anyway). PostgreSQL takes no lock here.
+pub fn take_sqlite_write_lock(conn: &mut DbConnection) -> Result<(), AppError> {
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+            .set(audit_chain_head::seq.eq(audit_chain_head::seq))
+            .execute(conn)?;
+    }
     Ok(())
 }
 
-/// (last sequence number, last hash).
+/// The last sealed link: (sequence number, hash).
 pub fn head(conn: &mut DbConnection) -> Result<(i64, String), AppError> {
     Ok(audit_chain_head::table
         .filter(audit_chain_head::id.eq(1))
@@ -50,18 +92,112 @@ pub fn head(conn: &mut DbConnection) -> Result<(i64, String), AppError> {
         .first(conn)?)
 }
 
-/// Append a row and move the head to it.
-pub fn append(conn: &mut DbConnection, row: &AuditRow) -> Result<(), AppError> {
+/// Append a record (unsealed).
+pub fn append(conn: &mut DbConnection, row: &NewAuditRow) -> Result<(), AppError> {
     diesel::insert_into(security_audit_logs::table)
         .values(row)
         .execute(conn)?;
+    Ok(())
+}
+
+/// Append seals (in sequence order) and move the head to the last one.
+pub fn append_seals(conn: &mut DbConnection, seals: &[Seal]) -> Result<(), AppError> {
+    let Some(last) = seals.last() else {
+        return Ok(());
+    };
+    match conn {
+        // One statement per 500 seals (PostgreSQL's bind limit is 65535).
+        DbConnection::Pg(pg) => {
+            for chunk in seals.chunks(500) {
+                diesel::insert_into(audit_seals::table)
+                    .values(chunk)
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            for seal in seals {
+                diesel::insert_into(audit_seals::table)
+                    .values(seal)
+                    .execute(lite)?;
+            }
+        }
+    }
     diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
         .set((
-            audit_chain_head::seq.eq(row.seq),
-            audit_chain_head::hash.eq(&row.hash),
+            audit_chain_head::seq.eq(last.seq),
+            audit_chain_head::hash.eq(&last.hash),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Seals after `after_seq` in sequence order, at most `limit`.
+pub fn seals_page(
+    conn: &mut DbConnection,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<Seal>, AppError> {
+    Ok(audit_seals::table
+        .filter(audit_seals::seq.gt(after_seq))
+        .order(audit_seals::seq.asc())
+        .limit(limit)
+        .select(Seal::as_select())
+        .load(conn)?)
+}
+
+/// The seal of row `seq`, if it is sealed.
+pub fn seal_of(conn: &mut DbConnection, seq: i64) -> Result<Option<Seal>, AppError> {
+    Ok(audit_seals::table
+        .filter(audit_seals::seq.eq(seq))
+        .select(Seal::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Rows with a sequence number in `from..=to`, in order.
+pub fn rows_between(
+    conn: &mut DbConnection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<AuditRow>, AppError> {
+    Ok(security_audit_logs::table
+        .filter(security_audit_logs::seq.ge(from))
+        .filter(security_audit_logs::seq.le(to))
+        .order(security_audit_logs::seq.asc())
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}
+
+/// Rows after `after_seq` not sealed yet: (how many, the oldest's time).
+pub fn unsealed(
+    conn: &mut DbConnection,
+    after_seq: i64,
+) -> Result<(i64, Option<NaiveDateTime>), AppError> {
+    let rows = security_audit_logs::table.filter(security_audit_logs::seq.gt(after_seq));
+    let count = rows.count().get_result(conn)?;
+    let oldest = rows
+        .select(diesel::dsl::min(security_audit_logs::created_at))
+        .first(conn)?;
+    Ok((count, oldest))
+}
+
+/// Sealed rows after `after_seq` in sequence order, at most `limit`: what
+/// consumers that must never skip a row read (webhooks, alerts), since
+/// sealed rows are a gap-free prefix while unsealed ones may still be
+/// joined by lower numbers committing late.
+pub fn sealed_page(
+    conn: &mut DbConnection,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditRow>, AppError> {
+    let (head_seq, _) = head(conn)?;
+    Ok(security_audit_logs::table
+        .filter(security_audit_logs::seq.gt(after_seq))
+        .filter(security_audit_logs::seq.le(head_seq))
+        .order(security_audit_logs::seq.asc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?)
 }
 
 /// Rows after `after_seq` in sequence order, at most `limit`.

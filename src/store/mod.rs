@@ -50,17 +50,103 @@ use diesel::Connection;
 use crate::db::DbConnection;
 use crate::error::AppError;
 
-/// Run `f` in a write transaction. It first takes the audit chain head, which
-/// serializes audited writes: on SQLite it takes the write lock up front (no
-/// deferred-lock upgrade failures), on PostgreSQL a row lock held to commit.
+/// Attempts of a write transaction PostgreSQL aborted as not serializable.
+const SERIALIZATION_ATTEMPTS: u32 = 8;
+
+/// Run `f` in a write transaction, as if write transactions ran one at a
+/// time (which the read-check-write rules rely on: throttles, single-use
+/// codes, attempt counters). SQLite has one writer: the write lock is taken
+/// up front (no deferred-lock upgrade failures). PostgreSQL runs it
+/// `SERIALIZABLE` and runs `f` again when the database aborts it as not
+/// serializable (so `f` must have no effects outside the transaction);
+/// there is no lock of our own, and unrelated flows on any number of
+/// instances commit in parallel. Audit records get their numbers from a
+/// sequence and are sealed into the hash chain later (docs/audit.md).
+/// Nested in another transaction, `f` runs in a savepoint of it.
 pub fn write_tx<T, F>(conn: &mut DbConnection, f: F) -> Result<T, AppError>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, AppError>,
+{
+    write_tx_attempts(conn, SERIALIZATION_ATTEMPTS, f)
+}
+
+/// [`write_tx`] for a change that cannot run twice (`f` consumes what it
+/// was given): when PostgreSQL aborts it as not serializable the answer is
+/// "busy, try again" (503) instead of a second run. For rare
+/// administrative changes only.
+pub fn write_tx_once<T, F>(conn: &mut DbConnection, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
 {
-    conn.transaction::<T, AppError, _>(|conn| {
-        audit::lock_head(conn)?;
-        f(conn)
+    let mut f = Some(f);
+    write_tx_attempts(conn, 1, |conn| match f.take() {
+        Some(f) => f(conn),
+        None => Err(AppError::Overloaded),
     })
+}
+
+fn write_tx_attempts<T, F>(conn: &mut DbConnection, attempts: u32, mut f: F) -> Result<T, AppError>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, AppError>,
+{
+    if in_transaction(conn) {
+        return conn.transaction::<T, AppError, _>(|conn| f(conn));
+    }
+    let mut attempt = 1;
+    loop {
+        let result = conn.transaction::<T, AppError, _>(|conn| {
+            begin_write(conn)?;
+            f(conn)
+        });
+        match result {
+            Err(e) if not_serializable(&e) && attempt < attempts => {
+                metrics::counter!("ostiary_db_serialization_retries_total").increment(1);
+                // Back off a little, longer each time, so the transactions
+                // that collided do not collide again in lockstep.
+                let jitter = u64::from(rand::random::<u8>() % 4);
+                std::thread::sleep(std::time::Duration::from_millis(
+                    u64::from(attempt) * 2 + jitter,
+                ));
+                attempt += 1;
+            }
+            Err(e) if not_serializable(&e) => {
+                tracing::warn!(attempts = attempt, "write transaction kept colliding");
+                return Err(AppError::Overloaded);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The first statement of a write transaction (see [`write_tx`]).
+fn begin_write(conn: &mut DbConnection) -> Result<(), AppError> {
+    match conn {
+        DbConnection::Pg(pg) => {
+            use diesel::connection::SimpleConnection;
+            pg.batch_execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")?;
+            Ok(())
+        }
+        DbConnection::Sqlite(_) => audit::take_sqlite_write_lock(conn),
+    }
+}
+
+/// Whether a transaction is open on `conn`.
+fn in_transaction(conn: &mut DbConnection) -> bool {
+    use diesel::connection::TransactionManager;
+    <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .is_ok_and(|depth| depth.is_some())
+}
+
+/// Whether PostgreSQL refused `e`'s transaction as not serializable.
+fn not_serializable(e: &AppError) -> bool {
+    matches!(
+        e,
+        AppError::Database(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::SerializationFailure,
+            _
+        ))
+    )
 }
 
 /// `text` with the `LIKE` wildcards escaped (escape character `\`).

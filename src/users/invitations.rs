@@ -79,7 +79,7 @@ pub async fn create(
                     organization_id: org.id.clone(),
                     email: spec2.email.as_str().to_owned(),
                     role: spec2.role.as_str().to_owned(),
-                    token_hash: hash,
+                    token_hash: hash.clone(),
                     invited_by: actor2.id.clone().unwrap_or_default(),
                     created_at: naive(now),
                     expires_at: naive(expires),

@@ -143,7 +143,10 @@ pub async fn rename(
                         })),
                     now,
                 )?;
-                Ok(Ok(Organization { name, ..org }))
+                Ok(Ok(Organization {
+                    name: name.clone(),
+                    ..org
+                }))
             })
         })
         .await

@@ -8,7 +8,7 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::store::users::{self, User};
-use crate::store::{naive, setup, write_tx};
+use crate::store::{naive, setup};
 use crate::users::accounts::{CreatedUser, UserSpec, insert_user};
 
 /// Whether `/setup` may still run: never set up and no user exists.
@@ -27,7 +27,7 @@ pub fn complete_setup<T>(
     now: DateTime<Utc>,
     then: impl FnOnce(&mut DbConnection, &User) -> Result<T, AppError>,
 ) -> Result<(CreatedUser, T), AppError> {
-    write_tx(conn, |conn| {
+    crate::store::write_tx_once(conn, |conn| {
         let already = || AppError::Conflict("Ostiary is already set up. Sign in instead.".into());
         if !setup_open(conn)? {
             return Err(already());

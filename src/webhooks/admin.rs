@@ -240,7 +240,7 @@ pub async fn create(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let organization_id = match (&reach, wanted) {
+                let organization_id = match (&reach, wanted.clone()) {
                     (Some(list), Some(o)) if list.iter().any(|l| l.as_str() == o) => Some(o),
                     (Some(list), None) if list.len() == 1 => list.first().map(ToString::to_string),
                     (Some(_), _) => return Ok(Err(Refusal::NoOrganization)),
@@ -253,13 +253,13 @@ pub async fn create(
                     (None, None) => None,
                 };
                 let mut row = Webhook {
-                    id,
+                    id: id.clone(),
                     organization_id,
-                    name,
-                    url,
-                    events,
-                    secret_sealed,
-                    secret_hint,
+                    name: name.clone(),
+                    url: url.clone(),
+                    events: events.clone(),
+                    secret_sealed: secret_sealed.clone(),
+                    secret_hint: secret_hint.clone(),
                     enabled,
                     after_seq: 0,
                     created_at: now,
@@ -275,7 +275,7 @@ pub async fn create(
                 row.after_seq = crate::store::audit::head(conn)?.0;
                 rows::insert(conn, &row)?;
                 Ok(Ok(WebhookWithSecret {
-                    secret,
+                    secret: secret.clone(),
                     webhook: WebhookView::of(&row),
                 }))
             })
@@ -321,13 +321,13 @@ pub async fn update(
                     return Ok(Err(Refusal::NotFound));
                 };
                 let before = details(&row);
-                if let Some(n) = name {
+                if let Some(n) = name.clone() {
                     row.name = n;
                 }
-                if let Some(u) = url {
+                if let Some(u) = url.clone() {
                     row.url = u;
                 }
-                if let Some(e) = events {
+                if let Some(e) = events.clone() {
                     row.events = e;
                 }
                 if let Some(e) = patch.enabled {
@@ -385,8 +385,8 @@ pub async fn rotate_secret(
                 let Some(mut row) = rows::find(conn, orgs.as_deref(), &id)? else {
                     return Ok(Err(Refusal::NotFound));
                 };
-                row.secret_sealed = secret_sealed;
-                row.secret_hint = secret_hint;
+                row.secret_sealed = secret_sealed.clone();
+                row.secret_hint = secret_hint.clone();
                 row.updated_at = now;
                 rows::save(conn, &row)?;
                 audit::record(
@@ -396,7 +396,7 @@ pub async fn rotate_secret(
                     crate::store::utc(now),
                 )?;
                 Ok(Ok(WebhookWithSecret {
-                    secret,
+                    secret: secret.clone(),
                     webhook: WebhookView::of(&row),
                 }))
             })

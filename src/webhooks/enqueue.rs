@@ -50,7 +50,7 @@ pub fn payload(row: &AuditRow) -> String {
 fn batch(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
     write_tx(conn, |conn| {
         let old = rows::cursor(conn)?;
-        let events = audit::page(conn, old, BATCH)?;
+        let events = audit::sealed_page(conn, old, BATCH)?;
         let Some(last) = events.last().map(|r| r.seq) else {
             return Ok((0, 0));
         };
@@ -92,6 +92,9 @@ pub async fn run_once(state: &AppState) -> Result<usize, AppError> {
     state
         .db
         .run(move |conn| {
+            // Only sealed rows are read (a gap-free prefix): seal what
+            // has committed first.
+            crate::audit::seal::seal_now(conn, now)?;
             // Nothing new (the usual case): no transaction, no lock.
             if rows::cursor(conn)? >= audit::head(conn)?.0 {
                 return Ok(0);

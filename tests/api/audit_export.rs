@@ -308,39 +308,49 @@ async fn checkpoints_come_from_the_api_and_the_console_for_superusers(backend: B
 }
 
 /// Rewrite the whole log with consistent hashes: row 1's details changed,
-/// every later hash recomputed, the head moved — what someone with write
+/// every later seal recomputed, the head moved — what someone with write
 /// access to the database can do, and the chain walk alone cannot see.
 async fn rewrite_log(app: &TestApp, postgres: bool) {
-    let rows = app
-        .db_run(|conn| ostiary::store::audit::page(conn, 0, 100_000))
+    app.seal_audit().await;
+    let (rows, seals) = app
+        .db_run(|conn| {
+            Ok((
+                ostiary::store::audit::page(conn, 0, 100_000)?,
+                ostiary::store::audit::seals_page(conn, 0, 100_000)?,
+            ))
+        })
         .await;
     let mut prev = ostiary::audit::GENESIS.to_owned();
     let mut sql = String::new();
     sql.push_str(if postgres {
-        "ALTER TABLE security_audit_logs DISABLE TRIGGER USER;"
+        "ALTER TABLE security_audit_logs DISABLE TRIGGER USER; ALTER TABLE audit_seals DISABLE TRIGGER USER;"
     } else {
-        "DROP TRIGGER security_audit_logs_no_update;"
+        "DROP TRIGGER security_audit_logs_no_update; DROP TRIGGER audit_seals_no_update;"
     });
     for (i, mut row) in rows.into_iter().enumerate() {
+        assert_eq!(seals[i].seq, row.seq, "every row sealed, no gaps");
         if i == 0 {
             row.details = "{\"rewritten\":true}".into();
         }
-        row.prev_hash = prev.clone();
-        row.hash = ostiary::audit::row_hash(&row);
+        let hash = ostiary::audit::row_hash(&prev, &row);
         sql.push_str(&format!(
-            "UPDATE security_audit_logs SET details = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};",
+            "UPDATE security_audit_logs SET details = '{}' WHERE seq = {}; \
+             UPDATE audit_seals SET prev_hash = '{}', hash = '{}' WHERE seq = {};",
             row.details.replace('\'', "''"),
-            row.prev_hash,
-            row.hash,
+            row.seq,
+            prev,
+            hash,
             row.seq
         ));
-        prev = row.hash;
+        prev = hash;
     }
     sql.push_str(&format!(
         "UPDATE audit_chain_head SET hash = '{prev}' WHERE id = 1;"
     ));
     if postgres {
-        sql.push_str("ALTER TABLE security_audit_logs ENABLE TRIGGER USER;");
+        sql.push_str(
+            "ALTER TABLE security_audit_logs ENABLE TRIGGER USER; ALTER TABLE audit_seals ENABLE TRIGGER USER;",
+        );
     }
     app.sql(&sql).await.unwrap();
 }

@@ -82,6 +82,7 @@ fn help_is_available_everywhere() {
         vec!["config", "check", "--help"],
         vec!["audit", "verify", "--help"],
         vec!["audit", "checkpoint", "--help"],
+        vec!["audit", "seal", "--help"],
         vec!["migrate", "--help"],
     ] {
         let out = ostiary(dir.path(), &args, &[], None);
@@ -247,9 +248,15 @@ async fn user_create_then_login_and_audit_verify(backend: Backend) {
     assert!(page.body.contains("Acme"));
     assert!(page.body.contains("Administrator"));
 
-    // audit verify: intact → 0; tampered → 1 naming the row.
+    // audit verify: intact → 0 (rows only the CLI wrote are reported
+    // unsealed until `audit seal`); tampered → 1 naming the row.
     let report = succeeds(dir.path(), &["audit", "verify"], &env);
     assert_eq!(report["ok"], true);
+    let sealed = succeeds(dir.path(), &["audit", "seal"], &env);
+    assert_eq!(sealed["waiting"], false, "{sealed}");
+    let report = succeeds(dir.path(), &["audit", "verify"], &env);
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["unsealed_rows"], 0, "{report}");
     let tamper = if db.is_postgres() {
         "ALTER TABLE security_audit_logs DISABLE TRIGGER USER; UPDATE security_audit_logs SET details = '{}' WHERE seq = 2; ALTER TABLE security_audit_logs ENABLE TRIGGER USER;"
     } else {

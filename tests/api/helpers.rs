@@ -177,6 +177,10 @@ pub fn test_config(db: &TestDatabase, data: &std::path::Path) -> Config {
     // a background pass would add `alert.fired` events to other tests'
     // audit logs at random moments.
     config.alerts.worker_period_ms = 0;
+    // Audit rows are sealed into the hash chain by hand
+    // (`TestApp::seal_audit`), so tests that tamper with the chain know
+    // what is sealed; `audit::sealed_in_the_background` runs the sealer.
+    config.audit.seal_interval_ms = 0;
     config
 }
 
@@ -435,9 +439,18 @@ impl TestApp {
         }
     }
 
-    /// Number of audit rows (sequence number of the chain head).
+    /// Number of audit rows (sealed or not).
     pub async fn audit_row_count(&self) -> i64 {
-        self.db_run(|conn| Ok(ostiary::store::audit::head(conn)?.0))
+        use diesel::prelude::*;
+        use ostiary::db::schema::security_audit_logs::dsl::*;
+        self.db_run(|conn| Ok(security_audit_logs.count().get_result::<i64>(conn)?))
+            .await
+    }
+
+    /// Seal every committed audit row into the hash chain now.
+    pub async fn seal_audit(&self) -> ostiary::audit::seal::Pass {
+        let now = self.state.now();
+        self.db_run(move |conn| ostiary::audit::seal::seal_now(conn, now))
             .await
     }
 

@@ -126,12 +126,13 @@ pub async fn get_event(
         newest_first: true,
         ..AuditFilter::default()
     };
+    let seq = row.seq;
     let (id, request_id, session_id) = (
         row.id.clone(),
         row.request_id.clone(),
         row.session_id.clone(),
     );
-    let (same_request, same_session) = state
+    let ((same_request, same_session), seal) = state
         .db
         .run(move |conn| {
             let mut related = |field: Option<String>, by_session: bool| match field {
@@ -146,7 +147,8 @@ pub async fn get_event(
                     around(conn, filter, &id)
                 }
             };
-            Ok((related(request_id, false)?, related(session_id, true)?))
+            let related = (related(request_id, false)?, related(session_id, true)?);
+            Ok((related, crate::store::audit::seal_of(conn, seq)?))
         })
         .await?;
     let you = console.current.user.id.to_string();
@@ -166,7 +168,10 @@ pub async fn get_event(
         session_id,
         user_agent: row.user_agent.clone().unwrap_or_default(),
         details,
-        hash: row.hash.clone(),
+        hash: seal.map_or_else(
+            || console.chrome.t.get("admin.audit.not_sealed").0.to_owned(),
+            |s| s.hash,
+        ),
         same_request: same_request
             .into_iter()
             .map(|r| EventRow::of(r, &you))

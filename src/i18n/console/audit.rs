@@ -49,6 +49,10 @@ pub const EN: &[(&str, &str)] = &[
     ),
     ("admin.audit.verify_rows", "{} events checked."),
     (
+        "admin.audit.verify_unsealed",
+        "{} newer events are not sealed into the chain yet (the sealer links them within about a second).",
+    ),
+    (
         "admin.audit.verify_broken",
         "The audit chain is broken: the log was tampered with or damaged.",
     ),
@@ -62,6 +66,7 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.audit.session", "Session id"),
     ("admin.audit.sequence", "Number in the chain"),
     ("admin.audit.hash", "Hash of this event in the chain"),
+    ("admin.audit.not_sealed", "not sealed into the chain yet"),
     ("admin.audit.details", "Details"),
     ("admin.audit.same_request", "In the same request"),
     ("admin.audit.same_session", "In the same session"),
@@ -118,6 +123,10 @@ pub const DE: &[(&str, &str)] = &[
     ),
     ("admin.audit.verify_rows", "{} Ereignisse geprüft."),
     (
+        "admin.audit.verify_unsealed",
+        "{} neuere Ereignisse sind noch nicht in die Kette eingebunden (das geschieht binnen etwa einer Sekunde).",
+    ),
+    (
         "admin.audit.verify_broken",
         "Die Audit-Kette ist gebrochen: das Protokoll wurde manipuliert oder beschädigt.",
     ),
@@ -134,6 +143,10 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.audit.session", "Sitzungs-ID"),
     ("admin.audit.sequence", "Nummer in der Kette"),
     ("admin.audit.hash", "Hash dieses Ereignisses in der Kette"),
+    (
+        "admin.audit.not_sealed",
+        "noch nicht in die Kette eingebunden",
+    ),
     ("admin.audit.details", "Einzelheiten"),
     ("admin.audit.same_request", "In derselben Anfrage"),
     ("admin.audit.same_session", "In derselben Sitzung"),

@@ -319,7 +319,7 @@ pub async fn update(
                 };
                 let before = ClientView::of(&client);
                 let mut spec = ClientSpec::of(&client);
-                patch.apply(&mut spec);
+                patch.clone().apply(&mut spec);
                 let settings = match spec::validate(&spec) {
                     Ok(s) => s,
                     Err(invalid) => return Ok(Err(Refusal::Invalid(invalid))),

@@ -185,7 +185,7 @@ pub async fn handle(
                 )?;
                 super::audit_issued(conn, &actor, grant::AUTHORIZATION_CODE, &grant, now)?;
                 Ok(Ok(UserIssue {
-                    client,
+                    client: client.clone(),
                     grant,
                     user,
                     memberships,
@@ -193,7 +193,7 @@ pub async fn handle(
                     nonce: row.nonce,
                     refresh_token,
                     resources,
-                    jkt,
+                    jkt: jkt.clone(),
                 }))
             })
         })

@@ -139,7 +139,7 @@ pub async fn handle(
                 )?;
                 super::audit_issued(conn, &actor, grant::DEVICE_CODE, &grant, now)?;
                 Ok(Ok(UserIssue {
-                    client,
+                    client: client.clone(),
                     grant,
                     user,
                     memberships,
@@ -147,7 +147,7 @@ pub async fn handle(
                     nonce: None,
                     refresh_token,
                     resources,
-                    jkt,
+                    jkt: jkt.clone(),
                 }))
             })
         })

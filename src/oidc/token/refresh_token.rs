@@ -124,10 +124,11 @@ pub async fn handle(
                 // The new refresh token keeps the family's scope (RFC 6749 §6).
                 let refresh_token = super::new_refresh_token(conn, &st, &grant, &rt.scope, now)?;
                 super::audit_issued(conn, &actor, grant::REFRESH_TOKEN, &grant, now)?;
-                let scopes =
-                    requested.unwrap_or_else(|| scope::parse(&rt.scope).unwrap_or_default());
+                let scopes = requested
+                    .clone()
+                    .unwrap_or_else(|| scope::parse(&rt.scope).unwrap_or_default());
                 Ok(Ok(UserIssue {
-                    client,
+                    client: client.clone(),
                     grant,
                     user,
                     memberships,
@@ -135,7 +136,7 @@ pub async fn handle(
                     nonce: None,
                     refresh_token: Some(refresh_token),
                     resources,
-                    jkt,
+                    jkt: jkt.clone(),
                 }))
             })
         })

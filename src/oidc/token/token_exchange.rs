@@ -201,7 +201,7 @@ pub async fn handle(
                     &actor_record,
                     Event::new(Action::TokenExchanged, Outcome::Success)
                         .target("grant", gid.as_str())
-                        .details(details),
+                        .details(details.clone()),
                     now,
                 )?;
                 Ok(true)
