@@ -603,6 +603,12 @@ async fn scenario(cluster: &mut Cluster) {
                     r.started.checked_duration_since(killed_at),
                     cluster.logs()
                 );
+                // nginx names the instance it tried: the killed one.
+                assert!(
+                    why.contains(&instance2),
+                    "a transport failure on another instance than the killed one: {why}"
+                );
+                eprintln!("multi_instance: cut by the SIGKILL: {why}");
                 tolerated += 1;
             }
             Err(Failure::Wrong(why)) => panic!("a flow failed: {why}\n{}", cluster.logs()),
