@@ -6,6 +6,7 @@
 // Test code: failing loudly is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cluster;
 mod console_support;
 mod helpers;
 mod ldap_support;
@@ -65,6 +66,7 @@ mod master_key;
 mod mfa;
 mod mfa_policy;
 mod migrations;
+mod multi_instance;
 mod ops;
 mod par;
 mod passkeys;
