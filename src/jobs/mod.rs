@@ -5,3 +5,4 @@
 pub mod maintenance;
 #[cfg(feature = "saml")]
 pub mod saml_metadata;
+pub mod shutdown;

@@ -197,6 +197,8 @@ pub struct Mailer {
     /// Where delivery records go, and their clock.
     pub(super) db: crate::db::Db,
     pub(super) clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// Background sends in flight; shutdown waits for them.
+    pub pending: super::pending::Pending,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -226,6 +228,7 @@ impl Mailer {
                 runtime,
                 db,
                 clock,
+                pending: Default::default(),
             });
         };
         let tls_params = || {
@@ -250,6 +253,7 @@ impl Mailer {
             runtime,
             db,
             clock,
+            pending: Default::default(),
         })
     }
 
