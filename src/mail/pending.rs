@@ -10,13 +10,16 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 /// The background sends in flight (clones share the count).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Pending(Arc<Inner>);
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Inner {
     count: AtomicUsize,
     idle: Notify,
+    /// The main runtime: an HTTP worker's runtime ends with the worker at
+    /// shutdown, and would drop a send spawned on it mid-flight.
+    runtime: tokio::runtime::Handle,
 }
 
 /// Decrements the count when the task ends, however it ends.
@@ -31,11 +34,20 @@ impl Drop for Guard {
 }
 
 impl Pending {
-    /// Run `task` on the runtime, counted until it ends.
+    /// Count the tasks spawned on `runtime` (the main one).
+    pub fn new(runtime: tokio::runtime::Handle) -> Self {
+        Self(Arc::new(Inner {
+            count: AtomicUsize::new(0),
+            idle: Notify::new(),
+            runtime,
+        }))
+    }
+
+    /// Run `task` on the main runtime, counted until it ends.
     pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
         self.0.count.fetch_add(1, Ordering::AcqRel);
         let guard = Guard(self.0.clone());
-        tokio::spawn(async move {
+        self.0.runtime.spawn(async move {
             let _guard = guard;
             task.await;
         });
@@ -70,7 +82,7 @@ mod tests {
 
     #[tokio::test]
     async fn waits_for_running_tasks_and_gives_up_after_the_timeout() {
-        let pending = Pending::default();
+        let pending = Pending::new(tokio::runtime::Handle::current());
         assert!(pending.wait(Duration::from_millis(1)).await);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         pending.spawn(async move {

@@ -225,10 +225,10 @@ impl Mailer {
             return Ok(Self {
                 target: Target::Log,
                 from: from_address(config)?,
+                pending: super::pending::Pending::new(runtime.clone()),
                 runtime,
                 db,
                 clock,
-                pending: Default::default(),
             });
         };
         let tls_params = || {
@@ -250,10 +250,10 @@ impl Mailer {
         Ok(Self {
             target: Target::Smtp(builder.build()),
             from: s.from,
+            pending: super::pending::Pending::new(runtime.clone()),
             runtime,
             db,
             clock,
-            pending: Default::default(),
         })
     }
 

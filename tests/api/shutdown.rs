@@ -124,11 +124,15 @@ fn mail_statuses(db: &Path) -> Vec<String> {
     diesel::select(diesel::dsl::sql::<
         diesel::sql_types::Nullable<diesel::sql_types::Text>,
     >(
-        "(SELECT group_concat(status, ',') FROM mail_deliveries)"
+        "(SELECT group_concat(kind || ':' || status, ',') FROM mail_deliveries)",
     ))
     .get_result::<Option<String>>(&mut conn)
     .unwrap()
-    .map(|s| s.split(',').map(str::to_owned).collect())
+    .map(|s| {
+        let mut all: Vec<String> = s.split(',').map(str::to_owned).collect();
+        all.sort();
+        all
+    })
     .unwrap_or_default()
 }
 
@@ -277,7 +281,7 @@ async fn sigterm_finishes_requests_and_mail_in_flight_then_exits_0() {
     assert_eq!(to, [email, email], "{}", server_log());
     assert_eq!(
         mail_statuses(&d.join("data/ostiary.db")),
-        ["sent", "sent"],
+        ["password_changed:sent", "password_reset:sent"],
         "{}",
         server_log()
     );
