@@ -15,6 +15,7 @@ use crate::crypto::signing::KeyStore;
 use crate::db::Db;
 use crate::db::migrations::run_migrations;
 use crate::error::AppError;
+use crate::jobs::shutdown::{self, Background};
 use crate::keys::signing;
 use crate::state::AppState;
 
@@ -42,6 +43,7 @@ pub struct Application {
     server: Server,
     management: Option<Server>,
     state: AppState,
+    background: Background,
 }
 
 fn bind(address: &str, what: &str) -> Result<(TcpListener, u16), AppError> {
@@ -72,7 +74,9 @@ pub fn check_config(config: &Config) -> Vec<String> {
 /// that touches data needs.
 pub async fn prepare_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, AppError> {
     let db = Db::connect(config.database_url.expose(), &config.database)?;
-    let applied = db.run(run_migrations).await?;
+    // Without the statement timeout: an index on a large table may take
+    // longer to build.
+    let applied = db.run_unbounded(run_migrations).await?;
     if !applied.is_empty() {
         tracing::info!(?applied, "applied database migrations");
     }
@@ -186,25 +190,8 @@ impl Application {
             address => Some(bind(address, "management_listen")?),
         };
         let state = prepare_state(config, options.clock).await?;
-        tokio::spawn(refresh_keys(state.clone()));
-        tokio::spawn(crate::keys::data::refresh(
-            state.db.clone(),
-            state.master.clone(),
-            state.envelope.clone(),
-            std::time::Duration::from_secs(state.config.keys.data_key_cache_ttl_secs),
-        ));
-        tokio::spawn(crate::jobs::maintenance::run(
-            state.clone(),
-            std::time::Duration::from_secs(300),
-        ));
-        tokio::spawn(crate::webhooks::worker::run(state.clone()));
-        tokio::spawn(crate::alerts::evaluate::run(state.clone()));
-        tokio::spawn(crate::jobs::seal::run(state.clone()));
-        #[cfg(feature = "saml")]
-        tokio::spawn(crate::jobs::saml_metadata::run(
-            state.clone(),
-            crate::jobs::saml_metadata::PERIOD,
-        ));
+        let background = spawn_background(&state);
+        let shutdown_timeout = state.config.server.shutdown_timeout_secs;
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()
@@ -215,6 +202,10 @@ impl Application {
                 .configure(crate::routes::configure)
                 .default_service(web::to(crate::routes::not_found))
         })
+        // Signals are ours (`run_until_stopped`): SIGINT is graceful too,
+        // and both listeners stop together.
+        .disable_signals()
+        .shutdown_timeout(shutdown_timeout)
         .listen(listener)
         .map_err(|e| AppError::Config(format!("cannot serve: {e}")))?;
         if let Some(workers) = options.workers {
@@ -230,6 +221,7 @@ impl Application {
             server: server.run(),
             management,
             state,
+            background,
         })
     }
 
@@ -248,17 +240,87 @@ impl Application {
         &self.state
     }
 
-    /// Serve until the process is stopped.
+    /// Serve until SIGTERM or SIGINT, then shut down gracefully (see
+    /// [`Self::run_until`]).
     pub async fn run_until_stopped(self) -> Result<(), AppError> {
-        let stopped = |e: std::io::Error| AppError::Internal(format!("server stopped: {e}"));
-        match self.management {
-            Some(management) => {
-                let (public, _) = tokio::join!(self.server, management);
-                public.map_err(stopped)
-            }
-            None => self.server.await.map_err(stopped),
-        }
+        self.run_until(async {
+            let signal = shutdown::signal().await;
+            tracing::info!(signal, "shutting down");
+        })
+        .await
     }
+
+    /// Serve until `stop` completes, then shut down gracefully: both
+    /// listeners close (new connections are refused), in-flight requests
+    /// finish within `server.shutdown_timeout_secs`, the background jobs
+    /// stop, and [`shutdown::flush`] runs last.
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), AppError> {
+        let Self {
+            server,
+            management,
+            state,
+            background,
+            ..
+        } = self;
+        let handles: Vec<_> = std::iter::once(server.handle())
+            .chain(management.as_ref().map(Server::handle))
+            .collect();
+        let trigger = tokio::spawn(async move {
+            stop.await;
+            tracing::info!("closing the listeners; finishing in-flight requests");
+            for handle in &handles {
+                // `stop` only sends the command here; the servers' own
+                // futures below complete when they are done.
+                drop(handle.stop(true));
+            }
+        });
+        let stopped = |e: std::io::Error| AppError::Internal(format!("server stopped: {e}"));
+        let served = match management {
+            Some(management) => {
+                let (public, management) = tokio::join!(server, management);
+                public.and(management).map_err(stopped)
+            }
+            None => server.await.map_err(stopped),
+        };
+        trigger.abort();
+        tracing::info!("listeners closed; stopping background jobs");
+        let timeout = std::time::Duration::from_secs(state.config.server.shutdown_timeout_secs);
+        background.stop(timeout).await;
+        shutdown::flush(&state).await;
+        served
+    }
+}
+
+/// Start the server's background jobs under one [`Background`], so that
+/// shutdown stops them together.
+fn spawn_background(state: &AppState) -> Background {
+    let mut background = Background::default();
+    background.spawn("refresh_keys", refresh_keys(state.clone()));
+    background.spawn(
+        "refresh_data_keys",
+        crate::keys::data::refresh(
+            state.db.clone(),
+            state.master.clone(),
+            state.envelope.clone(),
+            std::time::Duration::from_secs(state.config.keys.data_key_cache_ttl_secs),
+        ),
+    );
+    background.spawn(
+        "maintenance",
+        crate::jobs::maintenance::run(state.clone(), std::time::Duration::from_secs(300)),
+    );
+    background.spawn("webhooks", crate::webhooks::worker::run(state.clone()));
+    background.spawn("alerts", crate::alerts::evaluate::run(state.clone()));
+    background.spawn("audit_sealer", crate::jobs::seal::run(state.clone()));
+    #[cfg(feature = "saml")]
+    background.spawn(
+        "saml_metadata",
+        crate::jobs::saml_metadata::run(state.clone(), crate::jobs::saml_metadata::PERIOD),
+    );
+    background
 }
 
 /// The management listener (S1): metrics and health checks only, one
@@ -274,6 +336,8 @@ fn management_server(state: &AppState, listener: TcpListener) -> Result<Server, 
             .default_service(web::to(crate::routes::not_found))
     })
     .workers(1)
+    .disable_signals()
+    .shutdown_timeout(state.config.server.shutdown_timeout_secs)
     .listen(listener)
     .map_err(|e| AppError::Config(format!("cannot serve: {e}")))?
     .run())

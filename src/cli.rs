@@ -291,13 +291,13 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             let db = Db::connect(config.database_url.expose(), &config.database)?;
-            let applied = db.run(run_migrations).await?;
+            let applied = db.run_unbounded(run_migrations).await?;
             print_json(&json!({ "applied": applied }));
             Ok(ExitCode::SUCCESS)
         }
         Command::User(UserCommand::List { email, org }) => {
             let db = Db::connect(config.database_url.expose(), &config.database)?;
-            db.run(run_migrations).await?;
+            db.run_unbounded(run_migrations).await?;
             let listed = db
                 .run(move |conn| accounts::list_users(conn, email.as_deref(), org.as_deref()))
                 .await?;
@@ -362,7 +362,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, AppError> {
                 organization: org.map(|o| (o, role.unwrap_or(default_role))),
             };
             let db = Db::connect(config.database_url.expose(), &config.database)?;
-            db.run(run_migrations).await?;
+            db.run_unbounded(run_migrations).await?;
             let now = SystemClock.now();
             let created = db
                 .run(move |conn| accounts::create_user(conn, &Actor::system("cli"), &spec, now))

@@ -45,6 +45,21 @@ pub enum AppError {
     /// An email could not be handed to the SMTP server.
     #[error("the email could not be sent")]
     MailUnavailable,
+    /// The database cannot serve now (unreachable, connection lost,
+    /// statement timeout, SQLite busy): 503 with `Retry-After`. The cause
+    /// is for the log only.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl AppError {
+    /// Whether this is "the service is temporarily unavailable" (503), as
+    /// protocol and API errors map it too. `Db::run` turns database errors
+    /// that mean "unavailable" into [`Self::Unavailable`]; a pool timeout
+    /// counts even when it did not pass through it.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Unavailable(_) | Self::Pool(_))
+    }
 }
 
 impl AppError {
@@ -58,6 +73,7 @@ impl AppError {
             Self::Forbidden(_) => "error.forbidden",
             Self::Overloaded => "error.overloaded",
             Self::MailUnavailable => "error.mail",
+            e if e.is_unavailable() => "error.unavailable",
             _ => "error.internal",
         })
     }
@@ -73,6 +89,7 @@ impl AppError {
             Self::Csrf => t.text("error.csrf.message").into(),
             Self::Overloaded => t.text("error.overloaded.message").into(),
             Self::MailUnavailable => t.text("error.mail.message").into(),
+            e if e.is_unavailable() => t.text("error.unavailable.message").into(),
             _ => t.text("error.internal.message").into(),
         }
     }
@@ -86,6 +103,7 @@ impl ResponseError for AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Csrf | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Overloaded | Self::MailUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            e if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -93,7 +111,11 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let request_id = request_id::current();
-        if status.is_server_error() && !matches!(self, Self::Overloaded | Self::MailUnavailable) {
+        if self.is_unavailable() {
+            tracing::warn!(%request_id, error = %self, "request failed: database unavailable");
+        } else if status.is_server_error()
+            && !matches!(self, Self::Overloaded | Self::MailUnavailable)
+        {
             tracing::error!(%request_id, error = %self, "request failed");
         } else {
             tracing::info!(%request_id, status = status.as_u16(), error = %self, "request refused");
@@ -109,9 +131,18 @@ impl ResponseError for AppError {
         if matches!(self, Self::Overloaded) {
             headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
         }
+        if self.is_unavailable() {
+            headers.insert(
+                RETRY_AFTER,
+                HeaderValue::from_static(UNAVAILABLE_RETRY_AFTER),
+            );
+        }
         response
     }
 }
+
+/// `Retry-After` (seconds) of a 503 while the database is unavailable.
+pub const UNAVAILABLE_RETRY_AFTER: &str = "5";
 
 /// The error page (`templates/error/error.html`).
 #[derive(Template)]

@@ -50,6 +50,7 @@ pub struct Config {
     /// Name of the organization created by `/setup`.
     pub default_organization: String,
     pub database: DatabaseConfig,
+    pub server: ServerConfig,
     pub session: SessionConfig,
     pub password: PasswordConfig,
     pub throttle: ThrottleConfig,
@@ -387,10 +388,48 @@ impl Default for OidcConfig {
 pub struct DatabaseConfig {
     /// Maximum pooled connections.
     pub pool_size: u32,
-    /// Seconds to wait for a pooled connection.
+    /// Seconds to wait for a pooled connection (also libpq's
+    /// `connect_timeout` for a new PostgreSQL connection); then the request
+    /// fails with 503.
     pub connect_timeout_secs: u64,
-    /// SQLite `busy_timeout` in milliseconds.
+    /// SQLite `busy_timeout` in milliseconds: bounds every wait for the
+    /// database lock (SQLite has no statement timeout).
     pub sqlite_busy_timeout_ms: u64,
+    /// PostgreSQL `statement_timeout` set on every connection: no query runs
+    /// longer (the request answers 503); 0 turns it off. Migrations run
+    /// without it.
+    pub statement_timeout_ms: u64,
+    /// PostgreSQL `idle_in_transaction_session_timeout` set on every
+    /// connection: a transaction left idle this long is ended by the server
+    /// (its locks released); 0 turns it off.
+    pub idle_in_transaction_timeout_ms: u64,
+    /// While the last connection attempt failed (database down), how long a
+    /// request waits for a connection before answering 503, instead of
+    /// `connect_timeout_secs`.
+    pub unavailable_timeout_ms: u64,
+    /// How long `/readyz` waits for a connection and `SELECT 1` before it
+    /// answers 503.
+    pub readiness_timeout_ms: u64,
+}
+
+/// The HTTP server (`[server]`, e.g.
+/// `OSTIARY_SERVER__SHUTDOWN_TIMEOUT_SECS=30`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// On SIGTERM or SIGINT: how long in-flight requests may take to finish
+    /// after the listeners closed, and then (again at most this long) how
+    /// long pending work (mail being sent, background jobs) may take
+    /// before the process exits.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            shutdown_timeout_secs: 30,
+        }
+    }
 }
 
 /// Browser session lifetimes.
@@ -465,6 +504,7 @@ impl Default for Config {
             setup_token: None,
             default_organization: "Default".into(),
             database: DatabaseConfig::default(),
+            server: ServerConfig::default(),
             session: SessionConfig::default(),
             password: PasswordConfig::default(),
             throttle: ThrottleConfig::default(),
@@ -485,8 +525,12 @@ impl Default for DatabaseConfig {
     fn default() -> Self {
         Self {
             pool_size: 10,
-            connect_timeout_secs: 10,
+            connect_timeout_secs: 5,
             sqlite_busy_timeout_ms: 10_000,
+            statement_timeout_ms: 10_000,
+            idle_in_transaction_timeout_ms: 60_000,
+            unavailable_timeout_ms: 1_000,
+            readiness_timeout_ms: 2_000,
         }
     }
 }

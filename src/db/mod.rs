@@ -3,10 +3,12 @@
 //! which every Diesel call leaves the async workers for the blocking pool.
 
 mod columns;
+pub mod health;
 pub mod migrations;
 mod pool;
 pub mod schema;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::pg::PgConnection;
@@ -64,6 +66,15 @@ impl Backend {
 pub struct Db {
     pool: r2d2::Pool<pool::Manager>,
     backend: Backend,
+    health: Arc<health::Health>,
+    /// How long a request waits for a connection normally, and while the
+    /// database is known to be unreachable.
+    checkout_timeout: Duration,
+    unavailable_timeout: Duration,
+    readiness_timeout: Duration,
+    /// The `SET …` that restores the PostgreSQL session bounds after
+    /// [`Db::run_unbounded`].
+    pg_session: String,
 }
 
 impl std::fmt::Debug for Db {
@@ -84,15 +95,35 @@ pub struct PoolState {
 
 impl Db {
     /// Open a pool for `url` (creating the SQLite file and its directory).
+    ///
+    /// Connections are made on demand (`min_idle` 0: no background
+    /// reconnection loop while the database is down); a checkout is not
+    /// tested with a query (see [`pool`]), and waits at most
+    /// `connect_timeout_secs`, or `unavailable_timeout_ms` while the last
+    /// connection attempt failed, then fails with [`AppError::Unavailable`].
     pub fn connect(url: &str, settings: &DatabaseConfig) -> Result<Self, AppError> {
         let backend = Backend::from_url(url).map_err(AppError::Config)?;
-        let manager = pool::Manager::new(backend, url, settings.sqlite_busy_timeout_ms)?;
+        let health = Arc::new(health::Health::default());
+        let manager = pool::Manager::new(backend, url, settings, health.clone())?;
+        let checkout_timeout = Duration::from_secs(settings.connect_timeout_secs.max(1));
         let pool = r2d2::Pool::builder()
             .max_size(settings.pool_size)
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(settings.connect_timeout_secs))
+            // Only checks connections older than the last lost one: free
+            // in steady state (`pool::Manager::is_valid`).
+            .test_on_check_out(true)
+            .connection_timeout(checkout_timeout)
+            .error_handler(Box::new(pool::ErrorSink(health.clone())))
             .build(manager)?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            health,
+            checkout_timeout,
+            unavailable_timeout: Duration::from_millis(settings.unavailable_timeout_ms.max(1)),
+            readiness_timeout: Duration::from_millis(settings.readiness_timeout_ms.max(1)),
+            pg_session: pool::pg_session_settings(settings),
+        })
     }
 
     /// Which backend this is.
@@ -101,15 +132,79 @@ impl Db {
     }
 
     /// Run `f` with a pooled connection on the blocking thread pool.
+    ///
+    /// No connection within the checkout timeout, a lost connection, a
+    /// statement cancelled by `statement_timeout` or SQLite busy beyond its
+    /// `busy_timeout` all become [`AppError::Unavailable`] (503); a
+    /// connection that was lost is dropped from the pool.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
+        let timeout = if self.health.is_down() {
+            self.unavailable_timeout
+        } else {
+            self.checkout_timeout
+        };
+        self.run_with(timeout, f).await
+    }
+
+    /// [`Db::run`] without the PostgreSQL `statement_timeout` (migrations:
+    /// building an index on a large table may take longer); the bound is
+    /// restored afterwards, or the connection is dropped.
+    pub async fn run_unbounded<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let restore = self.pg_session.clone();
+        self.run(move |conn| {
+            if !matches!(conn, DbConnection::Pg(_)) {
+                return f(conn);
+            }
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SET statement_timeout = 0")?;
+            let result = f(conn);
+            conn.batch_execute(&restore)?;
+            result
+        })
+        .await
+    }
+
+    /// Whether the database answers `SELECT 1` within the readiness
+    /// timeout (`/readyz`).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        self.run_with(self.readiness_timeout, |conn| {
+            use diesel::connection::SimpleConnection;
+            Ok(conn.batch_execute("SELECT 1")?)
+        })
+        .await
+    }
+
+    async fn run_with<T, F>(&self, timeout: Duration, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
         let pool = self.pool.clone();
+        let health = self.health.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
+            let mut pooled = pool.get_timeout(timeout).map_err(|e| {
+                health.connection_lost();
+                AppError::Unavailable(format!("no database connection: {e}"))
+            })?;
+            let result = f(&mut pooled.conn);
+            match result {
+                Err(AppError::Database(e)) if health::is_unavailable(&e) => {
+                    if health::is_connection_lost(&e) {
+                        pooled.broken = true;
+                        health.connection_lost();
+                    }
+                    Err(AppError::Unavailable(format!("database unavailable: {e}")))
+                }
+                other => other,
+            }
         })
         .await
         .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?

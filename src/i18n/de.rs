@@ -65,6 +65,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "error.overloaded.message",
         "Gerade werden zu viele Anmeldungen verarbeitet. Bitte versuchen Sie es gleich noch einmal.",
     ),
+    ("error.unavailable", "Vorübergehend nicht verfügbar"),
+    (
+        "error.unavailable.message",
+        "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es in einigen Sekunden erneut.",
+    ),
     ("error.mail", "E-Mail konnte nicht gesendet werden"),
     (
         "error.mail.message",

@@ -65,6 +65,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "error.overloaded.message",
         "Too many sign-ins are being processed right now. Please try again in a moment.",
     ),
+    ("error.unavailable", "Temporarily unavailable"),
+    (
+        "error.unavailable.message",
+        "The service is temporarily unavailable. Please try again in a few seconds.",
+    ),
     ("error.mail", "Email could not be sent"),
     (
         "error.mail.message",

@@ -6,3 +6,4 @@ pub mod maintenance;
 #[cfg(feature = "saml")]
 pub mod saml_metadata;
 pub mod seal;
+pub mod shutdown;

@@ -45,7 +45,9 @@ pub async fn send(
 /// wait for SMTP, and a failure is in the delivery records and the log.
 pub fn send_later(mailer: &std::sync::Arc<Mailer>, to: String, message: Message, locale: Locale) {
     let mailer = mailer.clone();
-    tokio::spawn(async move {
+    // Counted: a graceful shutdown waits for it (`jobs::shutdown::flush`).
+    let pending = mailer.pending.clone();
+    pending.spawn(async move {
         let actor = Actor::system("notice");
         if let Err(e) = send(&mailer, &actor, &to, &message, locale).await {
             tracing::warn!(error = %e, kind = message.kind(), "security notice not sent");

@@ -5,6 +5,7 @@
 
 pub mod deliver;
 pub mod message;
+pub mod pending;
 pub mod purge;
 pub mod transport;
 

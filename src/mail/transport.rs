@@ -197,6 +197,8 @@ pub struct Mailer {
     /// Where delivery records go, and their clock.
     pub(super) db: crate::db::Db,
     pub(super) clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// Background sends in flight; shutdown waits for them.
+    pub pending: super::pending::Pending,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -223,6 +225,7 @@ impl Mailer {
             return Ok(Self {
                 target: Target::Log,
                 from: from_address(config)?,
+                pending: super::pending::Pending::new(runtime.clone()),
                 runtime,
                 db,
                 clock,
@@ -247,6 +250,7 @@ impl Mailer {
         Ok(Self {
             target: Target::Smtp(builder.build()),
             from: s.from,
+            pending: super::pending::Pending::new(runtime.clone()),
             runtime,
             db,
             clock,

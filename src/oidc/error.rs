@@ -177,6 +177,14 @@ impl From<AppError> for OAuthError {
                 "The server is busy; try again shortly.",
                 StatusCode::SERVICE_UNAVAILABLE,
             ),
+            other if other.is_unavailable() => {
+                tracing::warn!(request_id = %crate::request_id::current(), error = %other, "protocol request failed: database unavailable");
+                Self::new(
+                    ErrorCode::TemporarilyUnavailable,
+                    "The service is temporarily unavailable; try again shortly.",
+                    StatusCode::SERVICE_UNAVAILABLE,
+                )
+            }
             other => {
                 tracing::error!(request_id = %crate::request_id::current(), error = %other, "protocol request failed");
                 Self::server_error()
@@ -200,6 +208,12 @@ impl ResponseError for OAuthError {
         let headers = res.headers_mut();
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+        if self.error == ErrorCode::TemporarilyUnavailable {
+            headers.insert(
+                actix_web::http::header::RETRY_AFTER,
+                HeaderValue::from_static(crate::error::UNAVAILABLE_RETRY_AFTER),
+            );
+        }
         if let Some(challenge) = &self.challenge
             && let Ok(value) = HeaderValue::from_str(challenge)
         {

@@ -1,9 +1,8 @@
 //! Operations endpoints: `/healthz` (process alive), `/readyz` (database
 //! reachable), `/metrics` (Prometheus text format).
 
-use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use actix_web::{HttpResponse, web};
-use diesel::connection::SimpleConnection;
 use serde_json::json;
 
 use crate::state::AppState;
@@ -13,17 +12,18 @@ pub async fn get_healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// `GET /readyz`
+/// `GET /readyz`: 200 when the database answers `SELECT 1` within
+/// `database.readiness_timeout_ms`, else 503 (no cause in the body).
 pub async fn get_readyz(state: web::Data<AppState>) -> HttpResponse {
-    let reachable = state
-        .db
-        .run(|conn| Ok(conn.batch_execute("SELECT 1")?))
-        .await;
-    match reachable {
-        Ok(()) => HttpResponse::Ok().json(json!({"status": "ready", "database": "ok"})),
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok()
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .json(json!({"status": "ready", "database": "ok"})),
         Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
+            tracing::warn!(request_id = %crate::request_id::current(), error = %e, "readiness check failed");
             HttpResponse::ServiceUnavailable()
+                .insert_header((CACHE_CONTROL, "no-store"))
+                .insert_header((RETRY_AFTER, crate::error::UNAVAILABLE_RETRY_AFTER))
                 .json(json!({"status": "unavailable", "database": "unreachable"}))
         }
     }

@@ -95,6 +95,15 @@ impl From<AppError> for Problem {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the service is busy; retry later",
             ),
+            other if other.is_unavailable() => {
+                tracing::warn!(request_id = %request_id::current(), error = %other, "admin API request failed: database unavailable");
+                let mut p = Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the service is temporarily unavailable; retry later",
+                );
+                p.retry_after = Some(5);
+                p
+            }
             other => {
                 let mut p = Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
