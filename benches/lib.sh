@@ -106,7 +106,9 @@ CONF
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w start >/dev/null ||
     { tail -30 "$PG_DATA/server.log" >&2; die "private PostgreSQL did not start"; }
   PG_URL_BASE=postgres://postgres@127.0.0.1:$PG_PORT
+  # In template1 too, so every database created after has the view.
   psql -qAt "$PG_URL_BASE/postgres" -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
+  psql -qAt "$PG_URL_BASE/template1" -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
   log "private PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PG_PORT ($PG_DATA)"
 }
 

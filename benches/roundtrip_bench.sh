@@ -31,7 +31,7 @@ COUNT_SECONDS=${BENCH_COUNT_SECONDS:-6}
 SKIP_PEER=${BENCH_SKIP_PEER:-0}
 REDIRECT_URI=http://127.0.0.1:9999/cb
 USER_EMAIL=bench@example.com
-USER_PASSWORD='bench password that is long enough 42'
+USER_PASSWORD='quiet violet harbor lantern 42 drifting'
 BENCH_TAG=roundtrip
 # shellcheck source=benches/lib.sh
 source "$BENCH/lib.sh"
@@ -174,7 +174,7 @@ measure() { # BACKEND N
 # ---------------------------------------------------------------- hash time
 # The argon2 hash of the configured parameters, timed through the CLI:
 # median of `user create --password-stdin` (one hash) minus median of
-# `user get` (same start-up and database work, no hash), 7 calls each.
+# `user show` (same start-up and database work, no hash), 7 calls each.
 hash_time() {
   export OSTIARY_DATA_DIR=$TMP/hash/data
   mkdir -p "$OSTIARY_DATA_DIR"
@@ -185,7 +185,7 @@ hash_time() {
     t0=$(date +%s%N)
     printf '%s\n' "$USER_PASSWORD" | "$BIN" user create --email "hash-$i@example.com" --password-stdin >/dev/null
     t1=$(date +%s%N)
-    "$BIN" user get "hash-$i@example.com" >/dev/null
+    "$BIN" user show "hash-$i@example.com" >/dev/null
     t2=$(date +%s%N)
     creates+=($(((t1 - t0) / 1000)))
     gets+=($(((t2 - t1) / 1000)))
