@@ -7,7 +7,8 @@
 # Env: BENCH_DURATION (wrk -d, default 10s), BENCH_SKIP_PEER=1 (Ostiary only),
 #      BENCH_SKIP_OSTIARY=1 (oidc-provider only: checks the peer side).
 # Everything listens on 127.0.0.1 only; every process started here is stopped
-# on exit. Writes the Markdown table to stdout and to benches/RESULTS.md.
+# on exit. Writes the Markdown table to stdout and to its section of
+# benches/RESULTS.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -246,4 +247,7 @@ if [[ $SKIP_PEER != 1 ]] && [[ -r /proc/$OP_PID/status ]]; then
   meta op_rss_kib "$(awk '/^VmRSS:/ {print $2}' "/proc/$OP_PID/status")"
 fi
 
-node "$BENCH/report.mjs" "$RESULTS" | tee "$BENCH/RESULTS.md"
+# Only this script's section of RESULTS.md is replaced (other benchmarks
+# keep theirs).
+node "$BENCH/report.mjs" "$RESULTS" | tee "$TMP/section.md"
+node "$BENCH/put_section.mjs" "$BENCH/RESULTS.md" oidc <"$TMP/section.md"

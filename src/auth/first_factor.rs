@@ -27,6 +27,8 @@ pub async fn complete(
     let now = state.now();
     let state2 = state.clone();
     let method = first.method;
+    // The rules from the cache: no query inside the write transaction.
+    let rules = state.clients.mfa_rules(&state.db).await?;
     let (next, notices) = state
         .db
         .run(move |conn| {
@@ -38,7 +40,12 @@ pub async fn complete(
                     None
                 } else if factors::of(conn, &first.user_id)?.any() {
                     Some(pending::Purpose::Verify)
-                } else if policy::required_at_login(conn, &first.user_id, method.as_str())? {
+                } else if policy::required_at_login_by(
+                    conn,
+                    &rules,
+                    &first.user_id,
+                    method.as_str(),
+                )? {
                     Some(pending::Purpose::Enroll)
                 } else {
                     None

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::logout::{self, Ended, end_all_tx};
 use crate::store::sessions::{self, AuthSession};
-use crate::store::users::{self, User};
+use crate::store::users::User;
 use crate::store::{naive, utc, write_tx};
 
 /// The session cookie name (`__Host-`: Secure, Path=/, no Domain).
@@ -78,15 +78,12 @@ pub fn resolve(
     now: chrono::DateTime<chrono::Utc>,
     idle_secs: i64,
 ) -> Result<Option<CurrentSession>, AppError> {
-    let Some(session) = sessions::find_by_token_hash(conn, token_hash)? else {
+    let Some((session, user)) = sessions::find_by_token_hash_with_user(conn, token_hash)? else {
         return Ok(None);
     };
-    if !is_live(&session, now, idle_secs) {
+    if !is_live(&session, now, idle_secs) || user.locked {
         return Ok(None);
     }
-    let Some(user) = users::find(conn, &session.user_id)?.filter(|u| !u.locked) else {
-        return Ok(None);
-    };
     Ok(Some(CurrentSession { session, user }))
 }
 

@@ -25,12 +25,11 @@ use crate::auth::mfa::{acr, pending, policy};
 use crate::auth::sign_in::Next;
 use crate::auth::{CurrentSession, MaybeSession};
 use crate::crypto::token::{random_token, sha256_hex};
-use crate::domain::ClientId;
 use crate::error::AppError;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::scope;
 use crate::state::AppState;
-use crate::store::clients::{self, Client};
+use crate::store::clients::Client;
 use crate::store::codes::{self, AuthorizationCode};
 use crate::store::{consents, naive, pushed_requests, utc, write_tx};
 use crate::web::RequestContext;
@@ -106,10 +105,11 @@ pub async fn run(
         request_object::AtAuthorize::Refused(p, e) => (p, Some(e.clone())),
     };
     let client = match params.get("client_id") {
-        Some(id) if id.len() <= 128 => {
-            let id = ClientId::from(id);
-            state.db.run(move |conn| clients::find(conn, &id)).await?
-        }
+        Some(id) if id.len() <= 128 => state
+            .clients
+            .get(&state.db, id)
+            .await?
+            .map(|c| Client::clone(&c)),
         _ => None,
     };
     let target = request::target(params, client)?;
@@ -209,13 +209,9 @@ async fn decide(
 
     // Step-up (S5): the client or acr_values need MFA the session lacks.
     if !acr::is_multi_factor(&current.session.amr) {
-        let wants_mfa = acr::requests_multi_factor(&r.acr_values) || {
-            let (user_id, client_id) = (current.user.id.clone(), target.client.id.clone());
-            state
-                .db
-                .run(move |conn| policy::required_for_client(conn, &user_id, &client_id))
-                .await?
-        };
+        let wants_mfa = acr::requests_multi_factor(&r.acr_values)
+            || policy::required_for_client_cached(state, &current.user.id, &target.client.id)
+                .await?;
         if wants_mfa {
             if r.prompt.none {
                 return Ok(Step::Refuse(oauth(
@@ -357,6 +353,10 @@ async fn issue_code(
                 _ => Ok(()),
             };
             if !grant_consent {
+                // One statement needs no transaction of its own.
+                if pushed.is_none() {
+                    return codes::insert(conn, &row);
+                }
                 return conn.transaction::<_, AppError, _>(|conn| {
                     use_up(conn)?;
                     codes::insert(conn, &row)

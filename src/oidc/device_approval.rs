@@ -131,11 +131,7 @@ pub async fn needs_step_up(
     if acr::is_multi_factor(&session.amr) {
         return Ok(false);
     }
-    let (user_id, client_id) = (session.user_id.clone(), row.client_id.clone());
-    state
-        .db
-        .run(move |conn| policy::required_for_client(conn, &user_id, &client_id))
-        .await
+    policy::required_for_client_cached(state, &session.user_id, &row.client_id).await
 }
 
 /// Allow (bound to `session`) or deny the request, audited; `false` when it

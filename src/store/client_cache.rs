@@ -2,7 +2,10 @@
 //! introspection and userinfo paths do not query the database for the
 //! client on every request (S12). Entries live `TTL`; a change to a client
 //! reaches every instance within that time. Only found clients are cached
-//! (unknown ids cannot fill memory), and the map is bounded.
+//! (unknown ids cannot fill memory), and the map is bounded. The MFA policy
+//! rules (read at every `/authorize` and sign-in) are cached the same way:
+//! a change made through this process is seen at once (the store bumps a
+//! generation), one made by another instance within `TTL`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -12,6 +15,7 @@ use crate::db::Db;
 use crate::domain::ClientId;
 use crate::error::AppError;
 use crate::store::clients::{self, Client};
+use crate::store::mfa_policies::{self, PolicyRow};
 
 /// How long a cached registration is trusted.
 pub const TTL: Duration = Duration::from_secs(5);
@@ -24,7 +28,12 @@ const MAX_ENTRIES: usize = 10_000;
 pub struct ClientCache {
     entries: RwLock<HashMap<ClientId, (Instant, Arc<Client>)>>,
     origins: RwLock<Option<(Instant, Arc<Vec<String>>)>>,
+    mfa_rules: RwLock<Option<CachedRules>>,
 }
+
+/// Every MFA policy rule: loaded at, the store's generation seen before the
+/// load, the rules.
+type CachedRules = (Instant, u64, Arc<Vec<PolicyRow>>);
 
 impl ClientCache {
     fn cached(&self, id: &str) -> Option<Arc<Client>> {
@@ -67,6 +76,26 @@ impl ClientCache {
         let fresh = Arc::new(db.run(clients::all_allowed_origins).await?);
         if let Ok(mut slot) = self.origins.write() {
             *slot = Some((Instant::now(), fresh.clone()));
+        }
+        Ok(fresh)
+    }
+
+    /// Every MFA policy rule, at most [`TTL`] old, and never older than the
+    /// last change made through this process.
+    pub async fn mfa_rules(&self, db: &Db) -> Result<Arc<Vec<PolicyRow>>, AppError> {
+        let generation = mfa_policies::generation();
+        let settling = mfa_policies::settling();
+        if !settling
+            && let Ok(cached) = self.mfa_rules.read()
+            && let Some((at, seen, rules)) = cached.as_ref()
+            && *seen == generation
+            && at.elapsed() < TTL
+        {
+            return Ok(rules.clone());
+        }
+        let fresh = Arc::new(db.run(mfa_policies::list).await?);
+        if !settling && let Ok(mut slot) = self.mfa_rules.write() {
+            *slot = Some((Instant::now(), generation, fresh.clone()));
         }
         Ok(fresh)
     }

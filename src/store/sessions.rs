@@ -49,6 +49,24 @@ pub fn find_by_token_hash(
         .optional()?)
 }
 
+/// [`find_by_token_hash`] with the session's live (not deleted) user, in
+/// one statement (the session lookup of every browser request).
+pub fn find_by_token_hash_with_user(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<(AuthSession, crate::store::users::User)>, AppError> {
+    use crate::db::schema::users;
+    use crate::store::users::User;
+    Ok(auth_sessions::table
+        .inner_join(users::table)
+        .filter(auth_sessions::token_hash.eq(token_hash))
+        .filter(auth_sessions::revoked_at.is_null())
+        .filter(users::deleted_at.is_null())
+        .select((AuthSession::as_select(), User::as_select()))
+        .first(conn)
+        .optional()?)
+}
+
 /// Whether the session with this id has not been revoked (or expired by
 /// its absolute lifetime) — grants must not outlive the sign-in they came from.
 pub fn is_unrevoked(

@@ -10,6 +10,8 @@ use std::fmt;
 use crate::db::DbConnection;
 use crate::domain::{ClientId, UserId};
 use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::mfa_policies::PolicyRow;
 use crate::store::{mfa_policies, orgs};
 
 /// What a rule applies to.
@@ -76,15 +78,15 @@ enum Occasion<'a> {
     Client { client_id: &'a str },
 }
 
-fn required(
+/// Whether any `required` rule of `rules` applies to `user_id` on this
+/// occasion (the organizations are read only when some rule requires MFA).
+fn required_by(
     conn: &mut DbConnection,
+    rules: &[PolicyRow],
     user_id: &UserId,
     occasion: Occasion<'_>,
 ) -> Result<bool, AppError> {
-    let rules: Vec<_> = mfa_policies::list(conn)?
-        .into_iter()
-        .filter(|r| r.requirement == REQUIRED)
-        .collect();
+    let rules: Vec<_> = rules.iter().filter(|r| r.requirement == REQUIRED).collect();
     if rules.is_empty() {
         return Ok(false);
     }
@@ -106,24 +108,44 @@ fn required(
 }
 
 /// Whether MFA is required for `user_id` signing in with `method` (a
-/// [`LOGIN_METHODS`] name, or `upstream:<type>` for federated logins).
-pub fn required_at_login(
+/// [`LOGIN_METHODS`] name, or `upstream:<type>` for federated logins),
+/// with the rules already at hand (`state.clients.mfa_rules`).
+pub fn required_at_login_by(
     conn: &mut DbConnection,
+    rules: &[PolicyRow],
     user_id: &UserId,
     method: &str,
 ) -> Result<bool, AppError> {
-    required(conn, user_id, Occasion::Login { method })
+    required_by(conn, rules, user_id, Occasion::Login { method })
 }
 
 /// Whether MFA is required for `user_id` to use `client_id` (client rule,
 /// plus the login-independent rules so a session from before a policy
-/// change is stepped up too).
-pub fn required_for_client(
-    conn: &mut DbConnection,
+/// change is stepped up too), with the rules from the cache: no database
+/// work at all when no rule requires MFA (the common case at `/authorize`).
+pub async fn required_for_client_cached(
+    state: &AppState,
     user_id: &UserId,
     client_id: &ClientId,
 ) -> Result<bool, AppError> {
-    required(conn, user_id, Occasion::Client { client_id })
+    let rules = state.clients.mfa_rules(&state.db).await?;
+    if !rules.iter().any(|r| r.requirement == REQUIRED) {
+        return Ok(false);
+    }
+    let (user_id, client_id) = (user_id.clone(), client_id.clone());
+    state
+        .db
+        .run(move |conn| {
+            required_by(
+                conn,
+                &rules,
+                &user_id,
+                Occasion::Client {
+                    client_id: &client_id,
+                },
+            )
+        })
+        .await
 }
 
 /// Upstream `amr` values that show the upstream checked more than one
