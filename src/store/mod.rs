@@ -51,7 +51,7 @@ use crate::db::DbConnection;
 use crate::error::AppError;
 
 /// Attempts of a write transaction PostgreSQL aborted as not serializable.
-const SERIALIZATION_ATTEMPTS: u32 = 8;
+const SERIALIZATION_ATTEMPTS: u32 = 20;
 
 /// Run `f` in a write transaction, as if write transactions ran one at a
 /// time (which the read-check-write rules rely on: throttles, single-use
@@ -101,12 +101,12 @@ where
         match result {
             Err(e) if not_serializable(&e) && attempt < attempts => {
                 metrics::counter!("ostiary_db_serialization_retries_total").increment(1);
-                // Back off a little, longer each time, so the transactions
-                // that collided do not collide again in lockstep.
-                let jitter = u64::from(rand::random::<u8>() % 4);
-                std::thread::sleep(std::time::Duration::from_millis(
-                    u64::from(attempt) * 2 + jitter,
-                ));
+                // Back off a little, exponentially up to 64 ms, at a random
+                // point of the window, so the transactions that collided
+                // do not collide again in lockstep.
+                let window = 1u64 << attempt.min(6);
+                let wait = window / 2 + rand::random::<u64>() % window;
+                std::thread::sleep(std::time::Duration::from_millis(wait));
                 attempt += 1;
             }
             Err(e) if not_serializable(&e) => {
