@@ -60,6 +60,8 @@ impl Pass {
 #[derive(Debug, Default)]
 pub struct Sealer {
     hole: Option<Hole>,
+    /// Wait for another sealer's turn to end instead of skipping the pass.
+    wait_for_turn: bool,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -96,10 +98,16 @@ fn snapshot(conn: &mut DbConnection) -> Result<Option<Snapshot>, AppError> {
     ))
 }
 
-/// Take this transaction's turn; false when another sealer has it.
-fn take_turn(conn: &mut DbConnection) -> Result<bool, AppError> {
+/// Take this transaction's turn; false when another sealer has it (and
+/// `wait` is off: with it on, wait until that sealer's pass commits).
+fn take_turn(conn: &mut DbConnection, wait: bool) -> Result<bool, AppError> {
     use diesel::RunQueryDsl;
     match conn {
+        DbConnection::Pg(pg) if wait => {
+            use diesel::connection::SimpleConnection;
+            pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({LOCK_KEY})"))?;
+            Ok(true)
+        }
         DbConnection::Pg(pg) => Ok(diesel::sql_query(format!(
             "SELECT pg_try_advisory_xact_lock({LOCK_KEY}) AS locked"
         ))
@@ -152,7 +160,7 @@ impl Sealer {
     }
 
     fn pass_in(&mut self, conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Pass, AppError> {
-        if !take_turn(conn)? {
+        if !take_turn(conn, self.wait_for_turn)? {
             return Ok(Pass {
                 busy: true,
                 ..Pass::default()
@@ -263,9 +271,14 @@ impl Sealer {
     }
 }
 
-/// One drain with a fresh sealer: what callers that need every committed
-/// row sealed before they read (webhooks, alerts, checkpoints, the CLI)
-/// run first. Numbers still held by open transactions stay unsealed.
+/// One drain with a fresh sealer that waits for its turn: what callers
+/// that need every row committed so far sealed before they read (webhooks,
+/// alerts, checkpoints, the CLI, shutdown) run first. Numbers still held
+/// by open transactions stay unsealed.
 pub fn seal_now(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Pass, AppError> {
-    Sealer::new().drain(conn, now)
+    Sealer {
+        wait_for_turn: true,
+        ..Sealer::default()
+    }
+    .drain(conn, now)
 }
