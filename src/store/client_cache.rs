@@ -4,8 +4,9 @@
 //! reaches every instance within that time. Only found clients are cached
 //! (unknown ids cannot fill memory), and the map is bounded. The MFA policy
 //! rules (read at every `/authorize` and sign-in) are cached the same way:
-//! a change made through this process is seen at once (the store bumps a
-//! generation), one made by another instance within `TTL`.
+//! a change made through this process is seen as soon as it commits (the
+//! service bumps a generation after the commit), one made by another
+//! instance within `TTL`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -83,10 +84,10 @@ impl ClientCache {
     /// Every MFA policy rule, at most [`TTL`] old, and never older than the
     /// last change made through this process.
     pub async fn mfa_rules(&self, db: &Db) -> Result<Arc<Vec<PolicyRow>>, AppError> {
+        // Read before the load: a change committed during it bumps past
+        // this, so what is loaded is not kept beyond the next read.
         let generation = mfa_policies::generation();
-        let settling = mfa_policies::settling();
-        if !settling
-            && let Ok(cached) = self.mfa_rules.read()
+        if let Ok(cached) = self.mfa_rules.read()
             && let Some((at, seen, rules)) = cached.as_ref()
             && *seen == generation
             && at.elapsed() < TTL
@@ -94,7 +95,7 @@ impl ClientCache {
             return Ok(rules.clone());
         }
         let fresh = Arc::new(db.run(mfa_policies::list).await?);
-        if !settling && let Ok(mut slot) = self.mfa_rules.write() {
+        if let Ok(mut slot) = self.mfa_rules.write() {
             *slot = Some((Instant::now(), generation, fresh.clone()));
         }
         Ok(fresh)

@@ -1,9 +1,7 @@
 //! MFA policies (`mfa_policies`) and acknowledgments of upstream MFA
 //! (`mfa_upstream_acknowledgments`), S5.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -33,34 +31,19 @@ pub struct Acknowledgment {
     pub acknowledged_at: NaiveDateTime,
 }
 
-/// Bumped by every change of a rule made in this process, so the cache of
-/// rules (`client_cache`) reloads.
+/// Bumped after every committed change of a rule made in this process,
+/// so the cache of rules (`client_cache`) reloads.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
-/// When a rule was last changed through this process: the change commits
-/// a little after the store call, so the cache reads the database (and
-/// remembers nothing) for [`SETTLE`] after it.
-static CHANGED_AT: Mutex<Option<Instant>> = Mutex::new(None);
-/// Longer than any commit that follows a rule change.
-const SETTLE: Duration = Duration::from_secs(3);
 
 /// The generation of the rules as changed through this process.
 pub fn generation() -> u64 {
     GENERATION.load(Ordering::Acquire)
 }
 
-/// Whether a change through this process may not have committed yet.
-pub fn settling() -> bool {
-    match CHANGED_AT.lock() {
-        Ok(at) => at.is_some_and(|at| at.elapsed() < SETTLE),
-        Err(_) => true,
-    }
-}
-
-fn bump() {
+/// Call after a change of the rules has committed: a cache filled before
+/// (even from a read that raced the change) is stale from now on.
+pub fn changed() {
     GENERATION.fetch_add(1, Ordering::AcqRel);
-    if let Ok(mut at) = CHANGED_AT.lock() {
-        *at = Some(Instant::now());
-    }
 }
 
 pub fn list(conn: &mut DbConnection) -> Result<Vec<PolicyRow>, AppError> {
@@ -129,7 +112,6 @@ pub fn upsert(
                 .execute(conn)?;
         }
     }
-    bump();
     Ok(previous.map(|r| r.requirement))
 }
 
@@ -141,7 +123,6 @@ pub fn remove(conn: &mut DbConnection, scope: &str, subject: &str) -> Result<boo
     )
     .execute(conn)?
         == 1;
-    bump();
     Ok(removed)
 }
 

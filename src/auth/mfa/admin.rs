@@ -110,7 +110,7 @@ pub fn set(
             "requirement must be {REQUIRED} or {OPTIONAL}, not {requirement:?}"
         )));
     }
-    write_tx(conn, |conn| {
+    let set = write_tx(conn, |conn| {
         let subject = match reachable_subject(conn, reach, scope, given_subject)? {
             Ok(subject) => subject,
             Err(why) => return Ok(Err(why)),
@@ -131,7 +131,10 @@ pub fn set(
         mfa_policies::find(conn, scope.as_str(), &subject)?
             .ok_or_else(|| AppError::Internal("policy vanished after upsert".into()))
             .map(Ok)
-    })
+    })?;
+    // Committed: the cached rules are stale now (never before the commit).
+    mfa_policies::changed();
+    Ok(set)
 }
 
 /// Delete a rule; `false` when there was none.
@@ -143,7 +146,7 @@ pub fn remove(
     given_subject: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Result<bool, OutOfReach>, AppError> {
-    write_tx(conn, |conn| {
+    let removed = write_tx(conn, |conn| {
         let subject = match reachable_subject(conn, reach, scope, given_subject)? {
             Ok(subject) => subject,
             Err(why) => return Ok(Err(why)),
@@ -162,7 +165,9 @@ pub fn remove(
             )?;
         }
         Ok(Ok(removed))
-    })
+    })?;
+    mfa_policies::changed();
+    Ok(removed)
 }
 
 /// Record the explicit acknowledgment that SSO logins through `upstream`
