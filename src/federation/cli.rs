@@ -43,7 +43,7 @@ pub enum ProviderCommand {
 }
 
 /// The flags every kind has (S7), and the kind-specific ones.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Flags {
     /// Organization (must exist) that users created just in time join.
     #[arg(long, value_name = "NAME")]

@@ -25,7 +25,7 @@ use crate::federation::saml_settings;
 use crate::federation::spec::{self, ProviderSpec, Settings};
 use crate::state::AppState;
 use crate::store::providers::{self, ProviderRow, Refused};
-use crate::store::{naive, orgs, utc, write_tx, write_tx_once};
+use crate::store::{naive, orgs, utc, write_tx};
 
 /// What a caller reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -626,7 +626,7 @@ pub async fn update(
     actor: &Actor,
     reach: &Reach,
     id: &str,
-    change: impl FnOnce(&mut ProviderSpec) + Send + 'static,
+    change: impl FnOnce(&mut ProviderSpec) + Clone + Send + 'static,
     secret: Option<String>,
 ) -> Checked<ProviderView> {
     let audited = Audited {
@@ -652,7 +652,7 @@ pub async fn update_audited(
     actor: &Actor,
     reach: &Reach,
     id: &str,
-    change: impl FnOnce(&mut ProviderSpec) + Send + 'static,
+    change: impl FnOnce(&mut ProviderSpec) + Clone + Send + 'static,
     secret: Option<String>,
     audited: Audited,
 ) -> Checked<ProviderView> {
@@ -661,7 +661,10 @@ pub async fn update_audited(
     state
         .db
         .run(move |conn| {
-            write_tx_once(conn, |conn| {
+            // PostgreSQL may abort the transaction as not serializable;
+            // each attempt applies its own copy of the change.
+            write_tx(conn, |conn| {
+                let change = change.clone();
                 let old = providers::find_in_reach(conn, reach.ids(), &id, false)?
                     .ok_or(AppError::NotFound)?;
                 let kept_secret = old.secret.clone();

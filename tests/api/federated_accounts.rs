@@ -33,7 +33,7 @@ fn actor() -> ostiary::audit::Actor {
 async fn set(
     app: &TestApp,
     provider: &str,
-    change: impl FnOnce(&mut ProviderSpec) + Send + 'static,
+    change: impl FnOnce(&mut ProviderSpec) + Clone + Send + 'static,
 ) {
     registry::update(
         &app.state,

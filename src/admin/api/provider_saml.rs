@@ -193,7 +193,7 @@ struct Document {
 
 /// The SAML part of a change, taken out of the request (checked and the
 /// document loaded before the registry's write).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SamlChange {
     document: Option<Document>,
     attribute_email: Option<Option<String>>,

@@ -182,7 +182,7 @@ where
 }
 
 /// A change: only the fields sent change; `null` clears an optional one.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderChange {
     #[schema(min_length = 1, max_length = 100)]
@@ -299,7 +299,7 @@ impl ProviderChange {
 
 /// The fields of `--kind ldap` (the flags of `provider create`); in a
 /// change, only those sent change.
-#[derive(Default, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LdapFields {
     /// ldap: `ldaps://host[:port]`, or `ldap://host[:port]` with `starttls`
