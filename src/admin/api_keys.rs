@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::admin::scopes;
 use crate::audit::{self, Action, Actor, Event, Outcome};
+use crate::config::parse_net;
 use crate::crypto::token::{random_token, sha256_hex};
 use crate::domain::{OrganizationId, TextList};
 use crate::error::AppError;
@@ -323,15 +324,6 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     .filter(|s| (0..=10 * 365 * 86_400).contains(s))
     .ok_or_else(bad)?;
     Ok(Duration::seconds(secs))
-}
-
-/// An address or CIDR block.
-fn parse_net(raw: &str) -> Option<ipnet::IpNet> {
-    let raw = raw.trim();
-    raw.parse::<ipnet::IpNet>()
-        .ok()
-        .or_else(|| raw.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
-        .map(|n| n.trunc())
 }
 
 fn new_row(
@@ -711,7 +703,7 @@ pub async fn authenticate(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_net;
+    use crate::config::parse_net;
 
     #[test]
     fn networks_are_addresses_or_blocks() {

@@ -7,11 +7,13 @@
 
 mod load;
 mod master_key;
+mod proxies;
 mod secret;
 mod settings;
 mod validate;
 
 pub use load::{ConfigSource, load};
+pub use proxies::{TrustedProxy, parse_net};
 pub use secret::Secret;
 pub use settings::*;
 pub use validate::validate;

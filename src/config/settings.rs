@@ -2,7 +2,6 @@
 //! Every struct refuses unknown fields so a typo is an error, not a silent
 //! default.
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -42,8 +41,9 @@ pub struct Config {
     pub log_format: String,
     /// A tracing filter such as `info` or `ostiary=debug,info`.
     pub log_level: String,
-    /// Reverse proxies whose `X-Forwarded-For` header is believed.
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Reverse proxies whose `X-Forwarded-For` header is believed: their
+    /// addresses, or networks in CIDR notation.
+    pub trusted_proxies: Vec<super::proxies::TrustedProxy>,
     /// Optional one-time secret required by `/setup` (field `setup_token`;
     /// also `OSTIARY_SETUP_TOKEN_FILE`).
     pub setup_token: Option<Secret>,

@@ -9,6 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::audit::{Actor, ActorKind};
+use crate::config::TrustedProxy;
 
 /// Longest user agent kept.
 const MAX_USER_AGENT: usize = 512;
@@ -29,7 +30,7 @@ impl RequestContext {
         peer: Option<IpAddr>,
         forwarded_for: Option<&str>,
         user_agent: Option<&str>,
-        trusted: &[IpAddr],
+        trusted: &[TrustedProxy],
     ) -> Self {
         let ip = client_ip(peer, forwarded_for, trusted)
             .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
@@ -65,18 +66,19 @@ impl RequestContext {
 pub fn client_ip(
     peer: Option<IpAddr>,
     forwarded_for: Option<&str>,
-    trusted: &[IpAddr],
+    trusted: &[TrustedProxy],
 ) -> Option<IpAddr> {
-    let peer = peer?;
-    if !trusted.contains(&peer) {
+    let peer = peer?.to_canonical();
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|t| t.contains(ip));
+    if !is_trusted(&peer) {
         return Some(peer);
     }
     let Some(header) = forwarded_for else {
         return Some(peer);
     };
     for entry in header.rsplit(',') {
-        match entry.trim().parse::<IpAddr>() {
-            Ok(ip) if trusted.contains(&ip) => continue,
+        match entry.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+            Ok(ip) if is_trusted(&ip) => continue,
             Ok(ip) => return Some(ip),
             // An unparsable hop: stop believing the header.
             Err(_) => return Some(peer),
@@ -117,21 +119,45 @@ mod tests {
     fn forwarded_for_only_from_trusted_proxies() {
         // SR-75
         let proxy = ip("10.0.0.1");
+        let trusted: TrustedProxy = "10.0.0.1".parse().unwrap();
         assert_eq!(
-            client_ip(Some(ip("1.2.3.4")), Some("9.9.9.9"), &[proxy]),
+            client_ip(Some(ip("1.2.3.4")), Some("9.9.9.9"), &[trusted]),
             Some(ip("1.2.3.4"))
         );
         assert_eq!(
-            client_ip(Some(proxy), Some("6.6.6.6, 9.9.9.9"), &[proxy]),
+            client_ip(Some(proxy), Some("6.6.6.6, 9.9.9.9"), &[trusted]),
             Some(ip("9.9.9.9"))
         );
         assert_eq!(
-            client_ip(Some(proxy), Some("9.9.9.9, 10.0.0.1"), &[proxy]),
+            client_ip(Some(proxy), Some("9.9.9.9, 10.0.0.1"), &[trusted]),
             Some(ip("9.9.9.9"))
         );
         assert_eq!(
-            client_ip(Some(proxy), Some("not-an-ip"), &[proxy]),
+            client_ip(Some(proxy), Some("not-an-ip"), &[trusted]),
             Some(proxy)
+        );
+        assert_eq!(
+            client_ip(Some(ip("1.2.3.4")), Some("9.9.9.9"), &[]),
+            Some(ip("1.2.3.4"))
+        );
+    }
+
+    #[test]
+    fn a_trusted_network_covers_its_proxies() {
+        // SR-75: every hop inside the network is skipped, the first one
+        // outside it is the client; a mapped IPv4 peer is its IPv4 address.
+        let lb: TrustedProxy = "10.0.0.0/24".parse().unwrap();
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.7")), Some("9.9.9.9, 10.0.0.200"), &[lb]),
+            Some(ip("9.9.9.9"))
+        );
+        assert_eq!(
+            client_ip(Some(ip("::ffff:10.0.0.7")), Some("9.9.9.9"), &[lb]),
+            Some(ip("9.9.9.9"))
+        );
+        assert_eq!(
+            client_ip(Some(ip("10.0.1.7")), Some("9.9.9.9"), &[lb]),
+            Some(ip("10.0.1.7"))
         );
     }
 }

@@ -260,7 +260,8 @@ async fn a_stranger_cannot_lock_the_owner_out(backend: Backend) {
     // the account, not the owner; the account as a whole only slows down,
     // and then a right password still gets in through a second factor.
     let app = TestApp::spawn_with(backend, |c| {
-        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        // A network (CIDR) of proxies: the loopback network.
+        c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
         c.throttle.account_delay_after = 100;
         c.throttle.account_lock_after = 5;
         c.throttle.base_delay_ms = 60_000;
