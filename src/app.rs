@@ -315,6 +315,10 @@ fn spawn_background(state: &AppState) -> Background {
     background.spawn("webhooks", crate::webhooks::worker::run(state.clone()));
     background.spawn("alerts", crate::alerts::evaluate::run(state.clone()));
     background.spawn("audit_sealer", crate::jobs::seal::run(state.clone()));
+    background.spawn(
+        "cache_listener",
+        crate::jobs::cache_listener::run(state.clone()),
+    );
     #[cfg(feature = "saml")]
     background.spawn(
         "saml_metadata",

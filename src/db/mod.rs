@@ -75,6 +75,8 @@ pub struct Db {
     /// The `SET …` that restores the PostgreSQL session bounds after
     /// [`Db::run_unbounded`].
     pg_session: String,
+    /// Where [`Db::dedicated_pg`] connects (PostgreSQL only).
+    pg_target: Option<String>,
 }
 
 impl std::fmt::Debug for Db {
@@ -123,7 +125,25 @@ impl Db {
             unavailable_timeout: Duration::from_millis(settings.unavailable_timeout_ms.max(1)),
             readiness_timeout: Duration::from_millis(settings.readiness_timeout_ms.max(1)),
             pg_session: pool::pg_session_settings(settings),
+            pg_target: (backend == Backend::Postgres)
+                .then(|| pool::with_connect_timeout(url, settings.connect_timeout_secs)),
         })
+    }
+
+    /// A PostgreSQL connection of its own, outside the pool (a `LISTEN`
+    /// session lives as long as its connection), with the pool's connect
+    /// timeout and session bounds; `None` on SQLite. Blocking: call it on
+    /// the blocking pool.
+    pub fn dedicated_pg(&self) -> Option<Result<PgConnection, AppError>> {
+        use diesel::Connection;
+        use diesel::connection::SimpleConnection;
+        let target = self.pg_target.as_deref()?;
+        Some((|| {
+            let mut conn = PgConnection::establish(target)
+                .map_err(|e| AppError::Unavailable(format!("cannot connect: {e}")))?;
+            conn.batch_execute(&self.pg_session)?;
+            Ok(conn)
+        })())
     }
 
     /// Which backend this is.

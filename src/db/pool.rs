@@ -106,7 +106,7 @@ pub fn pg_session_settings(settings: &DatabaseConfig) -> String {
 /// `url` with libpq's `connect_timeout` (at least 2 s, as libpq rounds up),
 /// unless the URL sets one itself: an unreachable host then fails in
 /// bounded time instead of hanging a pool thread on TCP retries.
-fn with_connect_timeout(url: &str, secs: u64) -> String {
+pub(super) fn with_connect_timeout(url: &str, secs: u64) -> String {
     if url.contains("connect_timeout=") {
         return url.to_owned();
     }

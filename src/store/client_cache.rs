@@ -1,20 +1,28 @@
 //! A short-lived in-memory cache of client registrations, so the token,
 //! introspection and userinfo paths do not query the database for the
-//! client on every request (S12). Entries live `TTL`; a change to a client
-//! reaches every instance within that time. Only found clients are cached
-//! (unknown ids cannot fill memory), and the map is bounded. The MFA policy
-//! rules (read at every `/authorize` and sign-in) are cached the same way:
-//! a change made through this process is seen as soon as it commits (the
-//! service bumps a generation after the commit), one made by another
-//! instance within `TTL`.
+//! client on every request (S12). Only found clients are cached (unknown
+//! ids cannot fill memory), and the map is bounded. The MFA policy rules
+//! (read at every `/authorize` and sign-in) are cached the same way.
+//!
+//! A change made through this process is seen as soon as it commits (the
+//! service forgets the entry, or bumps the rules' generation, after the
+//! commit); one made by another instance as soon as its announcement
+//! arrives (`cache_events`, PostgreSQL `LISTEN`, tens of milliseconds).
+//! `TTL` bounds what a lost announcement can leave behind; while the
+//! listener is not connected nothing is announced, so it drops everything
+//! whenever it (re)connects. A load that raced a change is not kept: each
+//! kind of entry has a generation, read before the load and compared
+//! before remembering.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::db::Db;
 use crate::domain::ClientId;
 use crate::error::AppError;
+use crate::store::cache_events::Changed;
 use crate::store::clients::{self, Client};
 use crate::store::mfa_policies::{self, PolicyRow};
 
@@ -30,6 +38,9 @@ pub struct ClientCache {
     entries: RwLock<HashMap<ClientId, (Instant, Arc<Client>)>>,
     origins: RwLock<Option<(Instant, Arc<Vec<String>>)>>,
     mfa_rules: RwLock<Option<CachedRules>>,
+    /// Bumped by every [`ClientCache::forget`]: a client or origins load
+    /// that began before is not remembered.
+    generation: AtomicU64,
 }
 
 /// Every MFA policy rule: loaded at, the store's generation seen before the
@@ -45,8 +56,19 @@ impl ClientCache {
             .map(|(_, client)| client.clone())
     }
 
-    fn remember(&self, client: Arc<Client>) {
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keep `client`, loaded when the generation was `seen`, unless
+    /// something was forgotten since (the load may predate that change).
+    fn remember(&self, client: Arc<Client>, seen: u64) {
         if let Ok(mut entries) = self.entries.write() {
+            // Checked under the lock `forget` takes: no forget slips in
+            // between the check and the insert.
+            if self.generation() != seen {
+                return;
+            }
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
@@ -56,13 +78,35 @@ impl ClientCache {
 
     /// Drop what this instance remembers of client `id` (and the origins):
     /// after a change, deletion or secret rotation the next lookup here
-    /// reads the database. Other instances follow within [`TTL`].
+    /// reads the database. Other instances follow on the announcement.
     pub fn forget(&self, id: &str) {
         if let Ok(mut entries) = self.entries.write() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
             entries.remove(id);
         }
         if let Ok(mut slot) = self.origins.write() {
             *slot = None;
+        }
+    }
+
+    /// Drop everything this instance remembers (clients, origins, MFA
+    /// rules): announcements may have been missed.
+    pub fn forget_all(&self) {
+        if let Ok(mut entries) = self.entries.write() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+            entries.clear();
+        }
+        if let Ok(mut slot) = self.origins.write() {
+            *slot = None;
+        }
+        mfa_policies::changed();
+    }
+
+    /// Apply another instance's announcement.
+    pub fn changed(&self, what: &Changed) {
+        match what {
+            Changed::Client(id) => self.forget(id),
+            Changed::MfaRules => mfa_policies::changed(),
         }
     }
 
@@ -74,8 +118,11 @@ impl ClientCache {
         {
             return Ok(origins.clone());
         }
+        let seen = self.generation();
         let fresh = Arc::new(db.run(clients::all_allowed_origins).await?);
-        if let Ok(mut slot) = self.origins.write() {
+        if let Ok(mut slot) = self.origins.write()
+            && self.generation() == seen
+        {
             *slot = Some((Instant::now(), fresh.clone()));
         }
         Ok(fresh)
@@ -106,11 +153,12 @@ impl ClientCache {
         if let Some(hit) = self.cached(id) {
             return Ok(Some(hit));
         }
+        let seen = self.generation();
         let lookup = ClientId::from(id);
         let found = db.run(move |conn| clients::find(conn, &lookup)).await?;
         Ok(found.map(|client| {
             let client = Arc::new(client);
-            self.remember(client.clone());
+            self.remember(client.clone(), seen);
             client
         }))
     }

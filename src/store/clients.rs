@@ -11,6 +11,7 @@ use crate::db::schema::clients;
 use crate::db::{DbConnection, is_unique_violation};
 use crate::domain::{ClientId, OrganizationId, TextList};
 use crate::error::AppError;
+use crate::store::cache_events::{Changed, announce};
 
 /// A client row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -113,7 +114,7 @@ pub fn insert(conn: &mut DbConnection, client: &Client) -> Result<(), AppError> 
         .values(client.clone())
         .execute(conn)
     {
-        Ok(_) => Ok(()),
+        Ok(_) => announce(conn, &Changed::Client(client.id.to_string())),
         Err(e) if is_unique_violation(&e) => Err(AppError::Conflict(format!(
             "A client with id {} already exists.",
             client.id
@@ -264,7 +265,7 @@ pub fn update_settings(conn: &mut DbConnection, client: &Client) -> Result<(), A
             clients::sector_identifier_uri.eq(&client.sector_identifier_uri),
         ))
         .execute(conn)?;
-    Ok(())
+    announce(conn, &Changed::Client(client.id.to_string()))
 }
 
 /// Replace a client's secret hash (rotation: the old secret stops at once).
@@ -280,7 +281,7 @@ pub fn set_secret_hash(
             clients::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    announce(conn, &Changed::Client(id.to_string()))
 }
 
 /// Mark a client deleted (`Some((when, by))`) or live again (`None`).
@@ -301,5 +302,5 @@ pub fn set_deleted(
             clients::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    announce(conn, &Changed::Client(id.to_string()))
 }

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::{mfa_policies, mfa_upstream_acknowledgments};
 use crate::error::AppError;
+use crate::store::cache_events::{Changed, announce};
 
 /// One policy rule.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -32,7 +33,8 @@ pub struct Acknowledgment {
 }
 
 /// Bumped after every committed change of a rule made in this process,
-/// so the cache of rules (`client_cache`) reloads.
+/// and when another instance announces one (`cache_events`), so the cache
+/// of rules (`client_cache`) reloads.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// The generation of the rules as changed through this process.
@@ -112,6 +114,7 @@ pub fn upsert(
                 .execute(conn)?;
         }
     }
+    announce(conn, &Changed::MfaRules)?;
     Ok(previous.map(|r| r.requirement))
 }
 
@@ -123,6 +126,9 @@ pub fn remove(conn: &mut DbConnection, scope: &str, subject: &str) -> Result<boo
     )
     .execute(conn)?
         == 1;
+    if removed {
+        announce(conn, &Changed::MfaRules)?;
+    }
     Ok(removed)
 }
 

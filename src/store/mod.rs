@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod backup_codes;
 pub mod branding;
+pub mod cache_events;
 pub mod client_cache;
 pub mod clients;
 pub mod codes;

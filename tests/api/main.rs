@@ -29,6 +29,7 @@ mod audit_export;
 mod authorize;
 mod browser;
 mod browser_flows;
+mod caches;
 mod claims;
 mod cli;
 mod config_secrets;
