@@ -134,6 +134,8 @@ measure() { # BACKEND N
     base=http://127.0.0.1:$lb
   fi
   setup "$backend" "$NAME" "$base"
+  local tx0=
+  [[ $backend == postgres ]] && tx0=$(pg_xacts)
   start_instances "$n" "${ports[@]}"
   if [[ $n != 1 ]]; then
     nginx_start "${base##*:}" "${ports[@]}"
@@ -166,9 +168,24 @@ measure() { # BACKEND N
       ok="$(json_get ok <"$out")" errors="$(json_get errors <"$out")"
   fi
   stop_instances
+  if [[ -n $tx0 ]]; then
+    # Counters of closed connections are flushed: the instances' whole
+    # lives (round trips and sign-ins). A transaction PostgreSQL aborted
+    # as not serializable, and run again, is one rollback.
+    sleep 1
+    local tx1
+    tx1=$(pg_xacts)
+    emit kind=xacts backend="$backend" instances="$n" \
+      commits=$((${tx1%%,*} - ${tx0%%,*})) rollbacks=$((${tx1##*,} - ${tx0##*,}))
+  fi
   if [[ $backend == postgres && $n == 1 ]]; then
     count_statements "${ports[0]}" "$base"
   fi
+}
+
+# Committed and rolled-back transactions of the database so far: "C,R".
+pg_xacts() {
+  psql -qAt "$DB_URL" -c "SELECT xact_commit || ',' || xact_rollback FROM pg_stat_database WHERE datname = current_database()"
 }
 
 # ---------------------------------------------------------------- hash time

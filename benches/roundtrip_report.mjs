@@ -51,6 +51,15 @@ if (hash) {
     'The sign-in at concurrency 1 (row above) bounds the hash time from above.', '');
 }
 
+// Serialization retries.
+if (of('xacts').length) {
+  out.push('PostgreSQL transactions over each measurement\'s instance lives (round trips and sign-ins; `pg_stat_database`). ' +
+    'A write transaction PostgreSQL aborts as not serializable is rolled back and run again (`store::write_tx`), so rollbacks bound the retries from above:', '');
+  out.push('| instances | committed | rolled back | rolled back per 1,000 committed |', '|---:|---:|---:|---:|');
+  for (const r of of('xacts')) out.push(`| ${r.instances} | ${fmt(r.commits, 0)} | ${fmt(r.rollbacks, 0)} | ${r.commits ? fmt((1000 * r.rollbacks) / r.commits, 2) : '—'} |`);
+  out.push('');
+}
+
 // Statements.
 const pg = of('pgcounts')[0];
 if (pg) {
