@@ -628,10 +628,23 @@ async fn scenario(cluster: &mut Cluster) {
         "more failures than requests in flight: {tolerated}"
     );
     // Round robin mixed the instances inside flows: sessions, codes and
-    // refresh tokens made on one instance were used on the other.
+    // refresh tokens made on one instance were used on the other — while
+    // both were up (from the kill until nginx tries the restarted one
+    // again, every flow stays on the survivor; a fast machine runs many).
+    let both_up: Vec<&Seen> = records
+        .iter()
+        .filter(|r| r.ended < killed_at || r.started > ready_at + Duration::from_secs(1))
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .collect();
+    let crossed = both_up.iter().filter(|s| s.crossed_instances()).count();
+    eprintln!(
+        "multi_instance: {crossed} of {} flows while both instances were up crossed instances",
+        both_up.len()
+    );
     assert!(
-        ok.iter().filter(|s| s.crossed_instances()).count() * 2 >= ok.len(),
-        "flows did not cross instances"
+        !both_up.is_empty() && crossed * 2 >= both_up.len(),
+        "flows did not cross instances: {crossed} of {}",
+        both_up.len()
     );
 
     // The session made before the kill works on both instances.
