@@ -36,7 +36,7 @@ BENCH_TAG=roundtrip
 # shellcheck source=benches/lib.sh
 source "$BENCH/lib.sh"
 
-need_tools node curl psql python3
+need_tools node curl psql python3 cargo
 [[ -x $BIN ]] || die "no Ostiary binary at $BIN (cargo build --release --all-features, or pass its path)"
 [[ -d $INTEROP/node_modules/oidc-provider ]] || (cd "$INTEROP" && npm ci --no-audit --no-fund >/dev/null)
 bench_init
@@ -189,29 +189,15 @@ pg_xacts() {
 }
 
 # ---------------------------------------------------------------- hash time
-# The argon2 hash of the configured parameters, timed through the CLI:
-# median of `user create --password-stdin` (one hash) minus median of
-# `user show` (same start-up and database work, no hash), 7 calls each.
+# The argon2id hash of the default parameters, timed in-process through the
+# server's own hasher (benches/password_hash.rs): the median of 21 hashes one
+# at a time, and the hashes/s with every core hashing.
 hash_time() {
-  export OSTIARY_DATA_DIR=$TMP/hash/data
-  mkdir -p "$OSTIARY_DATA_DIR"
-  ostiary_env "sqlite://$OSTIARY_DATA_DIR/ostiary.db" http://127.0.0.1:1
-  "$BIN" migrate >/dev/null
-  local creates=() gets=() i t0 t1 t2
-  for i in $(seq 1 7); do
-    t0=$(date +%s%N)
-    printf '%s\n' "$USER_PASSWORD" | "$BIN" user create --email "hash-$i@example.com" --password-stdin >/dev/null
-    t1=$(date +%s%N)
-    "$BIN" user show "hash-$i@example.com" >/dev/null
-    t2=$(date +%s%N)
-    creates+=($(((t1 - t0) / 1000)))
-    gets+=($(((t2 - t1) / 1000)))
-  done
-  local mc mg
-  mc=$(printf '%s\n' "${creates[@]}" | sort -n | sed -n 4p)
-  mg=$(printf '%s\n' "${gets[@]}" | sort -n | sed -n 4p)
-  emit kind=hash create_ms="$(awk "BEGIN{print $mc/1000}")" get_ms="$(awk "BEGIN{print $mg/1000}")" \
-    hash_ms="$(awk "BEGIN{print ($mc-$mg)/1000}")" load="$(loadavg)"
+  local out
+  out=$(cd "$ROOT" && cargo bench -q --all-features --bench password_hash 2>"$TMP/hash.err" | tail -1) ||
+    die "password_hash bench failed: $(tail -c 500 "$TMP/hash.err")"
+  emit kind=hash hash_ms="$(json_get hash_ms <<<"$out")" all_cores_per_s="$(json_get all_cores_per_s <<<"$out")" \
+    memory_kib="$(json_get memory_kib <<<"$out")" iterations="$(json_get iterations <<<"$out")" load="$(loadavg)"
 }
 
 # ---------------------------------------------------------------- counting

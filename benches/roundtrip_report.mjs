@@ -45,10 +45,11 @@ for (const r of [...of('signin1'), ...of('signin')]) {
 }
 out.push('');
 if (hash) {
-  out.push(`Hash time of the configured argon2id parameters: **${fmt(hash.hash_ms, 1)} ms** (median \`ostiary user create --password-stdin\` ` +
-    `${fmt(hash.create_ms)} ms − median \`ostiary user show\` ${fmt(hash.get_ms)} ms, 7 calls each); ` +
+  out.push(`Hash time of the default argon2id parameters (m=${hash.memory_kib} KiB, t=${hash.iterations}): **${fmt(hash.hash_ms, 2)} ms**, ` +
+    'the median of 21 hashes one at a time through the server\'s own hasher (`benches/password_hash.rs`, in-process); ' +
     `the limit of ${cores} cores is ${fmt((cores * 1000) / hash.hash_ms, 1)} sign-ins/s. ` +
-    'The sign-in at concurrency 1 (row above) bounds the hash time from above.', '');
+    `With every core hashing at once the same hasher does ${fmt(hash.all_cores_per_s, 1)} hashes/s on this machine ` +
+    '(its cores share caches and memory bandwidth): the most any server could sign in here.', '');
 }
 
 // Serialization retries.
@@ -90,7 +91,8 @@ if (hash) {
   const limit = (cores * 1000) / hash.hash_ms;
   for (const r of of('signin')) {
     const x = r.rps / limit;
-    goals.push([`sign-ins on ${r.backend === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${r.instances} instance${r.instances > 1 ? 's' : ''} ≥ 90 % of cores ÷ hash time`, `${(x * 100).toFixed(0)} %`, x >= 0.9]);
+    const ceiling = hash.all_cores_per_s ? ` (${((r.rps / hash.all_cores_per_s) * 100).toFixed(0)} % of the all-cores hasher)` : '';
+    goals.push([`sign-ins on ${r.backend === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${r.instances} instance${r.instances > 1 ? 's' : ''} ≥ 90 % of cores ÷ hash time`, `${(x * 100).toFixed(0)} %${ceiling}`, x >= 0.9]);
   }
 }
 const errs = of('roundtrip').concat(of('signin')).filter((r) => r.server === 'ostiary').reduce((a, r) => a + (r.errors ?? 0), 0);
