@@ -50,6 +50,25 @@ where
     }
 }
 
+/// The cache listeners connected to the test's database.
+async fn listeners(app: &TestApp) -> i64 {
+    app.db_run(|conn| {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let rows: Vec<N> = diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name = 'ostiary_cache_listener'",
+        )
+        .load(conn)?;
+        Ok(rows.first().map_or(0, |r| r.n))
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_on_one_instance_is_in_force_on_the_other_at_once() {
     let Some(backend) = Backend::postgres() else {
@@ -60,7 +79,13 @@ async fn a_change_on_one_instance_is_in_force_on_the_other_at_once() {
     let rp = service(&a, "cached-service").register().await;
     let old = rp.secret.clone().unwrap();
     // Let both listeners connect (each drops its cache when it does).
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while listeners(&a).await < 2 {
+        assert!(Instant::now() < deadline, "the instances do not listen");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Named before the LISTEN: let that and the cache drop after it pass.
+    tokio::time::sleep(Duration::from_millis(300)).await;
 
     // B caches the client; A rotates its secret: the old secret stops on
     // B at once, the new one works there.
@@ -143,24 +168,20 @@ async fn a_change_on_one_instance_is_in_force_on_the_other_at_once() {
     )
     .await
     .unwrap();
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    let listening = a
-        .db_run(|conn| {
-            use diesel::RunQueryDsl;
-            #[derive(diesel::QueryableByName)]
-            struct N {
-                #[diesel(sql_type = diesel::sql_types::BigInt)]
-                n: i64,
-            }
-            let rows: Vec<N> = diesel::sql_query(
-                "SELECT count(*) AS n FROM pg_stat_activity \
-                 WHERE datname = current_database() AND application_name = 'ostiary_cache_listener'",
-            )
-            .load(conn)?;
-            Ok(rows.first().map_or(0, |r| r.n))
-        })
-        .await;
-    assert_eq!(listening, 2, "both instances listen again");
+    // Each notices within a poll and connects again after a second.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let listening = listeners(&a).await;
+        if listening == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{listening} of 2 instances listen again"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
         !b.state
             .clients
