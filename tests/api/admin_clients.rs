@@ -15,7 +15,7 @@ use ostiary::domain::Role;
 
 use crate::cli::{ostiary, succeeds, text};
 use crate::helpers::{Backend, PASSWORD, TestApp, TestDatabase};
-use crate::oauth_support::{post, url};
+use crate::oauth_support::{client_credentials as token, url};
 
 crate::on_all_backends!(
     clients_are_created_listed_and_shown,
@@ -119,17 +119,6 @@ fn service(id: &str) -> Value {
         "grant_types": ["client_credentials"],
         "scopes": ["api.read"],
     })
-}
-
-/// A client_credentials token request with HTTP Basic.
-async fn token(app: &TestApp, id: &str, secret: &str) -> crate::oauth_support::Reply {
-    post(
-        app,
-        "/token",
-        &[("grant_type", "client_credentials"), ("scope", "api.read")],
-        Some((id, secret)),
-    )
-    .await
 }
 
 /// The details of the audit rows of `action`, as one JSON text.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 
 use crate::helpers::{Backend, TestApp};
-use crate::oauth_support::post;
+use crate::oauth_support::client_credentials;
 
 /// Well under the caches' lifetime (`client_cache::TTL`, 5 s): what is
 /// seen within it came through the announcement.
@@ -21,14 +21,15 @@ fn service<'a>(app: &'a TestApp, id: &str) -> crate::helpers::ClientBuilder<'a> 
 }
 
 async fn token_status(app: &TestApp, id: &str, secret: &str) -> StatusCode {
-    post(
-        app,
-        "/token",
-        &[("grant_type", "client_credentials"), ("scope", "api.read")],
-        Some((id, secret)),
-    )
+    client_credentials(app, id, secret).await.status
+}
+
+/// `secret` stops working for client `id` on `app` within [`AT_ONCE`].
+async fn refused_at_once(what: &str, app: &TestApp, id: &str, secret: &str) -> Duration {
+    within_at_once(what, || async move {
+        token_status(app, id, secret).await == StatusCode::UNAUTHORIZED
+    })
     .await
-    .status
 }
 
 /// Poll `check` until it holds, for at most [`AT_ONCE`]; how long it took.
@@ -99,11 +100,7 @@ async fn a_change_on_one_instance_is_in_force_on_the_other_at_once() {
     .await
     .unwrap()
     .unwrap();
-    let took = within_at_once("the rotated secret on B", || {
-        let (b, id, old) = (&b, rp.id.clone(), old.clone());
-        async move { token_status(b, &id, &old).await == StatusCode::UNAUTHORIZED }
-    })
-    .await;
+    let took = refused_at_once("the rotated secret on B", &b, &rp.id, &old).await;
     eprintln!("the rotation reached B after {took:?}");
     assert_eq!(
         token_status(&b, &rp.id, &rotated.client_secret).await,
@@ -111,10 +108,6 @@ async fn a_change_on_one_instance_is_in_force_on_the_other_at_once() {
     );
 
     // A deleted client is unknown on B at once.
-    assert_eq!(
-        token_status(&b, &rp.id, &rotated.client_secret).await,
-        StatusCode::OK
-    );
     ostiary::oidc::clients::admin::delete(
         &a.state,
         &ostiary::audit::Actor::system("test"),
@@ -124,11 +117,7 @@ async fn a_change_on_one_instance_is_in_force_on_the_other_at_once() {
     .await
     .unwrap()
     .unwrap();
-    within_at_once("the deletion on B", || {
-        let (b, id, secret) = (&b, rp.id.clone(), rotated.client_secret.clone());
-        async move { token_status(b, &id, &secret).await == StatusCode::UNAUTHORIZED }
-    })
-    .await;
+    refused_at_once("the deletion on B", &b, &rp.id, &rotated.client_secret).await;
 
     // B caches the MFA rules; a rule written on A's database connection
     // (no in-process signal at all, as from another process) reaches B.

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::console_support::{in_chromium, org_admin, page, signed_in, superuser};
 use crate::helpers::{Backend, Browser, Page, TestApp, browser_peer};
-use crate::oauth_support::post;
+use crate::oauth_support::{client_credentials, post};
 
 crate::on_all_backends!(
     the_wizard_registers_each_kind,
@@ -63,16 +63,9 @@ async fn create(b: &mut Browser, kind: &str, fields: &[(&str, &str)]) -> Page {
     b.post_from(&form, NEW, &all).await
 }
 
-/// A client_credentials token request.
+/// A client_credentials token request's status.
 async fn token(app: &TestApp, id: &str, secret: &str) -> StatusCode {
-    post(
-        app,
-        "/token",
-        &[("grant_type", "client_credentials"), ("scope", "api.read")],
-        Some((id, secret)),
-    )
-    .await
-    .status
+    client_credentials(app, id, secret).await.status
 }
 
 async fn the_wizard_registers_each_kind(backend: Backend) {

@@ -386,6 +386,17 @@ async fn finish(res: reqwest::Response) -> Reply {
     }
 }
 
+/// A client_credentials token request for `api.read`, with HTTP Basic.
+pub async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> Reply {
+    post(
+        app,
+        "/token",
+        &[("grant_type", "client_credentials"), ("scope", "api.read")],
+        Some((id, secret)),
+    )
+    .await
+}
+
 /// POST a form, with HTTP Basic credentials when given.
 pub async fn post(
     app: &TestApp,
