@@ -77,8 +77,8 @@ pub async fn attempt(
     let keys = throttle::Keys::new(&email, &ip);
     let cfg = state.config.throttle.clone();
 
-    // A hashing slot first: queued attempts hold no reservation, so the
-    // counters never see more in flight than there are hashing slots.
+    // Admission first: queued attempts hold no reservation, so the
+    // counters never see more in flight than the hasher admits.
     state.hasher.prepare().await?;
     let permit = state.hasher.slot().await?;
     let (gate, user) = {

@@ -174,8 +174,12 @@ async fn saturated_hashing_answers_503_with_retry_after(backend: Backend) {
         ("email", "alice@example.com"),
         ("password", PASSWORD),
     ];
-    // Another request holds the only hashing slot.
-    let held = app.state.hasher.slot().await.unwrap();
+    // Other requests fill admission to the only hashing slot (two callers
+    // per slot: one hashing, one preparing).
+    let held = [
+        app.state.hasher.slot().await.unwrap(),
+        app.state.hasher.slot().await.unwrap(),
+    ];
     let busy = b.post_form("/login", &fields).await;
     assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(busy.header("retry-after"), "1");
