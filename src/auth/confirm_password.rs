@@ -12,7 +12,7 @@ use crate::auth::throttle;
 use crate::domain::Password;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::write_tx;
+use crate::store::locked_tx;
 
 /// The answer to a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ pub async fn confirm(
         state
             .db
             .run(move |conn| {
-                write_tx(conn, |conn| {
+                locked_tx(conn, |conn| {
                     throttle::reserve(conn, &actor, &keys, now, &cfg)
                 })
             })
@@ -76,7 +76,7 @@ pub async fn confirm(
     {
         state
             .db
-            .run(move |conn| write_tx(conn, |conn| throttle::settle_success(conn, &keys)))
+            .run(move |conn| locked_tx(conn, |conn| throttle::settle_success(conn, &keys)))
             .await?;
         return Ok(Confirmation::Confirmed);
     }

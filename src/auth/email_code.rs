@@ -215,6 +215,8 @@ pub async fn verify(
                     return Ok(Checked::Expired);
                 }
                 let account_key = throttle::account_key(&row.email);
+                // Both counters this may count on, in the one lock order.
+                counters::lock(conn, &[&account_key, &ip_key])?;
                 let blocked = throttle::is_blocked(counters::get(conn, &ip_key)?.as_ref(), now);
                 let matches = !blocked
                     && envelope.secret_matches(

@@ -33,6 +33,8 @@ pub async fn complete(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
+                let keys: Vec<&str> = first.clear_throttle.iter().map(String::as_str).collect();
+                counters::lock(conn, &keys)?;
                 for key in &first.clear_throttle {
                     counters::clear(conn, key)?;
                 }

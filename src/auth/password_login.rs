@@ -10,7 +10,7 @@ use crate::auth::throttle;
 use crate::domain::{Email, Password, SessionId, UserId};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{users, write_tx};
+use crate::store::{locked_tx, users, write_tx};
 
 /// What the caller tells the browser.
 #[derive(Debug)]
@@ -86,7 +86,7 @@ pub async fn attempt(
         state
             .db
             .run(move |conn| {
-                write_tx(conn, |conn| {
+                locked_tx(conn, |conn| {
                     let gate = throttle::reserve(conn, &actor, &keys, now, &cfg)?;
                     Ok((gate, users::find_by_email(conn, &email)?))
                 })
@@ -129,7 +129,7 @@ pub async fn attempt(
             let keys = keys.clone();
             state
                 .db
-                .run(move |conn| write_tx(conn, |conn| throttle::settle_success(conn, &keys)))
+                .run(move |conn| locked_tx(conn, |conn| throttle::settle_success(conn, &keys)))
                 .await?;
             let first = FirstFactor {
                 user_id: user.id,

@@ -13,10 +13,13 @@
 //!   in only through a second factor (or the owner signs in with an emailed
 //!   code).
 //!
-//! An attempt is *reserved* — counted as a failure — in one serialized
-//! write transaction before any password is hashed ([`reserve`]), so
-//! parallel requests cannot all be evaluated; a success then clears what it
-//! reserved ([`settle_success`]).
+//! An attempt is *reserved* — counted as a failure — in one write
+//! transaction that holds the locks of its counters
+//! ([`crate::store::throttle::lock`]) before any password is hashed
+//! ([`reserve`]), so parallel requests cannot all be evaluated; a success
+//! then clears what it reserved ([`settle_success`]). Both run in
+//! [`crate::store::locked_tx`]: parallel attempts on one counter wait for
+//! each other instead of being aborted and run again.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -94,13 +97,15 @@ pub fn reserve(
     cfg: &ThrottleConfig,
 ) -> Result<Gate, crate::error::AppError> {
     use crate::store::throttle as counters;
-    let account_source = counters::get(conn, &keys.account_source)?;
-    let ip = counters::get(conn, &keys.ip)?;
+    let [account_source, ip, account] = <[Option<Throttle>; 3]>::try_from(counters::get_many(
+        conn,
+        &[&keys.account_source, &keys.ip, &keys.account],
+    )?)
+    .map_err(|_| crate::error::AppError::Internal("throttle rows out of step".into()))?;
     let source = blocked_until(account_source.as_ref(), now).max(blocked_until(ip.as_ref(), now));
     if let Some(until) = source {
         return Ok(Gate::Refused { until });
     }
-    let account = counters::get(conn, &keys.account)?;
     let paused_until = blocked_until(account.as_ref(), now);
     let mut counted = vec![
         (&keys.account_source, Kind::AccountSource, account_source),
@@ -139,6 +144,7 @@ pub fn settle_success(
     keys: &Keys,
 ) -> Result<(), crate::error::AppError> {
     use crate::store::throttle as counters;
+    counters::lock(conn, &[&keys.account, &keys.account_source, &keys.ip])?;
     counters::clear(conn, &keys.account)?;
     counters::clear(conn, &keys.account_source)?;
     if let Some(mut row) = counters::get(conn, &keys.ip)? {

@@ -68,7 +68,27 @@ pub fn write_tx<T, F>(conn: &mut DbConnection, f: F) -> Result<T, AppError>
 where
     F: FnMut(&mut DbConnection) -> Result<T, AppError>,
 {
-    write_tx_attempts(conn, SERIALIZATION_ATTEMPTS, f)
+    write_tx_attempts(conn, Isolation::Serializable, SERIALIZATION_ATTEMPTS, f)
+}
+
+/// [`write_tx`] for a transaction whose read-modify-writes are all of rows
+/// it locks itself first (the throttle counters, [`throttle::lock`]):
+/// PostgreSQL runs it `READ COMMITTED`, so it reads what the previous
+/// holder of a lock committed, and parallel sign-ins on one counter (one
+/// address) wait for each other instead of aborting each other as not
+/// serializable. SQLite: exactly [`write_tx`].
+pub fn locked_tx<T, F>(conn: &mut DbConnection, f: F) -> Result<T, AppError>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, AppError>,
+{
+    write_tx_attempts(conn, Isolation::ReadCommitted, SERIALIZATION_ATTEMPTS, f)
+}
+
+/// How PostgreSQL isolates a write transaction.
+#[derive(Debug, Clone, Copy)]
+enum Isolation {
+    Serializable,
+    ReadCommitted,
 }
 
 /// [`write_tx`] for a change that cannot run twice (`f` consumes what it
@@ -80,13 +100,18 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
 {
     let mut f = Some(f);
-    write_tx_attempts(conn, 1, |conn| match f.take() {
+    write_tx_attempts(conn, Isolation::Serializable, 1, |conn| match f.take() {
         Some(f) => f(conn),
         None => Err(AppError::Overloaded),
     })
 }
 
-fn write_tx_attempts<T, F>(conn: &mut DbConnection, attempts: u32, mut f: F) -> Result<T, AppError>
+fn write_tx_attempts<T, F>(
+    conn: &mut DbConnection,
+    isolation: Isolation,
+    attempts: u32,
+    mut f: F,
+) -> Result<T, AppError>
 where
     F: FnMut(&mut DbConnection) -> Result<T, AppError>,
 {
@@ -96,7 +121,7 @@ where
     let mut attempt = 1;
     loop {
         let result = conn.transaction::<T, AppError, _>(|conn| {
-            begin_write(conn)?;
+            begin_write(conn, isolation)?;
             f(conn)
         });
         match result {
@@ -120,11 +145,14 @@ where
 }
 
 /// The first statement of a write transaction (see [`write_tx`]).
-fn begin_write(conn: &mut DbConnection) -> Result<(), AppError> {
+fn begin_write(conn: &mut DbConnection, isolation: Isolation) -> Result<(), AppError> {
     match conn {
         DbConnection::Pg(pg) => {
             use diesel::connection::SimpleConnection;
-            pg.batch_execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")?;
+            pg.batch_execute(match isolation {
+                Isolation::Serializable => "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+                Isolation::ReadCommitted => "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            })?;
             Ok(())
         }
         DbConnection::Sqlite(_) => audit::take_sqlite_write_lock(conn),

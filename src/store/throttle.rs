@@ -1,6 +1,10 @@
 //! Failed-login counters in the database, so every instance sees the same
-//! numbers. Callers hold the write transaction of [`super::write_tx`], which
-//! serializes read-modify-write of a counter.
+//! numbers. Read-modify-write of a counter is serialized by a lock on its
+//! key ([`lock`], taken by [`get`] and [`get_many`]), held to the end of the
+//! caller's write transaction: on PostgreSQL a transaction-scoped advisory
+//! lock, so transactions on one counter (every sign-in behind one address
+//! shares `ip:<address>`) queue instead of aborting each other as not
+//! serializable; SQLite's write transaction runs alone anyway.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -42,7 +46,48 @@ pub fn ip_key(ip: &str) -> String {
     format!("ip:{ip}")
 }
 
+/// Lock the counters `keys` until the caller's transaction ends (see the
+/// module docs). Every lock is taken in one global order, so two
+/// transactions that lock several counters cannot deadlock; a transaction
+/// that touches more than one counter locks them all here first.
+pub fn lock(conn: &mut DbConnection, keys: &[&str]) -> Result<(), AppError> {
+    use diesel::sql_types::BigInt;
+    let DbConnection::Pg(pg) = conn else {
+        return Ok(());
+    };
+    let mut ids: Vec<i64> = keys.iter().map(|key| lock_id(key)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // One statement; PostgreSQL evaluates the select list left to right.
+    let calls = (1..=ids.len())
+        .map(|i| format!("pg_advisory_xact_lock(${i})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if calls.is_empty() {
+        return Ok(());
+    }
+    let mut query = diesel::sql_query(format!("SELECT {calls}")).into_boxed();
+    for id in ids {
+        query = query.bind::<BigInt, _>(id);
+    }
+    query.execute(pg)?;
+    Ok(())
+}
+
+/// The advisory-lock number of a counter key: 64 bits of its SHA-256 under
+/// a prefix of ours (a collision only makes two counters wait for each
+/// other).
+fn lock_id(key: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(format!("ostiary/login_throttles/{key}").as_bytes())
+        .iter()
+        .take(8)
+        .fold(0i64, |id, byte| (id << 8) | i64::from(*byte))
+}
+
+/// A counter, locked for the caller's transaction ([`lock`]).
 pub fn get(conn: &mut DbConnection, key: &str) -> Result<Option<Throttle>, AppError> {
+    lock(conn, &[key])?;
     Ok(login_throttles::table
         .filter(login_throttles::key.eq(key))
         .select(Throttle::as_select())
@@ -50,7 +95,21 @@ pub fn get(conn: &mut DbConnection, key: &str) -> Result<Option<Throttle>, AppEr
         .optional()?)
 }
 
-/// Insert or replace (inside the serializing write transaction).
+/// Several counters, locked together ([`lock`]), in the order of `keys`.
+pub fn get_many(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<Option<Throttle>>, AppError> {
+    lock(conn, keys)?;
+    let rows: Vec<Throttle> = login_throttles::table
+        .filter(login_throttles::key.eq_any(keys))
+        .select(Throttle::as_select())
+        .load(conn)?;
+    Ok(keys
+        .iter()
+        .map(|key| rows.iter().find(|r| r.key == *key).cloned())
+        .collect())
+}
+
+/// Insert or replace a counter read with [`get`] or [`get_many`] in the
+/// same transaction (which locked it).
 pub fn put(conn: &mut DbConnection, row: &Throttle) -> Result<(), AppError> {
     let updated = diesel::update(login_throttles::table.filter(login_throttles::key.eq(&row.key)))
         .set(row)
@@ -63,7 +122,9 @@ pub fn put(conn: &mut DbConnection, row: &Throttle) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Forget a counter (locking it first, [`lock`]).
 pub fn clear(conn: &mut DbConnection, key: &str) -> Result<(), AppError> {
+    lock(conn, &[key])?;
     diesel::delete(login_throttles::table.filter(login_throttles::key.eq(key))).execute(conn)?;
     Ok(())
 }
@@ -112,5 +173,10 @@ pub fn clear_account(
     email: &str,
     user_id: &str,
 ) -> Result<usize, AppError> {
+    let keys: Vec<String> = login_throttles::table
+        .filter(on_account(email, user_id))
+        .select(login_throttles::key)
+        .load(conn)?;
+    lock(conn, &keys.iter().map(String::as_str).collect::<Vec<_>>())?;
     Ok(diesel::delete(login_throttles::table.filter(on_account(email, user_id))).execute(conn)?)
 }

@@ -16,6 +16,76 @@ crate::on_all_backends!(
     parallel_sign_ins_of_different_accounts_all_succeed,
 );
 
+mod postgres_only {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reservations_on_one_counter_wait_for_each_other() {
+        if let Some(backend) = crate::helpers::Backend::postgres() {
+            super::reservations_on_one_counter_wait_for_each_other(backend).await
+        }
+    }
+}
+
+async fn reservations_on_one_counter_wait_for_each_other(backend: Backend) {
+    // Regression (issue 18, docs/performance.md): sign-ins behind one
+    // address share its counter; SERIALIZABLE aborted all but one of the
+    // parallel reservations and ran them again. Now the second waits for
+    // the first's lock, runs once, and counts on top of it.
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use ostiary::audit::Actor;
+    use ostiary::auth::throttle::{self, Gate, Keys};
+    use ostiary::store::{locked_tx, throttle as counters};
+
+    let app = TestApp::spawn(backend).await;
+    let cfg = app.state.config.throttle.clone();
+    let now = app.state.now();
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let first = {
+        let cfg = cfg.clone();
+        app.state.db.run(move |conn| {
+            locked_tx(conn, |conn| {
+                let keys = Keys::new("one@example.com", "192.0.2.7");
+                let gate = throttle::reserve(conn, &Actor::system("test"), &keys, now, &cfg)?;
+                let _ = held_tx.send(());
+                // Hold the locks while the other reservation starts.
+                std::thread::sleep(std::time::Duration::from_millis(400));
+                Ok(gate)
+            })
+        })
+    };
+    let runs = Arc::new(AtomicU32::new(0));
+    let second = {
+        let runs = runs.clone();
+        app.state.db.run(move |conn| {
+            held_rx
+                .recv()
+                .map_err(|_| ostiary::error::AppError::Internal("first never held".into()))?;
+            locked_tx(conn, |conn| {
+                runs.fetch_add(1, Ordering::SeqCst);
+                let keys = Keys::new("two@example.com", "192.0.2.7");
+                throttle::reserve(conn, &Actor::system("test"), &keys, now, &cfg)
+            })
+        })
+    };
+    let (first, second) = tokio::join!(first, second);
+    assert!(matches!(first.unwrap(), Gate::Reserved { .. }));
+    assert!(matches!(second.unwrap(), Gate::Reserved { .. }));
+    assert_eq!(
+        runs.load(Ordering::SeqCst),
+        1,
+        "the second reservation ran again"
+    );
+    let ip = app
+        .state
+        .db
+        .run(|conn| counters::get(conn, &throttle::ip_key("192.0.2.7")))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ip.failures, 2, "one reservation's count was lost");
+}
+
 async fn counters_and_sessions_are_shared_across_instances(backend: Backend) {
     // S1: any instance can serve any request; throttling is global.
     let a = TestApp::spawn_with(backend, |c| {

@@ -23,7 +23,7 @@ use crate::federation::provisioning::{self, Resolved};
 use crate::federation::registry;
 use crate::federation::upstream::{UpstreamError, usable};
 use crate::state::AppState;
-use crate::store::write_tx;
+use crate::store::locked_tx;
 
 /// The least time a failed directory sign-in takes (SR-85).
 const FAILURE_FLOOR: std::time::Duration = std::time::Duration::from_millis(300);
@@ -144,7 +144,7 @@ pub async fn attempt(
         state
             .db
             .run(move |conn| {
-                write_tx(conn, |conn| {
+                locked_tx(conn, |conn| {
                     throttle::reserve(conn, &actor, &keys, now, &cfg)
                 })
             })
@@ -227,7 +227,7 @@ pub async fn attempt(
     {
         state
             .db
-            .run(move |conn| write_tx(conn, |conn| throttle::settle_success(conn, &keys)))
+            .run(move |conn| locked_tx(conn, |conn| throttle::settle_success(conn, &keys)))
             .await?;
     }
     let first = FirstFactor {
