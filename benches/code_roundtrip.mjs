@@ -9,7 +9,8 @@
 // Usage: node code_roundtrip.mjs ISSUER CLIENT_ID CLIENT_SECRET EMAIL PASSWORD [SECONDS=10] [CONCURRENCY=8]
 // Env: REDIRECT_URI (default http://127.0.0.1:9999/cb).
 // Prints one JSON line: {"rps", "p50_ms", "p99_ms", "ok", "errors", "first_error",
-//   "access_token"} - access_token (from the first exchange, scope openid
+//   "client_cpu_ms", "access_token"} - client_cpu_ms is this process's own CPU
+//   time (user + system) per round trip while the loops ran; - access_token (from the first exchange, scope openid
 //   email profile) lets the caller benchmark userinfo and introspection.
 import { createHash, randomBytes } from 'node:crypto';
 import { CookieJar, browseUntil } from '../tests/interop/browse.mjs';
@@ -75,6 +76,7 @@ let errors = 0;
 let firstError;
 const deadline = performance.now() + seconds * 1000;
 const started = performance.now();
+const cpu0 = process.cpuUsage();
 await Promise.all(Array.from({ length: concurrency }, async () => {
   while (performance.now() < deadline) {
     const t0 = performance.now();
@@ -88,6 +90,7 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
   }
 }));
 const elapsed = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpu0);
 latencies.sort((a, b) => a - b);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] : null);
 console.log(JSON.stringify({
@@ -97,5 +100,6 @@ console.log(JSON.stringify({
   ok: latencies.length,
   errors,
   first_error: firstError ?? null,
+  client_cpu_ms: latencies.length ? Math.round(((cpu.user + cpu.system) / 1000 / latencies.length) * 1000) / 1000 : null,
   access_token: tokens.access_token,
 }));

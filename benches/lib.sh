@@ -164,6 +164,14 @@ CONF
 }
 
 # ---------------------------------------------------------------- Ostiary
+# cpu_busy_ms: CPU time the whole machine has spent busy so far (user,
+# nice, system, irq, softirq of /proc/stat; not idle, iowait or steal), in
+# milliseconds. The difference over a run is every process's CPU: client,
+# servers, nginx, PostgreSQL.
+cpu_busy_ms() {
+  awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%d\n", ($2 + $3 + $4 + $7 + $8) * 1000 / hz; exit}' /proc/stat
+}
+
 # ostiary_env DATABASE_URL ISSUER: the environment every instance and CLI
 # call of one setup shares (same data dir: same master key file).
 ostiary_env() {

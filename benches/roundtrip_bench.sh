@@ -63,12 +63,15 @@ peer_roundtrip() { # LABEL
     bg "$TMP/op.log" env -C "$INTEROP" NODE_ENV=production node oidc_provider_server.mjs "$port"
     wait_http "$OP_BASE/.well-known/openid-configuration" "$BG_PID" "$TMP/op.log"
   fi
-  local load out=$TMP/op-rt-$1.json
+  local load out=$TMP/op-rt-$1.json cpu0 cpu1
   load=$(loadavg)
   log "oidc-provider: round trip ($1), load $load"
+  cpu0=$(cpu_busy_ms)
   node "$BENCH/code_roundtrip.mjs" "$OP_BASE" rp rp-secret "$USER_EMAIL" "$USER_PASSWORD" "$DURATION" 8 >"$out" 2>"$out.err" ||
     log "oidc-provider round trip failed: $(head -c 300 "$out.err")"
+  cpu1=$(cpu_busy_ms)
   [[ -s $out ]] && emit kind=roundtrip server=oidc-provider backend=memory instances=1 label="$1" load="$load" \
+    machine_cpu_ms=$((cpu1 - cpu0)) client_cpu_ms="$(json_get client_cpu_ms <"$out")" \
     rps="$(json_get rps <"$out")" p50="$(json_get p50_ms <"$out")" p99="$(json_get p99_ms <"$out")" \
     ok="$(json_get ok <"$out")" errors="$(json_get errors <"$out")" first_error="$(json_get first_error <"$out")"
   return 0
@@ -145,9 +148,13 @@ measure() { # BACKEND N
   load=$(loadavg)
   log "ostiary $backend × $n: round trip, load $load"
   out=$TMP/$NAME/rt.json
+  local cpu0 cpu1
+  cpu0=$(cpu_busy_ms)
   node "$BENCH/code_roundtrip.mjs" "$base" "$RP_ID" "$RP_SECRET" "$USER_EMAIL" "$USER_PASSWORD" "$DURATION" 8 >"$out" 2>"$out.err" ||
     log "round trip failed: $(head -c 500 "$out.err")"
+  cpu1=$(cpu_busy_ms)
   [[ -s $out ]] && emit kind=roundtrip server=ostiary backend="$backend" instances="$n" load="$load" \
+    machine_cpu_ms=$((cpu1 - cpu0)) client_cpu_ms="$(json_get client_cpu_ms <"$out")" \
     rps="$(json_get rps <"$out")" p50="$(json_get p50_ms <"$out")" p99="$(json_get p99_ms <"$out")" \
     ok="$(json_get ok <"$out")" errors="$(json_get errors <"$out")" first_error="$(json_get first_error <"$out")"
   # Password sign-in at full concurrency.

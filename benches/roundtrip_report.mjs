@@ -35,6 +35,33 @@ for (const r of of('roundtrip')) {
 }
 out.push('', `The ratio is against the mean of the oidc-provider runs of the same run of the script (${fmt(peerRps)} round trips/s over all of them), which run before and after the Ostiary rows.`, '');
 
+// CPU per round trip: the machine's busy time over each run (/proc/stat),
+// the load generator's own, and the rest (servers, nginx, PostgreSQL).
+const withCpu = of('roundtrip').filter((r) => r.machine_cpu_ms && r.ok);
+if (withCpu.length) {
+  const coresN = Number(meta.cores ?? 0);
+  out.push('CPU per round trip, from the machine\'s busy time over each run (`/proc/stat`) and the load generator\'s own (`process.cpuUsage()`):', '');
+  out.push('| run | instances | machine CPU / round trip | of it the load generator | the rest: server(s), nginx, PostgreSQL |', '|---|---:|---:|---:|---:|');
+  for (const r of withCpu) {
+    const who = r.server === 'oidc-provider' ? `oidc-provider (${r.label} run)` : `Ostiary, ${r.backend === 'postgres' ? 'PostgreSQL' : 'SQLite'}`;
+    const all = r.machine_cpu_ms / r.ok;
+    out.push(`| ${who} | ${r.instances} | ${fmt(all, 2)} ms | ${fmt(r.client_cpu_ms, 2)} ms | ${fmt(all - r.client_cpu_ms, 2)} ms |`);
+  }
+  const clients = withCpu.map((r) => r.client_cpu_ms).filter(Number.isFinite);
+  if (peerRps && coresN && clients.length) {
+    const client = clients.reduce((a, c) => a + c, 0) / clients.length;
+    const budget = (want) => (coresN * 1000) / (want * peerRps) - client;
+    out.push('', `What the goals leave: ${want2(2)} and ${want2(1.5)}. ` +
+      `The load generator alone spends ${fmt(client, 2)} ms per round trip (the mean of the runs), so on ${coresN} cores ` +
+      `no server could do more than ${fmt((coresN * 1000) / client, 0)} round trips/s here.`, '');
+    function want2(x) {
+      const b = budget(x);
+      return `${x}× oidc-provider (${fmt(x * peerRps, 0)} round trips/s on ${coresN} cores) leaves the server, nginx and the database ` +
+        `${b > 0 ? fmt(b, 2) + ' ms' : 'nothing'} of CPU per round trip`;
+    }
+  }
+}
+
 // Sign-in.
 const hash = of('hash')[0];
 const cores = Number(meta.cores ?? 0);
