@@ -194,6 +194,9 @@ pub struct UpdateArgs {
     /// Remove every group → role rule.
     #[arg(long, conflicts_with = "group_roles")]
     clear_group_roles: bool,
+    /// saml: refuse IdP-initiated sign-in again.
+    #[arg(long, conflicts_with = "allow_idp_initiated")]
+    no_idp_initiated: bool,
     #[command(flatten)]
     flags: Flags,
 }
@@ -348,6 +351,68 @@ async fn refresh_metadata(state: &AppState, actor: &Actor, id: &str) -> Result<V
     }
 }
 
+/// The SAML flags of `provider update`, checked (another kind refuses
+/// them) and the new document loaded before the write.
+async fn saml_update(
+    state: &AppState,
+    reach: &registry::Reach,
+    id: &str,
+    flags: &crate::federation::saml_settings::SamlFlags,
+    idp_initiated_off: bool,
+) -> Result<Option<SamlUpdate>, AppError> {
+    if !flags.any() && !idp_initiated_off {
+        return Ok(None);
+    }
+    let current = registry::show(state, reach, id, false).await?;
+    if current.kind != Kind::Saml {
+        return Err(AppError::BadRequest(format!(
+            "--metadata-url, --metadata-file, --saml-preset, --attribute-* and the IdP-initiated \
+             flags apply to --kind saml only, not {}",
+            current.kind.as_str()
+        )));
+    }
+    saml_update_of(state, flags, idp_initiated_off)
+        .await
+        .map(Some)
+}
+
+#[cfg(feature = "saml")]
+type SamlUpdate = crate::federation::saml_metadata::Update;
+
+#[cfg(feature = "saml")]
+async fn saml_update_of(
+    state: &AppState,
+    flags: &crate::federation::saml_settings::SamlFlags,
+    idp_initiated_off: bool,
+) -> Result<SamlUpdate, AppError> {
+    SamlUpdate::of_flags(state, flags, idp_initiated_off)
+        .await
+        .map_err(AppError::BadRequest)
+}
+
+/// Without the `saml` feature there is never a SAML change to apply.
+#[cfg(not(feature = "saml"))]
+#[derive(Debug, Clone)]
+enum SamlUpdate {}
+
+#[cfg(not(feature = "saml"))]
+impl SamlUpdate {
+    fn apply(self, _settings: &mut crate::federation::saml_settings::SamlSettings) {
+        match self {}
+    }
+}
+
+#[cfg(not(feature = "saml"))]
+async fn saml_update_of(
+    _state: &AppState,
+    _flags: &crate::federation::saml_settings::SamlFlags,
+    _idp_initiated_off: bool,
+) -> Result<SamlUpdate, AppError> {
+    Err(AppError::BadRequest(
+        "the SAML flags: SAML is not available in this build (feature saml)".into(),
+    ))
+}
+
 /// Without the `saml` feature there are no SAML providers to refresh.
 #[cfg(not(feature = "saml"))]
 async fn refresh_metadata(_state: &AppState, _actor: &Actor, _id: &str) -> Result<Value, AppError> {
@@ -402,7 +467,18 @@ pub async fn run(
             let args = *args;
             let secret = args.flags.reads_secret().then(read_secret).transpose()?;
             let new_rules = rules(&args.flags)?;
+            let saml = saml_update(
+                state,
+                &reach,
+                &args.id,
+                &args.flags.saml,
+                args.no_idp_initiated,
+            )
+            .await?;
             let change = move |spec: &mut ProviderSpec| {
+                if let (Some(update), Some(settings)) = (saml, spec.saml.as_mut()) {
+                    update.apply(settings);
+                }
                 if let Some(name) = args.name {
                     spec.name = name;
                 }

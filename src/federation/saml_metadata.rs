@@ -188,6 +188,82 @@ pub async fn prepare_input(
     Ok((settings, key))
 }
 
+/// What `provider update` changes in a SAML provider's settings, checked
+/// and its document loaded before the registry's write ([`Update::apply`]
+/// runs inside it). The SP key and certificate are kept.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    document: Option<Loaded>,
+    preset: Option<String>,
+    attribute_email: Option<String>,
+    attribute_name: Option<String>,
+    attribute_groups: Option<String>,
+    allow_idp_initiated: Option<bool>,
+}
+
+impl Update {
+    /// The change `flags` ask for (`idp_initiated`: `--no-idp-initiated`
+    /// turns it off); a message naming the flag at fault.
+    pub async fn of_flags(
+        state: &AppState,
+        flags: &SamlFlags,
+        idp_initiated_off: bool,
+    ) -> Result<Self, String> {
+        let input = input_of(flags)?;
+        let preset = input.preset.clone().filter(|p| !p.trim().is_empty());
+        let names = match &preset {
+            Some(p) => PRESETS
+                .iter()
+                .find(|(name, _)| name == p)
+                .map(|(_, names)| *names)
+                .ok_or("--saml-preset must be one of entra, okta, adfs, google")?
+                .map(|n| Some(n.to_owned())),
+            None => [None, None, None],
+        };
+        let document = match &input.source {
+            Some(source) => Some(load(state, source).await?),
+            None => None,
+        };
+        let [email, name, groups] = names;
+        Ok(Self {
+            document,
+            preset,
+            attribute_email: input.attribute_email.or(email),
+            attribute_name: input.attribute_name.or(name),
+            attribute_groups: input.attribute_groups.or(groups),
+            allow_idp_initiated: match (input.allow_idp_initiated, idp_initiated_off) {
+                (true, _) => Some(true),
+                (false, true) => Some(false),
+                (false, false) => None,
+            },
+        })
+    }
+
+    /// Apply to the provider's current settings.
+    pub fn apply(self, s: &mut SamlSettings) {
+        if let Some(d) = self.document {
+            s.metadata_url = d.url;
+            s.idp_entity_id = d.entity_id;
+            s.idp_metadata = d.xml;
+        }
+        if self.preset.is_some() {
+            s.preset = self.preset;
+        }
+        for (slot, value) in [
+            (&mut s.attribute_email, self.attribute_email),
+            (&mut s.attribute_name, self.attribute_name),
+            (&mut s.attribute_groups, self.attribute_groups),
+        ] {
+            if value.is_some() {
+                *slot = value;
+            }
+        }
+        if let Some(on) = self.allow_idp_initiated {
+            s.allow_idp_initiated = on;
+        }
+    }
+}
+
 /// `current` with the IdP metadata of `source` instead (checked like at
 /// creation); the SP key and certificate and the attributes are kept.
 pub async fn replace(

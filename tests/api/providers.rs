@@ -281,6 +281,14 @@ async fn providers_are_created_listed_changed_and_deleted(backend: Backend) {
         &["provider", "update", &id, "--enabled", "false"],
         &env,
     );
+    // SAML flags on another kind are refused, not ignored.
+    let err = refused(
+        dir.path(),
+        &["provider", "update", &id, "--attribute-email", "mail"],
+        &env,
+        None,
+    );
+    assert!(err.contains("apply to --kind saml only"), "{err}");
     assert_eq!(
         (kept["enabled"].clone(), kept["has_secret"].clone()),
         (false.into(), true.into())

@@ -489,13 +489,65 @@ async fn saml_provider_from_the_cli(backend: Backend) {
     assert_eq!(made["settings"]["saml"]["allow_idp_initiated"], true);
     assert!(!made.to_string().contains("PRIVATE KEY"));
 
+    // `provider update` takes the SAML flags too (they were ignored).
+    let updated = crate::cli::succeeds(
+        dir.path(),
+        &[
+            "provider",
+            "update",
+            id,
+            "--saml-preset",
+            "entra",
+            "--attribute-groups",
+            "roles",
+            "--no-idp-initiated",
+            "--metadata-file",
+            path,
+        ],
+        &env,
+    );
+    let saml = &updated["settings"]["saml"];
+    assert_eq!(saml["preset"], "entra", "{updated}");
+    assert_eq!(
+        saml["attribute_email"],
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+    );
+    assert_eq!(saml["attribute_groups"], "roles");
+    // Off is left out of the settings.
+    assert_ne!(saml["allow_idp_initiated"], true, "{saml}");
+    assert_eq!(
+        saml["sp_certificate"], made["settings"]["saml"]["sp_certificate"],
+        "the SP key is kept"
+    );
+    assert_eq!(updated["entity_id"], made["entity_id"]);
+
     let unsigned = xml.split("<ns0:KeyDescriptor").next().unwrap().to_owned()
         + &xml[xml.rfind("</ns0:KeyDescriptor>").map_or(0, |i| i + 20)..];
     for (bad, says) in [
-        (unsigned, "no signing certificate"),
+        (unsigned.clone(), "no signing certificate"),
         (format!("<!DOCTYPE x>{xml}"), "DTD"),
     ] {
         std::fs::write(&file, bad).unwrap();
+        // A bad document is refused on update too, and changes nothing.
+        let out = crate::cli::ostiary(
+            dir.path(),
+            &[
+                "provider",
+                "update",
+                id,
+                "--metadata-file",
+                path,
+                "--attribute-name",
+                "changed",
+            ],
+            &env,
+            None,
+        );
+        assert!(!out.status.success());
+        let err = crate::cli::text(&out.stderr);
+        assert!(err.contains(says), "update, {says}: {err}");
+        let shown = crate::cli::succeeds(dir.path(), &["provider", "show", id], &env);
+        assert_eq!(shown["settings"]["saml"], updated["settings"]["saml"]);
         let out = crate::cli::ostiary(
             dir.path(),
             &[
