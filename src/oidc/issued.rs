@@ -67,11 +67,12 @@ pub async fn token_user(
     let Some(gid) = claims.grant_id.clone() else {
         return Ok(None);
     };
+    let with_groups = crate::oidc::scope::has(&claims.scope, "groups");
     state
         .db
         .run(
             move |conn| match grants::find(conn, &gid)?.and_then(|g| g.user_id) {
-                Some(user_id) => load_user(conn, &user_id),
+                Some(user_id) => load_user(conn, &user_id, with_groups),
                 None => Ok(None),
             },
         )

@@ -46,6 +46,11 @@ pub fn has(scopes: &[String], name: &str) -> bool {
     scopes.iter().any(|s| s == name)
 }
 
+/// Whether the space-separated `scope` (as stored) names `name`.
+pub fn names(scope: &str, name: &str) -> bool {
+    scope.split(' ').any(|s| s == name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,22 +63,36 @@ pub fn redeem(
     code_hash: &str,
     now: NaiveDateTime,
 ) -> Result<Redemption, AppError> {
-    let claimed = diesel::update(
+    // One statement for the usual case: the claim returns the row (each
+    // backend's own connection: RETURNING is not in the multi-backend's
+    // dialect).
+    let claim = diesel::update(
         authorization_codes::table
             .filter(authorization_codes::code_hash.eq(code_hash))
             .filter(authorization_codes::used_at.is_null()),
     )
-    .set(authorization_codes::used_at.eq(Some(now)))
-    .execute(conn)?;
+    .set(authorization_codes::used_at.eq(Some(now)));
+    let claimed: Option<AuthorizationCode> = match conn {
+        DbConnection::Pg(pg) => claim
+            .returning(AuthorizationCode::as_returning())
+            .get_result(pg)
+            .optional()?,
+        DbConnection::Sqlite(lite) => claim
+            .returning(AuthorizationCode::as_returning())
+            .get_result(lite)
+            .optional()?,
+    };
+    if let Some(row) = claimed {
+        return Ok(Redemption::Fresh(row));
+    }
     let row = authorization_codes::table
         .filter(authorization_codes::code_hash.eq(code_hash))
         .select(AuthorizationCode::as_select())
         .first(conn)
         .optional()?;
-    Ok(match (claimed, row) {
-        (1, Some(row)) => Redemption::Fresh(row),
-        (_, Some(row)) => Redemption::Reused(row),
-        (_, None) => Redemption::Unknown,
+    Ok(match row {
+        Some(row) => Redemption::Reused(row),
+        None => Redemption::Unknown,
     })
 }
 

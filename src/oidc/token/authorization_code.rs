@@ -148,7 +148,9 @@ pub async fn handle(
                         "the sign-in this code came from has ended",
                     )));
                 }
-                let Some((user, memberships)) = super::load_user(conn, &row.user_id)? else {
+                let Some((user, memberships)) =
+                    super::load_user(conn, &row.user_id, scope::names(&row.scope, "groups"))?
+                else {
                     return Ok(Err(OAuthError::invalid_grant("the user is not active")));
                 };
                 let scopes = match scope::parse(&row.scope) {

@@ -106,7 +106,9 @@ pub async fn handle(
                         "the session that approved the device has ended",
                     )));
                 }
-                let Some((user, memberships)) = super::load_user(conn, user_id)? else {
+                let Some((user, memberships)) =
+                    super::load_user(conn, user_id, scope::names(&row.scope, "groups"))?
+                else {
                     return Ok(Err(OAuthError::invalid_grant("the user is not active")));
                 };
                 let scopes = scope::parse(&row.scope).unwrap_or_default();

@@ -177,16 +177,23 @@ pub struct UserIssue {
 pub type UserWithMemberships = (User, Memberships);
 
 /// The live, unlocked user with their organization memberships and the
-/// groups of their upstream identities.
+/// groups of their upstream identities. Those are read only `with_groups`
+/// (the `groups` scope: the only claims made of them, [`tokens::user_claims`]);
+/// otherwise they are left empty, two queries fewer per token.
 pub fn load_user(
     conn: &mut DbConnection,
     user_id: &UserId,
+    with_groups: bool,
 ) -> Result<Option<UserWithMemberships>, AppError> {
     match users::find(conn, user_id)? {
         Some(user) if !user.locked => {
-            let memberships = Memberships {
-                organizations: orgs::memberships_of(conn, user_id)?,
-                groups: identities::groups_of_user(conn, user_id)?,
+            let memberships = if with_groups {
+                Memberships {
+                    organizations: orgs::memberships_of(conn, user_id)?,
+                    groups: identities::groups_of_user(conn, user_id)?,
+                }
+            } else {
+                Memberships::default()
             };
             Ok(Some((user, memberships)))
         }

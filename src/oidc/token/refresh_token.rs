@@ -109,7 +109,9 @@ pub async fn handle(
                 let Some(user_id) = grant.user_id.clone() else {
                     return refused("the grant has no user");
                 };
-                let Some((user, memberships)) = super::load_user(conn, &user_id)? else {
+                let Some((user, memberships)) =
+                    super::load_user(conn, &user_id, scope::names(&grant.scope, "groups"))?
+                else {
                     return refused("the user is not active");
                 };
                 // RFC 8707: within what the grant was authorized for.

@@ -192,7 +192,7 @@ pub async fn handle(
                 // The grant may have ended and the user been locked since
                 // the token was checked; then nothing is issued.
                 if !grants::is_active(conn, &gid, naive(now))?
-                    || super::load_user(conn, &user_id)?.is_none()
+                    || super::load_user(conn, &user_id, false)?.is_none()
                 {
                     return Ok(false);
                 }
