@@ -159,8 +159,9 @@ impl PasswordHasher {
 
 /// Callers admitted per hash that may run at once: one hashing, one doing
 /// the database work before its hash (a sign-in's throttle reservation
-/// and user lookup), so a core never waits for a database round trip. Measured on 2 cores (benches/RESULTS.md): admitting
-/// only as many as hash kept the cores idle for part of every sign-in.
+/// and user lookup), so a core never waits for a database round trip.
+/// Measured on 2 cores (benches/RESULTS.md): admitting only as many as
+/// hash kept the cores idle for part of every sign-in.
 const ADMITTED_PER_HASH: usize = 2;
 
 /// Blocks (1 KiB each) of working memory reserved for every hash: 33 MiB is

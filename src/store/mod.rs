@@ -91,21 +91,6 @@ enum Isolation {
     ReadCommitted,
 }
 
-/// [`write_tx`] for a change that cannot run twice (`f` consumes what it
-/// was given): when PostgreSQL aborts it as not serializable the answer is
-/// "busy, try again" (503) instead of a second run. For rare
-/// administrative changes only.
-pub fn write_tx_once<T, F>(conn: &mut DbConnection, f: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
-{
-    let mut f = Some(f);
-    write_tx_attempts(conn, Isolation::Serializable, 1, |conn| match f.take() {
-        Some(f) => f(conn),
-        None => Err(AppError::Overloaded),
-    })
-}
-
 fn write_tx_attempts<T, F>(
     conn: &mut DbConnection,
     isolation: Isolation,

@@ -18,16 +18,18 @@ pub fn setup_open(conn: &mut DbConnection) -> Result<bool, AppError> {
 
 /// Create the first administrator (superuser, owner of the default
 /// organization) and claim setup, all in one transaction. Of concurrent
-/// attempts exactly one succeeds; the others get [`AppError::Conflict`].
-/// `then` runs inside the same transaction (to create the admin's session).
+/// attempts exactly one succeeds; the others get [`AppError::Conflict`]
+/// (on PostgreSQL a loser aborted as not serializable runs again and then
+/// finds setup done). `then` runs inside the same transaction (to create
+/// the admin's session), once per run of it.
 pub fn complete_setup<T>(
     conn: &mut DbConnection,
     actor: &Actor,
     spec: &UserSpec,
     now: DateTime<Utc>,
-    then: impl FnOnce(&mut DbConnection, &User) -> Result<T, AppError>,
+    then: impl Fn(&mut DbConnection, &User) -> Result<T, AppError>,
 ) -> Result<(CreatedUser, T), AppError> {
-    crate::store::write_tx_once(conn, |conn| {
+    crate::store::write_tx(conn, |conn| {
         let already = || AppError::Conflict("Ostiary is already set up. Sign in instead.".into());
         if !setup_open(conn)? {
             return Err(already());
