@@ -158,15 +158,7 @@ pub async fn prepare_input(
         return Err("--kind saml needs --metadata-url or --metadata-file".into());
     };
     let preset = input.preset.clone().filter(|p| !p.trim().is_empty());
-    let defaults = match &preset {
-        Some(p) => PRESETS
-            .iter()
-            .find(|(name, _)| name == p)
-            .map(|(_, names)| *names)
-            .ok_or("--saml-preset must be one of entra, okta, adfs, google")?
-            .map(|n| Some(n.to_owned())),
-        None => [None, None, None],
-    };
+    let defaults = preset_names(preset.as_deref())?;
     let loaded = load(state, source).await?;
     let [email, name, groups] = defaults;
     let (key, cert) = tokio::task::spawn_blocking(|| new_sp_key("Ostiary SAML SP"))
@@ -188,6 +180,20 @@ pub async fn prepare_input(
     Ok((settings, key))
 }
 
+/// The email, name and groups attribute names of a preset (none: no
+/// names), or which presets there are.
+fn preset_names(preset: Option<&str>) -> Result<[Option<String>; 3], String> {
+    match preset {
+        Some(p) => Ok(PRESETS
+            .iter()
+            .find(|(name, _)| *name == p)
+            .map(|(_, names)| *names)
+            .ok_or("--saml-preset must be one of entra, okta, adfs, google")?
+            .map(|n| Some(n.to_owned()))),
+        None => Ok([None, None, None]),
+    }
+}
+
 /// What `provider update` changes in a SAML provider's settings, checked
 /// and its document loaded before the registry's write ([`Update::apply`]
 /// runs inside it). The SP key and certificate are kept.
@@ -202,8 +208,9 @@ pub struct Update {
 }
 
 impl Update {
-    /// The change `flags` ask for (`idp_initiated`: `--no-idp-initiated`
-    /// turns it off); a message naming the flag at fault.
+    /// The change `flags` ask for (`idp_initiated_off`:
+    /// `--no-idp-initiated` turns it off); a message naming the flag at
+    /// fault.
     pub async fn of_flags(
         state: &AppState,
         flags: &SamlFlags,
@@ -211,15 +218,7 @@ impl Update {
     ) -> Result<Self, String> {
         let input = input_of(flags)?;
         let preset = input.preset.clone().filter(|p| !p.trim().is_empty());
-        let names = match &preset {
-            Some(p) => PRESETS
-                .iter()
-                .find(|(name, _)| name == p)
-                .map(|(_, names)| *names)
-                .ok_or("--saml-preset must be one of entra, okta, adfs, google")?
-                .map(|n| Some(n.to_owned())),
-            None => [None, None, None],
-        };
+        let names = preset_names(preset.as_deref())?;
         let document = match &input.source {
             Some(source) => Some(load(state, source).await?),
             None => None,
