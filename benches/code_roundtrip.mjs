@@ -9,9 +9,10 @@
 // Usage: node code_roundtrip.mjs ISSUER CLIENT_ID CLIENT_SECRET EMAIL PASSWORD [SECONDS=10] [CONCURRENCY=8]
 // Env: REDIRECT_URI (default http://127.0.0.1:9999/cb).
 // Prints one JSON line: {"rps", "p50_ms", "p99_ms", "ok", "errors", "first_error",
-//   "client_cpu_ms", "access_token"} - client_cpu_ms is this process's own CPU
-//   time (user + system) per round trip while the loops ran; - access_token (from the first exchange, scope openid
-//   email profile) lets the caller benchmark userinfo and introspection.
+//   "client_cpu_ms", "access_token"} - client_cpu_ms is this process's own
+//   CPU time (user + system) per round trip while the loops ran;
+//   access_token (from the first exchange, scope openid email profile) lets
+//   the caller benchmark userinfo and introspection.
 import { createHash, randomBytes } from 'node:crypto';
 import { CookieJar, browseUntil } from '../tests/interop/browse.mjs';
 

@@ -58,14 +58,14 @@ pub fn lock(conn: &mut DbConnection, keys: &[&str]) -> Result<(), AppError> {
     let mut ids: Vec<i64> = keys.iter().map(|key| lock_id(key)).collect();
     ids.sort_unstable();
     ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
     // One statement; PostgreSQL evaluates the select list left to right.
     let calls = (1..=ids.len())
         .map(|i| format!("pg_advisory_xact_lock(${i})"))
         .collect::<Vec<_>>()
         .join(", ");
-    if calls.is_empty() {
-        return Ok(());
-    }
     let mut query = diesel::sql_query(format!("SELECT {calls}")).into_boxed();
     for id in ids {
         query = query.bind::<BigInt, _>(id);
