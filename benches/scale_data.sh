@@ -109,8 +109,12 @@ measure() { # LABEL
   node "$BENCH/code_roundtrip.mjs" "$BASE" "$RP_ID" "$RP_SECRET" bench@example.com "$PASSWORD" 5 1 >"$TMP/rt.json" 2>"$TMP/rt.err" ||
     log "round trip failed: $(head -c 300 "$TMP/rt.err")"
   emit label="$label" what="authorization-code round trip (HTTP)" ms="$(jq -r .p50_ms "$TMP/rt.json")"
+  # The search's default matches from the start (store::search_term); `*…*`
+  # anywhere (%2A is `*`).
   emit label="$label" what="admin user search, rare term (HTTP)" ms="$(curl_ms "$BASE/api/v1/users?limit=20&q=$probe_q" -H "authorization: Bearer $KEY")"
-  emit label="$label" what="admin user search, frequent term (HTTP)" ms="$(curl_ms "$BASE/api/v1/users?limit=20&q=example" -H "authorization: Bearer $KEY")"
+  emit label="$label" what="admin user search, frequent term (HTTP)" ms="$(curl_ms "$BASE/api/v1/users?limit=20&q=user" -H "authorization: Bearer $KEY")"
+  emit label="$label" what="admin user search anywhere, rare term *…* (HTTP)" ms="$(curl_ms "$BASE/api/v1/users?limit=20&q=%2A$probe_q%2A" -H "authorization: Bearer $KEY")"
+  emit label="$label" what="admin user search anywhere, frequent term *example* (HTTP)" ms="$(curl_ms "$BASE/api/v1/users?limit=20&q=%2Aexample%2A" -H "authorization: Bearer $KEY")"
   emit label="$label" what="admin user list, first page (HTTP)" ms="$(curl_ms "$BASE/api/v1/users?limit=20" -H "authorization: Bearer $KEY")"
   stop_pid "$SERVER_PID"
 }
@@ -216,9 +220,13 @@ plan "Every browser request: session by cookie, with its user" \
 plan "Token: is the code's session unrevoked" "SELECT count(*) FROM auth_sessions WHERE id = '$SOME_SESSION' AND revoked_at IS NULL"
 plan "Token: organization memberships of the user" "SELECT organization_id, role FROM memberships WHERE user_id = '$SOME_USER'"
 plan "Sign-in: the user's sessions (sessions page, revoke all)" "SELECT * FROM auth_sessions WHERE user_id = '$SOME_USER' AND revoked_at IS NULL"
-plan "Admin user search, rare term" \
+plan "Admin user search, rare term (from the start: address, name, a word of the name)" \
+  "SELECT * FROM users WHERE deleted_at IS NULL AND (lower(email) LIKE 'user$MID@%' ESCAPE '\\' OR lower(display_name) LIKE 'user$MID@%' ESCAPE '\\' OR lower(display_name) LIKE '% user$MID@%' ESCAPE '\\') ORDER BY created_at, id LIMIT 21"
+plan "Admin user search, frequent term (from the start)" \
+  "SELECT * FROM users WHERE deleted_at IS NULL AND (lower(email) LIKE 'user%' ESCAPE '\\' OR lower(display_name) LIKE 'user%' ESCAPE '\\' OR lower(display_name) LIKE '% user%' ESCAPE '\\') ORDER BY created_at, id LIMIT 21"
+plan "Admin user search anywhere, rare term (*user$MID@*)" \
   "SELECT * FROM users WHERE deleted_at IS NULL AND (lower(email) LIKE '%user$MID@%' ESCAPE '\\' OR lower(display_name) LIKE '%user$MID@%' ESCAPE '\\') ORDER BY created_at, id LIMIT 21"
-plan "Admin user search, frequent term" \
+plan "Admin user search anywhere, frequent term (*example*)" \
   "SELECT * FROM users WHERE deleted_at IS NULL AND (lower(email) LIKE '%example%' ESCAPE '\\' OR lower(display_name) LIKE '%example%' ESCAPE '\\') ORDER BY created_at, id LIMIT 21"
 plan "Admin user list, first page" "SELECT * FROM users WHERE deleted_at IS NULL ORDER BY created_at, id LIMIT 21"
 plan "Audit: a user's events (drill-down)" \

@@ -36,6 +36,7 @@ pub mod revoked_tokens;
 pub mod saml_assertions;
 pub mod saml_sessions;
 pub mod sealed;
+pub mod search_term;
 pub mod sessions;
 pub mod setup;
 pub mod signing_keys;

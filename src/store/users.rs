@@ -8,6 +8,7 @@ use crate::db::schema::users;
 use crate::db::{DbConnection, is_unique_violation};
 use crate::domain::UserId;
 use crate::error::AppError;
+use crate::store::search_term::Term;
 
 /// A user row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -322,13 +323,24 @@ pub fn page_in_reach_where(
         query = query.filter(users::locked.eq(true));
     }
     if let Some(q) = search {
-        let pattern = crate::store::contains_pattern(&q.to_lowercase());
-        query = query.filter(
-            lower(users::email)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(users::display_name).like(pattern).escape('\\')),
-        );
+        query = match crate::store::search_term::parse(q) {
+            Term::Exact(value) => query.filter(
+                lower(users::email)
+                    .eq(value.clone())
+                    .or(lower(users::display_name).eq(value)),
+            ),
+            Term::Like { start, word } => {
+                let from_start = lower(users::email)
+                    .like(start.clone())
+                    .escape('\\')
+                    .or(lower(users::display_name).like(start).escape('\\'));
+                match word {
+                    Some(word) => query
+                        .filter(from_start.or(lower(users::display_name).like(word).escape('\\'))),
+                    None => query.filter(from_start),
+                }
+            }
+        };
     }
     if let Some((at, id)) = after {
         query = query.filter(

@@ -459,12 +459,38 @@ async fn lists_page_by_cursor_with_checked_limits(backend: Backend) {
         );
         assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
     }
-    // Search: email or name, any case; LIKE's wildcards are plain text.
-    let found = json(&call(&app, "/api/v1/users?q=U042", &k).await);
-    assert_eq!(found["items"][0]["email"], "u042@example.com");
-    assert_eq!(found["items"].as_array().unwrap().len(), 1);
-    let literal = json(&call(&app, "/api/v1/users?q=%25", &k).await);
-    assert!(literal["items"].as_array().unwrap().is_empty());
+    // Search (Keycloak's syntax): from the start of the address, the name
+    // or a word of the name, any case; `*` for any text, `"…"` exact;
+    // LIKE's wildcards are plain text.
+    let emails_for = |q: &str| {
+        let app = &app;
+        let k = &k;
+        let url = format!("/api/v1/users?limit=100&q={q}");
+        async move {
+            json(&call(app, &url, k).await)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["email"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(emails_for("U042").await, ["u042@example.com"]);
+    assert_eq!(emails_for("u04*").await.len(), 10, "u040…u049");
+    assert!(emails_for("042").await.is_empty(), "not from the start");
+    assert_eq!(emails_for("*042*").await, ["u042@example.com"]);
+    assert_eq!(emails_for("u*42@").await, ["u042@example.com"]);
+    assert_eq!(
+        emails_for("%22u042@EXAMPLE.com%22").await,
+        ["u042@example.com"]
+    );
+    assert!(emails_for("%22u042%22").await.is_empty(), "exact is exact");
+    assert_eq!(emails_for("person+42").await, ["u042@example.com"]);
+    // A word of the name ("Person 42") from its start.
+    assert_eq!(emails_for("42").await, ["u042@example.com"]);
+    assert_eq!(emails_for("%22person+42%22").await, ["u042@example.com"]);
+    assert!(emails_for("%25").await.is_empty());
+    assert!(emails_for("*_*").await.is_empty());
 }
 
 async fn api_keys_from_the_cli(backend: Backend) {

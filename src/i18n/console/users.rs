@@ -8,6 +8,10 @@ pub const EN: &[(&str, &str)] = &[
     ("admin.users.new", "Create user"),
     ("admin.users.invite", "Invite"),
     ("admin.users.search_placeholder", "Name or email address"),
+    (
+        "admin.users.search_hint",
+        "Matches from the start of a name, a word of it or an address; *text* anywhere, \"text\" exactly.",
+    ),
     ("admin.users.status.all", "All"),
     ("admin.users.status.disabled", "Disabled"),
     (
@@ -276,6 +280,10 @@ pub const DE: &[(&str, &str)] = &[
     ("admin.users.new", "Benutzer anlegen"),
     ("admin.users.invite", "Einladen"),
     ("admin.users.search_placeholder", "Name oder E-Mail-Adresse"),
+    (
+        "admin.users.search_hint",
+        "Sucht ab dem Anfang eines Namens, eines seiner Wörter oder einer Adresse; *Text* überall, \"Text\" genau.",
+    ),
     ("admin.users.status.all", "Alle"),
     ("admin.users.status.disabled", "Deaktiviert"),
     (
