@@ -161,9 +161,12 @@ measure() { # BACKEND N
   load=$(loadavg)
   log "ostiary $backend × $n: sign-in ×$SIGNIN_C, load $load"
   out=$TMP/$NAME/signin.json
+  cpu0=$(cpu_busy_ms)
   node "$BENCH/signin_bench.mjs" "$base" "$USER_PASSWORD" "$DURATION" "$SIGNIN_C" >"$out" 2>"$out.err" ||
     log "sign-in failed: $(head -c 500 "$out.err")"
+  cpu1=$(cpu_busy_ms)
   [[ -s $out ]] && emit kind=signin server=ostiary backend="$backend" instances="$n" concurrency="$SIGNIN_C" load="$load" \
+    machine_cpu_ms=$((cpu1 - cpu0)) client_cpu_ms="$(json_get client_cpu_ms <"$out")" \
     rps="$(json_get rps <"$out")" p50="$(json_get p50_ms <"$out")" p99="$(json_get p99_ms <"$out")" \
     ok="$(json_get ok <"$out")" errors="$(json_get errors <"$out")" first_error="$(json_get first_error <"$out")"
   # One sign-in at a time: its latency bounds the hash time from above.

@@ -78,6 +78,19 @@ if (hash) {
     `With every core hashing at once the same hasher does ${fmt(hash.all_cores_per_s, 1)} hashes/s on this machine ` +
     '(its cores share caches and memory bandwidth): the most any server could sign in here.', '');
 }
+// CPU per sign-in, as per round trip: what is left besides the hash.
+const signinCpu = of('signin').filter((r) => r.machine_cpu_ms && r.ok);
+if (signinCpu.length) {
+  out.push('CPU per password sign-in (GET /login and POST /login), from the machine\'s busy time over each run and the load generator\'s own:', '');
+  out.push('| run | instances | machine CPU / sign-in | of it the load generator | the rest: server(s) with the hash, nginx, PostgreSQL | the rest less one hash (its time on an idle core) |', '|---|---:|---:|---:|---:|---:|');
+  for (const r of signinCpu) {
+    const all = r.machine_cpu_ms / r.ok;
+    const rest = all - (r.client_cpu_ms ?? 0);
+    out.push(`| ${r.backend === 'postgres' ? 'PostgreSQL' : 'SQLite'} | ${r.instances} | ${fmt(all, 2)} ms | ${fmt(r.client_cpu_ms, 2)} ms | ` +
+      `${fmt(rest, 2)} ms | ${hash ? fmt(rest - hash.hash_ms, 2) + ' ms' : '—'} |`);
+  }
+  out.push('');
+}
 
 // Serialization retries.
 if (of('xacts').length) {

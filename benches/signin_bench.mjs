@@ -6,7 +6,9 @@
 // The latency is the POST's alone (the hash is there).
 //
 // Usage: node signin_bench.mjs BASE PASSWORD [SECONDS=10] [CONCURRENCY=8] [FIRST_ACCOUNT=0]
-// Prints one JSON line: {"rps", "p50_ms", "p99_ms", "ok", "errors", "first_error", "statuses"}.
+// Prints one JSON line: {"rps", "p50_ms", "p99_ms", "ok", "errors", "first_error", "statuses",
+// "client_cpu_ms"} - client_cpu_ms is this process's own CPU per sign-in
+// (process.cpuUsage()), what the load costs the machine besides the server.
 import { CookieJar } from '../tests/interop/browse.mjs';
 
 const [base, password] = process.argv.slice(2, 4);
@@ -54,6 +56,7 @@ let errors = 0;
 let firstError;
 const deadline = performance.now() + seconds * 1000;
 const started = performance.now();
+const cpu0 = process.cpuUsage();
 await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
   const email = `bench-signin-${firstAccount + i}@example.com`;
   while (performance.now() < deadline) {
@@ -67,6 +70,7 @@ await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
   }
 }));
 const elapsed = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpu0);
 latencies.sort((a, b) => a - b);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] : null);
 const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
@@ -78,4 +82,5 @@ console.log(JSON.stringify({
   errors,
   first_error: firstError ?? null,
   statuses,
+  client_cpu_ms: latencies.length ? Math.round(((cpu.user + cpu.system) / 1000 / latencies.length) * 1000) / 1000 : null,
 }));

@@ -143,15 +143,7 @@ pub fn settle_success(
     conn: &mut crate::db::DbConnection,
     keys: &Keys,
 ) -> Result<(), crate::error::AppError> {
-    use crate::store::throttle as counters;
-    counters::lock(conn, &[&keys.account, &keys.account_source, &keys.ip])?;
-    counters::clear(conn, &keys.account)?;
-    counters::clear(conn, &keys.account_source)?;
-    if let Some(mut row) = counters::get(conn, &keys.ip)? {
-        row.failures = (row.failures - 1).max(0);
-        counters::put(conn, &row)?;
-    }
-    Ok(())
+    crate::store::throttle::settle(conn, &[&keys.account, &keys.account_source], &keys.ip)
 }
 
 /// Seconds until `until` (rounded up, at least 1).

@@ -85,6 +85,27 @@ pub fn of_user(
         .load(conn)?)
 }
 
+/// [`of_user`] for several users in one query, by user, then provider
+/// name and subject.
+pub fn of_users(
+    conn: &mut DbConnection,
+    user_ids: &[UserId],
+) -> Result<Vec<IdentityRow>, AppError> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(identities::table
+        .inner_join(providers::table)
+        .filter(identities::user_id.eq_any(user_ids))
+        .order((
+            identities::user_id.asc(),
+            providers::name.asc(),
+            identities::subject.asc(),
+        ))
+        .select(IdentityRow::as_select())
+        .load(conn)?)
+}
+
 /// The group names of a user's identities (of providers not deleted) at
 /// their last sign-ins: deduplicated, sorted. One query.
 pub fn groups_of_user(conn: &mut DbConnection, user_id: &UserId) -> Result<Vec<String>, AppError> {

@@ -249,6 +249,23 @@ pub fn memberships_of(
         .load(conn)?)
 }
 
+/// [`memberships_of`] for several users in one query: (user, organization
+/// name, role), by user then organization name.
+pub fn memberships_of_users(
+    conn: &mut DbConnection,
+    user_ids: &[UserId],
+) -> Result<Vec<(UserId, String, String)>, AppError> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::user_id.eq_any(user_ids))
+        .select((memberships::user_id, organizations::name, memberships::role))
+        .order((memberships::user_id.asc(), organizations::name.asc()))
+        .load(conn)?)
+}
+
 /// (organization id, role) for every membership of a user.
 pub fn roles_of(
     conn: &mut DbConnection,

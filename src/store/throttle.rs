@@ -129,6 +129,25 @@ pub fn clear(conn: &mut DbConnection, key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A successful attempt settling its reservation: forget the counters
+/// `forget` and take one failure off `give_back`, all locked together
+/// first ([`lock`]). Three statements however many counters.
+pub fn settle(conn: &mut DbConnection, forget: &[&str], give_back: &str) -> Result<(), AppError> {
+    let mut keys = forget.to_vec();
+    keys.push(give_back);
+    lock(conn, &keys)?;
+    diesel::delete(login_throttles::table.filter(login_throttles::key.eq_any(forget)))
+        .execute(conn)?;
+    diesel::update(
+        login_throttles::table
+            .filter(login_throttles::key.eq(give_back))
+            .filter(login_throttles::failures.gt(0)),
+    )
+    .set(login_throttles::failures.eq(login_throttles::failures - 1))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// The counters on one account: the account's own, each source's on it,
 /// and its second factor's.
 fn on_account(

@@ -14,6 +14,7 @@ crate::on_all_backends!(
     parallel_guesses_are_not_all_evaluated,
     a_stranger_cannot_lock_the_owner_out,
     parallel_sign_ins_of_different_accounts_all_succeed,
+    a_success_clears_the_account_and_gives_the_source_its_reservation_back,
 );
 
 mod postgres_only {
@@ -84,6 +85,65 @@ async fn reservations_on_one_counter_wait_for_each_other(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(ip.failures, 2, "one reservation's count was lost");
+}
+
+async fn a_success_clears_the_account_and_gives_the_source_its_reservation_back(backend: Backend) {
+    // SR-84: two reservations from one address, then a success: the
+    // account's counters start over, the address keeps one failure (the
+    // other attempt's), and a further success never takes it below zero.
+    use ostiary::audit::Actor;
+    use ostiary::auth::throttle::{self, Gate, Keys};
+    use ostiary::store::{locked_tx, throttle as counters};
+
+    let app = TestApp::spawn(backend).await;
+    let cfg = app.state.config.throttle.clone();
+    let now = app.state.now();
+    let keys = Keys::new("ann@example.com", "192.0.2.9");
+    let other = Keys::new("bob@example.com", "192.0.2.9");
+    let (k, o, c) = (keys.clone(), other.clone(), cfg.clone());
+    app.state
+        .db
+        .run(move |conn| {
+            locked_tx(conn, |conn| {
+                for keys in [&k, &k, &o] {
+                    let gate = throttle::reserve(conn, &Actor::system("test"), keys, now, &c)?;
+                    assert!(matches!(gate, Gate::Reserved { .. }));
+                }
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    let read = |keys: Keys| {
+        app.state.db.run(move |conn| {
+            let rows = counters::get_many(conn, &[&keys.account, &keys.account_source, &keys.ip])?;
+            Ok::<_, ostiary::error::AppError>(
+                rows.into_iter()
+                    .map(|r| r.map(|r| r.failures))
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+    assert_eq!(
+        read(keys.clone()).await.unwrap(),
+        [Some(2), Some(2), Some(3)]
+    );
+    let settle = |keys: Keys| {
+        app.state
+            .db
+            .run(move |conn| locked_tx(conn, |conn| throttle::settle_success(conn, &keys)))
+    };
+    settle(keys.clone()).await.unwrap();
+    assert_eq!(read(keys.clone()).await.unwrap(), [None, None, Some(2)]);
+    assert_eq!(
+        read(other.clone()).await.unwrap()[0],
+        Some(1),
+        "bob's count stays"
+    );
+    for _ in 0..3 {
+        settle(keys.clone()).await.unwrap();
+    }
+    assert_eq!(read(keys).await.unwrap(), [None, None, Some(0)]);
 }
 
 async fn counters_and_sessions_are_shared_across_instances(backend: Backend) {

@@ -125,10 +125,23 @@ pub struct Page<T> {
 
 /// A page from `limit + 1` rows read: the extra one only says there is more.
 pub fn page<R, T>(
-    mut rows: Vec<R>,
+    rows: Vec<R>,
     limit: i64,
     key: impl Fn(&R) -> (NaiveDateTime, String),
     show: impl FnMut(R) -> Result<T, Problem>,
+) -> Result<Page<T>, Problem> {
+    page_all(rows, limit, key, |rows| {
+        rows.into_iter().map(show).collect()
+    })
+}
+
+/// [`page`] with the page's rows shown together (`show_all` keeps their
+/// order), for lists that read what they show for the whole page at once.
+pub fn page_all<R, T>(
+    mut rows: Vec<R>,
+    limit: i64,
+    key: impl Fn(&R) -> (NaiveDateTime, String),
+    show_all: impl FnOnce(Vec<R>) -> Result<Vec<T>, Problem>,
 ) -> Result<Page<T>, Problem> {
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
@@ -140,7 +153,7 @@ pub fn page<R, T>(
     } else {
         None
     };
-    let items = rows.into_iter().map(show).collect::<Result<_, _>>()?;
+    let items = show_all(rows)?;
     Ok(Page { items, next_cursor })
 }
 

@@ -73,11 +73,11 @@ pub async fn list(
                 request.after,
                 limit + 1,
             )?;
-            Ok(page::page(
+            Ok(page::page_all(
                 rows,
                 limit,
                 |u| (u.created_at, u.id.to_string()),
-                |u| accounts::listing(conn, u).map_err(Problem::from),
+                |rows| accounts::listings(conn, rows).map_err(Problem::from),
             )
             .map(|p| UserPage {
                 items: p.items,

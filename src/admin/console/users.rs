@@ -150,18 +150,22 @@ pub async fn get_list(
                 request.after,
                 limit + 1,
             )?;
-            Ok(page::page(
+            Ok(page::page_all(
                 rows,
                 limit,
                 |u| (u.created_at, u.id.to_string()),
-                |u| {
-                    let created = when(u.created_at);
-                    let listing = accounts::listing(conn, u).map_err(Problem::from)?;
-                    Ok(UserRow {
-                        roles: roles_of(&listing),
-                        listing,
-                        created,
-                    })
+                |rows| {
+                    let created: Vec<_> = rows.iter().map(|u| when(u.created_at)).collect();
+                    let listings = accounts::listings(conn, rows).map_err(Problem::from)?;
+                    Ok(listings
+                        .into_iter()
+                        .zip(created)
+                        .map(|(listing, created)| UserRow {
+                            roles: roles_of(&listing),
+                            listing,
+                            created,
+                        })
+                        .collect())
                 },
             ))
         })
