@@ -127,6 +127,14 @@ SELECT 'probe-session', '$PROBE_TOKEN', id, now(), now(), now() + interval '7 da
 FROM users WHERE email = 'bench@example.com';
 SQL
 
+# Twenty users more, so that the lists' first pages are as full (20 rows)
+# on the empty database as on the large one.
+psql -qAt "$DB" >/dev/null <<SQL
+INSERT INTO users (id, email, display_name, password_hash, email_verified, locked, superuser, created_at, updated_at)
+SELECT md5('page' || i)::uuid::text, 'user-page' || i || '@example.com', 'Page User ' || i, '$HASH', true, false, false,
+  TIMESTAMP '2023-12-31' + i * INTERVAL '60 seconds', TIMESTAMP '2023-12-31' + i * INTERVAL '60 seconds'
+FROM generate_series(1, 20) AS i;
+SQL
 psql -qAt "$DB" -c 'ANALYZE' >/dev/null
 measure empty bench@example.com bench
 
