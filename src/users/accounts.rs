@@ -203,24 +203,29 @@ pub fn listing(conn: &mut DbConnection, user: User) -> Result<UserListing, AppEr
         .ok_or_else(|| AppError::Internal("a listing went missing".into()))
 }
 
-/// [`listing`] for a page of users: two queries for the whole page, not
-/// two per user. In the order of `users`.
+/// [`listing`] for a page of users: two queries for the whole page (per
+/// 500 users), not two per user. In the order of `users`.
 pub fn listings(conn: &mut DbConnection, users: Vec<User>) -> Result<Vec<UserListing>, AppError> {
     use std::collections::HashMap;
+    // `ostiary user list` lists every user: the ids go in chunks that stay
+    // under the databases' limits on bound parameters.
+    const CHUNK: usize = 500;
     let ids: Vec<UserId> = users.iter().map(|u| u.id.clone()).collect();
     let mut roles: HashMap<UserId, Vec<serde_json::Value>> = HashMap::new();
-    for (user, organization, role) in orgs::memberships_of_users(conn, &ids)? {
-        roles
-            .entry(user)
-            .or_default()
-            .push(serde_json::json!({ "organization": organization, "role": role }));
-    }
     let mut identities: HashMap<UserId, Vec<serde_json::Value>> = HashMap::new();
-    for row in crate::store::identities::of_users(conn, &ids)? {
-        identities
-            .entry(row.user_id)
-            .or_default()
-            .push(serde_json::json!({ "provider": row.provider_id, "subject": row.subject }));
+    for chunk in ids.chunks(CHUNK) {
+        for (user, organization, role) in orgs::memberships_of_users(conn, chunk)? {
+            roles
+                .entry(user)
+                .or_default()
+                .push(serde_json::json!({ "organization": organization, "role": role }));
+        }
+        for row in crate::store::identities::of_users(conn, chunk)? {
+            identities
+                .entry(row.user_id)
+                .or_default()
+                .push(serde_json::json!({ "provider": row.provider_id, "subject": row.subject }));
+        }
     }
     Ok(users
         .into_iter()

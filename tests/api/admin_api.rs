@@ -24,6 +24,7 @@ crate::on_all_backends!(
     vendor_keys_name_the_user_and_the_ticket,
     callers_see_only_their_organizations,
     lists_page_by_cursor_with_checked_limits,
+    whole_lists_show_each_user_with_their_own_roles,
     api_keys_from_the_cli,
     administrators_disable_enable_and_delete_users,
     the_audit_log_reads_with_filters,
@@ -491,6 +492,33 @@ async fn lists_page_by_cursor_with_checked_limits(backend: Backend) {
     assert_eq!(emails_for("%22person+42%22").await, ["u042@example.com"]);
     assert!(emails_for("%25").await.is_empty());
     assert!(emails_for("*_*").await.is_empty());
+}
+
+async fn whole_lists_show_each_user_with_their_own_roles(backend: Backend) {
+    // The listing reads roles and identities for many users at once, in
+    // chunks under the databases' bound-parameter limits: every user of a
+    // list longer than a chunk keeps exactly their own roles.
+    let app = TestApp::spawn(backend).await;
+    let members: Vec<String> = (0..1100).map(|i| format!("m{i:04}@example.com")).collect();
+    users(&app, &members, Some("Acme")).await;
+    users(&app, &["loner@example.com".to_owned()], None).await;
+    let listed = app
+        .db_run(|conn| accounts::list_users(conn, None, None))
+        .await;
+    assert!(listed.len() >= 1101, "{}", listed.len());
+    for user in &listed {
+        let roles = serde_json::to_value(&user.roles).unwrap();
+        if user.email.starts_with('m') {
+            assert_eq!(
+                roles,
+                serde_json::json!([{"organization": "Acme", "role": "member"}]),
+                "{}",
+                user.email
+            );
+        } else if user.email == "loner@example.com" {
+            assert_eq!(roles, serde_json::json!([]));
+        }
+    }
 }
 
 async fn api_keys_from_the_cli(backend: Backend) {
