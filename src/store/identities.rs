@@ -77,12 +77,7 @@ pub fn of_user(
     conn: &mut DbConnection,
     user_id: &UserId,
 ) -> Result<Vec<(IdentityRow, String)>, AppError> {
-    Ok(identities::table
-        .inner_join(providers::table)
-        .filter(identities::user_id.eq(user_id))
-        .order((providers::name.asc(), identities::subject.asc()))
-        .select((IdentityRow::as_select(), providers::name))
-        .load(conn)?)
+    of_users(conn, std::slice::from_ref(user_id))
 }
 
 /// [`of_user`] for several users in one query, by user, then provider
@@ -90,7 +85,7 @@ pub fn of_user(
 pub fn of_users(
     conn: &mut DbConnection,
     user_ids: &[UserId],
-) -> Result<Vec<IdentityRow>, AppError> {
+) -> Result<Vec<(IdentityRow, String)>, AppError> {
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -102,7 +97,7 @@ pub fn of_users(
             providers::name.asc(),
             identities::subject.asc(),
         ))
-        .select(IdentityRow::as_select())
+        .select((IdentityRow::as_select(), providers::name))
         .load(conn)?)
 }
 

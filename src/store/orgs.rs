@@ -241,12 +241,10 @@ pub fn memberships_of(
     conn: &mut DbConnection,
     user_id: &UserId,
 ) -> Result<Vec<(String, String)>, AppError> {
-    Ok(memberships::table
-        .inner_join(organizations::table)
-        .filter(memberships::user_id.eq(user_id))
-        .select((organizations::name, memberships::role))
-        .order(organizations::name.asc())
-        .load(conn)?)
+    Ok(memberships_of_users(conn, std::slice::from_ref(user_id))?
+        .into_iter()
+        .map(|(_, organization, role)| (organization, role))
+        .collect())
 }
 
 /// [`memberships_of`] for several users in one query: (user, organization

@@ -220,7 +220,7 @@ pub fn listings(conn: &mut DbConnection, users: Vec<User>) -> Result<Vec<UserLis
                 .or_default()
                 .push(serde_json::json!({ "organization": organization, "role": role }));
         }
-        for row in crate::store::identities::of_users(conn, chunk)? {
+        for (row, _) in crate::store::identities::of_users(conn, chunk)? {
             identities
                 .entry(row.user_id)
                 .or_default()
