@@ -453,6 +453,8 @@ async fn lists_page_by_cursor_with_checked_limits(backend: Backend) {
         ("limit=101", "limit"),
         ("limit=abc", "limit"),
         ("cursor=not-a-cursor", "cursor"),
+        ("q=ann%00", "q"),
+        ("q=ann%0Aeve", "q"),
     ] {
         let body = problem(
             &call(&app, &format!("/api/v1/users?{query}"), &k).await,

@@ -133,7 +133,7 @@ pub async fn event(state: &AppState, caller: &Caller, id: String) -> Result<Audi
     params(
         ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
-        ("q" = Option<String>, Query, description = "Text in the details, the target id or the actor id", max_length = 200),
+        ("q" = Option<String>, Query, description = "Text in the details, the target id or the actor id", max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"),
         ("actor" = Option<String>, Query, description = "The actor's id (a user, a key)", max_length = 200),
         ("action" = Option<String>, Query, description = "e.g. user.deleted", max_length = 200),
         ("target_type" = Option<String>, Query, max_length = 200),

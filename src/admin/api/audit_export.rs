@@ -262,7 +262,7 @@ pub async fn stream(
     tag = "audit",
     params(
         ("format" = Option<String>, Query, description = "csv or jsonl (default)", pattern = "^(csv|jsonl)$"),
-        ("q" = Option<String>, Query, description = "Text in the details, the target id or the actor id", max_length = 200),
+        ("q" = Option<String>, Query, description = "Text in the details, the target id or the actor id", max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"),
         ("actor" = Option<String>, Query, description = "The actor's id (a user, a key)", max_length = 200),
         ("action" = Option<String>, Query, description = "e.g. user.deleted", max_length = 200),
         ("target_type" = Option<String>, Query, max_length = 200),

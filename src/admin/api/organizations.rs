@@ -54,7 +54,7 @@ pub fn view(org: Organization) -> OrganizationView {
     params(
         ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
-        ("q" = Option<String>, Query, description = "Part of the name, any case", max_length = 200),
+        ("q" = Option<String>, Query, description = "Part of the name, any case", max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"),
     ),
     responses(
         (status = 200, description = "Organizations in the caller's reach, by creation time then id", body = OrganizationPage),

@@ -83,6 +83,15 @@ impl PageQuery {
                     Problem::invalid("cursor", "is not a cursor this API gave out")
                 })?),
             };
+        // PostgreSQL refuses a NUL in text: a clear 400, not a 500 (the
+        // document's pattern for `q` says the same).
+        if self
+            .q
+            .as_deref()
+            .is_some_and(|q| q.chars().any(char::is_control))
+        {
+            return Err(Problem::invalid("q", "must not contain control characters"));
+        }
         let search = match self.q.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(q) if q.chars().count() > 200 => {

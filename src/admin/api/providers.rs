@@ -420,7 +420,7 @@ fn checked(
     params(
         ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
-        ("q" = Option<String>, Query, description = "Part of the name or id, any case", max_length = 200),
+        ("q" = Option<String>, Query, description = "Part of the name or id, any case", max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"),
         ("include_deleted" = Option<bool>, Query, description = "Also soft-deleted providers (global reach only)"),
     ),
     responses(

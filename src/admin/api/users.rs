@@ -42,7 +42,7 @@ pub fn reach_of(caller: &Caller) -> admin::Reach {
     params(
         ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
-        ("q" = Option<String>, Query, description = "Start of an email address, a name or a word of the name, any case; `*` matches any text (`*ann*` anywhere), `\"…\"` the exact address or name", max_length = 200),
+        ("q" = Option<String>, Query, description = "Start of an email address, a name or a word of the name, any case; `*` matches any text (`*ann*` anywhere), `\"…\"` the exact address or name", max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"),
         ("include_deleted" = Option<bool>, Query, description = "Soft-deleted users too (global reach only)"),
     ),
     responses(
