@@ -195,7 +195,11 @@ async fn decide(
     };
     let now = state.now();
     let age = now - utc(current.session.auth_time);
-    let stale = r.max_age.is_some_and(|max| age > Duration::seconds(max));
+    // A max_age beyond what a duration holds (i64 seconds do not all fit)
+    // is never exceeded; `Duration::seconds` would panic on it.
+    let stale = r
+        .max_age
+        .is_some_and(|max| Duration::try_seconds(max).is_some_and(|max| age > max));
     // The hint's `sub` is the one this client sees (OIDC Core §8).
     let other_user = r.hint_sub.as_deref().is_some_and(|s| {
         s != crate::oidc::subject::for_client(state, &target.client, &current.user.id)

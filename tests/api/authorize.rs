@@ -370,6 +370,11 @@ async fn max_age_and_prompt_login_force_a_fresh_sign_in(backend: Backend) {
     // A fresh enough session passes max_age without a login.
     let p = redirected(&app, &b.get(&url(&id, &[("max_age", "60")])).await);
     assert!(get(&p, "code").is_some());
+    // Regression: a max_age no duration holds panicked the worker (the
+    // connection dropped); it is simply never exceeded.
+    let huge = i64::MAX.to_string();
+    let p = redirected(&app, &b.get(&url(&id, &[("max_age", huge.as_str())])).await);
+    assert!(get(&p, "code").is_some());
 }
 
 async fn form_post_renders_an_escaped_form_to_the_redirect_uri(backend: Backend) {

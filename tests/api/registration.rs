@@ -596,6 +596,20 @@ async fn organization_tokens_place_clients_and_stay_in_reach(backend: Backend) {
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text);
     let res = call(&app, m, &p, Some(&a_key), Some(json!({ "max_uses": 0 }))).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text);
+    // Regression (found by schemathesis): a lifetime no duration holds
+    // panicked the worker; it is refused like any other out of range.
+    for huge in [i64::MAX, 9_223_372_036_854_776, i64::MIN] {
+        let res = call(
+            &app,
+            m,
+            &p,
+            Some(&a_key),
+            Some(json!({ "expires_in": huge })),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{huge}: {}", res.text);
+        assert!(res.text.contains("expires_in"), "{}", res.text);
+    }
 
     // Without naming one, Org A's token (shown once).
     let res = call(
@@ -775,6 +789,25 @@ async fn registration_tokens_from_the_cli(backend: Backend) {
         None,
     );
     assert!(!out.status.success());
+    // Regression: a number of seconds no duration holds is refused, not a panic.
+    let out = ostiary(
+        dir.path(),
+        &[
+            "client",
+            "registration-token",
+            "create",
+            "--expires-in",
+            "9223372036854776s",
+        ],
+        &env,
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("--expires-in") && !err.contains("panicked"),
+        "{err}"
+    );
     let listed = succeeds(dir.path(), &["client", "registration-token", "list"], &env);
     assert_eq!(listed.as_array().unwrap().len(), 1);
 }

@@ -84,7 +84,11 @@ pub async fn create(
     caller.require_recent()?;
     let body = body.into_inner();
     let new = NewToken {
-        expires_in: body.expires_in.map(Duration::seconds),
+        // Out of a duration's range is out of the service's range too (it
+        // refuses with the field's message); `Duration::seconds` would panic.
+        expires_in: body
+            .expires_in
+            .map(|s| Duration::try_seconds(s).unwrap_or(Duration::MAX)),
         max_uses: body.max_uses,
         organization_id: body.organization_id.map(OrganizationId::from),
     };

@@ -59,7 +59,7 @@ fn parse_duration(raw: &str) -> Result<Duration, AppError> {
     };
     n.checked_mul(factor)
         .filter(|s| *s > 0)
-        .map(Duration::seconds)
+        .and_then(Duration::try_seconds)
         .ok_or_else(bad)
 }
 
