@@ -636,7 +636,7 @@ async fn user_show(config: Config, user: String) -> Result<ExitCode, AppError> {
     let found = find_user(&state, &user, true).await?;
     let listing = state
         .db
-        .run(move |conn| crate::users::accounts::listing(conn, found))
+        .run(move |conn| crate::users::accounts::listing(conn, found, None))
         .await?;
     print_listing(&listing)?;
     Ok(ExitCode::SUCCESS)

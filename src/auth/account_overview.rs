@@ -53,7 +53,7 @@ pub async fn account(state: &AppState, user_id: &UserId) -> Result<AccountOvervi
             Ok(AccountOverview {
                 memberships: orgs::memberships_of(conn, &user_id)?,
                 sessions: sessions::list_live(conn, &user_id, naive(now), idle_cutoff)?,
-                consents: consents::list_for_user(conn, &user_id)?,
+                consents: consents::list_for_user(conn, &user_id, None)?,
                 identities: identities::of_user(conn, &user_id)?,
             })
         })

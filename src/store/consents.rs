@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{clients, consents};
-use crate::domain::{ClientId, Scopes, UserId};
+use crate::domain::{ClientId, OrganizationId, Scopes, UserId};
 use crate::error::AppError;
 
 /// A consent row (`scopes` decoded when read).
@@ -90,15 +90,26 @@ pub fn delete(
 }
 
 /// The user's consents with the client names, most recent first.
+/// `within`: only consents to clients of these organizations or of none
+/// (instance-wide), never another organization's; `None`: all.
 pub fn list_for_user(
     conn: &mut DbConnection,
     user_id: &UserId,
+    within: Option<&[OrganizationId]>,
 ) -> Result<Vec<(Consent, String)>, AppError> {
-    Ok(consents::table
+    let mut query = consents::table
         .inner_join(clients::table)
         .filter(consents::user_id.eq(user_id))
         .order(consents::updated_at.desc())
         .limit(200)
         .select((Consent::as_select(), clients::name))
-        .load(conn)?)
+        .into_boxed();
+    if let Some(ids) = within {
+        query = query.filter(
+            clients::organization_id
+                .is_null()
+                .or(clients::organization_id.eq_any(ids)),
+        );
+    }
+    Ok(query.load(conn)?)
 }

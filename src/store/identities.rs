@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{identities, providers};
 use crate::db::{DbConnection, is_unique_violation};
-use crate::domain::UserId;
+use crate::domain::{OrganizationId, UserId};
 use crate::error::AppError;
 
 /// An identity row.
@@ -77,19 +77,22 @@ pub fn of_user(
     conn: &mut DbConnection,
     user_id: &UserId,
 ) -> Result<Vec<(IdentityRow, String)>, AppError> {
-    of_users(conn, std::slice::from_ref(user_id))
+    of_users(conn, std::slice::from_ref(user_id), None)
 }
 
 /// [`of_user`] for several users in one query, by user, then provider
-/// name and subject.
+/// name and subject. `within`: only identities at providers of these
+/// organizations or of none (instance-wide), never another
+/// organization's; `None`: all.
 pub fn of_users(
     conn: &mut DbConnection,
     user_ids: &[UserId],
+    within: Option<&[OrganizationId]>,
 ) -> Result<Vec<(IdentityRow, String)>, AppError> {
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(identities::table
+    let mut query = identities::table
         .inner_join(providers::table)
         .filter(identities::user_id.eq_any(user_ids))
         .order((
@@ -98,7 +101,15 @@ pub fn of_users(
             identities::subject.asc(),
         ))
         .select((IdentityRow::as_select(), providers::name))
-        .load(conn)?)
+        .into_boxed();
+    if let Some(ids) = within {
+        query = query.filter(
+            providers::organization_id
+                .is_null()
+                .or(providers::organization_id.eq_any(ids)),
+        );
+    }
+    Ok(query.load(conn)?)
 }
 
 /// The group names of a user's identities (of providers not deleted) at

@@ -241,27 +241,36 @@ pub fn memberships_of(
     conn: &mut DbConnection,
     user_id: &UserId,
 ) -> Result<Vec<(String, String)>, AppError> {
-    Ok(memberships_of_users(conn, std::slice::from_ref(user_id))?
-        .into_iter()
-        .map(|(_, organization, role)| (organization, role))
-        .collect())
+    Ok(
+        memberships_of_users(conn, std::slice::from_ref(user_id), None)?
+            .into_iter()
+            .map(|(_, organization, role)| (organization, role))
+            .collect(),
+    )
 }
 
 /// [`memberships_of`] for several users in one query: (user, organization
-/// name, role), by user then organization name.
+/// name, role), by user then organization name. `within`: only the
+/// memberships in these organizations (what a caller of organization reach
+/// may see); `None`: all.
 pub fn memberships_of_users(
     conn: &mut DbConnection,
     user_ids: &[UserId],
+    within: Option<&[OrganizationId]>,
 ) -> Result<Vec<(UserId, String, String)>, AppError> {
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(memberships::table
+    let mut query = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::user_id.eq_any(user_ids))
         .select((memberships::user_id, organizations::name, memberships::role))
         .order((memberships::user_id.asc(), organizations::name.asc()))
-        .load(conn)?)
+        .into_boxed();
+    if let Some(ids) = within {
+        query = query.filter(memberships::organization_id.eq_any(ids));
+    }
+    Ok(query.load(conn)?)
 }
 
 /// (organization id, role) for every membership of a user.

@@ -181,10 +181,12 @@ pub struct UserListing {
     pub superuser: bool,
     /// Soft-deleted (only superusers see such accounts, with `include_deleted`).
     pub deleted: bool,
-    /// `{"organization", "role"}` per membership.
+    /// `{"organization", "role"}` per membership (a caller of organization
+    /// reach sees those in its organizations only).
     #[schema(value_type = Vec<Object>)]
     pub roles: Vec<serde_json::Value>,
-    /// `{"provider", "subject"}` per linked upstream identity.
+    /// `{"provider", "subject"}` per linked upstream identity (a caller of
+    /// organization reach: at its organizations' or instance-wide providers).
     #[schema(value_type = Vec<Object>)]
     pub identities: Vec<serde_json::Value>,
     /// E.164; `null` when not set.
@@ -196,16 +198,26 @@ pub struct UserListing {
 }
 
 /// How `user list` and the admin API show `user`: with its roles and
-/// linked identities.
-pub fn listing(conn: &mut DbConnection, user: User) -> Result<UserListing, AppError> {
-    listings(conn, vec![user])?
+/// linked identities. `within`: the caller's organizations when its reach
+/// is limited (S8: it sees the account's memberships in those only, and
+/// no identity at another organization's provider); `None`: everything.
+pub fn listing(
+    conn: &mut DbConnection,
+    user: User,
+    within: Option<&[OrganizationId]>,
+) -> Result<UserListing, AppError> {
+    listings(conn, vec![user], within)?
         .pop()
         .ok_or_else(|| AppError::Internal("a listing went missing".into()))
 }
 
 /// [`listing`] for a page of users: two queries for the whole page (per
 /// 500 users), not two per user. In the order of `users`.
-pub fn listings(conn: &mut DbConnection, users: Vec<User>) -> Result<Vec<UserListing>, AppError> {
+pub fn listings(
+    conn: &mut DbConnection,
+    users: Vec<User>,
+    within: Option<&[OrganizationId]>,
+) -> Result<Vec<UserListing>, AppError> {
     use std::collections::HashMap;
     // `ostiary user list` lists every user: the ids go in chunks that stay
     // under the databases' limits on bound parameters.
@@ -214,13 +226,13 @@ pub fn listings(conn: &mut DbConnection, users: Vec<User>) -> Result<Vec<UserLis
     let mut roles: HashMap<UserId, Vec<serde_json::Value>> = HashMap::new();
     let mut identities: HashMap<UserId, Vec<serde_json::Value>> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
-        for (user, organization, role) in orgs::memberships_of_users(conn, chunk)? {
+        for (user, organization, role) in orgs::memberships_of_users(conn, chunk, within)? {
             roles
                 .entry(user)
                 .or_default()
                 .push(serde_json::json!({ "organization": organization, "role": role }));
         }
-        for (row, _) in crate::store::identities::of_users(conn, chunk)? {
+        for (row, _) in crate::store::identities::of_users(conn, chunk, within)? {
             identities
                 .entry(row.user_id)
                 .or_default()
@@ -266,5 +278,5 @@ pub fn list_users(
         None => None,
     };
     let found = users::list_live(conn, email.as_ref().map(Email::as_str), org.as_ref())?;
-    listings(conn, found)
+    listings(conn, found, None)
 }

@@ -396,7 +396,14 @@ fn apply_tx(
         },
     };
     let after = users::find(conn, target)?.ok_or(AppError::NotFound)?;
-    Ok(Ok((Some(accounts::listing(conn, after)?), notices)))
+    Ok(Ok((
+        Some(accounts::listing(
+            conn,
+            after,
+            reach.organizations.as_deref(),
+        )?),
+        notices,
+    )))
 }
 
 /// Make `change` to `target`; the account as it is now (none once

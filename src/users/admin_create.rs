@@ -120,6 +120,7 @@ pub async fn create(
         organization: org.map(|(_, name)| (name, spec.role.unwrap_or(Role::Member))),
     };
     let (actor, now) = (actor.clone(), state.now());
+    let within = reach.organizations.clone();
     let created = state
         .db
         .run(move |conn| {
@@ -129,7 +130,7 @@ pub async fn create(
                 Err(e) => return Err(e),
             };
             let user = users::find(conn, &created.id)?.ok_or(AppError::NotFound)?;
-            accounts::listing(conn, user).map(Ok)
+            accounts::listing(conn, user, within.as_deref()).map(Ok)
         })
         .await?;
     Ok(created)

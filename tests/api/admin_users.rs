@@ -4,7 +4,7 @@
 //! organization admin and auditor sessions), with cross-organization
 //! attempts answered 404 and privilege-bearing fields kept to global reach.
 
-use crate::console_support::with_second_factor;
+use crate::console_support::{org_admin, page, signed_in, superuser, with_second_factor};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -18,6 +18,7 @@ use crate::mfa_support;
 crate::on_all_backends!(
     users_are_created_updated_deleted_and_restored,
     organization_callers_keep_to_their_own,
+    organization_callers_see_only_their_part_of_a_shared_account,
     unlock_verify_reset_mfa_and_sessions,
     auditors_read_and_change_nothing,
 );
@@ -495,4 +496,152 @@ async fn auditors_read_and_change_nothing(backend: Backend) {
     // A plain member has no API at all.
     let (mut amy_b, _) = app.login("amy@a.test", PASSWORD).await;
     problem(&amy_b.get("/api/v1/users").await, StatusCode::FORBIDDEN);
+}
+
+/// The view of user `path` an API key and a console session get: roles,
+/// identities and (console) consents, as one text each.
+async fn seen(
+    app: &TestApp,
+    key: &str,
+    b: &mut crate::helpers::Browser,
+    id: &str,
+) -> (String, String) {
+    let api = json(&call(app, &format!("/api/v1/users/{id}"), key).await);
+    let listed = json(&call(app, "/api/v1/users?q=shared", key).await);
+    assert_eq!(
+        listed["items"][0]["roles"], api["roles"],
+        "list and show agree"
+    );
+    assert_eq!(listed["items"][0]["identities"], api["identities"]);
+    let console = page(b, &format!("/admin/users/{id}"), StatusCode::OK).await;
+    (
+        format!("{} {}", api["roles"], api["identities"]),
+        console.body,
+    )
+}
+
+async fn organization_callers_see_only_their_part_of_a_shared_account(backend: Backend) {
+    // S8 "users see only their organizations": an account in Org A and
+    // Org B, seen by Org A's key and admin, shows its Org A membership,
+    // its identities at instance-wide providers and its consents to
+    // instance-wide clients — never Org B's membership, provider or
+    // application. A global caller sees it all.
+    let app = TestApp::spawn(backend).await;
+    users(&app, &["bob@b.test".into()], Some("Org B")).await;
+    let boss = org_admin(&app, "boss@a.test", "Org A", Role::Admin).await;
+    let root = superuser(&app, "root@ostiary.test").await;
+    let org_b = app
+        .db_run(|conn| ostiary::store::orgs::find_by_name(conn, "Org B"))
+        .await
+        .unwrap()
+        .id;
+    let shared = app
+        .create_user_with("shared@a.test", PASSWORD, |s: &mut UserSpec| {
+            s.organization = Some(("Org A".into(), Role::Member));
+        })
+        .await;
+    let (ob, uid) = (org_b.clone(), shared.clone());
+    app.db_run(move |conn| {
+        ostiary::store::orgs::add_member(
+            conn,
+            &uid.as_str().into(),
+            &ob,
+            "admin",
+            chrono::Utc::now().naive_utc(),
+        )
+    })
+    .await;
+    let (_, global) = key(&app, |s| s.scopes = vec!["*".into()]).await;
+    // A provider and an application of Org B's, and instance-wide ones.
+    let mut made = Vec::new();
+    for (path, spec) in [
+        (
+            "/api/v1/providers",
+            json!({"kind": "google", "name": "Bravo SSO", "client_id": "b",
+                   "client_secret": "upstream-client-secret-0123456789",
+                   "organization_id": org_b.to_string()}),
+        ),
+        (
+            "/api/v1/providers",
+            json!({"kind": "google", "name": "Everyone SSO", "client_id": "e",
+                   "client_secret": "upstream-client-secret-0123456789"}),
+        ),
+        (
+            "/api/v1/clients",
+            json!({"name": "Bravo Portal", "redirect_uris": ["https://b.example/cb"],
+                   "organization_id": org_b.to_string()}),
+        ),
+        (
+            "/api/v1/clients",
+            json!({"name": "Everyone Portal", "redirect_uris": ["https://e.example/cb"]}),
+        ),
+    ] {
+        let page = body(&app, "POST", path, &global, spec).await;
+        assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+        let v = json(&page);
+        made.push(
+            v["id"]
+                .as_str()
+                .or(v["client_id"].as_str())
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let uid = shared.clone();
+    app.db_run(move |conn| {
+        let now = chrono::Utc::now().naive_utc();
+        for (provider, subject) in [(&made[0], "bravo-subject"), (&made[1], "everyone-subject")] {
+            ostiary::store::identities::insert(
+                conn,
+                &ostiary::store::identities::IdentityRow {
+                    provider_id: provider.clone(),
+                    subject: subject.into(),
+                    user_id: uid.as_str().into(),
+                    email: None,
+                    created_at: now,
+                    last_login_at: None,
+                    tokens: None,
+                    groups: "[]".into(),
+                },
+            )?;
+        }
+        for client in [&made[2], &made[3]] {
+            ostiary::store::consents::merge(
+                conn,
+                &uid.as_str().into(),
+                &client.as_str().into(),
+                &["openid".into()],
+                now,
+            )?;
+        }
+        Ok(())
+    })
+    .await;
+
+    let (_, org_key) = key(&app, |s| s.organization = Some("Org A".into())).await;
+    let mut b = signed_in(&app, &boss).await;
+    let (api, console) = seen(&app, &org_key, &mut b, &shared).await;
+    assert!(
+        api.contains("Org A") && api.contains("everyone-subject"),
+        "{api}"
+    );
+    for theirs in ["Org B", "bravo-subject"] {
+        assert!(!api.contains(theirs), "{theirs} shown: {api}");
+    }
+    assert!(console.contains("Everyone SSO") && console.contains("Everyone Portal"));
+    for theirs in ["Org B", "Bravo SSO", "Bravo Portal", "bravo-subject"] {
+        assert!(
+            !console.contains(theirs),
+            "{theirs} shown on the console page"
+        );
+    }
+
+    let mut b = signed_in(&app, &root).await;
+    let (api, console) = seen(&app, &global, &mut b, &shared).await;
+    for all in ["Org A", "Org B", "everyone-subject", "bravo-subject"] {
+        assert!(api.contains(all), "{all} missing: {api}");
+    }
+    for all in ["Org B", "Bravo SSO", "Bravo Portal", "Everyone Portal"] {
+        assert!(console.contains(all), "{all} missing on the console page");
+    }
 }

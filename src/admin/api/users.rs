@@ -77,7 +77,7 @@ pub async fn list(
                 rows,
                 limit,
                 |u| (u.created_at, u.id.to_string()),
-                |rows| accounts::listings(conn, rows).map_err(Problem::from),
+                |rows| accounts::listings(conn, rows, orgs.as_deref()).map_err(Problem::from),
             )
             .map(|p| UserPage {
                 items: p.items,
@@ -118,7 +118,7 @@ pub async fn show(
         .db
         .run(
             move |conn| match users::find_in_reach(conn, orgs.as_deref(), include_deleted, &id)? {
-                Some(user) => accounts::listing(conn, user).map(Some),
+                Some(user) => accounts::listing(conn, user, orgs.as_deref()).map(Some),
                 None => Ok(None),
             },
         )

@@ -175,11 +175,15 @@ fn load(
         Vec::new()
     };
     Ok(Some(Loaded {
-        memberships: orgs::memberships_of(conn, id)?,
+        // S8: of the account's links to organizations, only those in reach.
+        memberships: orgs::memberships_of_users(conn, std::slice::from_ref(id), orgs_in)?
+            .into_iter()
+            .map(|(_, organization, role)| (organization, role))
+            .collect(),
         factors: factors::of(conn, id)?,
         passkeys: passkeys::list_for_user(conn, id)?,
-        identities: identities::of_user(conn, id)?,
-        consents: consents::list_for_user(conn, id)?,
+        identities: identities::of_users(conn, std::slice::from_ref(id), orgs_in)?,
+        consents: consents::list_for_user(conn, id, orgs_in)?,
         counters: throttle::of_account(conn, &user.email, id.as_str())?,
         protected: admin::protected(conn, reach, &user)?,
         sessions,

@@ -156,7 +156,8 @@ pub async fn get_list(
                 |u| (u.created_at, u.id.to_string()),
                 |rows| {
                     let created: Vec<_> = rows.iter().map(|u| when(u.created_at)).collect();
-                    let listings = accounts::listings(conn, rows).map_err(Problem::from)?;
+                    let listings =
+                        accounts::listings(conn, rows, orgs.as_deref()).map_err(Problem::from)?;
                     Ok(listings
                         .into_iter()
                         .zip(created)
