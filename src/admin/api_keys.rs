@@ -304,28 +304,6 @@ fn checked(spec: &KeySpec) -> Result<(Vec<String>, Vec<String>), KeyRefusal> {
     Ok((scopes, nets))
 }
 
-/// `30s`, `15m`, `12h`, `30d` (at most ten years); why not in words.
-pub fn parse_duration(raw: &str) -> Result<Duration, String> {
-    let raw = raw.trim();
-    let bad = || format!("{raw:?}: use a number and s, m, h or d (e.g. 30s, 15m, 12h, 30d)");
-    let split = raw.len().checked_sub(1).ok_or_else(bad)?;
-    if !raw.is_char_boundary(split) {
-        return Err(bad());
-    }
-    let (number, unit) = raw.split_at(split);
-    let n: i64 = number.parse().map_err(|_| bad())?;
-    let secs = match unit {
-        "s" => Some(n),
-        "m" => n.checked_mul(60),
-        "h" => n.checked_mul(3600),
-        "d" => n.checked_mul(86_400),
-        _ => None,
-    }
-    .filter(|s| (0..=10 * 365 * 86_400).contains(s))
-    .ok_or_else(bad)?;
-    Ok(Duration::seconds(secs))
-}
-
 fn new_row(
     spec: &KeySpec,
     scopes: Vec<String>,

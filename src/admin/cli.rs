@@ -56,7 +56,7 @@ pub struct CreateArgs {
 
 /// `30s`, `15m`, `12h`, `30d` for `flag`.
 pub fn parse_duration(flag: &str, raw: &str) -> Result<Duration, AppError> {
-    api_keys::parse_duration(raw).map_err(|why| AppError::BadRequest(format!("{flag} {why}")))
+    crate::domain::parse_duration(raw).map_err(|why| AppError::BadRequest(format!("{flag} {why}")))
 }
 
 /// `600/min`.

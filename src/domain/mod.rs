@@ -2,6 +2,7 @@
 //! only name their column type for Diesel; reading and writing them is in
 //! `db::columns`).
 
+mod duration;
 mod email;
 mod ids;
 mod lists;
@@ -10,6 +11,7 @@ pub mod redirect_uri;
 pub mod resource;
 mod role;
 
+pub use duration::parse_duration;
 pub use email::Email;
 pub use ids::{ClientId, OrganizationId, SessionId, UserId};
 pub use lists::{Amr, Scopes, TextList};

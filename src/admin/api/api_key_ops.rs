@@ -205,7 +205,7 @@ pub fn spec_of(body: CreateKey) -> Result<KeySpec, Problem> {
     let expires_in = body
         .expires_in
         .as_deref()
-        .map(api_keys::parse_duration)
+        .map(crate::domain::parse_duration)
         .transpose()
         .map_err(|why| Problem::unprocessable("expires_in", why))?;
     Ok(KeySpec {
@@ -231,7 +231,7 @@ pub struct RotateQuery {
 /// How long a rotated key keeps working (default `1h`; the API and the
 /// console).
 pub fn overlap_of(raw: Option<&str>) -> Result<chrono::Duration, Problem> {
-    api_keys::parse_duration(raw.unwrap_or("1h"))
+    crate::domain::parse_duration(raw.unwrap_or("1h"))
         .map_err(|why| Problem::unprocessable("overlap", why))
 }
 

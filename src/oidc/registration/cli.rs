@@ -3,7 +3,6 @@
 //! service the admin API uses), with global reach; prints JSON, the token
 //! once.
 
-use chrono::Duration;
 use clap::Subcommand;
 use serde_json::Value;
 
@@ -33,34 +32,6 @@ pub enum RegistrationTokenCommand {
     List,
     /// Revoke one: it registers no more clients.
     Revoke { id: String },
-}
-
-/// `30s`, `15m`, `12h`, `30d` for `--expires-in` (the grammar of
-/// `ostiary api-key create`; the service caps the lifetime).
-fn parse_duration(raw: &str) -> Result<Duration, AppError> {
-    let raw = raw.trim();
-    let bad = || {
-        AppError::BadRequest(format!(
-            "--expires-in {raw:?}: use a number and s, m, h or d (e.g. 30s, 15m, 12h, 30d)"
-        ))
-    };
-    let split = raw.len().checked_sub(1).ok_or_else(bad)?;
-    if !raw.is_char_boundary(split) {
-        return Err(bad());
-    }
-    let (number, unit) = raw.split_at(split);
-    let n: i64 = number.parse().map_err(|_| bad())?;
-    let factor = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(bad()),
-    };
-    n.checked_mul(factor)
-        .filter(|s| *s > 0)
-        .and_then(Duration::try_seconds)
-        .ok_or_else(bad)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, AppError> {
@@ -107,7 +78,11 @@ pub async fn run(state: &AppState, command: RegistrationTokenCommand) -> Result<
                 }
             };
             let new = NewToken {
-                expires_in: expires_in.as_deref().map(parse_duration).transpose()?,
+                expires_in: expires_in
+                    .as_deref()
+                    .map(crate::domain::parse_duration)
+                    .transpose()
+                    .map_err(|why| AppError::BadRequest(format!("--expires-in {why}")))?,
                 max_uses,
                 organization_id,
             };
