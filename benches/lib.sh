@@ -4,6 +4,16 @@
 # (by PID, never by name). The caller sets BENCH_TAG (log prefix) and
 # calls `bench_init` once.
 
+# Optional CPU pinning (taskset -c LIST), so that on a machine with cores
+# to spare the load generator does not share the servers' cores:
+#   BENCH_SERVER_CPUS  Ostiary, oidc-provider, nginx, PostgreSQL, the hasher bench
+#   BENCH_CLIENT_CPUS  the Node load generators
+# Unset: nothing is pinned (every process shares every core).
+SERVER_PIN=()
+CLIENT_PIN=()
+[[ -n ${BENCH_SERVER_CPUS:-} ]] && SERVER_PIN=(taskset -c "$BENCH_SERVER_CPUS")
+[[ -n ${BENCH_CLIENT_CPUS:-} ]] && CLIENT_PIN=(taskset -c "$BENCH_CLIENT_CPUS")
+
 log() { printf '[%s] %s\n' "${BENCH_TAG:-bench}" "$*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -103,7 +113,7 @@ pg_stat_statements.track = all
 pg_stat_statements.max = 10000
 track_counts = on
 CONF
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w start >/dev/null ||
+  "${SERVER_PIN[@]}" runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w start >/dev/null ||
     { tail -30 "$PG_DATA/server.log" >&2; die "private PostgreSQL did not start"; }
   PG_URL_BASE=postgres://postgres@127.0.0.1:$PG_PORT
   # In template1 too, so every database created after has the view.
@@ -159,7 +169,7 @@ $servers    keepalive 64;
   }
 }
 CONF
-  bg "$dir/logs/stderr.log" "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
+  bg "$dir/logs/stderr.log" "${SERVER_PIN[@]}" "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log"
   NGINX_PID=$BG_PID
 }
 
@@ -182,7 +192,7 @@ ostiary_env() {
 
 # ostiary_serve PORT LOG: one instance; sets SERVE_PID.
 ostiary_serve() {
-  OSTIARY_LISTEN=127.0.0.1:$1 bg "$2" "$BIN" serve
+  OSTIARY_LISTEN=127.0.0.1:$1 bg "$2" "${SERVER_PIN[@]}" "$BIN" serve
   SERVE_PID=$BG_PID
   wait_http "http://127.0.0.1:$1/.well-known/openid-configuration" "$SERVE_PID" "$2"
 }

@@ -14,6 +14,10 @@
 #      BENCH_COUNT_SECONDS  length of each statement-counting phase (default 6)
 #      BENCH_SKIP_PEER=1  no oidc-provider
 #      BENCH_KEEP_TMP=1   keep the temp dir (logs, JSON)
+#      BENCH_SERVER_CPUS, BENCH_CLIENT_CPUS  taskset CPU lists (benches/lib.sh):
+#                         the servers and the load generator on cores of their
+#                         own; the report then goes to the section
+#                         roundtrip-pinned and counts the servers' cores only
 # PostgreSQL is a private cluster (initdb in the temp dir, a free port,
 # pg_stat_statements loaded), never the shared server. Writes its section of
 # benches/RESULTS.md (between <!-- section:roundtrip --> markers) and prints it.
@@ -45,7 +49,8 @@ RESULTS=$TMP/results.jsonl
 emit() { node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map(a=>{const i=a.indexOf("=");const k=a.slice(0,i),v=a.slice(i+1);return [k,/^-?\d+(\.\d+)?$/.test(v)?Number(v):v.startsWith("{")?JSON.parse(v):v]}))))' "$@" >>"$RESULTS"; }
 
 emit kind=meta date="$(date -u +%Y-%m-%dT%H:%MZ)" cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
-  cores="$(nproc)" mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)" kernel="$(uname -sr)" \
+  cores="$(nproc)" server_cores="$("${SERVER_PIN[@]}" nproc)" client_cores="$("${CLIENT_PIN[@]}" nproc)" \
+  pinned="${BENCH_SERVER_CPUS:+servers on CPUs $BENCH_SERVER_CPUS}${BENCH_CLIENT_CPUS:+, load generator on CPUs $BENCH_CLIENT_CPUS}" mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)" kernel="$(uname -sr)" \
   node="$(node --version)" ostiary="$("$BIN" --version | head -1)" \
   oidc_provider="$(node -p "require('$INTEROP/node_modules/oidc-provider/package.json').version")" \
   nginx="$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')" postgres="$("$PG_BIN/postgres" --version | awk '{print $3}')" \
@@ -60,14 +65,14 @@ peer_roundtrip() { # LABEL
     local port
     port=$(free_port)
     OP_BASE=http://127.0.0.1:$port
-    bg "$TMP/op.log" env -C "$INTEROP" NODE_ENV=production node oidc_provider_server.mjs "$port"
+    bg "$TMP/op.log" "${SERVER_PIN[@]}" env -C "$INTEROP" NODE_ENV=production node oidc_provider_server.mjs "$port"
     wait_http "$OP_BASE/.well-known/openid-configuration" "$BG_PID" "$TMP/op.log"
   fi
   local load out=$TMP/op-rt-$1.json cpu0 cpu1
   load=$(loadavg)
   log "oidc-provider: round trip ($1), load $load"
   cpu0=$(cpu_busy_ms)
-  node "$BENCH/code_roundtrip.mjs" "$OP_BASE" rp rp-secret "$USER_EMAIL" "$USER_PASSWORD" "$DURATION" 8 >"$out" 2>"$out.err" ||
+  "${CLIENT_PIN[@]}" node "$BENCH/code_roundtrip.mjs" "$OP_BASE" rp rp-secret "$USER_EMAIL" "$USER_PASSWORD" "$DURATION" 8 >"$out" 2>"$out.err" ||
     log "oidc-provider round trip failed: $(head -c 300 "$out.err")"
   cpu1=$(cpu_busy_ms)
   [[ -s $out ]] && emit kind=roundtrip server=oidc-provider backend=memory instances=1 label="$1" load="$load" \
@@ -150,7 +155,7 @@ measure() { # BACKEND N
   out=$TMP/$NAME/rt.json
   local cpu0 cpu1
   cpu0=$(cpu_busy_ms)
-  node "$BENCH/code_roundtrip.mjs" "$base" "$RP_ID" "$RP_SECRET" "$USER_EMAIL" "$USER_PASSWORD" "$DURATION" 8 >"$out" 2>"$out.err" ||
+  "${CLIENT_PIN[@]}" node "$BENCH/code_roundtrip.mjs" "$base" "$RP_ID" "$RP_SECRET" "$USER_EMAIL" "$USER_PASSWORD" "$DURATION" 8 >"$out" 2>"$out.err" ||
     log "round trip failed: $(head -c 500 "$out.err")"
   cpu1=$(cpu_busy_ms)
   [[ -s $out ]] && emit kind=roundtrip server=ostiary backend="$backend" instances="$n" load="$load" \
@@ -162,7 +167,7 @@ measure() { # BACKEND N
   log "ostiary $backend × $n: sign-in ×$SIGNIN_C, load $load"
   out=$TMP/$NAME/signin.json
   cpu0=$(cpu_busy_ms)
-  node "$BENCH/signin_bench.mjs" "$base" "$USER_PASSWORD" "$DURATION" "$SIGNIN_C" >"$out" 2>"$out.err" ||
+  "${CLIENT_PIN[@]}" node "$BENCH/signin_bench.mjs" "$base" "$USER_PASSWORD" "$DURATION" "$SIGNIN_C" >"$out" 2>"$out.err" ||
     log "sign-in failed: $(head -c 500 "$out.err")"
   cpu1=$(cpu_busy_ms)
   [[ -s $out ]] && emit kind=signin server=ostiary backend="$backend" instances="$n" concurrency="$SIGNIN_C" load="$load" \
@@ -172,7 +177,7 @@ measure() { # BACKEND N
   # One sign-in at a time: its latency bounds the hash time from above.
   if [[ $n == 1 ]]; then
     out=$TMP/$NAME/signin1.json
-    node "$BENCH/signin_bench.mjs" "$base" "$USER_PASSWORD" 4 1 >"$out" 2>"$out.err" || true
+    "${CLIENT_PIN[@]}" node "$BENCH/signin_bench.mjs" "$base" "$USER_PASSWORD" 4 1 >"$out" 2>"$out.err" || true
     [[ -s $out ]] && emit kind=signin1 server=ostiary backend="$backend" instances=1 concurrency=1 \
       rps="$(json_get rps <"$out")" p50="$(json_get p50_ms <"$out")" p99="$(json_get p99_ms <"$out")" \
       ok="$(json_get ok <"$out")" errors="$(json_get errors <"$out")"
@@ -204,7 +209,10 @@ pg_xacts() {
 # at a time, and the hashes/s with every core hashing.
 hash_time() {
   local out
-  out=$(cd "$ROOT" && cargo bench -q --all-features --bench password_hash 2>"$TMP/hash.err" | tail -1) ||
+  # Built first, then run on the servers' cores only: "every core" is theirs.
+  (cd "$ROOT" && cargo bench -q --all-features --bench password_hash --no-run 2>"$TMP/hash.err") ||
+    die "password_hash bench failed to build: $(tail -c 500 "$TMP/hash.err")"
+  out=$(cd "$ROOT" && "${SERVER_PIN[@]}" cargo bench -q --all-features --bench password_hash 2>"$TMP/hash.err" | tail -1) ||
     die "password_hash bench failed: $(tail -c 500 "$TMP/hash.err")"
   emit kind=hash hash_ms="$(json_get hash_ms <<<"$out")" all_cores_per_s="$(json_get all_cores_per_s <<<"$out")" \
     memory_kib="$(json_get memory_kib <<<"$out")" iterations="$(json_get iterations <<<"$out")" load="$(loadavg)"
@@ -245,7 +253,7 @@ count_statements() { # PORT BASE
   ostiary_serve "$port" "$TMP/$NAME/count-load.log"
   INSTANCE_PIDS=("$SERVE_PID")
   out=$TMP/count-rt.json
-  node "$BENCH/code_roundtrip.mjs" "$base" "$RP_ID" "$RP_SECRET" "$USER_EMAIL" "$USER_PASSWORD" "$COUNT_SECONDS" 8 >"$out" 2>"$out.err" ||
+  "${CLIENT_PIN[@]}" node "$BENCH/code_roundtrip.mjs" "$base" "$RP_ID" "$RP_SECRET" "$USER_EMAIL" "$USER_PASSWORD" "$COUNT_SECONDS" 8 >"$out" 2>"$out.err" ||
     log "counting round trip failed: $(head -c 500 "$out.err")"
   stop_instances
   sleep 1
@@ -269,7 +277,9 @@ pg_stop_private
 emit kind=meta load_end="$(loadavg)"
 
 mkdir -p "$BENCH/results"
-cp "$RESULTS" "$BENCH/results/roundtrip-latest.jsonl"
 node "$BENCH/roundtrip_report.mjs" "$RESULTS" >"$TMP/section.md"
-node "$BENCH/put_section.mjs" "$BENCH/RESULTS.md" roundtrip <"$TMP/section.md"
+SECTION=roundtrip
+[[ -n ${BENCH_SERVER_CPUS:-}${BENCH_CLIENT_CPUS:-} ]] && SECTION=roundtrip-pinned
+cp "$RESULTS" "$BENCH/results/$SECTION-latest.jsonl"
+node "$BENCH/put_section.mjs" "$BENCH/RESULTS.md" "$SECTION" <"$TMP/section.md"
 cat "$TMP/section.md"

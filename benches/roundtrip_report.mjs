@@ -10,11 +10,16 @@ const fmt = (n, d = 1) => (n === undefined || n === null || Number.isNaN(n) ? '�
 const ms = (n) => (n === undefined || n === null ? '—' : `${fmt(n)} ms`);
 
 const out = [];
-out.push('## Round trip, sign-in and statements per round trip (issue 18)', '');
+out.push(`## Round trip, sign-in and statements per round trip (issue 18)${meta.pinned ? ', servers and load generator on cores of their own' : ''}`, '');
 out.push(`Produced by \`benches/roundtrip_bench.sh\` on ${meta.date ?? '?'} (commit ${meta.commit ?? '?'}).`, '');
 out.push(`- Machine: ${meta.cpu ?? '?'}, ${meta.cores ?? '?'} cores, ${meta.mem ?? '?'} RAM, ${meta.kernel ?? '?'}; ` +
   `load average at the start ${meta.load_start ?? '?'}, at the end ${meta.load_end ?? '?'} (other builds may share the machine: ` +
   'each row gives the 1/5/15-minute load when it started)');
+const pinned = Boolean(meta.pinned);
+if (pinned) {
+  out.push(`- **Pinned** (taskset): ${meta.pinned}. The servers have ${meta.server_cores} core(s) to themselves, the load generator ` +
+    `${meta.client_cores}; the goals below count the servers' cores only.`);
+}
 out.push(`- ${meta.ostiary ?? 'ostiary'} (release), oidc-provider ${meta.oidc_provider ?? '?'} on Node ${meta.node ?? '?'} (in-memory adapter), ` +
   `nginx ${meta.nginx ?? '?'} (2 instances, round robin), PostgreSQL ${meta.postgres ?? '?'} (a private cluster on the same machine, default settings, pg_stat_statements)`);
 out.push(`- Round trip: \`benches/code_roundtrip.mjs\`, 8 flows in flight for ${meta.duration ?? '?'} s with a signed-in session: ` +
@@ -39,7 +44,7 @@ out.push('', `The ratio is against the mean of the oidc-provider runs of the sam
 // the load generator's own, and the rest (servers, nginx, PostgreSQL).
 const withCpu = of('roundtrip').filter((r) => r.machine_cpu_ms && r.ok);
 if (withCpu.length) {
-  const coresN = Number(meta.cores ?? 0);
+  const coresN = Number((pinned ? meta.server_cores : meta.cores) ?? 0);
   out.push('CPU per round trip, from the machine\'s busy time over each run (`/proc/stat`) and the load generator\'s own (`process.cpuUsage()`):', '');
   out.push('| run | instances | machine CPU / round trip | of it the load generator | the rest: server(s), nginx, PostgreSQL |', '|---|---:|---:|---:|---:|');
   for (const r of withCpu) {
@@ -50,10 +55,13 @@ if (withCpu.length) {
   const clients = withCpu.map((r) => r.client_cpu_ms).filter(Number.isFinite);
   if (peerRps && coresN && clients.length) {
     const client = clients.reduce((a, c) => a + c, 0) / clients.length;
-    const budget = (want) => (coresN * 1000) / (want * peerRps) - client;
-    out.push('', `What the goals leave: ${want2(2)} and ${want2(1.5)}. ` +
-      `The load generator alone spends ${fmt(client, 2)} ms per round trip (the mean of the runs), so on ${coresN} cores ` +
-      `no server could do more than ${fmt((coresN * 1000) / client, 0)} round trips/s here.`, '');
+    // Pinned, the load generator has cores of its own: the servers' budget
+    // is their cores' time alone.
+    const budget = (want) => (coresN * 1000) / (want * peerRps) - (pinned ? 0 : client);
+    out.push('', `What the goals leave: ${want2(2)} and ${want2(1.5)}. ` + (pinned
+      ? `The load generator spends ${fmt(client, 2)} ms per round trip on its own cores.`
+      : `The load generator alone spends ${fmt(client, 2)} ms per round trip (the mean of the runs), so on ${coresN} cores ` +
+        `no server could do more than ${fmt((coresN * 1000) / client, 0)} round trips/s here.`), '');
     function want2(x) {
       const b = budget(x);
       return `${x}× oidc-provider (${fmt(x * peerRps, 0)} round trips/s on ${coresN} cores) leaves the server, nginx and the database ` +
@@ -64,7 +72,7 @@ if (withCpu.length) {
 
 // Sign-in.
 const hash = of('hash')[0];
-const cores = Number(meta.cores ?? 0);
+const cores = Number((pinned ? meta.server_cores : meta.cores) ?? 0);
 out.push('| password sign-in | instances | concurrency | sign-ins/s | p50 | p99 | errors | load at start |');
 out.push('|---|---:|---:|---:|---:|---:|---:|---|');
 for (const r of [...of('signin1'), ...of('signin')]) {

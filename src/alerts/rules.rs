@@ -3,6 +3,7 @@
 //! before and after), and list recent firings. Reach is checked by the
 //! callers: alerts are for superusers (global reach) only.
 
+use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 
 use crate::alerts::kinds::Kind;
@@ -11,6 +12,7 @@ use crate::domain::Email;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::alerts::{self as rows, AlertRule, Firing};
+use crate::store::slice::Slice;
 use crate::store::{naive, write_tx};
 
 /// Bounds of a threshold (events).
@@ -128,14 +130,17 @@ pub async fn list(state: &AppState) -> Result<Vec<RuleView>, AppError> {
     Ok(rules.iter().map(RuleView::of).collect())
 }
 
-/// The newest firings (at most `limit`, capped at 200).
-pub async fn firings(state: &AppState, limit: i64) -> Result<Vec<FiringView>, AppError> {
-    let limit = limit.clamp(1, 200);
+/// The newest firings: a page of at most `limit` before `before`.
+pub async fn firings(
+    state: &AppState,
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Slice<FiringView>, AppError> {
     let found = state
         .db
-        .run(move |conn| rows::recent_firings(conn, limit))
+        .run(move |conn| rows::recent_firings(conn, before, limit + 1))
         .await?;
-    Ok(found.iter().map(FiringView::of).collect())
+    Ok(Slice::of(found, limit, |f| (f.fired_at, f.id.clone())).map(|f| FiringView::of(&f)))
 }
 
 /// `rule` with `patch` applied, or why not.

@@ -152,13 +152,26 @@ pub fn insert_firing(conn: &mut DbConnection, row: &Firing) -> Result<bool, AppE
     Ok(true)
 }
 
-/// The newest firings, at most `limit`.
-pub fn recent_firings(conn: &mut DbConnection, limit: i64) -> Result<Vec<Firing>, AppError> {
-    Ok(alert_firings::table
+/// The newest firings (time fired, then id, descending): those before
+/// `before`, at most `limit`.
+pub fn recent_firings(
+    conn: &mut DbConnection,
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<Firing>, AppError> {
+    let mut query = alert_firings::table
         .order((alert_firings::fired_at.desc(), alert_firings::id.desc()))
         .limit(limit)
         .select(Firing::as_select())
-        .load(conn)?)
+        .into_boxed();
+    if let Some((at, id)) = before {
+        query = query.filter(
+            alert_firings::fired_at
+                .le(at)
+                .and(alert_firings::fired_at.lt(at).or(alert_firings::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
 }
 
 /// Verified addresses of live, unlocked superusers (the default

@@ -40,6 +40,7 @@ pub mod search_term;
 pub mod sessions;
 pub mod setup;
 pub mod signing_keys;
+pub mod slice;
 pub mod stats;
 pub mod throttle;
 pub mod users;

@@ -88,10 +88,12 @@ fn within(organizations: Option<&[String]>, w: &Webhook) -> bool {
     }
 }
 
-/// Subscriptions in reach, oldest first, at most `limit`.
+/// Subscriptions in reach, oldest first (creation time, then id): those
+/// after `after`, at most `limit`.
 pub fn list(
     conn: &mut DbConnection,
     organizations: Option<&[String]>,
+    after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<Webhook>, AppError> {
     let mut query = webhooks::table
@@ -101,6 +103,13 @@ pub fn list(
         .into_boxed();
     if let Some(list) = organizations {
         query = query.filter(webhooks::organization_id.eq_any(list.to_vec()));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            webhooks::created_at
+                .ge(at)
+                .and(webhooks::created_at.gt(at).or(webhooks::id.gt(id))),
+        );
     }
     Ok(query.load(conn)?)
 }
@@ -245,38 +254,62 @@ pub fn record_attempt(conn: &mut DbConnection, id: &str, a: &Attempt) -> Result<
     Ok(())
 }
 
-/// The newest deliveries of one subscription.
+/// The newest deliveries of one subscription (creation time, then id,
+/// descending): those before `before`, at most `limit`.
 pub fn of_subscription(
     conn: &mut DbConnection,
     subscription_id: &str,
+    before: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<Delivery>, AppError> {
-    Ok(webhook_deliveries::table
-        .filter(webhook_deliveries::subscription_id.eq(subscription_id))
-        .order((
-            webhook_deliveries::created_at.desc(),
-            webhook_deliveries::id.desc(),
-        ))
-        .limit(limit)
-        .select(Delivery::as_select())
-        .load(conn)?)
+    newest(conn, Which::Subscription(subscription_id), before, limit)
 }
 
-/// The newest deliveries in `status` (the dead-letter queue).
+/// The newest deliveries in `status` (the dead-letter queue), as
+/// [`of_subscription`].
 pub fn with_status(
     conn: &mut DbConnection,
     status: &str,
+    before: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<Delivery>, AppError> {
-    Ok(webhook_deliveries::table
-        .filter(webhook_deliveries::status.eq(status))
+    newest(conn, Which::Status(status), before, limit)
+}
+
+/// Whose deliveries [`newest`] reads.
+enum Which<'a> {
+    Subscription(&'a str),
+    Status(&'a str),
+}
+
+fn newest(
+    conn: &mut DbConnection,
+    which: Which<'_>,
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<Delivery>, AppError> {
+    let mut query = webhook_deliveries::table
         .order((
             webhook_deliveries::created_at.desc(),
             webhook_deliveries::id.desc(),
         ))
         .limit(limit)
         .select(Delivery::as_select())
-        .load(conn)?)
+        .into_boxed();
+    query = match which {
+        Which::Subscription(id) => query.filter(webhook_deliveries::subscription_id.eq(id)),
+        Which::Status(status) => query.filter(webhook_deliveries::status.eq(status)),
+    };
+    if let Some((at, id)) = before {
+        query = query.filter(
+            webhook_deliveries::created_at.le(at).and(
+                webhook_deliveries::created_at
+                    .lt(at)
+                    .or(webhook_deliveries::id.lt(id)),
+            ),
+        );
+    }
+    Ok(query.load(conn)?)
 }
 
 pub fn find_delivery(conn: &mut DbConnection, id: &str) -> Result<Option<Delivery>, AppError> {

@@ -12,12 +12,13 @@ use crate::audit::{self, Action, Actor, Event, Outcome};
 use crate::domain::OrganizationId;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::slice::Slice;
 use crate::store::webhooks::{self as rows, Delivery, Webhook};
 use crate::store::{naive, orgs, write_tx};
 use crate::webhooks::sign;
 use crate::webhooks::spec::{self, Invalid};
 
-/// Most subscriptions listed, deliveries shown.
+/// Most subscriptions and deliveries the console shows on one page.
 pub const LIST_LIMIT: i64 = 200;
 
 /// Why a request was refused.
@@ -180,13 +181,20 @@ fn event(action: Action, w: &Webhook) -> Event {
     e
 }
 
-pub async fn list(state: &AppState, reach: Reach) -> Result<Vec<WebhookView>, AppError> {
+/// Subscriptions in reach, oldest first: a page of at most `limit` after
+/// `after`.
+pub async fn list(
+    state: &AppState,
+    reach: Reach,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Slice<WebhookView>, AppError> {
     let orgs = strings(&reach);
     let found = state
         .db
-        .run(move |conn| rows::list(conn, orgs.as_deref(), LIST_LIMIT))
+        .run(move |conn| rows::list(conn, orgs.as_deref(), after, limit + 1))
         .await?;
-    Ok(found.iter().map(WebhookView::of).collect())
+    Ok(Slice::of(found, limit, |w| (w.created_at, w.id.clone())).map(|w| WebhookView::of(&w)))
 }
 
 pub async fn show(
@@ -404,12 +412,15 @@ pub async fn rotate_secret(
         .await
 }
 
-/// The newest deliveries of a subscription in reach.
+/// The newest deliveries of a subscription in reach: a page of at most
+/// `limit` before `before`.
 pub async fn deliveries(
     state: &AppState,
     reach: Reach,
     id: String,
-) -> Result<Option<Vec<DeliveryView>>, AppError> {
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Option<Slice<DeliveryView>>, AppError> {
     let orgs = strings(&reach);
     state
         .db
@@ -417,27 +428,34 @@ pub async fn deliveries(
             if rows::find(conn, orgs.as_deref(), &id)?.is_none() {
                 return Ok(None);
             }
-            let found = rows::of_subscription(conn, &id, LIST_LIMIT)?;
-            Ok(Some(found.iter().map(DeliveryView::of).collect()))
+            let found = rows::of_subscription(conn, &id, before, limit + 1)?;
+            Ok(Some(delivery_page(found, limit)))
         })
         .await
 }
 
-/// Deliveries in `status` (the dead-letter queue: `dead`), newest first;
-/// callers of global reach only ([`may_inspect_deliveries`]).
+/// Deliveries in `status` (the dead-letter queue: `dead`), newest first, a
+/// page as [`deliveries`]; callers of global reach only
+/// ([`may_inspect_deliveries`]).
 pub async fn with_status(
     state: &AppState,
     reach: &Reach,
     status: &'static str,
-) -> Result<Result<Vec<DeliveryView>, Refusal>, AppError> {
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Result<Slice<DeliveryView>, Refusal>, AppError> {
     if let Err(refusal) = may_inspect_deliveries(reach) {
         return Ok(Err(refusal));
     }
     let found = state
         .db
-        .run(move |conn| rows::with_status(conn, status, LIST_LIMIT))
+        .run(move |conn| rows::with_status(conn, status, before, limit + 1))
         .await?;
-    Ok(Ok(found.iter().map(DeliveryView::of).collect()))
+    Ok(Ok(delivery_page(found, limit)))
+}
+
+fn delivery_page(rows: Vec<Delivery>, limit: i64) -> Slice<DeliveryView> {
+    Slice::of(rows, limit, |d| (d.created_at, d.id.clone())).map(|d| DeliveryView::of(&d))
 }
 
 /// Put a dead delivery back in line (pending, no attempts, due now);

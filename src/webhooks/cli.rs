@@ -123,7 +123,19 @@ async fn organization(state: &AppState, org: String) -> Result<String, AppError>
 pub async fn run(state: &AppState, command: WebhookCommand) -> Result<Value, AppError> {
     let actor = Actor::system("cli");
     match command {
-        WebhookCommand::List => to_json(&admin::list(state, None).await?),
+        WebhookCommand::List => {
+            // Every subscription, page by page.
+            let (mut all, mut after) = (Vec::new(), None);
+            loop {
+                let page = admin::list(state, None, after, admin::LIST_LIMIT).await?;
+                all.extend(page.items);
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            to_json(&all)
+        }
         WebhookCommand::Create(args) => {
             let organization_id = match args.org {
                 Some(org) => Some(organization(state, org).await?),
@@ -177,12 +189,16 @@ pub async fn run(state: &AppState, command: WebhookCommand) -> Result<Value, App
                         "name a webhook, or use --dead for the dead letters".into(),
                     ));
                 }
-                (None, true) => admin::with_status(state, &None, DEAD)
-                    .await?
-                    .map_err(refused)?,
-                (Some(id), dead) => admin::deliveries(state, None, id)
+                (None, true) => {
+                    admin::with_status(state, &None, DEAD, None, admin::LIST_LIMIT)
+                        .await?
+                        .map_err(refused)?
+                        .items
+                }
+                (Some(id), dead) => admin::deliveries(state, None, id, None, admin::LIST_LIMIT)
                     .await?
                     .ok_or_else(|| refused(Refusal::NotFound))?
+                    .items
                     .into_iter()
                     .filter(|d| !dead || d.status == DEAD)
                     .collect(),

@@ -108,7 +108,7 @@ async fn evaluate(app: &TestApp) -> usize {
 
 /// Every firing (newest first) as stored.
 async fn firings(app: &TestApp) -> Vec<ostiary::store::alerts::Firing> {
-    app.db_run(|conn| ostiary::store::alerts::recent_firings(conn, 1000))
+    app.db_run(|conn| ostiary::store::alerts::recent_firings(conn, None, 1000))
         .await
 }
 

@@ -52,7 +52,10 @@ fn shown_secret(page: &Page) -> String {
 }
 
 async fn all_hooks(app: &TestApp) -> Vec<WebhookView> {
-    hooks::list(&app.state, None).await.unwrap()
+    hooks::list(&app.state, None, None, 100)
+        .await
+        .unwrap()
+        .items
 }
 
 async fn hook(app: &TestApp, id: &str) -> Option<WebhookView> {
@@ -410,10 +413,11 @@ async fn organization_admins_keep_to_their_webhooks(backend: Backend) {
 
 /// The delivery ids of subscription `id` with their status.
 async fn statuses(app: &TestApp, id: &str) -> Vec<(String, String, i32)> {
-    hooks::deliveries(&app.state, None, id.to_owned())
+    hooks::deliveries(&app.state, None, id.to_owned(), None, 100)
         .await
         .unwrap()
         .unwrap()
+        .items
         .into_iter()
         .map(|d| (d.id, d.status, d.attempts))
         .collect()

@@ -29,6 +29,7 @@ crate::on_all_backends!(
     private_targets_and_bad_values_are_refused,
     organizations_reach_only_their_webhooks_and_events,
     two_instances_enqueue_each_delivery_once,
+    webhook_and_alert_lists_page_by_cursor,
 );
 
 /// A request the receiver got.
@@ -795,4 +796,156 @@ async fn two_instances_enqueue_each_delivery_once(backend: Backend) {
     );
     assert_eq!(a.unwrap().1 + b.unwrap().1, 12);
     assert_eq!(receiver.requests().len(), 12);
+}
+
+/// Pages through `path` (which takes `limit=2`): the ids in order, after
+/// checking every page but the last is full and carries a cursor.
+async fn walk(app: &TestApp, key: &str, path: &str) -> Vec<String> {
+    let (mut ids, mut cursor) = (Vec::new(), None::<String>);
+    let sep = if path.contains('?') { '&' } else { '?' };
+    loop {
+        let url = match &cursor {
+            None => format!("{path}{sep}limit=2"),
+            Some(c) => format!("{path}{sep}limit=2&cursor={c}"),
+        };
+        let page = expect(&call(app, "GET", &url, key, None).await, StatusCode::OK);
+        let items = page["items"].as_array().unwrap();
+        ids.extend(items.iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => {
+                assert_eq!(items.len(), 2, "a page before the last is full: {page}");
+                cursor = Some(next.to_owned());
+            }
+            None => break,
+        }
+        assert!(ids.len() < 50, "the cursor does not advance on {path}");
+    }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "an item came twice: {ids:?}");
+    ids
+}
+
+/// `ids` with only those in `mine`, in their order (the app's own events
+/// may add deliveries or firings of their own).
+fn only(ids: Vec<String>, mine: &[String]) -> Vec<String> {
+    ids.into_iter().filter(|id| mine.contains(id)).collect()
+}
+
+async fn webhook_and_alert_lists_page_by_cursor(backend: Backend) {
+    // S8: every list that grows pages by `limit` and `cursor` and answers
+    // `next_cursor`: webhooks (oldest first), a webhook's deliveries, the
+    // dead-letter queue and alert firings (newest first). Rows sharing a
+    // timestamp are ordered by id, so none is skipped or repeated.
+    let app = app_for(backend).await;
+    let global = key(&app, &["*"], None).await;
+    let mut hooks = Vec::new();
+    for name in ["one", "two", "three"] {
+        let made = call(
+            &app,
+            "POST",
+            "/webhooks",
+            &global,
+            Some(json!({"name": name, "url": "http://127.0.0.1:9/hook", "events": ["*"]})),
+        )
+        .await;
+        hooks.push(
+            expect(&made, StatusCode::CREATED)["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(walk(&app, &global, "/webhooks").await, hooks);
+
+    // Five dead deliveries of the first subscription, two sharing a time.
+    // The app's clock: microseconds, as everything the app stores.
+    let (hook, base) = (hooks[0].clone(), app.state.now().naive_utc());
+    let made: Vec<String> = (0..5)
+        .map(|i| format!("0000000{i}-dead-delivery"))
+        .collect();
+    let rows = made.clone();
+    app.db_run(move |conn| {
+        for (i, id) in rows.iter().enumerate() {
+            let at = base - Duration::seconds([5, 4, 3, 3, 1][i]);
+            ostiary::store::webhooks::insert_delivery(
+                conn,
+                &ostiary::store::webhooks::Delivery {
+                    id: id.clone(),
+                    subscription_id: hook.clone(),
+                    audit_event_id: format!("event-{i}"),
+                    event_type: "user.created".into(),
+                    payload: "{}".into(),
+                    status: ostiary::store::webhooks::DEAD.into(),
+                    attempts: 8,
+                    next_attempt_at: at,
+                    locked_until: None,
+                    last_status: Some(500),
+                    last_error: None,
+                    created_at: at,
+                    delivered_at: None,
+                },
+            )?;
+        }
+        Ok(())
+    })
+    .await;
+    // Newest first; of the two at the same time, the greater id first.
+    let newest_first: Vec<String> = [4, 3, 2, 1, 0].iter().map(|i| made[*i].clone()).collect();
+    let of_hook = walk(&app, &global, &format!("/webhooks/{}/deliveries", hooks[0])).await;
+    assert_eq!(only(of_hook, &made), newest_first);
+    let dead = walk(&app, &global, "/webhook-deliveries?status=dead").await;
+    assert_eq!(only(dead, &made), newest_first);
+
+    // Three firings.
+    let fired: Vec<String> = (0..3).map(|i| format!("0000000{i}-firing")).collect();
+    let rows = fired.clone();
+    app.db_run(move |conn| {
+        for (i, id) in rows.iter().enumerate() {
+            let at = base - Duration::seconds(10 - i as i64);
+            ostiary::store::alerts::insert_firing(
+                conn,
+                &ostiary::store::alerts::Firing {
+                    id: id.clone(),
+                    rule_id: "new_admin".into(),
+                    subject: format!("user-{i}"),
+                    audit_event_id: format!("event-{i}"),
+                    event_at: at,
+                    details: "{}".into(),
+                    fired_at: at,
+                },
+            )?;
+        }
+        Ok(())
+    })
+    .await;
+    let newest_first: Vec<String> = fired.iter().rev().cloned().collect();
+    let firings = walk(&app, &global, "/alert-firings").await;
+    assert_eq!(only(firings, &fired), newest_first);
+
+    // Bad paging is a 400 naming the field, on each of them.
+    for path in [
+        "/webhooks".to_owned(),
+        format!("/webhooks/{}/deliveries", hooks[0]),
+        "/webhook-deliveries?status=dead".to_owned(),
+        "/alert-firings".to_owned(),
+    ] {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        for (bad, field) in [
+            ("limit=0", "limit"),
+            ("limit=101", "limit"),
+            ("cursor=nope", "cursor"),
+            ("q=x", "q"),
+        ] {
+            let answer = call(&app, "GET", &format!("{path}{sep}{bad}"), &global, None).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::BAD_REQUEST,
+                "{path} {bad}: {}",
+                answer.text
+            );
+            assert_eq!(answer.json["errors"][0]["field"], field, "{path} {bad}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::admin::api::body::Body;
 use crate::admin::api::caller::{Caller, Reach};
+use crate::admin::api::page::{Page, PageQuery};
 use crate::admin::api::problem::{Missing, Problem, Refusals, Unprocessable};
 use crate::admin::scopes::Scope;
 use crate::alerts::rules::{self, FiringView, Refusal, RulePatch, RuleView};
@@ -20,10 +21,12 @@ pub struct RuleList {
     pub items: Vec<RuleView>,
 }
 
-/// Recent firings, newest first.
+/// One page of firings, newest first.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct FiringList {
     pub items: Vec<FiringView>,
+    /// Pass as `cursor` for the next (older) page; `null` on the last.
+    pub next_cursor: Option<String>,
 }
 
 /// Changes; fields left out stay as they are. `threshold` and
@@ -45,12 +48,6 @@ pub struct AlertRuleChanges {
     pub recipients: Option<Vec<String>>,
     /// Whether the `alert.fired` event goes to webhook subscriptions.
     pub notify_webhook: Option<bool>,
-}
-
-/// The query of the firings list.
-#[derive(Debug, Deserialize)]
-pub struct FiringsQuery {
-    pub limit: Option<i64>,
 }
 
 /// Alerts are for callers of global reach.
@@ -133,10 +130,11 @@ pub async fn update(
     path = "/api/v1/alert-firings",
     tag = "alerts",
     params(
-        ("limit" = Option<i64>, Query, description = "How many, 1 to 200 (default 50)", minimum = 1, maximum = 200),
+        ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
     ),
     responses(
-        (status = 200, description = "The newest firings, newest first", body = FiringList),
+        (status = 200, description = "Firings, newest first (time fired then id, descending)", body = FiringList),
         Refusals,
     ),
     security(("api_key" = []), ("session" = []))
@@ -144,14 +142,11 @@ pub async fn update(
 pub async fn firings(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<FiringsQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("alerts"))?;
     global(&caller)?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Problem::invalid("limit", "must be from 1 to 200"));
-    }
-    let items = rules::firings(&state, limit).await?;
-    Ok(HttpResponse::Ok().json(FiringList { items }))
+    let page = query.check_unsearched()?;
+    let Page { items, next_cursor } = rules::firings(&state, page.after, page.limit).await?.into();
+    Ok(HttpResponse::Ok().json(FiringList { items, next_cursor }))
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::admin::api::problem::Problem;
+use crate::store::slice::Slice;
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -58,6 +59,15 @@ fn plain_id(id: &str) -> bool {
 impl PageQuery {
     pub fn check(&self) -> Result<PageRequest, Problem> {
         self.check_for(plain_id)
+    }
+
+    /// As [`PageQuery::check`] for a list without a search: a `q` is
+    /// refused rather than ignored.
+    pub fn check_unsearched(&self) -> Result<PageRequest, Problem> {
+        if self.q.is_some() {
+            return Err(Problem::invalid("q", "this list has no search"));
+        }
+        self.check()
     }
 
     /// As [`PageQuery::check`] for a list whose ids are not plain (client
@@ -147,23 +157,26 @@ pub fn page<R, T>(
 /// [`page`] with the page's rows shown together (`show_all` keeps their
 /// order), for lists that read what they show for the whole page at once.
 pub fn page_all<R, T>(
-    mut rows: Vec<R>,
+    rows: Vec<R>,
     limit: i64,
     key: impl Fn(&R) -> (NaiveDateTime, String),
     show_all: impl FnOnce(Vec<R>) -> Result<Vec<T>, Problem>,
 ) -> Result<Page<T>, Problem> {
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if more {
-        rows.last().map(|r| {
-            let (at, id) = key(r);
-            encode(at, &id)
-        })
-    } else {
-        None
-    };
-    let items = show_all(rows)?;
-    Ok(Page { items, next_cursor })
+    let slice = Slice::of(rows, limit, key);
+    let items = show_all(slice.items)?;
+    Ok(Page {
+        items,
+        next_cursor: slice.next.map(|(at, id)| encode(at, &id)),
+    })
+}
+
+impl<T> From<Slice<T>> for Page<T> {
+    fn from(slice: Slice<T>) -> Self {
+        Page {
+            items: slice.items,
+            next_cursor: slice.next.map(|(at, id)| encode(at, &id)),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::admin::api::caller::Caller;
+use crate::admin::api::page::PageQuery;
 use crate::admin::api::problem::{Conflicting, Missing, Problem, Refusals};
 use crate::admin::api::webhooks::{DeliveryList, refused};
 use crate::admin::scopes::Scope;
@@ -31,9 +32,11 @@ fn global(caller: &Caller) -> Result<(), Problem> {
     tag = "webhooks",
     params(
         ("status" = Option<String>, Query, description = "`dead` (default), `pending` or `delivered`", pattern = "^(dead|pending|delivered)$"),
+        ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
     ),
     responses(
-        (status = 200, description = "The newest deliveries in that status (at most 200)", body = DeliveryList),
+        (status = 200, description = "Deliveries in that status, newest first (creation time then id, descending)", body = DeliveryList),
         Refusals,
     ),
     security(("api_key" = []), ("session" = []))
@@ -42,9 +45,11 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<StatusQuery>,
+    paging: web::Query<PageQuery>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("webhooks"))?;
     global(&caller)?;
+    let page = paging.check_unsearched()?;
     let status = match query.status.as_deref() {
         None | Some("dead") => DEAD,
         Some("pending") => PENDING,
@@ -56,10 +61,16 @@ pub async fn list(
             ));
         }
     };
-    let items = admin::with_status(&state, &caller.reach.organization_ids(), status)
-        .await?
-        .map_err(refused)?;
-    Ok(HttpResponse::Ok().json(DeliveryList { items }))
+    let found = admin::with_status(
+        &state,
+        &caller.reach.organization_ids(),
+        status,
+        page.after,
+        page.limit,
+    )
+    .await?
+    .map_err(refused)?;
+    Ok(HttpResponse::Ok().json(DeliveryList::from(found)))
 }
 
 /// `POST /api/v1/webhook-deliveries/{id}/replay`

@@ -10,23 +10,43 @@ use serde::Deserialize;
 
 use crate::admin::api::body::Body;
 use crate::admin::api::caller::Caller;
+use crate::admin::api::page::{Page, PageQuery};
 use crate::admin::api::problem::{Missing, Problem, Refusals, Unprocessable};
 use crate::admin::scopes::Scope;
 use crate::state::AppState;
+use crate::store::slice::Slice;
 use crate::webhooks::admin::{
     self, DeliveryView, NewWebhook, Refusal, WebhookPatch, WebhookView, WebhookWithSecret,
 };
 
-/// The subscriptions in reach (at most 200).
+/// One page of the subscriptions in reach, oldest first.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct WebhookList {
     pub items: Vec<WebhookView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
 }
 
-/// Recent deliveries (at most 200, newest first).
+/// One page of deliveries, newest first.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct DeliveryList {
     pub items: Vec<DeliveryView>,
+    /// Pass as `cursor` for the next (older) page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+impl From<Slice<WebhookView>> for WebhookList {
+    fn from(slice: Slice<WebhookView>) -> Self {
+        let Page { items, next_cursor } = slice.into();
+        Self { items, next_cursor }
+    }
+}
+
+impl From<Slice<DeliveryView>> for DeliveryList {
+    fn from(slice: Slice<DeliveryView>) -> Self {
+        let Page { items, next_cursor } = slice.into();
+        Self { items, next_cursor }
+    }
 }
 
 /// A new subscription.
@@ -85,16 +105,31 @@ pub fn refused(refusal: Refusal) -> Problem {
     get,
     path = "/api/v1/webhooks",
     tag = "webhooks",
+    params(
+        ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
+    ),
     responses(
-        (status = 200, description = "Subscriptions in the caller's reach, oldest first (never their secrets)", body = WebhookList),
+        (status = 200, description = "Subscriptions in the caller's reach, by creation time then id (never their secrets)", body = WebhookList),
         Refusals,
     ),
     security(("api_key" = []), ("session" = []))
 )]
-pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, Problem> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("webhooks"))?;
-    let items = admin::list(&state, caller.reach.organization_ids()).await?;
-    Ok(HttpResponse::Ok().json(WebhookList { items }))
+    let page = query.check_unsearched()?;
+    let found = admin::list(
+        &state,
+        caller.reach.organization_ids(),
+        page.after,
+        page.limit,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(WebhookList::from(found)))
 }
 
 /// `GET /api/v1/webhooks/{id}`
@@ -266,9 +301,13 @@ pub async fn rotate_secret(
     get,
     path = "/api/v1/webhooks/{id}/deliveries",
     tag = "webhooks",
-    params(("id" = String, Path, description = "The subscription id")),
+    params(
+        ("id" = String, Path, description = "The subscription id"),
+        ("limit" = Option<i64>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page", pattern = "^[0-9]{1,16}\\.[0-9A-Za-z-]{1,100}$"),
+    ),
     responses(
-        (status = 200, description = "Its newest deliveries", body = DeliveryList),
+        (status = 200, description = "Its deliveries, newest first (creation time then id, descending)", body = DeliveryList),
         Refusals,
         Missing,
     ),
@@ -278,10 +317,18 @@ pub async fn deliveries(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, Problem> {
     caller.require(Scope::read("webhooks"))?;
-    let items = admin::deliveries(&state, caller.reach.organization_ids(), path.into_inner())
-        .await?
-        .ok_or_else(Problem::not_found)?;
-    Ok(HttpResponse::Ok().json(DeliveryList { items }))
+    let page = query.check_unsearched()?;
+    let found = admin::deliveries(
+        &state,
+        caller.reach.organization_ids(),
+        path.into_inner(),
+        page.after,
+        page.limit,
+    )
+    .await?
+    .ok_or_else(Problem::not_found)?;
+    Ok(HttpResponse::Ok().json(DeliveryList::from(found)))
 }

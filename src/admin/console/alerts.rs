@@ -63,7 +63,7 @@ pub async fn get_alerts(
             rule,
         })
         .collect();
-    let firings = rules::firings(&state, 50).await?;
+    let firings = rules::firings(&state, None, 50).await?.items;
     respond::page(&AlertsPage {
         t: console.chrome.t,
         chrome: console.chrome("alerts"),

@@ -60,10 +60,13 @@ pub async fn get_dead(
         .require(Scope::read("webhooks"))
         .map_err(respond::problem)?;
     let reach = console.caller.reach.organization_ids();
-    let dead = admin::with_status(&state, &reach, DEAD)
+    let dead = admin::with_status(&state, &reach, DEAD, None, admin::LIST_LIMIT)
         .await?
-        .map_err(|r| refused(&console, r))?;
-    let hooks = admin::list(&state, reach).await?;
+        .map_err(|r| refused(&console, r))?
+        .items;
+    let hooks = admin::list(&state, reach, None, admin::LIST_LIMIT)
+        .await?
+        .items;
     let rows = dead
         .into_iter()
         .map(|d| {

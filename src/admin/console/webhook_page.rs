@@ -62,9 +62,10 @@ async fn render(
     let view = admin::show(state, reach.clone(), id.clone())
         .await?
         .ok_or(AppError::NotFound)?;
-    let deliveries = admin::deliveries(state, reach, id)
+    let deliveries = admin::deliveries(state, reach, id, None, admin::LIST_LIMIT)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NotFound)?
+        .items;
     let orgs = webhooks::organizations(state, console).await?;
     let hook = HookRow::of(view, &orgs);
     let form =

@@ -134,7 +134,14 @@ pub async fn get_list(
         .require(Scope::read("webhooks"))
         .map_err(respond::problem)?;
     let orgs = organizations(&state, &console).await?;
-    let hooks = admin::list(&state, console.caller.reach.organization_ids()).await?;
+    let hooks = admin::list(
+        &state,
+        console.caller.reach.organization_ids(),
+        None,
+        admin::LIST_LIMIT,
+    )
+    .await?
+    .items;
     respond::page(&WebhooksPage {
         t: console.chrome.t,
         chrome: console.chrome(SECTION),
