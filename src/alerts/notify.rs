@@ -51,6 +51,8 @@ pub async fn mail(state: &AppState, fired: &[Fired]) -> Result<(), AppError> {
     }
     let superusers = state.db.run(rows::superuser_addresses).await?;
     let actor = Actor::system("alerts");
+    // Checked at start-up (`config::validate`).
+    let locale = Locale::from_tag(&state.config.alerts.mail_locale).unwrap_or_default();
     for f in fired {
         let listed = f.rule.recipient_list();
         let to = if listed.is_empty() {
@@ -60,7 +62,7 @@ pub async fn mail(state: &AppState, fired: &[Fired]) -> Result<(), AppError> {
         };
         let message = message(state, f);
         for address in to {
-            if let Err(e) = mail::send(&state.mailer, &actor, address, &message, Locale::En).await {
+            if let Err(e) = mail::send(&state.mailer, &actor, address, &message, locale).await {
                 tracing::warn!(error = %e, rule = %f.rule.id, "alert mail not sent");
             }
         }

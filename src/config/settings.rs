@@ -136,12 +136,16 @@ pub struct AlertsConfig {
     /// alert rules, in milliseconds; 0 turns the background evaluator off
     /// (tests drive it by hand).
     pub worker_period_ms: u64,
+    /// The language of alert mail (`en` or `de`): it goes to operators, not
+    /// to a request with an `Accept-Language`.
+    pub mail_locale: String,
 }
 
 impl Default for AlertsConfig {
     fn default() -> Self {
         Self {
             worker_period_ms: 1000,
+            mail_locale: "en".into(),
         }
     }
 }

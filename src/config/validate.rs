@@ -33,6 +33,14 @@ pub fn validate(config: &Config) -> Vec<String> {
             config.log_format
         ));
     }
+    if crate::i18n::Locale::from_tag(&config.alerts.mail_locale)
+        .is_none_or(|l| l.tag() != config.alerts.mail_locale)
+    {
+        problems.push(format!(
+            "alerts.mail_locale: {:?} is not a supported language (en or de)",
+            config.alerts.mail_locale
+        ));
+    }
     if config.default_organization.trim().is_empty() {
         problems.push("default_organization: must not be empty".into());
     }
@@ -194,5 +202,27 @@ mod tests {
         assert!(problems[0].starts_with("issuer:"));
         assert!(problems[1].starts_with("listen:"));
         assert!(problems[2].starts_with("password.memory_kib:"));
+    }
+
+    #[test]
+    fn alert_mail_speaks_a_supported_language() {
+        for (tag, ok) in [
+            ("en", true),
+            ("de", true),
+            ("fr", false),
+            ("DE", false),
+            ("", false),
+        ] {
+            let mut c = Config::default();
+            c.alerts.mail_locale = tag.into();
+            let problems = validate(&c);
+            assert_eq!(problems.is_empty(), ok, "{tag}: {problems:?}");
+            if !ok {
+                assert!(
+                    problems[0].starts_with("alerts.mail_locale:"),
+                    "{problems:?}"
+                );
+            }
+        }
     }
 }

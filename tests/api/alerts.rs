@@ -29,6 +29,7 @@ crate::on_all_backends!(
     a_disabled_rule_does_not_fire,
     changes_are_validated_and_for_superusers_only,
     the_console_page_lists_and_saves_rules,
+    alert_mail_speaks_the_configured_language,
 );
 
 /// An app whose sign-in throttle stays out of the way, private webhook
@@ -671,4 +672,40 @@ async fn the_console_page_lists_and_saves_rules(backend: Backend) {
     let dashboard = page(&mut ob, "/admin", StatusCode::OK).await;
     assert!(!dashboard.body.contains("href=\"/admin/alerts\""));
     page(&mut ob, "/admin/alerts", StatusCode::FORBIDDEN).await;
+}
+
+async fn alert_mail_speaks_the_configured_language(backend: Backend) {
+    // Alert mail goes to operators, not to a request: its language is
+    // `alerts.mail_locale` (German here), not always English.
+    let Some(sink) = MailSink::start() else {
+        return;
+    };
+    let smtp = sink.url();
+    let app = TestApp::spawn_with(backend, |c| {
+        c.alerts.mail_locale = "de".into();
+        c.webhooks.worker_period_ms = 0;
+        c.smtp_url = Some(smtp.into());
+        c.mail.tls = Some("none".into());
+    })
+    .await;
+    let global = key(&app, &["alerts:write"], None).await;
+    let (status, rule) = patch(
+        &app,
+        &global,
+        "failed_signins_account",
+        json!({ "threshold": 1, "window_minutes": 10, "recipients": ["soc@example.com"] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{rule}");
+    app.create_user("alice@example.com", PASSWORD).await;
+    fail_sign_ins(&app, "alice@example.com", 1).await;
+    evaluate(&app).await;
+    let mail = sink.wait_for("soc@example.com", 1).await;
+    assert!(
+        mail.subject
+            .contains("Wiederholt fehlgeschlagene Anmeldungen"),
+        "{}",
+        mail.subject
+    );
+    assert!(mail.text.contains("/admin/alerts"), "{}", mail.text);
 }
