@@ -173,12 +173,14 @@ pub fn unsealed(
     conn: &mut DbConnection,
     after_seq: i64,
 ) -> Result<(i64, Option<NaiveDateTime>), AppError> {
-    let rows = security_audit_logs::table.filter(security_audit_logs::seq.gt(after_seq));
-    let count = rows.count().get_result(conn)?;
-    let oldest = rows
-        .select(diesel::dsl::min(security_audit_logs::created_at))
-        .first(conn)?;
-    Ok((count, oldest))
+    // One statement for both aggregates.
+    Ok(security_audit_logs::table
+        .filter(security_audit_logs::seq.gt(after_seq))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::min(security_audit_logs::created_at),
+        ))
+        .first(conn)?)
 }
 
 /// Sealed rows after `after_seq` in sequence order, at most `limit`: what
