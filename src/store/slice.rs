@@ -1,6 +1,6 @@
 //! One page of a keyset-paged list as the store reads it: the rows and,
-//! when more follow, the (time, id) position of the last one — the admin
-//! API turns it into a `next_cursor`, the console into a "more" link.
+//! when more follow, the (time, id) position of the last one, which the
+//! admin API turns into a `next_cursor`.
 
 use chrono::NaiveDateTime;
 

@@ -162,11 +162,10 @@ pub fn page_all<R, T>(
     key: impl Fn(&R) -> (NaiveDateTime, String),
     show_all: impl FnOnce(Vec<R>) -> Result<Vec<T>, Problem>,
 ) -> Result<Page<T>, Problem> {
-    let slice = Slice::of(rows, limit, key);
-    let items = show_all(slice.items)?;
+    let Page { items, next_cursor } = Slice::of(rows, limit, key).into();
     Ok(Page {
-        items,
-        next_cursor: slice.next.map(|(at, id)| encode(at, &id)),
+        items: show_all(items)?,
+        next_cursor,
     })
 }
 
